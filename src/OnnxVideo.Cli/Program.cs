@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace OnnxVideo.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("onnxvideo: fine-tune and run video classifiers on ONNX Runtime");
+        return root.Parse(args).Invoke();
+    }
+}

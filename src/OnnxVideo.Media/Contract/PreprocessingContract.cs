@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OnnxVideo.Media;
+
+/// <summary>
+/// How a video becomes the model's input tensor, and what the outputs mean. Stored in the ONNX model's
+/// metadata_props under <see cref="MetadataKey"/> and in a training package's manifest, and used identically by
+/// training, evaluation and inference.
+/// </summary>
+public sealed record PreprocessingContract
+{
+    public const string MetadataKey = "onnxvideo.contract";
+
+    /// <summary>Frames per clip (T).</summary>
+    public int Frames { get; init; } = 8;
+    public SamplingMode Sampling { get; init; } = SamplingMode.UniformSegments;
+    /// <summary>Frame step for <see cref="SamplingMode.Dense"/> sampling.</summary>
+    public int Stride { get; init; } = 2;
+    /// <summary>Clips per video at test time, averaged.</summary>
+    public int TestClips { get; init; } = 1;
+    /// <summary>Spatial crops per clip at test time (1 = centre, 3 = three-crop), averaged.</summary>
+    public int TestCrops { get; init; } = 1;
+    /// <summary>Short side of the frame after resizing, before cropping.</summary>
+    public int ResizeShortSide { get; init; } = 128;
+    /// <summary>Side of the square crop fed to the model.</summary>
+    public int CropSize { get; init; } = 112;
+    /// <summary>Per-channel mean, on the 0..1 scale, in model channel order.</summary>
+    public float[] Mean { get; init; } = [0.43216f, 0.394666f, 0.37645f];
+    /// <summary>Per-channel standard deviation, on the 0..1 scale, in model channel order.</summary>
+    public float[] Std { get; init; } = [0.22803f, 0.22145f, 0.216989f];
+    public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
+    public TensorLayout Layout { get; init; } = TensorLayout.NCTHW;
+    /// <summary>Class labels, index i naming logit i.</summary>
+    public string[] Labels { get; init; } = [];
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Parses and validates a contract; <paramref name="source"/> names where it came from in errors.</summary>
+    public static PreprocessingContract FromJson(string json, string source = "contract")
+    {
+        PreprocessingContract? contract;
+        try
+        {
+            contract = JsonSerializer.Deserialize<PreprocessingContract>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidContractException(source, $"not valid contract JSON: {e.Message}");
+        }
+        if (contract is null)
+        {
+            throw new InvalidContractException(source, "empty contract");
+        }
+        contract.Validate(source);
+        return contract;
+    }
+
+    /// <summary>Throws <see cref="InvalidContractException"/> when a field is out of range.</summary>
+    public void Validate(string source = "contract")
+    {
+        void Require(bool ok, string what)
+        {
+            if (!ok)
+            {
+                throw new InvalidContractException(source, what);
+            }
+        }
+        Require(Frames >= 1, $"frames must be >= 1 (got {Frames})");
+        Require(Stride >= 1, $"stride must be >= 1 (got {Stride})");
+        Require(TestClips >= 1, $"testClips must be >= 1 (got {TestClips})");
+        Require(TestCrops is 1 or 3, $"testCrops must be 1 or 3 (got {TestCrops})");
+        Require(CropSize >= 1, $"cropSize must be >= 1 (got {CropSize})");
+        Require(ResizeShortSide >= CropSize, $"resizeShortSide ({ResizeShortSide}) must be >= cropSize ({CropSize})");
+        Require(Mean.Length == 3 && Std.Length == 3, "mean and std need 3 values each");
+        Require(Std.All(s => s > 0 && float.IsFinite(s)), "std values must be positive");
+        Require(Labels.Distinct().Count() == Labels.Length, "labels must be unique");
+    }
+}
