@@ -45,7 +45,17 @@ public static class OnnxClassifierImporter
         var builder = GraphBuilder.Wrap(graph);
         string? featuresName = null;
         var features2d = head.FeaturesValue;
-        if (options.ExposeFeatures || (options.NewClasses is not null && head.Kind != ClassifierHeadKind.Gemm))
+        var flatten = head.Kind != ClassifierHeadKind.Gemm;
+        if (options.ExposeFeatures && !flatten && head.FeaturesValue == options.FeaturesName)
+        {
+            // Already named as asked (e.g. a zoo model): declare it as an output unless it is one.
+            if (!graph.Output.Any(o => o.Name == head.FeaturesValue))
+            {
+                builder.Output(head.FeaturesValue, DataType.Float, batch, head.FeatureCount);
+            }
+            featuresName = head.FeaturesValue;
+        }
+        else if (options.ExposeFeatures || (options.NewClasses is not null && flatten))
         {
             // Gemm input is 2-D by definition; a MatMul head may see [N, 1, F] and is flattened to [N, F].
             var name = options.ExposeFeatures ? options.FeaturesName : builder.UniqueName("head.features");
@@ -53,8 +63,8 @@ public static class OnnxClassifierImporter
             {
                 throw new ArgumentException($"{source}: the graph already has a value named '{name}'; choose another features name", nameof(options));
             }
-            AddNode(graph, builder, head.Kind == ClassifierHeadKind.Gemm ? "Identity" : "Flatten", [head.FeaturesValue], name,
-                head.Kind == ClassifierHeadKind.Gemm ? [] : [AttributeValues.Create("axis", 1L)]);
+            AddNode(graph, builder, flatten ? "Flatten" : "Identity", [head.FeaturesValue], name,
+                flatten ? [AttributeValues.Create("axis", 1L)] : []);
             features2d = name;
             if (options.ExposeFeatures)
             {
