@@ -182,12 +182,33 @@ public sealed class ShapeInference
                 var valueType = NodeAttributes.Find(node, "value")?.T?.DataType ?? Float;
                 return [Val(valueType, dims is null ? null : new TensorShape(dims.ToArray()))];
             case "OneHot":
-                return [Val(In(node, 2)?.ElemType ?? 0, null)];
-            case "Tile" or "Range" or "NonZero" or "ScatterElements" or "ScatterND":
+                return [Val(In(node, 2)?.ElemType ?? 0, OneHotShape(node, shape))];
+            case "Range":
+                return [Val(type, RangeShape(node))];
+            case "NonZero":
+                return [Val(Int64, shape is null ? null : new TensorShape([shape.Rank, ShapeDim.Unknown]))];
+            case "Tile" or "ScatterElements" or "ScatterND":
                 return node.OpType.StartsWith("Scatter", StringComparison.Ordinal) ? [x] : [Val(type, null)];
             default:
                 return [];
         }
+    }
+
+    private TensorShape? OneHotShape(NodeProto node, TensorShape? indices)
+    {
+        if (indices is null || ConstantInts(node.Input[1]) is not [var depth]) return null;
+        long axis = NodeAttributes.Int(node, "axis", -1);
+        if (axis < 0) axis += indices.Rank + 1;
+        var dims = indices.Dims.ToList();
+        dims.Insert((int)axis, depth);
+        return new TensorShape(dims);
+    }
+
+    private TensorShape? RangeShape(NodeProto node)
+    {
+        double? Scalar(int i) => ConstantOf(node.Input[i]) is { } t && ConstantTensors.ToDoubles(t) is [var v] ? v : null;
+        if (Scalar(0) is not double start || Scalar(1) is not double limit || Scalar(2) is not double delta || delta == 0) return new TensorShape([ShapeDim.Unknown]);
+        return new TensorShape([(long)Math.Max(0, Math.Ceiling((limit - start) / delta))]);
     }
 
     internal static ShapeDim BroadcastDim(ShapeDim a, ShapeDim b)
