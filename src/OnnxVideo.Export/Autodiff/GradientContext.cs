@@ -59,21 +59,16 @@ public sealed class GradientContext
     {
         int type = ElemType(like);
         if (_scalars.TryGetValue((type, value), out var name)) return name;
-        var tensor = ConstantTensors.Scalar(Graph.UniqueName("grad_const"), value, type, rankZero: true);
-        Graph.AddInitializer(tensor);
-        return _scalars[(type, value)] = tensor.Name;
+        var tensor = ConstantTensors.Scalar("", value, type, rankZero: true);
+        return _scalars[(type, value)] = Initializers.Add(Graph, tensor, "grad_const");
     }
 
     /// <summary>A 1-D int64 constant.</summary>
-    public string Ints(params long[] values) => Graph.Constant(values);
+    public string Ints(params long[] values) => Initializers.Int64s(Graph, "grad_ints", values);
 
     /// <summary>A rank-0 int64 constant.</summary>
     public string ScalarInt(long value)
-    {
-        var tensor = new TensorProto { Name = Graph.UniqueName("grad_const_i"), DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Int64Data.Add(value);
-        return Graph.AddInitializer(tensor);
-    }
+        => Initializers.Int64Scalar(Graph, "grad_int", value);
 
     /// <summary>Shape(value) computed at run time (one Shape node per value).</summary>
     public string RuntimeShape(string value)

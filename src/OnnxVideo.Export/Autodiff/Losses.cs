@@ -22,7 +22,7 @@ public static class Losses
             : g.Node("Cast", [labels], new Dictionary<string, object> { ["to"] = (long)TensorProto.Types.DataType.Int64 }, name: "loss_labels_int64");
         var classCount = g.Node("Gather", [g.Node("Shape", [logits], name: "loss_logits_shape"), Int64Scalar(g, 1)], name: "loss_class_count");
         var classes = g.Node("Range", [Int64Scalar(g, 0), classCount, Int64Scalar(g, 1)], name: "loss_classes");
-        var labelColumn = g.Node("Unsqueeze", [labels64, g.Constant([1L])], name: "loss_labels_column");
+        var labelColumn = g.Node("Unsqueeze", [labels64, Initializers.Int64s(g, "loss_axes", 1)], name: "loss_labels_column");
         var target = g.Node("Cast", [g.Node("Equal", [labelColumn, classes], name: "loss_one_hot")],
             new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_target");
         if (labelSmoothing > 0f)
@@ -30,7 +30,7 @@ public static class Losses
             var smoothing = g.Node("Div", [Scalar(g, labelSmoothing, type), g.Node("Cast", [classCount], new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_class_count_float")], name: "loss_smoothing_share");
             target = g.Node("Add", [g.Node("Mul", [target, Scalar(g, 1 - labelSmoothing, type)], name: "loss_target_scaled"), smoothing], name: "loss_target_smoothed");
         }
-        var perExample = g.Node("ReduceSum", [g.Node("Mul", [target, logProbabilities], name: "loss_target_log_probability"), g.Constant([1L])],
+        var perExample = g.Node("ReduceSum", [g.Node("Mul", [target, logProbabilities], name: "loss_target_log_probability"), Initializers.Int64s(g, "loss_axes", 1)],
             new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_per_example");
         var mean = g.Node("ReduceMean", [perExample], new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_mean");
         return g.Node("Neg", [mean], name: "loss");
@@ -45,12 +45,8 @@ public static class Losses
     }
 
     private static string Int64Scalar(GraphBuilder g, long value)
-    {
-        var t = new TensorProto { Name = g.UniqueName("loss_const_i"), DataType = (int)TensorProto.Types.DataType.Int64 };
-        t.Int64Data.Add(value);
-        return g.AddInitializer(t);
-    }
+        => Initializers.Int64Scalar(g, "loss_int", value);
 
     private static string Scalar(GraphBuilder g, double value, int type) =>
-        g.AddInitializer(ConstantTensors.Scalar(g.UniqueName("loss_const"), value, type, rankZero: true));
+        Initializers.Add(g, ConstantTensors.Scalar("", value, type, rankZero: true), "loss_const");
 }

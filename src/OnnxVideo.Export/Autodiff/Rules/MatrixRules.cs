@@ -27,7 +27,7 @@ internal static class MatrixRules
         }
         if (c.NeedsGradient(2))
         {
-            var scaled = beta == 1f ? g : c.Op("Mul", g, c.Scalar(beta, g));
+            var scaled = beta == 1f ? g : c.Op("Mul", g, c.Scalar(beta, n.Output[0]));
             dc = c.ReduceToShape(scaled, c.OutputShape(), n.Input[2]);
         }
         return [da, db, dc];

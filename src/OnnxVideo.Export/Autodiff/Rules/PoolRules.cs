@@ -47,20 +47,20 @@ internal static class PoolRules
         if (counts.Distinct().Count() == 1) scaled = c.Op("Mul", g, c.Scalar(1.0 / counts[0], x));
         else
         {
-            var inverse = ConstantTensors.Scalar(c.Graph.UniqueName("avgpool_inverse_counts"), 0, c.ElemType(x), rankZero: true);
+            var inverse = ConstantTensors.Scalar("", 0, c.ElemType(x), rankZero: true);
             inverse.Dims.AddRange(axes.Select(a => a.Out));
             if (inverse.DataType == (int)TensorProto.Types.DataType.Float) { inverse.FloatData.Clear(); inverse.FloatData.AddRange(counts.Select(v => (float)(1.0 / v))); }
             else { inverse.DoubleData.Clear(); inverse.DoubleData.AddRange(counts.Select(v => 1.0 / v)); }
-            scaled = c.Op("Mul", g, c.Graph.AddInitializer(inverse));
+            scaled = c.Op("Mul", g, Initializers.Add(c.Graph, inverse, "avgpool_inverse_counts"));
         }
         var folded = c.Reshape(scaled, c.Ints([-1, 1, .. axes.Select(a => a.Out)]));
-        var box = ConstantTensors.Scalar(c.Graph.UniqueName("avgpool_box"), 1, c.ElemType(x), rankZero: false);
+        var box = ConstantTensors.Scalar("", 1, c.ElemType(x), rankZero: false);
         box.Dims.Clear();
         box.Dims.AddRange([1, 1, .. kernel]);
         long volume = kernel.Aggregate(1L, (p, k) => p * k);
         if (box.DataType == (int)TensorProto.Types.DataType.Float) box.FloatData.AddRange(Enumerable.Repeat(1f, (int)volume - 1));
         else box.DoubleData.AddRange(Enumerable.Repeat(1.0, (int)volume - 1));
-        var dx = ConvGradients.InputGradient(c, folded, c.Graph.AddInitializer(box), axes, 1);
+        var dx = ConvGradients.InputGradient(c, folded, Initializers.Add(c.Graph, box, "avgpool_box"), axes, 1);
         return [c.ReshapeLike(dx, x)];
     }
 

@@ -11,9 +11,9 @@ internal static class ReductionRules
     {
         var x = n.Input[0];
         var spread = Spread(c, n, dy[0]!);
-        var xShape = c.ShapeOf(x)!;
-        var axes = c.Shapes.ReduceAxes(n, xShape.Rank)!;
-        if (axes.All(a => xShape[(int)a].IsKnown))
+        var xShape = c.ShapeOf(x);
+        var axes = xShape is null ? null : c.Shapes.ReduceAxes(n, xShape.Rank);
+        if (xShape is not null && axes is not null && axes.All(a => xShape[(int)a].IsKnown))
         {
             long count = axes.Aggregate(1L, (p, a) => p * xShape[(int)a].Value!.Value);
             return [count == 1 ? spread : c.Op("Mul", spread, c.Scalar(1.0 / count, x)), null];
@@ -26,6 +26,7 @@ internal static class ReductionRules
     private static string Spread(GradientContext c, NodeProto n, string g)
     {
         var x = n.Input[0];
+        if (ReducesEverything(c, n)) return c.Op("Expand", g, c.RuntimeShape(x));
         int rank = c.Rank(x);
         var axes = c.Shapes.ReduceAxes(n, rank) ?? throw c.Fail("the reduction axes must be constant");
         if (axes.Length == 0) return g;
@@ -33,4 +34,8 @@ internal static class ReductionRules
         var kept = keep ? g : c.Unsqueeze(g, axes);
         return c.Op("Expand", kept, c.ShapeTensorOf(x));
     }
+
+    /// <summary>No axes given (and not a no-op): every axis is reduced and the gradient is a broadcast scalar, whatever the rank.</summary>
+    private static bool ReducesEverything(GradientContext c, NodeProto n) =>
+        NodeAttributes.Ints(n, "axes") is null && NodeAttributes.Input(n, 1) is null && NodeAttributes.Int(n, "noop_with_empty_axes", 0) == 0;
 }

@@ -187,8 +187,12 @@ public sealed class ShapeInference
                 return [Val(type, RangeShape(node))];
             case "NonZero":
                 return [Val(Int64, shape is null ? null : new TensorShape([shape.Rank, ShapeDim.Unknown]))];
-            case "Tile" or "ScatterElements" or "ScatterND":
-                return node.OpType.StartsWith("Scatter", StringComparison.Ordinal) ? [x] : [Val(type, null)];
+            case "Tile":
+                return [Val(type, shape is not null && KnownInts(NodeAttributes.Input(node, 1)) is { } repeats && repeats.Length == shape.Rank
+                    ? new TensorShape(shape.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v * repeats[i]) : repeats[i] == 1 ? d : ShapeDim.Unknown).ToArray())
+                    : null)];
+            case "ScatterElements" or "ScatterND":
+                return [x];
             default:
                 return [];
         }
@@ -438,13 +442,13 @@ public sealed class ShapeInference
     /// <summary>Constant Slice parameters per axis (start, end, step), clamped like ONNX; null when not constant.</summary>
     public (long[] Axes, long[] Starts, long[] Ends, long[] Steps)? SliceParameters(NodeProto node, TensorShape x)
     {
-        long[]? Const(int i) => NodeAttributes.Input(node, i) is { } n ? ConstantInts(n) ?? Get(n)?.IntElements?.Select(d => d.Value ?? long.MinValue).ToArray() : null;
+        long[]? Const(int i) => KnownInts(NodeAttributes.Input(node, i));
         var starts = NodeAttributes.Ints(node, "starts") ?? Const(1);
         var ends = NodeAttributes.Ints(node, "ends") ?? Const(2);
-        if (starts is null || ends is null || starts.Contains(long.MinValue) || ends.Contains(long.MinValue)) return null;
+        if (starts is null || ends is null) return null;
         var axes = NodeAttributes.Ints(node, "axes") ?? (NodeAttributes.Input(node, 3) is null ? Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray() : Const(3));
         var steps = NodeAttributes.Input(node, 4) is null ? Enumerable.Repeat(1L, starts.Length).ToArray() : Const(4);
-        if (axes is null || steps is null || axes.Contains(long.MinValue) || steps.Contains(long.MinValue)) return null;
+        if (axes is null || steps is null) return null;
         var clampedStarts = new long[starts.Length];
         var clampedEnds = new long[starts.Length];
         for (int i = 0; i < starts.Length; i++)
@@ -472,6 +476,15 @@ public sealed class ShapeInference
         if (x.IntElements is { } e && x.Shape.Rank == 1 && p.Steps[0] == 1)
             ints = e.Skip((int)p.Starts[0]).Take((int)Math.Max(0, p.Ends[0] - p.Starts[0])).ToArray();
         return Val(x.ElemType, new TensorShape(dims), ints);
+    }
+
+    /// <summary>The elements of a constant or statically propagated int64 tensor, when all are known.</summary>
+    private long[]? KnownInts(string? name)
+    {
+        if (name is null) return null;
+        if (ConstantInts(name) is { } constant) return constant;
+        var elements = Get(name)?.IntElements;
+        return elements is null || elements.Any(d => !d.IsKnown) ? null : elements.Select(d => d.Value!.Value).ToArray();
     }
 
     /// <summary>Sizes of a Split node's outputs along its axis, when known.</summary>
