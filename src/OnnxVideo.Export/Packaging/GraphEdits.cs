@@ -44,6 +44,31 @@ internal static class GraphEdits
         }
     }
 
+    /// <summary>
+    /// Replaces Identity nodes that copy an initializer by their own initializer. torch.onnx.export stores equal
+    /// tensors once and re-creates the other names with Identity (e.g. every zero-initialised BatchNorm bias and
+    /// running mean share one tensor); separate tensors give each parameter, and each running statistic, its own value.
+    /// </summary>
+    public static void MaterializeInitializerCopies(GraphProto graph)
+    {
+        var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < graph.Node.Count; i++)
+        {
+            var node = graph.Node[i];
+            if (node.OpType != "Identity" || node.Input.Count != 1 || !initializers.TryGetValue(node.Input[0], out var source) ||
+                outputs.Contains(node.Output[0]))
+            {
+                continue;
+            }
+            var copy = source.Clone();
+            copy.Name = node.Output[0];
+            graph.Initializer.Add(copy);
+            initializers[copy.Name] = copy;
+            graph.Node.RemoveAt(i--);
+        }
+    }
+
     /// <summary>Turns initializers into float graph inputs of the same shape; returns the removed tensors in order.</summary>
     public static List<TensorProto> PromoteToInputs(GraphProto graph, IReadOnlyList<string> names)
     {

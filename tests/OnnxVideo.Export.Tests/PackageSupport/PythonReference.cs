@@ -34,7 +34,9 @@ internal static class PythonReference
         {
             throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {stderr}");
         }
-        return JsonNode.Parse(stdout) ?? throw new InvalidOperationException($"{script} printed nothing");
+        // torch.onnx.export may print diagnostics; the result is the last line.
+        var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        return (last is null ? null : JsonNode.Parse(last)) ?? throw new InvalidOperationException($"{script} printed nothing: {stderr}");
     }
 
     public static float[] Floats(JsonNode? node) => node!.AsArray().Select(v => (float)v!.GetValue<double>()).ToArray();
