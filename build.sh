@@ -4,6 +4,7 @@
 #   ./build.sh demo     the end-to-end demo on built-in synthetic data
 #   ./build.sh test     all tests (also installs the PyTorch reference used by some tests)
 #   ./build.sh bench    the BenchmarkDotNet suite
+#   ./build.sh pack     NuGet packages (libraries with symbols, the two CLIs as dotnet tools) into artifacts/packages
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -91,5 +92,6 @@ case "$cmd" in
   test) ensure_ffmpeg; ensure_torch; ensure_ort; build; run_tests "$@" ;;
   demo) ensure_ffmpeg; ensure_ort; build; dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -- demo "$@" ;;
   bench) ensure_ffmpeg; ensure_torch; ensure_ort; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- "$@" ;;
-  *) die "unknown command '$cmd' (use: build | demo | test | bench)" ;;
+  pack) ensure_ort; dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet ;;
+  *) die "unknown command '$cmd' (use: build | demo | test | bench | pack)" ;;
 esac
