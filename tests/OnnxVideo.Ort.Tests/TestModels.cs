@@ -1,0 +1,32 @@
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace OnnxVideo.Ort.Tests;
+
+/// <summary>Tiny models built with OnnxVideo.Onnx for the binding tests.</summary>
+internal static class TestModels
+{
+    public static byte[] ToBytes(GraphBuilder graph, int opset = 17) => OnnxModelFile.ToBytes(OnnxModels.Create(graph.Graph, opset));
+
+    /// <summary>sum = a + b, both [1, 4] float.</summary>
+    public static byte[] Add()
+    {
+        var g = new GraphBuilder("add");
+        var a = g.Input("a", DataType.Float, 1, 4);
+        var b = g.Input("b", DataType.Float, 1, 4);
+        g.Output(Rename(g, g.Node("Add", [a, b]), "sum"), DataType.Float, 1, 4);
+        return ToBytes(g);
+    }
+
+    /// <summary>Gives the last node's output a fixed name so peers (the node benchmark) can ask for it.</summary>
+    public static string Rename(GraphBuilder graph, string output, string name)
+    {
+        var node = graph.Graph.Node[^1];
+        var index = node.Output.IndexOf(output);
+        node.Output[index] = name;
+        return name;
+    }
+
+    public static ModelProto Model(GraphBuilder graph, int opset = 17) => OnnxModels.Create(graph.Graph, opset);
+}
