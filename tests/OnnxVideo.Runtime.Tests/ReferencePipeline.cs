@@ -35,6 +35,23 @@ public static class ReferencePipeline
         return Enumerable.Range(0, frames).Select(k => (int)Math.Min(frameCount - 1, Math.Floor(segment * (k + position)))).ToArray();
     }
 
+    /// <summary>Test sampling of clip <paramref name="clip"/> of the contract's TestClips, for uniform or dense sampling;
+    /// a video shorter than a clip repeats its last frame.</summary>
+    public static int[] ClipIndices(int frameCount, PreprocessingContract c, int clip)
+    {
+        if (c.Sampling == SamplingMode.UniformSegments)
+        {
+            return UniformClipIndices(frameCount, c.Frames, clip, c.TestClips);
+        }
+        int span = (c.Frames - 1) * c.Stride + 1;
+        if (frameCount < span)
+        {
+            return Enumerable.Range(0, c.Frames).Select(k => Math.Min(k * c.Stride, frameCount - 1)).ToArray();
+        }
+        int start = (int)Math.Floor((frameCount - span) * ((clip + 0.5) / c.TestClips));
+        return Enumerable.Range(0, c.Frames).Select(k => start + k * c.Stride).ToArray();
+    }
+
     /// <summary>(p/255 − mean)/std into [3, T, S, S] for the square region at (x, y) of frames of width w.</summary>
     public static float[] Normalize(IReadOnlyList<byte[]> frames, int width, int x, int y, PreprocessingContract c)
     {
