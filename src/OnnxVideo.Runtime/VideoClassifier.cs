@@ -165,9 +165,22 @@ public sealed class VideoClassifier : IDisposable, IAsyncDisposable
     private async Task<ClassificationResult> RunItemAsync(string source, Func<CancellationToken, ValueTask<PreparedItem>> prepare,
         bool slotHeld, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         long started = Stopwatch.GetTimestamp();
-        using var item = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        CancellationTokenSource item;
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            item = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        }
+        catch
+        {
+            if (slotHeld)
+            {
+                _decodeSlots.Release();
+            }
+            throw;
+        }
+        using var itemScope = item;
         if (_options.ItemTimeout is { } timeout)
         {
             item.CancelAfter(timeout);
