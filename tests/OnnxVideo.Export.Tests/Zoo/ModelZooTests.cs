@@ -183,4 +183,19 @@ public sealed class ModelZooTests : IDisposable
             Assert.Equal(2 * stats.GMacs, stats.GFlops, 9);
         }
     }
+
+    [Fact]
+    public void NewHeadKeepsTheBackboneAndStartsAFreshHeadForTheAskedClasses()
+    {
+        var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 5, Seed = 6 });
+        var path = Path.Combine(_dir, "five-classes.safetensors");
+        SafetensorsWriter.WriteFile(path, ZooTestWeights.FromModel(source));
+        var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3, WeightsPath = path, NewHead = true, Seed = 6 });
+        TensorProto Get(ModelProto m, string name) => m.Graph.Initializer.Single(t => t.Name == name);
+        Assert.Equal(TensorProtos.ToFloats(Get(source, "stages.3.0.weight")), TensorProtos.ToFloats(Get(model, "stages.3.0.weight")));
+        Assert.Equal(TensorProtos.ToFloats(Get(source, "stages.3.1.running_var")), TensorProtos.ToFloats(Get(model, "stages.3.1.running_var")));
+        Assert.Equal(new long[] { 3, 64 }, Get(model, "fc.weight").Dims);
+        Assert.All(TensorProtos.ToFloats(Get(model, "fc.bias")), v => Assert.Equal(0f, v));
+        Assert.Contains(TensorProtos.ToFloats(Get(model, "fc.weight")), v => v != 0f);
+    }
 }
