@@ -56,7 +56,7 @@ public sealed class ExecutionProviderTests
         Assert.True(statuses[2].IsUsable);
         Assert.False(statuses[0].IsUsable);
         Assert.False(statuses[1].IsUsable);
-        Assert.Contains("missing", statuses[1].Detail);
+        Assert.Contains("libonnxruntime_providers_cuda.so not found", statuses[1].Detail);
     }
 
     [Fact]
