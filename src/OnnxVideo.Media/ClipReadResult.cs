@@ -1,0 +1,13 @@
+namespace OnnxVideo.Media;
+
+/// <summary>What one read produced: the source's upright size and frame count, the frame indices sampled (clip-major),
+/// the geometry ffmpeg applied, and the decode outcome.</summary>
+public sealed record ClipReadResult(
+    string Path,
+    int SourceWidth,
+    int SourceHeight,
+    long SourceFrameCount,
+    IReadOnlyList<int> FrameIndices,
+    FrameGeometry Geometry,
+    DecodeResult Decode,
+    int Samples);

@@ -1,0 +1,94 @@
+using OnnxVideo.Media.Ffmpeg;
+
+namespace OnnxVideo.Media;
+
+/// <summary>
+/// Decodes chosen frames of a video file, in one forward ffmpeg pass, into a caller buffer of rgb24 frames.
+/// Frames are picked by timestamp (so variable-frame-rate video works), rotation metadata is applied (ffmpeg
+/// autorotates), and crop/scale/flip run in ffmpeg's filter graph (<see cref="FilterChain"/>).
+/// </summary>
+public sealed class FfmpegFrameReader
+{
+    private readonly MediaOptions _options;
+
+    public FfmpegFrameReader(MediaOptions? options = null)
+    {
+        _options = options ?? MediaOptions.Default;
+        _options.Validate();
+    }
+
+    public MediaOptions Options => _options;
+
+    /// <summary>
+    /// Writes one <paramref name="geometry"/>-sized rgb24 frame per entry of <paramref name="timestamps"/> (seconds from
+    /// the start of the video, any order, repeats allowed) into <paramref name="destination"/>, in the same order.
+    /// Targets after the last frame get the last frame. Throws <see cref="VideoInputException"/> when the video cannot
+    /// be decoded, stops decoding well before its probed duration (corrupt or truncated), or exceeds the limits.
+    /// </summary>
+    public async Task<DecodeResult> DecodeAsync(VideoProbe probe, ReadOnlyMemory<double> timestamps, FrameGeometry geometry,
+        Memory<byte> destination, CancellationToken ct = default)
+    {
+        if (timestamps.IsEmpty)
+        {
+            throw new ArgumentException("no timestamps requested", nameof(timestamps));
+        }
+        var needed = (long)timestamps.Length * geometry.FrameBytes;
+        if (destination.Length < needed)
+        {
+            throw new ArgumentException($"destination holds {destination.Length} bytes, {needed} needed", nameof(destination));
+        }
+        if (geometry.SourceCrop is { } crop && !crop.FitsIn(probe.DisplayWidth, probe.DisplayHeight))
+        {
+            throw new ArgumentException($"crop {crop} does not fit the {probe.DisplayWidth}x{probe.DisplayHeight} frame");
+        }
+        FfprobeRunner.CheckLimits(probe, _options);
+        var fullPath = InputSafety.RequireFile(probe.Path);
+
+        var (distinct, slotOfRequest) = RawFrameDecoder.Deduplicate(timestamps.Span);
+        var tolerance = 0.5 / probe.NominalFrameRate;
+        var onStreamClock = new double[distinct.Length];
+        for (var i = 0; i < distinct.Length; i++)
+        {
+            onStreamClock[i] = probe.StartTime + distinct[i];
+        }
+        var arguments = BuildArguments(fullPath, probe, onStreamClock, tolerance, geometry);
+        var (delivered, run) = await RawFrameDecoder.RunAsync(probe.Path, arguments, _options, geometry.FrameBytes,
+            distinct.Length, slotOfRequest, destination, ct).ConfigureAwait(false);
+
+        if (!run.StoppedEarly && run.ExitCode != 0)
+        {
+            throw InputSafety.Failure(probe.Path, "ffmpeg", run.ExitCode, run.StderrTail);
+        }
+        if (delivered == 0)
+        {
+            throw new VideoInputException(probe.Path, VideoInputError.TooShort,
+                "no frame could be decoded", run.StderrTail);
+        }
+        if (delivered < distinct.Length)
+        {
+            // Targets past the real end are normal (durations are estimates); a stop far before the probed end is not.
+            var firstMissing = distinct[delivered];
+            var slack = Math.Max(4.0 / probe.NominalFrameRate, 0.05 * probe.Duration);
+            if (firstMissing < probe.Duration - slack)
+            {
+                throw new VideoInputException(probe.Path, VideoInputError.Corrupt,
+                    $"decoding stopped before {firstMissing:0.###} s of a {probe.Duration:0.###} s video (truncated or corrupt)",
+                    run.StderrTail);
+            }
+            RawFrameDecoder.RepeatLast(delivered, slotOfRequest, geometry.FrameBytes, destination.Span);
+        }
+        return new DecodeResult(timestamps.Length, distinct.Length, distinct.Length - delivered);
+    }
+
+    /// <summary>The exact ffmpeg argument list used for a decode (also what the benchmark runs to <c>-f null</c>).</summary>
+    public List<string> BuildArguments(string fullPath, VideoProbe probe, ReadOnlySpan<double> sortedStreamTimes,
+        double tolerance, FrameGeometry geometry)
+    {
+        var arguments = RawFrameDecoder.CommonArguments(_options);
+        InputSafety.AddInputOptions(arguments, _options.AllowedFormats);
+        arguments.AddRange(["-i", InputSafety.FileUrl(fullPath), "-map", $"0:{probe.VideoStreamIndex}"]);
+        RawFrameDecoder.AddOutput(arguments, _options, FilterChain.Build(sortedStreamTimes, tolerance, geometry),
+            sortedStreamTimes.Length);
+        return arguments;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+
+namespace OnnxVideo.Media;
+
+/// <summary>
+/// Builds the ffmpeg filter chain that picks frames by timestamp in one forward pass and shapes them.
+/// <para>For sorted, distinct target times t₀ &lt; … &lt; tₙ₋₁, a decoded frame at time <c>t</c> "serves" every
+/// target with tₖ − ε ≤ t not served by an earlier frame (ε = half a frame interval, so on a constant-rate video each
+/// target gets its nearest frame). <c>select</c> keeps only frames that serve at least one target, plus one frame
+/// after the last target so the chain flushes; <c>setpts</c> renumbers a kept frame to the index of the first target
+/// it serves; <c>fps=1</c> then repeats a frame for every further target it serves, so output frame k is target k.
+/// Crop and scale run only on kept frames.</para>
+/// </summary>
+public static class FilterChain
+{
+    /// <summary>The filter chain for <paramref name="sortedTargets"/> (seconds on the stream's own clock, strictly
+    /// increasing) and <paramref name="geometry"/>.</summary>
+    public static string Build(ReadOnlySpan<double> sortedTargets, double tolerance, FrameGeometry geometry)
+    {
+        if (sortedTargets.IsEmpty)
+        {
+            throw new ArgumentException("at least one target time is needed", nameof(sortedTargets));
+        }
+        var count = new StringBuilder();
+        for (var i = 0; i < sortedTargets.Length; i++)
+        {
+            if (i > 0 && !(sortedTargets[i] > sortedTargets[i - 1]))
+            {
+                throw new ArgumentException("target times must be strictly increasing", nameof(sortedTargets));
+            }
+            if (i > 0)
+            {
+                count.Append('+');
+            }
+            count.Append("gte(T,").Append(Format(sortedTargets[i] - tolerance)).Append(')');
+        }
+        var served = count.ToString();
+        var n = sortedTargets.Length.ToString(CultureInfo.InvariantCulture);
+        // Register 0: targets served before this frame; 1: targets served up to and including it.
+        var select = $"select='st(1,{served.Replace("T,", "t,", StringComparison.Ordinal)});st(2,gt(ld(1),ld(0))+gte(ld(0),{n}));st(0,ld(1));ld(2)'";
+        var setpts = $"setpts='st(1,{served});st(2,ld(0));st(0,ld(1));ld(2)/TB'";
+
+        var chain = new StringBuilder().Append(select).Append(',').Append(setpts);
+        if (geometry.SourceCrop is { } crop)
+        {
+            chain.Append(CultureInfo.InvariantCulture, $",crop={crop.Width}:{crop.Height}:{crop.X}:{crop.Y}:exact=1");
+        }
+        chain.Append(CultureInfo.InvariantCulture, $",scale={geometry.Width}:{geometry.Height}:flags=bilinear,format=rgb24");
+        if (geometry.HorizontalFlip)
+        {
+            chain.Append(",hflip");
+        }
+        chain.Append(",fps=1");
+        return chain.ToString();
+    }
+
+    private static string Format(double seconds) => seconds.ToString("0.#########", CultureInfo.InvariantCulture);
+}

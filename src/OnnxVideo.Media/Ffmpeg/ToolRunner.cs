@@ -1,0 +1,133 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace OnnxVideo.Media.Ffmpeg;
+
+/// <summary>
+/// Runs ffmpeg/ffprobe as a child process from an argument list (never a shell), under the concurrency limiter, with
+/// stdin closed, stderr kept as a bounded tail, and a deadline; on deadline, cancellation or any failure the whole
+/// process tree is killed before this returns.
+/// </summary>
+internal static class ToolRunner
+{
+    /// <summary>Reads stdout with <paramref name="readStdout"/>. When it returns true ("I have everything"), the
+    /// process is stopped instead of waited for.</summary>
+    public static async Task<ToolRun<T>> RunAsync<T>(string tool, IReadOnlyList<string> arguments, string inputPath,
+        MediaOptions options, TimeSpan timeout, Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout,
+        CancellationToken ct)
+    {
+        var limiter = options.ProcessLimiter;
+        await limiter.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await RunLimitedAsync(tool, arguments, inputPath, options, timeout, readStdout, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            limiter.Release();
+        }
+    }
+
+    private static async Task<ToolRun<T>> RunLimitedAsync<T>(string tool, IReadOnlyList<string> arguments,
+        string inputPath, MediaOptions options, TimeSpan timeout,
+        Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(tool)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new VideoInputException(inputPath, VideoInputError.ToolMissing, $"cannot start '{tool}': {e.Message}",
+                inner: e);
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        var stderr = new BoundedTextTail(options.StderrTailChars);
+        Task stderrPump = Task.CompletedTask;
+        var exited = false;
+        try
+        {
+            process.StandardInput.Close();
+            stderrPump = PumpAsync(process.StandardError, stderr);
+            await using var kill = linked.Token.Register(() => KillTree(process)).ConfigureAwait(false);
+
+            var (value, complete) = await readStdout(process.StandardOutput.BaseStream, linked.Token).ConfigureAwait(false);
+            if (complete && !process.HasExited)
+            {
+                KillTree(process);
+            }
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            exited = true;
+            await stderrPump.ConfigureAwait(false);
+            ThrowIfStopped(inputPath, tool, timeout, stderr, deadline, ct);
+            return new ToolRun<T>(process.ExitCode, stderr.ToString(), value, complete);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && linked.IsCancellationRequested)
+        {
+            ThrowIfStopped(inputPath, tool, timeout, stderr, deadline, ct);
+            throw;
+        }
+        finally
+        {
+            if (!exited)
+            {
+                KillTree(process);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                await stderrPump.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void ThrowIfStopped(string inputPath, string tool, TimeSpan timeout, BoundedTextTail stderr,
+        CancellationTokenSource deadline, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (deadline.IsCancellationRequested)
+        {
+            throw new VideoInputException(inputPath, VideoInputError.Timeout,
+                $"{Path.GetFileName(tool)} did not finish within {timeout.TotalSeconds:0.###} s; its process tree was killed",
+                stderr.ToString());
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+    }
+
+    private static async Task PumpAsync(StreamReader reader, BoundedTextTail tail)
+    {
+        var buffer = new char[1024];
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+        {
+            tail.Append(buffer.AsSpan(0, read));
+        }
+    }
+}
