@@ -75,6 +75,46 @@ public sealed class IoBindingTests
     }
 
     [Fact]
+    public void SteadyStateBindingRunsAllocateNothingManaged()
+    {
+        using var session = new OrtSession(TestModels.Add(), new OrtSessionOptions { IntraOpThreads = 1 });
+        using var a = OrtValue.CreateTensor(new float[] { 1, 2, 3, 4 }, 1, 4);
+        using var sum = OrtValue.CreateTensor(new float[4], 1, 4);
+        using var binding = session.CreateIoBinding();
+        binding.BindInput("a", a);
+        binding.BindInput("b", a);
+        binding.BindOutput("sum", sum);
+        var outputs = new[] { sum };
+        string[] inputNames = ["a", "b"], outputNames = ["sum"];
+        var inputs = new[] { a, a };
+        for (var i = 0; i < 10; i++)
+        {
+            session.RunWithBinding(binding);
+            session.Run(inputNames, inputs, outputNames, outputs);
+            _ = sum.GetTensorSpan<float>()[0];
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var total = 0f;
+        for (var i = 0; i < 1000; i++)
+        {
+            session.RunWithBinding(binding);
+            total += sum.GetTensorSpan<float>()[3];
+        }
+
+        var afterBinding = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            session.Run(inputNames, inputs, outputNames, outputs);
+        }
+
+        var afterRunInto = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(8000f, total);
+        Assert.Equal(0, afterBinding - before);
+        Assert.Equal(0, afterRunInto - afterBinding);
+    }
+
+    [Fact]
     public void ClearedInputsMakeTheRunFailWithOrtsMessage()
     {
         using var session = new OrtSession(TestModels.Add());
