@@ -87,6 +87,7 @@ public static unsafe class ExecutionProviders
 
     internal static OrtSessionOptionsHandle NewNativeOptions()
     {
+        OrtLibrary.Load();
         nint options;
         OrtStatus.Check(OrtApi.CreateSessionOptions(&options), "CreateSessionOptions");
         return new OrtSessionOptionsHandle(options);
