@@ -59,6 +59,7 @@ public sealed class InfoCommandTests : IDisposable
         Assert.Contains("labels (4)    cat, dog, eel, fox", output);
         Assert.Contains("ONNX Runtime    1.", output);
         Assert.Matches(@"Cpu\s+usable", output);
+        Assert.Matches(@"Compiled in .*CPUExecutionProvider", output);
         Assert.Matches(@"Cuda\s+not usable: .*libonnxruntime_providers_cuda\.so", output);
     }
 

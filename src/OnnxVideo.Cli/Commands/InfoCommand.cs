@@ -104,6 +104,7 @@ public static class InfoCommand
 
         text.AppendLine();
         Line("ONNX Runtime", $"{info.OrtVersion} ({info.OrtLibrary})");
+        Line("Compiled in", string.Join(", ", info.CompiledProviders));
         text.AppendLine("Execution providers");
         foreach (var provider in info.ExecutionProviders)
         {

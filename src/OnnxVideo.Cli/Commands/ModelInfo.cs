@@ -22,6 +22,7 @@ internal sealed record ModelInfo(
     string? ContractError,
     string OrtVersion,
     string OrtLibrary,
+    IReadOnlyList<string> CompiledProviders,
     IReadOnlyList<ExecutionProviderStatus> ExecutionProviders)
 {
     /// <summary>
@@ -78,6 +79,7 @@ internal sealed record ModelInfo(
             contractError,
             Ort.OrtLibrary.Version,
             Ort.OrtLibrary.LibraryPath,
+            Ort.OrtLibrary.GetCompiledProviders(),
             Ort.ExecutionProviders.CheckAvailability());
     }
 
