@@ -8,6 +8,7 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("onnxvideo: fine-tune and run video classifiers on ONNX Runtime");
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         return root.Parse(args).Invoke();
     }
