@@ -7,6 +7,7 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("onnxvideo: fine-tune and run video classifiers on ONNX Runtime");
+        root.Subcommands.Add(Commands.DatasetCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
