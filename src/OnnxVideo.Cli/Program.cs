@@ -10,6 +10,7 @@ public static class Program
         var root = new RootCommand("onnxvideo: fine-tune and run video classifiers on ONNX Runtime");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(Commands.DatasetCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
