@@ -13,14 +13,15 @@ namespace OnnxVideo.Benchmarks;
 /// The Conv3-D layer of DESIGN.md (x 4×64×8×56×56, w 64×64×3×3×3, pad 1; stride (1,2,2) as in a ResNet
 /// down-sampling block for the second case) on ORT CPU with 2 threads: forward, the input gradient as ORT
 /// ConvTranspose vs the plain Conv of flipped, transposed weights the autodiff rule emits, and the rule's weight
-/// gradient. Each graph is exactly the nodes the rule appends (built through the same ConvGradients code).
+/// gradient. Each graph is exactly the nodes the rule appends (built through the same ConvGradients code); for
+/// strides the rule's polyphase form is compared with the simpler zero-interleaved dy.
 /// </summary>
 [Config(typeof(InProcessShortConfig))]
 public class ConvGradientBenchmarks
 {
     private const int Batch = 4, Channels = 64, Frames = 8, Size = 56;
 
-    private OrtSession _forward = null!, _inputGradTranspose = null!, _inputGradConv = null!, _weightGrad = null!;
+    private OrtSession _forward = null!, _inputGradTranspose = null!, _inputGradConv = null!, _inputGradZeros = null!, _weightGrad = null!;
     private OrtValue _x = null!, _w = null!, _dy = null!;
 
     [Params(1, 2)]
@@ -61,6 +62,13 @@ public class ConvGradientBenchmarks
             var c = new GradientContext(g, ShapeInference.Run(g.Graph));
             return ConvGradients.InputGradient(c, "dy", ConvGradients.InputGradientWeights(c, "w", wShape, 1), axes, 1);
         });
+        _inputGradZeros = Session(options, g =>
+        {
+            g.Input("dy", DataType.Float, yShape.Select(d => (Dim)d).ToArray());
+            g.Input("w", DataType.Float, wShape.Select(d => (Dim)d).ToArray());
+            var c = new GradientContext(g, ShapeInference.Run(g.Graph));
+            return ConvGradients.ZeroInterleavedInputGradient(c, "dy", ConvGradients.InputGradientWeights(c, "w", wShape, 1), axes, 1);
+        });
         _weightGrad = Session(options, g =>
         {
             g.Input("x", DataType.Float, xShape.Select(d => (Dim)d).ToArray());
@@ -76,11 +84,14 @@ public class ConvGradientBenchmarks
 
         // Both input-gradient formulations must compute the same numbers, or the comparison means nothing.
         var viaTranspose = Output(_inputGradTranspose, ["dy", "w"], [_dy, _w]);
-        var viaConv = Output(_inputGradConv, ["dy", "w"], [_dy, _w]);
-        double worst = 0;
-        for (int i = 0; i < viaConv.Length; i++) worst = Math.Max(worst, Math.Abs(viaConv[i] - viaTranspose[i]));
-        if (viaConv.Length != viaTranspose.Length || worst > 1e-3)
-            throw new InvalidOperationException($"ConvTranspose and flipped-weight Conv disagree (max |difference| {worst})");
+        foreach (var session in new[] { _inputGradConv, _inputGradZeros })
+        {
+            var viaConv = Output(session, ["dy", "w"], [_dy, _w]);
+            double worst = 0;
+            for (int i = 0; i < viaConv.Length; i++) worst = Math.Max(worst, Math.Abs(viaConv[i] - viaTranspose[i]));
+            if (viaConv.Length != viaTranspose.Length || worst > 1e-3)
+                throw new InvalidOperationException($"ConvTranspose and flipped-weight Conv disagree (max |difference| {worst})");
+        }
     }
 
     private static float[] Output(OrtSession session, string[] names, OrtValue[] inputs)
@@ -97,8 +108,11 @@ public class ConvGradientBenchmarks
     [Benchmark(Description = "dX: ConvTranspose")]
     public long InputGradientConvTranspose() => RunOnce(_inputGradTranspose, ["dy", "w"], [_dy, _w]);
 
-    [Benchmark(Description = "dX: Conv, flipped weights (rule)")]
+    [Benchmark(Description = "dX: Conv, flipped weights (rule; polyphase when strided)")]
     public long InputGradientFlippedConv() => RunOnce(_inputGradConv, ["dy", "w"], [_dy, _w]);
+
+    [Benchmark(Description = "dX: Conv, flipped weights, zero-interleaved dy")]
+    public long InputGradientZeroInterleaved() => RunOnce(_inputGradZeros, ["dy", "w"], [_dy, _w]);
 
     [Benchmark(Description = "dW: Conv of transposed x, dy (rule)")]
     public long WeightGradient() => RunOnce(_weightGrad, ["x", "dy"], [_x, _dy]);
@@ -106,7 +120,7 @@ public class ConvGradientBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var d in new IDisposable[] { _forward, _inputGradTranspose, _inputGradConv, _weightGrad, _x, _w, _dy }) d.Dispose();
+        foreach (var d in new IDisposable[] { _forward, _inputGradTranspose, _inputGradConv, _inputGradZeros, _weightGrad, _x, _w, _dy }) d.Dispose();
     }
 
     private static long RunOnce(OrtSession session, string[] names, OrtValue[] inputs)

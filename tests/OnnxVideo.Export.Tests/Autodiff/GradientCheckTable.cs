@@ -16,7 +16,10 @@ public static class GradientCheckTable
     public static IEnumerable<GradientCheckCase> Rows => Elementwise.Concat(Matrix).Concat(Convolution).Concat(Pooling)
         .Concat(Normalisation).Concat(Reductions).Concat(DataMovement).Concat(NotDifferentiable);
 
-    public static IEnumerable<object[]> Cases => Rows.Select(r => new object[] { r });
+    /// <summary>Row names as theory data (strings, so every row is its own discovered test case).</summary>
+    public static IEnumerable<object[]> Cases => Rows.Select(r => new object[] { r.ToString() });
+
+    public static GradientCheckCase Find(string name) => Rows.Single(r => r.ToString() == name);
 
     private static IEnumerable<GradientCheckCase> Elementwise =>
     [
@@ -101,6 +104,9 @@ public static class GradientCheckTable
         Conv("3-D stride (1,2,2) pad 1 with bias", [1, 2, 3, 5, 5], [3, 2, 3, 3, 3], A(("strides", new long[] { 1, 2, 2 }), ("pads", new long[] { 1, 1, 1, 1, 1, 1 })), bias: true),
         Conv("2-D auto_pad SAME_UPPER stride 2", [1, 2, 5, 6], [2, 2, 3, 3], A(("auto_pad", "SAME_UPPER"), ("strides", new long[] { 2, 2 }))),
         Conv("2-D stride 3 leaving input rows unused", [1, 1, 8, 8], [2, 1, 2, 2], A(("strides", new long[] { 3, 3 }))),
+        Conv("2-D stride 2 and dilation 2 (zero-interleaved dy)", [1, 2, 7, 7], [2, 2, 2, 2], A(("strides", new long[] { 2, 2 }), ("dilations", new long[] { 2, 2 }), ("pads", new long[] { 1, 0, 0, 1 }))),
+        Conv("2-D 1×1 stride 2 (phases without taps)", [2, 3, 5, 4], [4, 3, 1, 1], A(("strides", new long[] { 2, 2 }))),
+        Conv("3-D kernel (3,1,1) stride (2,1,1), temporal part of (2+1)D", [1, 2, 5, 3, 3], [2, 2, 3, 1, 1], A(("strides", new long[] { 2, 1, 1 }), ("pads", new long[] { 1, 0, 0, 1, 0, 0 }))),
         Conv("2-D symbolic batch [N,2,4,4]", [2, 2, 4, 4], [3, 2, 3, 3], A(("pads", new long[] { 1, 1, 1, 1 })), declaredX: ["N", 2, 4, 4]),
     ];
 
