@@ -70,6 +70,15 @@ public static class GradientCheckTable
             return [outputs[0]];
         }) { Mode = GradientCheckMode.DropoutMask },
         Unary("Identity"),
+        Unary("Abs", AwayFromZero),
+        Unary("Reciprocal", Positive),
+        Unary("LeakyRelu", AwayFromZero, attributes: A(("alpha", 0.1f))),
+        Unary("HardSigmoid", (r, i) => 4 * Uniform(r, i), float64: false, description: "x in [-4,4]: saturated and linear parts"),
+        Unary("HardSwish", (r, i) => 4 * Uniform(r, i), float64: false, description: "x in [-4,4]"),
+        new("Sum", "three inputs, broadcast", c => [c.Node("Sum", c.Param("a", [2, 3]), c.Param("b", [3]), c.Param("c", [2, 1]))]),
+        new("Mean", "two inputs, broadcast", c => [c.Node("Mean", c.Param("a", [2, 3]), c.Param("b", [1, 3]))]) { Float64 = false },
+        new("Max", "broadcast [2,3] and [3]", c => [c.Node("Max", c.Param("a", [2, 3]), c.Param("b", [3]))]),
+        new("Min", "broadcast [2,3] and [2,1]", c => [c.Node("Min", c.Param("a", [2, 3]), c.Param("b", [2, 1]))]),
         new("Cast", "float → double → float", c =>
             [c.Node("Cast", [c.Node("Cast", [c.Param("x", [2, 3])], A(("to", (long)TensorProto.Types.DataType.Double)))], A(("to", (long)TensorProto.Types.DataType.Float)))]) { Float64 = false },
     ];
@@ -178,6 +187,9 @@ public static class GradientCheckTable
         }),
         new("Split", "equal parts, only the second output used", c =>
             [c.Nodes("Split", [c.Param("x", [4, 2])], 2)[1]]),
+        new("Pad", "constant pads [1,0,0,2] on [2,3]", c => [c.Node("Pad", c.Param("x", [2, 3]), c.Ints(1, 0, 0, 2))]),
+        new("Pad", "padding and cropping [0,-1,1,1] with value 0.5", c => [c.Node("Pad", c.Param("x", [2, 3]), c.Ints(0, -1, 1, 1), c.Scalar(0.5))]),
+        new("Tile", "repeats [2,1,3] on [2,3,1]", c => [c.Node("Tile", c.Param("x", [2, 3, 1]), c.Ints(2, 1, 3))]),
         new("Gather", "axis 0, 2-D indices with repeats", c =>
             [c.Node("Gather", c.Param("x", [4, 3]), Initializers.Add(c.Graph, TensorProtos.FromInt64s("", [0, 2, 2, 3], 2, 2), "idx"))]),
         new("Gather", "axis 1, scalar index", c =>
