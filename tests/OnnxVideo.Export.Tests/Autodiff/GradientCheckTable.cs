@@ -91,6 +91,8 @@ public static class GradientCheckTable
         new("Gemm", "no C, transB", c => [c.Node("Gemm", [c.Param("a", [2, 3]), c.Param("b", [4, 3])], A(("transB", 1L)))]),
         new("MatMul", "[2,3]·[3,4]", c => [c.Node("MatMul", c.Param("a", [2, 3]), c.Param("b", [3, 4]))]),
         new("MatMul", "batched broadcast [2,1,2,3]·[3,3,2]", c => [c.Node("MatMul", c.Param("a", [2, 1, 2, 3]), c.Param("b", [3, 3, 2]))]),
+        new("MatMul", "activations [2,3,4]·weights [4,5], symbolic batch (one Gemm for the weight gradient)", c =>
+            [c.Node("MatMul", c.Param("a", [2, 3, 4], declared: ["N", 3, 4]), c.Param("b", [4, 5]))]),
         new("MatMul", "1-D left [3]·[2,3,4]", c => [c.Node("MatMul", c.Param("a", [3]), c.Param("b", [2, 3, 4]))]),
         new("MatMul", "1-D right [2,2,3]·[3]", c => [c.Node("MatMul", c.Param("a", [2, 2, 3]), c.Param("b", [3]))]),
         new("MatMul", "both 1-D [3]·[3]", c => [c.Node("MatMul", c.Param("a", [3]), c.Param("b", [3]))]),
