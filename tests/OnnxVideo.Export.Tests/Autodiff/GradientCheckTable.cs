@@ -137,6 +137,8 @@ public static class GradientCheckTable
         Pool("AveragePool", "3-D kernel (2,2,2)", [1, 2, 2, 4, 4], A(("kernel_shape", new long[] { 2, 2, 2 }), ("strides", new long[] { 2, 2, 2 }))),
         Pool("GlobalAveragePool", "2-D [2,3,2,3]", [2, 3, 2, 3], []),
         Pool("GlobalAveragePool", "3-D [1,2,2,2,3]", [1, 2, 2, 2, 3], []),
+        new("GlobalAveragePool", "input shape unknown at build time (run-time divisor)", c =>
+            [c.Node("Reshape", c.Node("GlobalAveragePool", c.Param("x", [2, 3, 2, 2], declareShape: false)), c.Ints(2, 3))]) { Float64 = false },
     ];
 
     private static IEnumerable<GradientCheckCase> Normalisation =>
