@@ -120,6 +120,31 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
         AssertCleanFailure(code, stderr, "Conv → Relu → GlobalAveragePool");
     }
 
+    [Fact]
+    public void HeadOnAZooVideoVitKeepsItsNtchwContractAndFeatures()
+    {
+        var created = Temp("vit.onnx");
+        var (code1, _, stderr1) = ExportToolRunner.Run("create", "--arch", "video_vit", "--classes", "3", "--frames", "4", "--size", "32", "--out", created, "--features");
+        Assert.True(code1 == 0, stderr1);
+        var output = Temp("vit_head.onnx");
+
+        var (code2, _, stderr2) = ExportToolRunner.Run("head", "--model", created, "--classes", "5", "--out", output, "--features");
+
+        Assert.True(code2 == 0, stderr2);
+        var model = OnnxModelFile.Load(output);
+        var contract = ModelContracts.Read(model, output)!;
+        Assert.Equal(TensorLayout.NTCHW, contract.Layout);
+        Assert.Equal(4, contract.Frames);
+        Assert.Equal(32, contract.CropSize);
+        Assert.Equal(new[] { 0.485f, 0.456f, 0.406f }, contract.Mean);
+        Assert.Equal(5, contract.Labels.Length);
+        var clip = Enumerable.Range(0, 2 * 4 * 3 * 32 * 32).Select(i => MathF.Cos(i * 0.11f)).ToArray();
+        var before = ImportTestsOrt.Run(OnnxModelFile.Load(created), clip, [2, 4, 3, 32, 32]);
+        var after = ImportTestsOrt.Run(model, clip, [2, 4, 3, 32, 32]);
+        Assert.Equal(new long[] { 2, 5 }, after["logits"].Shape);
+        ImportTestsOrt.AssertClose(before["features"].Data, after["features"].Data, 1e-5);
+    }
+
     private string Temp(string name) => Path.Combine(fixture.Directory, Guid.NewGuid().ToString("N")[..8] + "-" + name);
 
     private static void AssertCleanFailure(int code, string stderr, string expected)

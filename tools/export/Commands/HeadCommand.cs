@@ -10,7 +10,8 @@ namespace OnnxVideo.ExportTool.Commands;
 /// <summary>
 /// <c>onnxvideo-export head</c>: imports a foreign ONNX video classifier, gives it a new head for the given classes
 /// (or keeps its head), optionally exposes the penultimate features, and writes the preprocessing contract into
-/// metadata_props. Contract values not given as flags come from the model's fixed input dimensions.
+/// metadata_props. Contract values not given as flags come from the contract the model already carries, else from
+/// the model's fixed input dimensions and torchvision's Kinetics normalisation.
 /// </summary>
 public static class HeadCommand
 {
@@ -33,9 +34,10 @@ public static class HeadCommand
         var layout = new Option<string?>("--layout") { Description = "NCTHW or NTCHW (default: guessed from where the model input has 3 channels)" };
         var sampling = new Option<string?>("--sampling") { Description = "uniform (segments over the whole video) or dense (consecutive frames with --stride)" };
         var stride = new Option<int?>("--stride") { Description = "frame step of dense sampling" };
+        var logits = new Option<string?>("--logits") { Description = "the graph output holding the logits (default: the first output)" };
 
         var command = new Command("head", "import an ONNX video classifier: new head for your classes (or keep it), features output, preprocessing contract");
-        foreach (var option in new Option[] { model, classes, output, keepHead, features, seed, frames, size, resize, mean, std, layout, sampling, stride })
+        foreach (var option in new Option[] { model, classes, output, keepHead, features, seed, frames, size, resize, mean, std, layout, sampling, stride, logits })
         {
             command.Options.Add(option);
         }
@@ -46,6 +48,8 @@ public static class HeadCommand
             var labels = ClassLabels.Resolve(parse.GetValue(classes)!);
             var onnx = OnnxModelFile.Load(modelPath);
             var clip = ClipInput.Of(onnx, modelPath);
+            // A contract the model already carries supplies the defaults; flags override it.
+            var existing = ModelContracts.Read(onnx, modelPath);
 
             var keep = parse.GetValue(keepHead);
             var imported = OnnxClassifierImporter.Import(onnx, modelPath, new ImportOptions
@@ -53,6 +57,7 @@ public static class HeadCommand
                 NewClasses = keep ? null : labels.Length,
                 ExposeFeatures = parse.GetValue(features),
                 Seed = parse.GetValue(seed),
+                LogitsOutput = parse.GetValue(logits),
             });
             if (keep && imported.Classes != labels.Length)
             {
@@ -60,17 +65,17 @@ public static class HeadCommand
                     $"class count mismatch: {labels.Length} classes given, but the kept head of {modelPath} has {imported.Classes} outputs");
             }
 
-            var chosenLayout = parse.GetValue(layout) is { } l ? ParseLayout(l) : clip.GuessLayout() ?? TensorLayout.NCTHW;
-            var t = parse.GetValue(frames) ?? (int?)clip.Frames(chosenLayout)
+            var chosenLayout = parse.GetValue(layout) is { } l ? ParseLayout(l) : existing?.Layout ?? clip.GuessLayout() ?? TensorLayout.NCTHW;
+            var t = parse.GetValue(frames) ?? existing?.Frames ?? (int?)clip.Frames(chosenLayout)
                 ?? throw new ArgumentException($"--frames is needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed frame count");
-            var s = parse.GetValue(size) ?? (int?)clip.Size
+            var s = parse.GetValue(size) ?? existing?.CropSize ?? (int?)clip.Size
                 ?? throw new ArgumentException($"--size is needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed square size");
-            var defaults = new PreprocessingContract();
+            var defaults = existing ?? new PreprocessingContract();
             var contract = defaults with
             {
                 Frames = t,
                 CropSize = s,
-                ResizeShortSide = parse.GetValue(resize) ?? (int)Math.Round(s * 128.0 / 112.0),
+                ResizeShortSide = parse.GetValue(resize) ?? (existing is not null && existing.CropSize == s ? existing.ResizeShortSide : (int)Math.Round(s * 128.0 / 112.0)),
                 Mean = parse.GetValue(mean) is { } m ? ParseTriple("--mean", m) : defaults.Mean,
                 Std = parse.GetValue(std) is { } sd ? ParseTriple("--std", sd) : defaults.Std,
                 Layout = chosenLayout,
