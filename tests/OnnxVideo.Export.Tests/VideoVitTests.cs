@@ -6,7 +6,7 @@ using OnnxVideo.Onnx;
 namespace OnnxVideo.Export.Tests;
 
 /// <summary>
-/// <c>video_vit</c> against an independent PyTorch VideoMAE-style module (Python/video_vit_reference.py) with the
+/// <c>video_vit</c> against an independent PyTorch VideoMAE-style module (Reference/video_vit_reference.py) with the
 /// same random weights, written by Python as safetensors under Hugging Face names.
 /// </summary>
 public sealed class VideoVitTests(VideoVitTestsFixture fixture) : IClassFixture<VideoVitTestsFixture>

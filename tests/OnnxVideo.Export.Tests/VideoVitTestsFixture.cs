@@ -3,7 +3,7 @@ using OnnxVideo.Export.Zoo;
 
 namespace OnnxVideo.Export.Tests;
 
-/// <summary>Runs Python/video_vit_reference.py once for both poolings of the small test configuration.</summary>
+/// <summary>Runs Reference/video_vit_reference.py once for both poolings of the small test configuration.</summary>
 public sealed class VideoVitTestsFixture : IDisposable
 {
     public const int Classes = 5;
