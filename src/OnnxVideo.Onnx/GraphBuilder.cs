@@ -72,14 +72,12 @@ public sealed class GraphBuilder
     }
 
     /// <summary>A float scalar initializer with a fresh name.</summary>
-    public string Constant(float value) =>
-        AddReserved(TensorProtos.FromFloats(UniqueName("const_f"), [value]));
+    public string Constant(float value) => AddReserved(TensorProtos.FromFloats(UniqueName("const_f"), [value]));
 
     /// <summary>A 1-D int64 initializer with a fresh name (shapes, axes, slice bounds).</summary>
     public string Constant(long[] values) =>
         AddReserved(TensorProtos.FromInt64s(UniqueName("const_i"), values, values.Length));
 
-    /// <summary>Adds an initializer whose name <see cref="UniqueName"/> has already reserved.</summary>
     private string AddReserved(TensorProto tensor)
     {
         Graph.Initializer.Add(tensor);
