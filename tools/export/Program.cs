@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OnnxVideo.ExportTool.Commands;
 
 namespace OnnxVideo.ExportTool;
 
@@ -7,6 +8,8 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("onnxvideo-export: build, import and compile video models for training and inference");
+        root.Subcommands.Add(CreateCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,45 @@
+using System.Globalization;
+using OnnxVideo.Media;
+
+namespace OnnxVideo.Export.Contracts;
+
+/// <summary>Class labels from a command-line value: a class count N, or a text file with one label per line.</summary>
+public static class ClassLabels
+{
+    /// <summary>
+    /// "10" gives labels class_0 … class_9; anything else is read as a labels file (blank lines skipped, labels
+    /// trimmed, must be unique). A missing file is a <see cref="FileNotFoundException"/>; a bad one an
+    /// <see cref="InvalidContractException"/> naming it.
+    /// </summary>
+    public static string[] Resolve(string value)
+    {
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            if (count < 1 || count > 1_000_000)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), $"class count must be between 1 and 1000000 (got {value})");
+            }
+            return Enumerable.Range(0, (int)count).Select(i => $"class_{i}").ToArray();
+        }
+        return ReadFile(value);
+    }
+
+    public static string[] ReadFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: labels file not found (give a class count or a file with one label per line)", path);
+        }
+        var labels = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        if (labels.Length == 0)
+        {
+            throw new InvalidContractException(path, "labels file has no labels");
+        }
+        var duplicate = labels.GroupBy(l => l, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidContractException(path, $"label '{duplicate.Key}' appears {duplicate.Count()} times");
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,9 @@
+using OnnxVideo.Onnx.Proto;
+
+namespace OnnxVideo.Export.Zoo;
+
+/// <summary>Supplies the initial value of each parameter a zoo architecture declares.</summary>
+public interface IZooParameterSource
+{
+    TensorProto Create(string name, long[] shape, ParameterInit init);
+}

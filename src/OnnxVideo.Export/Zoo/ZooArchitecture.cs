@@ -1,0 +1,21 @@
+namespace OnnxVideo.Export.Zoo;
+
+/// <summary>
+/// One architecture of the <see cref="ModelZoo"/>. <see cref="Define"/> adds the network from the input video value
+/// to the logits, declaring parameters under the architecture's reference names (through
+/// <see cref="ZooGraph.Parameter"/>, so weights files and random initialisation work alike). The pooled features
+/// must be the value <c>features</c> [F] and the logits the value <c>logits</c> [classes] (give those names to the
+/// nodes producing them); <see cref="ModelZoo"/> declares the graph outputs.
+/// </summary>
+public abstract class ZooArchitecture
+{
+    public abstract string Name { get; }
+    public abstract string Description { get; }
+    public virtual int DefaultFrames => 16;
+    public virtual int DefaultSize => 112;
+    /// <summary>Parameter names of the classification head (their first dimension is the class count).</summary>
+    public abstract IReadOnlyList<string> HeadParameters { get; }
+
+    /// <summary>Builds the network; <paramref name="video"/> is [3, T, S, S] per sample.</summary>
+    public abstract ZooNetworkOutputs Define(ZooGraph graph, ZooValue video, int classes);
+}

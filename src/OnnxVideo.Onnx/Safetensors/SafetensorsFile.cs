@@ -1,0 +1,230 @@
+using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace OnnxVideo.Onnx.Safetensors;
+
+/// <summary>
+/// A safetensors file opened read-only by memory-mapping. Tensor data is exposed as spans over the mapping, so tensors
+/// passed on unchanged are never copied. Spans are valid until the file is disposed.
+/// </summary>
+public sealed class SafetensorsFile : IDisposable
+{
+    private readonly MemoryMappedFile? _mapping;
+    private readonly MemoryMappedViewAccessor? _view;
+    private readonly nint _dataAddress;
+    private readonly Dictionary<string, SafetensorsTensorInfo> _byName;
+    private bool _viewReferenced;
+    private bool _disposed;
+
+    public string Path { get; }
+    public SafetensorsHeader Header { get; }
+    /// <summary>Tensors in data order.</summary>
+    public IReadOnlyList<SafetensorsTensorInfo> Tensors => Header.Tensors;
+    public IReadOnlyDictionary<string, string> Metadata => Header.Metadata;
+    /// <summary>Offset of the data section from the start of the file.</summary>
+    public long DataStart { get; }
+
+    private SafetensorsFile(string path, SafetensorsHeader header, long dataStart,
+        MemoryMappedFile? mapping, MemoryMappedViewAccessor? view, nint dataAddress, bool viewReferenced)
+    {
+        Path = path;
+        Header = header;
+        DataStart = dataStart;
+        _mapping = mapping;
+        _view = view;
+        _dataAddress = dataAddress;
+        _viewReferenced = viewReferenced;
+        _byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>Opens and validates <paramref name="path"/>; any format problem is a <see cref="SafetensorsFormatException"/>.</summary>
+    public static SafetensorsFile Open(string path)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"{path}: safetensors file not found", path);
+        }
+        var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var fileLength = stream.Length;
+        SafetensorsHeader header;
+        long dataStart;
+        MemoryMappedFile mapping;
+        try
+        {
+            (header, dataStart) = ReadHeader(stream, fileLength, path);
+            if (fileLength == dataStart)
+            {
+                stream.Dispose();
+                return new SafetensorsFile(path, header, dataStart, null, null, 0, false);
+            }
+            mapping = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+        MemoryMappedViewAccessor? view = null;
+        var referenced = false;
+        try
+        {
+            view = mapping.CreateViewAccessor(0, fileLength, MemoryMappedFileAccess.Read);
+            var handle = view.SafeMemoryMappedViewHandle;
+            handle.DangerousAddRef(ref referenced);
+            var dataAddress = handle.DangerousGetHandle() + (nint)view.PointerOffset + (nint)dataStart;
+            return new SafetensorsFile(path, header, dataStart, mapping, view, dataAddress, referenced);
+        }
+        catch
+        {
+            if (referenced)
+            {
+                view!.SafeMemoryMappedViewHandle.DangerousRelease();
+            }
+            view?.Dispose();
+            mapping.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads and validates only the header of <paramref name="path"/> (names, dtypes, shapes, metadata).</summary>
+    public static SafetensorsHeader ReadHeader(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: safetensors file not found", path);
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return ReadHeader(stream, stream.Length, path).Header;
+    }
+
+    private static (SafetensorsHeader Header, long DataStart) ReadHeader(FileStream stream, long fileLength, string source)
+    {
+        if (fileLength < 8)
+        {
+            throw new SafetensorsFormatException(source, $"truncated: {fileLength} bytes, shorter than the 8-byte header length");
+        }
+        Span<byte> lengthBytes = stackalloc byte[8];
+        stream.ReadExactly(lengthBytes);
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)SafetensorsHeader.MaxHeaderBytes)
+        {
+            throw new SafetensorsFormatException(source, $"header length {headerLength} exceeds the {SafetensorsHeader.MaxHeaderBytes}-byte limit");
+        }
+        if (headerLength < 2)
+        {
+            throw new SafetensorsFormatException(source, $"header length {headerLength} is too short for a JSON object");
+        }
+        if (8 + (long)headerLength > fileLength)
+        {
+            throw new SafetensorsFormatException(source, $"header of {headerLength} bytes runs past the end of the file ({fileLength} bytes)");
+        }
+        var json = new byte[headerLength];
+        stream.ReadExactly(json);
+        var dataStart = 8 + (long)headerLength;
+        return (SafetensorsHeader.Parse(json, fileLength - dataStart, source), dataStart);
+    }
+
+    public bool Contains(string name) => _byName.ContainsKey(name);
+
+    public bool TryGetInfo(string name, out SafetensorsTensorInfo info) => _byName.TryGetValue(name, out info!);
+
+    public SafetensorsTensorInfo GetInfo(string name) =>
+        _byName.TryGetValue(name, out var info)
+            ? info
+            : throw new KeyNotFoundException($"{Path}: no tensor named '{name}'");
+
+    /// <summary>The raw little-endian bytes of a tensor, straight from the mapping.</summary>
+    public ReadOnlySpan<byte> GetBytes(string name) => GetBytes(GetInfo(name));
+
+    public ReadOnlySpan<byte> GetBytes(SafetensorsTensorInfo info)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (info.ByteLength == 0)
+        {
+            return ReadOnlySpan<byte>.Empty;
+        }
+        if (info.ByteLength > int.MaxValue)
+        {
+            throw new SafetensorsFormatException(Path, $"tensor '{info.Name}' has {info.ByteLength} bytes, more than one span can address");
+        }
+        // The mapping's address comes from the OS; a managed reference to it is formed without the unsafe keyword.
+        ref var start = ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _dataAddress + (nint)info.Begin);
+        return MemoryMarshal.CreateReadOnlySpan(ref start, (int)info.ByteLength);
+    }
+
+    /// <summary>
+    /// The tensor's elements as <typeparamref name="T"/> without copying; <typeparamref name="T"/> must have the
+    /// dtype's element size (e.g. float for F32, Half for F16, long for I64).
+    /// </summary>
+    public ReadOnlySpan<T> GetSpan<T>(string name) where T : unmanaged
+    {
+        var info = GetInfo(name);
+        if (Unsafe.SizeOf<T>() != SafetensorsDTypes.ElementSize(info.DType))
+        {
+            throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType}; {typeof(T).Name} has a different element size");
+        }
+        return MemoryMarshal.Cast<byte, T>(GetBytes(info));
+    }
+
+    /// <summary>A tensor converted to float32 (from F32, F16, BF16 or F64).</summary>
+    public float[] ReadFloats(string name)
+    {
+        var info = GetInfo(name);
+        var bytes = GetBytes(info);
+        return info.DType switch
+        {
+            SafetensorsDType.F32 => MemoryMarshal.Cast<byte, float>(bytes).ToArray(),
+            SafetensorsDType.F16 => ConvertAll(MemoryMarshal.Cast<byte, Half>(bytes), h => (float)h),
+            SafetensorsDType.BF16 => ConvertAll(MemoryMarshal.Cast<byte, ushort>(bytes), b => BitConverter.Int32BitsToSingle(b << 16)),
+            SafetensorsDType.F64 => ConvertAll(MemoryMarshal.Cast<byte, double>(bytes), d => (float)d),
+            _ => throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType}, not a floating-point tensor"),
+        };
+    }
+
+    /// <summary>A tensor converted to int64 (from I64, I32, I16, I8, U8, U16, U32 or BOOL).</summary>
+    public long[] ReadInt64s(string name)
+    {
+        var info = GetInfo(name);
+        var bytes = GetBytes(info);
+        return info.DType switch
+        {
+            SafetensorsDType.I64 => MemoryMarshal.Cast<byte, long>(bytes).ToArray(),
+            SafetensorsDType.I32 => ConvertAll(MemoryMarshal.Cast<byte, int>(bytes), v => (long)v),
+            SafetensorsDType.I16 => ConvertAll(MemoryMarshal.Cast<byte, short>(bytes), v => (long)v),
+            SafetensorsDType.U16 => ConvertAll(MemoryMarshal.Cast<byte, ushort>(bytes), v => (long)v),
+            SafetensorsDType.U32 => ConvertAll(MemoryMarshal.Cast<byte, uint>(bytes), v => (long)v),
+            SafetensorsDType.I8 => ConvertAll(MemoryMarshal.Cast<byte, sbyte>(bytes), v => (long)v),
+            SafetensorsDType.U8 or SafetensorsDType.BOOL => ConvertAll(bytes, v => (long)v),
+            _ => throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType}, not an integer tensor"),
+        };
+    }
+
+    private static TOut[] ConvertAll<TIn, TOut>(ReadOnlySpan<TIn> source, Func<TIn, TOut> convert)
+    {
+        var result = new TOut[source.Length];
+        for (var i = 0; i < source.Length; i++)
+        {
+            result[i] = convert(source[i]);
+        }
+        return result;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (_viewReferenced)
+        {
+            _view!.SafeMemoryMappedViewHandle.DangerousRelease();
+            _viewReferenced = false;
+        }
+        _view?.Dispose();
+        _mapping?.Dispose();
+    }
+}

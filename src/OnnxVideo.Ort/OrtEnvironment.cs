@@ -1,0 +1,68 @@
+using OnnxVideo.Ort.Native;
+using OnnxVideo.Ort.Native.Handles;
+
+namespace OnnxVideo.Ort;
+
+/// <summary>
+/// ORT's process-wide environment (logging, global state). ORT keeps one per process, so this binding exposes one:
+/// <see cref="Shared"/>, created on first use. Call <see cref="Initialize"/> first to choose the logging level.
+/// It lives until the process ends (releasing it during shutdown races ORT's own static destructors).
+/// </summary>
+public sealed unsafe class OrtEnvironment
+{
+    private static readonly object Gate = new();
+    private static OrtEnvironment? shared;
+
+    private OrtEnvironment(OrtLoggingLevel loggingLevel, string logId)
+    {
+        LoggingLevel = loggingLevel;
+        LogId = logId;
+        nint env;
+        var id = Utf8.NullTerminated(logId);
+        fixed (byte* idPtr = id)
+        {
+            OrtStatus.Check(OrtApi.CreateEnv((int)loggingLevel, idPtr, &env), "CreateEnv");
+        }
+
+        Handle = new OrtEnvHandle(env);
+    }
+
+    /// <summary>The environment every session uses.</summary>
+    public static OrtEnvironment Shared
+    {
+        get
+        {
+            var current = Volatile.Read(ref shared);
+            return current ?? Initialize();
+        }
+    }
+
+    public OrtLoggingLevel LoggingLevel { get; }
+
+    public string LogId { get; }
+
+    internal OrtEnvHandle Handle { get; }
+
+    /// <summary>
+    /// Creates the shared environment with the given logging settings. Calling it again with the same settings
+    /// returns the existing one; different settings after creation throw.
+    /// </summary>
+    public static OrtEnvironment Initialize(OrtLoggingLevel loggingLevel = OrtLoggingLevel.Warning, string logId = "onnxvideo")
+    {
+        OrtLibrary.Load();
+        lock (Gate)
+        {
+            if (shared is null)
+            {
+                shared = new OrtEnvironment(loggingLevel, logId);
+            }
+            else if (shared.LoggingLevel != loggingLevel || shared.LogId != logId)
+            {
+                throw new InvalidOperationException(
+                    $"The ONNX Runtime environment already exists with logging level {shared.LoggingLevel} and log id '{shared.LogId}'.");
+            }
+
+            return shared;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace OnnxVideo.Ort;
+
+/// <summary>The ONNX Runtime native library could not be found or loaded; lists every place that was tried.</summary>
+public sealed class OrtLibraryLoadException : Exception
+{
+    public OrtLibraryLoadException(string message, IReadOnlyList<string> attempts)
+        : base(message + Environment.NewLine + "Tried:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", attempts))
+    {
+        Attempts = attempts;
+    }
+
+    /// <summary>Each place tried, with why it was not used.</summary>
+    public IReadOnlyList<string> Attempts { get; }
+}

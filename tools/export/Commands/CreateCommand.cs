@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using OnnxVideo.Export.Contracts;
+using OnnxVideo.Export.Zoo;
+using OnnxVideo.Media;
+using OnnxVideo.Onnx;
+
+namespace OnnxVideo.ExportTool.Commands;
+
+/// <summary><c>onnxvideo-export create</c>: builds a zoo model with its preprocessing contract.</summary>
+public static class CreateCommand
+{
+    public static Command Create()
+    {
+        var arch = new Option<string>("--arch") { Description = "architecture (see 'onnxvideo-export list')", Required = true };
+        var classes = new Option<string>("--classes") { Description = "class count N, or a labels file with one label per line", Required = true };
+        var frames = new Option<int?>("--frames") { Description = "frames per clip T (default: the architecture's)" };
+        var size = new Option<int?>("--size") { Description = "side of the square input crop S (default: the architecture's)" };
+        var output = new Option<string>("--out") { Description = "the ONNX model to write", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "safetensors file with the architecture's parameter names (default: random initialisation)" };
+        var newHead = new Option<bool>("--new-head") { Description = "with --weights: keep the backbone, start a new random head for --classes (e.g. Kinetics weights, your labels)" };
+        var seed = new Option<int>("--seed") { Description = "seed of the random initialisation", DefaultValueFactory = _ => 0 };
+        var features = new Option<bool>("--features") { Description = "also output the penultimate features [N, F] as 'features'" };
+
+        var command = new Command("create", "build a model from the zoo, random-initialised or with safetensors weights, with its preprocessing contract");
+        foreach (var option in new Option[] { arch, classes, frames, size, output, weights, newHead, seed, features })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var architecture = ModelZoo.Get(parse.GetValue(arch)!);
+            var labels = ClassLabels.Resolve(parse.GetValue(classes)!);
+            var weightsPath = parse.GetValue(weights);
+            if (weightsPath is not null && !File.Exists(weightsPath))
+            {
+                throw new FileNotFoundException($"{weightsPath}: weights file not found", weightsPath);
+            }
+            var options = new ZooOptions
+            {
+                Classes = labels.Length,
+                Frames = parse.GetValue(frames),
+                Size = parse.GetValue(size),
+                WeightsPath = weightsPath,
+                NewHead = parse.GetValue(newHead),
+                Seed = parse.GetValue(seed),
+                FeaturesOutput = parse.GetValue(features),
+            };
+            if (options.NewHead && weightsPath is null)
+            {
+                throw new ArgumentException("--new-head needs --weights (without weights every parameter is new anyway)");
+            }
+            var model = ModelZoo.Build(architecture, options);
+            var t = options.Frames ?? architecture.DefaultFrames;
+            var s = options.Size ?? architecture.DefaultSize;
+            var contract = new PreprocessingContract
+            {
+                Frames = t,
+                CropSize = s,
+                ResizeShortSide = (int)Math.Round(s * 128.0 / 112.0),
+                Labels = labels,
+            };
+            var outPath = parse.GetValue(output)!;
+            ModelContracts.Write(model, contract, source: outPath);
+            OnnxModelFile.Save(model, outPath);
+            var stats = ModelZoo.Measure(architecture.Name, labels.Length, t, s);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {outPath}: {architecture.Name}, {labels.Length} classes, input video [N, 3, {t}, {s}, {s}], {stats.Parameters:N0} parameters, {stats.GFlops:F2} GFLOPs per clip, weights {(weightsPath ?? $"random (seed {options.Seed})")}"));
+            return 0;
+        }));
+        return command;
+    }
+}

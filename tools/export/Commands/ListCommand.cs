@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Globalization;
+using OnnxVideo.Export.Zoo;
+
+namespace OnnxVideo.ExportTool.Commands;
+
+/// <summary><c>onnxvideo-export list</c>: the zoo's architectures with parameter counts and cost per clip.</summary>
+public static class ListCommand
+{
+    public static Command Create()
+    {
+        var classes = new Option<int>("--classes") { Description = "class count the counts assume", DefaultValueFactory = _ => 400 };
+        var frames = new Option<int?>("--frames") { Description = "frames per clip (default: each architecture's)" };
+        var size = new Option<int?>("--size") { Description = "input crop side (default: each architecture's)" };
+        var command = new Command("list", "list the model zoo's architectures with parameter counts and GFLOPs per clip");
+        command.Options.Add(classes);
+        command.Options.Add(frames);
+        command.Options.Add(size);
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var rows = ModelZoo.Architectures
+                .Select(a => (Arch: a, Stats: ModelZoo.Measure(a.Name, parse.GetValue(classes), parse.GetValue(frames), parse.GetValue(size))))
+                .ToList();
+            var nameWidth = Math.Max(12, rows.Max(r => r.Arch.Name.Length));
+            Console.WriteLine($"{"architecture".PadRight(nameWidth)}  {"input",-14}  {"parameters",12}  {"GFLOPs/clip",11}  description");
+            foreach (var (arch, stats) in rows)
+            {
+                var input = $"3×{stats.Frames}×{stats.Size}×{stats.Size}";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{arch.Name.PadRight(nameWidth)}  {input,-14}  {stats.Parameters,12:N0}  {stats.GFlops,11:F2}  {arch.Description}"));
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"(parameters for {parse.GetValue(classes)} classes; GFLOPs count a multiply-accumulate as 2 operations)"));
+            return 0;
+        }));
+        return command;
+    }
+}
