@@ -11,6 +11,7 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ClassifyCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
