@@ -14,13 +14,14 @@ internal static class ToolRunner
     /// process is stopped instead of waited for.</summary>
     public static async Task<ToolRun<T>> RunAsync<T>(string tool, IReadOnlyList<string> arguments, string inputPath,
         MediaOptions options, TimeSpan timeout, Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout,
-        CancellationToken ct)
+        CancellationToken ct, Func<Stream, CancellationToken, Task>? writeStdin = null)
     {
         var limiter = options.ProcessLimiter;
         await limiter.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await RunLimitedAsync(tool, arguments, inputPath, options, timeout, readStdout, ct).ConfigureAwait(false);
+            return await RunLimitedAsync(tool, arguments, inputPath, options, timeout, readStdout, writeStdin, ct)
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -30,7 +31,8 @@ internal static class ToolRunner
 
     private static async Task<ToolRun<T>> RunLimitedAsync<T>(string tool, IReadOnlyList<string> arguments,
         string inputPath, MediaOptions options, TimeSpan timeout,
-        Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout, CancellationToken ct)
+        Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout,
+        Func<Stream, CancellationToken, Task>? writeStdin, CancellationToken ct)
     {
         var start = new ProcessStartInfo(tool)
         {
@@ -63,11 +65,20 @@ internal static class ToolRunner
         var exited = false;
         try
         {
-            process.StandardInput.Close();
             stderrPump = PumpAsync(process.StandardError, stderr);
             await using var kill = linked.Token.Register(() => KillTree(process)).ConfigureAwait(false);
+            var feed = Task.CompletedTask;
+            if (writeStdin is null)
+            {
+                process.StandardInput.Close();
+            }
+            else
+            {
+                feed = FeedAsync(process.StandardInput, writeStdin, linked.Token);
+            }
 
             var (value, complete) = await readStdout(process.StandardOutput.BaseStream, linked.Token).ConfigureAwait(false);
+            await feed.ConfigureAwait(false);
             if (complete && !process.HasExited)
             {
                 KillTree(process);
@@ -103,6 +114,29 @@ internal static class ToolRunner
             throw new VideoInputException(inputPath, VideoInputError.Timeout,
                 $"{Path.GetFileName(tool)} did not finish within {timeout.TotalSeconds:0.###} s; its process tree was killed",
                 stderr.ToString());
+        }
+    }
+
+    private static async Task FeedAsync(StreamWriter stdin, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
+    {
+        try
+        {
+            await write(stdin.BaseStream, ct).ConfigureAwait(false);
+        }
+        catch (IOException) when (!ct.IsCancellationRequested)
+        {
+            // Broken pipe: the tool exited early; its exit code and stderr tell why.
+        }
+        finally
+        {
+            try
+            {
+                stdin.Close();
+            }
+            catch (IOException)
+            {
+                // The tool exited early (its error is reported from the exit code and stderr).
+            }
         }
     }
 
