@@ -11,6 +11,8 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(Commands.DatasetCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(ClassifyCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

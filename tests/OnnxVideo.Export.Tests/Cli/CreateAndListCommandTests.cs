@@ -92,6 +92,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
         Assert.NotEqual(0, code);
         Assert.Contains("class count mismatch: the weights' head has 10 classes, 3 were asked for", stderr);
+        Assert.Contains("--new-head", stderr);
         Assert.Contains("1 missing: stages.3.0.weight", stderr);
         Assert.Contains("1 unexpected: classifier.weight", stderr);
         Assert.Contains("fc.weight expected [3, 64] found [10, 64]", stderr);
@@ -107,5 +108,16 @@ public sealed class CreateAndListCommandTests : IDisposable
         var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", Path.Combine(_dir, "y.onnx"));
         Assert.NotEqual(0, code);
         Assert.Contains($"{weights}: invalid safetensors file: truncated", stderr);
+    }
+
+    [Fact]
+    public void NewHeadTurnsWeightsForOtherClassesIntoAModelForTheGivenLabels()
+    {
+        var weights = Path.Combine(_dir, "kinetics-like.safetensors");
+        SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 10 })));
+        var output = Path.Combine(_dir, "mine.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--new-head", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(2, ModelContracts.FixedLastDimension(OnnxModelFile.Load(output), ModelZoo.LogitsName));
     }
 }

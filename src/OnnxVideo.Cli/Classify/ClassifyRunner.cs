@@ -1,0 +1,191 @@
+using OnnxVideo.Runtime;
+using Spectre.Console;
+
+namespace OnnxVideo.Cli.Classify;
+
+/// <summary>
+/// Runs `onnxvideo classify`: expands and shards the inputs, skips paths already classified in the output file,
+/// classifies the rest in a pipelined stream and writes each result as soon as it is known (so a crash or Ctrl+C keeps
+/// everything written so far). Exit codes: 0 all classified, 1 some item failed, 2 the run could not start,
+/// 130 cancelled.
+/// </summary>
+internal static class ClassifyRunner
+{
+    public const int ExitOk = 0;
+    public const int ExitItemsFailed = 1;
+    public const int ExitFatal = 2;
+    public const int ExitCancelled = 130;
+
+    public static async Task<int> RunAsync(ClassifySettings settings, CancellationToken cancellationToken)
+    {
+        var stdout = Console.Out;
+        var stderr = Console.Error;
+        var all = VideoInputList.Expand(settings.Inputs);
+        if (all.Count == 0)
+        {
+            await stderr.WriteLineAsync($"error: no video files found in {string.Join(", ", settings.Inputs)}");
+            return ExitFatal;
+        }
+        var mine = settings.Shard.Select(all);
+        if (settings.OutputPath is { } existing && File.Exists(existing))
+        {
+            var done = ClassificationJson.SucceededPaths(existing);
+            int before = mine.Count;
+            mine = mine.Where(p => !done.Contains(p)).ToList();
+            if (before != mine.Count)
+            {
+                await stderr.WriteLineAsync($"{before - mine.Count} of {before} inputs already classified in {existing}; skipping them");
+            }
+        }
+        if (mine.Count == 0)
+        {
+            await stderr.WriteLineAsync($"nothing to classify in shard {settings.Shard} ({all.Count} inputs in all)");
+            return ExitOk;
+        }
+
+        VideoClassifier classifier;
+        try
+        {
+            classifier = new VideoClassifier(ToOptions(settings));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return ExitFatal;
+        }
+
+        await using (classifier)
+        {
+            StreamWriter? output = null;
+            try
+            {
+                if (settings.OutputPath is { } path)
+                {
+                    var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+                    if (folder is not null)
+                    {
+                        Directory.CreateDirectory(folder);
+                    }
+                    output = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"error: cannot write {settings.OutputPath}: {e.Message}");
+                return ExitFatal;
+            }
+            await using (output)
+            {
+                var tally = new Tally();
+                try
+                {
+                    bool progressBar = output is not null && mine.Count > 1 && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+                    if (progressBar)
+                    {
+                        await AnsiConsole.Progress()
+                            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                                new RemainingTimeColumn(), new SpinnerColumn())
+                            .StartAsync(async context =>
+                            {
+                                var task = context.AddTask($"classifying {mine.Count} videos", maxValue: mine.Count);
+                                await foreach (var result in classifier.ClassifyManyAsync(mine, cancellationToken))
+                                {
+                                    await WriteAsync(result, output, null, null, tally);
+                                    task.Increment(1);
+                                }
+                            });
+                    }
+                    else
+                    {
+                        await foreach (var result in classifier.ClassifyManyAsync(mine, cancellationToken))
+                        {
+                            await WriteAsync(result, output, settings.Json ? stdout : null, settings.Json ? null : (stdout, stderr, mine.Count), tally);
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    await stderr.WriteLineAsync($"cancelled after {tally.Succeeded + tally.Failed} of {mine.Count} results");
+                    return ExitCancelled;
+                }
+                await stderr.WriteLineAsync($"{tally.Succeeded} classified, {tally.Failed} failed"
+                    + (tally.Failed > 0 ? $" ({string.Join(", ", tally.Reasons.Select(r => $"{r.Value} {r.Key}"))})" : "")
+                    + $" on {classifier.ExecutionProvider}");
+                return tally.Failed > 0 ? ExitItemsFailed : ExitOk;
+            }
+        }
+    }
+
+    private sealed class Tally
+    {
+        public int Succeeded;
+        public int Failed;
+        public SortedDictionary<ClassificationFailure, int> Reasons { get; } = [];
+    }
+
+    private static async Task WriteAsync(ClassificationResult result, StreamWriter? output, TextWriter? jsonOut,
+        (TextWriter Out, TextWriter Err, int Total)? human, Tally tally)
+    {
+        if (result.Error is { } error)
+        {
+            tally.Failed++;
+            tally.Reasons[error.Reason] = tally.Reasons.GetValueOrDefault(error.Reason) + 1;
+        }
+        else
+        {
+            tally.Succeeded++;
+        }
+        var line = ClassificationJson.Line(result);
+        if (output is not null)
+        {
+            await output.WriteLineAsync(line);
+            await output.FlushAsync();
+        }
+        if (jsonOut is not null)
+        {
+            await jsonOut.WriteLineAsync(line);
+            await jsonOut.FlushAsync();
+        }
+        if (human is { } console)
+        {
+            int index = tally.Succeeded + tally.Failed;
+            var prefix = console.Total > 1 ? $"[{index}/{console.Total}] " : "";
+            if (result.Error is { } failure)
+            {
+                await console.Err.WriteLineAsync($"{prefix}{result.Source}: FAILED {failure.Reason}: {failure.Message}");
+            }
+            else
+            {
+                var top = string.Join(", ", result.Top.Select(t => $"{t.Label} {t.Score:0.000}"));
+                await console.Out.WriteLineAsync($"{prefix}{result.Source}: {top}");
+                foreach (var segment in result.Timeline ?? [])
+                {
+                    await console.Out.WriteLineAsync(
+                        $"    {segment.Start.TotalSeconds,8:0.00}-{segment.End.TotalSeconds,8:0.00} s  {string.Join(", ", segment.Top.Take(3).Select(t => $"{t.Label} {t.Score:0.000}"))}");
+                }
+            }
+        }
+    }
+
+    private static VideoClassifierOptions ToOptions(ClassifySettings s)
+    {
+        var options = new VideoClassifierOptions
+        {
+            ModelPath = s.ModelPath,
+            Device = s.Device,
+            TopK = s.TopK,
+            Clips = s.Clips,
+            Crops = s.Crops,
+            PadShortVideos = !s.NoPad,
+            DecodeWorkers = s.Workers ?? 0,
+            Window = s.WindowSeconds is { } w ? TimeSpan.FromSeconds(w) : null,
+            WindowStride = s.WindowStrideSeconds is { } ws ? TimeSpan.FromSeconds(ws) : null,
+            ItemTimeout = s.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null,
+        };
+        if (s.Batch is { } batch)
+        {
+            options.MaxBatchSize = batch;
+        }
+        return options;
+    }
+}

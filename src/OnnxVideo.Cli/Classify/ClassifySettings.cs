@@ -1,0 +1,21 @@
+using OnnxVideo.Runtime;
+
+namespace OnnxVideo.Cli.Classify;
+
+/// <summary>Everything `onnxvideo classify` was asked to do.</summary>
+internal sealed record ClassifySettings(
+    IReadOnlyList<string> Inputs,
+    string ModelPath,
+    InferenceDevice Device,
+    int? Batch,
+    int TopK,
+    int? Clips,
+    int? Crops,
+    int? Workers,
+    double? WindowSeconds,
+    double? WindowStrideSeconds,
+    double? TimeoutSeconds,
+    bool NoPad,
+    bool Json,
+    string? OutputPath,
+    InputShard Shard);
