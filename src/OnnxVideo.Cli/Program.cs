@@ -8,11 +8,11 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("onnxvideo: fine-tune and run video classifiers on ONNX Runtime");
+        root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
-        root.Subcommands.Add(Commands.DatasetCommand.Create());
-        root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ClassifyCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
