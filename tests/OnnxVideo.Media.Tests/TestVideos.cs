@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace OnnxVideo.Media.Tests;
 
 /// <summary>
@@ -37,6 +39,15 @@ public sealed class TestVideos : IDisposable
             () => Make(VariableRateMp4 = P("vfr.mp4"), "-f", "lavfi", "-i",
                 "color=black:s=64x48:r=30:d=1.34,format=rgb24,geq=r='N*6':g='255-N*6':b='128'",
                 "-vf", "setpts='if(lt(N,30),N/30,1+(N-30)/10)/TB'", "-fps_mode", "vfr", "-frames:v", "40", "-c:v", "libx264", "-pix_fmt", "yuv420p"),
+            // 2 s of noise (so the media data is spread over the file): plain, moov-first, and Matroska.
+            () =>
+            {
+                string[] noise = ["-f", "lavfi", "-i", "color=gray:s=64x48:r=30:d=2,noise=alls=60:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
+                Make(NoiseMp4 = P("noise.mp4"), noise);
+                Make(P("faststart.mp4"), [.. noise, "-movflags", "+faststart"]);
+                Make(P("noise.mkv"), noise);
+            },
+            () => HugeAvi = MakeHugeAvi(),
             () => Make(AudioOnlyM4a = P("audio-only.mp4"), "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac"),
             () =>
             {
@@ -60,9 +71,41 @@ public sealed class TestVideos : IDisposable
     public string RotatedMp4 { get; private set; } = "";
     public string VariableRateMp4 { get; private set; } = "";
     public string AudioOnlyM4a { get; private set; } = "";
+    public string NoiseMp4 { get; private set; } = "";
+    /// <summary>An mjpeg AVI whose headers and JPEG frames declare 16000x12000 (the real data is 64x48).</summary>
+    public string HugeAvi { get; private set; } = "";
     public string FrameFolder { get; private set; } = "";
 
     public string P(string name) => Path.Combine(Directory, name);
+
+    private string MakeHugeAvi()
+    {
+        var small = P("small.avi");
+        Make(small, "-f", "lavfi", "-i", "color=red:s=64x48:r=25:d=0.2", "-c:v", "mjpeg");
+        var bytes = File.ReadAllBytes(small);
+        const int w = 16000, h = 12000;
+        var avih = IndexOf(bytes, "avih"u8, 0) + 8 + 8 * 4; // dwWidth, dwHeight follow 8 DWORDs
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(avih), w);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(avih + 4), h);
+        var strf = IndexOf(bytes, "strf"u8, 0) + 8 + 4; // BITMAPINFOHEADER biWidth, biHeight
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(strf), w);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(strf + 4), h);
+        for (var at = IndexOf(bytes, [0xFF, 0xC0], 0); at >= 0; at = IndexOf(bytes, [0xFF, 0xC0], at + 2))
+        {
+            // JPEG SOF0: marker, length (2), precision (1), height (2), width (2), big-endian.
+            BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at + 5), h);
+            BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at + 7), w);
+        }
+        var path = P("huge.avi");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static int IndexOf(byte[] bytes, ReadOnlySpan<byte> what, int from)
+    {
+        var i = bytes.AsSpan(from).IndexOf(what);
+        return i < 0 ? -1 : from + i;
+    }
 
     private static void Make(string output, params string[] arguments) => FfmpegCli.Run([.. arguments, output]);
 

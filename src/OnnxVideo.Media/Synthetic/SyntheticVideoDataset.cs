@@ -16,12 +16,15 @@ public static class SyntheticVideoDataset
         new Dictionary<string, (string[], string)>(StringComparer.Ordinal)
         {
             ["h264"] = (["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-bf", "0", "-pix_fmt", "yuv420p"], "mp4"),
-            ["hevc"] = (["-c:v", "libx265", "-preset", "ultrafast", "-crf", "20", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p", "-tag:v", "hvc1"], "mp4"),
+            ["hevc"] = (["-c:v", "libx265", "-preset", "ultrafast", "-crf", "20", "-x265-params", "log-level=error:scenecut=0:open-gop=0:bframes=0", "-pix_fmt", "yuv420p", "-tag:v", "hvc1"], "mp4"),
             ["vp9"] = (["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "0", "-crf", "30", "-pix_fmt", "yuv420p"], "webm"),
             ["mpeg4"] = (["-c:v", "mpeg4", "-q:v", "3", "-pix_fmt", "yuv420p"], "avi"),
             ["mjpeg"] = (["-c:v", "mjpeg", "-q:v", "3", "-pix_fmt", "yuvj420p"], "mkv"),
             ["ffv1"] = (["-c:v", "ffv1", "-pix_fmt", "rgb24"], "mkv"),
         };
+
+    // ffmpeg's segment muxer cuts ffv1 streams at the wrong frames; those clips get one encode each.
+    private static readonly HashSet<string> EncodedPerClip = ["ffv1"];
 
     public static string LabelOf(MotionKind motion) => motion switch
     {
@@ -70,8 +73,20 @@ public static class SyntheticVideoDataset
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, labels.Length), parallel, async (label, token) =>
         {
-            var pattern = Path.Combine(root, labels[label], $"{labels[label]}_%03d.{extension}");
-            await EncodeClassAsync((MotionKind)label, size, options, encoder, extension, pattern, token).ConfigureAwait(false);
+            if (EncodedPerClip.Contains(options.Codec))
+            {
+                for (var i = 0; i < options.ClipsPerClass; i++)
+                {
+                    var file = Path.Combine(root, labels[label], $"{labels[label]}_{i:D3}.{extension}");
+                    await EncodeAsync((MotionKind)label, i, 1, size, options, encoder, extension, file, token).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                var pattern = Path.Combine(root, labels[label], $"{labels[label]}_%03d.{extension}");
+                await EncodeAsync((MotionKind)label, 0, options.ClipsPerClass, size, options, encoder, extension, pattern, token)
+                    .ConfigureAwait(false);
+            }
             for (var i = 0; i < options.ClipsPerClass; i++)
             {
                 var file = Path.Combine(root, labels[label], $"{labels[label]}_{i:D3}.{extension}");
@@ -111,14 +126,13 @@ public static class SyntheticVideoDataset
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static async Task EncodeClassAsync(MotionKind motion, int size, SyntheticDatasetOptions options,
-        string[] encoder, string extension, string outputPattern, CancellationToken ct)
+    /// <summary>Encodes clips <paramref name="first"/>.. of one class: a single clip to a file, or several as one stream
+    /// cut into files by the segment muxer (<paramref name="output"/> is then a %03d pattern).</summary>
+    private static async Task EncodeAsync(MotionKind motion, int first, int count, int size,
+        SyntheticDatasetOptions options, string[] encoder, string extension, string output, CancellationToken ct)
     {
         var clipFrames = options.Frames;
-        var total = clipFrames * options.ClipsPerClass;
-        var splits = options.ClipsPerClass == 1
-            ? (total + 1).ToString(CultureInfo.InvariantCulture)
-            : string.Join(',', Enumerable.Range(1, options.ClipsPerClass - 1).Select(i => (i * clipFrames).ToString(CultureInfo.InvariantCulture)));
+        var splits = string.Join(',', Enumerable.Range(1, count - 1).Select(i => (i * clipFrames).ToString(CultureInfo.InvariantCulture)));
         var format = extension switch { "mp4" => "mp4", "webm" => "webm", "avi" => "avi", _ => "matroska" };
         List<string> arguments =
         [
@@ -126,11 +140,15 @@ public static class SyntheticVideoDataset
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{size}x{size}",
             "-framerate", options.FrameRate.ToString(CultureInfo.InvariantCulture), "-i", "pipe:0",
             .. encoder,
+            "-g", clipFrames.ToString(CultureInfo.InvariantCulture),
             "-force_key_frames", $"expr:eq(mod(n,{clipFrames}),0)",
-            "-f", "segment", "-segment_format", format, "-segment_frames", splits, "-reset_timestamps", "1",
-            "file:" + outputPattern,
         ];
-        var run = await ToolRunner.RunAsync(options.Media.FfmpegPath, arguments, outputPattern, options.Media,
+        if (count > 1)
+        {
+            arguments.AddRange(["-f", "segment", "-segment_format", format, "-segment_frames", splits, "-reset_timestamps", "1"]);
+        }
+        arguments.Add("file:" + output);
+        var run = await ToolRunner.RunAsync(options.Media.FfmpegPath, arguments, output, options.Media,
             options.Media.DecodeTimeout,
             async (stdout, token) =>
             {
@@ -140,7 +158,7 @@ public static class SyntheticVideoDataset
             async (stdin, token) =>
             {
                 var frames = new byte[clipFrames * size * size * 3];
-                for (var i = 0; i < options.ClipsPerClass; i++)
+                for (var i = first; i < first + count; i++)
                 {
                     var seed = unchecked(options.Seed * 1_000_003 + (int)motion * 10_007 + i);
                     SyntheticClipRenderer.Render(motion, size, clipFrames, options.Distractors, options.Noise,
@@ -150,7 +168,7 @@ public static class SyntheticVideoDataset
             }).ConfigureAwait(false);
         if (run.ExitCode != 0)
         {
-            throw new VideoInputException(outputPattern, VideoInputError.Unreadable,
+            throw new VideoInputException(output, VideoInputError.Unreadable,
                 $"ffmpeg could not encode the synthetic clips (exit code {run.ExitCode})", run.StderrTail);
         }
     }

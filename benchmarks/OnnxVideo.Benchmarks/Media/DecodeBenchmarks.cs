@@ -1,0 +1,72 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using OnnxVideo.Media;
+
+namespace OnnxVideo.Benchmarks.Media;
+
+/// <summary>
+/// Decode + sample + preprocess of a 10 s 640x360 h264 clip into one 16x112x112 NCTHW float sample, against the bare
+/// ffmpeg command running the very same arguments and filter chain (select by timestamp, crop, scale, rgb24) to
+/// <c>-f null</c>. One decoder thread and one filter thread on both sides.
+/// <list type="bullet">
+/// <item><c>FfmpegToNull</c> (baseline): ffmpeg alone, output discarded inside ffmpeg.</item>
+/// <item><c>DecodeAndPreprocess</c>: our FfmpegFrameReader (rgb24 piped into a reused buffer) + ClipPreprocessor,
+/// with the probe done once in setup, as a loader that already knows the video does.</item>
+/// <item><c>ReadTestSample</c>: the whole VideoClipReader path, including the ffprobe run per call.</item>
+/// </list>
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 15)]
+public class DecodeBenchmarks
+{
+    private static readonly PreprocessingContract Contract = new()
+    {
+        Frames = 16, Sampling = SamplingMode.UniformSegments, ResizeShortSide = 128, CropSize = 112,
+    };
+
+    private readonly MediaOptions _options = MediaOptions.Default with { DecoderThreads = 1 };
+    private string _path = "";
+    private VideoProbe _probe = null!;
+    private double[] _times = [];
+    private FrameGeometry _geometry = null!;
+    private string[] _nullArguments = [];
+    private byte[] _rgb = [];
+    private float[] _sample = [];
+    private FfmpegFrameReader _reader = null!;
+    private ClipPreprocessor _preprocessor = null!;
+    private VideoClipReader _clipReader = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _path = MediaBenchmarkClip.EnsureCreated();
+        _probe = FfprobeRunner.ProbeAsync(_path, _options).GetAwaiter().GetResult();
+        var sampler = new ClipSampler(Contract);
+        _times = ClipSampler.ToTimestamps(sampler.TestFrameIndices(_probe.FrameCount), _probe.NominalFrameRate);
+        _geometry = FrameGeometry.CentreCrop(_probe.DisplayWidth, _probe.DisplayHeight, Contract);
+        _reader = new FfmpegFrameReader(_options);
+        _preprocessor = new ClipPreprocessor(Contract);
+        _clipReader = new VideoClipReader(Contract, _options);
+        _rgb = new byte[_times.Length * _geometry.FrameBytes];
+        _sample = new float[_preprocessor.SampleElements];
+
+        // The same argument list our decoder runs, with the rawvideo pipe output swapped for the null muxer.
+        var streamTimes = _times.Distinct().Order().Select(t => t + _probe.StartTime).ToArray();
+        var arguments = _reader.BuildArguments(Path.GetFullPath(_path), _probe, streamTimes, 0.5 / _probe.NominalFrameRate, _geometry);
+        var output = arguments.IndexOf("rawvideo") - 1;
+        _nullArguments = [.. arguments.Take(output), "-f", "null", "-"];
+    }
+
+    [Benchmark(Baseline = true)]
+    public void FfmpegToNull() => MediaBenchmarkClip.Run("ffmpeg", _nullArguments);
+
+    [Benchmark]
+    public async Task DecodeAndPreprocess()
+    {
+        await _reader.DecodeAsync(_probe, _times, _geometry, _rgb);
+        _preprocessor.Process(_rgb, _sample);
+    }
+
+    [Benchmark]
+    public Task ReadTestSample() => _clipReader.ReadTestSamplesAsync(_path, _sample);
+}
