@@ -1,0 +1,182 @@
+using System.Globalization;
+using OnnxVideo.Benchmarks.Media;
+using OnnxVideo.Benchmarks.Ort;
+using OnnxVideo.Export.Zoo;
+using OnnxVideo.Onnx;
+using OnnxVideo.Ort;
+
+namespace OnnxVideo.Benchmarks.Peers;
+
+/// <summary>
+/// <c>dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- peers [--threads 2 --arch r2plus1d_18
+/// --batch 2 --frames 8 --size 112 --iters 3]</c>: in one session, on the same inputs and thread count, times our
+/// decode + sample + preprocess against bare ffmpeg running the same filter chain, our ORT inference and compiled
+/// training steps against PyTorch eager, and our per-Run overhead against onnxruntime-node on the same native
+/// library. Prints one table of ours ÷ peer and writes peers.md and peers.svg to BenchmarkDotNet.Artifacts/results.
+/// Stopwatch medians after warm-up on our side; the Python peers report the mean of their timed iterations.
+/// </summary>
+public static class PeerComparison
+{
+    public static int Run(string[] args)
+    {
+        var threads = IntOption(args, "--threads", 2);
+        var arch = StringOption(args, "--arch", "r2plus1d_18");
+        var batch = IntOption(args, "--batch", 2);
+        var frames = IntOption(args, "--frames", 8);
+        var size = IntOption(args, "--size", 112);
+        var iterations = IntOption(args, "--iters", 3);
+        var root = RepositoryRoot();
+        var peers = Path.Combine(root, "benchmarks", "peers");
+        var shape = $"{batch}×3×{frames}×{size}×{size}";
+        Console.WriteLine($"peer comparison: {arch}, batch {shape}, {threads} threads, {iterations} timed iterations after warm-up");
+
+        var rows = new List<PeerRow>();
+        void Add(Func<PeerRow> measure, string task, string peer)
+        {
+            Console.WriteLine($"  {task} vs {peer} …");
+            PeerRow row;
+            try
+            {
+                row = measure();
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or OrtException or System.ComponentModel.Win32Exception or ArgumentException)
+            {
+                row = new PeerRow(task, peer, null, null, "could not run: " + e.Message.Split('\n')[0]);
+            }
+            rows.Add(row);
+            Console.WriteLine($"    ours {PeerChart.Seconds(row.OursSeconds)}, peer {PeerChart.Seconds(row.PeerSeconds)}{(row.Note.Length > 0 ? $" ({row.Note})" : "")}");
+        }
+
+        Add(() => Decode(iterations, full: false), "decode+sample+preprocess 16×112² (probe once)", "ffmpeg -f null");
+        Add(() => Decode(iterations, full: true), "decode+sample+preprocess 16×112² (with ffprobe)", "ffmpeg -f null");
+        Add(() => Inference(arch, batch, frames, size, threads, iterations, peers), $"{arch} inference {shape}", "PyTorch eager");
+        Add(() => TrainingStep(arch, "full", batch, frames, size, threads, iterations, peers), $"{arch} training step, full {shape}", "PyTorch eager");
+        Add(() => TrainingStep(arch, "head", batch, frames, size, threads, iterations, peers), $"{arch} training step, head {shape}", "PyTorch eager");
+        Add(() => RunOverhead(root), "ORT per-Run overhead, small Conv3d, 1 thread", "onnxruntime-node");
+
+        var title = string.Create(CultureInfo.InvariantCulture, $"OnnxVideo vs peers ({arch}, {shape}, {threads} threads)");
+        Console.WriteLine();
+        Console.WriteLine($"{"task",-52} {"peer",-17} {"ours",10} {"peer",10} {"ours÷peer",10}  faster");
+        foreach (var r in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Task,-52} {r.Peer,-17} {PeerChart.Seconds(r.OursSeconds),10} {PeerChart.Seconds(r.PeerSeconds),10} {(r.Ratio is { } q ? q.ToString("0.00", CultureInfo.InvariantCulture) : "n/a"),10}  {r.Faster}{(r.Note.Length > 0 ? "  " + r.Note : "")}"));
+        }
+        var results = Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
+        Directory.CreateDirectory(results);
+        File.WriteAllText(Path.Combine(results, "peers.md"), PeerChart.Markdown(title, rows));
+        File.WriteAllText(Path.Combine(results, "peers.svg"), PeerChart.Svg(title, rows));
+        Console.WriteLine($"written {Path.Combine(results, "peers.md")} and peers.svg");
+        return rows.Any(r => r.Ratio is null) ? 1 : 0;
+    }
+
+    private static PeerRow Decode(int iterations, bool full)
+    {
+        var benchmark = new DecodeBenchmarks();
+        benchmark.Setup();
+        // Alternate the two sides so both see the same machine load.
+        var ours = PeerTiming.MedianSeconds(() =>
+            (full ? benchmark.ReadTestSample() : benchmark.DecodeAndPreprocess()).GetAwaiter().GetResult(), 2, 2 * iterations + 1);
+        var peer = PeerTiming.MedianSeconds(benchmark.FfmpegToNull, 2, 2 * iterations + 1);
+        return new PeerRow(full ? "decode+sample+preprocess 16×112² (with ffprobe)" : "decode+sample+preprocess 16×112² (probe once)",
+            "ffmpeg -f null", ours, peer, "10 s 640×360 h264, 1 decoder thread each");
+    }
+
+    private static PeerRow Inference(string arch, int batch, int frames, int size, int threads, int iterations, string peers)
+    {
+        var task = $"{arch} inference {batch}×3×{frames}×{size}×{size}";
+        var model = ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 });
+        using var session = new OrtSession(OnnxModelFile.ToBytes(model), new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 }, arch);
+        var random = new Random(0);
+        var video = new float[batch * 3 * frames * size * size];
+        for (var i = 0; i < video.Length; i++)
+        {
+            video[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+        using var input = OrtValue.CreateTensor(video, batch, 3, frames, size, size);
+        var ours = PeerTiming.MedianSeconds(() =>
+        {
+            foreach (var output in session.Run([ModelZoo.InputName], [input]))
+            {
+                output.Dispose();
+            }
+        }, 1, iterations);
+        var peer = PeerTiming.PythonSeconds(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", arch, "--mode", "forward",
+            "--batch", $"{batch}", "--frames", $"{frames}", "--size", $"{size}", "--classes", "10", "--threads", $"{threads}",
+            "--iters", $"{iterations}", "--warmup", "1");
+        return new PeerRow(task, "PyTorch eager", ours, peer);
+    }
+
+    private static PeerRow TrainingStep(string arch, string tuning, int batch, int frames, int size, int threads, int iterations, string peers)
+    {
+        var benchmark = new TrainingStepBenchmarks { Case = $"{arch}:{tuning}:{batch}:{frames}:{size}", Threads = threads };
+        double ours;
+        benchmark.Setup();
+        try
+        {
+            ours = PeerTiming.MedianSeconds(benchmark.TrainStep, 1, iterations);
+        }
+        finally
+        {
+            benchmark.Cleanup();
+        }
+        var peer = PeerTiming.PythonSeconds(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", "--arch", arch, "--tune", tuning,
+            "--batch", $"{batch}", "--frames", $"{frames}", "--size", $"{size}", "--classes", "10", "--threads", $"{threads}",
+            "--iters", $"{iterations}");
+        return new PeerRow($"{arch} training step, {tuning} {batch}×3×{frames}×{size}×{size}", "PyTorch eager", ours, peer,
+            "AdamW, BatchNorm frozen on both sides");
+    }
+
+    private static PeerRow RunOverhead(string root)
+    {
+        const int runs = 2_000;
+        var benchmark = new OrtRunOverheadBenchmarks { Model = "conv3d" };
+        benchmark.Setup();
+        double ours;
+        try
+        {
+            ours = PerRunTimer.Measure(() => benchmark.PlainRun(), runs, runs / 10).MedianMicroseconds;
+        }
+        finally
+        {
+            benchmark.Cleanup();
+        }
+        var node = NodeOverheadPeer.Run(OverheadModel.Conv3d(), root, runs, runs / 10);
+        return new PeerRow("ORT per-Run overhead, small Conv3d, 1 thread", "onnxruntime-node", ours / 1e6, node.MedianMicroseconds / 1e6,
+            "median of single runs");
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var text = StringOption(args, name, null);
+        if (text is null)
+        {
+            return fallback;
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name}: expected a positive integer, got '{text}'");
+    }
+
+    private static string StringOption(string[] args, string name, string? fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        if (i < 0)
+        {
+            return fallback!;
+        }
+        return i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} needs a value");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "OnnxVideo.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+        throw new InvalidOperationException("cannot find the repository root (OnnxVideo.sln) above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,16 @@
+namespace OnnxVideo.Benchmarks.Peers;
+
+/// <summary>One comparison: seconds per operation for us and for the peer (null with <see cref="Note"/> when a side could not run).</summary>
+public sealed record PeerRow(string Task, string Peer, double? OursSeconds, double? PeerSeconds, string Note = "")
+{
+    /// <summary>Ours ÷ peer, time-based: below 1 means we are faster.</summary>
+    public double? Ratio => OursSeconds is { } o && PeerSeconds is { } p && p > 0 ? o / p : null;
+
+    public string Faster => Ratio switch
+    {
+        null => "n/a",
+        < 1 => "ours",
+        > 1 => "peer",
+        _ => "tie",
+    };
+}
