@@ -22,7 +22,7 @@ public class TrainingStepBenchmarks
     private readonly List<OrtValue> values = [];
 
     /// <summary>architecture:tuning:batch:frames:size.</summary>
-    [Params("tiny3d:full:8:8:64", "r3d_18:head:2:8:112", "r3d_18:full:2:8:112")]
+    [Params("tiny3d:full:8:8:64", "r3d_18:head:2:8:112", "r3d_18:full:2:8:112", "r2plus1d_18:head:2:16:112", "r2plus1d_18:full:1:16:112")]
     public string Case { get; set; } = "";
 
     [Params(2)]
