@@ -60,6 +60,19 @@ ensure_ort() {
   rm -rf "$tmp"
 }
 
+ensure_ort_node_peer() {
+  # onnxruntime-node's JavaScript needs its sibling package onnxruntime-common; the peer benchmark requires both.
+  local common="$ORT_DIR/node/node_modules/onnxruntime-common"
+  [ -f "$common/package.json" ] && return 0
+  command -v npm >/dev/null || die "npm is needed once to fetch onnxruntime-common for the node peer benchmark"
+  log "fetching onnxruntime-common@$ORT_VERSION for the onnxruntime-node peer benchmark"
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "onnxruntime-common@$ORT_VERSION" --silent >/dev/null 2>&1) || { rm -rf "$tmp"; die "npm pack onnxruntime-common@$ORT_VERSION failed"; }
+  mkdir -p "$common"
+  tar -xzf "$tmp"/onnxruntime-common-*.tgz -C "$common" --strip-components=1
+  rm -rf "$tmp"
+}
+
 build() {
   log "dotnet build ($CONFIG)"
   dotnet build OnnxVideo.sln -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly
@@ -91,7 +104,7 @@ case "$cmd" in
   build) ensure_ffmpeg; ensure_ort; build ;;
   test) ensure_ffmpeg; ensure_torch; ensure_ort; build; run_tests "$@" ;;
   demo) ensure_ffmpeg; ensure_ort; build; dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -- demo "$@" ;;
-  bench) ensure_ffmpeg; ensure_torch; ensure_ort; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- "$@" ;;
+  bench) ensure_ffmpeg; ensure_torch; ensure_ort; ensure_ort_node_peer; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- "$@" ;;
   pack) ensure_ort; dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet ;;
   *) die "unknown command '$cmd' (use: build | demo | test | bench | pack)" ;;
 esac

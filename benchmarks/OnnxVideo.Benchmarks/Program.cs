@@ -1,8 +1,19 @@
 using BenchmarkDotNet.Running;
+using OnnxVideo.Benchmarks.Ort;
 
 namespace OnnxVideo.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        // Comparisons with out-of-process peers have their own entry points; everything else goes to BenchmarkDotNet.
+        if (args.Length > 0 && args[0] == "ort-overhead")
+        {
+            Environment.ExitCode = OrtOverheadComparison.Run(args[1..]);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -8,6 +8,8 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("onnxvideo: fine-tune and run video classifiers on ONNX Runtime");
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ClassifyCommand.Create());
         return root.Parse(args).Invoke();
     }

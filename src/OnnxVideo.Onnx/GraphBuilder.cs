@@ -72,12 +72,17 @@ public sealed class GraphBuilder
     }
 
     /// <summary>A float scalar initializer with a fresh name.</summary>
-    public string Constant(float value) =>
-        AddInitializer(TensorProtos.FromFloats(UniqueName("const_f"), [value]));
+    public string Constant(float value) => AddReserved(TensorProtos.FromFloats(UniqueName("const_f"), [value]));
 
     /// <summary>A 1-D int64 initializer with a fresh name (shapes, axes, slice bounds).</summary>
     public string Constant(long[] values) =>
-        AddInitializer(TensorProtos.FromInt64s(UniqueName("const_i"), values, values.Length));
+        AddReserved(TensorProtos.FromInt64s(UniqueName("const_i"), values, values.Length));
+
+    private string AddReserved(TensorProto tensor)
+    {
+        Graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
 
     public string Node(string opType, IReadOnlyList<string> inputs, IReadOnlyDictionary<string, object>? attributes = null,
         string? name = null, string domain = "") =>

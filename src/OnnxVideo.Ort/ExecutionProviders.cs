@@ -82,10 +82,12 @@ public static unsafe class ExecutionProviders
     }
 
     internal static string MissingMessage(ExecutionProvider provider, IReadOnlyList<string> missing) =>
-        $"{provider} execution provider unavailable: missing {string.Join(", ", missing)}; {GpuPackageHint}.";
+        $"{provider} execution provider unavailable: {string.Join(", ", missing.Select(Path.GetFileName))} not found in "
+        + $"{Path.GetDirectoryName(missing[0])}; {GpuPackageHint}.";
 
     internal static OrtSessionOptionsHandle NewNativeOptions()
     {
+        OrtLibrary.Load();
         nint options;
         OrtStatus.Check(OrtApi.CreateSessionOptions(&options), "CreateSessionOptions");
         return new OrtSessionOptionsHandle(options);

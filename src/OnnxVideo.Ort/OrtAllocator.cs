@@ -79,6 +79,7 @@ public sealed unsafe class OrtAllocator : IDisposable
 
     private static OrtAllocator CreateDefault()
     {
+        OrtLibrary.Load();
         nint allocator;
         OrtStatus.Check(OrtApi.GetAllocatorWithDefaultOptions(&allocator), "GetAllocatorWithDefaultOptions");
         return new OrtAllocator(new OrtAllocatorHandle(allocator, ownsHandle: false), processWide: true);

@@ -49,6 +49,7 @@ public sealed unsafe class OrtEnvironment
     /// </summary>
     public static OrtEnvironment Initialize(OrtLoggingLevel loggingLevel = OrtLoggingLevel.Warning, string logId = "onnxvideo")
     {
+        OrtLibrary.Load();
         lock (Gate)
         {
             if (shared is null)

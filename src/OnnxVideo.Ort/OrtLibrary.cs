@@ -49,6 +49,12 @@ public static unsafe class OrtLibrary
     /// </summary>
     public static string Load(string? explicitPath = null)
     {
+        var current = Volatile.Read(ref loaded);
+        if (current is not null && explicitPath is null)
+        {
+            return current.Path;
+        }
+
         lock (Gate)
         {
             if (loaded is not null)
@@ -62,8 +68,9 @@ public static unsafe class OrtLibrary
                 return loaded.Path;
             }
 
-            loaded = OrtLibraryResolver.Resolve(explicitPath, Environment.GetEnvironmentVariable(PathVariable));
-            return loaded.Path;
+            var resolved = OrtLibraryResolver.Resolve(explicitPath, Environment.GetEnvironmentVariable(PathVariable));
+            Volatile.Write(ref loaded, resolved);
+            return resolved.Path;
         }
     }
 

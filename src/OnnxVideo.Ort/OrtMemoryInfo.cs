@@ -23,6 +23,7 @@ public sealed unsafe class OrtMemoryInfo : IDisposable
     /// <summary>Describes memory on <paramref name="deviceName"/> (<see cref="CpuName"/>, <see cref="CudaName"/>, …).</summary>
     public OrtMemoryInfo(string deviceName, OrtAllocatorType allocatorType, int deviceId, OrtMemoryType memoryType)
     {
+        OrtLibrary.Load();
         nint info;
         var name = Utf8.NullTerminated(deviceName);
         fixed (byte* namePtr = name)
@@ -99,6 +100,7 @@ public sealed unsafe class OrtMemoryInfo : IDisposable
 
     private static OrtMemoryInfo CreateCpu()
     {
+        OrtLibrary.Load();
         nint info;
         OrtStatus.Check(OrtApi.CreateCpuMemoryInfo((int)OrtAllocatorType.Arena, (int)OrtMemoryType.Default, &info), "CreateCpuMemoryInfo");
         return new OrtMemoryInfo(new OrtMemoryInfoHandle(info), processWide: true);

@@ -14,6 +14,7 @@ public sealed unsafe class OrtRunOptions : IDisposable
 
     public OrtRunOptions()
     {
+        OrtLibrary.Load();
         nint options;
         OrtStatus.Check(OrtApi.CreateRunOptions(&options), "CreateRunOptions");
         handle = new OrtRunOptionsHandle(options);

@@ -225,7 +225,7 @@ public sealed unsafe class OrtValue : IDisposable
     // A value's type and size never change, so they are read once; racing first readers write the same numbers.
     private void EnsureTensorInfo()
     {
-        if (elementCount >= 0)
+        if (Volatile.Read(ref elementCount) >= 0)
         {
             return;
         }
@@ -239,7 +239,9 @@ public sealed unsafe class OrtValue : IDisposable
             OrtStatus.Check(OrtApi.GetTensorElementType(info, &type), "GetTensorElementType");
             OrtStatus.Check(OrtApi.GetTensorShapeElementCount(info, &count), "GetTensorShapeElementCount");
             elementType = (TensorElementType)type;
-            elementCount = (long)count;
+
+            // Published last: a reader that sees the count also sees the type.
+            Volatile.Write(ref elementCount, (long)count);
         }
         finally
         {

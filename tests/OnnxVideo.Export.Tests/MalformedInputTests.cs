@@ -1,6 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
+using Google.Protobuf;
+using OnnxVideo.Export.Zoo;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Safetensors;
+using OnnxVideo.Ort;
 
 namespace OnnxVideo.Export.Tests;
 
@@ -68,5 +73,121 @@ public sealed class MalformedInputTests : IDisposable
         var path = Path.Combine(_dir, "absent.safetensors");
         var error = Assert.Throws<FileNotFoundException>(() => SafetensorsFile.Open(path));
         Assert.Contains(path, error.Message);
+    }
+
+    public static TheoryData<string, string> MalformedOnnx => new()
+    {
+        { "empty file", "empty file" },
+        { "random bytes", "not an ONNX model" },
+        { "truncated model", "not an ONNX model" },
+        { "protobuf without a graph", "no graph" },
+        { "ir_version 0", "ir_version 0" },
+        { "external data pointing at ../x", "leaves the model's folder" },
+        { "external data at an absolute path", "leaves the model's folder" },
+        { "external data file missing", "not found" },
+        { "external data range past end of file", "outside" },
+        { "external data negative offset", "not a non-negative integer" },
+        { "missing model file", "file not found" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedOnnx))]
+    public void MalformedOnnxGivesTypedErrorNamingFileAndProblem(string caseName, string expectedProblem)
+    {
+        var path = Path.Combine(_dir, caseName.Replace(' ', '_').Replace('/', '_') + ".onnx");
+        var valid = OnnxModelFile.ToBytes(TinyModel());
+        switch (caseName)
+        {
+            case "empty file":
+                File.WriteAllBytes(path, []);
+                break;
+            case "random bytes":
+                var junk = new byte[4096];
+                new Random(42).NextBytes(junk);
+                File.WriteAllBytes(path, junk);
+                break;
+            case "truncated model":
+                File.WriteAllBytes(path, valid[..(valid.Length / 2)]);
+                break;
+            case "protobuf without a graph":
+                File.WriteAllBytes(path, new ModelProto { IrVersion = 8 }.ToByteArray());
+                break;
+            case "ir_version 0":
+                var noVersion = TinyModel();
+                noVersion.IrVersion = 0;
+                File.WriteAllBytes(path, noVersion.ToByteArray());
+                break;
+            case "external data pointing at ../x":
+                File.WriteAllBytes(path, WithExternalData("../x", "0", "16").ToByteArray());
+                break;
+            case "external data at an absolute path":
+                File.WriteAllBytes(path, WithExternalData("/etc/passwd", "0", "16").ToByteArray());
+                break;
+            case "external data file missing":
+                File.WriteAllBytes(path, WithExternalData("weights.bin", "0", "16").ToByteArray());
+                break;
+            case "external data range past end of file":
+                File.WriteAllBytes(Path.Combine(_dir, "short.bin"), new byte[8]);
+                File.WriteAllBytes(path, WithExternalData("short.bin", "0", "16").ToByteArray());
+                break;
+            case "external data negative offset":
+                File.WriteAllBytes(Path.Combine(_dir, "w.bin"), new byte[16]);
+                File.WriteAllBytes(path, WithExternalData("w.bin", "-4", "16").ToByteArray());
+                break;
+            case "missing model file":
+                break;
+            default:
+                throw new ArgumentException(caseName);
+        }
+        var error = Assert.Throws<OnnxFormatException>(() => OnnxModelFile.Load(path));
+        Assert.Equal(path, error.ModelPath);
+        Assert.Contains(expectedProblem, error.Message);
+    }
+
+    [Fact]
+    public void WellFormedOnnxThatOrtCannotRunIsAnOrtExceptionWithOrtsMessage()
+    {
+        var model = TinyModel();
+        model.Graph.Node[0].OpType = "NoSuchOperator";
+        var error = Assert.Throws<OrtException>(() => new OrtSession(OnnxModelFile.ToBytes(model), new OrtSessionOptions(), "unknown-op.onnx").Dispose());
+        Assert.Contains("NoSuchOperator", error.Message);
+    }
+
+    [Fact]
+    public void SafetensorsWithANonFloatParameterIsATypedErrorWhenBuildingAZooModel()
+    {
+        var tensors = ZooTestWeightsFromTiny();
+        var index = tensors.FindIndex(t => t.Name == "fc.bias");
+        tensors[index] = new SafetensorsTensor("fc.bias", SafetensorsDType.I32, [2], new byte[8]);
+        var path = Path.Combine(_dir, "int-bias.safetensors");
+        SafetensorsWriter.WriteFile(path, tensors);
+        var error = Assert.Throws<SafetensorsFormatException>(() => ModelZoo.Build("tiny3d", new ZooOptions { Classes = 2, WeightsPath = path }));
+        Assert.Contains("'fc.bias' is I32", error.Message);
+    }
+
+    private static List<SafetensorsTensor> ZooTestWeightsFromTiny() =>
+        Zoo.ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 2 }));
+
+    /// <summary>y = x + w with a 4-float initializer w.</summary>
+    private static ModelProto TinyModel()
+    {
+        var g = new GraphBuilder("tiny");
+        var x = g.Input("x", TensorProto.Types.DataType.Float, 4);
+        var w = g.Initializer("w", [1f, 2f, 3f, 4f], 4);
+        var y = g.Node("Add", [x, w], name: "y");
+        g.Output(y, TensorProto.Types.DataType.Float, 4);
+        return OnnxModels.Create(g.Graph);
+    }
+
+    private static ModelProto WithExternalData(string location, string offset, string length)
+    {
+        var model = TinyModel();
+        var w = model.Graph.Initializer.Single();
+        w.RawData = ByteString.Empty;
+        w.DataLocation = TensorProto.Types.DataLocation.External;
+        w.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
+        w.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset });
+        w.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length });
+        return model;
     }
 }

@@ -23,6 +23,19 @@ public class GraphBuilderTests
     }
 
     [Fact]
+    public void ConstantsGetFreshNamesAndTheirValues()
+    {
+        var g = new GraphBuilder("g");
+        var a = g.Constant([1L, 2L]);
+        var b = g.Constant([3L]);
+        var c = g.Constant(0.25f);
+        Assert.Equal(3, new[] { a, b, c }.Distinct().Count());
+        Assert.Equal(new long[] { 3 }, TensorProtos.ToInt64s(g.Graph.Initializer.Single(t => t.Name == b)));
+        Assert.Equal(new[] { 0.25f }, TensorProtos.ToFloats(g.Graph.Initializer.Single(t => t.Name == c)));
+        Assert.True(g.IsNameUsed(a));
+    }
+
+    [Fact]
     public void AttributesMapToOnnxTypes()
     {
         var g = new GraphBuilder("g");

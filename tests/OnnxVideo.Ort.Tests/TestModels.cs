@@ -19,6 +19,29 @@ internal static class TestModels
         return ToBytes(g);
     }
 
+    /// <summary>
+    /// A Loop of <paramref name="iterations"/> steps of v ← tanh(v·W) on a [1, 64] state: runs for minutes when the
+    /// count is large, so it can only finish early by being cancelled.
+    /// </summary>
+    public static byte[] LongLoop(long iterations)
+    {
+        var body = new GraphBuilder("body");
+        body.Input("iteration", DataType.Int64);
+        var conditionIn = body.Input("condition_in", DataType.Bool);
+        var state = body.Input("state_in", DataType.Float, 1, 64);
+        var next = body.Node("Tanh", [body.Node("MatMul", [state, "w"])]);
+        body.Output(body.Node("Identity", [conditionIn]), DataType.Bool);
+        body.Output(next, DataType.Float, 1, 64);
+
+        var g = new GraphBuilder("long_loop");
+        var x = g.Input("x", DataType.Float, 1, 64);
+        g.Initializer("w", TestData.Random(64 * 64, 9), 64, 64);
+        var count = g.AddInitializer(TensorProtos.FromInt64s("iterations", [iterations]));
+        var final = g.Node("Loop", [count, "", x], new Dictionary<string, object> { ["body"] = body.Graph });
+        g.Output(final, DataType.Float, 1, 64);
+        return ToBytes(g);
+    }
+
     /// <summary>Gives the last node's output a fixed name so peers (the node benchmark) can ask for it.</summary>
     public static string Rename(GraphBuilder graph, string output, string name)
     {

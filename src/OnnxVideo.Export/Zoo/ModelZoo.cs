@@ -53,7 +53,9 @@ public static class ModelZoo
         {
             return BuildWith(architecture, options, frames, size, new RandomParameterSource(options.Seed));
         }
-        using var weights = new SafetensorsParameterSource(options.WeightsPath);
+        using var weights = options.NewHead
+            ? new SafetensorsParameterSource(options.WeightsPath, architecture.HeadParameters.ToHashSet(), new RandomParameterSource(options.Seed))
+            : new SafetensorsParameterSource(options.WeightsPath);
         var model = BuildWith(architecture, options, frames, size, weights);
         weights.ThrowIfMismatched(architecture.Name, mismatches => ClassCountHint(architecture, mismatches, options.Classes));
         return model;
@@ -109,6 +111,6 @@ public static class ModelZoo
         {
             return null;
         }
-        return $"class count mismatch: the weights' head has {head[0].Found[0]} classes, {classes} were asked for";
+        return $"class count mismatch: the weights' head has {head[0].Found[0]} classes, {classes} were asked for; to keep only the backbone ask for a new head (ZooOptions.NewHead, onnxvideo-export create --new-head)";
     }
 }

@@ -50,18 +50,19 @@ public sealed class RandomParameterSource(int seed) : IZooParameterSource
     private static void FillNormal(float[] data, double std, bool truncate, int seed)
     {
         var random = new Random(seed);
-        for (var i = 0; i < data.Length; i++)
+        var i = 0;
+        while (i < data.Length)
         {
-            double value;
-            do
+            // Box–Muller gives two independent normals per pair of uniforms; 1 - NextDouble() is in (0, 1].
+            var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
+            var (sin, cos) = Math.SinCos(2 * Math.PI * random.NextDouble());
+            foreach (var value in (ReadOnlySpan<double>)[radius * cos, radius * sin])
             {
-                // Box–Muller; 1 - NextDouble() is in (0, 1] so the logarithm is finite.
-                var u1 = 1.0 - random.NextDouble();
-                var u2 = random.NextDouble();
-                value = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                if (i < data.Length && !(truncate && Math.Abs(value) > 2))
+                {
+                    data[i++] = (float)(value * std);
+                }
             }
-            while (truncate && Math.Abs(value) > 2);
-            data[i] = (float)(value * std);
         }
     }
 }

@@ -16,8 +16,22 @@ public sealed class SafetensorsParameterSource : IZooParameterSource, IDisposabl
     private readonly List<string> _missing = [];
     private readonly List<ZooShapeMismatch> _mismatches = [];
 
-    public SafetensorsParameterSource(string path)
+    private readonly IReadOnlySet<string> _replaced;
+    private readonly IZooParameterSource? _replacement;
+
+    /// <summary>
+    /// Opens <paramref name="path"/>. Parameters named in <paramref name="replaced"/> come from
+    /// <paramref name="replacement"/> instead (e.g. a new classification head), and the file's tensors of those
+    /// names are ignored.
+    /// </summary>
+    public SafetensorsParameterSource(string path, IReadOnlySet<string>? replaced = null, IZooParameterSource? replacement = null)
     {
+        if (replaced is { Count: > 0 } && replacement is null)
+        {
+            throw new ArgumentException("replaced parameters need a replacement source", nameof(replacement));
+        }
+        _replaced = replaced ?? new HashSet<string>();
+        _replacement = replacement;
         _file = SafetensorsFile.Open(path);
     }
 
@@ -29,6 +43,10 @@ public sealed class SafetensorsParameterSource : IZooParameterSource, IDisposabl
     public TensorProto Create(string name, long[] shape, ParameterInit init)
     {
         _used.Add(name);
+        if (_replaced.Contains(name))
+        {
+            return _replacement!.Create(name, shape, init);
+        }
         if (!_file.TryGetInfo(name, out var info))
         {
             _missing.Add(name);

@@ -2,7 +2,10 @@ namespace OnnxVideo.Export.Zoo;
 
 /// <summary>
 /// One architecture of the <see cref="ModelZoo"/>. <see cref="Define"/> adds the network from the input video value
-/// to the logits, declaring parameters under the architecture's reference names.
+/// to the logits, declaring parameters under the architecture's reference names (through
+/// <see cref="ZooGraph.Parameter"/>, so weights files and random initialisation work alike). The pooled features
+/// must be the value <c>features</c> [F] and the logits the value <c>logits</c> [classes] (give those names to the
+/// nodes producing them); <see cref="ModelZoo"/> declares the graph outputs.
 /// </summary>
 public abstract class ZooArchitecture
 {

@@ -11,6 +11,11 @@ public sealed record ZooOptions
     public int? Size { get; init; }
     /// <summary>A safetensors file with every parameter under the architecture's names; null initialises randomly.</summary>
     public string? WeightsPath { get; init; }
+    /// <summary>
+    /// With <see cref="WeightsPath"/>: keep the file's backbone but initialise a new classification head (randomly,
+    /// from <see cref="Seed"/>) for <see cref="Classes"/>, ignoring the file's head, e.g. Kinetics-400 weights for your own labels.
+    /// </summary>
+    public bool NewHead { get; init; }
     /// <summary>Seed of the random initialisation.</summary>
     public int Seed { get; init; }
     /// <summary>Also expose the penultimate activations as the output <c>features</c> [N, F].</summary>

@@ -9,7 +9,9 @@ namespace OnnxVideo.Ort.Native;
 internal static unsafe partial class OrtApi
 {
     // An explicit static constructor makes initialisation precise (no beforefieldinit): the table is read on the
-    // first call into ORT, after the caller had the chance to choose the library with OrtLibrary.Load.
+    // first call into ORT, after the caller had the chance to choose the library with OrtLibrary.Load. Public entry
+    // points call OrtLibrary.Load first, so a missing library surfaces as OrtLibraryLoadException rather than as a
+    // TypeInitializationException from here.
     static OrtApi()
     {
     }

@@ -18,11 +18,12 @@ public static class CreateCommand
         var size = new Option<int?>("--size") { Description = "side of the square input crop S (default: the architecture's)" };
         var output = new Option<string>("--out") { Description = "the ONNX model to write", Required = true };
         var weights = new Option<string?>("--weights") { Description = "safetensors file with the architecture's parameter names (default: random initialisation)" };
+        var newHead = new Option<bool>("--new-head") { Description = "with --weights: keep the backbone, start a new random head for --classes (e.g. Kinetics weights, your labels)" };
         var seed = new Option<int>("--seed") { Description = "seed of the random initialisation", DefaultValueFactory = _ => 0 };
         var features = new Option<bool>("--features") { Description = "also output the penultimate features [N, F] as 'features'" };
 
         var command = new Command("create", "build a model from the zoo, random-initialised or with safetensors weights, with its preprocessing contract");
-        foreach (var option in new Option[] { arch, classes, frames, size, output, weights, seed, features })
+        foreach (var option in new Option[] { arch, classes, frames, size, output, weights, newHead, seed, features })
         {
             command.Options.Add(option);
         }
@@ -41,9 +42,14 @@ public static class CreateCommand
                 Frames = parse.GetValue(frames),
                 Size = parse.GetValue(size),
                 WeightsPath = weightsPath,
+                NewHead = parse.GetValue(newHead),
                 Seed = parse.GetValue(seed),
                 FeaturesOutput = parse.GetValue(features),
             };
+            if (options.NewHead && weightsPath is null)
+            {
+                throw new ArgumentException("--new-head needs --weights (without weights every parameter is new anyway)");
+            }
             var model = ModelZoo.Build(architecture, options);
             var t = options.Frames ?? architecture.DefaultFrames;
             var s = options.Size ?? architecture.DefaultSize;

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace OnnxVideo.Benchmarks.Ort;
+
+/// <summary>
+/// Times single runs the way the node peer does (warm-up, then a timestamp around every run), so medians of both
+/// sides are measured alike. The median resists the scheduling stalls of a shared machine; the mean does not.
+/// </summary>
+public static class PerRunTimer
+{
+    public sealed record Timing(double MeanMicroseconds, double MedianMicroseconds);
+
+    public static Timing Measure(Action run, int runs, int warmup)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            run();
+        }
+
+        var perRun = new double[runs];
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < runs; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            run();
+            perRun[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+        }
+
+        var total = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        Array.Sort(perRun);
+        return new Timing(total / runs, perRun[runs / 2]);
+    }
+}

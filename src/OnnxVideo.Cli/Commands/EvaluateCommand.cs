@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Text.Json;
+using OnnxVideo.Cli.Training;
+using OnnxVideo.Media;
+using OnnxVideo.Onnx;
+using OnnxVideo.Training.Data;
+using OnnxVideo.Training.Evaluation;
+using OnnxVideo.Training.Loading;
+using OnnxVideo.Training.Metrics;
+using OnnxVideo.Training.Reports;
+using Spectre.Console;
+
+namespace OnnxVideo.Cli.Commands;
+
+/// <summary><c>onnxvideo evaluate</c>: scores a model.onnx on a labelled folder or list file.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "the model.onnx to evaluate (with its preprocessing contract)", Required = true };
+        var data = new Option<string>("--data") { Description = "labelled clips: a folder-per-class tree or a list file ('path label')", Required = true };
+        var classMap = new Option<string?>("--class-map") { Description = "class-map file when the model's contract has no labels" };
+        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var report = new Option<string?>("--report") { Description = "folder to write report.html and metrics.json into" };
+        var batch = new Option<int>("--batch") { Description = "clips per model run", DefaultValueFactory = _ => 8 };
+        var workers = new Option<int>("--workers") { Description = "clips decoded in parallel", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+        var device = new Option<string>("--device") { Description = "cpu, cuda, tensorrt or auto", DefaultValueFactory = _ => "cpu" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = one per core)" };
+        var maxFailed = new Option<int>("--max-failed") { Description = "clips that may fail to decode before evaluation stops", DefaultValueFactory = _ => 100 };
+
+        var command = new Command("evaluate", "evaluate a model on labelled clips: top-1/top-5, mean class accuracy, per-class precision/recall/F1, confusion matrix");
+        foreach (var option in new Option[] { model, data, classMap, json, report, batch, workers, device, threads, maxFailed })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
+        {
+            var modelPath = parse.GetValue(model)!;
+            using var classifier = new ClassifierModel(modelPath, DeviceOption.Parse(parse.GetValue(device)!), parse.GetValue(threads));
+            var contract = classifier.Contract ?? throw new InvalidContractException(modelPath,
+                $"the model has no preprocessing contract in its metadata ('{PreprocessingContract.MetadataKey}')");
+            var classes = contract.Labels.Length > 0 ? contract.Labels : null;
+            var dataset = DatasetReader.Read(parse.GetValue(data)!, new DatasetOptions { Classes = classes, ClassMapPath = parse.GetValue(classMap) });
+            if (classifier.ClassCount > 0 && dataset.Classes.Count != classifier.ClassCount)
+            {
+                throw new DatasetException(dataset.Source, $"has {dataset.Classes.Count} classes but the model predicts {classifier.ClassCount}");
+            }
+            var loader = new ClipLoader(dataset.Samples, new VideoClipSource(contract, ClipAugmentation.None),
+                new LoaderOptions { BatchSize = parse.GetValue(batch), Workers = parse.GetValue(workers), MaxFailedClips = parse.GetValue(maxFailed) });
+            var asJson = parse.GetValue(json);
+            var console = AnsiConsole.Console;
+            ClassificationReport result;
+            if (asJson || Console.IsOutputRedirected)
+            {
+                result = ClipEvaluation.RunAsync(loader, dataset.Classes, classifier.Run, null, ct).GetAwaiter().GetResult();
+            }
+            else
+            {
+                result = console.Progress().AutoClear(true).Start(progress =>
+                {
+                    var task = progress.AddTask("evaluating", maxValue: dataset.Count);
+                    return ClipEvaluation.RunAsync(loader, dataset.Classes, classifier.Run, new Progress<int>(done => task.Value = done), ct)
+                        .GetAwaiter().GetResult();
+                });
+            }
+            foreach (var failure in loader.Failures)
+            {
+                Console.Error.WriteLine($"skipped {failure.Path}: {failure.Reason}");
+            }
+            var reportDir = parse.GetValue(report);
+            if (reportDir is not null)
+            {
+                Directory.CreateDirectory(reportDir);
+                HtmlReport.Write(Path.Combine(reportDir, "report.html"), $"Evaluation of {Path.GetFileName(modelPath)} on {dataset.Source}", [], result, dataset.Classes);
+                AtomicFile.WriteAllBytes(Path.Combine(reportDir, "metrics.json"), JsonSerializer.SerializeToUtf8Bytes(result, MetricsLog.JsonOptions));
+            }
+            if (asJson)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(result, MetricsLog.JsonOptions));
+            }
+            else
+            {
+                EvaluationOutput.Print(console, $"{Path.GetFileName(modelPath)} on {dataset.Source}", result);
+                if (loader.FailedClips > 0)
+                {
+                    console.MarkupLine($"[yellow]{loader.FailedClips} clip(s) could not be decoded and were left out[/]");
+                }
+            }
+            return 0;
+        })));
+        return command;
+    }
+}

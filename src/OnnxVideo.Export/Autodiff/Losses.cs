@@ -1,0 +1,52 @@
+using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
+
+namespace OnnxVideo.Export.Autodiff;
+
+/// <summary>Loss functions appended to a graph as ordinary differentiable ONNX nodes.</summary>
+public static class Losses
+{
+    /// <summary>
+    /// Mean over the batch of the cross-entropy between softmax(<paramref name="logits"/>) [N, C] and integer
+    /// <paramref name="labels"/> [N], with label smoothing ε: target = (1 − ε)·onehot + ε / C (as PyTorch's
+    /// CrossEntropyLoss(label_smoothing=ε)). Returns the scalar loss value.
+    /// </summary>
+    public static string SoftmaxCrossEntropy(GraphBuilder g, string logits, string labels, float labelSmoothing)
+    {
+        if (labelSmoothing is < 0f or > 1f) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label smoothing must be in [0, 1]");
+        var shapes = ShapeInference.Run(g.Graph);
+        int type = shapes.ElemTypeOf(logits) is var t && t != 0 ? t : (int)TensorProto.Types.DataType.Float;
+        var logProbabilities = g.Node("LogSoftmax", [logits], new Dictionary<string, object> { ["axis"] = -1L }, name: "loss_log_softmax");
+        var labels64 = shapes.ElemTypeOf(labels) == (int)TensorProto.Types.DataType.Int64 ? labels
+            : g.Node("Cast", [labels], new Dictionary<string, object> { ["to"] = (long)TensorProto.Types.DataType.Int64 }, name: "loss_labels_int64");
+        var classCount = g.Node("Gather", [g.Node("Shape", [logits], name: "loss_logits_shape"), Int64Scalar(g, 1)], name: "loss_class_count");
+        var classes = g.Node("Range", [Int64Scalar(g, 0), classCount, Int64Scalar(g, 1)], name: "loss_classes");
+        var labelColumn = g.Node("Unsqueeze", [labels64, Initializers.Int64s(g, "loss_axes", 1)], name: "loss_labels_column");
+        var target = g.Node("Cast", [g.Node("Equal", [labelColumn, classes], name: "loss_one_hot")],
+            new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_target");
+        if (labelSmoothing > 0f)
+        {
+            var smoothing = g.Node("Div", [Scalar(g, labelSmoothing, type), g.Node("Cast", [classCount], new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_class_count_float")], name: "loss_smoothing_share");
+            target = g.Node("Add", [g.Node("Mul", [target, Scalar(g, 1 - labelSmoothing, type)], name: "loss_target_scaled"), smoothing], name: "loss_target_smoothed");
+        }
+        var perExample = g.Node("ReduceSum", [g.Node("Mul", [target, logProbabilities], name: "loss_target_log_probability"), Initializers.Int64s(g, "loss_axes", 1)],
+            new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_per_example");
+        var mean = g.Node("ReduceMean", [perExample], new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_mean");
+        return g.Node("Neg", [mean], name: "loss");
+    }
+
+    /// <summary>Mean over all elements of (predictions − targets)². Returns the scalar loss value.</summary>
+    public static string MeanSquaredError(GraphBuilder g, string predictions, string targets)
+    {
+        var difference = g.Node("Sub", [predictions, targets], name: "loss_difference");
+        var squared = g.Node("Mul", [difference, difference], name: "loss_squared");
+        return g.Node("ReduceMean", [squared], new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss");
+    }
+
+    private static string Int64Scalar(GraphBuilder g, long value)
+        => Initializers.Int64Scalar(g, "loss_int", value);
+
+    private static string Scalar(GraphBuilder g, double value, int type) =>
+        Initializers.Add(g, ConstantTensors.Scalar("", value, type, rankZero: true), "loss_const");
+}

@@ -1,0 +1,133 @@
+using OnnxVideo.Export.Autodiff.Shapes;
+
+namespace OnnxVideo.Export.Autodiff.Rules;
+
+/// <summary>
+/// Conv input and weight gradients built from plain Conv nodes. ORT's ConvTranspose is several times slower than
+/// Conv on CPU for the same work (see benchmarks/ConvGradientBenchmarks), so the input gradient is a Conv of the
+/// (zero-interleaved, for strides) output gradient with transposed and flipped weights.
+/// </summary>
+internal static class ConvGradients
+{
+    /// <summary>
+    /// Rearranges Conv weights [G·Cout_g, Cin_g, k…] into the weights of the input-gradient Conv
+    /// [G·Cin_g, Cout_g, k…]: in/out channels swapped per group, every spatial axis reversed.
+    /// </summary>
+    public static string InputGradientWeights(GradientContext c, string w, long[] wDims, long groups)
+    {
+        int spatial = wDims.Length - 2;
+        long coutPerGroup = wDims[0] / groups, cinPerGroup = wDims[1];
+        var kernel = wDims.Skip(2).ToArray();
+        var perm = new List<long> { 1, 0 };
+        perm.AddRange(Enumerable.Range(2, spatial).Select(i => (long)i));
+        string swapped;
+        if (groups == 1) swapped = c.Transpose(w, perm);
+        else
+        {
+            var split = c.Reshape(w, c.Ints([groups, coutPerGroup, cinPerGroup, .. kernel]));
+            var groupPerm = new List<long> { 0, 2, 1 };
+            groupPerm.AddRange(Enumerable.Range(3, spatial).Select(i => (long)i));
+            swapped = c.Reshape(c.Transpose(split, groupPerm), c.Ints([groups * cinPerGroup, coutPerGroup, .. kernel]));
+        }
+        var axes = Enumerable.Range(2, spatial).Select(i => (long)i).ToArray();
+        return c.Op("Slice", swapped, c.Ints(Enumerable.Repeat(-1L, spatial).ToArray()), c.Ints(Enumerable.Repeat(long.MinValue, spatial).ToArray()),
+            c.Ints(axes), c.Ints(Enumerable.Repeat(-1L, spatial).ToArray()));
+    }
+
+    /// <summary>
+    /// dx for y = Conv(x, w) given dy [N, Cout, O…] and the prepared weights from <see cref="InputGradientWeights"/>.
+    /// Strides become zeros interleaved into dy (Unsqueeze + Pad + Reshape); the pads are chosen so the result has
+    /// exactly the input's spatial size, with a Slice where a pad would be negative.
+    /// </summary>
+    public static string InputGradient(GradientContext c, string dy, string preparedWeights, ConvAxis[] axes, long groups)
+    {
+        int spatial = axes.Length;
+        string u = dy;
+        var lengths = axes.Select(a => a.Out).ToArray();
+        if (axes.Any(a => a.Stride > 1))
+        {
+            // [N, C, O1, O2, …] → [N, C, O1, 1, O2, 1, …] → pad each new axis to the stride → [N, C, O1·s1, O2·s2, …].
+            var unsqueezeAxes = Enumerable.Range(0, spatial).Select(i => (long)(2 + 2 * i + 1)).ToArray();
+            var expanded = c.Unsqueeze(dy, unsqueezeAxes);
+            int rank = 2 + 2 * spatial;
+            var pads = new long[2 * rank];
+            for (int i = 0; i < spatial; i++) pads[rank + 2 + 2 * i + 1] = axes[i].Stride - 1;
+            var padded = c.Op("Pad", expanded, c.Ints(pads));
+            lengths = axes.Select(a => a.Out * a.Stride).ToArray();
+            u = c.Reshape(padded, c.Ints([0, 0, .. lengths]));
+        }
+        var padBegin = new long[spatial];
+        var padEnd = new long[spatial];
+        var sliceStart = new long[spatial];
+        bool slice = false;
+        for (int i = 0; i < spatial; i++)
+        {
+            var a = axes[i];
+            long extent = (a.Kernel - 1) * a.Dilation;
+            long left = extent - a.PadBegin, right = a.In - lengths[i] + a.PadBegin;
+            padBegin[i] = Math.Max(0, left);
+            padEnd[i] = Math.Max(0, right);
+            sliceStart[i] = Math.Max(0, -left);
+            slice |= left < 0 || right < 0;
+        }
+        var attributes = new Dictionary<string, object>
+        {
+            ["group"] = groups,
+            ["dilations"] = axes.Select(a => a.Dilation).ToArray(),
+            ["strides"] = Enumerable.Repeat(1L, spatial).ToArray(),
+            ["pads"] = padBegin.Concat(padEnd).ToArray(),
+        };
+        var dx = c.Op("Conv", [u, preparedWeights], attributes);
+        if (!slice) return dx;
+        return c.Op("Slice", dx, c.Ints(sliceStart), c.Ints(sliceStart.Select((s, i) => s + axes[i].In).ToArray()),
+            c.Ints(Enumerable.Range(2, spatial).Select(i => (long)i).ToArray()));
+    }
+
+    /// <summary>
+    /// dW [Cout, Cin_g, k…] as one Conv: batch = input channels, channels = batch (× groups), kernel = dy. The forward
+    /// stride becomes the dilation of that Conv and the forward dilation its stride.
+    /// </summary>
+    public static string WeightGradient(GradientContext c, string x, string dy, ConvAxis[] axes, long groups, long cout, long cinPerGroup)
+    {
+        int spatial = axes.Length;
+        var spatialPerm = Enumerable.Range(2, spatial).Select(i => (long)i).ToArray();
+        var inSizes = axes.Select(a => a.In).ToArray();
+        var outSizes = axes.Select(a => a.Out).ToArray();
+        string xt, dyt;
+        if (groups == 1)
+        {
+            xt = c.Transpose(x, [1, 0, .. spatialPerm]);
+            dyt = c.Transpose(dy, [1, 0, .. spatialPerm]);
+        }
+        else
+        {
+            var shifted = spatialPerm.Select(p => p + 1).ToArray();
+            var xg = c.Reshape(x, c.Ints([0, groups, cinPerGroup, .. inSizes]));
+            xt = c.Reshape(c.Transpose(xg, [2, 1, 0, .. shifted]), c.Ints([cinPerGroup, -1, .. inSizes]));
+            var dyg = c.Reshape(dy, c.Ints([0, groups, cout / groups, .. outSizes]));
+            dyt = c.Reshape(c.Transpose(dyg, [1, 2, 0, .. shifted]), c.Ints([cout, -1, .. outSizes]));
+        }
+        var padEnd = new long[spatial];
+        bool slice = false;
+        for (int i = 0; i < spatial; i++)
+        {
+            var a = axes[i];
+            padEnd[i] = Math.Max(0, (a.Kernel - 1) * a.Dilation - a.PadBegin + (a.Out - 1) * a.Stride - (a.In - 1));
+            long produced = (a.In + a.PadBegin + padEnd[i] - ((a.Out - 1) * a.Stride + 1)) / a.Dilation + 1;
+            slice |= produced != a.Kernel;
+        }
+        var attributes = new Dictionary<string, object>
+        {
+            ["group"] = groups,
+            ["dilations"] = axes.Select(a => a.Stride).ToArray(),
+            ["strides"] = axes.Select(a => a.Dilation).ToArray(),
+            ["pads"] = axes.Select(a => a.PadBegin).Concat(padEnd).ToArray(),
+        };
+        var dwt = c.Op("Conv", [xt, dyt], attributes);
+        if (slice)
+        {
+            dwt = c.Op("Slice", dwt, c.Ints(new long[spatial]), c.Ints(axes.Select(a => a.Kernel).ToArray()), c.Ints(spatialPerm));
+        }
+        return c.Transpose(dwt, [1, 0, .. spatialPerm]);
+    }
+}

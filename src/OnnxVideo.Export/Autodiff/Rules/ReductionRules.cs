@@ -1,0 +1,41 @@
+using OnnxVideo.Onnx.Proto;
+
+namespace OnnxVideo.Export.Autodiff.Rules;
+
+/// <summary>Gradients of ReduceSum and ReduceMean (axes as attribute before opset 18 or as a constant input).</summary>
+internal static class ReductionRules
+{
+    public static string?[] ReduceSum(GradientContext c, NodeProto n, IReadOnlyList<string?> dy) => [Spread(c, n, dy[0]!), null];
+
+    public static string?[] ReduceMean(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
+    {
+        var x = n.Input[0];
+        var spread = Spread(c, n, dy[0]!);
+        var xShape = c.ShapeOf(x);
+        var axes = xShape is null ? null : c.Shapes.ReduceAxes(n, xShape.Rank);
+        if (xShape is not null && axes is not null && axes.All(a => xShape[(int)a].IsKnown))
+        {
+            long count = axes.Aggregate(1L, (p, a) => p * xShape[(int)a].Value!.Value);
+            return [count == 1 ? spread : c.Op("Mul", spread, c.Scalar(1.0 / count, x)), null];
+        }
+        var ratio = c.Op("Div", c.Cast(c.Op("Size", n.Output[0]), c.ElemType(x)), c.Cast(c.Op("Size", x), c.ElemType(x)));
+        return [c.Op("Mul", spread, ratio), null];
+    }
+
+    /// <summary>Puts the reduced axes back (when keepdims=0) and broadcasts the gradient over them.</summary>
+    private static string Spread(GradientContext c, NodeProto n, string g)
+    {
+        var x = n.Input[0];
+        if (ReducesEverything(c, n)) return c.Op("Expand", g, c.RuntimeShape(x));
+        int rank = c.Rank(x);
+        var axes = c.Shapes.ReduceAxes(n, rank) ?? throw c.Fail("the reduction axes must be constant");
+        if (axes.Length == 0) return g;
+        bool keep = NodeAttributes.Int(n, "keepdims", 1) != 0;
+        var kept = keep ? g : c.Unsqueeze(g, axes);
+        return c.Op("Expand", kept, c.ShapeTensorOf(x));
+    }
+
+    /// <summary>No axes given (and not a no-op): every axis is reduced and the gradient is a broadcast scalar, whatever the rank.</summary>
+    private static bool ReducesEverything(GradientContext c, NodeProto n) =>
+        NodeAttributes.Ints(n, "axes") is null && NodeAttributes.Input(n, 1) is null && NodeAttributes.Int(n, "noop_with_empty_axes", 0) == 0;
+}

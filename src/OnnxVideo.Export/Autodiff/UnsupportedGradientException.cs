@@ -1,0 +1,16 @@
+namespace OnnxVideo.Export.Autodiff;
+
+/// <summary>A node on the path from a trainable value to the loss has no gradient rule (or cannot be differentiated as built).</summary>
+public sealed class UnsupportedGradientException : Exception
+{
+    public UnsupportedGradientException(string opType, string nodeName, string reason)
+        : base($"cannot differentiate node '{nodeName}' (op {opType}): {reason}")
+    {
+        OpType = opType;
+        NodeName = nodeName;
+    }
+
+    public string OpType { get; }
+
+    public string NodeName { get; }
+}

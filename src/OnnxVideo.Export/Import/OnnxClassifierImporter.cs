@@ -1,0 +1,171 @@
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace OnnxVideo.Export.Import;
+
+/// <summary>
+/// Turns a foreign ONNX classifier (e.g. <c>torch.onnx.export</c> of a torchvision video model, BatchNorm folded or
+/// not) into one of ours: finds its linear head, optionally exposes the penultimate features as an extra output,
+/// replaces the head with a new one for N classes or keeps it, and makes a fixed batch dimension symbolic.
+/// </summary>
+public static class OnnxClassifierImporter
+{
+    public const string BatchDim = "N";
+
+    /// <summary>Loads <paramref name="modelPath"/> (with its external data) and imports it.</summary>
+    public static ImportedClassifier Import(string modelPath, ImportOptions options) =>
+        Import(OnnxModelFile.Load(modelPath), modelPath, options);
+
+    /// <summary>
+    /// Changes <paramref name="model"/> in place. The new head is Gemm(features, head.weight [N, F], head.bias [N],
+    /// transB=1) initialised like <c>torch.nn.Linear</c>: weights and bias uniform in ±1/√F.
+    /// </summary>
+    /// <exception cref="HeadNotFoundException">The graph does not end in a linear head.</exception>
+    public static ImportedClassifier Import(ModelProto model, string source, ImportOptions options)
+    {
+        if (options.NewClasses is < 1)
+        {
+            throw new ArgumentException($"new head needs at least 1 class (got {options.NewClasses})", nameof(options));
+        }
+        var graph = model.Graph;
+        var notes = new List<string>();
+        if (options.MakeBatchSymbolic)
+        {
+            notes.AddRange(BatchDimension.MakeSymbolic(graph, BatchDim));
+        }
+        var head = ClassifierHeadFinder.Find(new GraphIndex(graph), source, options.LogitsOutput);
+        var logitsInfo = graph.Output.First(o => o.Name == head.LogitsOutput);
+        var batch = BatchOf(logitsInfo);
+        if (options.NewClasses is not null)
+        {
+            RemoveHead(graph, head);
+        }
+
+        var builder = GraphBuilder.Wrap(graph);
+        string? featuresName = null;
+        var features2d = head.FeaturesValue;
+        var flatten = head.Kind != ClassifierHeadKind.Gemm;
+        if (options.ExposeFeatures && !flatten && head.FeaturesValue == options.FeaturesName)
+        {
+            // Already named as asked (e.g. a zoo model): declare it as an output unless it is one.
+            if (!graph.Output.Any(o => o.Name == head.FeaturesValue))
+            {
+                builder.Output(head.FeaturesValue, DataType.Float, batch, head.FeatureCount);
+            }
+            featuresName = head.FeaturesValue;
+        }
+        else if (options.ExposeFeatures || (options.NewClasses is not null && flatten))
+        {
+            // Gemm input is 2-D by definition; a MatMul head may see [N, 1, F] and is flattened to [N, F].
+            var name = options.ExposeFeatures ? options.FeaturesName : builder.UniqueName("head.features");
+            if (options.ExposeFeatures && builder.IsNameUsed(name))
+            {
+                throw new ArgumentException($"{source}: the graph already has a value named '{name}'; choose another features name", nameof(options));
+            }
+            AddNode(graph, builder, flatten ? "Flatten" : "Identity", [head.FeaturesValue], name,
+                flatten ? [AttributeValues.Create("axis", 1L)] : []);
+            features2d = name;
+            if (options.ExposeFeatures)
+            {
+                builder.Output(name, DataType.Float, batch, head.FeatureCount);
+                featuresName = name;
+            }
+        }
+
+        var classes = head.ClassCount;
+        if (options.NewClasses is { } newClasses)
+        {
+            AddNewHead(graph, builder, head, features2d, newClasses, options.Seed, source);
+            var i = graph.Output.IndexOf(logitsInfo);
+            graph.Output[i] = GraphBuilder.ValueInfo(head.LogitsOutput, DataType.Float, batch, newClasses);
+            classes = newClasses;
+            notes.Add($"replaced the {head.Kind} head ({head.FeatureCount} → {head.ClassCount}) with {ImportOptions.NewHeadWeight}/{ImportOptions.NewHeadBias} ({head.FeatureCount} → {newClasses})");
+        }
+        return new ImportedClassifier(model, head, classes, head.LogitsOutput, featuresName, notes);
+    }
+
+    private static void RemoveHead(GraphProto graph, ClassifierHead head)
+    {
+        foreach (var node in head.Nodes)
+        {
+            graph.Node.Remove(node);
+        }
+        PruneUnused(graph, head.Nodes.SelectMany(n => n.Input).Concat(head.Nodes.SelectMany(n => n.Output)).Where(v => v != head.LogitsOutput));
+    }
+
+    private static void AddNewHead(GraphProto graph, GraphBuilder builder, ClassifierHead head, string features, int classes, int seed, string source)
+    {
+        foreach (var name in new[] { ImportOptions.NewHeadWeight, ImportOptions.NewHeadBias })
+        {
+            if (builder.IsNameUsed(name))
+            {
+                throw new ArgumentException($"{source}: the graph already has a tensor named '{name}'");
+            }
+        }
+        var random = new Random(seed);
+        var bound = 1 / Math.Sqrt(head.FeatureCount);
+        float Uniform() => (float)((random.NextDouble() * 2 - 1) * bound);
+        var weight = new float[(long)classes * head.FeatureCount];
+        for (var i = 0; i < weight.Length; i++)
+        {
+            weight[i] = Uniform();
+        }
+        var bias = new float[classes];
+        for (var i = 0; i < bias.Length; i++)
+        {
+            bias[i] = Uniform();
+        }
+        builder.Initializer(ImportOptions.NewHeadWeight, weight, classes, head.FeatureCount);
+        builder.Initializer(ImportOptions.NewHeadBias, bias, classes);
+        AddNode(graph, builder, "Gemm", [features, ImportOptions.NewHeadWeight, ImportOptions.NewHeadBias], head.LogitsOutput,
+            [AttributeValues.Create("transB", 1L)]);
+    }
+
+    /// <summary>Removes initializers, Constant nodes and value_info among <paramref name="candidates"/> that nothing uses any more.</summary>
+    private static void PruneUnused(GraphProto graph, IEnumerable<string> candidates)
+    {
+        var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        var dead = candidates.Where(v => !used.Contains(v)).ToHashSet(StringComparer.Ordinal);
+        RemoveWhere(graph.Initializer, t => dead.Contains(t.Name));
+        RemoveWhere(graph.Input, v => dead.Contains(v.Name));
+        RemoveWhere(graph.ValueInfo, v => dead.Contains(v.Name));
+        RemoveWhere(graph.Node, n => n.OpType == "Constant" && n.Output.All(dead.Contains));
+    }
+
+    private static void RemoveWhere<T>(IList<T> list, Func<T, bool> predicate)
+    {
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            if (predicate(list[i]))
+            {
+                list.RemoveAt(i);
+            }
+        }
+    }
+
+    /// <summary>Appends a node writing to a chosen value name (GraphBuilder names outputs itself).</summary>
+    private static void AddNode(GraphProto graph, GraphBuilder builder, string opType, string[] inputs, string output, AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = builder.UniqueName($"import.{opType}") };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        graph.Node.Add(node);
+    }
+
+    private static Dim BatchOf(ValueInfoProto info)
+    {
+        var dims = info.Type?.TensorType?.Shape?.Dim;
+        if (dims is null || dims.Count == 0)
+        {
+            return BatchDim;
+        }
+        return dims[0].ValueCase switch
+        {
+            TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue => dims[0].DimValue,
+            TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam when dims[0].DimParam.Length > 0 => dims[0].DimParam,
+            _ => BatchDim,
+        };
+    }
+}

@@ -1,0 +1,158 @@
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
+
+namespace OnnxVideo.Export.Optimizers;
+
+/// <summary>
+/// Emits the optimizer update as standard ONNX nodes: global gradient-norm clipping, then AdamW or SGD per parameter,
+/// with the same arithmetic as torch.optim (1.13) and torch.nn.utils.clip_grad_norm_.
+/// </summary>
+public static class OptimizerGraph
+{
+    public const string LearningRateInput = "lr";
+    /// <summary>Float scalar: the 1-based index of the step being taken (AdamW bias correction).</summary>
+    public const string StepInput = "step";
+    /// <summary>Float scalar: clip gradients to this global L2 norm; 0 or less disables clipping.</summary>
+    public const string ClipNormInput = "clip_norm";
+    /// <summary>Float scalar output: the global L2 norm of the gradients before clipping.</summary>
+    public const string GradientNormOutput = "grad_norm";
+    public const string UpdatedSuffix = ".updated";
+    public const string GradientSuffix = ".grad";
+
+    private const TensorProto.Types.DataType Float = TensorProto.Types.DataType.Float;
+
+    /// <summary>
+    /// Adds the inputs lr, step, clip_norm and the optimizer state, the update nodes, and the outputs
+    /// "&lt;param&gt;.updated", "&lt;state&gt;.updated" and grad_norm. Parameters and gradients must already be values
+    /// of <paramref name="graph"/>.
+    /// </summary>
+    public static OptimizerUpdate Append(GraphBuilder graph, OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters)
+    {
+        settings.Validate();
+        if (parameters.Count == 0)
+        {
+            throw new ArgumentException("the optimizer needs at least one trainable parameter", nameof(parameters));
+        }
+        var lr = graph.Input(LearningRateInput, Float);
+        var step = graph.Input(StepInput, Float);
+        var clip = graph.Input(ClipNormInput, Float);
+
+        var norm = GlobalNorm(graph, parameters.Select(p => p.Gradient).ToList());
+        Emit(graph, "Identity", [norm], GradientNormOutput);
+        graph.Output(GradientNormOutput, Float);
+        var coefficient = ClipCoefficient(graph, norm, clip);
+
+        var constants = new Dictionary<float, string>();
+        string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = ScalarConstants.Float(graph, value);
+        var updatedParameters = new List<TensorBinding>();
+        var updatedState = new List<TensorBinding>();
+        var shared = settings.Kind == OptimizerKind.AdamW ? AdamWScalars(graph, settings, lr, step, C) : null;
+        foreach (var p in parameters)
+        {
+            var gradient = graph.Node("Mul", [p.Gradient, coefficient]);
+            var decay = settings.DecaysParameter(p.Shape);
+            var states = settings.StateSuffixes.Select(s => p.Name + s).ToList();
+            foreach (var s in states)
+            {
+                graph.Input(s, Float, Dims(p.Shape));
+            }
+            var newStates = settings.Kind == OptimizerKind.AdamW
+                ? AdamW(graph, settings, shared!, p, gradient, decay, states, C)
+                : Sgd(graph, settings, p, gradient, decay, states, lr, C);
+            updatedParameters.Add(new TensorBinding(p.Name, p.Name + UpdatedSuffix, p.Shape));
+            graph.Output(p.Name + UpdatedSuffix, Float, Dims(p.Shape));
+            for (var i = 0; i < states.Count; i++)
+            {
+                Emit(graph, "Identity", [newStates[i]], states[i] + UpdatedSuffix);
+                graph.Output(states[i] + UpdatedSuffix, Float, Dims(p.Shape));
+                updatedState.Add(new TensorBinding(states[i], states[i] + UpdatedSuffix, p.Shape));
+            }
+        }
+        return new OptimizerUpdate(updatedParameters, updatedState, GradientNormOutput);
+    }
+
+    /// <summary>
+    /// A stand-alone optimizer graph: inputs are the parameters, their gradients "&lt;param&gt;.grad" (e.g. summed or
+    /// averaged over micro-batches by the caller), the state, lr, step and clip_norm.
+    /// </summary>
+    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<(string Name, IReadOnlyList<long> Shape)> parameters, int opset = 17)
+    {
+        var graph = new GraphBuilder("optimizer");
+        var optimizerParameters = new List<OptimizerParameter>();
+        foreach (var (name, shape) in parameters)
+        {
+            graph.Input(name, Float, Dims(shape));
+            graph.Input(name + GradientSuffix, Float, Dims(shape));
+            optimizerParameters.Add(new OptimizerParameter(name, name + GradientSuffix, shape));
+        }
+        Append(graph, settings, optimizerParameters);
+        return OnnxModels.Create(graph.Graph, opset);
+    }
+
+    private sealed record AdamWShared(string DecayFactor, string StepSize, string SqrtBiasCorrection2);
+
+    private static AdamWShared AdamWScalars(GraphBuilder g, OptimizerSettings s, string lr, string step, Func<float, string> c)
+    {
+        var one = c(1f);
+        var decayFactor = g.Node("Sub", [one, g.Node("Mul", [lr, c(s.WeightDecay)])]);
+        var biasCorrection1 = g.Node("Sub", [one, g.Node("Pow", [c(s.Beta1), step])]);
+        var biasCorrection2 = g.Node("Sub", [one, g.Node("Pow", [c(s.Beta2), step])]);
+        return new AdamWShared(decayFactor, g.Node("Div", [lr, biasCorrection1]), g.Node("Sqrt", [biasCorrection2]));
+    }
+
+    private static List<string> AdamW(GraphBuilder g, OptimizerSettings s, AdamWShared shared, OptimizerParameter p,
+        string gradient, bool decay, List<string> states, Func<float, string> c)
+    {
+        var param = decay ? g.Node("Mul", [p.Name, shared.DecayFactor]) : p.Name;
+        var expAvg = g.Node("Add", [g.Node("Mul", [states[0], c(s.Beta1)]), g.Node("Mul", [gradient, c(1f - s.Beta1)])]);
+        var expAvgSq = g.Node("Add", [
+            g.Node("Mul", [states[1], c(s.Beta2)]),
+            g.Node("Mul", [g.Node("Mul", [gradient, gradient]), c(1f - s.Beta2)]),
+        ]);
+        var denominator = g.Node("Add", [g.Node("Div", [g.Node("Sqrt", [expAvgSq]), shared.SqrtBiasCorrection2]), c(s.Epsilon)]);
+        var update = g.Node("Mul", [g.Node("Div", [expAvg, denominator]), shared.StepSize]);
+        Emit(g, "Sub", [param, update], p.Name + UpdatedSuffix);
+        return [expAvg, expAvgSq];
+    }
+
+    private static List<string> Sgd(GraphBuilder g, OptimizerSettings s, OptimizerParameter p, string gradient, bool decay,
+        List<string> states, string lr, Func<float, string> c)
+    {
+        var direction = decay ? g.Node("Add", [gradient, g.Node("Mul", [p.Name, c(s.WeightDecay)])]) : gradient;
+        var newStates = new List<string>();
+        if (s.Momentum > 0)
+        {
+            // A zero-initialised buffer makes the first step equal torch's "buffer = gradient" (no dampening).
+            var buffer = g.Node("Add", [g.Node("Mul", [states[0], c(s.Momentum)]), direction]);
+            newStates.Add(buffer);
+            direction = s.Nesterov ? g.Node("Add", [direction, g.Node("Mul", [buffer, c(s.Momentum)])]) : buffer;
+        }
+        Emit(g, "Sub", [p.Name, g.Node("Mul", [direction, lr])], p.Name + UpdatedSuffix);
+        return newStates;
+    }
+
+    private static string GlobalNorm(GraphBuilder g, IReadOnlyList<string> gradients)
+    {
+        var squares = gradients.Select(x => g.Node("ReduceSumSquare", [x], new Dictionary<string, object> { ["keepdims"] = 0L })).ToList();
+        var sum = squares.Count == 1 ? squares[0] : g.Node("Sum", squares);
+        return g.Node("Sqrt", [sum]);
+    }
+
+    private static string ClipCoefficient(GraphBuilder g, string norm, string clip)
+    {
+        var one = ScalarConstants.Float(g, 1f);
+        var clamped = g.Node("Min", [g.Node("Div", [clip, g.Node("Add", [norm, ScalarConstants.Float(g, 1e-6f)])]), one]);
+        return g.Node("Where", [g.Node("Greater", [clip, ScalarConstants.Float(g, 0f)]), clamped, one]);
+    }
+
+    /// <summary>Adds a node whose single output has a chosen name (a graph output or a bound-back value).</summary>
+    private static void Emit(GraphBuilder g, string opType, IReadOnlyList<string> inputs, string output)
+    {
+        var node = new NodeProto { OpType = opType, Name = g.UniqueName(output + "/" + opType) };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        g.Graph.Node.Add(node);
+    }
+
+    internal static Dim[] Dims(IReadOnlyList<long> shape) => shape.Select(d => (Dim)d).ToArray();
+}

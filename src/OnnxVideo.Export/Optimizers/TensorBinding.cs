@@ -1,0 +1,7 @@
+namespace OnnxVideo.Export.Optimizers;
+
+/// <summary>
+/// A graph input whose next value is the graph output <paramref name="Output"/>: after a step, bind the output as
+/// the input of the next step.
+/// </summary>
+public sealed record TensorBinding(string Input, string Output, IReadOnlyList<long> Shape);

@@ -1,0 +1,19 @@
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>
+/// Graph input and output names shared by the package's graphs. Scalars (lr, step, clip_norm, loss, grad_norm) are
+/// float32 rank-0 tensors; labels are int64 [N] class indices; step is the 1-based index of the step being taken.
+/// </summary>
+public sealed record PackageIoNames
+{
+    public string Video { get; init; } = "video";
+    /// <summary>The video input's shape; symbolic dimensions are names such as "N".</summary>
+    public string[] VideoShape { get; init; } = [];
+    public string Labels { get; init; } = "labels";
+    public string LearningRate { get; init; } = "lr";
+    public string Step { get; init; } = "step";
+    public string ClipNorm { get; init; } = "clip_norm";
+    public string Loss { get; init; } = "loss";
+    public string Logits { get; init; } = "logits";
+    public string GradientNorm { get; init; } = "grad_norm";
+}

@@ -1,0 +1,14 @@
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>
+/// A trainable parameter: <see cref="Name"/> is its ONNX initializer name, its graph input name and its tensor name in
+/// trainable.safetensors; <see cref="Updated"/> is the train-step/optimizer output with its next value,
+/// <see cref="Gradient"/> the gradients-graph output and optimizer-graph input holding d loss / d parameter.
+/// </summary>
+public sealed record PackageParameterEntry(
+    string Name,
+    long[] Shape,
+    bool WeightDecay,
+    string Gradient,
+    string Updated,
+    IReadOnlyList<PackageStateEntry> State);

@@ -1,0 +1,4 @@
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>One optimizer-state tensor of a parameter: its graph input name and the output holding its next value.</summary>
+public sealed record PackageStateEntry(string Name, string Updated);

@@ -1,0 +1,11 @@
+using OnnxVideo.Export.Tuning;
+
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>The tuning strategy a package was compiled with, its head, and its LoRA adapters (empty otherwise).</summary>
+public sealed record PackageTuningEntry(
+    string Spec,
+    TuningKind Kind,
+    string HeadWeight,
+    string? HeadBias,
+    IReadOnlyList<LoraAdapter> LoraAdapters);

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Media;
+
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>
+/// manifest.json of a training package. It is written last, so its presence marks a complete package, and it lists
+/// the SHA-256 of every other file.
+/// </summary>
+public sealed record TrainingPackageManifest
+{
+    public const int CurrentFormatVersion = 1;
+    public const string FileName = "manifest.json";
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public string Producer { get; init; } = "onnxvideo-export";
+    /// <summary>The preprocessing contract, or null when the model carried none and none was given.</summary>
+    public PreprocessingContract? Contract { get; init; }
+    public int ClassCount { get; init; }
+    public required PackageTuningEntry Tuning { get; init; }
+    /// <summary>Optimizer kind and hyper-parameters; LearningRate is the default value of the "lr" input.</summary>
+    public required OptimizerSettings Optimizer { get; init; }
+    /// <summary>Label smoothing of the cross-entropy loss in the train, gradients and eval graphs.</summary>
+    public float LabelSmoothing { get; init; }
+    /// <summary>Default for the clip_norm input (0 = no clipping).</summary>
+    public float ClipNorm { get; init; }
+    /// <summary>Opset of the compiled graphs.</summary>
+    public long Opset { get; init; }
+    public PackageIoNames Io { get; init; } = new();
+    public PackageGraphFiles Graphs { get; init; } = new();
+    public IReadOnlyList<PackageParameterEntry> Parameters { get; init; } = [];
+    public IReadOnlyList<PackageTensorEntry> Frozen { get; init; } = [];
+    public long TrainableParameterCount { get; init; }
+    public long FrozenParameterCount { get; init; }
+    public IReadOnlyList<PackageFileEntry> Files { get; init; } = [];
+
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static TrainingPackageManifest FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingPackageManifest>(json, JsonOptions)
+                ?? throw new TrainingPackageException(source, "empty manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new TrainingPackageException(source, $"not a valid manifest: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Tuning;
+using OnnxVideo.Media;
+
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>What to compile into a training package.</summary>
+public sealed record TrainingPackageOptions
+{
+    public TuningSpec Tuning { get; init; } = TuningSpec.Head;
+    public OptimizerSettings Optimizer { get; init; } = OptimizerSettings.DefaultFor(OptimizerKind.AdamW);
+    public float LabelSmoothing { get; init; }
+    /// <summary>Default for the clip_norm input recorded in the manifest (0 = off).</summary>
+    public float ClipNorm { get; init; }
+    /// <summary>Overrides (or supplies) the model's preprocessing contract.</summary>
+    public PreprocessingContract? Contract { get; init; }
+    /// <summary>Frozen initializers of at least this many bytes are stored once in frozen.safetensors; smaller ones stay in each graph.</summary>
+    public long FrozenThresholdBytes { get; init; } = 1024;
+}

@@ -1,0 +1,12 @@
+namespace OnnxVideo.Export.Tuning;
+
+/// <summary>How the base weight of a LoRA adapter is laid out, which fixes how B·A is added to it when merging.</summary>
+public enum LoraWeightLayout
+{
+    /// <summary>MatMul or Gemm (transB=0) weight [in, out]: the merged weight is W + s·(B·A)ᵀ.</summary>
+    InputMajor,
+    /// <summary>Gemm (transB=1) weight [out, in]: W + s·B·A.</summary>
+    OutputMajor,
+    /// <summary>1×1 Conv weight [out, in, 1, …]: W + s·reshape(B·A).</summary>
+    Convolution,
+}

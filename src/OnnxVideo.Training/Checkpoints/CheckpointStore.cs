@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Safetensors;
+
+namespace OnnxVideo.Training.Checkpoints;
+
+/// <summary>
+/// A folder of checkpoints, one sub-folder per checkpoint (<c>step-00000042</c>). Every file is written under a temporary
+/// name, fsynced and renamed; the manifest goes last and is the commit marker, so an interrupted save leaves a folder
+/// that is simply not valid. <see cref="LoadNewestValid"/> returns the newest checkpoint whose files all match their
+/// manifest hashes.
+/// </summary>
+public sealed class CheckpointStore
+{
+    private const string Prefix = "step-";
+
+    public CheckpointStore(string root)
+    {
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public static string FolderName(long step) => Prefix + step.ToString("00000000", CultureInfo.InvariantCulture);
+
+    public Checkpoint Save(CheckpointContent content)
+    {
+        EnsureFinite(content.Trainable);
+        EnsureFinite(content.OptimizerState);
+        var directory = Path.Combine(Root, FolderName(content.Step));
+        Directory.CreateDirectory(directory);
+        // Un-commit first: a folder being rewritten must not look valid half-way.
+        File.Delete(Path.Combine(directory, CheckpointManifest.FileName));
+        SafetensorsWriter.WriteFile(Path.Combine(directory, Checkpoint.TrainableFile), content.Trainable);
+        SafetensorsWriter.WriteFile(Path.Combine(directory, Checkpoint.OptimizerStateFile), content.OptimizerState);
+        AtomicFile.WriteAllBytes(Path.Combine(directory, Checkpoint.TrainerStateFile), Encoding.UTF8.GetBytes(content.TrainerStateJson));
+        var files = new SortedDictionary<string, CheckpointFileEntry>(StringComparer.Ordinal);
+        foreach (var name in new[] { Checkpoint.TrainableFile, Checkpoint.OptimizerStateFile, Checkpoint.TrainerStateFile })
+        {
+            files[name] = Describe(Path.Combine(directory, name));
+        }
+        var manifest = new CheckpointManifest
+        {
+            Step = content.Step,
+            Epoch = content.Epoch,
+            CreatedUtc = DateTime.UtcNow,
+            PackageId = content.PackageId,
+            Files = files,
+        };
+        AtomicFile.WriteAllBytes(Path.Combine(directory, CheckpointManifest.FileName), Encoding.UTF8.GetBytes(manifest.ToJson()));
+        return new Checkpoint(directory, manifest);
+    }
+
+    /// <summary>The newest checkpoint that verifies, or null when there is none.</summary>
+    public Checkpoint? LoadNewestValid()
+    {
+        foreach (var directory in CandidateFolders())
+        {
+            if (TryOpen(directory, out var checkpoint, out _))
+            {
+                return checkpoint;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Opens the checkpoint of <paramref name="step"/>, verifying it; throws when it is missing or damaged.</summary>
+    public Checkpoint Open(long step)
+    {
+        var directory = Path.Combine(Root, FolderName(step));
+        if (!TryOpen(directory, out var checkpoint, out var problem))
+        {
+            throw new CheckpointException(directory, problem);
+        }
+        return checkpoint;
+    }
+
+    /// <summary>Opens and verifies any checkpoint folder.</summary>
+    public static Checkpoint OpenFolder(string directory)
+    {
+        if (!TryOpen(Path.GetFullPath(directory), out var checkpoint, out var problem))
+        {
+            throw new CheckpointException(directory, problem);
+        }
+        return checkpoint;
+    }
+
+    /// <summary>Deletes checkpoints other than the newest <paramref name="keepNewest"/> valid ones and <paramref name="keepSteps"/>; also removes uncommitted folders older than the newest valid one.</summary>
+    public void Prune(int keepNewest, IEnumerable<long> keepSteps)
+    {
+        var keep = new HashSet<long>(keepSteps);
+        var valid = 0;
+        foreach (var directory in CandidateFolders())
+        {
+            var isValid = TryOpen(directory, out var checkpoint, out _);
+            if (isValid && (valid++ < keepNewest || keep.Contains(checkpoint.Step)))
+            {
+                continue;
+            }
+            if (!isValid && valid == 0)
+            {
+                continue; // newer than every valid checkpoint: maybe being written right now
+            }
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private IEnumerable<string> CandidateFolders() =>
+        Directory.EnumerateDirectories(Root, Prefix + "*")
+            .Select(d => (Dir: d, Step: ParseStep(Path.GetFileName(d))))
+            .Where(x => x.Step >= 0)
+            .OrderByDescending(x => x.Step)
+            .Select(x => x.Dir)
+            .ToList();
+
+    private static long ParseStep(string name) =>
+        name.StartsWith(Prefix, StringComparison.Ordinal) &&
+        long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var step) ? step : -1;
+
+    private static bool TryOpen(string directory, out Checkpoint checkpoint, out string problem)
+    {
+        checkpoint = null!;
+        var manifestPath = Path.Combine(directory, CheckpointManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            problem = "no checkpoint.json (the save did not complete)";
+            return false;
+        }
+        CheckpointManifest manifest;
+        try
+        {
+            manifest = CheckpointManifest.Parse(File.ReadAllText(manifestPath), manifestPath);
+        }
+        catch (CheckpointException e)
+        {
+            problem = e.Problem;
+            return false;
+        }
+        foreach (var (name, expected) in manifest.Files)
+        {
+            var path = Path.Combine(directory, name);
+            if (name.Contains('/') || name.Contains('\\') || !File.Exists(path))
+            {
+                problem = $"file '{name}' is missing";
+                return false;
+            }
+            var actual = Describe(path);
+            if (actual.Bytes != expected.Bytes || actual.Sha256 != expected.Sha256)
+            {
+                problem = $"file '{name}' does not match its SHA-256 in the manifest";
+                return false;
+            }
+        }
+        checkpoint = new Checkpoint(directory, manifest);
+        problem = "";
+        return true;
+    }
+
+    private static CheckpointFileEntry Describe(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var hash = SHA256.HashData(stream);
+        return new CheckpointFileEntry(stream.Length, Convert.ToHexStringLower(hash));
+    }
+
+    /// <summary>Throws <see cref="NonFiniteWeightsException"/> when a floating-point tensor holds NaN or ±∞.</summary>
+    public static void EnsureFinite(IEnumerable<SafetensorsTensor> tensors)
+    {
+        foreach (var tensor in tensors)
+        {
+            var bytes = tensor.Data.Span;
+            var bad = tensor.DType switch
+            {
+                SafetensorsDType.F32 => FirstNonFinite(MemoryMarshal.Cast<byte, float>(bytes)),
+                SafetensorsDType.F64 => FirstNonFinite(MemoryMarshal.Cast<byte, double>(bytes)),
+                SafetensorsDType.F16 => FirstNonFinite(MemoryMarshal.Cast<byte, Half>(bytes)),
+                _ => -1,
+            };
+            if (bad >= 0)
+            {
+                throw new NonFiniteWeightsException(tensor.Name, bad);
+            }
+        }
+    }
+
+    private static long FirstNonFinite<T>(ReadOnlySpan<T> values) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

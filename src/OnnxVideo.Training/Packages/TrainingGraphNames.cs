@@ -1,0 +1,14 @@
+namespace OnnxVideo.Training.Packages;
+
+/// <summary>Input and output names shared by a package's graphs (scalars are float32 rank-0; labels int64 [N]).</summary>
+public sealed record TrainingGraphNames
+{
+    public required string Video { get; init; }
+    public required string Labels { get; init; }
+    public required string LearningRate { get; init; }
+    public required string Step { get; init; }
+    public required string ClipNorm { get; init; }
+    public required string Loss { get; init; }
+    public required string Logits { get; init; }
+    public required string GradientNorm { get; init; }
+}

@@ -1,0 +1,40 @@
+using OnnxVideo.Media;
+
+namespace OnnxVideo.Training.Packages;
+
+/// <summary>
+/// What <see cref="Sessions.TrainingSession"/> needs from a training package: graph and tensor file paths, graph names,
+/// the trainable parameters and the contract. The package format itself (manifest, validation, writer) belongs to
+/// OnnxVideo.Export, which this assembly does not reference; the caller maps a loaded, validated package to this record
+/// (the CLI's <c>PackageLayouts.FromExport</c> does).
+/// </summary>
+public sealed record TrainingPackageLayout
+{
+    /// <summary>The package folder.</summary>
+    public required string Directory { get; init; }
+    /// <summary>Identifies the package (e.g. the SHA-256 of its manifest); checkpoints record it and refuse another package's weights.</summary>
+    public required string PackageId { get; init; }
+    public required string TrainStepPath { get; init; }
+    public required string EvalPath { get; init; }
+    public required string GradientsPath { get; init; }
+    public required string OptimizerPath { get; init; }
+    public required string TrainablePath { get; init; }
+    public required string OptimizerStatePath { get; init; }
+    /// <summary>Frozen weights (safetensors) shared by all graphs; null when the package has none.</summary>
+    public string? FrozenPath { get; init; }
+    public required TrainingGraphNames Names { get; init; }
+    public required IReadOnlyList<TrainableParameter> Parameters { get; init; }
+    public PreprocessingContract? Contract { get; init; }
+    public required int ClassCount { get; init; }
+    /// <summary>Label smoothing compiled into the loss.</summary>
+    public float LabelSmoothing { get; init; }
+    /// <summary>Optimizer compiled into the graphs (e.g. "AdamW", "Sgd") and its weight decay, for reporting and checks.</summary>
+    public string Optimizer { get; init; } = "";
+    public float WeightDecay { get; init; }
+    public float DefaultLearningRate { get; init; } = 1e-3f;
+    /// <summary>The tuning strategy ("head", "lora", …); with "head" only the classifier is trained.</summary>
+    public string Tuning { get; init; } = "";
+    /// <summary>Initializer name of the classifier weight (where backbone features enter the head).</summary>
+    public string? HeadWeight { get; init; }
+    public IInferenceModelExporter? Exporter { get; init; }
+}

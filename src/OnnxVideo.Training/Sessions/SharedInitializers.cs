@@ -1,0 +1,71 @@
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Safetensors;
+using OnnxVideo.Ort;
+
+namespace OnnxVideo.Training.Sessions;
+
+/// <summary>
+/// Frozen weights read once from the package's safetensors file into memory that ORT uses in place; every session
+/// of the package gets the same values through <see cref="OrtSessionOptions.AddInitializer"/>, so they are held once.
+/// </summary>
+internal sealed class SharedInitializers : IDisposable
+{
+    private readonly Dictionary<string, OrtValue> _values = new(StringComparer.Ordinal);
+
+    public SharedInitializers(string? safetensorsPath)
+    {
+        if (safetensorsPath is null)
+        {
+            return;
+        }
+        try
+        {
+            using var file = SafetensorsFile.Open(safetensorsPath);
+            foreach (var info in file.Tensors)
+            {
+                _values[info.Name] = info.DType switch
+                {
+                    SafetensorsDType.F32 => OrtValue.CreateTensor(file.GetSpan<float>(info.Name).ToArray(), info.Shape),
+                    SafetensorsDType.F16 => OrtValue.CreateTensor(file.GetSpan<Half>(info.Name).ToArray(), info.Shape),
+                    SafetensorsDType.I64 => OrtValue.CreateTensor(file.GetSpan<long>(info.Name).ToArray(), info.Shape),
+                    SafetensorsDType.I32 => OrtValue.CreateTensor(file.GetSpan<int>(info.Name).ToArray(), info.Shape),
+                    SafetensorsDType.U8 => OrtValue.CreateTensor(file.GetSpan<byte>(info.Name).ToArray(), info.Shape),
+                    _ => throw new TrainingSessionException(safetensorsPath, $"frozen tensor '{info.Name}' has unsupported type {info.DType}"),
+                };
+            }
+        }
+        catch (SafetensorsFormatException e)
+        {
+            Dispose();
+            throw new TrainingSessionException(safetensorsPath, e.Problem, e);
+        }
+    }
+
+    public int Count => _values.Count;
+
+    /// <summary>Adds the shared values that the graph in <paramref name="modelPath"/> declares as initializers.</summary>
+    public void AddTo(OrtSessionOptions options, string modelPath)
+    {
+        if (_values.Count == 0)
+        {
+            return;
+        }
+        var model = OnnxModelFile.Load(modelPath, loadExternalData: false);
+        foreach (var initializer in model.Graph.Initializer)
+        {
+            if (_values.TryGetValue(initializer.Name, out var value))
+            {
+                options.AddInitializer(initializer.Name, value);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var value in _values.Values)
+        {
+            value.Dispose();
+        }
+        _values.Clear();
+    }
+}

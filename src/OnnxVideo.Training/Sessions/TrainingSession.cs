@@ -1,0 +1,513 @@
+using OnnxVideo.Media;
+using OnnxVideo.Onnx.Safetensors;
+using OnnxVideo.Ort;
+using OnnxVideo.Training.Checkpoints;
+using OnnxVideo.Training.Packages;
+using OnnxVideo.Training.Schedules;
+
+namespace OnnxVideo.Training.Sessions;
+
+/// <summary>
+/// Trains a training package on ONNX Runtime, shaped like ORT's (deprecated) on-device training API: open a package
+/// (optionally from a checkpoint), <see cref="TrainStep"/> (forward + backward + optimizer update in one graph run),
+/// <see cref="EvalStep"/>, gradient accumulation with <see cref="AccumulateGradients"/> + <see cref="OptimizerStep"/>,
+/// a learning-rate schedule, <see cref="SaveCheckpoint"/>/<see cref="LoadCheckpoint"/> and
+/// <see cref="ExportModelForInferencing"/>.
+/// Parameters and optimizer state live in two sets of buffers that ORT reads and writes in place through IoBindings:
+/// step k reads set p and writes set 1−p, then the parity flips, so no weights are copied between steps. Frozen weights
+/// are read once and shared by all graphs' sessions. Not thread-safe.
+/// </summary>
+public sealed class TrainingSession : IDisposable
+{
+    private readonly TrainingPackageLayout _package;
+    private readonly TrainingSessionOptions _options;
+    private readonly SharedInitializers _frozen;
+    private readonly OrtSession _train;
+    private readonly OrtSession _eval;
+    private readonly Lazy<OrtSession> _gradients;
+    private readonly Lazy<OrtSession> _optimizer;
+    private readonly List<DoubleBufferedTensor> _parameters = [];
+    private readonly List<DoubleBufferedTensor> _state = [];
+    private readonly float[] _lr = new float[1];
+    private readonly float[] _stepInput = new float[1];
+    private readonly float[] _clip = new float[1];
+    private readonly float[] _loss = new float[1];
+    private readonly float[] _gradNorm = new float[1];
+    private readonly OrtValue _lrValue;
+    private readonly OrtValue _stepValue;
+    private readonly OrtValue _clipValue;
+    private readonly OrtValue _lossValue;
+    private readonly OrtValue _gradNormValue;
+    private readonly OrtIoBinding?[] _trainBindings = new OrtIoBinding?[2];
+    private readonly OrtIoBinding?[] _evalBindings = new OrtIoBinding?[2];
+    private readonly OrtIoBinding?[] _gradientBindings = new OrtIoBinding?[2];
+    private readonly OrtIoBinding?[] _optimizerBindings = new OrtIoBinding?[2];
+    private GradientAccumulator? _accumulator;
+    private int _parity;
+    private bool _disposed;
+
+    private TrainingSession(TrainingPackageLayout package, TrainingSessionOptions options)
+    {
+        _package = package;
+        _options = options;
+        LearningRate = options.LearningRate;
+        ClipNorm = options.ClipNorm;
+        _lrValue = Scalar(_lr);
+        _stepValue = Scalar(_stepInput);
+        _clipValue = Scalar(_clip);
+        _lossValue = Scalar(_loss);
+        _gradNormValue = Scalar(_gradNorm);
+        _frozen = new SharedInitializers(package.FrozenPath);
+        try
+        {
+            _train = CreateSession(package.TrainStepPath);
+            _eval = CreateSession(package.EvalPath);
+            _gradients = new Lazy<OrtSession>(() => CreateSession(package.GradientsPath));
+            _optimizer = new Lazy<OrtSession>(() => CreateSession(package.OptimizerPath));
+            foreach (var p in package.Parameters)
+            {
+                _parameters.Add(new DoubleBufferedTensor(p.Name, p.Updated, p.Shape));
+                foreach (var s in p.State)
+                {
+                    _state.Add(new DoubleBufferedTensor(s.Name, s.Updated, p.Shape));
+                }
+            }
+            SampleShape = ReadSampleShape();
+            SampleElements = checked((int)SampleShape.Aggregate(1L, (a, b) => a * b));
+            LoadTensors(package.TrainablePath, _parameters);
+            LoadTensors(package.OptimizerStatePath, _state);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens <paramref name="package"/> with its initial weights, or those of <paramref name="checkpoint"/>.</summary>
+    public static TrainingSession Open(TrainingPackageLayout package, TrainingSessionOptions? options = null, Checkpoint? checkpoint = null)
+    {
+        var session = new TrainingSession(package, options ?? new TrainingSessionOptions());
+        if (checkpoint is not null)
+        {
+            try
+            {
+                session.LoadCheckpoint(checkpoint);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+        return session;
+    }
+
+    public TrainingPackageLayout Package => _package;
+    public int ClassCount => _package.ClassCount;
+    /// <summary>Shape of one input sample (the video input without its batch dimension).</summary>
+    public long[] SampleShape { get; }
+    public int SampleElements { get; }
+    /// <summary>Optimizer steps applied so far (skipped steps are not counted).</summary>
+    public long OptimizerStepCount { get; private set; }
+    /// <summary>Learning rate used when no <see cref="Schedule"/> is set.</summary>
+    public float LearningRate { get; set; }
+    /// <summary>When set, the learning rate of each step is <c>Schedule.At(OptimizerStepCount)</c>.</summary>
+    public LearningRateSchedule? Schedule { get; set; }
+    public float ClipNorm { get; set; }
+    /// <summary>Micro-batches whose gradients are waiting for <see cref="OptimizerStep"/>.</summary>
+    public int AccumulatedBatches => _accumulator?.Batches ?? 0;
+    /// <summary>The execution provider the training graph runs on.</summary>
+    public ExecutionProviderSelection ExecutionProvider => _train.ExecutionProvider;
+
+    public float CurrentLearningRate => (float)(Schedule?.At(OptimizerStepCount) ?? LearningRate);
+
+    /// <summary>Names of the trainable parameters (their ONNX initializer names).</summary>
+    public IReadOnlyList<string> ParameterNames => _parameters.Select(p => p.Name).ToList();
+
+    /// <summary>
+    /// One fused step on a batch: forward, loss, backward and optimizer update. <paramref name="video"/> holds
+    /// labels.Length samples. When the loss or the gradient norm is not finite the update is discarded
+    /// (<see cref="StepResult.Applied"/> is false) and the weights keep their values.
+    /// </summary>
+    public StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels)
+    {
+        ThrowIfDisposed();
+        var binding = _trainBindings[_parity] ??= CreateUpdateBinding(_train, _parity, _parameters.Concat(_state), gradients: null);
+        PrepareScalars();
+        var logits = RunBatch(_train, binding, video, labels);
+        var result = new StepResult(_loss[0], logits, _gradNorm[0], false);
+        if (!result.IsFinite)
+        {
+            return result;
+        }
+        _parity = 1 - _parity;
+        OptimizerStepCount++;
+        return result with { Applied = true };
+    }
+
+    /// <summary>Forward pass and loss (mean over the batch) without any update.</summary>
+    public StepResult EvalStep(Memory<float> video, ReadOnlySpan<int> labels)
+    {
+        ThrowIfDisposed();
+        var binding = _evalBindings[_parity] ??= CreateReadBinding(_eval, _parity);
+        var logits = RunBatch(_eval, binding, video, labels);
+        return new StepResult(_loss[0], logits, float.NaN, false);
+    }
+
+    /// <summary>Forward pass of <paramref name="count"/> unlabelled samples: only the logits are meaningful.</summary>
+    public float[] EvalStep(Memory<float> video, int count) => EvalStep(video, new int[count]).Logits;
+
+    /// <summary>
+    /// Forward and backward on a micro-batch; the gradients are added (weighted by batch size) to those waiting for
+    /// <see cref="OptimizerStep"/>. A micro-batch with a non-finite loss or gradient is left out
+    /// (<see cref="StepResult.Applied"/> false).
+    /// </summary>
+    public StepResult AccumulateGradients(Memory<float> video, ReadOnlySpan<int> labels)
+    {
+        ThrowIfDisposed();
+        var session = _gradients.Value;
+        _accumulator ??= new GradientAccumulator(_package.Parameters);
+        var binding = _gradientBindings[_parity] ??= CreateGradientBinding(session, _parity);
+        var logits = RunBatch(session, binding, video, labels);
+        var finite = float.IsFinite(_loss[0]) && _accumulator.ScratchIsFinite();
+        if (finite)
+        {
+            _accumulator.AddScratch(labels.Length);
+        }
+        return new StepResult(_loss[0], logits, finite ? _accumulator.ScratchNorm() : float.NaN, finite);
+    }
+
+    /// <summary>
+    /// Applies the accumulated gradients (their size-weighted mean) with the optimizer graph and clears them. Returns
+    /// the global gradient norm; when it is not finite the update is discarded.
+    /// </summary>
+    public StepResult OptimizerStep()
+    {
+        ThrowIfDisposed();
+        if (_accumulator is null || _accumulator.Batches == 0)
+        {
+            throw new InvalidOperationException("no accumulated gradients: call AccumulateGradients first");
+        }
+        var session = _optimizer.Value;
+        _accumulator.FinishMean();
+        var binding = _optimizerBindings[_parity] ??= CreateUpdateBinding(session, _parity, _parameters.Concat(_state), _accumulator);
+        PrepareScalars();
+        _gradNorm[0] = float.NaN;
+        session.RunWithBinding(binding);
+        _accumulator.Reset();
+        var norm = session.OutputNames.Contains(_package.Names.GradientNorm) ? _gradNorm[0] : 0f;
+        if (!float.IsFinite(norm) || !UpdatedParametersFinite())
+        {
+            return new StepResult(float.NaN, [], norm, false);
+        }
+        _parity = 1 - _parity;
+        OptimizerStepCount++;
+        return new StepResult(float.NaN, [], norm, true);
+    }
+
+    /// <summary>Drops accumulated gradients without applying them.</summary>
+    public void LazyResetGrad() => _accumulator?.Reset();
+
+    /// <summary>Current trainable parameters under their ONNX initializer names (copies).</summary>
+    public IReadOnlyList<SafetensorsTensor> GetParameters() => Snapshot(_parameters);
+
+    public IReadOnlyList<SafetensorsTensor> GetOptimizerState() => Snapshot(_state);
+
+    /// <summary>Overwrites parameter values (e.g. to start from other weights); names must be the package's.</summary>
+    public void SetParameters(IReadOnlyDictionary<string, float[]> values)
+    {
+        foreach (var p in _parameters)
+        {
+            if (values.TryGetValue(p.Name, out var data))
+            {
+                if (data.Length != p.Length)
+                {
+                    throw new ArgumentException($"parameter '{p.Name}' holds {p.Length} values, got {data.Length}");
+                }
+                data.CopyTo(p.DataAt(_parity), 0);
+            }
+        }
+    }
+
+    /// <summary>Saves parameters, optimizer state and <paramref name="trainerStateJson"/> as checkpoint <see cref="OptimizerStepCount"/>.</summary>
+    public Checkpoint SaveCheckpoint(CheckpointStore store, int epoch, string trainerStateJson = "{}", long? step = null) =>
+        store.Save(new CheckpointContent
+        {
+            Step = step ?? OptimizerStepCount,
+            Epoch = epoch,
+            Trainable = GetParameters(),
+            OptimizerState = GetOptimizerState(),
+            TrainerStateJson = trainerStateJson,
+            PackageId = _package.PackageId,
+        });
+
+    /// <summary>Restores parameters, optimizer state and the step count from <paramref name="checkpoint"/>.</summary>
+    public void LoadCheckpoint(Checkpoint checkpoint)
+    {
+        ThrowIfDisposed();
+        if (checkpoint.Manifest.PackageId is { } id && id != _package.PackageId)
+        {
+            throw new TrainingSessionException(checkpoint.Directory,
+                $"checkpoint belongs to package {id}, not to {_package.PackageId} ({_package.Directory})");
+        }
+        _accumulator?.Reset();
+        LoadTensors(checkpoint.TrainablePath, _parameters);
+        LoadTensors(checkpoint.OptimizerStatePath, _state);
+        OptimizerStepCount = checkpoint.Step;
+    }
+
+    /// <summary>
+    /// Writes a plain inference model.onnx with the current weights baked in (LoRA merged) and the contract (with
+    /// <paramref name="labels"/> when given) in its metadata.
+    /// </summary>
+    public void ExportModelForInferencing(string outputPath, IReadOnlyList<string>? labels = null)
+    {
+        ThrowIfDisposed();
+        var exporter = _package.Exporter ?? throw new InvalidOperationException(
+            "the package layout has no inference exporter (set TrainingPackageLayout.Exporter)");
+        var weights = GetParameters();
+        CheckpointStore.EnsureFinite(weights);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".weights-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            SafetensorsWriter.WriteFile(temp, weights);
+            var contract = _package.Contract;
+            if (contract is not null && labels is not null)
+            {
+                contract = contract with { Labels = labels.ToArray() };
+            }
+            exporter.Export(temp, outputPath, contract);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static OrtValue Scalar(float[] storage) => OrtValue.CreateTensor(new Memory<float>(storage), ReadOnlySpan<long>.Empty);
+
+    private OrtSession CreateSession(string modelPath)
+    {
+        var sessionOptions = new OrtSessionOptions
+        {
+            ExecutionProvider = _options.ExecutionProvider,
+            IntraOpThreads = _options.IntraOpThreads,
+            InterOpThreads = 1,
+            ExecutionMode = ExecutionMode.Sequential,
+        };
+        _frozen.AddTo(sessionOptions, modelPath);
+        try
+        {
+            return new OrtSession(modelPath, sessionOptions);
+        }
+        catch (OrtException e)
+        {
+            throw new TrainingSessionException(modelPath, $"ONNX Runtime cannot load the graph: {e.Message}", e);
+        }
+    }
+
+    private long[] ReadSampleShape()
+    {
+        var input = _train.Inputs.FirstOrDefault(i => i.Name == _package.Names.Video)
+            ?? throw new TrainingSessionException(_package.TrainStepPath, $"the training graph has no input '{_package.Names.Video}'");
+        var rest = input.Shape.Skip(1).ToArray();
+        if (input.Shape.Count < 2 || rest.Any(d => d <= 0))
+        {
+            throw new TrainingSessionException(_package.TrainStepPath, $"input '{input.Name}' {input.ShapeText} needs fixed dimensions after the batch");
+        }
+        return rest;
+    }
+
+    private void LoadTensors(string path, List<DoubleBufferedTensor> tensors)
+    {
+        if (tensors.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            using var file = SafetensorsFile.Open(path);
+            foreach (var tensor in tensors)
+            {
+                if (!file.TryGetInfo(tensor.Name, out var info))
+                {
+                    throw new TrainingSessionException(path, $"tensor '{tensor.Name}' is missing");
+                }
+                if (info.DType != SafetensorsDType.F32 || !info.Shape.SequenceEqual(tensor.Shape))
+                {
+                    throw new TrainingSessionException(path,
+                        $"tensor '{tensor.Name}' is {info.DType} {info.ShapeText}, expected F32 [{string.Join(", ", tensor.Shape)}]");
+                }
+            }
+            foreach (var tensor in tensors)
+            {
+                file.GetSpan<float>(tensor.Name).CopyTo(tensor.DataAt(_parity));
+            }
+        }
+        catch (SafetensorsFormatException e)
+        {
+            throw new TrainingSessionException(path, e.Problem, e);
+        }
+    }
+
+    private void PrepareScalars()
+    {
+        _lr[0] = CurrentLearningRate;
+        _stepInput[0] = OptimizerStepCount + 1;
+        _clip[0] = ClipNorm;
+    }
+
+    private OrtIoBinding CreateReadBinding(OrtSession session, int parity)
+    {
+        var binding = session.CreateIoBinding();
+        foreach (var p in _parameters.Where(p => session.InputNames.Contains(p.Name)))
+        {
+            binding.BindInput(p.Name, p.ValueAt(parity));
+        }
+        binding.BindOutput(_package.Names.Loss, _lossValue);
+        return binding;
+    }
+
+    private OrtIoBinding CreateGradientBinding(OrtSession session, int parity)
+    {
+        var binding = CreateReadBinding(session, parity);
+        foreach (var (name, value) in _accumulator!.ScratchOutputs)
+        {
+            binding.BindOutput(name, value);
+        }
+        return binding;
+    }
+
+    private OrtIoBinding CreateUpdateBinding(OrtSession session, int parity, IEnumerable<DoubleBufferedTensor> tensors, GradientAccumulator? gradients)
+    {
+        var binding = session.CreateIoBinding();
+        var names = _package.Names;
+        foreach (var t in tensors)
+        {
+            if (session.InputNames.Contains(t.Name))
+            {
+                binding.BindInput(t.Name, t.ValueAt(parity));
+            }
+            if (session.OutputNames.Contains(t.UpdatedName))
+            {
+                binding.BindOutput(t.UpdatedName, t.ValueAt(1 - parity));
+            }
+        }
+        if (gradients is not null)
+        {
+            foreach (var (name, value) in gradients.MeanInputs)
+            {
+                binding.BindInput(name, value);
+            }
+        }
+        BindIfPresent(binding, session, names.LearningRate, _lrValue, input: true);
+        BindIfPresent(binding, session, names.Step, _stepValue, input: true);
+        BindIfPresent(binding, session, names.ClipNorm, _clipValue, input: true);
+        BindIfPresent(binding, session, names.Loss, _lossValue, input: false);
+        BindIfPresent(binding, session, names.GradientNorm, _gradNormValue, input: false);
+        return binding;
+    }
+
+    private static void BindIfPresent(OrtIoBinding binding, OrtSession session, string name, OrtValue value, bool input)
+    {
+        if (input && session.InputNames.Contains(name))
+        {
+            binding.BindInput(name, value);
+        }
+        else if (!input && session.OutputNames.Contains(name))
+        {
+            binding.BindOutput(name, value);
+        }
+    }
+
+    private float[] RunBatch(OrtSession session, OrtIoBinding binding, Memory<float> video, ReadOnlySpan<int> labels)
+    {
+        var n = labels.Length;
+        if (n == 0 || video.Length != (long)n * SampleElements)
+        {
+            throw new ArgumentException($"batch of {n} labels needs {n}×{SampleElements} input values, got {video.Length}");
+        }
+        var labelData = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            if ((uint)labels[i] >= (uint)ClassCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"label outside the {ClassCount} classes");
+            }
+            labelData[i] = labels[i];
+        }
+        var logits = new float[n * ClassCount];
+        using var videoValue = OrtValue.CreateTensor(video, [n, .. SampleShape]);
+        using var labelValue = OrtValue.CreateTensor(labelData, n);
+        using var logitsValue = OrtValue.CreateTensor(logits, n, ClassCount);
+        binding.BindInput(_package.Names.Video, videoValue);
+        if (session.InputNames.Contains(_package.Names.Labels))
+        {
+            binding.BindInput(_package.Names.Labels, labelValue);
+        }
+        binding.BindOutput(_package.Names.Logits, logitsValue);
+        _loss[0] = float.NaN;
+        _gradNorm[0] = float.NaN;
+        session.RunWithBinding(binding);
+        return logits;
+    }
+
+    private bool UpdatedParametersFinite()
+    {
+        var next = 1 - _parity;
+        return _parameters.Concat(_state).All(t => AllFinite(t.DataAt(next)));
+    }
+
+    private static bool AllFinite(float[] data)
+    {
+        foreach (var v in data)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<SafetensorsTensor> Snapshot(List<DoubleBufferedTensor> tensors) =>
+        tensors.Select(t => SafetensorsTensor.FromFloats(t.Name, (float[])t.DataAt(_parity).Clone(), t.Shape)).ToList();
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        foreach (var binding in _trainBindings.Concat(_evalBindings).Concat(_gradientBindings).Concat(_optimizerBindings))
+        {
+            binding?.Dispose();
+        }
+        _train?.Dispose();
+        _eval?.Dispose();
+        if (_gradients is { IsValueCreated: true })
+        {
+            _gradients.Value.Dispose();
+        }
+        if (_optimizer is { IsValueCreated: true })
+        {
+            _optimizer.Value.Dispose();
+        }
+        _accumulator?.Dispose();
+        foreach (var t in _parameters.Concat(_state))
+        {
+            t.Dispose();
+        }
+        foreach (var v in new[] { _lrValue, _stepValue, _clipValue, _lossValue, _gradNormValue })
+        {
+            v?.Dispose();
+        }
+        _frozen?.Dispose();
+    }
+}

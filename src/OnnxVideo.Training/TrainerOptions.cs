@@ -1,0 +1,66 @@
+using OnnxVideo.Training.Schedules;
+
+namespace OnnxVideo.Training;
+
+/// <summary>Settings of a <see cref="Trainer"/> run.</summary>
+public sealed record TrainerOptions
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 8;
+    /// <summary>Peak learning rate; null uses the package's default.</summary>
+    public double? LearningRate { get; init; }
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+    /// <summary>Warm-up length in optimizer steps.</summary>
+    public int WarmupSteps { get; init; }
+    public double MinLearningRate { get; init; }
+    /// <summary>For <see cref="ScheduleKind.Step"/>: decay every this many epochs by <see cref="StepGamma"/>.</summary>
+    public int StepEpochs { get; init; } = 10;
+    public double StepGamma { get; init; } = 0.1;
+    /// <summary>Clip the global gradient norm to this value (0 = off).</summary>
+    public float ClipGradNorm { get; init; }
+    /// <summary>Micro-batches per optimizer step (1 = the fused training graph).</summary>
+    public int AccumulationSteps { get; init; } = 1;
+    /// <summary>Stop after this many epochs without improvement of validation top-1 (0 = never).</summary>
+    public int Patience { get; init; }
+    public int Seed { get; init; }
+    /// <summary>Clips decoded in parallel.</summary>
+    public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>Clips that may fail to decode before training stops.</summary>
+    public int MaxFailedClips { get; init; } = 10;
+    /// <summary>Save a checkpoint every this many optimizer steps as well as at each epoch end (0 = epoch ends only).</summary>
+    public int CheckpointEverySteps { get; init; }
+    /// <summary>Newest checkpoints kept besides the best one.</summary>
+    public int KeepCheckpoints { get; init; } = 2;
+    /// <summary>Continue from the newest valid checkpoint in the output folder.</summary>
+    public bool Resume { get; init; }
+    /// <summary>Consecutive steps with a non-finite loss or gradient norm after which training stops.</summary>
+    public int MaxBadStepsInRow { get; init; } = 5;
+    /// <summary>Share of each class moved to validation when no validation set is given.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+    /// <summary>Memory for caching decoded training clips when augmentation is deterministic.</summary>
+    public long ClipCacheBytes { get; init; } = 512L << 20;
+    /// <summary>Cache the frozen backbone's features after the first epoch when only the head trains and the clips do not change.</summary>
+    public bool CacheBackboneFeatures { get; init; } = true;
+
+    public void Validate()
+    {
+        void Require(bool ok, string what)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"invalid training option: {what}");
+            }
+        }
+        Require(Epochs >= 1, $"epochs must be >= 1 (got {Epochs})");
+        Require(BatchSize >= 1, $"batch size must be >= 1 (got {BatchSize})");
+        Require(LearningRate is null || (LearningRate > 0 && double.IsFinite(LearningRate.Value)), $"learning rate must be positive (got {LearningRate})");
+        Require(WarmupSteps >= 0, $"warm-up must be >= 0 (got {WarmupSteps})");
+        Require(ClipGradNorm >= 0 && float.IsFinite(ClipGradNorm), $"gradient clipping must be >= 0 (got {ClipGradNorm})");
+        Require(AccumulationSteps >= 1, $"accumulation must be >= 1 (got {AccumulationSteps})");
+        Require(Workers >= 1, $"workers must be >= 1 (got {Workers})");
+        Require(Patience >= 0, $"patience must be >= 0 (got {Patience})");
+        Require(MaxBadStepsInRow >= 1, $"bad-step limit must be >= 1 (got {MaxBadStepsInRow})");
+        Require(ValidationFraction is > 0 and < 1, $"validation fraction must be between 0 and 1 (got {ValidationFraction})");
+        Require(StepEpochs >= 1 && StepGamma > 0, "step schedule needs step epochs >= 1 and gamma > 0");
+    }
+}

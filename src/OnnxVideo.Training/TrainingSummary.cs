@@ -1,0 +1,23 @@
+using OnnxVideo.Training.Metrics;
+
+namespace OnnxVideo.Training;
+
+/// <summary>What a finished run produced.</summary>
+public sealed record TrainingSummary
+{
+    public required string OutputDirectory { get; init; }
+    /// <summary>Inference model of the best epoch (by validation top-1; the last epoch without validation).</summary>
+    public required string BestModelPath { get; init; }
+    public required int BestEpoch { get; init; }
+    public required int EpochsRun { get; init; }
+    public required long Steps { get; init; }
+    public required int SkippedSteps { get; init; }
+    public required int FailedClips { get; init; }
+    public bool StoppedEarly { get; init; }
+    public bool Resumed { get; init; }
+    /// <summary>Validation report of the best model (null without a validation set).</summary>
+    public ClassificationReport? BestValidation { get; init; }
+    public required string MetricsPath { get; init; }
+    public required string ReportPath { get; init; }
+    public double Seconds { get; init; }
+}

@@ -1,0 +1,221 @@
+using OnnxVideo.Export.Autodiff;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
+using static OnnxVideo.Export.Tests.Autodiff.CaseGraph;
+
+namespace OnnxVideo.Export.Tests.Autodiff;
+
+/// <summary>The gradient-check table: at least one row per registry entry (op + attributes + shapes).</summary>
+public static class GradientCheckTable
+{
+    private static Dictionary<string, object> A(params (string Key, object Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
+
+    private static GradientCheckCase Unary(string op, Func<Random, int, double>? init = null, bool float64 = true, Dictionary<string, object>? attributes = null, int opset = 17, string? description = null) =>
+        new(op, description ?? "x [2,3]", c => [c.Node(op, [c.Param("x", [2, 3], init)], attributes ?? [])]) { Float64 = float64, Opset = opset };
+
+    public static IEnumerable<GradientCheckCase> Rows => Elementwise.Concat(Matrix).Concat(Convolution).Concat(Pooling)
+        .Concat(Normalisation).Concat(Reductions).Concat(DataMovement).Concat(NotDifferentiable);
+
+    public static IEnumerable<object[]> Cases => Rows.Select(r => new object[] { r });
+
+    private static IEnumerable<GradientCheckCase> Elementwise =>
+    [
+        new("Add", "same shapes [2,3]", c => [c.Node("Add", c.Param("a", [2, 3]), c.Param("b", [2, 3]))]),
+        new("Add", "broadcast [2,3,4] + [3,1]", c => [c.Node("Add", c.Param("a", [2, 3, 4]), c.Param("b", [3, 1]))]),
+        new("Add", "symbolic batch [N,3] + [3]", c => [c.Node("Add", c.Param("a", [2, 3], declared: ["N", 3]), c.Param("b", [3]))]),
+        new("Add", "broadcast with shapes unknown at build time (run-time reduction axes)", c =>
+            [c.Node("Reshape", c.Node("Add", c.Param("a", [2, 1, 4], declareShape: false), c.Param("b", [3, 1], declareShape: false)), c.Ints(2, 3, 4))]),
+        new("Sub", "broadcast [2,3] − [3]", c => [c.Node("Sub", c.Param("a", [2, 3]), c.Param("b", [3]))]),
+        new("Mul", "broadcast [2,1,3] · [4,1]", c => [c.Node("Mul", c.Param("a", [2, 1, 3]), c.Param("b", [4, 1]))]),
+        new("Mul", "fan-out x·x + x (gradients summed)", c =>
+        {
+            var x = c.Param("x", [2, 3]);
+            return [c.Node("Add", c.Node("Mul", x, x), x)];
+        }),
+        new("Div", "broadcast [2,3] / [2,1]", c => [c.Node("Div", c.Param("a", [2, 3]), c.Param("b", [2, 1], Positive))]),
+        new("Pow", "constant exponent 3", c => [c.Node("Pow", c.Param("x", [2, 3], Positive), c.Scalar(3))]),
+        new("Pow", "constant exponent 2", c => [c.Node("Pow", c.Param("x", [2, 3]), c.Scalar(2))]),
+        new("Pow", "trainable base and broadcast exponent [2,3]^[3]", c => [c.Node("Pow", c.Param("x", [2, 3], Positive), c.Param("e", [3]))]),
+        Unary("Neg"),
+        Unary("Sqrt", Positive),
+        Unary("Exp"),
+        Unary("Log", Positive),
+        Unary("Relu", AwayFromZero),
+        Unary("Sigmoid"),
+        Unary("Tanh"),
+        Unary("Erf", float64: false),
+        Unary("Gelu", float64: false, opset: 20, description: "exact (opset 20)"),
+        Unary("Gelu", float64: false, attributes: A(("approximate", "tanh")), opset: 20, description: "tanh approximation (opset 20)"),
+        Unary("Softmax", description: "axis -1 on [2,3]"),
+        new("Softmax", "axis 1 on [2,3,4]", c => [c.Node("Softmax", [c.Param("x", [2, 3, 4])], A(("axis", 1L)))]),
+        Unary("LogSoftmax", description: "axis -1 on [2,3]"),
+        new("LogSoftmax", "axis 0 on [3,2]", c => [c.Node("LogSoftmax", [c.Param("x", [3, 2])], A(("axis", 0L)))]),
+        new("Where", "broadcast branches [2,3] and [3]", c =>
+        {
+            var condition = c.Node("Greater", c.Const([2, 3]), c.Scalar(0));
+            return [c.Node("Where", condition, c.Param("a", [2, 3]), c.Param("b", [3]))];
+        }),
+        new("Clip", "constant bounds", c => [c.Node("Clip", c.Param("x", [3, 4], AwayFromZero), c.Scalar(-0.5), c.Scalar(0.5))]),
+        new("Clip", "trainable scalar bounds", c => [c.Node("Clip", c.Param("x", [3, 4]), c.Param("min", [], (_, _) => -0.3), c.Param("max", [], (_, _) => 0.4))]),
+        new("Clip", "min only", c => [c.Node("Clip", c.Param("x", [2, 3]), c.Scalar(-0.2))]),
+        new("Dropout", "inference (no training_mode input): identity", c => [c.Node("Dropout", c.Param("x", [2, 3]))]),
+        new("Dropout", "training mode, ratio 0.5: g · mask / 0.5 with ORT's mask", c =>
+        {
+            var training = Initializers.Add(c.Graph, new TensorProto { DataType = (int)TensorProto.Types.DataType.Bool, Int32Data = { 1 } }, "training");
+            var outputs = c.Nodes("Dropout", [c.Param("x", [4, 8]), c.Scalar(0.5), training], 2);
+            c.Exposed["mask"] = outputs[1];
+            return [outputs[0]];
+        }) { Mode = GradientCheckMode.DropoutMask },
+        Unary("Identity"),
+        new("Cast", "float → double → float", c =>
+            [c.Node("Cast", [c.Node("Cast", [c.Param("x", [2, 3])], A(("to", (long)TensorProto.Types.DataType.Double)))], A(("to", (long)TensorProto.Types.DataType.Float)))]) { Float64 = false },
+    ];
+
+    private static IEnumerable<GradientCheckCase> Matrix =>
+    [
+        new("Gemm", "[2,3]·[3,4] + C[4]", c => [c.Node("Gemm", c.Param("a", [2, 3]), c.Param("b", [3, 4]), c.Param("c", [4]))]),
+        new("Gemm", "transA, transB, α=0.7, β=1.3, C[2,1]", c =>
+            [c.Node("Gemm", [c.Param("a", [3, 2]), c.Param("b", [4, 3]), c.Param("c", [2, 1])], A(("transA", 1L), ("transB", 1L), ("alpha", 0.7f), ("beta", 1.3f)))]),
+        new("Gemm", "no C, transB", c => [c.Node("Gemm", [c.Param("a", [2, 3]), c.Param("b", [4, 3])], A(("transB", 1L)))]),
+        new("MatMul", "[2,3]·[3,4]", c => [c.Node("MatMul", c.Param("a", [2, 3]), c.Param("b", [3, 4]))]),
+        new("MatMul", "batched broadcast [2,1,2,3]·[3,3,2]", c => [c.Node("MatMul", c.Param("a", [2, 1, 2, 3]), c.Param("b", [3, 3, 2]))]),
+        new("MatMul", "1-D left [3]·[2,3,4]", c => [c.Node("MatMul", c.Param("a", [3]), c.Param("b", [2, 3, 4]))]),
+        new("MatMul", "1-D right [2,2,3]·[3]", c => [c.Node("MatMul", c.Param("a", [2, 2, 3]), c.Param("b", [3]))]),
+        new("MatMul", "both 1-D [3]·[3]", c => [c.Node("MatMul", c.Param("a", [3]), c.Param("b", [3]))]),
+    ];
+
+    private static GradientCheckCase Conv(string description, long[] x, long[] w, Dictionary<string, object> attributes, bool bias = false, Dim[]? declaredX = null) =>
+        new("Conv", description, c =>
+        {
+            var inputs = new List<string> { c.Param("x", x, declared: declaredX), c.Param("w", w) };
+            if (bias) inputs.Add(c.Param("b", [w[0]]));
+            return [c.Node("Conv", inputs.ToArray(), attributes)];
+        }) { Float64 = false };
+
+    private static IEnumerable<GradientCheckCase> Convolution =>
+    [
+        Conv("1-D stride 2 pad 1 with bias", [2, 3, 7], [4, 3, 3], A(("strides", new long[] { 2 }), ("pads", new long[] { 1, 1 })), bias: true),
+        Conv("2-D asymmetric pads, dilation 2", [1, 2, 6, 5], [3, 2, 2, 3], A(("pads", new long[] { 1, 0, 0, 1 }), ("dilations", new long[] { 2, 2 }))),
+        Conv("2-D stride 2, groups 2", [2, 4, 5, 5], [6, 2, 3, 3], A(("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }), ("group", 2L))),
+        Conv("2-D depthwise, multiplier 2, stride 2", [1, 3, 5, 5], [6, 1, 3, 3], A(("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }), ("group", 3L))),
+        Conv("3-D stride (1,2,2) pad 1 with bias", [1, 2, 3, 5, 5], [3, 2, 3, 3, 3], A(("strides", new long[] { 1, 2, 2 }), ("pads", new long[] { 1, 1, 1, 1, 1, 1 })), bias: true),
+        Conv("2-D auto_pad SAME_UPPER stride 2", [1, 2, 5, 6], [2, 2, 3, 3], A(("auto_pad", "SAME_UPPER"), ("strides", new long[] { 2, 2 }))),
+        Conv("2-D stride 3 leaving input rows unused", [1, 1, 8, 8], [2, 1, 2, 2], A(("strides", new long[] { 3, 3 }))),
+        Conv("2-D symbolic batch [N,2,4,4]", [2, 2, 4, 4], [3, 2, 3, 3], A(("pads", new long[] { 1, 1, 1, 1 })), declaredX: ["N", 2, 4, 4]),
+    ];
+
+    private static GradientCheckCase Pool(string op, string description, long[] x, Dictionary<string, object> attributes, bool distinct = false) =>
+        new(op, description, c => [c.Node(op, [c.Param("x", x, distinct ? Distinct((int)x.Aggregate(1L, (p, d) => p * d)) : null)], attributes)]) { Float64 = false };
+
+    private static IEnumerable<GradientCheckCase> Pooling =>
+    [
+        Pool("MaxPool", "2-D kernel 2 stride 2", [1, 2, 4, 4], A(("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 })), distinct: true),
+        Pool("MaxPool", "2-D overlapping kernel 3 stride 2 pad 1", [2, 1, 5, 5], A(("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 })), distinct: true),
+        Pool("MaxPool", "3-D kernel (1,2,2)", [1, 1, 2, 4, 4], A(("kernel_shape", new long[] { 1, 2, 2 }), ("strides", new long[] { 1, 2, 2 })), distinct: true),
+        new("MaxPool", "with its own Indices output", c =>
+            [c.Nodes("MaxPool", [c.Param("x", [1, 1, 4, 4], Distinct(16))], 2, A(("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 1, 1 })))[0]]) { Float64 = false },
+        Pool("AveragePool", "2-D kernel 2 stride 2", [1, 2, 4, 4], A(("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }))),
+        Pool("AveragePool", "kernel 3 stride 2 pad 1, count_include_pad 0", [1, 1, 5, 5], A(("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }))),
+        Pool("AveragePool", "kernel 3 stride 2 pad 1, count_include_pad 1", [1, 1, 5, 6], A(("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }), ("count_include_pad", 1L))),
+        Pool("AveragePool", "3-D kernel (2,2,2)", [1, 2, 2, 4, 4], A(("kernel_shape", new long[] { 2, 2, 2 }), ("strides", new long[] { 2, 2, 2 }))),
+        Pool("GlobalAveragePool", "2-D [2,3,2,3]", [2, 3, 2, 3], []),
+        Pool("GlobalAveragePool", "3-D [1,2,2,2,3]", [1, 2, 2, 2, 3], []),
+    ];
+
+    private static IEnumerable<GradientCheckCase> Normalisation =>
+    [
+        new("BatchNormalization", "4-D [2,3,2,2], scale/bias trainable, statistics frozen", c =>
+            [c.Node("BatchNormalization", [c.Param("x", [2, 3, 2, 2]), c.Param("scale", [3]), c.Param("bias", [3]), c.Const([3]), c.Const([3], Positive)], A(("epsilon", 1e-3f)))]),
+        new("BatchNormalization", "2-D [4,3]", c =>
+            [c.Node("BatchNormalization", c.Param("x", [4, 3]), c.Param("scale", [3]), c.Param("bias", [3]), c.Const([3]), c.Const([3], Positive))]),
+        new("LayerNormalization", "axis -1 on [2,3,4]", c =>
+            [c.Node("LayerNormalization", c.Param("x", [2, 3, 4]), c.Param("scale", [4]), c.Param("bias", [4]))]),
+        new("LayerNormalization", "axis 1 on [2,3,4], no bias", c =>
+            [c.Node("LayerNormalization", [c.Param("x", [2, 3, 4]), c.Param("scale", [3, 4])], A(("axis", 1L), ("epsilon", 1e-3f)))]),
+    ];
+
+    private static IEnumerable<GradientCheckCase> Reductions =>
+    [
+        new("ReduceSum", "axes input [1], keepdims 0", c => [c.Node("ReduceSum", [c.Param("x", [2, 3, 4]), c.Ints(1)], A(("keepdims", 0L)))]),
+        new("ReduceSum", "all axes, keepdims 1", c => [c.Node("ReduceSum", c.Param("x", [2, 3]))]),
+        new("ReduceSum", "negative axes [-1, 0], keepdims 1", c => [c.Node("ReduceSum", c.Param("x", [2, 3, 2]), c.Ints(-1, 0))]),
+        new("ReduceMean", "axes attribute [-1] (opset 17)", c => [c.Node("ReduceMean", [c.Param("x", [2, 3, 4])], A(("axes", new long[] { -1 })))]),
+        new("ReduceMean", "axes attribute [0, 2], keepdims 0", c => [c.Node("ReduceMean", [c.Param("x", [2, 3, 4])], A(("axes", new long[] { 0, 2 }), ("keepdims", 0L)))]),
+        new("ReduceMean", "axes input [1] (opset 18)", c => [c.Node("ReduceMean", [c.Param("x", [2, 3, 4]), c.Ints(1)], A(("keepdims", 0L)))]) { Opset = 18 },
+    ];
+
+    private static IEnumerable<GradientCheckCase> DataMovement =>
+    [
+        new("Flatten", "axis 2 on [2,3,2,2]", c => [c.Node("Flatten", [c.Param("x", [2, 3, 2, 2])], A(("axis", 2L)))]),
+        new("Reshape", "[2,3,4] → [4,-1,2]", c => [c.Node("Reshape", c.Param("x", [2, 3, 4]), c.Ints(4, -1, 2))]),
+        new("Reshape", "torch-style Shape→Gather→Concat target with symbolic batch", c =>
+        {
+            var x = c.Param("x", [2, 3, 4], declared: ["N", 3, 4]);
+            var batch = c.Node("Unsqueeze", c.Node("Gather", c.Node("Shape", x), c.IntScalar(0)), c.Ints(0));
+            return [c.Node("Reshape", c.Node("Mul", x, c.Const([3, 4])), c.Node("Concat", [batch, c.Ints(-1)], A(("axis", 0L))))];
+        }),
+        new("Transpose", "perm [2,0,1]", c => [c.Node("Transpose", [c.Param("x", [2, 3, 4])], A(("perm", new long[] { 2, 0, 1 })))]),
+        new("Transpose", "default perm (reverse)", c => [c.Node("Transpose", c.Param("x", [2, 3, 4]))]),
+        new("Squeeze", "axes [1]", c => [c.Node("Squeeze", c.Param("x", [2, 1, 3]), c.Ints(1))]),
+        new("Unsqueeze", "axes [0, 3]", c => [c.Node("Unsqueeze", c.Param("x", [2, 3]), c.Ints(0, 3))]),
+        new("Expand", "[3,1] → [2,3,4]", c => [c.Node("Expand", c.Param("x", [3, 1]), c.Ints(2, 3, 4))]),
+        new("Concat", "axis 1 of two trainable inputs and a constant", c =>
+            [c.Node("Concat", [c.Param("a", [2, 1, 3]), c.Const([2, 2, 3]), c.Param("b", [2, 3, 3])], A(("axis", 1L)))]),
+        new("Concat", "axis -1, symbolic batch", c =>
+            [c.Node("Concat", [c.Param("a", [2, 2], declared: ["N", 2]), c.Param("b", [2, 3], declared: ["N", 3])], A(("axis", -1L)))]),
+        new("Slice", "step 1 on two axes, negative end", c => [c.Node("Slice", c.Param("x", [4, 5]), c.Ints(1, 0), c.Ints(3, -1), c.Ints(0, 1))]),
+        new("Slice", "step −2 (scatter-add path)", c => [c.Node("Slice", c.Param("x", [6, 3]), c.Ints(-1), c.Ints(long.MinValue), c.Ints(0), c.Ints(-2))]),
+        new("Split", "split [1,2] on axis 1, both outputs used", c =>
+        {
+            var parts = c.Nodes("Split", [c.Param("x", [2, 3, 2]), c.Ints(1, 2)], 2, A(("axis", 1L)));
+            return [parts[0], parts[1]];
+        }),
+        new("Split", "equal parts, only the second output used", c =>
+            [c.Nodes("Split", [c.Param("x", [4, 2])], 2)[1]]),
+        new("Gather", "axis 0, 2-D indices with repeats", c =>
+            [c.Node("Gather", c.Param("x", [4, 3]), Initializers.Add(c.Graph, TensorProtos.FromInt64s("", [0, 2, 2, 3], 2, 2), "idx"))]),
+        new("Gather", "axis 1, scalar index", c =>
+            [c.Node("Gather", [c.Param("x", [2, 4, 3]), c.IntScalar(1)], A(("axis", 1L)))]),
+        new("Gather", "axis 1, negative and repeated indices", c =>
+            [c.Node("Gather", [c.Param("x", [2, 4]), c.Ints(-1, 0, -1)], A(("axis", 1L)))]),
+    ];
+
+    /// <summary>Ops whose outputs carry no gradient: the total gradient through graphs that use them must still match.</summary>
+    private static IEnumerable<GradientCheckCase> NotDifferentiable
+    {
+        get
+        {
+            const long Float = (long)TensorProto.Types.DataType.Double;
+            string AsNumber(CaseGraph c, string v) => c.Node("Cast", [v], A(("to", Float)));
+            GradientCheckCase Mask(string op, Func<CaseGraph, string, string> mask) =>
+                new(op, "x · mask(x)", c => { var x = c.Param("x", [2, 3], AwayFromZero); return [c.Node("Mul", x, AsNumber(c, mask(c, x)))]; });
+            return
+            [
+                Mask("Equal", (c, x) => c.Node("Equal", c.Node("Sign", x), c.Scalar(1))),
+                Mask("Less", (c, x) => c.Node("Less", x, c.Scalar(0.1))),
+                Mask("LessOrEqual", (c, x) => c.Node("LessOrEqual", x, c.Scalar(0.1))),
+                Mask("Greater", (c, x) => c.Node("Greater", x, c.Scalar(0.1))),
+                Mask("GreaterOrEqual", (c, x) => c.Node("GreaterOrEqual", x, c.Scalar(0.1))),
+                Mask("Not", (c, x) => c.Node("Not", c.Node("Greater", x, c.Scalar(0)))),
+                Mask("And", (c, x) => c.Node("And", c.Node("Greater", x, c.Scalar(-0.5)), c.Node("Less", x, c.Scalar(0.5)))),
+                Mask("Or", (c, x) => c.Node("Or", c.Node("Greater", x, c.Scalar(0.5)), c.Node("Less", x, c.Scalar(-0.5)))),
+                Mask("Xor", (c, x) => c.Node("Xor", c.Node("Greater", x, c.Scalar(0)), c.Node("Less", x, c.Scalar(0.5)))),
+                Mask("IsNaN", (c, x) => c.Node("Not", c.Node("IsNaN", x))),
+                Mask("IsInf", (c, x) => c.Node("Not", c.Node("IsInf", x))),
+                Mask("Floor", (c, x) => c.Node("Floor", c.Node("Mul", x, c.Scalar(3.01)))),
+                Mask("Ceil", (c, x) => c.Node("Ceil", c.Node("Mul", x, c.Scalar(3.01)))),
+                Mask("Round", (c, x) => c.Node("Round", c.Node("Mul", x, c.Scalar(3.01)))),
+                Mask("Sign", (c, x) => c.Node("Sign", x)),
+                Mask("ArgMax", (c, x) => c.Node("ArgMax", [x], A(("axis", 1L)))),
+                Mask("ArgMin", (c, x) => c.Node("ArgMin", [x], A(("axis", 0L)))),
+                Mask("Shape", (c, x) => c.Node("Gather", c.Node("Shape", x), c.IntScalar(1))),
+                Mask("Size", (c, x) => c.Node("Size", x)),
+                Mask("NonZero", (c, x) => c.Node("Size", c.Node("NonZero", c.Node("Greater", x, c.Scalar(0))))),
+                Mask("Range", (c, x) => c.Node("Range", c.IntScalar(1), c.IntScalar(4), c.IntScalar(1))),
+                Mask("ConstantOfShape", (c, x) => c.Node("ConstantOfShape", [c.Node("Shape", x)], A(("value", TensorProtos.FromInt64s("v", [2], 1))))),
+                Mask("Constant", (c, x) => c.Node("Constant", [], A(("value", TensorProtos.FromInt64s("v", [1, 2, 3], 3))))),
+                Mask("OneHot", (c, x) => c.Node("OneHot", c.Ints(0, 2), c.IntScalar(3), c.Ints(0, 1))),
+            ];
+        }
+    }
+}

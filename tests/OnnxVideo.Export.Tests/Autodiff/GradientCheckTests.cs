@@ -1,0 +1,32 @@
+using OnnxVideo.Export.Autodiff;
+
+namespace OnnxVideo.Export.Tests.Autodiff;
+
+public sealed class GradientCheckTests
+{
+    [Theory]
+    [MemberData(nameof(GradientCheckTable.Cases), MemberType = typeof(GradientCheckTable))]
+    public void RuleMatchesFiniteDifferences(GradientCheckCase row) => GradientChecker.Check(row);
+
+    [Fact]
+    public void EveryRegistryEntryHasARow()
+    {
+        var covered = GradientCheckTable.Rows.Select(r => r.Rule).ToHashSet(StringComparer.Ordinal);
+        var missing = GradientRegistry.All.Keys.Where(op => !covered.Contains(op)).Order().ToArray();
+        Assert.True(missing.Length == 0, "registry entries without a gradient-check row: " + string.Join(", ", missing));
+        var unknown = covered.Where(op => !GradientRegistry.All.ContainsKey(op)).ToArray();
+        Assert.True(unknown.Length == 0, "rows for ops that are not in the registry: " + string.Join(", ", unknown));
+    }
+
+    [Fact]
+    public void EveryEmittedNodeIsInTheDefaultOnnxDomain()
+    {
+        foreach (var row in GradientCheckTable.Rows)
+        {
+            var built = GradientChecker.Build(row);
+            Assert.NotEmpty(built.BackwardNodes);
+            foreach (var node in built.BackwardNodes)
+                Assert.True(node.Domain.Length == 0, $"{row}: node '{node.Name}' ({node.OpType}) is in domain '{node.Domain}'");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using OnnxVideo.Export.Contracts;
+using OnnxVideo.Export.Tests.Zoo;
+using OnnxVideo.Export.Zoo;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Safetensors;
+
+namespace OnnxVideo.Export.Tests.Cli;
+
+public sealed class CreateAndListCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("export-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void CreateWritesAModelWithItsContractAndLabels()
+    {
+        var labels = Path.Combine(_dir, "labels.txt");
+        File.WriteAllLines(labels, ["left", "", "  right  ", "up"]);
+        var output = Path.Combine(_dir, "model.onnx");
+        var (code, stdout, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", labels, "--frames", "6", "--size", "48", "--out", output, "--seed", "2");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("tiny3d, 3 classes", stdout);
+
+        var model = OnnxModelFile.Load(output);
+        var contract = ModelContracts.Read(model, output);
+        Assert.NotNull(contract);
+        Assert.Equal(["left", "right", "up"], contract.Labels);
+        Assert.Equal(6, contract.Frames);
+        Assert.Equal(48, contract.CropSize);
+        Assert.Equal(3, ModelContracts.FixedLastDimension(model, ModelZoo.LogitsName));
+        var expected = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3, Frames = 6, Size = 48, Seed = 2 });
+        Assert.Equal(TensorProtos.ToFloats(expected.Graph.Initializer[0]), TensorProtos.ToFloats(model.Graph.Initializer[0]));
+    }
+
+    [Fact]
+    public void CreateLoadsSafetensorsWeights()
+    {
+        var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Seed = 8 });
+        var weights = Path.Combine(_dir, "w.safetensors");
+        SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(source));
+        var output = Path.Combine(_dir, "m.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
+        Assert.True(code == 0, stderr);
+        var model = OnnxModelFile.Load(output);
+        var fc = model.Graph.Initializer.Single(t => t.Name == "fc.weight");
+        Assert.Equal(TensorProtos.ToFloats(source.Graph.Initializer.Single(t => t.Name == "fc.weight")), TensorProtos.ToFloats(fc));
+        Assert.Equal(["class_0", "class_1", "class_2", "class_3"], ModelContracts.Read(model)!.Labels);
+    }
+
+    [Fact]
+    public void ListShowsEveryArchitectureWithItsCounts()
+    {
+        var (code, stdout, stderr) = ExportToolRunner.Run("list", "--frames", "16", "--size", "112");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("33,371,472", stdout.Split('\n').Single(l => l.StartsWith("r3d_18 ")));
+        Assert.Contains("81.39", stdout.Split('\n').Single(l => l.StartsWith("r3d_18 ")));
+        Assert.Contains("11,695,440", stdout.Split('\n').Single(l => l.StartsWith("mc3_18 ")));
+        Assert.Contains("31,505,325", stdout.Split('\n').Single(l => l.StartsWith("r2plus1d_18 ")));
+        Assert.Contains(stdout.Split('\n'), l => l.StartsWith("tiny3d "));
+    }
+
+    public static TheoryData<string, string[], string> BadInvocations => new()
+    {
+        { "unknown architecture", ["--arch", "vgg3d", "--classes", "3"], "unknown architecture 'vgg3d'; known architectures: tiny3d, r3d_18, mc3_18, r2plus1d_18" },
+        { "missing labels file", ["--arch", "tiny3d", "--classes", "no-such-labels.txt"], "no-such-labels.txt: labels file not found" },
+        { "missing weights file", ["--arch", "tiny3d", "--classes", "3", "--weights", "absent.safetensors"], "absent.safetensors: weights file not found" },
+        { "zero classes", ["--arch", "tiny3d", "--classes", "0"], "class count must be between 1 and 1000000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInvocations))]
+    public void BadInputGivesOneClearMessageAndANonZeroExit(string caseName, string[] args, string expected)
+    {
+        var output = Path.Combine(_dir, caseName + ".onnx");
+        var (code, _, stderr) = ExportToolRunner.Run(["create", .. args, "--out", output]);
+        Assert.NotEqual(0, code);
+        Assert.Contains(expected, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void WeightsForAnotherClassCountAndWrongNamesAreListed()
+    {
+        var tensors = ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 10 }));
+        tensors.RemoveAll(t => t.Name == "stages.3.0.weight");
+        tensors.Add(SafetensorsTensor.FromFloats("classifier.weight", [0f], 1));
+        var weights = Path.Combine(_dir, "ten.safetensors");
+        SafetensorsWriter.WriteFile(weights, tensors);
+        var output = Path.Combine(_dir, "x.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
+        Assert.NotEqual(0, code);
+        Assert.Contains("class count mismatch: the weights' head has 10 classes, 3 were asked for", stderr);
+        Assert.Contains("--new-head", stderr);
+        Assert.Contains("1 missing: stages.3.0.weight", stderr);
+        Assert.Contains("1 unexpected: classifier.weight", stderr);
+        Assert.Contains("fc.weight expected [3, 64] found [10, 64]", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void MalformedWeightsFileIsNamedInTheError()
+    {
+        var weights = Path.Combine(_dir, "junk.safetensors");
+        File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", Path.Combine(_dir, "y.onnx"));
+        Assert.NotEqual(0, code);
+        Assert.Contains($"{weights}: invalid safetensors file: truncated", stderr);
+    }
+
+    [Fact]
+    public void NewHeadTurnsWeightsForOtherClassesIntoAModelForTheGivenLabels()
+    {
+        var weights = Path.Combine(_dir, "kinetics-like.safetensors");
+        SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 10 })));
+        var output = Path.Combine(_dir, "mine.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--new-head", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(2, ModelContracts.FixedLastDimension(OnnxModelFile.Load(output), ModelZoo.LogitsName));
+    }
+}

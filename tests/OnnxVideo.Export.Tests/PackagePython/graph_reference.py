@@ -1,0 +1,173 @@
+# Reference training steps for an exported graph: the graph (dumped to JSON by the test) is evaluated op by op with
+# torch functions, the loss is torch's cross-entropy, gradients come from torch autograd and updates from torch.optim.
+import json, math, sys
+import torch
+import torch.nn.functional as F
+from safetensors_io import read, write
+
+torch.set_num_threads(2)
+
+
+def conv(x, w, b, a):
+    nd = w.dim() - 2
+    pads = a.get("pads", [0] * (2 * nd))
+    begin, end = pads[:nd], pads[nd:]
+    if begin != end:
+        x = F.pad(x, [p for i in reversed(range(nd)) for p in (begin[i], end[i])])
+        begin = [0] * nd
+    fn = [None, F.conv1d, F.conv2d, F.conv3d][nd]
+    return fn(x, w, b, a.get("strides", [1] * nd), begin, a.get("dilations", [1] * nd), a.get("group", 1))
+
+
+def reshape(x, shape):
+    shape = [x.shape[i] if s == 0 else s for i, s in enumerate(shape.tolist())]
+    return x.reshape(shape)
+
+
+def axes_of(a, inputs, index):
+    if "axes" in a:
+        return a["axes"]
+    return inputs[index].tolist() if len(inputs) > index and inputs[index] is not None else None
+
+
+def slice_(x, starts, ends, axes=None, steps=None):
+    axes = axes.tolist() if axes is not None else list(range(len(starts)))
+    steps = steps.tolist() if steps is not None else [1] * len(axes)
+    index = [slice(None)] * x.dim()
+    for s, e, ax, st in zip(starts.tolist(), ends.tolist(), axes, steps):
+        n = x.shape[ax]
+        s = max(min(s + n if s < 0 else s, n), 0)
+        e = max(min(e + n if e < 0 else e, n), 0)
+        if st != 1:
+            raise SystemExit("slice with step != 1 not supported by the reference")
+        index[ax] = slice(s, e)
+    return x[tuple(index)]
+
+
+def gather(x, idx, axis):
+    if idx.dim() == 0:
+        return x.select(axis, int(idx) % x.shape[axis])
+    flat = idx.reshape(-1) % x.shape[axis]
+    out = x.index_select(axis, flat)
+    return out.reshape(list(x.shape[:axis]) + list(idx.shape) + list(x.shape[axis + 1:]))
+
+
+def run_node(op, i, a):
+    if op == "Conv": return conv(i[0], i[1], i[2] if len(i) > 2 else None, a)
+    if op == "BatchNormalization": return F.batch_norm(i[0], i[3], i[4], i[1], i[2], False, 0.0, a.get("epsilon", 1e-5))
+    if op == "Relu": return F.relu(i[0])
+    if op == "GlobalAveragePool": return i[0].mean(dim=tuple(range(2, i[0].dim())), keepdim=True)
+    if op == "Flatten":
+        ax = a.get("axis", 1)
+        return i[0].reshape(int(math.prod(i[0].shape[:ax])), -1)
+    if op == "Gemm":
+        x = i[0].t() if a.get("transA", 0) else i[0]
+        w = i[1].t() if a.get("transB", 0) else i[1]
+        y = a.get("alpha", 1.0) * (x @ w)
+        return y + a.get("beta", 1.0) * i[2] if len(i) > 2 and i[2] is not None else y
+    if op == "MatMul": return torch.matmul(i[0], i[1])
+    if op == "Add": return i[0] + i[1]
+    if op == "Sub": return i[0] - i[1]
+    if op == "Mul": return i[0] * i[1]
+    if op == "Div": return i[0] / i[1]
+    if op == "Pow": return torch.pow(i[0], i[1])
+    if op == "Sqrt": return torch.sqrt(i[0])
+    if op == "Exp": return torch.exp(i[0])
+    if op == "Log": return torch.log(i[0])
+    if op == "Erf": return torch.erf(i[0])
+    if op == "Tanh": return torch.tanh(i[0])
+    if op == "Sigmoid": return torch.sigmoid(i[0])
+    if op == "Neg": return -i[0]
+    if op == "Reshape": return reshape(i[0], i[1])
+    if op == "Transpose": return i[0].permute(a["perm"]) if "perm" in a else i[0].permute(*reversed(range(i[0].dim())))
+    if op == "Softmax": return torch.softmax(i[0], a.get("axis", -1))
+    if op == "LogSoftmax": return torch.log_softmax(i[0], a.get("axis", -1))
+    if op == "LayerNormalization":
+        ax = a.get("axis", -1) % i[0].dim()
+        return F.layer_norm(i[0], i[0].shape[ax:], i[1], i[2] if len(i) > 2 else None, a.get("epsilon", 1e-5))
+    if op in ("ReduceMean", "ReduceSum"):
+        axes = axes_of(a, i, 1)
+        keep = bool(a.get("keepdims", 1))
+        fn = torch.mean if op == "ReduceMean" else torch.sum
+        return fn(i[0], dim=tuple(axes), keepdim=keep) if axes else fn(i[0])
+    if op == "Concat": return torch.cat(i, dim=a["axis"])
+    if op == "Expand": return i[0].expand(torch.broadcast_shapes(i[0].shape, tuple(i[1].tolist())))
+    if op == "Gather": return gather(i[0], i[1], a.get("axis", 0) % i[0].dim())
+    if op == "Shape": return torch.tensor(list(i[0].shape), dtype=torch.int64)
+    if op == "Unsqueeze":
+        x = i[0]
+        for ax in sorted(ax % (x.dim() + len(axes_of(a, i, 1))) for ax in axes_of(a, i, 1)):
+            x = x.unsqueeze(ax)
+        return x
+    if op == "Squeeze":
+        axes = axes_of(a, i, 1)
+        return i[0].squeeze() if axes is None else i[0].squeeze(tuple(ax % i[0].dim() for ax in axes))
+    if op == "Slice": return slice_(*i[:5]) if len(i) >= 3 else None
+    if op in ("Identity", "Dropout"): return i[0]
+    if op == "Cast": return i[0].to({1: torch.float32, 7: torch.int64, 9: torch.bool, 11: torch.float64}[a["to"]])
+    if op == "Constant": return a["value"]
+    raise SystemExit(f"op {op} not supported by the reference interpreter")
+
+
+def forward(graph, values, logits_name):
+    needed, nodes = {logits_name}, []
+    for n in reversed(graph["nodes"]):
+        if any(o in needed for o in n["outputs"]):
+            nodes.append(n)
+            needed.update(x for x in n["inputs"] if x)
+    env = dict(values)
+    for n in reversed(nodes):
+        out = run_node(n["op"], [env[x] if x else None for x in n["inputs"]], n["attributes"])
+        env[n["outputs"][0]] = out
+    return env[logits_name]
+
+
+def decode_attributes(graph):
+    for n in graph["nodes"]:
+        for k, v in list(n["attributes"].items()):
+            if isinstance(v, dict) and "tensor" in v:
+                dtype = torch.int64 if v["dtype"] == "I64" else torch.float32
+                n["attributes"][k] = torch.tensor(v["tensor"], dtype=dtype).reshape(v["dims"])
+
+
+def main():
+    spec = json.load(sys.stdin)
+    graph = json.load(open(spec["graph"]))
+    decode_attributes(graph)
+    constants = read(spec["initializers"])
+    params = {k: v.clone().requires_grad_() for k, v in read(spec["trainable"]).items()}
+    names = spec["parameter_order"]
+    opt_spec = spec["optimizer"]
+    groups = [{"params": [params[n]], "weight_decay": opt_spec["weight_decay"] if d else 0.0}
+              for n, d in zip(names, spec["decay"])]
+    if opt_spec["kind"] == "adamw":
+        opt = torch.optim.AdamW(groups, lr=1.0, betas=(opt_spec["beta1"], opt_spec["beta2"]), eps=opt_spec["eps"])
+    else:
+        opt = torch.optim.SGD(groups, lr=1.0, momentum=opt_spec["momentum"], nesterov=opt_spec["nesterov"])
+    losses, norms = [], []
+    for step in spec["steps"]:
+        video = torch.frombuffer(bytearray(open(step["video"], "rb").read()), dtype=torch.float32).reshape(step["shape"])
+        labels = torch.tensor(step["labels"], dtype=torch.int64)
+        env = dict(constants)
+        env.update(params)
+        env[spec["video_name"]] = video
+        logits = forward(graph, env, spec["logits"])
+        loss = F.cross_entropy(logits, labels, label_smoothing=spec["label_smoothing"])
+        opt.zero_grad()
+        loss.backward()
+        ordered = [params[n] for n in names]
+        if step["clip"] > 0:
+            norm = torch.nn.utils.clip_grad_norm_(ordered, step["clip"])
+        else:
+            norm = torch.norm(torch.stack([torch.norm(p.grad) for p in ordered]))
+        for g in opt.param_groups:
+            g["lr"] = step["lr"]
+        opt.step()
+        losses.append(float(loss))
+        norms.append(float(norm))
+    write(spec["out"], {n: params[n].detach() for n in names})
+    json.dump({"losses": losses, "norms": norms}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+# A torchvision video ResNet (reduced depth), exported with torch.onnx.export, and three reference training steps of
+# the same module with torch autograd + torch.optim. BatchNorm runs in eval form (frozen statistics), as in packages.
+import json, sys
+import torch
+import torch.nn.functional as F
+from torchvision.models.video.resnet import VideoResNet, BasicBlock, Conv3DSimple, Conv3DNoTemporal, BasicStem
+from safetensors_io import write
+
+spec = json.load(sys.stdin)
+torch.set_num_threads(2)
+torch.manual_seed(spec["seed"])
+model = VideoResNet(BasicBlock, [Conv3DSimple, Conv3DNoTemporal, Conv3DNoTemporal, Conv3DNoTemporal], [1, 1, 1, 1],
+                    BasicStem, num_classes=spec["classes"])
+# Non-trivial running statistics, so that frozen BatchNorm is really tested.
+for m in model.modules():
+    if isinstance(m, torch.nn.BatchNorm3d):
+        m.running_mean.uniform_(-0.1, 0.1)
+        m.running_var.uniform_(0.5, 1.5)
+model.eval()
+shape = spec["shape"]
+batches = [(torch.randn(shape), torch.randint(0, spec["classes"], (shape[0],))) for _ in range(spec["step_count"])]
+if spec["phase"] == "export":
+    torch.onnx.export(model, batches[0][0], spec["onnx"], training=torch.onnx.TrainingMode.PRESERVE,
+                      do_constant_folding=False, opset_version=17, input_names=["video"], output_names=["logits"],
+                      dynamic_axes={"video": {0: "N"}, "logits": {0: "N"}})
+    for k, (x, y) in enumerate(batches):
+        x.numpy().tofile(spec["videos"][k])
+    json.dump({"labels": [y.tolist() for _, y in batches]}, sys.stdout)
+    sys.exit(0)
+
+params = dict(model.named_parameters())
+names = [n for n in spec["parameter_order"]]
+for n, p in params.items():
+    p.requires_grad_(n in names)
+groups = [{"params": [params[n]], "weight_decay": spec["weight_decay"] if params[n].dim() > 1 else 0.0} for n in names]
+if spec["optimizer"] == "adamw":
+    opt = torch.optim.AdamW(groups, lr=1.0, eps=spec["eps"])
+else:
+    opt = torch.optim.SGD(groups, lr=1.0, momentum=0.9, nesterov=True)
+losses, norms = [], []
+for (x, y), step in zip(batches, spec["steps"]):
+    loss = F.cross_entropy(model(x), y, label_smoothing=spec["label_smoothing"])
+    opt.zero_grad()
+    loss.backward()
+    ordered = [params[n] for n in names]
+    norm = torch.nn.utils.clip_grad_norm_(ordered, step["clip"]) if step["clip"] > 0 else \
+        torch.norm(torch.stack([torch.norm(p.grad) for p in ordered]))
+    for g in opt.param_groups:
+        g["lr"] = step["lr"]
+    opt.step()
+    losses.append(float(loss))
+    norms.append(float(norm))
+write(spec["out"], {n: params[n].detach() for n in names})
+json.dump({"losses": losses, "norms": norms}, sys.stdout)

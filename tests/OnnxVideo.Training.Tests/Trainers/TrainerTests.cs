@@ -1,0 +1,192 @@
+using OnnxVideo.Onnx.Safetensors;
+using OnnxVideo.Training.Checkpoints;
+using OnnxVideo.Training.Evaluation;
+using OnnxVideo.Training.Loading;
+using OnnxVideo.Training.Metrics;
+using OnnxVideo.Training.Packages;
+using OnnxVideo.Training.Schedules;
+using OnnxVideo.Training.Sessions;
+using OnnxVideo.Training.Tests.Loading;
+using OnnxVideo.Training.Tests.Sessions;
+
+namespace OnnxVideo.Training.Tests.Trainers;
+
+public sealed class TrainerTests : IDisposable
+{
+    private const int Classes = 4;
+    private static readonly long[] SampleShape = [3, 2, 2, 2];
+    private const int Features = 24;
+    private readonly TempDirectory _dir = new();
+    private readonly TrainingPackageLayout _package;
+
+    public TrainerTests()
+    {
+        var pkg = _dir.File("pkg");
+        _package = LinearTrainingPackage.Write(pkg, SampleShape, Classes, Enumerable.Repeat(1f, Features).ToArray(),
+            new float[Features * Classes], new float[Classes]);
+        _package = _package with
+        {
+            Exporter = new LinearInferenceExporter(_package.EvalPath, _package.FrozenPath!),
+            Contract = new OnnxVideo.Media.PreprocessingContract { Frames = 2, CropSize = 2, ResizeShortSide = 2 },
+            DefaultLearningRate = 0.05f,
+        };
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static TrainerOptions Options(bool resume = false) => new()
+    {
+        Epochs = 4, BatchSize = 4, LearningRate = 0.05, WarmupSteps = 2, Schedule = ScheduleKind.Cosine,
+        Seed = 9, Workers = 2, Resume = resume, ClipGradNorm = 5, CheckpointEverySteps = 3,
+    };
+
+    private static TrainingSessionOptions Session => new() { IntraOpThreads = 1 };
+
+    private static float[] Weights(string checkpointFolder, string name)
+    {
+        using var file = CheckpointStore.OpenFolder(checkpointFolder).OpenTrainable();
+        return file.ReadFloats(name);
+    }
+
+    [Fact]
+    public async Task LearnsWritesMetricsReportAndBestModelThatEvaluatesTheSame()
+    {
+        var data = PatternClipSource.Dataset(10, Classes);
+        var source = new PatternClipSource(Features);
+        var trainer = new Trainer(_package, data, null, source, _dir.File("run"), Options(), Session);
+        var epochs = new List<EpochMetrics>();
+        var progress = new List<TrainingProgress>();
+        trainer = new Trainer(_package, data, null, source, _dir.File("run"), Options(), Session)
+        {
+            EpochCompleted = epochs.Add,
+            Progress = new SynchronousProgress<TrainingProgress>(progress.Add),
+        };
+
+        var summary = await trainer.RunAsync();
+
+        Assert.Equal(8 * Classes, trainer.TrainSet.Count);
+        Assert.Equal([2, 2, 2, 2], trainer.ValidationSet!.CountPerClass());
+        Assert.Equal(4, summary.EpochsRun);
+        Assert.Equal(4 * 8, summary.Steps);
+        Assert.True(summary.BestValidation!.Top1 >= 0.99, $"validation top-1 {summary.BestValidation.Top1}");
+        Assert.Equal([1, 2, 3, 4], MetricsLog.Read(trainer.MetricsPath).Select(e => e.Epoch));
+        Assert.True(epochs[^1].TrainLoss < epochs[0].TrainLoss);
+        Assert.Contains(progress, p => p.Phase == "train" && p.Batch == 8 && p.BatchesPerEpoch == 8);
+        Assert.Contains("<svg", File.ReadAllText(trainer.ReportPath));
+        Assert.True(File.Exists(summary.BestModelPath));
+
+        using var model = new ClassifierModel(summary.BestModelPath);
+        Assert.Equal(["class0", "class1", "class2", "class3"], model.Contract!.Labels);
+        var loader = new ClipLoader(trainer.ValidationSet.Samples, source, new LoaderOptions { BatchSize = 3 });
+        var report = await ClipEvaluation.RunAsync(loader, trainer.ValidationSet.Classes, model.Run);
+        Assert.Equal(summary.BestValidation.Top1, report.Top1);
+        Assert.Equal(summary.BestValidation.Confusion, report.Confusion);
+    }
+
+    [Fact]
+    public async Task InterruptedAndResumedRunEndsWithTheSameWeights()
+    {
+        var data = PatternClipSource.Dataset(6, Classes);
+        var source = new PatternClipSource(Features);
+        var straight = await new Trainer(_package, data, null, source, _dir.File("straight"), Options(), Session).RunAsync();
+
+        var resumedDir = _dir.File("resumed");
+        var interruptions = 0;
+        foreach (var stopAfter in new[] { 2, 5, 1, 7, 3 })
+        {
+            using var cts = new CancellationTokenSource();
+            var seen = 0;
+            var trainer = new Trainer(_package, data, null, source, resumedDir, Options(resume: true), Session)
+            {
+                Progress = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    if (p.Phase == "train" && ++seen == stopAfter)
+                    {
+                        cts.Cancel();
+                    }
+                }),
+            };
+            try
+            {
+                await trainer.RunAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                interruptions++;
+            }
+        }
+        Assert.True(interruptions >= 4);
+        var final = await new Trainer(_package, data, null, source, resumedDir, Options(resume: true), Session).RunAsync();
+
+        Assert.True(final.Resumed);
+        Assert.Equal(straight.Steps, final.Steps);
+        var a = new CheckpointStore(Path.Combine(straight.OutputDirectory, "checkpoints")).LoadNewestValid()!;
+        var b = new CheckpointStore(Path.Combine(final.OutputDirectory, "checkpoints")).LoadNewestValid()!;
+        Assert.Equal(Weights(a.Directory, "W"), Weights(b.Directory, "W"));
+        Assert.Equal(Weights(a.Directory, "b"), Weights(b.Directory, "b"));
+        Assert.Equal(MetricsLog.Read(straight.MetricsPath).Select(e => e.TrainLoss), MetricsLog.Read(final.MetricsPath).Select(e => e.TrainLoss));
+        Assert.Equal(File.ReadAllBytes(straight.BestModelPath), File.ReadAllBytes(final.BestModelPath));
+    }
+
+    [Fact]
+    public async Task RefusesToOverwriteCheckpointsWithoutResume()
+    {
+        var data = PatternClipSource.Dataset(4, Classes);
+        var source = new PatternClipSource(Features);
+        var options = Options() with { Epochs = 1 };
+        await new Trainer(_package, data, null, source, _dir.File("once"), options, Session).RunAsync();
+        var error = await Assert.ThrowsAsync<TrainingSessionException>(() =>
+            new Trainer(_package, data, null, source, _dir.File("once"), options, Session).RunAsync());
+        Assert.Contains("already holds checkpoints", error.Problem);
+    }
+
+    [Fact]
+    public async Task NaNBatchIsSkippedAndReportedAndWeightsOnDiskStayFinite()
+    {
+        var data = PatternClipSource.Dataset(4, Classes, "/clips", "nan-clip");
+        var source = new PatternClipSource(Features);
+        var options = Options() with { Epochs = 2, ValidationFraction = 0.25, CheckpointEverySteps = 1 };
+        var summary = await new Trainer(_package, data, data.WithSamples(data.Samples.Where(s => !s.Path.Contains("nan")).ToList()),
+            source, _dir.File("nan"), options, Session).RunAsync();
+
+        Assert.Equal(2, summary.SkippedSteps);
+        var lines = MetricsLog.Read(summary.MetricsPath);
+        Assert.Equal([1, 1], lines.Select(l => l.SkippedSteps));
+        Assert.All(lines, l => Assert.True(double.IsFinite(l.TrainLoss)));
+        var store = new CheckpointStore(Path.Combine(summary.OutputDirectory, "checkpoints"));
+        foreach (var folder in Directory.GetDirectories(store.Root))
+        {
+            Assert.All(Weights(folder, "W"), v => Assert.True(float.IsFinite(v)));
+        }
+        Assert.Equal(2 * 5 - 2, summary.Steps);
+    }
+
+    [Fact]
+    public async Task TooManyNonFiniteStepsInARowAbortWithAClearMessage()
+    {
+        var data = PatternClipSource.Dataset(3, Classes, "/nan");
+        var options = Options() with { Epochs = 1, MaxBadStepsInRow = 2, CheckpointEverySteps = 0 };
+        var trainer = new Trainer(_package, data, data, new PatternClipSource(Features), _dir.File("abort"), options, Session);
+        var error = await Assert.ThrowsAsync<TrainingAbortedException>(() => trainer.RunAsync());
+        Assert.Contains("2 steps in a row", error.Message);
+        Assert.Null(new CheckpointStore(trainer.CheckpointDirectory).LoadNewestValid());
+    }
+
+    [Fact]
+    public async Task EarlyStoppingKeepsTheBestEpoch()
+    {
+        var data = PatternClipSource.Dataset(6, Classes);
+        var options = Options() with { Epochs = 30, Patience = 2, CheckpointEverySteps = 0, Schedule = ScheduleKind.Constant };
+        var summary = await new Trainer(_package, data, null, new PatternClipSource(Features), _dir.File("early"), options, Session).RunAsync();
+        Assert.True(summary.StoppedEarly);
+        Assert.Equal(summary.BestEpoch + 2, summary.EpochsRun);
+        var lines = MetricsLog.Read(summary.MetricsPath);
+        Assert.Equal(lines.Max(l => l.ValidationTop1), lines[summary.BestEpoch - 1].ValidationTop1);
+        Assert.Equal(lines[summary.BestEpoch - 1].ValidationTop1, summary.BestValidation!.Top1);
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
