@@ -98,6 +98,11 @@ public sealed class ImportTests(ImportTestsFixture fixture) : IClassFixture<Impo
         Assert.Equal(new long[] { 3, 3 }, outputs[imported.LogitsName].Shape);
         ImportTestsOrt.AssertClose(reference.Features, outputs["features"].Data, Tolerance);
         Assert.DoesNotContain(imported.Model.Graph.Node, n => n.OpType is "MatMul" or "Squeeze");
+        // The literal [2, -1] target shape is replaced by [0, -1] (copy the batch) and removed.
+        var original = OnnxModelFile.Load(reference.ModelPath).Graph.Node.Single(n => n.OpType == "Reshape").Input[1];
+        var reshape = imported.Model.Graph.Node.Single(n => n.OpType == "Reshape");
+        Assert.Equal(new long[] { 0, -1 }, TensorProtos.ToInt64s(imported.Model.Graph.Initializer.Single(t => t.Name == reshape.Input[1])));
+        Assert.DoesNotContain(imported.Model.Graph.Node, n => n.Output.Contains(original));
     }
 
     [Fact]

@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace OnnxVideo.Export.Tests;
 
 /// <summary>
-/// Runs Python/import_reference.py once (Debian's /usr/bin/python3 with PyTorch and torchvision) to export torchvision
+/// Runs Reference/import_reference.py once (Debian's /usr/bin/python3 with PyTorch and torchvision) to export torchvision
 /// classifiers with torch.onnx.export and write PyTorch's features and logits for the same clips.
 /// </summary>
 public sealed class ImportTestsFixture : IDisposable
@@ -32,8 +31,8 @@ public sealed class ImportTestsFixture : IDisposable
         }
     }
 
-    public static string Script(string name, [CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(thisFile)!, "Python", name);
+    /// <summary>A reference script, copied beside the test assembly from Reference/.</summary>
+    public static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "Reference", name);
 
     /// <summary>Runs a reference script; a failure shows Python's stderr.</summary>
     public static void RunPython(string script, params string[] args)

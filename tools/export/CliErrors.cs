@@ -1,3 +1,4 @@
+using OnnxVideo.Export.Import;
 using OnnxVideo.Export.Zoo;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
@@ -23,7 +24,7 @@ public static class CliErrors
         }
     }
 
-    private static bool IsInputError(Exception e) => e is UnknownArchitectureException or ZooWeightsMismatchException
+    private static bool IsInputError(Exception e) => e is UnknownArchitectureException or ZooWeightsMismatchException or HeadNotFoundException
         or SafetensorsFormatException or OnnxFormatException or InvalidContractException or FileNotFoundException
         or DirectoryNotFoundException or ArgumentException or UnauthorizedAccessException or IOException;
 }

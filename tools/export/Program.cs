@@ -10,6 +10,8 @@ public static class Program
         var root = new RootCommand("onnxvideo-export: build, import and compile video models for training and inference");
         root.Subcommands.Add(CreateCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(HeadCommand.Create());
+        root.Subcommands.Add(PackageCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -63,12 +63,38 @@ internal static class BatchDimension
                 continue;
             }
             shape[0] = 0;
-            var name = UniqueInitializerName(graph, node.Input[1] + ".symbolic_batch");
+            var old = node.Input[1];
+            var name = UniqueInitializerName(graph, old + ".symbolic_batch");
             graph.Initializer.Add(TensorProtos.FromInt64s(name, shape, shape.Length));
             node.Input[1] = name;
+            RemoveIfUnused(graph, old);
             count++;
         }
         return count;
+    }
+
+    private static void RemoveIfUnused(GraphProto graph, string value)
+    {
+        if (graph.Node.Any(n => n.Input.Contains(value)) || graph.Output.Any(o => o.Name == value))
+        {
+            return;
+        }
+        var initializer = graph.Initializer.FirstOrDefault(t => t.Name == value);
+        if (initializer is not null)
+        {
+            graph.Initializer.Remove(initializer);
+            // IR < 4 models also list initializers as graph inputs.
+            var asInput = graph.Input.FirstOrDefault(i => i.Name == value);
+            if (asInput is not null)
+            {
+                graph.Input.Remove(asInput);
+            }
+        }
+        var constant = graph.Node.FirstOrDefault(n => n.OpType == "Constant" && n.Output.Count == 1 && n.Output[0] == value);
+        if (constant is not null)
+        {
+            graph.Node.Remove(constant);
+        }
     }
 
     private static string UniqueInitializerName(GraphProto graph, string hint)

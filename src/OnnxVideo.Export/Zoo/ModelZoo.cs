@@ -6,7 +6,8 @@ namespace OnnxVideo.Export.Zoo;
 
 /// <summary>
 /// The video architectures OnnxVideo builds directly as ONNX graphs (opset 17). Every model takes
-/// <c>video</c> [N, 3, T, S, S] (NCTHW, float) and returns <c>logits</c> [N, classes]; with
+/// <c>video</c> [N, 3, T, S, S] (NCTHW, float; <c>video_vit</c> takes NTCHW [N, T, 3, S, S], see
+/// <see cref="ZooArchitecture.InputLayout"/>) and returns <c>logits</c> [N, classes]; with
 /// <see cref="ZooOptions.FeaturesOutput"/> it also returns <c>features</c> [N, F], the pooled penultimate activations.
 /// </summary>
 public static class ModelZoo
@@ -22,6 +23,7 @@ public static class ModelZoo
         VideoResNet.R3d18,
         VideoResNet.Mc3_18,
         VideoResNet.R2Plus1d18,
+        VideoVit.Default,
     ];
 
     public static IReadOnlyList<ZooArchitecture> Architectures => Registered;
@@ -67,16 +69,17 @@ public static class ModelZoo
         var arch = Get(architecture);
         var (t, s) = Resolve(arch, new ZooOptions { Classes = classes, Frames = frames, Size = size });
         var graph = new ZooGraph(new GraphBuilder(arch.Name), parameters: null);
-        arch.Define(graph, new ZooValue(InputName, [3, t, s, s]), classes);
+        arch.Define(graph, new ZooValue(InputName, arch.InputShape(t, s)), classes);
         return new ZooModelStats(arch.Name, classes, t, s, graph.ParameterCount, graph.MultiplyAccumulates);
     }
 
     private static ModelProto BuildWith(ZooArchitecture architecture, ZooOptions options, int frames, int size, IZooParameterSource parameters)
     {
         var builder = new GraphBuilder(architecture.Name);
-        builder.Input(InputName, DataType.Float, "N", 3, frames, size, size);
+        var sample = architecture.InputShape(frames, size);
+        builder.Input(InputName, DataType.Float, [(Dim)"N", .. sample.Select(d => (Dim)d)]);
         var graph = new ZooGraph(builder, parameters);
-        var outputs = architecture.Define(graph, new ZooValue(InputName, [3, frames, size, size]), options.Classes);
+        var outputs = architecture.Define(graph, new ZooValue(InputName, sample), options.Classes);
         if (outputs.Logits.Name != LogitsName || outputs.Features.Name != FeaturesName)
         {
             throw new InvalidOperationException($"architecture {architecture.Name} must name its outputs '{LogitsName}' and '{FeaturesName}'");

@@ -1,3 +1,5 @@
+using OnnxVideo.Media;
+
 namespace OnnxVideo.Export.Zoo;
 
 /// <summary>
@@ -16,6 +18,22 @@ public abstract class ZooArchitecture
     /// <summary>Parameter names of the classification head (their first dimension is the class count).</summary>
     public abstract IReadOnlyList<string> HeadParameters { get; }
 
-    /// <summary>Builds the network; <paramref name="video"/> is [3, T, S, S] per sample.</summary>
+    /// <summary>Layout of the <c>video</c> input: NCTHW (torchvision) unless the architecture says otherwise.</summary>
+    public virtual TensorLayout InputLayout => TensorLayout.NCTHW;
+
+    /// <summary>Per-sample shape of the <c>video</c> input in <see cref="InputLayout"/>.</summary>
+    public long[] InputShape(int frames, int size) =>
+        InputLayout == TensorLayout.NTCHW ? [frames, 3, size, size] : [3, frames, size, size];
+
+    /// <summary>The preprocessing the architecture expects (torchvision Kinetics normalisation by default).</summary>
+    public virtual PreprocessingContract DefaultContract(int frames, int size) => new()
+    {
+        Frames = frames,
+        CropSize = size,
+        ResizeShortSide = (int)Math.Round(size * 128.0 / 112.0),
+        Layout = InputLayout,
+    };
+
+    /// <summary>Builds the network; <paramref name="video"/> is one sample in <see cref="InputShape"/>.</summary>
     public abstract ZooNetworkOutputs Define(ZooGraph graph, ZooValue video, int classes);
 }

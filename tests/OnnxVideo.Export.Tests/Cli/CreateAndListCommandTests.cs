@@ -62,7 +62,7 @@ public sealed class CreateAndListCommandTests : IDisposable
 
     public static TheoryData<string, string[], string> BadInvocations => new()
     {
-        { "unknown architecture", ["--arch", "vgg3d", "--classes", "3"], "unknown architecture 'vgg3d'; known architectures: tiny3d, r3d_18, mc3_18, r2plus1d_18" },
+        { "unknown architecture", ["--arch", "vgg3d", "--classes", "3"], "unknown architecture 'vgg3d'; known architectures: tiny3d, r3d_18, mc3_18, r2plus1d_18, video_vit" },
         { "missing labels file", ["--arch", "tiny3d", "--classes", "no-such-labels.txt"], "no-such-labels.txt: labels file not found" },
         { "missing weights file", ["--arch", "tiny3d", "--classes", "3", "--weights", "absent.safetensors"], "absent.safetensors: weights file not found" },
         { "zero classes", ["--arch", "tiny3d", "--classes", "0"], "class count must be between 1 and 1000000" },

@@ -53,19 +53,13 @@ public static class CreateCommand
             var model = ModelZoo.Build(architecture, options);
             var t = options.Frames ?? architecture.DefaultFrames;
             var s = options.Size ?? architecture.DefaultSize;
-            var contract = new PreprocessingContract
-            {
-                Frames = t,
-                CropSize = s,
-                ResizeShortSide = (int)Math.Round(s * 128.0 / 112.0),
-                Labels = labels,
-            };
+            var contract = architecture.DefaultContract(t, s) with { Labels = labels };
             var outPath = parse.GetValue(output)!;
             ModelContracts.Write(model, contract, source: outPath);
             OnnxModelFile.Save(model, outPath);
             var stats = ModelZoo.Measure(architecture.Name, labels.Length, t, s);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {outPath}: {architecture.Name}, {labels.Length} classes, input video [N, 3, {t}, {s}, {s}], {stats.Parameters:N0} parameters, {stats.GFlops:F2} GFLOPs per clip, weights {(weightsPath ?? $"random (seed {options.Seed})")}"));
+                $"wrote {outPath}: {architecture.Name}, {labels.Length} classes, input video [N, {string.Join(", ", architecture.InputShape(t, s))}] ({architecture.InputLayout}), {stats.Parameters:N0} parameters, {stats.GFlops:F2} GFLOPs per clip, weights {(weightsPath ?? $"random (seed {options.Seed})")}"));
             return 0;
         }));
         return command;

@@ -25,7 +25,7 @@ public static class ListCommand
             Console.WriteLine($"{"architecture".PadRight(nameWidth)}  {"input",-14}  {"parameters",12}  {"GFLOPs/clip",11}  description");
             foreach (var (arch, stats) in rows)
             {
-                var input = $"3×{stats.Frames}×{stats.Size}×{stats.Size}";
+                var input = string.Join("×", arch.InputShape(stats.Frames, stats.Size));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{arch.Name.PadRight(nameWidth)}  {input,-14}  {stats.Parameters,12:N0}  {stats.GFlops,11:F2}  {arch.Description}"));
             }

@@ -1,12 +1,11 @@
 """Reference forward pass of a VideoMAE-style video transformer for VideoVitTests, written independently of the
 C# graph builder (Hugging Face transformers is not installed, so the module is spelled out here).
 
-usage: video_vit_reference.py OUT_DIR CONFIG_JSON
+usage: video_vit_reference.py OUT_DIR CONFIG_JSON [CONFIG_JSON ...]
 
-Writes OUT_DIR/weights.safetensors (random weights under Hugging Face VideoMAE state-dict names, written by hand:
-8-byte little-endian header length, JSON header, raw little-endian bytes), OUT_DIR/input.bin ([N, T, C, S, S]
-float32) OUT_DIR/logits.bin and
-OUT_DIR/meta.json (parameter count, logits shape).
+For each config (its "name" names the sub-folder), writes OUT_DIR/<name>/: weights.safetensors (random weights
+under Hugging Face VideoMAE state-dict names, written by hand: 8-byte little-endian header length, JSON header,
+raw little-endian bytes), input.bin ([N, T, C, S, S] float32), logits.bin and meta.json (parameter count, shape).
 """
 import json
 import math
@@ -147,7 +146,12 @@ def write_safetensors(path, tensors):
 
 
 def main():
-    out_dir, c = sys.argv[1], json.loads(sys.argv[2])
+    for text in sys.argv[2:]:
+        c = json.loads(text)
+        make_reference(os.path.join(sys.argv[1], c["name"]), c)
+
+
+def make_reference(out_dir, c):
     torch.manual_seed(c.get("seed", 0))
     model = VideoClassifier(c).eval()
     # Random everything, biases and norms included, so that no term is trivially zero or one.
