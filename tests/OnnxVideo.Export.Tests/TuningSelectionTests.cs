@@ -45,42 +45,6 @@ public class TuningSelectionTests
         Assert.Contains(text, e.Message);
     }
 
-    [Fact]
-    public void HeadIsTheGemmProducingTheLogits()
-    {
-        var head = ClassifierHead.Find(TinyModels.Mlp3d().Graph);
-        Assert.Equal(("head.weight", "head.bias"), (head.Weight, head.Bias));
-    }
-
-    [Fact]
-    public void HeadThroughMatMulAddAndReshape()
-    {
-        var model = TinyModels.Mlp3d();
-        var graph = model.Graph;
-        // Cut the Gemm head: logits now come from proj's MatMul + Add, reached through an Identity.
-        graph.Node.RemoveAt(graph.Node.Count - 1);
-        var add = graph.Node[^1];
-        var identity = new OnnxVideo.Onnx.Proto.NodeProto { OpType = "Identity", Name = "id" };
-        identity.Input.Add(add.Output[0]);
-        identity.Output.Add("logits");
-        graph.Node.Add(identity);
-        var head = ClassifierHead.Find(graph);
-        Assert.Equal(("proj.weight", "proj.bias"), (head.Weight, head.Bias));
-    }
-
-    [Fact]
-    public void HeadNotFoundNamesTheNode()
-    {
-        var graph = TinyModels.Mlp3d().Graph;
-        var relu = new OnnxVideo.Onnx.Proto.NodeProto { OpType = "Relu", Name = "final_relu" };
-        relu.Input.Add("logits");
-        relu.Output.Add("activated");
-        graph.Node.Add(relu);
-        graph.Output[0].Name = "activated";
-        var e = Assert.Throws<TuningSpecException>(() => ClassifierHead.Find(graph));
-        Assert.Contains("Relu node 'final_relu'", e.Message);
-    }
-
     [Theory]
     [InlineData("head", new[] { "head.weight", "head.bias" })]
     [InlineData("bitfit", new[] { "conv.bias", "bn.bias", "fc1.bias", "proj.bias", "head.weight", "head.bias" })]

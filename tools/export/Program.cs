@@ -11,6 +11,7 @@ public static class Program
         root.Subcommands.Add(CreateCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(HeadCommand.Create());
+        root.Subcommands.Add(PackageCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OnnxVideo.Export.Import;
 using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
@@ -15,7 +16,7 @@ public static class LoraInjector
     /// <summary>Injects adapters; with <paramref name="training"/> and a dropout rate, the branch input is dropped out.</summary>
     public static IReadOnlyList<LoraAdapter> Apply(GraphProto graph, LoraOptions options, ClassifierHead head, bool training)
     {
-        var index = new GraphIndex(graph);
+        var index = new GraphUses(graph);
         var eligible = EligibleWeights(index).Where(w => w.Name != head.Weight).ToList();
         var regex = options.Target is null ? null : new Regex(options.Target, RegexOptions.CultureInvariant);
         var targets = eligible.Where(w => regex?.IsMatch(w.Name) ?? true).ToList();
@@ -40,7 +41,7 @@ public static class LoraInjector
     private sealed record Target(string Name, LoraWeightLayout Layout, long[] Shape, long In, long Out);
 
     /// <summary>Float weights whose every use is the weight input of a MatMul, Gemm or 1×1 ungrouped Conv.</summary>
-    private static IEnumerable<Target> EligibleWeights(GraphIndex index)
+    private static IEnumerable<Target> EligibleWeights(GraphUses index)
     {
         foreach (var t in index.Graph.Initializer)
         {
@@ -67,15 +68,15 @@ public static class LoraInjector
         return node.OpType switch
         {
             "MatMul" when weight.Dims.Count == 2 => LoraWeightLayout.InputMajor,
-            "Gemm" when GraphIndex.IntAttribute(node, "transA", 0) == 0 =>
-                GraphIndex.IntAttribute(node, "transB", 0) == 1 ? LoraWeightLayout.OutputMajor : LoraWeightLayout.InputMajor,
-            "Conv" when weight.Dims.Count >= 3 && weight.Dims.Skip(2).All(d => d == 1) && GraphIndex.IntAttribute(node, "group", 1) == 1 =>
+            "Gemm" when GraphUses.IntAttribute(node, "transA", 0) == 0 =>
+                GraphUses.IntAttribute(node, "transB", 0) == 1 ? LoraWeightLayout.OutputMajor : LoraWeightLayout.InputMajor,
+            "Conv" when weight.Dims.Count >= 3 && weight.Dims.Skip(2).All(d => d == 1) && GraphUses.IntAttribute(node, "group", 1) == 1 =>
                 LoraWeightLayout.Convolution,
             _ => null,
         };
     }
 
-    private static LoraAdapter AddAdapter(GraphBuilder g, GraphIndex index, Target target, LoraOptions options, Random random, bool training)
+    private static LoraAdapter AddAdapter(GraphBuilder g, GraphUses index, Target target, LoraOptions options, Random random, bool training)
     {
         var r = options.Rank;
         var kernelOnes = target.Shape.Skip(2).ToArray();
@@ -126,7 +127,7 @@ public static class LoraInjector
     private static string GemmBranch(GraphBuilder g, NodeProto gemm, string x, string a, string b)
     {
         var down = g.Node("Gemm", [x, a], new Dictionary<string, object> { ["transB"] = 1L });
-        var alpha = GraphIndex.FloatAttribute(gemm, "alpha", 1f);
+        var alpha = GraphUses.FloatAttribute(gemm, "alpha", 1f);
         return g.Node("Gemm", [down, b], new Dictionary<string, object> { ["transB"] = 1L, ["alpha"] = alpha });
     }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OnnxVideo.Export.Import;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Tuning;
@@ -38,14 +39,19 @@ public sealed record TrainableSelection(
     /// <summary>Elements of the parameters left frozen (running statistics and constants not counted).</summary>
     public long FrozenElementCount(GraphProto graph) => Count(graph, FrozenParameters);
 
-    /// <summary>Selects the trainable set of <paramref name="graph"/> (modified in place when LoRA adds adapters).</summary>
-    public static TrainableSelection Apply(GraphProto graph, TuningSpec spec, bool training)
+    public IEnumerable<string> HeadParameters => Head.Bias is null ? [Head.Weight] : [Head.Weight, Head.Bias];
+
+    /// <summary>
+    /// Selects the trainable set of <paramref name="graph"/> (modified in place when LoRA adds adapters); the head is
+    /// the one feeding <paramref name="logits"/> (default: the first output). <paramref name="source"/> names the model in errors.
+    /// </summary>
+    public static TrainableSelection Apply(GraphProto graph, TuningSpec spec, bool training, string? logits = null, string source = "model")
     {
-        var head = ClassifierHead.Find(graph);
+        var head = ClassifierHeadFinder.Find(graph, source, logits);
         var adapters = spec.Kind == TuningKind.Lora ? LoraInjector.Apply(graph, spec.Lora!, head, training) : [];
-        var index = new GraphIndex(graph);
+        var index = new GraphUses(graph);
         var parameters = graph.Initializer.Where(t => IsParameter(index, t)).Select(t => t.Name).ToList();
-        var chosen = new HashSet<string>(head.Parameters, StringComparer.Ordinal);
+        var chosen = new HashSet<string>(head.Bias is null ? [head.Weight] : [head.Weight, head.Bias], StringComparer.Ordinal);
         switch (spec.Kind)
         {
             case TuningKind.Full:
@@ -68,12 +74,12 @@ public sealed record TrainableSelection(
         return new TrainableSelection(spec, head, trainable, frozen, frozenParameters, adapters);
     }
 
-    private static bool IsParameter(GraphIndex index, TensorProto t) =>
+    private static bool IsParameter(GraphUses index, TensorProto t) =>
         t.DataType == (int)TensorProto.Types.DataType.Float && t.Dims.Count >= 1 &&
         index.Consumers.TryGetValue(t.Name, out var uses) &&
         uses.All(u => !NonParameterInputs.Contains((u.Node.OpType, u.Input)));
 
-    private static bool IsBias(GraphIndex index, string name)
+    private static bool IsBias(GraphUses index, string name)
     {
         var t = index.Initializers[name];
         if (t.Dims.Count != 1)

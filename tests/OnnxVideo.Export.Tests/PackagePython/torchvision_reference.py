@@ -25,7 +25,7 @@ if spec["phase"] == "export":
                       dynamic_axes={"video": {0: "N"}, "logits": {0: "N"}})
     for k, (x, y) in enumerate(batches):
         x.numpy().tofile(spec["videos"][k])
-    json.dump({"labels": [y.tolist() for _, y in batches]}, sys.stdout)
+    json.dump({"labels": [y.tolist() for _, y in batches], "parameters": [n for n, _ in model.named_parameters()]}, sys.stdout)
     sys.exit(0)
 
 params = dict(model.named_parameters())

@@ -2,10 +2,10 @@ using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Tuning;
 
-/// <summary>Who produces and who consumes each value of a graph, and which values are initializers.</summary>
-internal sealed class GraphIndex
+/// <summary>Who produces each value of a graph, who consumes it at which input index, and which values are initializers.</summary>
+internal sealed class GraphUses
 {
-    public GraphIndex(GraphProto graph)
+    public GraphUses(GraphProto graph)
     {
         Graph = graph;
         foreach (var t in graph.Initializer)

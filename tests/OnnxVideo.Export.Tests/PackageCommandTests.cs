@@ -1,0 +1,66 @@
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Packaging;
+using OnnxVideo.Export.Tests.Cli;
+using OnnxVideo.Export.Tests.PackageSupport;
+using OnnxVideo.Export.Tuning;
+using OnnxVideo.Onnx;
+
+namespace OnnxVideo.Export.Tests;
+
+public sealed class PackageCommandTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("onnxvideo-package-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private string SavedModel()
+    {
+        var path = Path.Combine(root, "model.onnx");
+        OnnxModelFile.Save(TinyModels.Mlp3d(), path);
+        return path;
+    }
+
+    [Fact]
+    public void PackageWritesALoadablePackageAndSummarisesTheCounts()
+    {
+        var output = Path.Combine(root, "pkg");
+        var (code, stdout, stderr) = ExportToolRunner.Run("package", "--model", SavedModel(), "--tune", "lora:r=2,alpha=4,target=proj",
+            "--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.8", "--nesterov", "--weight-decay", "0.001", "--label-smoothing", "0.1", "--out", output);
+        Assert.True(code == 0, stderr);
+        var package = TrainingPackage.Load(output);
+        var m = package.Manifest;
+        Assert.Equal(TuningKind.Lora, m.Tuning.Kind);
+        Assert.Equal(new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = 0.05f, Momentum = 0.8f, Nesterov = true, WeightDecay = 0.001f }, m.Optimizer);
+        Assert.Equal(0.1f, m.LabelSmoothing);
+        // proj.weight [6,5] gets A [2,6] and B [5,2]; the head [3,5] + [3] is trained too.
+        Assert.Equal(12 + 10 + 15 + 3, m.TrainableParameterCount);
+        Assert.Contains($"trainable  {m.TrainableParameterCount:N0} parameters in 4 tensors", stdout);
+        Assert.Contains($"frozen     {m.FrozenParameterCount:N0} parameters", stdout);
+        Assert.Contains("1 LoRA adapters", stdout);
+    }
+
+    [Theory]
+    [InlineData("--tune", "lora:r=0", "rank must be >= 1")]
+    [InlineData("--tune", "everything", "unknown strategy")]
+    [InlineData("--optimizer", "adam", "unknown optimizer 'adam'")]
+    [InlineData("--label-smoothing", "1.5", "--label-smoothing must be in [0, 1)")]
+    [InlineData("--momentum", "0.9", "apply to --optimizer sgd only")]
+    [InlineData("--tune", "lora:target=nothing_matches", "matched none")]
+    public void BadFlagsAreRefusedWithTheReason(string flag, string value, string message)
+    {
+        var output = Path.Combine(root, "pkg");
+        var (code, _, stderr) = ExportToolRunner.Run("package", "--model", SavedModel(), flag, value, "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains(message, stderr);
+        Assert.False(File.Exists(Path.Combine(output, TrainingPackageManifest.FileName)));
+    }
+
+    [Fact]
+    public void MissingModelIsReportedByPath()
+    {
+        var missing = Path.Combine(root, "absent.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("package", "--model", missing, "--out", Path.Combine(root, "pkg"));
+        Assert.Equal(2, code);
+        Assert.Contains(missing, stderr);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Packaging;
+using OnnxVideo.Onnx;
+
+namespace OnnxVideo.Export.Tests.PackageSupport;
+
+/// <summary>
+/// Runs the package's eval graph (up to the logits) in PyTorch, op by op, with torch's cross-entropy, autograd and
+/// torch.optim for the given steps; returns losses, gradient norms and the path of the final parameters.
+/// </summary>
+internal static class GraphReference
+{
+    public sealed record Step(float[] Video, long[] Shape, long[] Labels, float LearningRate, float Clip);
+
+    public static (float[] Losses, float[] Norms, string FinalWeights) Run(TrainingPackage package, IReadOnlyList<Step> steps, string workDirectory)
+    {
+        var graphJson = Path.Combine(workDirectory, "graph.json");
+        var tensors = Path.Combine(workDirectory, "initializers.safetensors");
+        GraphDump.Write(OnnxModelFile.Load(package.EvalPath), graphJson, tensors);
+        var stepSpecs = steps.Select((s, k) =>
+        {
+            var path = Path.Combine(workDirectory, $"video{k}.f32");
+            var bytes = new byte[s.Video.Length * 4];
+            Buffer.BlockCopy(s.Video, 0, bytes, 0, bytes.Length);
+            File.WriteAllBytes(path, bytes);
+            return new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip };
+        }).ToList();
+        var settings = package.Manifest.Optimizer;
+        var final = Path.Combine(workDirectory, "torch-final.safetensors");
+        var result = PythonReference.Run("graph_reference.py", new
+        {
+            graph = graphJson,
+            initializers = tensors,
+            trainable = package.TrainablePath,
+            parameter_order = package.Parameters.Select(p => p.Name),
+            decay = package.Parameters.Select(p => p.WeightDecay),
+            optimizer = new
+            {
+                kind = settings.Kind == OptimizerKind.AdamW ? "adamw" : "sgd",
+                weight_decay = settings.WeightDecay,
+                beta1 = settings.Beta1,
+                beta2 = settings.Beta2,
+                eps = settings.Epsilon,
+                momentum = settings.Momentum,
+                nesterov = settings.Nesterov,
+            },
+            label_smoothing = package.Manifest.LabelSmoothing,
+            video_name = package.Io.Video,
+            logits = package.Io.Logits,
+            steps = stepSpecs,
+            @out = final,
+        });
+        return (PythonReference.Floats(result["losses"]), PythonReference.Floats(result["norms"]), final);
+    }
+}

@@ -1,0 +1,76 @@
+using OnnxVideo.Export.Packaging;
+using OnnxVideo.Ort;
+
+namespace OnnxVideo.Export.Tests.PackageSupport;
+
+/// <summary>
+/// Steps a package's train_step graph on ORT with parameters and optimizer state held in managed arrays, feeding
+/// each step's updated outputs back as the next step's inputs (a minimal stand-in for the training component).
+/// </summary>
+internal sealed class PackageStepper : IDisposable
+{
+    private readonly TrainingPackage package;
+    private readonly OrtSession session;
+
+    public PackageStepper(TrainingPackage package, int threads = 2, string? graphPath = null)
+    {
+        this.package = package;
+        session = new OrtSession(graphPath ?? package.TrainStepPath, new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 });
+        Parameters = new Dictionary<string, float[]>(package.ReadTrainable());
+        using var state = package.OpenOptimizerState();
+        State = package.Parameters.SelectMany(p => p.State).ToDictionary(s => s.Name, s => state.ReadFloats(s.Name));
+    }
+
+    public Dictionary<string, float[]> Parameters { get; }
+    public Dictionary<string, float[]> State { get; }
+
+    public (float Loss, float GradientNorm, float[] Logits) Step(float[] video, long[] videoShape, long[] labels, float lr, int step, float clip)
+    {
+        var io = package.Io;
+        var names = new List<string> { io.Video, io.Labels, io.LearningRate, io.Step, io.ClipNorm };
+        var values = new List<OrtValue>
+        {
+            OrtValue.CreateTensor(video, videoShape),
+            OrtValue.CreateTensor(labels, labels.Length),
+            OrtValue.CreateTensor(new[] { lr }),
+            OrtValue.CreateTensor(new[] { (float)step }),
+            OrtValue.CreateTensor(new[] { clip }),
+        };
+        var outputs = new List<string> { io.Loss, io.GradientNorm, io.Logits };
+        foreach (var p in package.Parameters)
+        {
+            names.Add(p.Name);
+            values.Add(OrtValue.CreateTensor(Parameters[p.Name], p.Shape));
+            outputs.Add(p.Updated);
+            foreach (var s in p.State)
+            {
+                names.Add(s.Name);
+                values.Add(OrtValue.CreateTensor(State[s.Name], p.Shape));
+                outputs.Add(s.Updated);
+            }
+        }
+        var results = session.Run(names, values, outputs);
+        try
+        {
+            var k = 3;
+            foreach (var p in package.Parameters)
+            {
+                Parameters[p.Name] = results[k++].ToArray<float>();
+                foreach (var s in p.State)
+                {
+                    State[s.Name] = results[k++].ToArray<float>();
+                }
+            }
+            return (results[0].ToArray<float>()[0], results[1].ToArray<float>()[0], results[2].ToArray<float>());
+        }
+        finally
+        {
+            foreach (var v in values.Concat(results))
+            {
+                v.Dispose();
+            }
+        }
+    }
+
+    public void Dispose() => session.Dispose();
+}

@@ -1,0 +1,75 @@
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Packaging;
+using OnnxVideo.Export.Tests.PackageSupport;
+using OnnxVideo.Export.Tuning;
+using OnnxVideo.Export.Zoo;
+using OnnxVideo.Onnx.Safetensors;
+
+namespace OnnxVideo.Export.Tests;
+
+/// <summary>The zoo's tiny3d compiled into packages: stepped against PyTorch, and trained to fit one batch.</summary>
+public sealed class PackageTiny3dTests : IDisposable
+{
+    private static readonly long[] Shape = [4, 3, 4, 16, 16];
+    private readonly string root = Directory.CreateTempSubdirectory("onnxvideo-tiny3d-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private TrainingPackage Package(TuningSpec tuning, OptimizerSettings optimizer, float smoothing)
+    {
+        var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Frames = (int)Shape[2], Size = (int)Shape[3], Seed = 5 });
+        var dir = Path.Combine(root, "package");
+        TrainingPackageWriter.Write(model, new TrainingPackageOptions { Tuning = tuning, Optimizer = optimizer, LabelSmoothing = smoothing }, dir);
+        return TrainingPackage.Load(dir);
+    }
+
+    private static GraphReference.Step Batch(int seed, float lr, float clip)
+    {
+        var random = new Random(seed);
+        var video = new float[Shape.Aggregate(1L, (a, d) => a * d)];
+        for (var i = 0; i < video.Length; i++)
+        {
+            video[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+        return new GraphReference.Step(video, Shape, [0, 1, 2, 3], lr, clip);
+    }
+
+    [Fact]
+    public void ThreeNesterovSgdStepsMatchPyTorch()
+    {
+        var package = Package(TuningSpec.Full, new OptimizerSettings { Kind = OptimizerKind.Sgd, Momentum = 0.9f, Nesterov = true, WeightDecay = 0.01f }, 0.1f);
+        Assert.Equal(["fc.bias", "fc.weight", "stages.0.0.weight", "stages.0.1.bias", "stages.0.1.weight"],
+            package.Parameters.Select(p => p.Name).Where(n => n.StartsWith("fc", StringComparison.Ordinal) || n.StartsWith("stages.0", StringComparison.Ordinal)).Order());
+        GraphReference.Step[] steps = [Batch(1, 0.05f, 0f), Batch(2, 0.1f, 0.5f), Batch(3, 0.05f, 0f)];
+        var (losses, norms) = (new List<float>(), new List<float>());
+        using var stepper = new PackageStepper(package);
+        for (var k = 0; k < steps.Length; k++)
+        {
+            var (loss, norm, _) = stepper.Step(steps[k].Video, Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip);
+            losses.Add(loss);
+            norms.Add(norm);
+        }
+        var reference = GraphReference.Run(package, steps, root);
+        Assert.Equal(reference.Losses, losses, new ToleranceComparer(1e-5f, 1e-4f));
+        Assert.Equal(reference.Norms, norms, new ToleranceComparer(1e-5f, 1e-4f));
+        using var torch = SafetensorsFile.Open(reference.FinalWeights);
+        var initial = package.ReadTrainable();
+        foreach (var p in package.Parameters)
+        {
+            var expected = torch.ReadFloats(p.Name);
+            Assert.NotEqual(initial[p.Name], expected);
+            Assert.Equal(expected, stepper.Parameters[p.Name], new ToleranceComparer(2e-6f, 1e-4f));
+        }
+    }
+
+    [Fact]
+    public void TrainingOnOneBatchDrivesTheLossToZero()
+    {
+        var package = Package(TuningSpec.Full, new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0f }, 0f);
+        var batch = Batch(7, 3e-3f, 0f);
+        using var stepper = new PackageStepper(package);
+        var losses = Enumerable.Range(1, 60).Select(step => stepper.Step(batch.Video, Shape, batch.Labels, batch.LearningRate, step, 1f).Loss).ToList();
+        Assert.True(losses[0] > 1.2f, $"initial loss {losses[0]} (ln 4 = 1.39)");
+        Assert.True(losses[^1] < 0.02f, $"loss after 60 steps {losses[^1]} (first {losses[0]})");
+    }
+}

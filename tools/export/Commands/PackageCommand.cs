@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Packaging;
+using OnnxVideo.Export.Tuning;
+using OnnxVideo.Media;
+using OnnxVideo.Onnx;
+
+namespace OnnxVideo.ExportTool.Commands;
+
+/// <summary><c>onnxvideo-export package</c>: compiles a classifier into a training package.</summary>
+public static class PackageCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<FileInfo>("--model") { Description = "ONNX classifier (one video input, logits [N, classes] as first output)", Required = true };
+        var tune = new Option<string>("--tune") { Description = "head | pattern:<regex> | bitfit | lora:r=8,alpha=16[,dropout=0.05][,target=<regex>] | full", DefaultValueFactory = _ => "head" };
+        var optimizer = new Option<string>("--optimizer") { Description = "adamw | sgd", DefaultValueFactory = _ => "adamw" };
+        var lr = new Option<float?>("--lr") { Description = "default learning rate (adamw 1e-3, sgd 1e-2)" };
+        var weightDecay = new Option<float?>("--weight-decay") { Description = "weight decay (adamw 0.01, sgd 0); biases and norm parameters excluded" };
+        var decayAll = new Option<bool>("--decay-1d") { Description = "also apply weight decay to 1-D parameters (biases, norms)" };
+        var momentum = new Option<float?>("--momentum") { Description = "sgd momentum (default 0.9)" };
+        var nesterov = new Option<bool>("--nesterov") { Description = "sgd with Nesterov momentum" };
+        var beta1 = new Option<float?>("--beta1") { Description = "adamw beta1 (default 0.9)" };
+        var beta2 = new Option<float?>("--beta2") { Description = "adamw beta2 (default 0.999)" };
+        var epsilon = new Option<float?>("--eps") { Description = "adamw epsilon (default 1e-8)" };
+        var labelSmoothing = new Option<float>("--label-smoothing") { Description = "cross-entropy label smoothing in [0, 1)" };
+        var clipNorm = new Option<float>("--clip-norm") { Description = "default global gradient-norm clip (0 = off)" };
+        var contract = new Option<FileInfo?>("--contract") { Description = "preprocessing contract JSON (default: the model's own)" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "package folder to write", Required = true };
+
+        var command = new Command("package", "Compile a model into a training package (train step, eval, gradients and optimizer graphs, weights)")
+        {
+            model, tune, optimizer, lr, weightDecay, decayAll, momentum, nesterov, beta1, beta2, epsilon, labelSmoothing, clipNorm, contract, output,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var kind = parse.GetValue(optimizer)?.Trim().ToLowerInvariant() switch
+                {
+                    "adamw" => OptimizerKind.AdamW,
+                    "sgd" => OptimizerKind.Sgd,
+                    var other => throw new ArgumentException($"--optimizer: unknown optimizer '{other}' (use adamw or sgd)"),
+                };
+                if (kind == OptimizerKind.AdamW && (parse.GetValue(momentum) is not null || parse.GetValue(nesterov)))
+                {
+                    throw new ArgumentException("--momentum and --nesterov apply to --optimizer sgd only");
+                }
+                if (kind == OptimizerKind.Sgd && (parse.GetValue(beta1) is not null || parse.GetValue(beta2) is not null || parse.GetValue(epsilon) is not null))
+                {
+                    throw new ArgumentException("--beta1, --beta2 and --eps apply to --optimizer adamw only");
+                }
+                var defaults = OptimizerSettings.DefaultFor(kind);
+                var settings = defaults with
+                {
+                    LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
+                    WeightDecay = parse.GetValue(weightDecay) ?? defaults.WeightDecay,
+                    DecayOneDimensional = parse.GetValue(decayAll),
+                    Momentum = parse.GetValue(momentum) ?? defaults.Momentum,
+                    Nesterov = parse.GetValue(nesterov),
+                    Beta1 = parse.GetValue(beta1) ?? defaults.Beta1,
+                    Beta2 = parse.GetValue(beta2) ?? defaults.Beta2,
+                    Epsilon = parse.GetValue(epsilon) ?? defaults.Epsilon,
+                };
+                settings.Validate();
+                var smoothing = parse.GetValue(labelSmoothing);
+                if (smoothing is < 0 or >= 1 || float.IsNaN(smoothing))
+                {
+                    throw new ArgumentException($"--label-smoothing must be in [0, 1) (got {smoothing.ToString(CultureInfo.InvariantCulture)})");
+                }
+                var clip = parse.GetValue(clipNorm);
+                if (!float.IsFinite(clip))
+                {
+                    throw new ArgumentException("--clip-norm must be a finite number");
+                }
+                var contractFile = parse.GetValue(contract);
+                var options = new TrainingPackageOptions
+                {
+                    Tuning = TuningSpec.Parse(parse.GetValue(tune) ?? "head"),
+                    Optimizer = settings,
+                    LabelSmoothing = smoothing,
+                    ClipNorm = clip,
+                    Contract = contractFile is null ? null : PreprocessingContract.FromJson(File.ReadAllText(contractFile.FullName), contractFile.FullName),
+                };
+                var modelPath = parse.GetValue(model)!.FullName;
+                var outDir = parse.GetValue(output)!.FullName;
+                var manifest = TrainingPackageWriter.Write(OnnxModelFile.Load(modelPath), options, outDir, modelPath);
+                var total = manifest.TrainableParameterCount + manifest.FrozenParameterCount;
+                Console.WriteLine($"package written to {outDir}");
+                Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{(manifest.Tuning.LoraAdapters.Count > 0 ? $", {manifest.Tuning.LoraAdapters.Count} LoRA adapters" : "")})");
+                Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
+                Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
+                Console.WriteLine($"  frozen     {manifest.FrozenParameterCount:N0} parameters ({Percent(manifest.FrozenParameterCount, total)}); {manifest.Frozen.Count} tensors stored once in {manifest.Graphs.Frozen}");
+                Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or TuningSpecException or TrainingPackageException or OnnxFormatException
+                                          or InvalidContractException or IOException or OnnxVideo.Export.Autodiff.UnsupportedGradientException
+                                          or OnnxVideo.Export.Import.HeadNotFoundException or OnnxVideo.Onnx.Safetensors.SafetensorsFormatException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static string Percent(long part, long total) =>
+        total == 0 ? "0%" : (100.0 * part / total).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+}
