@@ -43,7 +43,7 @@ public static class OptimizerGraph
         var coefficient = ClipCoefficient(graph, norm, clip);
 
         var constants = new Dictionary<float, string>();
-        string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = ScalarConstants.Float(graph, value);
+        string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = graph.Constant(value);
         var updatedParameters = new List<TensorBinding>();
         var updatedState = new List<TensorBinding>();
         var shared = settings.Kind == OptimizerKind.AdamW ? AdamWScalars(graph, settings, lr, step, C) : null;
@@ -140,9 +140,9 @@ public static class OptimizerGraph
 
     private static string ClipCoefficient(GraphBuilder g, string norm, string clip)
     {
-        var one = ScalarConstants.Float(g, 1f);
-        var clamped = g.Node("Min", [g.Node("Div", [clip, g.Node("Add", [norm, ScalarConstants.Float(g, 1e-6f)])]), one]);
-        return g.Node("Where", [g.Node("Greater", [clip, ScalarConstants.Float(g, 0f)]), clamped, one]);
+        var one = g.Constant(1f);
+        var clamped = g.Node("Min", [g.Node("Div", [clip, g.Node("Add", [norm, g.Constant(1e-6f)])]), one]);
+        return g.Node("Where", [g.Node("Greater", [clip, g.Constant(0f)]), clamped, one]);
     }
 
     /// <summary>Adds a node whose single output has a chosen name (a graph output or a bound-back value).</summary>
