@@ -9,6 +9,7 @@ public static class Program
     {
         var root = new RootCommand("onnxvideo: fine-tune and run video classifiers on ONNX Runtime");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ClassifyCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());

@@ -84,17 +84,19 @@ public sealed class Trainer
                 $"already holds checkpoints (newest: step {resumeFrom.Step}); resume them or choose an empty output folder");
         }
         var state = resumeFrom is null ? new TrainerState() : TrainerState.FromJson(resumeFrom.ReadTrainerStateJson());
-        var loader = new ClipLoader(_train.Samples, _source,
+        var (package, source, features) = ChooseInputs();
+        using var featureSource = features;
+        var loader = new ClipLoader(_train.Samples, source,
             new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
             _logger, _options.ClipCacheBytes);
-        var validationLoader = _validation is null ? null : new ClipLoader(_validation.Samples, _source,
+        var validationLoader = _validation is null ? null : new ClipLoader(_validation.Samples, source,
             new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips }, _logger);
         var batchesPerEpoch = loader.TrainingBatchesPerEpoch;
         var stepsPerEpoch = (batchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
         var schedule = new LearningRateSchedule
         {
-            BaseRate = _options.LearningRate ?? _package.DefaultLearningRate,
+            BaseRate = _options.LearningRate ?? package.DefaultLearningRate,
             Kind = _options.Schedule,
             WarmupSteps = _options.WarmupSteps,
             TotalSteps = Math.Max(1, totalSteps),
@@ -104,12 +106,12 @@ public sealed class Trainer
         };
         schedule.Validate();
 
-        using var session = TrainingSession.Open(_package, _sessionOptions with { ClipNorm = _options.ClipGradNorm }, resumeFrom);
+        using var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm }, resumeFrom);
         session.Schedule = schedule;
-        if (session.SampleElements != _source.SampleElements)
+        if (session.SampleElements != source.SampleElements)
         {
-            throw new TrainingSessionException(_package.TrainStepPath,
-                $"the model takes samples of [{string.Join(", ", session.SampleShape)}] but the contract produces {_source.SampleElements} values per clip");
+            throw new TrainingSessionException(package.TrainStepPath,
+                $"the model takes samples of [{string.Join(", ", session.SampleShape)}] but the contract produces {source.SampleElements} values per clip");
         }
         var metricsLog = new MetricsLog(MetricsPath);
         metricsLog.TruncateAfter(state.Epoch);
@@ -211,6 +213,7 @@ public sealed class Trainer
             FailedClips = loader.FailedClips + (validationLoader?.FailedClips ?? 0),
             StoppedEarly = state.StoppedEarly,
             Resumed = resumeFrom is not null,
+            CachedBackboneFeatures = features is not null,
             BestValidation = best,
             MetricsPath = MetricsPath,
             ReportPath = ReportPath,
@@ -219,6 +222,29 @@ public sealed class Trainer
         HtmlReport.Write(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog.Epochs, best, _train.Classes);
         AtomicFile.WriteAllBytes(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(summary, MetricsLog.JsonOptions));
         return summary;
+    }
+
+    /// <summary>
+    /// With head-only tuning and clips that do not change between epochs, trains the head on cached backbone features
+    /// (the backbone runs once per clip); otherwise the package's graphs on the clips.
+    /// </summary>
+    private (TrainingPackageLayout Package, IClipSource Source, BackboneFeatureSource? Features) ChooseInputs()
+    {
+        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != "head")
+        {
+            return (_package, _source, null);
+        }
+        var head = HeadOnlyPackage.TryCreate(_package, Path.Combine(OutputDirectory, "head-graphs"), out var reason);
+        if (head is null)
+        {
+            _logger.LogInformation("not caching backbone features: {Reason}", reason);
+            return (_package, _source, null);
+        }
+        var features = BackboneFeatureSource.Create(_source, head.BackbonePath, _package.Names.Video, head.FeatureShape,
+            _sessionOptions.IntraOpThreads);
+        _logger.LogInformation("head-only tuning: backbone features [{Shape}] are computed once per clip and cached",
+            string.Join(", ", head.FeatureShape));
+        return (head.Head, features, features);
     }
 
     private static TrainerState Account(TrainerState state, ClipBatch batch, StepResult result, bool stepTaken)

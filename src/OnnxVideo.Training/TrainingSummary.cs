@@ -15,6 +15,8 @@ public sealed record TrainingSummary
     public required int FailedClips { get; init; }
     public bool StoppedEarly { get; init; }
     public bool Resumed { get; init; }
+    /// <summary>Whether the head was trained on cached frozen-backbone features.</summary>
+    public bool CachedBackboneFeatures { get; init; }
     /// <summary>Validation report of the best model (null without a validation set).</summary>
     public ClassificationReport? BestValidation { get; init; }
     public required string MetricsPath { get; init; }

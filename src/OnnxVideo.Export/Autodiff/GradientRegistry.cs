@@ -10,7 +10,8 @@ public static class GradientRegistry
 {
     private static readonly GradientRule[] Table =
     [
-        // Arithmetic with broadcasting and pointwise functions (Rules/ElementwiseRules.cs)
+        // Arithmetic with broadcasting and pointwise functions (Rules/ElementwiseRules.cs, Rules/ExtraActivationRules.cs).
+        // Softmax/LogSoftmax follow opset ≥ 13 semantics (one axis); backward nodes use opset-13+ forms (axes as inputs).
         new("Add", ElementwiseRules.Add),
         new("Sub", ElementwiseRules.Sub),
         new("Mul", ElementwiseRules.Mul),
@@ -32,6 +33,15 @@ public static class GradientRegistry
         new("Dropout", ElementwiseRules.Dropout),
         new("Identity", ElementwiseRules.Identity),
         new("Cast", ElementwiseRules.Cast),
+        new("Abs", ExtraActivationRules.Abs),
+        new("Reciprocal", ExtraActivationRules.Reciprocal),
+        new("LeakyRelu", ExtraActivationRules.LeakyRelu),
+        new("HardSigmoid", ExtraActivationRules.HardSigmoid),
+        new("HardSwish", ExtraActivationRules.HardSwish),
+        new("Sum", ExtraActivationRules.Sum),
+        new("Mean", ExtraActivationRules.Mean),
+        new("Max", ExtraActivationRules.Extremum),
+        new("Min", ExtraActivationRules.Extremum),
 
         // Matrix products (Rules/MatrixRules.cs)
         new("Gemm", MatrixRules.Gemm),
@@ -62,6 +72,8 @@ public static class GradientRegistry
         new("Slice", ShapeRules.Slice),
         new("Split", ShapeRules.Split),
         new("Gather", ShapeRules.Gather),
+        new("Pad", ShapeRules.Pad),
+        new("Tile", ShapeRules.Tile),
 
         // Not differentiable: outputs are integers, booleans or piecewise constant; no gradient flows through them.
         new("Shape", null),

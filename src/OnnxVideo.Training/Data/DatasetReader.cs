@@ -9,7 +9,7 @@ namespace OnnxVideo.Training.Data;
 /// </summary>
 public static class DatasetReader
 {
-    public static readonly string[] ClassMapFileNames = ["classes.txt", "classInd.txt", "class_map.txt"];
+    public static readonly string[] ClassMapFileNames = ["classes.txt", "labels.txt", "classInd.txt", "class_map.txt"];
 
     public static VideoDataset Read(string path, DatasetOptions? options = null)
     {

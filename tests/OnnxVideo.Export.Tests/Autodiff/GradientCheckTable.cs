@@ -16,7 +16,10 @@ public static class GradientCheckTable
     public static IEnumerable<GradientCheckCase> Rows => Elementwise.Concat(Matrix).Concat(Convolution).Concat(Pooling)
         .Concat(Normalisation).Concat(Reductions).Concat(DataMovement).Concat(NotDifferentiable);
 
-    public static IEnumerable<object[]> Cases => Rows.Select(r => new object[] { r });
+    /// <summary>Row names as theory data (strings, so every row is its own discovered test case).</summary>
+    public static IEnumerable<object[]> Cases => Rows.Select(r => new object[] { r.ToString() });
+
+    public static GradientCheckCase Find(string name) => Rows.Single(r => r.ToString() == name);
 
     private static IEnumerable<GradientCheckCase> Elementwise =>
     [
@@ -67,6 +70,15 @@ public static class GradientCheckTable
             return [outputs[0]];
         }) { Mode = GradientCheckMode.DropoutMask },
         Unary("Identity"),
+        Unary("Abs", AwayFromZero),
+        Unary("Reciprocal", Positive),
+        Unary("LeakyRelu", AwayFromZero, attributes: A(("alpha", 0.1f))),
+        Unary("HardSigmoid", (r, i) => 4 * Uniform(r, i), float64: false, description: "x in [-4,4]: saturated and linear parts"),
+        Unary("HardSwish", (r, i) => 4 * Uniform(r, i), float64: false, description: "x in [-4,4]"),
+        new("Sum", "three inputs, broadcast", c => [c.Node("Sum", c.Param("a", [2, 3]), c.Param("b", [3]), c.Param("c", [2, 1]))]),
+        new("Mean", "two inputs, broadcast", c => [c.Node("Mean", c.Param("a", [2, 3]), c.Param("b", [1, 3]))]) { Float64 = false },
+        new("Max", "broadcast [2,3] and [3]", c => [c.Node("Max", c.Param("a", [2, 3]), c.Param("b", [3]))]),
+        new("Min", "broadcast [2,3] and [2,1]", c => [c.Node("Min", c.Param("a", [2, 3]), c.Param("b", [2, 1]))]),
         new("Cast", "float → double → float", c =>
             [c.Node("Cast", [c.Node("Cast", [c.Param("x", [2, 3])], A(("to", (long)TensorProto.Types.DataType.Double)))], A(("to", (long)TensorProto.Types.DataType.Float)))]) { Float64 = false },
     ];
@@ -79,6 +91,8 @@ public static class GradientCheckTable
         new("Gemm", "no C, transB", c => [c.Node("Gemm", [c.Param("a", [2, 3]), c.Param("b", [4, 3])], A(("transB", 1L)))]),
         new("MatMul", "[2,3]·[3,4]", c => [c.Node("MatMul", c.Param("a", [2, 3]), c.Param("b", [3, 4]))]),
         new("MatMul", "batched broadcast [2,1,2,3]·[3,3,2]", c => [c.Node("MatMul", c.Param("a", [2, 1, 2, 3]), c.Param("b", [3, 3, 2]))]),
+        new("MatMul", "activations [2,3,4]·weights [4,5], symbolic batch (one Gemm for the weight gradient)", c =>
+            [c.Node("MatMul", c.Param("a", [2, 3, 4], declared: ["N", 3, 4]), c.Param("b", [4, 5]))]),
         new("MatMul", "1-D left [3]·[2,3,4]", c => [c.Node("MatMul", c.Param("a", [3]), c.Param("b", [2, 3, 4]))]),
         new("MatMul", "1-D right [2,2,3]·[3]", c => [c.Node("MatMul", c.Param("a", [2, 2, 3]), c.Param("b", [3]))]),
         new("MatMul", "both 1-D [3]·[3]", c => [c.Node("MatMul", c.Param("a", [3]), c.Param("b", [3]))]),
@@ -101,6 +115,9 @@ public static class GradientCheckTable
         Conv("3-D stride (1,2,2) pad 1 with bias", [1, 2, 3, 5, 5], [3, 2, 3, 3, 3], A(("strides", new long[] { 1, 2, 2 }), ("pads", new long[] { 1, 1, 1, 1, 1, 1 })), bias: true),
         Conv("2-D auto_pad SAME_UPPER stride 2", [1, 2, 5, 6], [2, 2, 3, 3], A(("auto_pad", "SAME_UPPER"), ("strides", new long[] { 2, 2 }))),
         Conv("2-D stride 3 leaving input rows unused", [1, 1, 8, 8], [2, 1, 2, 2], A(("strides", new long[] { 3, 3 }))),
+        Conv("2-D stride 2 and dilation 2 (zero-interleaved dy)", [1, 2, 7, 7], [2, 2, 2, 2], A(("strides", new long[] { 2, 2 }), ("dilations", new long[] { 2, 2 }), ("pads", new long[] { 1, 0, 0, 1 }))),
+        Conv("2-D 1×1 stride 2 (phases without taps)", [2, 3, 5, 4], [4, 3, 1, 1], A(("strides", new long[] { 2, 2 }))),
+        Conv("3-D kernel (3,1,1) stride (2,1,1), temporal part of (2+1)D", [1, 2, 5, 3, 3], [2, 2, 3, 1, 1], A(("strides", new long[] { 2, 1, 1 }), ("pads", new long[] { 1, 0, 0, 1, 0, 0 }))),
         Conv("2-D symbolic batch [N,2,4,4]", [2, 2, 4, 4], [3, 2, 3, 3], A(("pads", new long[] { 1, 1, 1, 1 })), declaredX: ["N", 2, 4, 4]),
     ];
 
@@ -120,6 +137,8 @@ public static class GradientCheckTable
         Pool("AveragePool", "3-D kernel (2,2,2)", [1, 2, 2, 4, 4], A(("kernel_shape", new long[] { 2, 2, 2 }), ("strides", new long[] { 2, 2, 2 }))),
         Pool("GlobalAveragePool", "2-D [2,3,2,3]", [2, 3, 2, 3], []),
         Pool("GlobalAveragePool", "3-D [1,2,2,2,3]", [1, 2, 2, 2, 3], []),
+        new("GlobalAveragePool", "input shape unknown at build time (run-time divisor)", c =>
+            [c.Node("Reshape", c.Node("GlobalAveragePool", c.Param("x", [2, 3, 2, 2], declareShape: false)), c.Ints(2, 3))]) { Float64 = false },
     ];
 
     private static IEnumerable<GradientCheckCase> Normalisation =>
@@ -172,6 +191,9 @@ public static class GradientCheckTable
         }),
         new("Split", "equal parts, only the second output used", c =>
             [c.Nodes("Split", [c.Param("x", [4, 2])], 2)[1]]),
+        new("Pad", "constant pads [1,0,0,2] on [2,3]", c => [c.Node("Pad", c.Param("x", [2, 3]), c.Ints(1, 0, 0, 2))]),
+        new("Pad", "padding and cropping [0,-1,1,1] with value 0.5", c => [c.Node("Pad", c.Param("x", [2, 3]), c.Ints(0, -1, 1, 1), c.Scalar(0.5))]),
+        new("Tile", "repeats [2,1,3] on [2,3,1]", c => [c.Node("Tile", c.Param("x", [2, 3, 1]), c.Ints(2, 1, 3))]),
         new("Gather", "axis 0, 2-D indices with repeats", c =>
             [c.Node("Gather", c.Param("x", [4, 3]), Initializers.Add(c.Graph, TensorProtos.FromInt64s("", [0, 2, 2, 3], 2, 2), "idx"))]),
         new("Gather", "axis 1, scalar index", c =>

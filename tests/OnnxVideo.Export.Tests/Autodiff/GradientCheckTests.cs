@@ -6,7 +6,14 @@ public sealed class GradientCheckTests
 {
     [Theory]
     [MemberData(nameof(GradientCheckTable.Cases), MemberType = typeof(GradientCheckTable))]
-    public void RuleMatchesFiniteDifferences(GradientCheckCase row) => GradientChecker.Check(row);
+    public void RuleMatchesFiniteDifferences(string row) => GradientChecker.Check(GradientCheckTable.Find(row));
+
+    [Fact]
+    public void RowNamesAreUnique()
+    {
+        var duplicates = GradientCheckTable.Rows.GroupBy(r => r.ToString()).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        Assert.True(duplicates.Length == 0, "duplicate rows: " + string.Join("; ", duplicates));
+    }
 
     [Fact]
     public void EveryRegistryEntryHasARow()

@@ -7,23 +7,30 @@ namespace OnnxVideo.Training.Tests.Loading;
 /// Learnable stand-in for decoded clips: a per-class pattern plus noise drawn from the clip's seed (training) or its
 /// path (evaluation, <paramref name="views"/> views). Paths containing "nan" yield NaN values; "broken" fails.
 /// </summary>
-internal sealed class PatternClipSource(int sampleElements, double noise = 0.6, int views = 1) : IClipSource
+internal sealed class PatternClipSource(int sampleElements, double noise = 0.6, int views = 1, bool deterministic = false) : IClipSource
 {
+    private int _reads;
+
+    /// <summary>Clips read so far (training and evaluation).</summary>
+    public int Reads => _reads;
+
     public int SampleElements => sampleElements;
     public int EvaluationViews => views;
-    public bool TrainingIsDeterministic => false;
+    public bool TrainingIsDeterministic => deterministic;
 
     private float[] Pattern(int label) =>
         Enumerable.Range(0, sampleElements).Select(i => (float)Math.Sin((i + 1) * (label + 1) * 0.7)).ToArray();
 
     public Task ReadTrainingAsync(VideoSample sample, int seed, Memory<float> destination, CancellationToken ct)
     {
-        Fill(sample, new Random(seed), destination.Span);
+        Interlocked.Increment(ref _reads);
+        Fill(sample, new Random(deterministic ? StableHash(sample.Path) : seed), destination.Span);
         return Task.CompletedTask;
     }
 
     public Task ReadEvaluationAsync(VideoSample sample, Memory<float> destination, CancellationToken ct)
     {
+        Interlocked.Increment(ref _reads);
         var rng = new Random(StableHash(sample.Path));
         for (var v = 0; v < views; v++)
         {

@@ -185,6 +185,31 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(lines[summary.BestEpoch - 1].ValidationTop1, summary.BestValidation!.Top1);
     }
 
+    [Fact]
+    public async Task HeadOnlyTrainingOnCachedBackboneFeaturesMatchesTrainingOnClips()
+    {
+        var data = PatternClipSource.Dataset(5, Classes);
+        var head = _package with { Tuning = "head" };
+        var options = Options() with { Epochs = 3, CheckpointEverySteps = 0 };
+        var cachedSource = new PatternClipSource(Features, deterministic: true);
+        var cached = await new Trainer(head, data, null, cachedSource, _dir.File("cached"), options, Session).RunAsync();
+        var plainSource = new PatternClipSource(Features, deterministic: true);
+        var plain = await new Trainer(head, data, null, plainSource, _dir.File("plain"), options with { CacheBackboneFeatures = false }, Session).RunAsync();
+
+        Assert.True(cached.CachedBackboneFeatures);
+        Assert.False(plain.CachedBackboneFeatures);
+        Assert.Equal(data.Count, cachedSource.Reads);
+        Assert.True(plainSource.Reads > data.Count);
+        var a = new CheckpointStore(Path.Combine(cached.OutputDirectory, "checkpoints")).LoadNewestValid()!;
+        var b = new CheckpointStore(Path.Combine(plain.OutputDirectory, "checkpoints")).LoadNewestValid()!;
+        var wa = Weights(a.Directory, "W");
+        var wb = Weights(b.Directory, "W");
+        Assert.Equal(wb.Length, wa.Length);
+        Assert.All(wa.Zip(wb), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5f * (1 + Math.Abs(p.Second)), $"{p.First} vs {p.Second}"));
+        Assert.Equal(plain.BestValidation!.Top1, cached.BestValidation!.Top1);
+        Assert.True(File.Exists(cached.BestModelPath));
+    }
+
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

@@ -35,11 +35,21 @@ internal static class ConvGradients
     }
 
     /// <summary>
-    /// dx for y = Conv(x, w) given dy [N, Cout, O…] and the prepared weights from <see cref="InputGradientWeights"/>.
+    /// dx for y = Conv(x, w) given dy [N, Cout, O…] and the prepared weights from <see cref="InputGradientWeights"/>:
+    /// one stride-1 Conv without strides, the polyphase form for strides (dilation 1), else zero-interleaving.
+    /// </summary>
+    public static string InputGradient(GradientContext c, string dy, string preparedWeights, ConvAxis[] axes, long groups) =>
+        PolyphaseConvGradient.Applies(axes)
+            ? PolyphaseConvGradient.InputGradient(c, dy, preparedWeights, axes, groups)
+            : ZeroInterleavedInputGradient(c, dy, preparedWeights, axes, groups);
+
+    /// <summary>
+    /// The general form (any stride and dilation): zeros interleaved into dy for the strides, one stride-1 Conv.
+    /// Used when a strided axis is also dilated; otherwise <see cref="PolyphaseConvGradient"/> avoids the zeros.
     /// Strides become zeros interleaved into dy (Unsqueeze + Pad + Reshape); the pads are chosen so the result has
     /// exactly the input's spatial size, with a Slice where a pad would be negative.
     /// </summary>
-    public static string InputGradient(GradientContext c, string dy, string preparedWeights, ConvAxis[] axes, long groups)
+    public static string ZeroInterleavedInputGradient(GradientContext c, string dy, string preparedWeights, ConvAxis[] axes, long groups)
     {
         int spatial = axes.Length;
         string u = dy;

@@ -69,7 +69,13 @@ internal static class MatrixRules
             if (ra == 1) full = c.Op("Squeeze", full, c.Ints(-2));
             da = c.ReduceToShape(full, GradShape(yShape, batchRank, aShape, ra), a);
         }
-        if (c.NeedsGradient(1))
+        if (c.NeedsGradient(1) && ra > 2 && rb == 2 && bShape.IsFullyKnown)
+        {
+            // Activations [..., M, K] times a weight matrix [K, N]: fold the batch into rows, one Gemm, no transposes.
+            var (k, columns) = (bShape[0].Value!.Value, bShape[1].Value!.Value);
+            db = c.Op("Gemm", [c.Reshape(a, c.Ints(-1, k)), c.Reshape(g, c.Ints(-1, columns))], new Dictionary<string, object> { ["transA"] = 1L });
+        }
+        else if (c.NeedsGradient(1))
         {
             var full = c.Op("MatMul", SwapLastTwo(c, a2, Math.Max(ra, 2)), g2);
             if (rb == 1) full = c.Op("Squeeze", full, c.Ints(-1));

@@ -80,19 +80,23 @@ internal static class PoolRules
         return counts.ToArray();
     }
 
-    /// <summary>dx = dy broadcast over the spatial axes, divided by their size.</summary>
+    /// <summary>dx = dy divided by the spatial size (on the small tensor), broadcast over the spatial axes.</summary>
     public static string?[] GlobalAveragePool(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var x = n.Input[0];
-        var spread = c.Op("Expand", dy[0]!, c.RuntimeShape(x));
         var xShape = c.ShapeOf(x);
+        string scaled;
         if (xShape is not null && xShape.Dims.Skip(2).All(d => d.IsKnown))
         {
             long count = xShape.Dims.Skip(2).Aggregate(1L, (p, d) => p * d.Value!.Value);
-            return [c.Op("Mul", spread, c.Scalar(1.0 / count, x))];
+            scaled = c.Op("Mul", dy[0]!, c.Scalar(1.0 / count, x));
         }
-        var ratio = c.Op("Div", c.Cast(c.Op("Size", n.Output[0]), c.ElemType(x)), c.Cast(c.Op("Size", x), c.ElemType(x)));
-        return [c.Op("Mul", spread, ratio)];
+        else
+        {
+            var ratio = c.Op("Div", c.Cast(c.Op("Size", n.Output[0]), c.ElemType(x)), c.Cast(c.Op("Size", x), c.ElemType(x)));
+            scaled = c.Op("Mul", dy[0]!, ratio);
+        }
+        return [c.Op("Expand", scaled, c.RuntimeShape(x))];
     }
 
     private static Dictionary<string, object> AttributeObjects(NodeProto n)

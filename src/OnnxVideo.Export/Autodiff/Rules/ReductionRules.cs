@@ -7,19 +7,24 @@ internal static class ReductionRules
 {
     public static string?[] ReduceSum(GradientContext c, NodeProto n, IReadOnlyList<string?> dy) => [Spread(c, n, dy[0]!), null];
 
+    /// <summary>The ReduceSum gradient scaled by 1/count (scaled before broadcasting, on the small tensor).</summary>
     public static string?[] ReduceMean(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var x = n.Input[0];
-        var spread = Spread(c, n, dy[0]!);
         var xShape = c.ShapeOf(x);
         var axes = xShape is null ? null : c.Shapes.ReduceAxes(n, xShape.Rank);
+        string scaled;
         if (xShape is not null && axes is not null && axes.All(a => xShape[(int)a].IsKnown))
         {
             long count = axes.Aggregate(1L, (p, a) => p * xShape[(int)a].Value!.Value);
-            return [count == 1 ? spread : c.Op("Mul", spread, c.Scalar(1.0 / count, x)), null];
+            scaled = count == 1 ? dy[0]! : c.Op("Mul", dy[0]!, c.Scalar(1.0 / count, x));
         }
-        var ratio = c.Op("Div", c.Cast(c.Op("Size", n.Output[0]), c.ElemType(x)), c.Cast(c.Op("Size", x), c.ElemType(x)));
-        return [c.Op("Mul", spread, ratio), null];
+        else
+        {
+            var ratio = c.Op("Div", c.Cast(c.Op("Size", n.Output[0]), c.ElemType(x)), c.Cast(c.Op("Size", x), c.ElemType(x)));
+            scaled = c.Op("Mul", dy[0]!, ratio);
+        }
+        return [Spread(c, n, scaled), null];
     }
 
     /// <summary>Puts the reduced axes back (when keepdims=0) and broadcasts the gradient over them.</summary>

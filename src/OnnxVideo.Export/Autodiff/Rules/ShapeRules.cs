@@ -110,4 +110,36 @@ internal static class ShapeRules
         for (int i = 0; i < rank; i++) inverse[dataPerm[i]] = i;
         return [c.Transpose(scattered, inverse), null];
     }
+
+    /// <summary>Constant-mode Pad with constant pads: slice the padding off the gradient (and zero-pad back any cropping).</summary>
+    public static string?[] Pad(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
+    {
+        if (NodeAttributes.String(n, "mode", "constant") != "constant") throw c.Fail("only constant-mode Pad is differentiable here");
+        if (NodeAttributes.Input(n, 3) is not null) throw c.Fail("Pad with an axes input is not supported");
+        var pads = NodeAttributes.Ints(n, "pads") ?? (NodeAttributes.Input(n, 1) is { } p ? c.Shapes.ConstantInts(p) : null)
+            ?? throw c.Fail("the pads must be constant");
+        int rank = pads.Length / 2;
+        var g = dy[0]!;
+        var axes = Enumerable.Range(0, rank).Where(i => pads[i] > 0 || pads[rank + i] > 0).ToArray();
+        if (axes.Length > 0)
+        {
+            g = c.Op("Slice", g, c.Ints(axes.Select(i => Math.Max(0, pads[i])).ToArray()),
+                c.Ints(axes.Select(i => pads[rank + i] > 0 ? -pads[rank + i] : long.MaxValue).ToArray()), c.Ints(axes.Select(i => (long)i).ToArray()));
+        }
+        if (pads.Any(v => v < 0)) g = c.Op("Pad", g, c.Ints(pads.Select(v => Math.Max(0, -v)).ToArray()));
+        return [g, null, null, null];
+    }
+
+    /// <summary>Tile: view the gradient as [r0, d0, r1, d1, …] and sum over the repeat axes.</summary>
+    public static string?[] Tile(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
+    {
+        var x = n.Input[0];
+        var shape = c.ShapeOf(x);
+        var repeats = c.Shapes.ConstantInts(n.Input[1]);
+        if (shape is null || !shape.IsFullyKnown || repeats is null) throw c.Fail("Tile needs a static input shape and constant repeats");
+        var dims = shape.ToArray();
+        var split = dims.SelectMany((d, i) => new[] { repeats[i], d }).ToArray();
+        var summed = c.ReduceSum(c.Reshape(dy[0]!, c.Ints(split)), Enumerable.Range(0, dims.Length).Select(i => (long)(2 * i)).ToArray(), keepDims: false);
+        return [summed, null];
+    }
 }

@@ -187,6 +187,10 @@ public sealed class ShapeInference
                 return [Val(type, RangeShape(node))];
             case "NonZero":
                 return [Val(Int64, shape is null ? null : new TensorShape([shape.Rank, ShapeDim.Unknown]))];
+            case "Pad":
+                var pads = NodeAttributes.Ints(node, "pads") ?? KnownInts(NodeAttributes.Input(node, 1));
+                return [Val(type, shape is null || pads is null || pads.Length != 2 * shape.Rank || NodeAttributes.Input(node, 3) is not null ? null
+                    : new TensorShape(shape.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v + pads[i] + pads[shape.Rank + i]) : pads[i] + pads[shape.Rank + i] == 0 ? d : ShapeDim.Unknown).ToArray()))];
             case "Tile":
                 return [Val(type, shape is not null && KnownInts(NodeAttributes.Input(node, 1)) is { } repeats && repeats.Length == shape.Rank
                     ? new TensorShape(shape.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v * repeats[i]) : repeats[i] == 1 ? d : ShapeDim.Unknown).ToArray())

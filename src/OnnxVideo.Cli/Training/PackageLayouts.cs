@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using OnnxVideo.Export.Packaging;
+using OnnxVideo.Media;
+using OnnxVideo.Training.Packages;
+
+namespace OnnxVideo.Cli.Training;
+
+/// <summary>
+/// Maps a loaded, validated training package (OnnxVideo.Export's reader owns the manifest format) to the
+/// <see cref="TrainingPackageLayout"/> that OnnxVideo.Training consumes, with Export's inference export as exporter.
+/// </summary>
+public static class PackageLayouts
+{
+    public static TrainingPackageLayout Load(string directory) => FromExport(TrainingPackage.Load(directory));
+
+    public static TrainingPackageLayout FromExport(TrainingPackage package)
+    {
+        var m = package.Manifest;
+        return new TrainingPackageLayout
+        {
+            Directory = package.Directory,
+            PackageId = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(package.ManifestPath))),
+            TrainStepPath = package.TrainStepPath,
+            EvalPath = package.EvalPath,
+            GradientsPath = package.GradientsPath,
+            OptimizerPath = package.OptimizerPath,
+            TrainablePath = package.TrainablePath,
+            OptimizerStatePath = package.OptimizerStatePath,
+            FrozenPath = File.Exists(package.FrozenPath) ? package.FrozenPath : null,
+            Names = new TrainingGraphNames
+            {
+                Video = m.Io.Video,
+                Labels = m.Io.Labels,
+                LearningRate = m.Io.LearningRate,
+                Step = m.Io.Step,
+                ClipNorm = m.Io.ClipNorm,
+                Loss = m.Io.Loss,
+                Logits = m.Io.Logits,
+                GradientNorm = m.Io.GradientNorm,
+            },
+            Parameters = m.Parameters.Select(p => new TrainableParameter(p.Name, p.Shape, p.Gradient, p.Updated,
+                p.State.Select(s => new OptimizerStateTensor(s.Name, s.Updated)).ToList())).ToList(),
+            Contract = m.Contract,
+            ClassCount = m.ClassCount,
+            LabelSmoothing = m.LabelSmoothing,
+            Optimizer = m.Optimizer.Kind.ToString(),
+            WeightDecay = m.Optimizer.WeightDecay,
+            DefaultLearningRate = m.Optimizer.LearningRate,
+            Tuning = m.Tuning.Kind.ToString().ToLowerInvariant(),
+            HeadWeight = m.Tuning.HeadWeight,
+            Exporter = new Exporter(package),
+        };
+    }
+
+    private sealed class Exporter(TrainingPackage package) : IInferenceModelExporter
+    {
+        public void Export(string trainableWeightsPath, string outputPath, PreprocessingContract? contract) =>
+            InferenceExport.Export(package, trainableWeightsPath, outputPath, contract);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OnnxVideo.Onnx.Safetensors;
+using OnnxVideo.Training.Checkpoints;
+using OnnxVideo.Training.Metrics;
+
+namespace OnnxVideo.Training.Tests.EndToEnd;
+
+public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<SyntheticMotionData>, IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string[] TrainArguments(string package, string output, params string[] extra) =>
+        ArgumentsFor(data.Dataset.TrainManifestPath, data.Dataset.ValidationManifestPath, package, output, ["--batch", "4", "--epochs", "3", .. extra]);
+
+    private static string[] ArgumentsFor(string trainList, string validationList, string package, string output, params string[] extra) =>
+    [
+        "train", "--package", package, "--train", trainList, "--val", validationList,
+        "--out", output, "--lr", "0.02", "--warmup", "2", "--augment", "none",
+        "--threads", "1", "--workers", "2", "--seed", "3", .. extra,
+    ];
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
+
+    [Fact]
+    public void TrainedModelEvaluatedByTheCliReproducesTheValidationAccuracy()
+    {
+        var package = ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract);
+        var output = _dir.File("run");
+        var train = CliProcess.Run(TrainArguments(package, output, "--json"));
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var summary = Json(train.Stdout);
+        var bestModel = summary.GetProperty("bestModelPath").GetString()!;
+        Assert.Equal(Path.Combine(output, "best", "model.onnx"), bestModel);
+        var trainerTop1 = summary.GetProperty("bestValidation").GetProperty("top1").GetDouble();
+        Assert.Equal(3, MetricsLog.Read(Path.Combine(output, "metrics.jsonl")).Count);
+        Assert.Contains("epoch 3:", train.Stderr);
+
+        var evaluate = CliProcess.Run("evaluate", "--model", bestModel, "--data", data.Dataset.ValidationManifestPath, "--json",
+            "--report", _dir.File("eval"), "--threads", "1");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        var report = Json(evaluate.Stdout);
+        Assert.Equal(8, report.GetProperty("count").GetInt32());
+        Assert.Equal(trainerTop1, report.GetProperty("top1").GetDouble());
+        Assert.Equal(summary.GetProperty("bestValidation").GetProperty("confusion").ToString(), report.GetProperty("confusion").ToString());
+        Assert.True(File.Exists(Path.Combine(_dir.File("eval"), "report.html")));
+
+        var plain = CliProcess.Run("evaluate", "--model", bestModel, "--data", data.Dataset.Root);
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        Assert.Contains("top-1", plain.Stdout);
+    }
+
+    [Fact]
+    public async Task KilledAtRandomMomentsAndResumedEndsWithTheWeightsOfAnUninterruptedRun()
+    {
+        var package = ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract);
+        string[] Arguments(string output, params string[] extra) =>
+            ArgumentsFor(data.SmallTrainList, data.SmallValidationList, package, output, ["--batch", "2", "--checkpoint-every", "1", "--epochs", "6", .. extra]);
+        var straightDir = _dir.File("straight");
+        var straight = CliProcess.Run(Arguments(straightDir));
+        Assert.True(straight.ExitCode == 0, straight.Stderr);
+
+        var resumedDir = _dir.File("killed");
+        var checkpoints = Path.Combine(resumedDir, "checkpoints");
+        var rng = new Random(20261122);
+        var kills = 0;
+        var killsAfterACheckpoint = 0;
+        while (kills < 10)
+        {
+            using var process = CliProcess.Start(Arguments(resumedDir, "--resume"));
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            // Kill at a random moment after start-up (package loaded, training under way).
+            var started = new TaskCompletionSource();
+            var stderrLines = Task.Run(async () =>
+            {
+                var text = new System.Text.StringBuilder();
+                while (await process.StandardError.ReadLineAsync() is { } line)
+                {
+                    text.AppendLine(line);
+                    if (line.StartsWith("training ", StringComparison.Ordinal))
+                    {
+                        started.TrySetResult();
+                    }
+                }
+                started.TrySetResult();
+                return text.ToString();
+            });
+            await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            if (kills % 2 == 1)
+            {
+                // Every other kill lands shortly after this process wrote a checkpoint, so resumes from checkpoints
+                // are exercised however slow the machine is; the others land anywhere after start-up.
+                var before = NewestStep(checkpoints);
+                while (!process.HasExited && NewestStep(checkpoints) == before)
+                {
+                    await Task.Delay(10);
+                }
+            }
+            if (process.WaitForExit(TimeSpan.FromMilliseconds(rng.Next(0, kills % 2 == 1 ? 400 : 1500))))
+            {
+                Assert.True(process.ExitCode == 0, await stderrLines);
+                Assert.Fail($"training finished before kill {kills + 1}; give it more work");
+            }
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            await stdout;
+            await stderrLines;
+            kills++;
+            killsAfterACheckpoint += new CheckpointStore(checkpoints).LoadNewestValid() is null ? 0 : 1;
+        }
+        var final = CliProcess.Run(Arguments(resumedDir, "--resume"));
+        Assert.True(final.ExitCode == 0, final.Stderr);
+        Assert.True(killsAfterACheckpoint >= 5, $"only {killsAfterACheckpoint} of the kills came after a checkpoint was written");
+
+        var expected = new CheckpointStore(Path.Combine(straightDir, "checkpoints")).LoadNewestValid()!;
+        var actual = new CheckpointStore(checkpoints).LoadNewestValid()!;
+        Assert.Equal(expected.Step, actual.Step);
+        using var a = expected.OpenTrainable();
+        using var b = actual.OpenTrainable();
+        foreach (var name in new[] { "W", "b" })
+        {
+            Assert.Equal(a.ReadFloats(name), b.ReadFloats(name));
+        }
+        Assert.Equal(MetricsLog.Read(Path.Combine(straightDir, "metrics.jsonl")).Select(e => (e.TrainLoss, e.ValidationTop1)),
+            MetricsLog.Read(Path.Combine(resumedDir, "metrics.jsonl")).Select(e => (e.TrainLoss, e.ValidationTop1)));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straightDir, "best", "model.onnx")), File.ReadAllBytes(Path.Combine(resumedDir, "best", "model.onnx")));
+    }
+
+    private static long NewestStep(string checkpoints) =>
+        Directory.Exists(checkpoints) ? new CheckpointStore(checkpoints).LoadNewestValid()?.Step ?? -1 : -1;
+
+    [Fact]
+    public void BadFlagsAndInputsGiveOneClearError()
+    {
+        var package = ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract);
+        var optimizer = CliProcess.Run(TrainArguments(package, _dir.File("x"), "--optimizer", "adamw"));
+        Assert.Equal(2, optimizer.ExitCode);
+        Assert.True(optimizer.Stderr.Contains("--optimizer adamw: the package's training graph was compiled with Sgd"), optimizer.Stderr);
+
+        var missing = CliProcess.Run("train", "--package", package, "--train", _dir.File("nope.txt"), "--out", _dir.File("y"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("nope.txt: no such folder or list file", missing.Stderr);
+
+        File.WriteAllText(_dir.File("bad.txt"), $"{data.Dataset.Clips[0].RelativePath} jumping\n");
+        var unknown = CliProcess.Run("evaluate", "--model", Path.Combine(package, "eval.onnx"), "--data", _dir.File("bad.txt"));
+        Assert.Equal(2, unknown.ExitCode);
+    }
+}
