@@ -31,7 +31,7 @@ public static class PeerChart
 
     public static string Svg(string title, IReadOnlyList<PeerRow> rows)
     {
-        const int labelWidth = 330, plotWidth = 420, rowHeight = 30, top = 50;
+        const int labelWidth = 440, plotWidth = 420, rowHeight = 30, top = 50;
         var measured = rows.Where(r => r.Ratio is not null).ToList();
         // Log scale symmetric around parity, wide enough for every ratio.
         var extent = Math.Max(1, Math.Ceiling(measured.Select(r => Math.Abs(Math.Log10(r.Ratio!.Value))).DefaultIfEmpty(1).Max() * 2) / 2);
