@@ -151,13 +151,8 @@ public sealed class VideoClassifier : IDisposable, IAsyncDisposable
             await producer.ConfigureAwait(false);
             while (inFlight.Reader.TryRead(out var abandoned))
             {
-                try
-                {
-                    await abandoned.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                }
+                // Results nobody will read: wait for them only so no decoder outlives the enumeration.
+                await ((Task)abandoned).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

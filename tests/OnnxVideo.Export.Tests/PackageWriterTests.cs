@@ -223,6 +223,19 @@ public sealed class PackageWriterTests : IDisposable
     }
 
     [Fact]
+    public void LoraDropoutIsActiveInTrainingAndAbsentFromEvaluation()
+    {
+        var package = TrainingPackage.Load(Write(TuningSpec.Parse("lora:r=2,alpha=2,dropout=0.5,target=proj")));
+        Assert.Contains(OnnxModelFile.Load(package.TrainStepPath).Graph.Node, n => n.OpType == "Dropout");
+        Assert.DoesNotContain(OnnxModelFile.Load(package.EvalPath).Graph.Node, n => n.OpType == "Dropout");
+        var (video, labels) = Batch(5);
+        using var stepper = new PackageStepper(package);
+        var (loss, norm, _) = stepper.Step(video, VideoShape, labels, 0.05f, 1, 0);
+        Assert.True(float.IsFinite(loss) && float.IsFinite(norm) && norm > 0);
+        Assert.Contains(stepper.Parameters["proj.weight.lora_B"], v => v != 0);
+    }
+
+    [Fact]
     public void FrozenWeightsCanBeSuppliedByTheLoaderInsteadOfTheFile()
     {
         var package = TrainingPackage.Load(Write(TuningSpec.Head));

@@ -86,6 +86,30 @@ public sealed class FailureTests(VideoFixture videos)
     }
 
     [Fact]
+    public async Task Disposing_the_classifier_mid_stream_ends_the_stream_instead_of_hanging()
+    {
+        var classifier = new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.ModelPath, DecodeWorkers = 2 });
+        var many = Enumerable.Repeat(videos.Good, 25).SelectMany(x => x).ToList();
+        int seen = 0;
+        var stream = Task.Run(async () =>
+        {
+            await foreach (var result in classifier.ClassifyManyAsync(many))
+            {
+                if (++seen == 1)
+                {
+                    await classifier.DisposeAsync();
+                }
+            }
+        });
+
+        // The bound only turns a deadlock into a failure; nothing here measures speed.
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => stream.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.True(error is ObjectDisposedException or OperationCanceledException, error.ToString());
+        Assert.True(seen < many.Count);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => classifier.ClassifyAsync(videos.Good[0]));
+    }
+
+    [Fact]
     public async Task A_model_without_contract_is_refused_by_name_unless_the_caller_supplies_one()
     {
         var e = Assert.Throws<ModelContractMissingException>(() => new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.BareModelPath }));

@@ -98,4 +98,27 @@ public sealed class IndependentPathTests(VideoFixture videos)
             Assert.Equal(expected[k], result.Probabilities[k], 1e-4f);
         }
     }
+
+    [Fact]
+    public async Task Application_frames_are_sampled_cropped_and_normalised_like_the_written_out_path()
+    {
+        var contract = TinyVideoModel.Contract;
+        // 40x40 frames: the contract's centre crop is the 32x32 square at (4, 4), taken without rescaling.
+        var frames = ReferencePipeline.DecodeAll(videos.Good[2], "scale=40:40:flags=bilinear,format=rgb24", 40, 40);
+        var clips = Enumerable.Range(0, contract.TestClips)
+            .Select(c => ReferencePipeline.ClipIndices(frames.Length, contract, c))
+            .Select(indices => ReferencePipeline.Normalize(indices.Select(i => frames[i]).ToArray(), 40, 4, 4, contract))
+            .ToArray();
+        var expected = ReferencePipeline.Mean(ReferencePipeline.Probabilities(videos.ModelPath, clips, contract));
+        await using var classifier = new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.ModelPath, WarmUp = false });
+
+        var result = await classifier.ClassifyFramesAsync(new RgbFrames("camera", 40, 40, frames.Select(f => (ReadOnlyMemory<byte>)f).ToArray(), 10));
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        Assert.Equal("camera", result.Source);
+        for (int k = 0; k < expected.Length; k++)
+        {
+            Assert.Equal(expected[k], result.Probabilities[k], 1e-4f);
+        }
+    }
 }

@@ -21,14 +21,20 @@ public static class TinyVideoModel
         Labels = ["archery", "bowling", "cycling", "diving", "fencing"],
     };
 
-    public static string Write(string path, PreprocessingContract? contractInMetadata, int seed = 7)
+    /// <param name="halfPrecisionIO">float16 input and logits around the same float32 body (Cast at both ends).</param>
+    public static string Write(string path, PreprocessingContract? contractInMetadata, int seed = 7, bool halfPrecisionIO = false)
     {
         var c = Contract;
         int classes = c.Labels.Length;
         var rng = new Random(seed);
         float[] Random(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * scale).ToArray();
         var g = new GraphBuilder("tiny_video");
-        var x = g.Input("video", TensorProto.Types.DataType.Float, "N", 3, c.Frames, c.CropSize, c.CropSize);
+        var ioType = halfPrecisionIO ? TensorProto.Types.DataType.Float16 : TensorProto.Types.DataType.Float;
+        var x = g.Input("video", ioType, "N", 3, c.Frames, c.CropSize, c.CropSize);
+        if (halfPrecisionIO)
+        {
+            x = g.Node("Cast", [x], new Dictionary<string, object> { ["to"] = (long)TensorProto.Types.DataType.Float });
+        }
         var w = g.Initializer("conv.weight", Random(4 * 3 * 27, 0.3f), 4, 3, 3, 3, 3);
         var b = g.Initializer("conv.bias", Random(4, 0.1f), 4);
         var conv = g.Node("Conv", [x, w, b], new Dictionary<string, object> { ["pads"] = new long[] { 1, 1, 1, 1, 1, 1 } });
@@ -37,7 +43,11 @@ public static class TinyVideoModel
         var fcW = g.Initializer("fc.weight", Random(4 * classes, 2f), 4, classes);
         var fcB = g.Initializer("fc.bias", Random(classes, 0.2f), classes);
         var logits = g.Node("Add", [g.Node("MatMul", [pooled, fcW]), fcB]);
-        g.Output(logits, TensorProto.Types.DataType.Float, "N", classes);
+        if (halfPrecisionIO)
+        {
+            logits = g.Node("Cast", [logits], new Dictionary<string, object> { ["to"] = (long)TensorProto.Types.DataType.Float16 });
+        }
+        g.Output(logits, ioType, "N", classes);
         var model = OnnxModels.Create(g.Graph, opset: 17);
         if (contractInMetadata is not null)
         {

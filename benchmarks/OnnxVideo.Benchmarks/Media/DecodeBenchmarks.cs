@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using OnnxVideo.Media;
 
 namespace OnnxVideo.Benchmarks.Media;
@@ -16,7 +15,7 @@ namespace OnnxVideo.Benchmarks.Media;
 /// </list>
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 15)]
+[Config(typeof(DecodeBenchmarkConfig))]
 public class DecodeBenchmarks
 {
     private static readonly PreprocessingContract Contract = new()

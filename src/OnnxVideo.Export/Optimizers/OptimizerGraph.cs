@@ -43,7 +43,7 @@ public static class OptimizerGraph
         var coefficient = ClipCoefficient(graph, norm, clip);
 
         var constants = new Dictionary<float, string>();
-        string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = ScalarConstants.Float(graph, value);
+        string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = graph.Constant(value);
         var updatedParameters = new List<TensorBinding>();
         var updatedState = new List<TensorBinding>();
         var shared = settings.Kind == OptimizerKind.AdamW ? AdamWScalars(graph, settings, lr, step, C) : null;
@@ -63,8 +63,7 @@ public static class OptimizerGraph
             graph.Output(p.Name + UpdatedSuffix, Float, Dims(p.Shape));
             for (var i = 0; i < states.Count; i++)
             {
-                Emit(graph, "Identity", [newStates[i]], states[i] + UpdatedSuffix);
-                graph.Output(states[i] + UpdatedSuffix, Float, Dims(p.Shape));
+                graph.Output(newStates[i], Float, Dims(p.Shape));
                 updatedState.Add(new TensorBinding(states[i], states[i] + UpdatedSuffix, p.Shape));
             }
         }
@@ -104,11 +103,12 @@ public static class OptimizerGraph
         string gradient, bool decay, List<string> states, Func<float, string> c)
     {
         var param = decay ? g.Node("Mul", [p.Name, shared.DecayFactor]) : p.Name;
-        var expAvg = g.Node("Add", [g.Node("Mul", [states[0], c(s.Beta1)]), g.Node("Mul", [gradient, c(1f - s.Beta1)])]);
-        var expAvgSq = g.Node("Add", [
+        // New state values are computed straight into their output names: no copies of optimizer-sized tensors.
+        var expAvg = Emit(g, "Add", [g.Node("Mul", [states[0], c(s.Beta1)]), g.Node("Mul", [gradient, c(1f - s.Beta1)])], states[0] + UpdatedSuffix);
+        var expAvgSq = Emit(g, "Add", [
             g.Node("Mul", [states[1], c(s.Beta2)]),
             g.Node("Mul", [g.Node("Mul", [gradient, gradient]), c(1f - s.Beta2)]),
-        ]);
+        ], states[1] + UpdatedSuffix);
         var denominator = g.Node("Add", [g.Node("Div", [g.Node("Sqrt", [expAvgSq]), shared.SqrtBiasCorrection2]), c(s.Epsilon)]);
         var update = g.Node("Mul", [g.Node("Div", [expAvg, denominator]), shared.StepSize]);
         Emit(g, "Sub", [param, update], p.Name + UpdatedSuffix);
@@ -123,7 +123,7 @@ public static class OptimizerGraph
         if (s.Momentum > 0)
         {
             // A zero-initialised buffer makes the first step equal torch's "buffer = gradient" (no dampening).
-            var buffer = g.Node("Add", [g.Node("Mul", [states[0], c(s.Momentum)]), direction]);
+            var buffer = Emit(g, "Add", [g.Node("Mul", [states[0], c(s.Momentum)]), direction], states[0] + UpdatedSuffix);
             newStates.Add(buffer);
             direction = s.Nesterov ? g.Node("Add", [direction, g.Node("Mul", [buffer, c(s.Momentum)])]) : buffer;
         }
@@ -140,18 +140,19 @@ public static class OptimizerGraph
 
     private static string ClipCoefficient(GraphBuilder g, string norm, string clip)
     {
-        var one = ScalarConstants.Float(g, 1f);
-        var clamped = g.Node("Min", [g.Node("Div", [clip, g.Node("Add", [norm, ScalarConstants.Float(g, 1e-6f)])]), one]);
-        return g.Node("Where", [g.Node("Greater", [clip, ScalarConstants.Float(g, 0f)]), clamped, one]);
+        var one = g.Constant(1f);
+        var clamped = g.Node("Min", [g.Node("Div", [clip, g.Node("Add", [norm, g.Constant(1e-6f)])]), one]);
+        return g.Node("Where", [g.Node("Greater", [clip, g.Constant(0f)]), clamped, one]);
     }
 
     /// <summary>Adds a node whose single output has a chosen name (a graph output or a bound-back value).</summary>
-    private static void Emit(GraphBuilder g, string opType, IReadOnlyList<string> inputs, string output)
+    private static string Emit(GraphBuilder g, string opType, IReadOnlyList<string> inputs, string output)
     {
         var node = new NodeProto { OpType = opType, Name = g.UniqueName(output + "/" + opType) };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         g.Graph.Node.Add(node);
+        return output;
     }
 
     internal static Dim[] Dims(IReadOnlyList<long> shape) => shape.Select(d => (Dim)d).ToArray();

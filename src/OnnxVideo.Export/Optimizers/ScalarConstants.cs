@@ -3,12 +3,9 @@ using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Optimizers;
 
-/// <summary>Scalar initializers with fresh names (float, and bool for Dropout's training_mode).</summary>
+/// <summary>A bool scalar initializer (Dropout's training_mode), which GraphBuilder has no helper for.</summary>
 internal static class ScalarConstants
 {
-    public static string Float(GraphBuilder g, float value) =>
-        g.AddInitializer(TensorProtos.FromFloats(FreeName(g, "const_f"), [value]));
-
     public static string True(GraphBuilder g) =>
         g.AddInitializer(new TensorProto
         {

@@ -33,14 +33,18 @@ public static class LoraInjector
         var adapters = new List<LoraAdapter>();
         foreach (var target in targets)
         {
-            adapters.Add(AddAdapter(builder, index, target, options, random, training));
+            adapters.Add(AddAdapter(builder, target, options, random, training));
         }
         return adapters;
     }
 
-    private sealed record Target(string Name, LoraWeightLayout Layout, long[] Shape, long In, long Out);
+    /// <summary>A weight to adapt and the nodes whose output gets the adapter's branch added.</summary>
+    private sealed record Target(string Name, LoraWeightLayout Layout, long[] Shape, long In, long Out, IReadOnlyList<NodeProto> Nodes);
 
-    /// <summary>Float weights whose every use is the weight input of a MatMul, Gemm or 1×1 ungrouped Conv.</summary>
+    /// <summary>
+    /// Float weights whose every use is the weight input of a MatMul, Gemm or 1×1 ungrouped Conv, or a [out, in]
+    /// weight transposed for MatMul (x·Wᵀ, as PyTorch's Linear is written on 3-D inputs).
+    /// </summary>
     private static IEnumerable<Target> EligibleWeights(GraphUses index)
     {
         foreach (var t in index.Graph.Initializer)
@@ -49,15 +53,25 @@ public static class LoraInjector
             {
                 continue;
             }
+            var shape = t.Dims.ToArray();
+            if (uses is [{ Node.OpType: "Transpose" } transpose] && shape.Length == 2 && IsMatrixTranspose(transpose.Node) &&
+                index.ConsumersOf(transpose.Node.Output[0]) is { Count: > 0 } products &&
+                products.All(u => u.Node.OpType == "MatMul" && u.Input == 1))
+            {
+                yield return new Target(t.Name, LoraWeightLayout.OutputMajor, shape, shape[1], shape[0], products.Select(u => u.Node).ToList());
+                continue;
+            }
             var layouts = uses.Select(u => LayoutOf(u.Node, u.Input, t)).Distinct().ToList();
             if (layouts.Count == 1 && layouts[0] is { } layout)
             {
-                var shape = t.Dims.ToArray();
                 var (inDim, outDim) = layout == LoraWeightLayout.InputMajor ? (shape[0], shape[1]) : (shape[1], shape[0]);
-                yield return new Target(t.Name, layout, shape, inDim, outDim);
+                yield return new Target(t.Name, layout, shape, inDim, outDim, uses.Select(u => u.Node).ToList());
             }
         }
     }
+
+    private static bool IsMatrixTranspose(NodeProto node) =>
+        node.Attribute.FirstOrDefault(a => a.Name == "perm") is not { } perm || perm.Ints.SequenceEqual([1L, 0L]);
 
     private static LoraWeightLayout? LayoutOf(NodeProto node, int input, TensorProto weight)
     {
@@ -76,7 +90,7 @@ public static class LoraInjector
         };
     }
 
-    private static LoraAdapter AddAdapter(GraphBuilder g, GraphUses index, Target target, LoraOptions options, Random random, bool training)
+    private static LoraAdapter AddAdapter(GraphBuilder g, Target target, LoraOptions options, Random random, bool training)
     {
         var r = options.Rank;
         var kernelOnes = target.Shape.Skip(2).ToArray();
@@ -92,7 +106,7 @@ public static class LoraInjector
         var b = g.Initializer(target.Name + LoraAdapter.BSuffix, new float[target.Out * r], bShape);
 
         var joins = new List<LoraJoin>();
-        foreach (var (node, _) in index.ConsumersOf(target.Name).ToList())
+        foreach (var node in target.Nodes)
         {
             var nodesBefore = g.Graph.Node.Count;
             var output = node.Output[0];
@@ -101,15 +115,15 @@ public static class LoraInjector
             var x = node.Input[0];
             if (training && options.Dropout > 0)
             {
-                x = g.NodeMulti("Dropout", [x, ScalarConstants.Float(g, options.Dropout), ScalarConstants.True(g)], 2, name: target.Name + ".lora_dropout")[0];
+                x = g.NodeMulti("Dropout", [x, g.Constant(options.Dropout), ScalarConstants.True(g)], 2, name: target.Name + ".lora_dropout")[0];
             }
-            var branch = target.Layout switch
+            var branch = node.OpType switch
             {
-                LoraWeightLayout.Convolution => ConvBranch(g, node, x, a, b),
-                LoraWeightLayout.OutputMajor or LoraWeightLayout.InputMajor when node.OpType == "Gemm" => GemmBranch(g, node, x, a, b),
+                "Conv" => ConvBranch(g, node, x, a, b),
+                "Gemm" => GemmBranch(g, node, x, a, b),
                 _ => g.Node("MatMul", [g.Node("MatMul", [x, Transposed(g, a)]), Transposed(g, b)]),
             };
-            var scaled = g.Node("Mul", [branch, ScalarConstants.Float(g, options.Scale)]);
+            var scaled = g.Node("Mul", [branch, g.Constant(options.Scale)]);
             var add = new NodeProto { OpType = "Add", Name = g.UniqueName(target.Name + ".lora_add") };
             add.Input.Add(baseOutput);
             add.Input.Add(scaled);

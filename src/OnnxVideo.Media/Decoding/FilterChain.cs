@@ -14,13 +14,18 @@ namespace OnnxVideo.Media;
 /// </summary>
 public static class FilterChain
 {
+    /// <summary>Most distinct frames one decode may pick: the chain holds two terms per target and must stay within
+    /// the operating system's limit for one command-line argument (128 KiB on Linux).</summary>
+    public const int MaxTargets = 1500;
+
     /// <summary>The filter chain for <paramref name="sortedTargets"/> (seconds on the stream's own clock, strictly
     /// increasing) and <paramref name="geometry"/>.</summary>
     public static string Build(ReadOnlySpan<double> sortedTargets, double tolerance, FrameGeometry geometry)
     {
-        if (sortedTargets.IsEmpty)
+        if (sortedTargets.IsEmpty || sortedTargets.Length > MaxTargets)
         {
-            throw new ArgumentException("at least one target time is needed", nameof(sortedTargets));
+            throw new ArgumentException($"1 to {MaxTargets} distinct target times are needed (got {sortedTargets.Length})",
+                nameof(sortedTargets));
         }
         var count = new StringBuilder();
         for (var i = 0; i < sortedTargets.Length; i++)

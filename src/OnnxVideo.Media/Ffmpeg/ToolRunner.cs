@@ -79,9 +79,11 @@ internal static class ToolRunner
 
             var (value, complete) = await readStdout(process.StandardOutput.BaseStream, linked.Token).ConfigureAwait(false);
             await feed.ConfigureAwait(false);
-            if (complete && !process.HasExited)
+            if (complete)
             {
-                KillTree(process);
+                // ffmpeg has written everything we need and is only finishing up; it starts no children, so a plain
+                // kill suffices (a tree kill scans every process on the machine).
+                Kill(process, entireTree: false);
             }
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             exited = true;
@@ -140,13 +142,15 @@ internal static class ToolRunner
         }
     }
 
-    private static void KillTree(Process process)
+    private static void KillTree(Process process) => Kill(process, entireTree: true);
+
+    private static void Kill(Process process, bool entireTree)
     {
         try
         {
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
+                process.Kill(entireTree);
             }
         }
         catch (InvalidOperationException)

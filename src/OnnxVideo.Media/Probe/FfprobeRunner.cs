@@ -39,7 +39,7 @@ public static class FfprobeRunner
         VideoProbe probe;
         try
         {
-            probe = Parse(path, run.Value, options);
+            probe = Parse(path, run.Value);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -77,7 +77,7 @@ public static class FfprobeRunner
         }
     }
 
-    private static VideoProbe Parse(string path, byte[] json, MediaOptions options)
+    private static VideoProbe Parse(string path, byte[] json)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;

@@ -7,7 +7,7 @@ using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Export.Tests.Autodiff;
 
-/// <summary>Whole zoo graphs differentiate with the registry's rules; tiny3d's gradient matches directional finite differences.</summary>
+/// <summary>Whole zoo graphs differentiate with the registry's rules; tiny3d's and video_vit's gradients match directional finite differences.</summary>
 public sealed class ZooModelGradientTests
 {
     public static IEnumerable<object[]> Architectures => ModelZoo.Architectures.Select(a => new object[] { a.Name });
@@ -33,13 +33,15 @@ public sealed class ZooModelGradientTests
     {
         var (_, _, result, parameters) = Differentiate(architecture, frames: 4, size: 32);
         Assert.Equal(parameters.Length, result.Gradients.Count);
-        Assert.Contains("fc.weight", parameters);
+        Assert.All(ModelZoo.Get(architecture).HeadParameters, head => Assert.Contains(head, parameters));
     }
 
-    [Fact]
-    public void Tiny3dGradientMatchesDirectionalFiniteDifferences()
+    [Theory]
+    [InlineData("tiny3d", 4, 16)]
+    [InlineData("video_vit", 4, 32)]
+    public void GradientMatchesDirectionalFiniteDifferences(string architecture, int frames, int size)
     {
-        var (g, loss, result, parameters) = Differentiate("tiny3d", frames: 4, size: 16);
+        var (g, loss, result, parameters) = Differentiate(architecture, frames, size);
         var initializers = g.Graph.Initializer.ToDictionary(t => t.Name);
         foreach (var p in parameters) g.Output(result.GradientOf(p), DataType.Float);
         g.Output(loss, DataType.Float);
@@ -54,12 +56,15 @@ public sealed class ZooModelGradientTests
         }
         using var session = new OrtSession(OnnxModelFile.ToBytes(OnnxModels.Create(g.Graph)), new OrtSessionOptions { IntraOpThreads = 1 });
         var random = new Random(11);
-        var video = Enumerable.Range(0, 2 * 3 * 4 * 16 * 16).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        // The layout is the architecture's own (NCTHW or NTCHW): take the declared input dims with batch 2.
+        var videoShape = g.Graph.Input.First(i => i.Name == ModelZoo.InputName).Type.TensorType.Shape.Dim
+            .Select((d, i) => i == 0 ? 2L : d.DimValue).ToArray();
+        var video = Enumerable.Range(0, 2 * 3 * frames * size * size).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         long[] labels = [0, 2];
 
         float[][] Run(float[][] parameterValues, IReadOnlyList<string> outputs)
         {
-            var inputs = new List<OrtValue> { OrtValue.CreateTensor(video, 2, 3, 4, 16, 16), OrtValue.CreateTensor(labels, 2) };
+            var inputs = new List<OrtValue> { OrtValue.CreateTensor(video, videoShape), OrtValue.CreateTensor(labels, 2) };
             inputs.AddRange(parameterValues.Select((v, i) => OrtValue.CreateTensor(v, shapes[i])));
             try
             {
