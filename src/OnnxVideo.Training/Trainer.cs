@@ -90,7 +90,8 @@ public sealed class Trainer
             new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
             _logger, _options.ClipCacheBytes);
         var validationLoader = _validation is null ? null : new ClipLoader(_validation.Samples, source,
-            new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips }, _logger);
+            new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
+            _logger, _options.ClipCacheBytes);
         var batchesPerEpoch = loader.TrainingBatchesPerEpoch;
         var stepsPerEpoch = (batchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;

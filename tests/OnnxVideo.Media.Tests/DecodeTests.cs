@@ -24,11 +24,12 @@ public sealed class DecodeTests(TestVideos videos)
         return numbers;
     }
 
-    public static TheoryData<string> Codecs => new() { "h264", "vp9", "mpeg4", "mjpeg", "hevc", "ten-bit" };
+    public static TheoryData<string> Codecs => new() { "h264", "h264-ts", "vp9", "mpeg4", "mjpeg", "hevc", "ten-bit" };
 
     private string PathOf(string codec) => codec switch
     {
         "h264" => videos.H264Mp4,
+        "h264-ts" => videos.H264Ts,
         "vp9" => videos.Vp9Webm,
         "mpeg4" => videos.Mpeg4Avi,
         "mjpeg" => videos.MjpegMkv,
@@ -50,6 +51,14 @@ public sealed class DecodeTests(TestVideos videos)
         var f = frames.AsSpan(2 * geometry.FrameBytes + 3 * (6 * 16 + 8), 3);
         Assert.InRange(f[1], 255 - 40 - 6, 255 - 40 + 6);
         Assert.InRange(f[2], 128 - 6, 128 + 6);
+    }
+
+    [Fact]
+    public async Task Timestamps_count_from_the_first_frame_when_the_stream_starts_late()
+    {
+        var probe = await FfprobeRunner.ProbeAsync(videos.H264Ts);
+        Assert.True(probe.StartTime > 1, $"MPEG-TS should start after 1 s, starts at {probe.StartTime}");
+        Assert.Contains("mpegts", probe.FormatName);
     }
 
     [Fact]

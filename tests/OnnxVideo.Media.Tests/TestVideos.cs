@@ -18,6 +18,7 @@ public sealed class TestVideos : IDisposable
         var jobs = new List<Action>
         {
             () => Make(H264Mp4 = P("h264.mp4"), "-f", "lavfi", "-i", Counting, "-c:v", "libx264", "-pix_fmt", "yuv420p"),
+            () => Make(H264Ts = P("h264.ts"), "-f", "lavfi", "-i", Counting, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mpegts"),
             () => Make(Vp9Webm = P("vp9.webm"), "-f", "lavfi", "-i", Counting, "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M"),
             () => Make(Mpeg4Avi = P("mpeg4.avi"), "-f", "lavfi", "-i", Counting, "-c:v", "mpeg4", "-q:v", "2"),
             () => Make(MjpegMkv = P("mjpeg.mkv"), "-f", "lavfi", "-i", Counting, "-c:v", "mjpeg", "-q:v", "2"),
@@ -61,6 +62,8 @@ public sealed class TestVideos : IDisposable
 
     public string Directory { get; }
     public string H264Mp4 { get; private set; } = "";
+    /// <summary>MPEG-TS: its first frame is not at time 0 (ffmpeg starts TS at 1.4 s).</summary>
+    public string H264Ts { get; private set; } = "";
     public string Vp9Webm { get; private set; } = "";
     public string Mpeg4Avi { get; private set; } = "";
     public string MjpegMkv { get; private set; } = "";

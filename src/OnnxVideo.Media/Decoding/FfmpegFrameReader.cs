@@ -86,7 +86,9 @@ public sealed class FfmpegFrameReader
     {
         var arguments = RawFrameDecoder.CommonArguments(_options);
         InputSafety.AddInputOptions(arguments, _options.AllowedFormats);
-        arguments.AddRange(["-i", InputSafety.FileUrl(fullPath), "-map", $"0:{probe.VideoStreamIndex}"]);
+        // -copyts: keep the stream's own timestamps (ffmpeg otherwise shifts them by the container start), so targets
+        // are the probe's video start time plus the requested offset.
+        arguments.AddRange(["-copyts", "-i", InputSafety.FileUrl(fullPath), "-map", $"0:{probe.VideoStreamIndex}"]);
         RawFrameDecoder.AddOutput(arguments, _options, FilterChain.Build(sortedStreamTimes, tolerance, geometry),
             sortedStreamTimes.Length);
         return arguments;

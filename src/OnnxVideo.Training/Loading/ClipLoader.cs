@@ -22,11 +22,13 @@ public sealed class ClipLoader
     private readonly SemaphoreSlim _workers;
     private readonly ConcurrentDictionary<int, ClipFailure> _failed = new();
     private readonly ConcurrentDictionary<int, float[]> _trainingCache = new();
+    private readonly ConcurrentDictionary<int, float[]> _evaluationCache = new();
     private readonly long _cacheLimitSamples;
+    private readonly long _evaluationCacheLimitSamples;
     private int _failureCount;
 
-    /// <param name="cacheBytes">When the source's training reads are deterministic, up to this many bytes of decoded
-    /// samples are kept in memory and reused in later epochs.</param>
+    /// <param name="cacheBytes">Up to this many bytes of decoded samples are kept in memory and reused in later epochs
+    /// (training samples only when the source's training reads are deterministic; evaluation samples always).</param>
     public ClipLoader(IReadOnlyList<VideoSample> samples, IClipSource source, LoaderOptions options, ILogger? logger = null,
         long cacheBytes = 0)
     {
@@ -37,6 +39,8 @@ public sealed class ClipLoader
         _logger = logger ?? NullLogger.Instance;
         _workers = new SemaphoreSlim(options.Workers);
         _cacheLimitSamples = source.TrainingIsDeterministic ? cacheBytes / (source.SampleElements * (long)sizeof(float)) : 0;
+        // Evaluation reads have no randomness, so they are always cacheable.
+        _evaluationCacheLimitSamples = cacheBytes / (source.SampleElements * (long)source.EvaluationViews * sizeof(float));
     }
 
     public int Count => _samples.Count;
@@ -66,8 +70,21 @@ public sealed class ClipLoader
         var batches = (_samples.Count + _options.BatchSize - 1) / _options.BatchSize;
         var chunks = Enumerable.Range(0, batches)
             .Select(b => (Batch: b, Indices: Enumerable.Range(b * _options.BatchSize, Math.Min(_options.BatchSize, _samples.Count - b * _options.BatchSize)).ToArray()));
-        return RunAsync(chunks, (index, destination, token) => _source.ReadEvaluationAsync(_samples[index], destination, token),
-            _source.EvaluationViews, ct);
+        return RunAsync(chunks, ReadEvaluationAsync, _source.EvaluationViews, ct);
+    }
+
+    private async Task ReadEvaluationAsync(int index, Memory<float> destination, CancellationToken ct)
+    {
+        if (_evaluationCache.TryGetValue(index, out var cached))
+        {
+            cached.CopyTo(destination);
+            return;
+        }
+        await _source.ReadEvaluationAsync(_samples[index], destination, ct).ConfigureAwait(false);
+        if (_evaluationCache.Count < _evaluationCacheLimitSamples)
+        {
+            _evaluationCache.TryAdd(index, destination.ToArray());
+        }
     }
 
     private async Task ReadTrainingAsync(int index, int seed, Memory<float> destination, CancellationToken ct)

@@ -199,7 +199,7 @@ public sealed class TrainerTests : IDisposable
         Assert.True(cached.CachedBackboneFeatures);
         Assert.False(plain.CachedBackboneFeatures);
         Assert.Equal(data.Count, cachedSource.Reads);
-        Assert.True(plainSource.Reads > data.Count);
+        Assert.Equal(data.Count, plainSource.Reads); // deterministic clips are decoded once either way (clip cache)
         var a = new CheckpointStore(Path.Combine(cached.OutputDirectory, "checkpoints")).LoadNewestValid()!;
         var b = new CheckpointStore(Path.Combine(plain.OutputDirectory, "checkpoints")).LoadNewestValid()!;
         var wa = Weights(a.Directory, "W");
