@@ -8,6 +8,7 @@ using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Schedules;
+using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Sessions;
 using Spectre.Console;
 

@@ -18,6 +18,7 @@ using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Reports;
+using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Sessions;
 using Spectre.Console;
 

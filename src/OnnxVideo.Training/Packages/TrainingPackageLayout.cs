@@ -6,7 +6,7 @@ namespace OnnxVideo.Training.Packages;
 /// What <see cref="Sessions.TrainingSession"/> needs from a training package: graph and tensor file paths, graph names,
 /// the trainable parameters and the contract. The package format itself (manifest, validation, writer) belongs to
 /// OnnxVideo.Export, which this assembly does not reference; the caller maps a loaded, validated package to this record
-/// (the CLI's <c>PackageLayouts.FromExport</c> does).
+/// (<see cref="PackageLayouts.FromExport"/> does).
 /// </summary>
 public sealed record TrainingPackageLayout
 {

@@ -1,4 +1,3 @@
-using OnnxVideo.Cli.Training;
 using OnnxVideo.Export.Contracts;
 using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Export.Packaging;
@@ -8,6 +7,7 @@ using OnnxVideo.Media;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
+using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Sessions;
 
 namespace OnnxVideo.Training.Tests.EndToEnd;

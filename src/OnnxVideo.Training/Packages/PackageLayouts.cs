@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using OnnxVideo.Export.Packaging;
 using OnnxVideo.Media;
-using OnnxVideo.Training.Packages;
-
-namespace OnnxVideo.Cli.Training;
+namespace OnnxVideo.Training.Packages;
 
 /// <summary>
 /// Maps a loaded, validated training package (OnnxVideo.Export's reader owns the manifest format) to the
