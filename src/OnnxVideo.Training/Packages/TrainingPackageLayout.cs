@@ -5,8 +5,7 @@ namespace OnnxVideo.Training.Packages;
 /// <summary>
 /// What <see cref="Sessions.TrainingSession"/> needs from a training package: graph and tensor file paths, graph names,
 /// the trainable parameters and the contract. The package format itself (manifest, validation, writer) belongs to
-/// OnnxVideo.Export, which this assembly does not reference; the caller maps a loaded, validated package to this record
-/// (<see cref="PackageLayouts.FromExport"/> does).
+/// OnnxVideo.Export; <see cref="PackageLayouts.Load"/> maps a loaded, validated package to this record.
 /// </summary>
 public sealed record TrainingPackageLayout
 {
