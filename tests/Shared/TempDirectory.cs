@@ -1,10 +1,11 @@
-namespace OnnxVideo.Training.Tests;
+namespace OnnxVideo.Testing;
 
+/// <summary>A fresh folder under the system temp folder, deleted (best effort) on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onnxvideo-training-test-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onnxvideo-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
