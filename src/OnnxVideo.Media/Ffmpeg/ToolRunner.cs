@@ -10,6 +10,14 @@ namespace OnnxVideo.Media.Ffmpeg;
 /// </summary>
 internal static class ToolRunner
 {
+    /// <summary>A stdout reader for <see cref="RunAsync{T}"/> that keeps everything the tool prints (ffprobe's JSON).</summary>
+    public static async Task<(byte[] Value, bool Complete)> ReadAllStdoutAsync(Stream stdout, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await stdout.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        return (buffer.ToArray(), false);
+    }
+
     /// <summary>Reads stdout with <paramref name="readStdout"/>. When it returns true ("I have everything"), the
     /// process is stopped instead of waited for.</summary>
     public static async Task<ToolRun<T>> RunAsync<T>(string tool, IReadOnlyList<string> arguments, string inputPath,

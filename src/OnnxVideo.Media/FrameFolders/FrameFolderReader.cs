@@ -126,12 +126,7 @@ public sealed class FrameFolderReader
             "-f", "image2", "-pattern_type", "none", "-print_format", "json", "-show_streams", InputSafety.FileUrl(image),
         ];
         var run = await ToolRunner.RunAsync(_options.FfprobePath, arguments, folder, _options, _options.ProbeTimeout,
-            async (stdout, token) =>
-            {
-                using var buffer = new MemoryStream();
-                await stdout.CopyToAsync(buffer, token).ConfigureAwait(false);
-                return (buffer.ToArray(), false);
-            }, ct).ConfigureAwait(false);
+            ToolRunner.ReadAllStdoutAsync, ct).ConfigureAwait(false);
         if (run.ExitCode != 0)
         {
             throw InputSafety.Failure(folder, "ffprobe", run.ExitCode, run.StderrTail);

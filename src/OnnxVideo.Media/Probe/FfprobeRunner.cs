@@ -26,12 +26,7 @@ public static class FfprobeRunner
         arguments.Add(InputSafety.FileUrl(fullPath));
 
         var run = await ToolRunner.RunAsync(options.FfprobePath, arguments, path, options, options.ProbeTimeout,
-            async (stdout, token) =>
-            {
-                using var buffer = new MemoryStream();
-                await stdout.CopyToAsync(buffer, token).ConfigureAwait(false);
-                return (buffer.ToArray(), false);
-            }, ct).ConfigureAwait(false);
+            ToolRunner.ReadAllStdoutAsync, ct).ConfigureAwait(false);
         if (run.ExitCode != 0)
         {
             throw InputSafety.Failure(path, "ffprobe", run.ExitCode, run.StderrTail);
