@@ -41,14 +41,8 @@ public sealed class PackageTiny3dTests : IDisposable
         Assert.Equal(["fc.bias", "fc.weight", "stages.0.0.weight", "stages.0.1.bias", "stages.0.1.weight"],
             package.Parameters.Select(p => p.Name).Where(n => n.StartsWith("fc", StringComparison.Ordinal) || n.StartsWith("stages.0", StringComparison.Ordinal)).Order());
         GraphReference.Step[] steps = [Batch(1, 0.05f, 0f), Batch(2, 0.1f, 0.5f), Batch(3, 0.05f, 0f)];
-        var (losses, norms) = (new List<float>(), new List<float>());
         using var stepper = new PackageStepper(package);
-        for (var k = 0; k < steps.Length; k++)
-        {
-            var (loss, norm, _) = stepper.Step(steps[k].Video, Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip);
-            losses.Add(loss);
-            norms.Add(norm);
-        }
+        var (losses, norms) = stepper.StepAll(steps);
         var reference = GraphReference.Run(package, steps, root);
         Assert.Equal(reference.Losses, losses, new ToleranceComparer(1e-5f, 1e-4f));
         Assert.Equal(reference.Norms, norms, new ToleranceComparer(1e-5f, 1e-4f));

@@ -34,14 +34,8 @@ public sealed class PackageVideoVitLoraTests : IDisposable
         GraphReference.Step[] steps = Enumerable.Range(0, 3).Select(k => new GraphReference.Step(
             Enumerable.Range(0, (int)Shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(),
             Shape, [0, 1, 2], k == 1 ? 2e-2f : 1e-2f, k == 2 ? 0.05f : 0f)).ToArray();
-        var (losses, norms) = (new List<float>(), new List<float>());
         using var stepper = new PackageStepper(package);
-        for (var k = 0; k < steps.Length; k++)
-        {
-            var (loss, norm, _) = stepper.Step(steps[k].Video, Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip);
-            losses.Add(loss);
-            norms.Add(norm);
-        }
+        var (losses, norms) = stepper.StepAll(steps);
         var reference = GraphReference.Run(package, steps, root);
         Assert.Equal(reference.Losses, losses, new ToleranceComparer(1e-5f, 1e-4f));
         Assert.Equal(reference.Norms, norms, new ToleranceComparer(1e-6f, 1e-3f));

@@ -24,6 +24,19 @@ internal sealed class PackageStepper : IDisposable
     public Dictionary<string, float[]> Parameters { get; }
     public Dictionary<string, float[]> State { get; }
 
+    /// <summary>Takes the steps in order (step numbers 1, 2, …) and returns each step's loss and gradient norm.</summary>
+    public (List<float> Losses, List<float> Norms) StepAll(IReadOnlyList<GraphReference.Step> steps)
+    {
+        var (losses, norms) = (new List<float>(), new List<float>());
+        for (var k = 0; k < steps.Count; k++)
+        {
+            var (loss, norm, _) = Step(steps[k].Video, steps[k].Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip);
+            losses.Add(loss);
+            norms.Add(norm);
+        }
+        return (losses, norms);
+    }
+
     public (float Loss, float GradientNorm, float[] Logits) Step(float[] video, long[] videoShape, long[] labels, float lr, int step, float clip)
     {
         var io = package.Io;
