@@ -56,63 +56,55 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
     public async Task KilledAtRandomMomentsAndResumedEndsWithTheWeightsOfAnUninterruptedRun()
     {
         var package = ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract);
+        const int Epochs = 8;
         string[] Arguments(string output, params string[] extra) =>
-            ArgumentsFor(data.SmallTrainList, data.SmallValidationList, package, output, ["--batch", "2", "--checkpoint-every", "1", "--epochs", "6", .. extra]);
+            ArgumentsFor(data.SmallTrainList, data.SmallValidationList, package, output, ["--batch", "2", "--checkpoint-every", "1", "--epochs", $"{Epochs}", .. extra]);
         var straightDir = _dir.File("straight");
-        var straight = CliProcess.Run(Arguments(straightDir));
-        Assert.True(straight.ExitCode == 0, straight.Stderr);
+        var trainingTime = await TrainingTimeAsync(Arguments(straightDir));
+        // Kill moments scale with this machine's step time, so a fast machine cannot finish the run between kills
+        // and a slow one still sees kills inside steps.
+        var totalSteps = new CheckpointStore(Path.Combine(straightDir, "checkpoints")).LoadNewestValid()!.Step;
+        var stepTime = trainingTime / totalSteps;
 
         var resumedDir = _dir.File("killed");
         var checkpoints = Path.Combine(resumedDir, "checkpoints");
         var rng = new Random(20261122);
         var kills = 0;
         var killsAfterACheckpoint = 0;
+        var finishedEarly = false;
         while (kills < 10)
         {
-            using var process = CliProcess.Start(Arguments(resumedDir, "--resume"));
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            // Kill at a random moment after start-up (package loaded, training under way).
-            var started = new TaskCompletionSource();
-            var stderrLines = Task.Run(async () =>
+            using var process = new TrainingProcess(Arguments(resumedDir, "--resume"));
+            await process.Started.WaitAsync(TimeSpan.FromMinutes(2));
+            var afterCheckpoint = kills % 2 == 1;
+            if (afterCheckpoint)
             {
-                var text = new System.Text.StringBuilder();
-                while (await process.StandardError.ReadLineAsync() is { } line)
-                {
-                    text.AppendLine(line);
-                    if (line.StartsWith("training ", StringComparison.Ordinal))
-                    {
-                        started.TrySetResult();
-                    }
-                }
-                started.TrySetResult();
-                return text.ToString();
-            });
-            await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            if (kills % 2 == 1)
-            {
-                // Every other kill lands shortly after this process wrote a checkpoint, so resumes from checkpoints
-                // are exercised however slow the machine is; the others land anywhere after start-up.
+                // Every other kill lands shortly after this process wrote a checkpoint, so resumes from checkpoints are
+                // exercised; the others land anywhere in the first steps after start-up.
                 var before = NewestStep(checkpoints);
                 while (!process.HasExited && NewestStep(checkpoints) == before)
                 {
-                    await Task.Delay(10);
+                    await Task.Delay(2);
                 }
             }
-            if (process.WaitForExit(TimeSpan.FromMilliseconds(rng.Next(0, kills % 2 == 1 ? 400 : 1500))))
+            var delay = stepTime * rng.NextDouble() * (afterCheckpoint ? 0.5 : 1.5);
+            if (process.WaitForExit(delay))
             {
-                Assert.True(process.ExitCode == 0, await stderrLines);
-                Assert.Fail($"training finished before kill {kills + 1}; give it more work");
+                Assert.True(process.ExitCode == 0, await process.StderrAsync());
+                finishedEarly = true;
+                break;
             }
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            await stdout;
-            await stderrLines;
+            process.Kill();
             kills++;
             killsAfterACheckpoint += new CheckpointStore(checkpoints).LoadNewestValid() is null ? 0 : 1;
         }
-        var final = CliProcess.Run(Arguments(resumedDir, "--resume"));
-        Assert.True(final.ExitCode == 0, final.Stderr);
-        Assert.True(killsAfterACheckpoint >= 5, $"only {killsAfterACheckpoint} of the kills came after a checkpoint was written");
+        Assert.True(kills >= 6, $"the run finished after {kills} kills; it has {totalSteps} steps of {stepTime.TotalMilliseconds:F0} ms");
+        Assert.True(killsAfterACheckpoint >= 3, $"only {killsAfterACheckpoint} of the kills came after a checkpoint was written");
+        if (!finishedEarly)
+        {
+            var final = CliProcess.Run(Arguments(resumedDir, "--resume"));
+            Assert.True(final.ExitCode == 0, final.Stderr);
+        }
 
         var expected = new CheckpointStore(Path.Combine(straightDir, "checkpoints")).LoadNewestValid()!;
         var actual = new CheckpointStore(checkpoints).LoadNewestValid()!;
@@ -126,6 +118,15 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
         Assert.Equal(MetricsLog.Read(Path.Combine(straightDir, "metrics.jsonl")).Select(e => (e.TrainLoss, e.ValidationTop1)),
             MetricsLog.Read(Path.Combine(resumedDir, "metrics.jsonl")).Select(e => (e.TrainLoss, e.ValidationTop1)));
         Assert.Equal(File.ReadAllBytes(Path.Combine(straightDir, "best", "model.onnx")), File.ReadAllBytes(Path.Combine(resumedDir, "best", "model.onnx")));
+    }
+
+    private static async Task<TimeSpan> TrainingTimeAsync(string[] arguments)
+    {
+        using var process = new TrainingProcess(arguments);
+        await process.Started.WaitAsync(TimeSpan.FromMinutes(2));
+        var clock = Stopwatch.StartNew();
+        Assert.True(await process.WaitForExitAsync() == 0, await process.StderrAsync());
+        return clock.Elapsed;
     }
 
     private static long NewestStep(string checkpoints) =>
