@@ -54,6 +54,14 @@ public sealed class PackageTiny3dTests : IDisposable
             Assert.NotEqual(initial[p.Name], expected);
             Assert.Equal(expected, stepper.Parameters[p.Name], new ToleranceComparer(2e-6f, 1e-4f));
         }
+        // Full tuning trains every BatchNorm (batch statistics, running statistics updated as torch's model.train()).
+        Assert.Equal(8, package.Buffers.Count); // four stages, running mean and variance each
+        foreach (var b in package.Buffers)
+        {
+            var expected = torch.ReadFloats(b.Name);
+            Assert.NotEqual(initial[b.Name], expected);
+            Assert.Equal(expected, stepper.Buffers[b.Name], new ToleranceComparer(2e-6f, 1e-4f));
+        }
     }
 
     [Fact]

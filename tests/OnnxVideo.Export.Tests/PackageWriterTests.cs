@@ -71,7 +71,10 @@ public sealed class PackageWriterTests : IDisposable
         // Frozen tensors live in frozen.safetensors only; every graph refers to them as external data.
         var frozenNames = m.Frozen.Select(t => t.Name).ToHashSet();
         Assert.Contains("conv.weight", frozenNames);
-        Assert.Contains("bn.running_var", frozenNames);
+        // BitFit trains bn.bias, so that BatchNorm trains with batch statistics and its running statistics are updated.
+        Assert.Equal(BatchNormMode.Auto, m.BatchNorm);
+        Assert.Equal([("bn.running_mean", "bn.running_mean.updated"), ("bn.running_var", "bn.running_var.updated")], m.Buffers.Select(b => (b.Name, b.Updated)));
+        Assert.DoesNotContain("bn.running_var", frozenNames);
         Assert.DoesNotContain("head.weight", frozenNames);
         foreach (var graphFile in new[] { package.TrainStepPath, package.EvalPath, package.GradientsPath })
         {
@@ -105,7 +108,7 @@ public sealed class PackageWriterTests : IDisposable
         var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (video, VideoShape), ["labels"] = (labels, [4]) };
         foreach (var (name, value) in package.ReadTrainable())
         {
-            inputs[name] = (value, package.Parameters.Single(p => p.Name == name).Shape);
+            inputs[name] = (value, package.ShapeOf(name));
         }
         var outputs = eval.Run(inputs, ["logits", "loss"]);
         Assert.Equal(expectedLogits, outputs["logits"], new ToleranceComparer(1e-6f, 1e-5f));
@@ -184,6 +187,54 @@ public sealed class PackageWriterTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("head", BatchNormMode.Auto, false)]
+    [InlineData("pattern:^bn", BatchNormMode.Auto, true)]
+    [InlineData("head", BatchNormMode.Train, true)]
+    [InlineData("full", BatchNormMode.Frozen, false)]
+    public void BatchNormModeDecidesWhetherRunningStatisticsTrain(string tuning, BatchNormMode mode, bool trains)
+    {
+        var dir = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        TrainingPackageWriter.Write(ModelWithContract(), new TrainingPackageOptions { Tuning = TuningSpec.Parse(tuning), BatchNorm = mode }, dir);
+        var package = TrainingPackage.Load(dir);
+        var statistics = new[] { "bn.running_mean", "bn.running_var" };
+        Assert.Equal(trains ? statistics : [], package.Buffers.Select(b => b.Name));
+        var train = OnnxModelFile.Load(package.TrainStepPath, loadExternalData: false).Graph;
+        Assert.Equal(!trains, train.Node.Any(n => n.OpType == "BatchNormalization"));
+        Assert.Equal(trains ? statistics.Select(s => s + ".updated") : [], train.Output.Select(o => o.Name).Where(n => n.StartsWith("bn.running", StringComparison.Ordinal)));
+        // The eval graph always normalises with the running statistics; trained ones are inputs so it sees their current values.
+        var eval = OnnxModelFile.Load(package.EvalPath, loadExternalData: false).Graph;
+        Assert.Single(eval.Node, n => n.OpType == "BatchNormalization");
+        Assert.Equal(trains, eval.Input.Any(i => i.Name == "bn.running_var"));
+    }
+
+    [Fact]
+    public void TrainingBatchNormUpdatesRunningStatisticsWithTheUnbiasedBatchVariance()
+    {
+        var package = TrainingPackage.Load(Write(TuningSpec.Full));
+        var (video, labels) = Batch(3);
+        var probe = ModelWithContract();
+        var convOutput = probe.Graph.Node.Single(n => n.OpType == "Conv").Output[0];
+        probe.Graph.Output.Add(GraphBuilder.ValueInfo(convOutput, TensorProto.Types.DataType.Float));
+        using var runner = new OrtGraphRunner(probe);
+        var x = runner.Run(new Dictionary<string, (Array, long[])> { ["video"] = (video, VideoShape) }, [convOutput])[convOutput];
+
+        using var stepper = new PackageStepper(package);
+        var initialMean = stepper.Buffers["bn.running_mean"];
+        var initialVar = stepper.Buffers["bn.running_var"];
+        stepper.Step(video, VideoShape, labels, 0.1f, 1, 0f);
+        const int Channels = 4, PerSample = 2 * 4 * 4;
+        var count = (int)VideoShape[0] * PerSample;
+        for (var c = 0; c < Channels; c++)
+        {
+            var values = Enumerable.Range(0, (int)VideoShape[0]).SelectMany(n => x.Skip((n * Channels + c) * PerSample).Take(PerSample)).Select(v => (double)v).ToList();
+            var mean = values.Average();
+            var unbiased = values.Sum(v => (v - mean) * (v - mean)) / (count - 1);
+            Assert.Equal(0.9 * initialMean[c] + 0.1 * mean, stepper.Buffers["bn.running_mean"][c], 5);
+            Assert.Equal(0.9 * initialVar[c] + 0.1 * unbiased, stepper.Buffers["bn.running_var"][c], 5);
+        }
+    }
+
     [Fact]
     public void InferenceExportMergesLoraAndReproducesTheEvalGraph()
     {
@@ -248,7 +299,7 @@ public sealed class PackageWriterTests : IDisposable
             foreach (var (name, value) in package.ReadTrainable())
             {
                 names.Add(name);
-                values.Add(OrtValue.CreateTensor(value, package.Parameters.Single(p => p.Name == name).Shape));
+                values.Add(OrtValue.CreateTensor(value, package.ShapeOf(name)));
             }
             var result = session.Run(names, values, ["logits"]);
             var logits = result[0].ToArray<float>();

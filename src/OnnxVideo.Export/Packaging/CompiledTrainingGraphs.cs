@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Packaging;
 
-/// <summary>The graphs of a training package in memory, with frozen weights still inline, and the initial parameters.</summary>
+/// <summary>The graphs of a training package in memory, with frozen weights still inline, the initial parameters and the initial running statistics of training-mode BatchNormalization.</summary>
 public sealed record CompiledTrainingGraphs(
     ModelProto TrainStep,
     ModelProto Eval,
@@ -11,6 +11,7 @@ public sealed record CompiledTrainingGraphs(
     ModelProto Optimizer,
     TrainableSelection Selection,
     IReadOnlyList<TensorProto> InitialParameters,
+    IReadOnlyList<TensorProto> InitialBuffers,
     IReadOnlyList<TensorProto> FrozenInitializers,
     PackageIoNames Io,
     int ClassCount,

@@ -6,7 +6,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Export.Packaging;
 
 /// <summary>
-/// Bakes trained weights into a plain inference model: the package's eval graph with the trainable parameters as
+/// Bakes trained weights into a plain inference model: the package's eval graph with the trainable parameters and running statistics as
 /// initializers, LoRA adapters merged into their base weights, the loss removed and the frozen weights inlined, and the
 /// preprocessing contract in the metadata.
 /// </summary>
@@ -48,9 +48,9 @@ public static class InferenceExport
                 graph.Input.RemoveAt(i);
             }
         }
-        foreach (var p in package.Parameters)
+        foreach (var (name, shape) in package.Parameters.Select(p => (p.Name, p.Shape)).Concat(package.Buffers.Select(b => (b.Name, b.Shape))))
         {
-            graph.Initializer.Add(TensorProtos.FromFloats(p.Name, weights[p.Name], p.Shape));
+            graph.Initializer.Add(TensorProtos.FromFloats(name, weights[name], shape));
         }
         foreach (var adapter in package.Manifest.Tuning.LoraAdapters)
         {

@@ -57,10 +57,10 @@ public static class TrainingGraphCompiler
             }
         }
 
-        var evalVariant = Variant(source, options.Tuning, training: false, sourceName);
+        var evalVariant = Variant(source, options, training: false, sourceName);
         AddLoss(GraphBuilder.Wrap(evalVariant.Graph), io, batch, options.LabelSmoothing);
 
-        var gradVariant = Variant(source, options.Tuning, training: true, sourceName);
+        var gradVariant = Variant(source, options, training: true, sourceName);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
         var gradLoss = AddLoss(gradBuilder, io, batch, options.LabelSmoothing);
         var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable);
@@ -71,7 +71,7 @@ public static class TrainingGraphCompiler
             gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
         }
 
-        var trainVariant = Variant(source, options.Tuning, training: true, sourceName);
+        var trainVariant = Variant(source, options, training: true, sourceName);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
         var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing);
         var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
@@ -90,6 +90,7 @@ public static class TrainingGraphCompiler
             optimizer,
             trainVariant.Selection,
             trainVariant.Initial,
+            trainVariant.Buffers,
             trainVariant.Graph.Initializer.Where(t => frozenNames.Contains(t.Name)).ToList(),
             io,
             classCount,
@@ -97,16 +98,28 @@ public static class TrainingGraphCompiler
             trainVariant.FrozenCount);
     }
 
-    private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, long TrainableCount, long FrozenCount);
+    private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,
+        long TrainableCount, long FrozenCount);
 
-    private static GraphVariant Variant(GraphProto source, TuningSpec spec, bool training, string sourceName)
+    /// <summary>
+    /// One graph of the package: trainable parameters and the running statistics of training-mode BatchNormalization
+    /// become inputs; with <paramref name="training"/> those BatchNormalization nodes are rewritten to use batch
+    /// statistics and output their updated running statistics.
+    /// </summary>
+    private static GraphVariant Variant(GraphProto source, TrainingPackageOptions options, bool training, string sourceName)
     {
         var graph = source.Clone();
-        var selection = TrainableSelection.Apply(graph, spec, training, source.Output[0].Name, sourceName);
+        var selection = TrainableSelection.Apply(graph, options.Tuning, training, source.Output[0].Name, sourceName);
         var trainableCount = selection.TrainableElementCount(graph);
         var frozenCount = selection.FrozenElementCount(graph);
+        var batchNorms = BatchNormTraining.Select(graph, options.BatchNorm, selection.Trainable);
+        if (training)
+        {
+            BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
+        }
         var initial = GraphEdits.PromoteToInputs(graph, selection.Trainable);
-        return new GraphVariant(graph, selection, initial, trainableCount, frozenCount);
+        var buffers = GraphEdits.PromoteToInputs(graph, BatchNormTraining.Statistics(batchNorms));
+        return new GraphVariant(graph, selection, initial, buffers, trainableCount, frozenCount);
     }
 
     /// <summary>Adds the labels input and the cross-entropy loss, exposed as the scalar output "loss".</summary>

@@ -22,6 +22,7 @@ public sealed class TrainingPackage
     public TrainingPackageManifest Manifest { get; }
     public PreprocessingContract? Contract => Manifest.Contract;
     public IReadOnlyList<PackageParameterEntry> Parameters => Manifest.Parameters;
+    public IReadOnlyList<PackageBufferEntry> Buffers => Manifest.Buffers;
     public PackageIoNames Io => Manifest.Io;
     public string ManifestPath => Path.Combine(Directory, TrainingPackageManifest.FileName);
     public string TrainStepPath => PathOf(Manifest.Graphs.TrainStep);
@@ -67,16 +68,24 @@ public sealed class TrainingPackage
     public SafetensorsFile OpenOptimizerState() => Open(OptimizerStatePath);
 
     /// <summary>
-    /// Reads trainable weights (default: the package's initial ones; or e.g. a checkpoint's) and checks that every
-    /// parameter is there as F32 with its manifest shape.
+    /// Reads trainable weights and running statistics (default: the package's initial ones; or e.g. a checkpoint's)
+    /// and checks that every parameter and buffer is there as F32 with its manifest shape.
     /// </summary>
     public IReadOnlyDictionary<string, float[]> ReadTrainable(string? weightsPath = null)
     {
         var path = weightsPath ?? TrainablePath;
         using var file = Open(path);
-        CheckTensors(path, file, Parameters.Select(p => (p.Name, p.Shape)));
-        return Parameters.ToDictionary(p => p.Name, p => file.ReadFloats(p.Name), StringComparer.Ordinal);
+        var tensors = TrainableTensors.ToList();
+        CheckTensors(path, file, tensors);
+        return tensors.ToDictionary(t => t.Name, t => file.ReadFloats(t.Name), StringComparer.Ordinal);
     }
+
+    /// <summary>The shape of a trainable parameter or running statistic.</summary>
+    public long[] ShapeOf(string name) => TrainableTensors.FirstOrDefault(t => t.Name == name).Shape
+        ?? throw new ArgumentException($"'{name}' is neither a parameter nor a running statistic of the package", nameof(name));
+
+    private IEnumerable<(string Name, long[] Shape)> TrainableTensors =>
+        Parameters.Select(p => (p.Name, p.Shape)).Concat(Buffers.Select(b => (b.Name, b.Shape)));
 
     private void Validate(bool verifyHashes)
     {
@@ -97,9 +106,9 @@ public sealed class TrainingPackage
         {
             Fail("no trainable parameters listed");
         }
-        if (m.Tuning is null || m.Optimizer is null || m.Io is null || m.Graphs is null)
+        if (m.Tuning is null || m.Optimizer is null || m.Io is null || m.Graphs is null || m.Buffers is null)
         {
-            Fail("tuning, optimizer, io and graphs are required");
+            Fail("tuning, optimizer, io, graphs and buffers are required");
         }
         var listed = new Dictionary<string, PackageFileEntry>(StringComparer.Ordinal);
         foreach (var entry in m.Files)
@@ -124,7 +133,7 @@ public sealed class TrainingPackage
         }
         using (var trainable = Open(TrainablePath))
         {
-            CheckTensors(TrainablePath, trainable, m.Parameters.Select(p => (p.Name, p.Shape)));
+            CheckTensors(TrainablePath, trainable, TrainableTensors);
         }
         using (var state = Open(OptimizerStatePath))
         {

@@ -11,7 +11,7 @@ namespace OnnxVideo.Export.Packaging;
 /// </summary>
 public sealed record TrainingPackageManifest
 {
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
     public const string FileName = "manifest.json";
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -31,6 +31,10 @@ public sealed record TrainingPackageManifest
     public PackageIoNames Io { get; init; } = new();
     public PackageGraphFiles Graphs { get; init; } = new();
     public IReadOnlyList<PackageParameterEntry> Parameters { get; init; } = [];
+    /// <summary>Running statistics updated by training (stored in trainable.safetensors with the parameters).</summary>
+    public IReadOnlyList<PackageBufferEntry> Buffers { get; init; } = [];
+    /// <summary>How BatchNormalization was compiled.</summary>
+    public BatchNormMode BatchNorm { get; init; }
     public IReadOnlyList<PackageTensorEntry> Frozen { get; init; } = [];
     public long TrainableParameterCount { get; init; }
     public long FrozenParameterCount { get; init; }

@@ -14,6 +14,8 @@ public sealed record TrainingPackageOptions
     public float ClipNorm { get; init; }
     /// <summary>Overrides (or supplies) the model's preprocessing contract.</summary>
     public PreprocessingContract? Contract { get; init; }
+    /// <summary>Which BatchNormalization layers use batch statistics and update their running statistics when training.</summary>
+    public BatchNormMode BatchNorm { get; init; } = BatchNormMode.Auto;
     /// <summary>Frozen initializers of at least this many bytes are stored once in frozen.safetensors; smaller ones stay in each graph.</summary>
     public long FrozenThresholdBytes { get; init; } = 1024;
 }

@@ -63,7 +63,7 @@ public static class TrainingPackageWriter
         OnnxModelFile.Save(compiled.Optimizer, Path.Combine(dir, files.Optimizer));
 
         var settings = options.Optimizer;
-        SafetensorsWriter.WriteFile(Path.Combine(dir, files.Trainable), compiled.InitialParameters.Select(ToSafetensors).ToList());
+        SafetensorsWriter.WriteFile(Path.Combine(dir, files.Trainable), compiled.InitialParameters.Concat(compiled.InitialBuffers).Select(ToSafetensors).ToList());
         var parameters = compiled.InitialParameters.Select(t =>
         {
             var shape = t.Dims.ToArray();
@@ -88,6 +88,8 @@ public static class TrainingPackageWriter
             Io = compiled.Io,
             Graphs = files,
             Parameters = parameters,
+            Buffers = compiled.InitialBuffers.Select(t => new PackageBufferEntry(t.Name, t.Dims.ToArray(), t.Name + OptimizerGraph.UpdatedSuffix)).ToList(),
+            BatchNorm = options.BatchNorm,
             Frozen = stored.Select(t => new PackageTensorEntry(t.Name, DTypeOf(t).ToString(), t.Dims.ToArray())).ToList(),
             TrainableParameterCount = compiled.TrainableParameterCount,
             FrozenParameterCount = compiled.FrozenParameterCount,

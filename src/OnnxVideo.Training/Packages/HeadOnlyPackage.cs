@@ -22,6 +22,11 @@ public sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbone
             reason = "the package does not tune the head only";
             return null;
         }
+        if (package.Buffers.Count > 0)
+        {
+            reason = "BatchNormalization layers train, so backbone features change every step";
+            return null;
+        }
         var eval = OnnxModelFile.Load(package.EvalPath, loadExternalData: true);
         var consumer = eval.Graph.Node.FirstOrDefault(n => n.Input.Contains(package.HeadWeight));
         var trainable = package.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);

@@ -23,6 +23,8 @@ public sealed record TrainingPackageLayout
     public string? FrozenPath { get; init; }
     public required TrainingGraphNames Names { get; init; }
     public required IReadOnlyList<TrainableParameter> Parameters { get; init; }
+    /// <summary>Running statistics updated by each training step; stored with the parameters (trainable file, checkpoints).</summary>
+    public IReadOnlyList<RunningStatistic> Buffers { get; init; } = [];
     public PreprocessingContract? Contract { get; init; }
     public required int ClassCount { get; init; }
     /// <summary>Label smoothing compiled into the loss.</summary>

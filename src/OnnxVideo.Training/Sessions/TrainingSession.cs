@@ -13,7 +13,7 @@ namespace OnnxVideo.Training.Sessions;
 /// <see cref="EvalStep"/>, gradient accumulation with <see cref="AccumulateGradients"/> + <see cref="OptimizerStep"/>,
 /// a learning-rate schedule, <see cref="SaveCheckpoint"/>/<see cref="LoadCheckpoint"/> and
 /// <see cref="ExportModelForInferencing"/>.
-/// Parameters and optimizer state live in two sets of buffers that ORT reads and writes in place through IoBindings:
+/// Parameters, optimizer state and BatchNormalization running statistics live in two sets of buffers that ORT reads and writes in place through IoBindings:
 /// step k reads set p and writes set 1−p, then the parity flips, so no weights are copied between steps. Frozen weights
 /// are read once and shared by all graphs' sessions. Not thread-safe.
 /// </summary>
@@ -28,6 +28,7 @@ public sealed class TrainingSession : IDisposable
     private readonly Lazy<OrtSession> _optimizer;
     private readonly List<DoubleBufferedTensor> _parameters = [];
     private readonly List<DoubleBufferedTensor> _state = [];
+    private readonly List<DoubleBufferedTensor> _buffers = [];
     private readonly float[] _lr = new float[1];
     private readonly float[] _stepInput = new float[1];
     private readonly float[] _clip = new float[1];
@@ -72,9 +73,13 @@ public sealed class TrainingSession : IDisposable
                     _state.Add(new DoubleBufferedTensor(s.Name, s.Updated, p.Shape));
                 }
             }
+            foreach (var b in package.Buffers)
+            {
+                _buffers.Add(new DoubleBufferedTensor(b.Name, b.Updated, b.Shape));
+            }
             SampleShape = ReadSampleShape();
             SampleElements = checked((int)SampleShape.Aggregate(1L, (a, b) => a * b));
-            LoadTensors(package.TrainablePath, _parameters);
+            LoadTensors(package.TrainablePath, Weights);
             LoadTensors(package.OptimizerStatePath, _state);
         }
         catch
@@ -133,7 +138,7 @@ public sealed class TrainingSession : IDisposable
     public StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels)
     {
         ThrowIfDisposed();
-        var binding = _trainBindings[_parity] ??= CreateUpdateBinding(_train, _parity, _parameters.Concat(_state), gradients: null);
+        var binding = _trainBindings[_parity] ??= CreateUpdateBinding(_train, _parity, _parameters.Concat(_state).Concat(_buffers), gradients: null);
         PrepareScalars();
         var logits = RunBatch(_train, binding, video, labels);
         var result = new StepResult(_loss[0], logits, _gradNorm[0], false);
@@ -174,6 +179,11 @@ public sealed class TrainingSession : IDisposable
         if (finite)
         {
             _accumulator.AddScratch(labels.Length);
+            // The micro-batch's running statistics become current now, not at the next optimizer step.
+            foreach (var b in _buffers)
+            {
+                b.DataAt(1 - _parity).CopyTo(b.DataAt(_parity), 0);
+            }
         }
         return new StepResult(_loss[0], logits, finite ? _accumulator.ScratchNorm() : float.NaN, finite);
     }
@@ -212,6 +222,12 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Current trainable parameters under their ONNX initializer names (copies).</summary>
     public IReadOnlyList<SafetensorsTensor> GetParameters() => Snapshot(_parameters);
 
+    /// <summary>Current running statistics of training-mode BatchNormalization layers (copies).</summary>
+    public IReadOnlyList<SafetensorsTensor> GetRunningStatistics() => Snapshot(_buffers);
+
+    /// <summary>Parameters and running statistics: what checkpoints and exported models hold.</summary>
+    private List<DoubleBufferedTensor> Weights => [.. _parameters, .. _buffers];
+
     public IReadOnlyList<SafetensorsTensor> GetOptimizerState() => Snapshot(_state);
 
     /// <summary>Overwrites parameter values (e.g. to start from other weights); names must be the package's.</summary>
@@ -236,7 +252,7 @@ public sealed class TrainingSession : IDisposable
         {
             Step = step ?? OptimizerStepCount,
             Epoch = epoch,
-            Trainable = GetParameters(),
+            Trainable = Snapshot(Weights),
             OptimizerState = GetOptimizerState(),
             TrainerStateJson = trainerStateJson,
             PackageId = _package.PackageId,
@@ -252,7 +268,7 @@ public sealed class TrainingSession : IDisposable
                 $"checkpoint belongs to package {id}, not to {_package.PackageId} ({_package.Directory})");
         }
         _accumulator?.Reset();
-        LoadTensors(checkpoint.TrainablePath, _parameters);
+        LoadTensors(checkpoint.TrainablePath, Weights);
         LoadTensors(checkpoint.OptimizerStatePath, _state);
         OptimizerStepCount = checkpoint.Step;
     }
@@ -266,7 +282,7 @@ public sealed class TrainingSession : IDisposable
         ThrowIfDisposed();
         var exporter = _package.Exporter ?? throw new InvalidOperationException(
             "the package layout has no inference exporter (set TrainingPackageLayout.Exporter)");
-        var weights = GetParameters();
+        var weights = Snapshot(Weights);
         CheckpointStore.EnsureFinite(weights);
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         Directory.CreateDirectory(directory);
@@ -363,7 +379,7 @@ public sealed class TrainingSession : IDisposable
     private OrtIoBinding CreateReadBinding(OrtSession session, int parity)
     {
         var binding = session.CreateIoBinding();
-        foreach (var p in _parameters.Where(p => session.InputNames.Contains(p.Name)))
+        foreach (var p in Weights.Where(p => session.InputNames.Contains(p.Name)))
         {
             binding.BindInput(p.Name, p.ValueAt(parity));
         }
@@ -374,6 +390,10 @@ public sealed class TrainingSession : IDisposable
     private OrtIoBinding CreateGradientBinding(OrtSession session, int parity)
     {
         var binding = CreateReadBinding(session, parity);
+        foreach (var b in _buffers.Where(b => session.OutputNames.Contains(b.UpdatedName)))
+        {
+            binding.BindOutput(b.UpdatedName, b.ValueAt(1 - parity));
+        }
         foreach (var (name, value) in _accumulator!.ScratchOutputs)
         {
             binding.BindOutput(name, value);
@@ -500,7 +520,7 @@ public sealed class TrainingSession : IDisposable
             _optimizer.Value.Dispose();
         }
         _accumulator?.Dispose();
-        foreach (var t in _parameters.Concat(_state))
+        foreach (var t in _parameters.Concat(_state).Concat(_buffers))
         {
             t.Dispose();
         }

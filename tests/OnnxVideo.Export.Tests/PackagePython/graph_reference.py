@@ -52,9 +52,12 @@ def gather(x, idx, axis):
     return out.reshape(list(x.shape[:axis]) + list(idx.shape) + list(x.shape[axis + 1:]))
 
 
-def run_node(op, i, a):
+def run_node(op, i, a, training_statistics):
     if op == "Conv": return conv(i[0], i[1], i[2] if len(i) > 2 else None, a)
-    if op == "BatchNormalization": return F.batch_norm(i[0], i[3], i[4], i[1], i[2], False, 0.0, a.get("epsilon", 1e-5))
+    if op == "BatchNormalization":
+        # Running statistics listed as buffers train like torch's model.train(); ONNX momentum is 1 - torch's.
+        training = any(i[3] is s for s in training_statistics)
+        return F.batch_norm(i[0], i[3], i[4], i[1], i[2], training, 1.0 - a.get("momentum", 0.9), a.get("epsilon", 1e-5))
     if op == "Relu": return F.relu(i[0])
     if op == "GlobalAveragePool": return i[0].mean(dim=tuple(range(2, i[0].dim())), keepdim=True)
     if op == "Flatten":
@@ -109,7 +112,7 @@ def run_node(op, i, a):
     raise SystemExit(f"op {op} not supported by the reference interpreter")
 
 
-def forward(graph, values, logits_name):
+def forward(graph, values, logits_name, training_statistics):
     needed, nodes = {logits_name}, []
     for n in reversed(graph["nodes"]):
         if any(o in needed for o in n["outputs"]):
@@ -117,7 +120,7 @@ def forward(graph, values, logits_name):
             needed.update(x for x in n["inputs"] if x)
     env = dict(values)
     for n in reversed(nodes):
-        out = run_node(n["op"], [env[x] if x else None for x in n["inputs"]], n["attributes"])
+        out = run_node(n["op"], [env[x] if x else None for x in n["inputs"]], n["attributes"], training_statistics)
         env[n["outputs"][0]] = out
     return env[logits_name]
 
@@ -135,8 +138,10 @@ def main():
     graph = json.load(open(spec["graph"]))
     decode_attributes(graph)
     constants = read(spec["initializers"])
-    params = {k: v.clone().requires_grad_() for k, v in read(spec["trainable"]).items()}
     names = spec["parameter_order"]
+    stored = read(spec["trainable"])
+    params = {k: stored[k].clone().requires_grad_() for k in names}
+    buffers = {k: stored[k].clone() for k in spec["buffers"]}
     opt_spec = spec["optimizer"]
     groups = [{"params": [params[n]], "weight_decay": opt_spec["weight_decay"] if d else 0.0}
               for n, d in zip(names, spec["decay"])]
@@ -150,8 +155,9 @@ def main():
         labels = torch.tensor(step["labels"], dtype=torch.int64)
         env = dict(constants)
         env.update(params)
+        env.update(buffers)
         env[spec["video_name"]] = video
-        logits = forward(graph, env, spec["logits"])
+        logits = forward(graph, env, spec["logits"], list(buffers.values()))
         loss = F.cross_entropy(logits, labels, label_smoothing=spec["label_smoothing"])
         opt.zero_grad()
         loss.backward()
@@ -165,7 +171,7 @@ def main():
         opt.step()
         losses.append(float(loss))
         norms.append(float(norm))
-    write(spec["out"], {n: params[n].detach() for n in names})
+    write(spec["out"], {**{n: params[n].detach() for n in names}, **buffers})
     json.dump({"losses": losses, "norms": norms}, sys.stdout)
 
 

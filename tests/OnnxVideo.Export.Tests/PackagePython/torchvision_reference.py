@@ -1,5 +1,6 @@
 # A torchvision video ResNet (reduced depth), exported with torch.onnx.export, and three reference training steps of
-# the same module with torch autograd + torch.optim. BatchNorm runs in eval form (frozen statistics), as in packages.
+# the same module with torch autograd + torch.optim. The export is in eval form; training runs in train() form, as
+# fully fine-tuned packages do (BatchNorm with batch statistics, running statistics updated).
 import json, sys
 import torch
 import torch.nn.functional as F
@@ -11,7 +12,7 @@ torch.set_num_threads(2)
 torch.manual_seed(spec["seed"])
 model = VideoResNet(BasicBlock, [Conv3DSimple, Conv3DNoTemporal, Conv3DNoTemporal, Conv3DNoTemporal], [1, 1, 1, 1],
                     BasicStem, num_classes=spec["classes"])
-# Non-trivial running statistics, so that frozen BatchNorm is really tested.
+# Non-trivial running statistics, so that their update is really tested.
 for m in model.modules():
     if isinstance(m, torch.nn.BatchNorm3d):
         m.running_mean.uniform_(-0.1, 0.1)
@@ -25,9 +26,11 @@ if spec["phase"] == "export":
                       dynamic_axes={"video": {0: "N"}, "logits": {0: "N"}})
     for k, (x, y) in enumerate(batches):
         x.numpy().tofile(spec["videos"][k])
-    json.dump({"labels": [y.tolist() for _, y in batches], "parameters": [n for n, _ in model.named_parameters()]}, sys.stdout)
+    json.dump({"labels": [y.tolist() for _, y in batches], "parameters": [n for n, _ in model.named_parameters()],
+               "statistics": [n for n, _ in model.named_buffers() if n.endswith(("running_mean", "running_var"))]}, sys.stdout)
     sys.exit(0)
 
+model.train()
 params = dict(model.named_parameters())
 names = [n for n in spec["parameter_order"]]
 for n, p in params.items():
@@ -50,5 +53,6 @@ for (x, y), step in zip(batches, spec["steps"]):
     opt.step()
     losses.append(float(loss))
     norms.append(float(norm))
-write(spec["out"], {n: params[n].detach() for n in names})
+statistics = {n: b for n, b in model.named_buffers() if n.endswith(("running_mean", "running_var"))}
+write(spec["out"], {**{n: params[n].detach() for n in names}, **statistics})
 json.dump({"losses": losses, "norms": norms}, sys.stdout)

@@ -7,7 +7,8 @@ namespace OnnxVideo.Export.Tests.PackageSupport;
 
 /// <summary>
 /// Runs the package's eval graph (up to the logits) in PyTorch, op by op, with torch's cross-entropy, autograd and
-/// torch.optim for the given steps; returns losses, gradient norms and the path of the final parameters.
+/// torch.optim for the given steps (BatchNormalization listed in the package's buffers in training mode); returns
+/// losses, gradient norms and the path of the final parameters and running statistics.
 /// </summary>
 internal static class GraphReference
 {
@@ -34,6 +35,7 @@ internal static class GraphReference
             initializers = tensors,
             trainable = package.TrainablePath,
             parameter_order = package.Parameters.Select(p => p.Name),
+            buffers = package.Buffers.Select(b => b.Name),
             decay = package.Parameters.Select(p => p.WeightDecay),
             optimizer = new
             {

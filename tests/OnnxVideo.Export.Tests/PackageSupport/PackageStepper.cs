@@ -4,7 +4,7 @@ using OnnxVideo.Ort;
 namespace OnnxVideo.Export.Tests.PackageSupport;
 
 /// <summary>
-/// Steps a package's train_step graph on ORT with parameters and optimizer state held in managed arrays, feeding
+/// Steps a package's train_step graph on ORT with parameters, optimizer state and running statistics held in managed arrays, feeding
 /// each step's updated outputs back as the next step's inputs (a minimal stand-in for the training component).
 /// </summary>
 internal sealed class PackageStepper : IDisposable
@@ -16,13 +16,17 @@ internal sealed class PackageStepper : IDisposable
     {
         this.package = package;
         session = new OrtSession(graphPath ?? package.TrainStepPath, new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 });
-        Parameters = new Dictionary<string, float[]>(package.ReadTrainable());
+        var stored = package.ReadTrainable();
+        Parameters = package.Parameters.ToDictionary(p => p.Name, p => stored[p.Name]);
+        Buffers = package.Buffers.ToDictionary(b => b.Name, b => stored[b.Name]);
         using var state = package.OpenOptimizerState();
         State = package.Parameters.SelectMany(p => p.State).ToDictionary(s => s.Name, s => state.ReadFloats(s.Name));
     }
 
     public Dictionary<string, float[]> Parameters { get; }
     public Dictionary<string, float[]> State { get; }
+    /// <summary>BatchNormalization running statistics updated by each step.</summary>
+    public Dictionary<string, float[]> Buffers { get; }
 
     /// <summary>Takes the steps in order (step numbers 1, 2, …) and returns each step's loss and gradient norm.</summary>
     public (List<float> Losses, List<float> Norms) StepAll(IReadOnlyList<GraphReference.Step> steps)
@@ -62,6 +66,12 @@ internal sealed class PackageStepper : IDisposable
                 outputs.Add(s.Updated);
             }
         }
+        foreach (var b in package.Buffers)
+        {
+            names.Add(b.Name);
+            values.Add(OrtValue.CreateTensor(Buffers[b.Name], b.Shape));
+            outputs.Add(b.Updated);
+        }
         var results = session.Run(names, values, outputs);
         try
         {
@@ -73,6 +83,10 @@ internal sealed class PackageStepper : IDisposable
                 {
                     State[s.Name] = results[k++].ToArray<float>();
                 }
+            }
+            foreach (var b in package.Buffers)
+            {
+                Buffers[b.Name] = results[k++].ToArray<float>();
             }
             return (results[0].ToArray<float>()[0], results[1].ToArray<float>()[0], results[2].ToArray<float>());
         }

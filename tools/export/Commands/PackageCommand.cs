@@ -26,12 +26,17 @@ public static class PackageCommand
         var epsilon = new Option<float?>("--eps") { Description = "adamw epsilon (default 1e-8)" };
         var labelSmoothing = new Option<float>("--label-smoothing") { Description = "cross-entropy label smoothing in [0, 1)" };
         var clipNorm = new Option<float>("--clip-norm") { Description = "default global gradient-norm clip (0 = off)" };
+        var batchNorm = new Option<string>("--batchnorm")
+        {
+            Description = "auto (train the BatchNorm layers whose scale or bias is trained: batch statistics, running statistics updated) | train (all) | frozen (none)",
+            DefaultValueFactory = _ => "auto",
+        };
         var contract = new Option<FileInfo?>("--contract") { Description = "preprocessing contract JSON (default: the model's own)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "package folder to write", Required = true };
 
         var command = new Command("package", "Compile a model into a training package (train step, eval, gradients and optimizer graphs, weights)")
         {
-            model, tune, optimizer, lr, weightDecay, decayAll, momentum, nesterov, beta1, beta2, epsilon, labelSmoothing, clipNorm, contract, output,
+            model, tune, optimizer, lr, weightDecay, decayAll, momentum, nesterov, beta1, beta2, epsilon, labelSmoothing, clipNorm, batchNorm, contract, output,
         };
         command.SetAction(parse =>
         {
@@ -74,6 +79,13 @@ public static class PackageCommand
                 {
                     throw new ArgumentException("--clip-norm must be a finite number");
                 }
+                var batchNormMode = parse.GetValue(batchNorm)?.Trim().ToLowerInvariant() switch
+                {
+                    "auto" => BatchNormMode.Auto,
+                    "train" => BatchNormMode.Train,
+                    "frozen" => BatchNormMode.Frozen,
+                    var other => throw new ArgumentException($"--batchnorm: unknown mode '{other}' (use auto, train or frozen)"),
+                };
                 var contractFile = parse.GetValue(contract);
                 var options = new TrainingPackageOptions
                 {
@@ -81,6 +93,7 @@ public static class PackageCommand
                     Optimizer = settings,
                     LabelSmoothing = smoothing,
                     ClipNorm = clip,
+                    BatchNorm = batchNormMode,
                     Contract = contractFile is null ? null : PreprocessingContract.FromJson(File.ReadAllText(contractFile.FullName), contractFile.FullName),
                 };
                 var modelPath = parse.GetValue(model)!.FullName;
@@ -92,6 +105,7 @@ public static class PackageCommand
                 Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
                 Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
                 Console.WriteLine($"  frozen     {manifest.FrozenParameterCount:N0} parameters ({Percent(manifest.FrozenParameterCount, total)}); {manifest.Frozen.Count} tensors stored once in {manifest.Graphs.Frozen}");
+                Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: {manifest.Buffers.Count / 2} layers train with batch statistics");
                 Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
                 return 0;
             }
