@@ -65,8 +65,6 @@ public static class DemoPipeline
         var modelPath = Path.Combine(root, "model", "tiny3d.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
         var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = labels.Length, Frames = settings.Frames, Size = settings.Size, Seed = settings.Seed });
-        var calibrationClips = await CalibrateAsync(model, data, labels, contract, settings, ct);
-        log.WriteLine($"      BatchNorm statistics calibrated on {calibrationClips} training clips (compiled training keeps them frozen)");
         ModelContracts.Write(model, contract, source: modelPath);
         OnnxModelFile.Save(model, modelPath);
 
@@ -160,24 +158,6 @@ public static class DemoPipeline
         ValidationFraction = validation,
     };
 
-    private static async Task<int> CalibrateAsync(ModelProto model, SyntheticDataset data, string[] labels,
-        PreprocessingContract contract, DemoSettings settings, CancellationToken ct)
-    {
-        var train = DatasetReader.Read(data.TrainManifestPath, new DatasetOptions { Classes = labels });
-        // Every k-th clip of the class-ordered list covers the classes evenly.
-        var count = Math.Min(32, train.Count);
-        var picked = Enumerable.Range(0, count).Select(i => train.Samples[(int)((long)i * train.Count / count)]).ToList();
-        var source = new VideoClipSource(contract, ClipAugmentation.None);
-        var clips = new float[count * source.SampleElements];
-        for (var i = 0; i < count; i++)
-        {
-            await source.ReadEvaluationAsync(picked[i], clips.AsMemory(i * source.SampleElements, source.SampleElements), ct);
-        }
-        BatchNormCalibration.Calibrate(model, ModelZoo.InputName, clips, [count, 3, contract.Frames, contract.CropSize, contract.CropSize],
-            settings.Threads);
-        return count;
-    }
-
     private static TrainingSummary Train(DemoSettings settings, string packageDir, SyntheticDataset data, string[] labels,
         PreprocessingContract contract, string runDir, TextWriter log, IAnsiConsole? console, CancellationToken ct)
     {
@@ -191,9 +171,6 @@ public static class DemoPipeline
             BatchSize = settings.BatchSize,
             LearningRate = settings.LearningRate,
             WarmupSteps = Math.Max(1, batchesPerEpoch / 2),
-            // BatchNorm statistics are frozen in compiled graphs, so clipping keeps early steps of a from-scratch
-            // model from driving ReLUs dead.
-            ClipGradNorm = 1f,
             Seed = settings.Seed,
             Workers = Math.Max(1, Environment.ProcessorCount),
         };

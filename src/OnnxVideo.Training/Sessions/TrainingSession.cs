@@ -13,7 +13,8 @@ namespace OnnxVideo.Training.Sessions;
 /// <see cref="EvalStep"/>, gradient accumulation with <see cref="AccumulateGradients"/> + <see cref="OptimizerStep"/>,
 /// a learning-rate schedule, <see cref="SaveCheckpoint"/>/<see cref="LoadCheckpoint"/> and
 /// <see cref="ExportModelForInferencing"/>.
-/// Parameters, optimizer state and BatchNormalization running statistics live in two sets of buffers that ORT reads and writes in place through IoBindings:
+/// Parameters, optimizer state and BatchNormalization running statistics live in two sets of buffers that ORT reads
+/// and writes in place through IoBindings:
 /// step k reads set p and writes set 1−p, then the parity flips, so no weights are copied between steps. Frozen weights
 /// are read once and shared by all graphs' sessions. Not thread-safe.
 /// </summary>

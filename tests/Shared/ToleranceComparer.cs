@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Tests.PackageSupport;
+namespace OnnxVideo.Testing;
 
 /// <summary>Float equality within |a - b| ≤ absolute + relative·|b|.</summary>
 internal sealed class ToleranceComparer(float absolute, float relative) : IEqualityComparer<float>
