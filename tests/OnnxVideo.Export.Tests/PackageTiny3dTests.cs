@@ -15,11 +15,11 @@ public sealed class PackageTiny3dTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    private TrainingPackage Package(TuningSpec tuning, OptimizerSettings optimizer, float smoothing)
+    private TrainingPackage Package(TuningSpec tuning, OptimizerSettings optimizer, float smoothing, BatchNormMode batchNorm = BatchNormMode.Auto)
     {
         var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Frames = (int)Shape[2], Size = (int)Shape[3], Seed = 5 });
         var dir = Path.Combine(root, "package");
-        TrainingPackageWriter.Write(model, new TrainingPackageOptions { Tuning = tuning, Optimizer = optimizer, LabelSmoothing = smoothing }, dir);
+        TrainingPackageWriter.Write(model, new TrainingPackageOptions { Tuning = tuning, Optimizer = optimizer, LabelSmoothing = smoothing, BatchNorm = batchNorm }, dir);
         return TrainingPackage.Load(dir);
     }
 
@@ -34,10 +34,12 @@ public sealed class PackageTiny3dTests : IDisposable
         return new GraphReference.Step(video, Shape, [0, 1, 2, 3], lr, clip);
     }
 
-    [Fact]
-    public void ThreeNesterovSgdStepsMatchPyTorch()
+    [Theory]
+    [InlineData(BatchNormMode.Auto)]
+    [InlineData(BatchNormMode.Frozen)]
+    public void ThreeNesterovSgdStepsMatchPyTorch(BatchNormMode batchNorm)
     {
-        var package = Package(TuningSpec.Full, new OptimizerSettings { Kind = OptimizerKind.Sgd, Momentum = 0.9f, Nesterov = true, WeightDecay = 0.01f }, 0.1f);
+        var package = Package(TuningSpec.Full, new OptimizerSettings { Kind = OptimizerKind.Sgd, Momentum = 0.9f, Nesterov = true, WeightDecay = 0.01f }, 0.1f, batchNorm);
         Assert.Equal(["fc.bias", "fc.weight", "stages.0.0.weight", "stages.0.1.bias", "stages.0.1.weight"],
             package.Parameters.Select(p => p.Name).Where(n => n.StartsWith("fc", StringComparison.Ordinal) || n.StartsWith("stages.0", StringComparison.Ordinal)).Order());
         GraphReference.Step[] steps = [Batch(1, 0.05f, 0f), Batch(2, 0.1f, 0.5f), Batch(3, 0.05f, 0f)];
@@ -54,8 +56,9 @@ public sealed class PackageTiny3dTests : IDisposable
             Assert.NotEqual(initial[p.Name], expected);
             Assert.Equal(expected, stepper.Parameters[p.Name], new ToleranceComparer(2e-6f, 1e-4f));
         }
-        // Full tuning trains every BatchNorm (batch statistics, running statistics updated as torch's model.train()).
-        Assert.Equal(8, package.Buffers.Count); // four stages, running mean and variance each
+        // Full tuning trains every BatchNorm (batch statistics, running statistics updated as torch's model.train());
+        // Frozen keeps the running statistics, as torch's eval().
+        Assert.Equal(batchNorm == BatchNormMode.Auto ? 8 : 0, package.Buffers.Count); // four stages, running mean and variance each
         foreach (var b in package.Buffers)
         {
             var expected = torch.ReadFloats(b.Name);
