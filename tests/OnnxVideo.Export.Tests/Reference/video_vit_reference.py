@@ -10,11 +10,11 @@ raw little-endian bytes), input.bin ([N, T, C, S, S] float32), logits.bin and me
 import json
 import math
 import os
-import struct
 import sys
 
 import numpy as np
 import torch
+from safetensors_io import write
 from torch import nn
 
 
@@ -129,22 +129,6 @@ class VideoClassifier(nn.Module):
         return self.classifier(features)
 
 
-def write_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for name, t in tensors.items():
-        data = t.detach().contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    text = json.dumps(header).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
-
-
 def main():
     for text in sys.argv[2:]:
         c = json.loads(text)
@@ -163,7 +147,7 @@ def make_reference(out_dir, c):
     with torch.no_grad():
         logits = model(video)
     os.makedirs(out_dir, exist_ok=True)
-    write_safetensors(os.path.join(out_dir, "weights.safetensors"), dict(model.state_dict()))
+    write(os.path.join(out_dir, "weights.safetensors"), dict(model.state_dict()))
     video.numpy().astype("<f4").tofile(os.path.join(out_dir, "input.bin"))
     logits.numpy().astype("<f4").tofile(os.path.join(out_dir, "logits.bin"))
     with open(os.path.join(out_dir, "meta.json"), "w") as f:

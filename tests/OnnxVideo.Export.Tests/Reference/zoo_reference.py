@@ -13,10 +13,10 @@ batch of 2 clips in eval mode, and writes
 """
 import json
 import os
-import struct
 import sys
 
 import torch
+from safetensors_io import write
 import torch.nn as nn
 import torchvision.models.video as video
 
@@ -36,24 +36,6 @@ def tiny3d(classes):
     model.fc = nn.Linear(in_channels, classes)
     model.forward = lambda x: model.fc(model.avgpool(model.stages(x)).flatten(1))
     return model
-
-
-def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, tensor in tensors.items():
-        tensor = tensor.detach().contiguous()
-        dtype = {torch.float32: "F32", torch.int64: "I64"}[tensor.dtype]
-        data = tensor.numpy().tobytes()
-        header[name] = {"dtype": dtype, "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    encoded = json.dumps(header).encode("utf-8")
-    encoded += b" " * (-len(encoded) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(encoded)))
-        f.write(encoded)
-        for blob in blobs:
-            f.write(blob)
 
 
 def main():
@@ -93,7 +75,7 @@ def main():
         with torch.no_grad():
             logits = model(x)
         prefix = os.path.join(out_dir, arch)
-        save_safetensors(prefix + ".safetensors", model.state_dict())
+        write(prefix + ".safetensors", model.state_dict())
         x.numpy().tofile(prefix + ".input.f32")
         logits.numpy().tofile(prefix + ".logits.f32")
         features["value"].numpy().tofile(prefix + ".features.f32")
