@@ -25,7 +25,8 @@ public sealed class PackageCommandTests : IDisposable
     {
         var output = Path.Combine(root, "pkg");
         var (code, stdout, stderr) = ExportToolRunner.Run("package", "--model", SavedModel(), "--tune", "lora:r=2,alpha=4,target=proj",
-            "--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.8", "--nesterov", "--weight-decay", "0.001", "--label-smoothing", "0.1", "--out", output);
+            "--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.8", "--nesterov", "--weight-decay", "0.001", "--label-smoothing", "0.1",
+            "--batchnorm", "train", "--out", output);
         Assert.True(code == 0, stderr);
         var package = TrainingPackage.Load(output);
         var m = package.Manifest;
@@ -37,6 +38,9 @@ public sealed class PackageCommandTests : IDisposable
         Assert.Contains($"trainable  {m.TrainableParameterCount:N0} parameters in 4 tensors", stdout);
         Assert.Contains($"frozen     {m.FrozenParameterCount:N0} parameters", stdout);
         Assert.Contains("1 LoRA adapters", stdout);
+        Assert.Equal(BatchNormMode.Train, m.BatchNorm);
+        Assert.Equal(["bn.running_mean", "bn.running_var"], m.Buffers.Select(b => b.Name));
+        Assert.Contains("batchnorm  train: 1 layer train with batch statistics", stdout);
     }
 
     [Theory]
@@ -46,6 +50,7 @@ public sealed class PackageCommandTests : IDisposable
     [InlineData("--label-smoothing", "1.5", "--label-smoothing must be in [0, 1)")]
     [InlineData("--momentum", "0.9", "apply to --optimizer sgd only")]
     [InlineData("--tune", "lora:target=nothing_matches", "matched none")]
+    [InlineData("--batchnorm", "sometimes", "--batchnorm: unknown mode 'sometimes'")]
     public void BadFlagsAreRefusedWithTheReason(string flag, string value, string message)
     {
         var output = Path.Combine(root, "pkg");

@@ -105,7 +105,8 @@ public static class PackageCommand
                 Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
                 Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
                 Console.WriteLine($"  frozen     {manifest.FrozenParameterCount:N0} parameters ({Percent(manifest.FrozenParameterCount, total)}); {manifest.Frozen.Count} tensors stored once in {manifest.Graphs.Frozen}");
-                Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: {manifest.Buffers.Count / 2} layers train with batch statistics");
+                var trainingBatchNorms = manifest.Buffers.Count / 2;
+                Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: {trainingBatchNorms} layer{(trainingBatchNorms == 1 ? "" : "s")} train with batch statistics");
                 Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
                 return 0;
             }
