@@ -40,7 +40,7 @@ public sealed class PackageCommandTests : IDisposable
         Assert.Contains("1 LoRA adapters", stdout);
         Assert.Equal(BatchNormMode.Train, m.BatchNorm);
         Assert.Equal(["bn.running_mean", "bn.running_var"], m.Buffers.Select(b => b.Name));
-        Assert.Contains("batchnorm  train: 1 layer train with batch statistics", stdout);
+        Assert.Contains("batchnorm  train: batch statistics in 1 layer", stdout);
     }
 
     [Theory]
