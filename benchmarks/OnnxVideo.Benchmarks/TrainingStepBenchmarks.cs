@@ -8,8 +8,9 @@ using OnnxVideo.Ort;
 namespace OnnxVideo.Benchmarks;
 
 /// <summary>
-/// One compiled training step (forward + cross-entropy + backward + AdamW, BatchNorm frozen) of a zoo model on ORT CPU,
-/// parameters and optimizer state bound through IoBinding with preallocated outputs. The PyTorch eager peer for the
+/// One compiled training step (forward + cross-entropy + backward + AdamW) of a zoo model on ORT CPU; BatchNorm trains
+/// with batch statistics when its parameters do (full) and is frozen otherwise (head). Parameters, optimizer state and
+/// running statistics bound through IoBinding with preallocated outputs. The PyTorch eager peer for the
 /// same model, batch, tuning and threads: benchmarks/peers/torch_training_step.py. Runs in-process: a step takes
 /// 0.1–10 s, and building a separate harness only adds minutes.
 /// </summary>
@@ -57,16 +58,22 @@ public class TrainingStepBenchmarks
         BindOutput(package.Io.Loss, OrtValue.CreateTensor(new float[1]));
         BindOutput(package.Io.GradientNorm, OrtValue.CreateTensor(new float[1]));
         BindOutput(package.Io.Logits, OrtValue.CreateTensor(new float[batch * 10], batch, 10));
-        foreach (var (name, value) in package.ReadTrainable())
+        var stored = package.ReadTrainable();
+        foreach (var p in package.Parameters)
         {
-            var p = package.Parameters.Single(x => x.Name == name);
-            Bind(name, OrtValue.CreateTensor(value, p.Shape));
-            BindOutput(p.Updated, OrtValue.CreateTensor(new float[value.Length], p.Shape));
+            var length = stored[p.Name].Length;
+            Bind(p.Name, OrtValue.CreateTensor(stored[p.Name], p.Shape));
+            BindOutput(p.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
             foreach (var s in p.State)
             {
-                Bind(s.Name, OrtValue.CreateTensor(new float[value.Length], p.Shape));
-                BindOutput(s.Updated, OrtValue.CreateTensor(new float[value.Length], p.Shape));
+                Bind(s.Name, OrtValue.CreateTensor(new float[length], p.Shape));
+                BindOutput(s.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
             }
+        }
+        foreach (var b in package.Buffers)
+        {
+            Bind(b.Name, OrtValue.CreateTensor(stored[b.Name], b.Shape));
+            BindOutput(b.Updated, OrtValue.CreateTensor(new float[stored[b.Name].Length], b.Shape));
         }
     }
 

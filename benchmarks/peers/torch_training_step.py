@@ -1,6 +1,6 @@
 """PyTorch eager peer of TrainingStepBenchmarks: one training step (forward + cross-entropy + backward + AdamW) with
-BatchNorm in eval form (frozen running statistics, as in OnnxVideo training packages), for the same architecture,
-tuning, batch, clip shape and thread count. Prints one JSON object with seconds per step.
+BatchNorm as OnnxVideo packages compile it by default (training form for full tuning, frozen for head-only), for the
+same architecture, tuning, batch, clip shape and thread count. Prints one JSON object with seconds per step.
 
   /usr/bin/python3 benchmarks/peers/torch_training_step.py --arch r3d_18 --tune full --batch 4 --frames 8 --size 112
 """
@@ -42,7 +42,8 @@ def main():
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
     model = Tiny3d(a.classes, a.frames) if a.arch == "tiny3d" else getattr(video_models, a.arch)(num_classes=a.classes)
-    model.eval()  # frozen BatchNorm statistics
+    # As OnnxVideo packages do by default: BatchNorm trains (batch statistics) when its parameters do, else frozen.
+    model.train(a.tune == "full")
     head = ("fc.",)
     params = [q for n, q in model.named_parameters() if a.tune == "full" or n.startswith(head)]
     for n, q in model.named_parameters():

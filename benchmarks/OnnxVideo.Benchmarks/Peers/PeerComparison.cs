@@ -124,7 +124,7 @@ public static class PeerComparison
             "--batch", $"{batch}", "--frames", $"{frames}", "--size", $"{size}", "--classes", "10", "--threads", $"{threads}",
             "--iters", $"{iterations}");
         return new PeerRow($"{arch} training step, {tuning} {batch}×3×{frames}×{size}×{size}", "PyTorch eager", ours, peer,
-            "AdamW, BatchNorm frozen on both sides");
+            tuning == "full" ? "AdamW, BatchNorm trained (batch statistics) on both sides" : "AdamW, BatchNorm frozen on both sides");
     }
 
     private static PeerRow RunOverhead(string root)
