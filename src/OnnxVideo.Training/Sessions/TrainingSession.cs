@@ -212,6 +212,11 @@ public sealed class TrainingSession : IDisposable
         {
             return new StepResult(float.NaN, [], norm, false);
         }
+        // The optimizer graph does not write running statistics: carry the current ones over to the other buffer.
+        foreach (var b in _buffers)
+        {
+            b.DataAt(_parity).CopyTo(b.DataAt(1 - _parity), 0);
+        }
         _parity = 1 - _parity;
         OptimizerStepCount++;
         return new StepResult(float.NaN, [], norm, true);

@@ -95,7 +95,13 @@ public sealed class BatchNormSessionTests : IDisposable
         }
         var afterStep = Floats(accumulated.GetRunningStatistics());
         accumulated.AccumulateGradients(video.AsMemory(0, 2 * SampleElements), labels.AsSpan(0, 2));
-        Assert.All(Floats(accumulated.GetRunningStatistics()), s => Assert.NotEqual(afterStep[s.Key], s.Value));
+        var afterMicroBatch = Floats(accumulated.GetRunningStatistics());
+        Assert.All(afterMicroBatch, s => Assert.NotEqual(afterStep[s.Key], s.Value));
+
+        // A non-finite last micro-batch before the optimizer step leaves the statistics as the good one left them.
+        Assert.False(accumulated.AccumulateGradients(bad, labels.AsSpan(2)).Applied);
+        Assert.True(accumulated.OptimizerStep().Applied);
+        Assert.Equal(afterMicroBatch, Floats(accumulated.GetRunningStatistics()));
     }
 
     [Fact]
