@@ -34,6 +34,12 @@ public sealed class OrtSessionOptions
 
     public string? LogId { get; set; }
 
+    /// <summary>
+    /// When set, ORT records every node's run time and writes "&lt;prefix&gt;_&lt;date&gt;.json" (Chrome trace format)
+    /// when the session is disposed.
+    /// </summary>
+    public string? ProfileFilePrefix { get; set; }
+
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 
     public CudaProviderOptions Cuda { get; set; } = new();
@@ -83,6 +89,14 @@ public sealed class OrtSessionOptions
                 fixed (byte* id = Utf8.NullTerminated(LogId))
                 {
                     OrtStatus.Check(OrtApi.SetSessionLogId(options, id), "SetSessionLogId");
+                }
+            }
+
+            if (ProfileFilePrefix is not null)
+            {
+                fixed (byte* prefix = Utf8.NullTerminated(ProfileFilePrefix))
+                {
+                    OrtStatus.Check(OrtApi.EnableProfiling(options, prefix), "EnableProfiling");
                 }
             }
 
