@@ -6,10 +6,10 @@ public sealed record DemoSettings
     public string OutputDirectory { get; init; } = "demo-out";
     public int Classes { get; init; } = 4;
     /// <summary>Clips per class in the training data (a share of them is the validation split).</summary>
-    public int ClipsPerClass { get; init; } = 200;
+    public int ClipsPerClass { get; init; } = 300;
     /// <summary>Clips per class in the separate test set (another seed, never seen in training).</summary>
     public int TestClipsPerClass { get; init; } = 8;
-    public int Epochs { get; init; } = 24;
+    public int Epochs { get; init; } = 20;
     public int BatchSize { get; init; } = 8;
     public double LearningRate { get; init; } = 5e-4;
     /// <summary>Frames the model sees per clip (sampled from the synthetic clips of twice as many frames).</summary>
