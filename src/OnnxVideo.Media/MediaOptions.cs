@@ -24,6 +24,12 @@ public sealed record MediaOptions
     public int DecoderThreads { get; init; } = 1;
     /// <summary>Count packets when the container does not state the frame count (a demux-only pass; exact, slower).</summary>
     public bool ExactFrameCount { get; init; }
+    /// <summary>
+    /// A <see cref="VideoClipReader"/> remembers each file's probe (checked against its size and modification time),
+    /// so reading the same files again starts only the decoding process. Suits training, which reads every clip each
+    /// epoch; off by default, because a long-running classifier sees each file once.
+    /// </summary>
+    public bool CacheProbes { get; init; }
     /// <summary>Bounds the number of ffmpeg/ffprobe processes running at once; shared process-wide by default.</summary>
     public MediaProcessLimiter ProcessLimiter { get; init; } = MediaProcessLimiter.Shared;
 

@@ -14,6 +14,7 @@ public sealed class VideoClipReader
 
     private readonly FfmpegFrameReader _videos;
     private readonly FrameFolderReader _folders;
+    private readonly ProbeCache? _probes;
 
     public VideoClipReader(PreprocessingContract contract, MediaOptions? options = null,
         ShortVideoPolicy shortVideo = ShortVideoPolicy.RepeatLast)
@@ -25,6 +26,7 @@ public sealed class VideoClipReader
         Preprocessor = new ClipPreprocessor(contract);
         _videos = new FfmpegFrameReader(Options);
         _folders = new FrameFolderReader(Options);
+        _probes = Options.CacheProbes ? new ProbeCache() : null;
     }
 
     public PreprocessingContract Contract { get; }
@@ -97,7 +99,9 @@ public sealed class VideoClipReader
         }
         else
         {
-            probe = await FfprobeRunner.ProbeAsync(path, Options, ct).ConfigureAwait(false);
+            probe = _probes is null
+                ? await FfprobeRunner.ProbeAsync(path, Options, ct).ConfigureAwait(false)
+                : await _probes.GetOrProbeAsync(path, Options, ct).ConfigureAwait(false);
             (width, height, frameCount) = (probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount);
         }
 

@@ -148,4 +148,38 @@ public sealed class VideoClipReaderTests(TestVideos videos)
             new[] { 0, 1, 9 }.Select(i => Path.GetFileName(folder.Frames[i])));
         Assert.Equal((64, 48), (folder.Width, folder.Height));
     }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Cached_probes_save_the_ffprobe_process_until_the_file_changes()
+    {
+        using var dir = new TempDirectory();
+        var video = dir.File("clip.mp4");
+        File.Copy(videos.H264Mp4, video);
+        // A wrapper that logs each ffprobe start, then runs the real one.
+        var log = dir.File("probes.log");
+        var wrapper = dir.File("ffprobe-wrapper.sh");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho probe >> '{log}'\nexec ffprobe \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        int Probes() => File.Exists(log) ? File.ReadAllLines(log).Length : 0;
+
+        var cached = new VideoClipReader(Contract, MediaOptions.Default with { FfprobePath = wrapper, CacheProbes = true });
+        var tensor = new float[cached.TestSamplesPerVideo * cached.SampleElements];
+        var first = await cached.ReadTestSamplesAsync(video, tensor);
+        var again = await cached.ReadTestSamplesAsync(video, tensor);
+        Assert.Equal(1, Probes());
+        Assert.Equal(first.FrameIndices, again.FrameIndices);
+
+        // Replaced by a shorter clip (other size, later time): probed again, and its own frame count is used.
+        File.Copy(videos.ThreeFrameMp4, video, overwrite: true);
+        File.SetLastWriteTimeUtc(video, DateTime.UtcNow.AddMinutes(1));
+        var changed = await cached.ReadTestSamplesAsync(video, tensor);
+        Assert.Equal(2, Probes());
+        Assert.Equal(3, changed.SourceFrameCount);
+
+        var uncached = new VideoClipReader(Contract, MediaOptions.Default with { FfprobePath = wrapper });
+        await uncached.ReadTestSamplesAsync(video, tensor);
+        await uncached.ReadTestSamplesAsync(video, tensor);
+        Assert.Equal(4, Probes());
+    }
 }

@@ -3,7 +3,10 @@ using OnnxVideo.Training.Data;
 
 namespace OnnxVideo.Training.Loading;
 
-/// <summary>Reads clips with ffmpeg through <see cref="VideoClipReader"/>, the path shared with evaluation and inference.</summary>
+/// <summary>
+/// Reads clips with ffmpeg through <see cref="VideoClipReader"/>, the path shared with evaluation and inference. Probes
+/// are cached (<see cref="MediaOptions.CacheProbes"/>) unless <c>options</c> says otherwise: epochs read the same files.
+/// </summary>
 public sealed class VideoClipSource : IClipSource
 {
     private readonly VideoClipReader _reader;
@@ -13,7 +16,7 @@ public sealed class VideoClipSource : IClipSource
     {
         _augmentation = augmentation ?? new ClipAugmentation();
         _augmentation.Validate();
-        _reader = new VideoClipReader(contract, options);
+        _reader = new VideoClipReader(contract, options ?? MediaOptions.Default with { CacheProbes = true });
     }
 
     public PreprocessingContract Contract => _reader.Contract;
