@@ -58,6 +58,15 @@ public sealed class CreateAndListCommandTests : IDisposable
         Assert.Contains("11,695,440", stdout.Split('\n').Single(l => l.StartsWith("mc3_18 ")));
         Assert.Contains("31,505,325", stdout.Split('\n').Single(l => l.StartsWith("r2plus1d_18 ")));
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("tiny3d "));
+        // 112 is a multiple of video_vit's patch of 16; 56 is not, which costs video_vit its row, not the listing.
+        Assert.Contains(stdout.Split('\n'), l => l.StartsWith("video_vit ") && l.Contains("16×3×112×112"));
+        var (code56, stdout56, stderr56) = ExportToolRunner.Run("list", "--size", "56");
+        Assert.True(code56 == 0, stderr56);
+        Assert.Contains(stdout56.Split('\n'), l => l.StartsWith("tiny3d ") && l.Contains("3×8×56×56"));
+        Assert.Contains("video_vit     not available for this clip shape: video_vit: input size 56 must be a positive multiple of the patch size 16", stdout56);
+        var (codeBad, _, stderrBad) = ExportToolRunner.Run("list", "--classes", "0");
+        Assert.Equal(2, codeBad);
+        Assert.Contains("classes must be >= 1", stderrBad);
     }
 
     public static TheoryData<string, string[], string> BadInvocations => new()

@@ -18,13 +18,32 @@ public static class ListCommand
         command.Options.Add(size);
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var rows = ModelZoo.Architectures
-                .Select(a => (Arch: a, Stats: ModelZoo.Measure(a.Name, parse.GetValue(classes), parse.GetValue(frames), parse.GetValue(size))))
-                .ToList();
+            // An architecture that cannot take the requested clip shape gets its reason in its row; the listing fails
+            // only when none can.
+            var rows = ModelZoo.Architectures.Select(a =>
+            {
+                try
+                {
+                    return (Arch: a, Stats: ModelZoo.Measure(a.Name, parse.GetValue(classes), parse.GetValue(frames), parse.GetValue(size)), Error: (ArgumentException?)null);
+                }
+                catch (ArgumentException e)
+                {
+                    return (Arch: a, Stats: (ZooModelStats?)null, Error: e);
+                }
+            }).ToList();
+            if (rows.All(r => r.Error is not null))
+            {
+                throw rows[0].Error!;
+            }
             var nameWidth = Math.Max(12, rows.Max(r => r.Arch.Name.Length));
             Console.WriteLine($"{"architecture".PadRight(nameWidth)}  {"input",-14}  {"parameters",12}  {"GFLOPs/clip",11}  description");
-            foreach (var (arch, stats) in rows)
+            foreach (var (arch, stats, error) in rows)
             {
+                if (stats is null)
+                {
+                    Console.WriteLine($"{arch.Name.PadRight(nameWidth)}  not available for this clip shape: {error!.Message}");
+                    continue;
+                }
                 var input = string.Join("×", arch.InputShape(stats.Frames, stats.Size));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{arch.Name.PadRight(nameWidth)}  {input,-14}  {stats.Parameters,12:N0}  {stats.GFlops,11:F2}  {arch.Description}"));
