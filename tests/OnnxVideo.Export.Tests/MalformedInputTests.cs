@@ -12,9 +12,9 @@ namespace OnnxVideo.Export.Tests;
 /// <summary>Malformed safetensors and ONNX files: each must give a typed error naming the file and the problem.</summary>
 public sealed class MalformedInputTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("malformed-").FullName;
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private static byte[] Safetensors(string header, int dataBytes, ulong? declaredHeaderLength = null)
     {
@@ -59,7 +59,7 @@ public sealed class MalformedInputTests : IDisposable
     [MemberData(nameof(MalformedSafetensors))]
     public void MalformedSafetensorsGiveTypedErrorNamingFileAndProblem(string caseName, byte[] content, string expectedProblem)
     {
-        var path = Path.Combine(_dir, caseName.Replace(' ', '_') + ".safetensors");
+        var path = _dir.File(caseName.Replace(' ', '_') + ".safetensors");
         File.WriteAllBytes(path, content);
         var error = Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.Open(path).Dispose());
         Assert.Equal(path, error.FilePath);
@@ -70,7 +70,7 @@ public sealed class MalformedInputTests : IDisposable
     [Fact]
     public void MissingSafetensorsFileIsFileNotFound()
     {
-        var path = Path.Combine(_dir, "absent.safetensors");
+        var path = _dir.File("absent.safetensors");
         var error = Assert.Throws<FileNotFoundException>(() => SafetensorsFile.Open(path));
         Assert.Contains(path, error.Message);
     }
@@ -94,7 +94,7 @@ public sealed class MalformedInputTests : IDisposable
     [MemberData(nameof(MalformedOnnx))]
     public void MalformedOnnxGivesTypedErrorNamingFileAndProblem(string caseName, string expectedProblem)
     {
-        var path = Path.Combine(_dir, caseName.Replace(' ', '_').Replace('/', '_') + ".onnx");
+        var path = _dir.File(caseName.Replace(' ', '_').Replace('/', '_') + ".onnx");
         var valid = OnnxModelFile.ToBytes(TinyModel());
         switch (caseName)
         {
@@ -127,11 +127,11 @@ public sealed class MalformedInputTests : IDisposable
                 File.WriteAllBytes(path, WithExternalData("weights.bin", "0", "16").ToByteArray());
                 break;
             case "external data range past end of file":
-                File.WriteAllBytes(Path.Combine(_dir, "short.bin"), new byte[8]);
+                File.WriteAllBytes(_dir.File("short.bin"), new byte[8]);
                 File.WriteAllBytes(path, WithExternalData("short.bin", "0", "16").ToByteArray());
                 break;
             case "external data negative offset":
-                File.WriteAllBytes(Path.Combine(_dir, "w.bin"), new byte[16]);
+                File.WriteAllBytes(_dir.File("w.bin"), new byte[16]);
                 File.WriteAllBytes(path, WithExternalData("w.bin", "-4", "16").ToByteArray());
                 break;
             case "missing model file":
@@ -159,7 +159,7 @@ public sealed class MalformedInputTests : IDisposable
         var tensors = ZooTestWeightsFromTiny();
         var index = tensors.FindIndex(t => t.Name == "fc.bias");
         tensors[index] = new SafetensorsTensor("fc.bias", SafetensorsDType.I32, [2], new byte[8]);
-        var path = Path.Combine(_dir, "int-bias.safetensors");
+        var path = _dir.File("int-bias.safetensors");
         SafetensorsWriter.WriteFile(path, tensors);
         var error = Assert.Throws<SafetensorsFormatException>(() => ModelZoo.Build("tiny3d", new ZooOptions { Classes = 2, WeightsPath = path }));
         Assert.Contains("'fc.bias' is I32", error.Message);

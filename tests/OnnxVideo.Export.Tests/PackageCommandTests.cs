@@ -9,13 +9,13 @@ namespace OnnxVideo.Export.Tests;
 
 public sealed class PackageCommandTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("onnxvideo-package-cli-").FullName;
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     private string SavedModel()
     {
-        var path = Path.Combine(root, "model.onnx");
+        var path = temp.File("model.onnx");
         OnnxModelFile.Save(TinyModels.Mlp3d(), path);
         return path;
     }
@@ -23,7 +23,7 @@ public sealed class PackageCommandTests : IDisposable
     [Fact]
     public void PackageWritesALoadablePackageAndSummarisesTheCounts()
     {
-        var output = Path.Combine(root, "pkg");
+        var output = temp.File("pkg");
         var (code, stdout, stderr) = ExportToolRunner.Run("package", "--model", SavedModel(), "--tune", "lora:r=2,alpha=4,target=proj",
             "--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.8", "--nesterov", "--weight-decay", "0.001", "--label-smoothing", "0.1",
             "--batchnorm", "train", "--out", output);
@@ -53,7 +53,7 @@ public sealed class PackageCommandTests : IDisposable
     [InlineData("--batchnorm", "sometimes", "--batchnorm: unknown mode 'sometimes'")]
     public void BadFlagsAreRefusedWithTheReason(string flag, string value, string message)
     {
-        var output = Path.Combine(root, "pkg");
+        var output = temp.File("pkg");
         var (code, _, stderr) = ExportToolRunner.Run("package", "--model", SavedModel(), flag, value, "--out", output);
         Assert.Equal(2, code);
         Assert.Contains(message, stderr);
@@ -63,8 +63,8 @@ public sealed class PackageCommandTests : IDisposable
     [Fact]
     public void MissingModelIsReportedByPath()
     {
-        var missing = Path.Combine(root, "absent.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("package", "--model", missing, "--out", Path.Combine(root, "pkg"));
+        var missing = temp.File("absent.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("package", "--model", missing, "--out", temp.File("pkg"));
         Assert.Equal(2, code);
         Assert.Contains(missing, stderr);
     }

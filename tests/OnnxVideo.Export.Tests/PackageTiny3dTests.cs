@@ -11,14 +11,14 @@ namespace OnnxVideo.Export.Tests;
 public sealed class PackageTiny3dTests : IDisposable
 {
     private static readonly long[] Shape = [4, 3, 4, 16, 16];
-    private readonly string root = Directory.CreateTempSubdirectory("onnxvideo-tiny3d-").FullName;
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     private TrainingPackage Package(TuningSpec tuning, OptimizerSettings optimizer, float smoothing, BatchNormMode batchNorm = BatchNormMode.Auto)
     {
         var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Frames = (int)Shape[2], Size = (int)Shape[3], Seed = 5 });
-        var dir = Path.Combine(root, "package");
+        var dir = temp.File("package");
         TrainingPackageWriter.Write(model, new TrainingPackageOptions { Tuning = tuning, Optimizer = optimizer, LabelSmoothing = smoothing, BatchNorm = batchNorm }, dir);
         return TrainingPackage.Load(dir);
     }
@@ -45,7 +45,7 @@ public sealed class PackageTiny3dTests : IDisposable
         GraphReference.Step[] steps = [Batch(1, 0.05f, 0f), Batch(2, 0.1f, 0.5f), Batch(3, 0.05f, 0f)];
         using var stepper = new PackageStepper(package);
         var (losses, norms) = stepper.StepAll(steps);
-        var reference = GraphReference.Run(package, steps, root);
+        var reference = GraphReference.Run(package, steps, temp.Path);
         Assert.Equal(reference.Losses, losses, new ToleranceComparer(1e-5f, 1e-4f));
         Assert.Equal(reference.Norms, norms, new ToleranceComparer(1e-5f, 1e-4f));
         using var torch = SafetensorsFile.Open(reference.FinalWeights);

@@ -14,22 +14,22 @@ namespace OnnxVideo.Export.Tests;
 /// </summary>
 public sealed class PackageTorchvisionTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("onnxvideo-torchvision-").FullName;
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void ThreeAdamWStepsOfAFullyFineTunedVideoResNetMatchPyTorch()
     {
         long[] shape = [2, 3, 4, 32, 32];
-        var videos = Enumerable.Range(0, 3).Select(k => Path.Combine(root, $"video{k}.f32")).ToArray();
-        var onnx = Path.Combine(root, "model.onnx");
+        var videos = Enumerable.Range(0, 3).Select(k => temp.File($"video{k}.f32")).ToArray();
+        var onnx = temp.File("model.onnx");
         var common = new { seed = 0, classes = 4, shape, step_count = 3 };
         var export = PythonReference.Run("torchvision_reference.py", new { common.seed, common.classes, common.shape, common.step_count, phase = "export", onnx, videos });
         var labels = export["labels"]!.AsArray().Select(l => l!.AsArray().Select(v => (long)v!).ToArray()).ToArray();
 
         var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.05f, Epsilon = 1e-8f };
-        var dir = Path.Combine(root, "package");
+        var dir = temp.File("package");
         TrainingPackageWriter.Write(OnnxModelFile.Load(onnx), new TrainingPackageOptions { Tuning = TuningSpec.Full, Optimizer = settings, LabelSmoothing = 0.1f }, dir);
         var package = TrainingPackage.Load(dir);
         // Every torch parameter, and nothing else, is trained; every BatchNorm trains with batch statistics.
@@ -49,7 +49,7 @@ public sealed class PackageTorchvisionTests : IDisposable
                 losses.Add(loss);
                 norms.Add(norm);
             }
-            var final = Path.Combine(root, "torch.safetensors");
+            var final = temp.File("torch.safetensors");
             var reference = PythonReference.Run("torchvision_reference.py", new
             {
                 common.seed, common.classes, common.shape, common.step_count, phase = "train",

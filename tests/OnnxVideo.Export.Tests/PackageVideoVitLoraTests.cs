@@ -11,16 +11,16 @@ namespace OnnxVideo.Export.Tests;
 public sealed class PackageVideoVitLoraTests : IDisposable
 {
     private static readonly long[] Shape = [3, 4, 3, 16, 16];
-    private readonly string root = Directory.CreateTempSubdirectory("onnxvideo-vit-lora-").FullName;
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void ThreeAdamWStepsOfLoraAdaptersMatchPyTorch()
     {
         var architecture = new VideoVit(new VideoVitConfig { Depth = 2, Width = 32, Heads = 4, Patch = 8, Tubelet = 2, DefaultFrames = 4, DefaultSize = 16 }, "video_vit_test");
         var model = ModelZoo.Build(architecture, new ZooOptions { Classes = 3, Frames = 4, Size = 16, Seed = 11 });
-        var dir = Path.Combine(root, "package");
+        var dir = temp.File("package");
         var spec = TuningSpec.Parse("lora:r=4,alpha=8,seed=2,target=attention\\.attention\\.(query|value)");
         var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.02f };
         TrainingPackageWriter.Write(model, new TrainingPackageOptions { Tuning = spec, Optimizer = settings, LabelSmoothing = 0.05f }, dir);
@@ -36,7 +36,7 @@ public sealed class PackageVideoVitLoraTests : IDisposable
             Shape, [0, 1, 2], k == 1 ? 2e-2f : 1e-2f, k == 2 ? 0.05f : 0f)).ToArray();
         using var stepper = new PackageStepper(package);
         var (losses, norms) = stepper.StepAll(steps);
-        var reference = GraphReference.Run(package, steps, root);
+        var reference = GraphReference.Run(package, steps, temp.Path);
         Assert.Equal(reference.Losses, losses, new ToleranceComparer(1e-5f, 1e-4f));
         Assert.Equal(reference.Norms, norms, new ToleranceComparer(1e-6f, 1e-3f));
         using var torch = SafetensorsFile.Open(reference.FinalWeights);
@@ -49,9 +49,9 @@ public sealed class PackageVideoVitLoraTests : IDisposable
         }
 
         // The merged inference model (x·(W + s·B·A)ᵀ) gives the eval graph's logits (x·Wᵀ + s·x·Aᵀ·Bᵀ).
-        var weights = Path.Combine(root, "trained.safetensors");
+        var weights = temp.File("trained.safetensors");
         SafetensorsWriter.WriteFile(weights, package.Parameters.Select(p => SafetensorsTensor.FromFloats(p.Name, stepper.Parameters[p.Name], p.Shape)).ToList());
-        var exported = Path.Combine(root, "model.onnx");
+        var exported = temp.File("model.onnx");
         InferenceExport.Export(package, weights, exported);
         using var eval = new OrtGraphRunner(package.EvalPath);
         var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (steps[0].Video, Shape), ["labels"] = (steps[0].Labels, [3]) };

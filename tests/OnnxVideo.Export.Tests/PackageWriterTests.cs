@@ -14,9 +14,9 @@ namespace OnnxVideo.Export.Tests;
 public sealed class PackageWriterTests : IDisposable
 {
     private static readonly long[] VideoShape = [4, 3, 2, 4, 4];
-    private readonly string root = Directory.CreateTempSubdirectory("onnxvideo-package-").FullName;
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     private static ModelProto ModelWithContract()
     {
@@ -27,7 +27,7 @@ public sealed class PackageWriterTests : IDisposable
 
     private string Write(TuningSpec spec, OptimizerSettings? optimizer = null, float smoothing = 0.1f, long threshold = 0)
     {
-        var dir = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        var dir = temp.File(Guid.NewGuid().ToString("N"));
         TrainingPackageWriter.Write(ModelWithContract(), new TrainingPackageOptions
         {
             Tuning = spec,
@@ -194,7 +194,7 @@ public sealed class PackageWriterTests : IDisposable
     [InlineData("full", BatchNormMode.Frozen, false)]
     public void BatchNormModeDecidesWhetherRunningStatisticsTrain(string tuning, BatchNormMode mode, bool trains)
     {
-        var dir = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        var dir = temp.File(Guid.NewGuid().ToString("N"));
         TrainingPackageWriter.Write(ModelWithContract(), new TrainingPackageOptions { Tuning = TuningSpec.Parse(tuning), BatchNorm = mode }, dir);
         var package = TrainingPackage.Load(dir);
         var statistics = new[] { "bn.running_mean", "bn.running_var" };
@@ -248,10 +248,10 @@ public sealed class PackageWriterTests : IDisposable
             stepper.Step(video, VideoShape, labels, 0.05f, step, 0);
         }
         Assert.Contains(stepper.Parameters["proj.weight.lora_B"], v => v != 0);
-        var weights = Path.Combine(root, "trained.safetensors");
+        var weights = temp.File("trained.safetensors");
         SafetensorsWriter.WriteFile(weights, package.Parameters.Select(p => SafetensorsTensor.FromFloats(p.Name, stepper.Parameters[p.Name], p.Shape)).ToList());
 
-        var modelPath = Path.Combine(root, "model.onnx");
+        var modelPath = temp.File("model.onnx");
         InferenceExport.Export(package, weights, modelPath);
         var exported = OnnxModelFile.Load(modelPath);
         Assert.DoesNotContain(exported.Graph.Node, n => n.Name.Contains("lora", StringComparison.Ordinal) || n.Input.Any(i => i.Contains("lora", StringComparison.Ordinal)));

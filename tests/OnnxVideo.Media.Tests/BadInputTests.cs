@@ -4,7 +4,7 @@ using System.Text;
 namespace OnnxVideo.Media.Tests;
 
 [Collection(MediaCollection.Name)]
-public sealed class BadInputTests(TestVideos videos)
+public sealed class BadInputTests(TestVideos videos) : IDisposable
 {
     private static readonly MediaOptions Options = MediaOptions.Default with
     {
@@ -12,7 +12,9 @@ public sealed class BadInputTests(TestVideos videos)
         DecodeTimeout = TimeSpan.FromSeconds(30),
     };
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("onnxvideo-bad-").FullName;
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
 
     /// <summary>Probes and, if the probe passes, decodes frames spread over the whole video; the failure must be a
     /// <see cref="VideoInputException"/> naming the file, and no ffmpeg/ffprobe child may be left.</summary>
@@ -30,7 +32,7 @@ public sealed class BadInputTests(TestVideos videos)
 
     private string Write(string name, byte[] content)
     {
-        var path = Path.Combine(_dir, name);
+        var path = _dir.File(name);
         File.WriteAllBytes(path, content);
         return path;
     }
@@ -45,7 +47,7 @@ public sealed class BadInputTests(TestVideos videos)
     [Fact]
     public async Task Missing_file_is_not_found()
     {
-        var error = await ReadFailsAsync(Path.Combine(_dir, "nothing here.mp4"));
+        var error = await ReadFailsAsync(_dir.File("nothing here.mp4"));
         Assert.Equal(VideoInputError.NotFound, error.Reason);
     }
 
@@ -132,7 +134,7 @@ public sealed class BadInputTests(TestVideos videos)
     [Fact]
     public async Task Odd_path_with_spaces_quotes_semicolons_and_non_ascii_letters_reads_correctly()
     {
-        var folder = Path.Combine(_dir, "we ird 'q\" ;semi; ünïcødé $(x) `y`");
+        var folder = _dir.File("we ird 'q\" ;semi; ünïcødé $(x) `y`");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "-i clip; rm -rf 'x'.mp4");
         File.Copy(videos.H264Mp4, path);
@@ -173,7 +175,7 @@ public sealed class BadInputTests(TestVideos videos)
     {
         // The canary is a FIFO: opening it for reading is observable, because our writer's open() only returns once
         // a reader has opened the other end. A positive control with the demuxer allowed proves the detector works.
-        var canary = Path.Combine(_dir, $"canary-{kind}.mp4");
+        var canary = _dir.File($"canary-{kind}.mp4");
         MakeFifo(canary);
         var name = Path.GetFileName(canary);
         var list = kind == "hls"

@@ -6,27 +6,21 @@ public sealed class SyntheticDatasetTests
     [Fact]
     public async Task Writes_a_folder_per_class_and_manifests()
     {
-        var root = Directory.CreateTempSubdirectory("onnxvideo-synth-").FullName;
-        try
+        using var dir = new TempDirectory();
+        var root = dir.Path;
+        var options = new SyntheticDatasetOptions { Classes = 3, ClipsPerClass = 5, Frames = 8, Size = 32, ValidationFraction = 0.4 };
+        var dataset = await SyntheticVideoDataset.GenerateAsync(root, options);
+        Assert.Equal(["move_right", "move_left", "move_up"], dataset.Labels);
+        Assert.Equal(["move_right", "move_left", "move_up"], File.ReadAllLines(dataset.LabelsPath));
+        var lines = File.ReadAllLines(dataset.ManifestPath);
+        Assert.Equal(15, lines.Length);
+        Assert.Equal("move_left/move_left_002.mp4 1", lines[7]);
+        Assert.Equal(9, File.ReadAllLines(dataset.TrainManifestPath).Length);
+        Assert.Equal(6, File.ReadAllLines(dataset.ValidationManifestPath).Length);
+        foreach (var line in lines)
         {
-            var options = new SyntheticDatasetOptions { Classes = 3, ClipsPerClass = 5, Frames = 8, Size = 32, ValidationFraction = 0.4 };
-            var dataset = await SyntheticVideoDataset.GenerateAsync(root, options);
-            Assert.Equal(["move_right", "move_left", "move_up"], dataset.Labels);
-            Assert.Equal(["move_right", "move_left", "move_up"], File.ReadAllLines(dataset.LabelsPath));
-            var lines = File.ReadAllLines(dataset.ManifestPath);
-            Assert.Equal(15, lines.Length);
-            Assert.Equal("move_left/move_left_002.mp4 1", lines[7]);
-            Assert.Equal(9, File.ReadAllLines(dataset.TrainManifestPath).Length);
-            Assert.Equal(6, File.ReadAllLines(dataset.ValidationManifestPath).Length);
-            foreach (var line in lines)
-            {
-                var probe = await FfprobeRunner.ProbeAsync(Path.Combine(root, line.Split(' ')[0]));
-                Assert.Equal((32, 32, 8L), (probe.Width, probe.Height, probe.FrameCount));
-            }
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
+            var probe = await FfprobeRunner.ProbeAsync(Path.Combine(root, line.Split(' ')[0]));
+            Assert.Equal((32, 32, 8L), (probe.Width, probe.Height, probe.FrameCount));
         }
     }
 
@@ -39,22 +33,16 @@ public sealed class SyntheticDatasetTests
     [InlineData("ffv1")]
     public async Task Every_codec_gives_every_clip_exactly_its_frames(string codec)
     {
-        var root = Directory.CreateTempSubdirectory("onnxvideo-synth-").FullName;
-        try
+        using var dir = new TempDirectory();
+        var root = dir.Path;
+        var options = new SyntheticDatasetOptions { Classes = 2, ClipsPerClass = 3, Frames = 6, Size = 16, Codec = codec };
+        var dataset = await SyntheticVideoDataset.GenerateAsync(root, options);
+        foreach (var clip in dataset.Clips)
         {
-            var options = new SyntheticDatasetOptions { Classes = 2, ClipsPerClass = 3, Frames = 6, Size = 16, Codec = codec };
-            var dataset = await SyntheticVideoDataset.GenerateAsync(root, options);
-            foreach (var clip in dataset.Clips)
-            {
-                var probe = await FfprobeRunner.ProbeAsync(Path.Combine(root, clip.RelativePath),
-                    MediaOptions.Default with { ExactFrameCount = true });
-                Assert.Equal(6, probe.FrameCount);
-                Assert.Equal(0, probe.StartTime, 3);
-            }
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
+            var probe = await FfprobeRunner.ProbeAsync(Path.Combine(root, clip.RelativePath),
+                MediaOptions.Default with { ExactFrameCount = true });
+            Assert.Equal(6, probe.FrameCount);
+            Assert.Equal(0, probe.StartTime, 3);
         }
     }
 
@@ -70,41 +58,35 @@ public sealed class SyntheticDatasetTests
     {
         // Lossless, no noise, no distractors: every row of the background is one colour, so pixels that differ from
         // their row's most common colour belong to the shape; its centroid and area tell the motion.
-        var root = Directory.CreateTempSubdirectory("onnxvideo-synth-").FullName;
-        try
+        using var dir = new TempDirectory();
+        var root = dir.Path;
+        var options = new SyntheticDatasetOptions
         {
-            var options = new SyntheticDatasetOptions
+            Classes = 6, ClipsPerClass = 2, Frames = 8, Size = 48, Noise = 0, Distractors = 0, Codec = "ffv1", Seed = 3,
+        };
+        var dataset = await SyntheticVideoDataset.GenerateAsync(root, options);
+        var reader = new FfmpegFrameReader();
+        foreach (var clip in dataset.Clips)
+        {
+            var probe = await FfprobeRunner.ProbeAsync(Path.Combine(root, clip.RelativePath),
+                MediaOptions.Default with { ExactFrameCount = true });
+            Assert.Equal(8, probe.FrameCount);
+            var geometry = new FrameGeometry(48, 48);
+            var frames = new byte[2 * geometry.FrameBytes];
+            await reader.DecodeAsync(probe, new[] { 0.0, 7 / options.FrameRate }, geometry, frames);
+            var (x0, y0, a0) = Shape(frames.AsSpan(0, geometry.FrameBytes), 48);
+            var (x1, y1, a1) = Shape(frames.AsSpan(geometry.FrameBytes), 48);
+            var motion = (MotionKind)clip.Label;
+            var what = $"{clip.RelativePath}: ({x0:0.0},{y0:0.0},{a0}) → ({x1:0.0},{y1:0.0},{a1})";
+            switch (motion)
             {
-                Classes = 6, ClipsPerClass = 2, Frames = 8, Size = 48, Noise = 0, Distractors = 0, Codec = "ffv1", Seed = 3,
-            };
-            var dataset = await SyntheticVideoDataset.GenerateAsync(root, options);
-            var reader = new FfmpegFrameReader();
-            foreach (var clip in dataset.Clips)
-            {
-                var probe = await FfprobeRunner.ProbeAsync(Path.Combine(root, clip.RelativePath),
-                    MediaOptions.Default with { ExactFrameCount = true });
-                Assert.Equal(8, probe.FrameCount);
-                var geometry = new FrameGeometry(48, 48);
-                var frames = new byte[2 * geometry.FrameBytes];
-                await reader.DecodeAsync(probe, new[] { 0.0, 7 / options.FrameRate }, geometry, frames);
-                var (x0, y0, a0) = Shape(frames.AsSpan(0, geometry.FrameBytes), 48);
-                var (x1, y1, a1) = Shape(frames.AsSpan(geometry.FrameBytes), 48);
-                var motion = (MotionKind)clip.Label;
-                var what = $"{clip.RelativePath}: ({x0:0.0},{y0:0.0},{a0}) → ({x1:0.0},{y1:0.0},{a1})";
-                switch (motion)
-                {
-                    case MotionKind.MoveRight: Assert.True(x1 - x0 > 8, what); break;
-                    case MotionKind.MoveLeft: Assert.True(x0 - x1 > 8, what); break;
-                    case MotionKind.MoveDown: Assert.True(y1 - y0 > 8, what); break;
-                    case MotionKind.MoveUp: Assert.True(y0 - y1 > 8, what); break;
-                    case MotionKind.Grow: Assert.True(a1 > 2 * a0, what); break;
-                    case MotionKind.Shrink: Assert.True(a0 > 2 * a1, what); break;
-                }
+                case MotionKind.MoveRight: Assert.True(x1 - x0 > 8, what); break;
+                case MotionKind.MoveLeft: Assert.True(x0 - x1 > 8, what); break;
+                case MotionKind.MoveDown: Assert.True(y1 - y0 > 8, what); break;
+                case MotionKind.MoveUp: Assert.True(y0 - y1 > 8, what); break;
+                case MotionKind.Grow: Assert.True(a1 > 2 * a0, what); break;
+                case MotionKind.Shrink: Assert.True(a0 > 2 * a1, what); break;
             }
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
         }
     }
 

@@ -8,16 +8,16 @@ namespace OnnxVideo.Export.Tests.Cli;
 
 public sealed class CreateAndListCommandTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("export-cli-").FullName;
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void CreateWritesAModelWithItsContractAndLabels()
     {
-        var labels = Path.Combine(_dir, "labels.txt");
+        var labels = _dir.File("labels.txt");
         File.WriteAllLines(labels, ["left", "", "  right  ", "up"]);
-        var output = Path.Combine(_dir, "model.onnx");
+        var output = _dir.File("model.onnx");
         var (code, stdout, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", labels, "--frames", "6", "--size", "48", "--out", output, "--seed", "2");
         Assert.True(code == 0, stderr);
         Assert.Contains("tiny3d, 3 classes", stdout);
@@ -37,9 +37,9 @@ public sealed class CreateAndListCommandTests : IDisposable
     public void CreateLoadsSafetensorsWeights()
     {
         var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Seed = 8 });
-        var weights = Path.Combine(_dir, "w.safetensors");
+        var weights = _dir.File("w.safetensors");
         SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(source));
-        var output = Path.Combine(_dir, "m.onnx");
+        var output = _dir.File("m.onnx");
         var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
         Assert.True(code == 0, stderr);
         var model = OnnxModelFile.Load(output);
@@ -81,7 +81,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     [MemberData(nameof(BadInvocations))]
     public void BadInputGivesOneClearMessageAndANonZeroExit(string caseName, string[] args, string expected)
     {
-        var output = Path.Combine(_dir, caseName + ".onnx");
+        var output = _dir.File(caseName + ".onnx");
         var (code, _, stderr) = ExportToolRunner.Run(["create", .. args, "--out", output]);
         Assert.NotEqual(0, code);
         Assert.Contains(expected, stderr);
@@ -95,9 +95,9 @@ public sealed class CreateAndListCommandTests : IDisposable
         var tensors = ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 10 }));
         tensors.RemoveAll(t => t.Name == "stages.3.0.weight");
         tensors.Add(SafetensorsTensor.FromFloats("classifier.weight", [0f], 1));
-        var weights = Path.Combine(_dir, "ten.safetensors");
+        var weights = _dir.File("ten.safetensors");
         SafetensorsWriter.WriteFile(weights, tensors);
-        var output = Path.Combine(_dir, "x.onnx");
+        var output = _dir.File("x.onnx");
         var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
         Assert.NotEqual(0, code);
         Assert.Contains("class count mismatch: the weights' head has 10 classes, 3 were asked for", stderr);
@@ -112,9 +112,9 @@ public sealed class CreateAndListCommandTests : IDisposable
     [Fact]
     public void MalformedWeightsFileIsNamedInTheError()
     {
-        var weights = Path.Combine(_dir, "junk.safetensors");
+        var weights = _dir.File("junk.safetensors");
         File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", Path.Combine(_dir, "y.onnx"));
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("y.onnx"));
         Assert.NotEqual(0, code);
         Assert.Contains($"{weights}: invalid safetensors file: truncated", stderr);
     }
@@ -122,9 +122,9 @@ public sealed class CreateAndListCommandTests : IDisposable
     [Fact]
     public void NewHeadTurnsWeightsForOtherClassesIntoAModelForTheGivenLabels()
     {
-        var weights = Path.Combine(_dir, "kinetics-like.safetensors");
+        var weights = _dir.File("kinetics-like.safetensors");
         SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 10 })));
-        var output = Path.Combine(_dir, "mine.onnx");
+        var output = _dir.File("mine.onnx");
         var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--new-head", "--out", output);
         Assert.True(code == 0, stderr);
         Assert.Equal(2, ModelContracts.FixedLastDimension(OnnxModelFile.Load(output), ModelZoo.LogitsName));

@@ -6,14 +6,14 @@ namespace OnnxVideo.Export.Tests.Safetensors;
 
 public sealed class SafetensorsRoundTripTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("st-roundtrip-").FullName;
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void WrittenTensorsAndMetadataReadBackBitExact()
     {
-        var path = Path.Combine(_dir, "a.safetensors");
+        var path = _dir.File("a.safetensors");
         var weights = new float[] { 1.5f, -2.25f, 3e-8f, float.MaxValue, 0f, -0f };
         var index = new long[] { 7, -1, long.MaxValue };
         var halves = new[] { (Half)0.5f, (Half)(-3f) };
@@ -50,7 +50,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
         BinaryPrimitives.WriteDoubleLittleEndian(data, 0.1);
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(8), 0x3FC0);  // bf16 1.5
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(10), 0xC000); // bf16 -2
-        var path = Path.Combine(_dir, "ref.safetensors");
+        var path = _dir.File("ref.safetensors");
         var bytes = new byte[8 + headerBytes.Length + data.Length];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)headerBytes.Length);
         headerBytes.CopyTo(bytes, 8);
@@ -67,9 +67,9 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     [Fact]
     public void StreamingWriterCopiesFromAnotherMappingAndAbandonedWriteLeavesDestinationUntouched()
     {
-        var source = Path.Combine(_dir, "src.safetensors");
+        var source = _dir.File("src.safetensors");
         SafetensorsWriter.WriteFile(source, [SafetensorsTensor.FromFloats("w", [1f, 2f, 3f], 3)]);
-        var copy = Path.Combine(_dir, "copy.safetensors");
+        var copy = _dir.File("copy.safetensors");
         using (var input = SafetensorsFile.Open(source))
         using (var writer = new SafetensorsWriter(copy, input.Tensors.Select(t => new SafetensorsTensorSpec(t.Name, t.DType, t.Shape)).ToList()))
         {
@@ -86,6 +86,6 @@ public sealed class SafetensorsRoundTripTests : IDisposable
             abandoned.WriteTensor("other", new[] { 9f }.AsSpan());
         }
         Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(copy));
-        Assert.Equal(new[] { "copy.safetensors", "src.safetensors" }, Directory.GetFiles(_dir).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "copy.safetensors", "src.safetensors" }, Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
     }
 }

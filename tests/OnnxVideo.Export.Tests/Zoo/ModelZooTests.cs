@@ -7,9 +7,9 @@ namespace OnnxVideo.Export.Tests.Zoo;
 
 public sealed class ModelZooTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("zoo-").FullName;
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     public static TheoryData<string, int, int, long> EveryArchitecture => new()
     {
@@ -92,7 +92,7 @@ public sealed class ModelZooTests : IDisposable
     public void WeightsSavedFromAModelLoadBackIdentically()
     {
         var original = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Seed = 9 });
-        var path = Path.Combine(_dir, "tiny.safetensors");
+        var path = _dir.File("tiny.safetensors");
         SafetensorsWriter.WriteFile(path, ZooTestWeights.FromModel(original));
         var loaded = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Seed = 123, WeightsPath = path });
         Assert.Equal(original.Graph.Initializer.Count, loaded.Graph.Initializer.Count);
@@ -114,7 +114,7 @@ public sealed class ModelZooTests : IDisposable
             return new SafetensorsTensor(t.Name, SafetensorsDType.F16, t.Dims.ToArray(),
                 System.Runtime.InteropServices.MemoryMarshal.AsBytes(halves.AsSpan()).ToArray());
         }).ToList();
-        var path = Path.Combine(_dir, "half.safetensors");
+        var path = _dir.File("half.safetensors");
         SafetensorsWriter.WriteFile(path, tensors);
         var loaded = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 2, WeightsPath = path });
         var expected = TensorProtos.ToFloats(original.Graph.Initializer.Single(t => t.Name == "stages.1.0.weight")).Select(v => (float)(Half)v);
@@ -130,7 +130,7 @@ public sealed class ModelZooTests : IDisposable
         tensors.Add(new SafetensorsTensor("stages.0.1.num_batches_tracked", SafetensorsDType.I64, [], new byte[8]));
         var index = tensors.FindIndex(t => t.Name == "stages.1.0.weight");
         tensors[index] = SafetensorsTensor.FromFloats("stages.1.0.weight", new float[32 * 16 * 9], 32, 16, 1, 3, 3);
-        var path = Path.Combine(_dir, "bad.safetensors");
+        var path = _dir.File("bad.safetensors");
         SafetensorsWriter.WriteFile(path, tensors);
 
         var error = Assert.Throws<ZooWeightsMismatchException>(() => ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, WeightsPath = path }));
@@ -149,7 +149,7 @@ public sealed class ModelZooTests : IDisposable
     [Fact]
     public void WeightsForAnotherClassCountAreReportedAsAClassCountMismatch()
     {
-        var path = Path.Combine(_dir, "five.safetensors");
+        var path = _dir.File("five.safetensors");
         SafetensorsWriter.WriteFile(path, ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 5 })));
         var error = Assert.Throws<ZooWeightsMismatchException>(() => ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3, WeightsPath = path }));
         Assert.Contains("class count mismatch: the weights' head has 5 classes, 3 were asked for", error.Message);
@@ -190,7 +190,7 @@ public sealed class ModelZooTests : IDisposable
     public void NewHeadKeepsTheBackboneAndStartsAFreshHeadForTheAskedClasses()
     {
         var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 5, Seed = 6 });
-        var path = Path.Combine(_dir, "five-classes.safetensors");
+        var path = _dir.File("five-classes.safetensors");
         SafetensorsWriter.WriteFile(path, ZooTestWeights.FromModel(source));
         var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3, WeightsPath = path, NewHead = true, Seed = 6 });
         TensorProto Get(ModelProto m, string name) => m.Graph.Initializer.Single(t => t.Name == name);
