@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # OnnxVideo set-up and entry points.
-#   ./build.sh          install missing prerequisites (ffmpeg, ONNX Runtime native library) and build
+#   ./build.sh          install missing prerequisites (ffmpeg) and build; ONNX Runtime comes from NuGet
+#   ./build.sh --gpu …  the same with ONNX Runtime's CUDA/TensorRT package (Microsoft.ML.OnnxRuntime.Gpu.Linux)
 #   ./build.sh demo     the end-to-end demo on built-in synthetic data
 #   ./build.sh test     all tests (also installs the PyTorch reference used by some tests)
 #   ./build.sh bench    the BenchmarkDotNet suite
@@ -9,10 +10,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 
-ORT_VERSION=1.30.0
-ORT_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
-ORT_DIR="$ROOT/.cache/ort/$ORT_VERSION"
-ORT_LIB="$ORT_DIR/libonnxruntime.so.1"
 CONFIG=${CONFIG:-Release}
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -42,40 +39,27 @@ ensure_torch() {
   fi
 }
 
-sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$ORT_SHA256" ]; }
-
-ensure_ort() {
-  sha_ok "$ORT_LIB" && return 0
-  command -v npm >/dev/null || die "npm is needed once to fetch the ONNX Runtime native library (apt-get install -y npm)"
-  log "fetching ONNX Runtime $ORT_VERSION native library (npm onnxruntime-node@$ORT_VERSION)"
-  local tmp; tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack "onnxruntime-node@$ORT_VERSION" --silent >/dev/null 2>&1) || { rm -rf "$tmp"; die "npm pack onnxruntime-node@$ORT_VERSION failed"; }
-  tar -xzf "$tmp"/onnxruntime-node-*.tgz -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1 package/bin/napi-v6/linux/x64/onnxruntime_binding.node
-  mkdir -p "$ORT_DIR"
-  sha_ok "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" || { rm -rf "$tmp"; die "SHA-256 of libonnxruntime.so.1 does not match the pinned $ORT_SHA256"; }
-  # The node binding is kept for the peer benchmarks (onnxruntime-node on the same native library).
-  mkdir -p "$ORT_DIR/node"
-  tar -xzf "$tmp"/onnxruntime-node-*.tgz -C "$ORT_DIR/node" --strip-components=1
-  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_LIB.tmp" && mv "$ORT_LIB.tmp" "$ORT_LIB"
-  rm -rf "$tmp"
-}
+# The onnxruntime-node peer benchmark fetches its own ONNX Runtime (npm); nothing else needs npm.
+ORT_NODE_VERSION=1.31.0
+ORT_NODE_DIR="$ROOT/.cache/ort-node/$ORT_NODE_VERSION"
 
 ensure_ort_node_peer() {
-  # onnxruntime-node's JavaScript needs its sibling package onnxruntime-common; the peer benchmark requires both.
-  local common="$ORT_DIR/node/node_modules/onnxruntime-common"
-  [ -f "$common/package.json" ] && return 0
-  command -v npm >/dev/null || die "npm is needed once to fetch onnxruntime-common for the node peer benchmark"
-  log "fetching onnxruntime-common@$ORT_VERSION for the onnxruntime-node peer benchmark"
-  local tmp; tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack "onnxruntime-common@$ORT_VERSION" --silent >/dev/null 2>&1) || { rm -rf "$tmp"; die "npm pack onnxruntime-common@$ORT_VERSION failed"; }
-  mkdir -p "$common"
-  tar -xzf "$tmp"/onnxruntime-common-*.tgz -C "$common" --strip-components=1
-  rm -rf "$tmp"
+  [ -f "$ORT_NODE_DIR/node_modules/onnxruntime-common/package.json" ] && return 0
+  if ! command -v npm >/dev/null; then
+    log "npm not found: the onnxruntime-node peer row will be skipped (apt-get install -y npm to include it)"
+    return 0
+  fi
+  log "fetching onnxruntime-node@$ORT_NODE_VERSION for the peer benchmark (npm)"
+  mkdir -p "$ORT_NODE_DIR"
+  (cd "$ORT_NODE_DIR" && npm install --no-save --ignore-scripts --no-audit --no-fund "onnxruntime-node@$ORT_NODE_VERSION" >/dev/null 2>&1) \
+    || log "npm install onnxruntime-node@$ORT_NODE_VERSION failed: the onnxruntime-node peer row will be skipped"
 }
 
+# ONNX Runtime comes from NuGet (Microsoft.ML.OnnxRuntime, or Microsoft.ML.OnnxRuntime.Gpu.Linux with --gpu).
+GPU=false
 build() {
-  log "dotnet build ($CONFIG)"
-  dotnet build OnnxVideo.sln -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly
+  log "dotnet build ($CONFIG, GPU package: $GPU)"
+  dotnet build OnnxVideo.sln -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly -p:OnnxVideoGpu="$GPU"
 }
 
 run_tests() {
@@ -98,13 +82,14 @@ run_tests() {
   return $rc
 }
 
+if [ "${1:-}" = "--gpu" ]; then GPU=true; shift; fi
 cmd=${1:-build}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  build) ensure_ffmpeg; ensure_ort; build ;;
-  test) ensure_ffmpeg; ensure_torch; ensure_ort; build; run_tests "$@" ;;
-  demo) ensure_ffmpeg; ensure_ort; build; dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -- demo "$@" ;;
-  bench) ensure_ffmpeg; ensure_torch; ensure_ort; ensure_ort_node_peer; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- "$@" ;;
-  pack) ensure_ort; dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet ;;
-  *) die "unknown command '$cmd' (use: build | demo | test | bench | pack)" ;;
+  build) ensure_ffmpeg; build ;;
+  test) ensure_ffmpeg; ensure_torch; build; run_tests "$@" ;;
+  demo) ensure_ffmpeg; build; dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -- demo "$@" ;;
+  bench) ensure_ffmpeg; ensure_torch; ensure_ort_node_peer; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release --no-build -- "$@" ;;
+  pack) dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet ;;
+  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pack)" ;;
 esac

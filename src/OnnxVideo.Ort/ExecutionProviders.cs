@@ -13,7 +13,8 @@ public static unsafe class ExecutionProviders
 {
     /// <summary>Where the GPU provider libraries come from.</summary>
     public const string GpuPackageHint =
-        "place the native files of the NuGet package Microsoft.ML.OnnxRuntime.Gpu.Linux (runtimes/linux-x64/native/*.so, same ORT version) beside libonnxruntime";
+        "reference the NuGet package Microsoft.ML.OnnxRuntime.Gpu.Linux (same version) instead of Microsoft.ML.OnnxRuntime "
+        + "(in this repository: ./build.sh --gpu, or dotnet build -p:OnnxVideoGpu=true); it needs CUDA 13, cuDNN 9 and, for TensorRT, TensorRT 10";
 
     /// <summary>Usability of TensorRT, CUDA and CPU on this machine, trying to load each GPU provider library.</summary>
     public static IReadOnlyList<ExecutionProviderStatus> CheckAvailability()
@@ -21,10 +22,10 @@ public static unsafe class ExecutionProviders
         var result = new List<ExecutionProviderStatus>();
         foreach (var provider in new[] { ExecutionProvider.TensorRt, ExecutionProvider.Cuda })
         {
-            var missing = MissingLibraries(provider);
-            if (missing.Count > 0)
+            var unavailable = UnavailableReason(provider);
+            if (unavailable is not null)
             {
-                result.Add(new ExecutionProviderStatus(provider, false, MissingMessage(provider, missing)));
+                result.Add(new ExecutionProviderStatus(provider, false, unavailable));
                 continue;
             }
 
@@ -64,10 +65,10 @@ public static unsafe class ExecutionProviders
     /// <summary>Appends a GPU provider; throws <see cref="ExecutionProviderUnavailableException"/> when it cannot be used.</summary>
     internal static void AppendOrThrow(nint options, ExecutionProvider provider, CudaProviderOptions cuda, TensorRtProviderOptions tensorRt)
     {
-        var missing = MissingLibraries(provider);
-        if (missing.Count > 0)
+        var unavailable = UnavailableReason(provider);
+        if (unavailable is not null)
         {
-            throw new ExecutionProviderUnavailableException(provider, MissingMessage(provider, missing), missing);
+            throw new ExecutionProviderUnavailableException(provider, unavailable, MissingLibraries(provider));
         }
 
         try
@@ -81,9 +82,29 @@ public static unsafe class ExecutionProviders
         }
     }
 
-    internal static string MissingMessage(ExecutionProvider provider, IReadOnlyList<string> missing) =>
-        $"{provider} execution provider unavailable: {string.Join(", ", missing.Select(Path.GetFileName))} not found in "
-        + $"{Path.GetDirectoryName(missing[0])}; {GpuPackageHint}.";
+    /// <summary>True when the loaded ORT build was compiled with <paramref name="provider"/> (the CPU package has neither GPU provider).</summary>
+    public static bool IsCompiledIn(ExecutionProvider provider) => provider switch
+    {
+        ExecutionProvider.Cuda => OrtLibrary.GetCompiledProviders().Contains("CUDAExecutionProvider"),
+        ExecutionProvider.TensorRt => OrtLibrary.GetCompiledProviders().Contains("TensorrtExecutionProvider"),
+        _ => true,
+    };
+
+    /// <summary>Why <paramref name="provider"/> cannot even be tried (not in this build, provider file missing), or null.</summary>
+    private static string? UnavailableReason(ExecutionProvider provider)
+    {
+        if (!IsCompiledIn(provider))
+        {
+            return $"{provider} execution provider unavailable: the loaded ONNX Runtime {OrtLibrary.Version} ({OrtLibrary.LibraryPath}) "
+                + $"is a CPU-only build; {GpuPackageHint}.";
+        }
+
+        var missing = MissingLibraries(provider);
+        return missing.Count == 0
+            ? null
+            : $"{provider} execution provider unavailable: {string.Join(", ", missing.Select(Path.GetFileName))} not found in "
+                + $"{Path.GetDirectoryName(missing[0])}; {GpuPackageHint}.";
+    }
 
     internal static OrtSessionOptionsHandle NewNativeOptions()
     {

@@ -134,7 +134,7 @@ public static unsafe class OrtLibrary
             return ["onnxruntime.dll"];
         }
 
-        return OperatingSystem.IsMacOS() ? ["libonnxruntime.dylib"] : ["libonnxruntime.so.1", "libonnxruntime.so"];
+        return OperatingSystem.IsMacOS() ? ["libonnxruntime.dylib"] : ["libonnxruntime.so", "libonnxruntime.so.1"];
     }
 
     internal static nint[] ReadTable(nint apiBase, out string version)

@@ -44,19 +44,22 @@ internal static class OrtLibraryResolver
         }
 
         throw new OrtLibraryLoadException(
-            "ONNX Runtime native library not found. Run ./build.sh (it fetches libonnxruntime.so.1), place the library "
-            + $"beside the application, or set {OrtLibrary.PathVariable} to its path.",
+            "ONNX Runtime native library not found. Reference the NuGet package Microsoft.ML.OnnxRuntime (CPU) or "
+            + $"Microsoft.ML.OnnxRuntime.Gpu.Linux (CUDA/TensorRT), place the library beside the application, or set {OrtLibrary.PathVariable} to its path.",
             attempts);
     }
 
     private static IEnumerable<(string Kind, string Path)> CandidateFolders()
     {
+        // NuGet places the official native package under runtimes/<rid>/native of a portable app; a RID-specific
+        // build or publish flattens it into the application folder.
         var appFolder = AppContext.BaseDirectory;
-        yield return ("application folder", appFolder);
         foreach (var rid in RuntimeIdentifiers())
         {
             yield return ($"runtimes/{rid}/native", Path.Combine(appFolder, "runtimes", rid, "native"));
         }
+
+        yield return ("application folder", appFolder);
     }
 
     private static IEnumerable<string> RuntimeIdentifiers()

@@ -129,7 +129,7 @@ public sealed class OrtSessionOptions
                 ExecutionProviders.AppendOrThrow(options, ExecutionProvider.TensorRt, Cuda, TensorRt);
 
                 // CUDA takes the nodes TensorRT cannot; without its library TensorRT alone still works (CPU takes the rest).
-                if (ExecutionProviders.MissingLibraries(ExecutionProvider.Cuda).Count == 0)
+                if (ExecutionProviders.IsCompiledIn(ExecutionProvider.Cuda) && ExecutionProviders.MissingLibraries(ExecutionProvider.Cuda).Count == 0)
                 {
                     ExecutionProviders.AppendOrThrow(options, ExecutionProvider.Cuda, Cuda, TensorRt);
                 }

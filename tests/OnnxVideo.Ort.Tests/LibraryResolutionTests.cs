@@ -5,10 +5,10 @@ namespace OnnxVideo.Ort.Tests;
 public sealed class LibraryResolutionTests
 {
     [Fact]
-    public void DefaultResolutionFindsTheCopyInTheApplicationFolder()
+    public void DefaultResolutionFindsTheNuGetNativeAssetOfTheApplication()
     {
         var library = OrtLibraryResolver.Resolve(null, null);
-        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"), library.Path);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", "libonnxruntime.so"), library.Path);
         Assert.Equal(OrtLibrary.Version, library.Version);
         Assert.Equal(OrtLibrary.LibraryPath, library.Path);
     }
