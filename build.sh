@@ -5,6 +5,7 @@
 #   ./build.sh demo     the end-to-end demo on built-in synthetic data
 #   ./build.sh test     all tests (also installs the PyTorch reference used by some tests)
 #   ./build.sh bench    the BenchmarkDotNet suite
+#   ./build.sh gpu-check  build for GPU, then compare inference and training on CUDA and TensorRT with the CPU
 #   ./build.sh pack     NuGet packages (libraries with symbols, the two CLIs as dotnet tools) into artifacts/packages
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -62,6 +63,32 @@ build() {
   dotnet build OnnxVideo.sln -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly -p:OnnxVideoGpu="$GPU"
 }
 
+# Where a library is found: the loader's cache or LD_LIBRARY_PATH.
+have_library() {
+  ldconfig -p 2>/dev/null | grep -q "/$1\$" && return 0
+  local folder
+  for folder in ${LD_LIBRARY_PATH:+${LD_LIBRARY_PATH//:/ }}; do [ -e "$folder/$1" ] && return 0; done
+  return 1
+}
+
+# The GPU check needs what ONNX Runtime's GPU package links against; say exactly what is missing, exit 2.
+gpu_prerequisites() {
+  local missing=() entry
+  if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L >/dev/null 2>&1; then
+    missing+=("an NVIDIA GPU and driver (nvidia-smi finds none)")
+  fi
+  for entry in libcuda.so.1:"the NVIDIA driver" libcudart.so.13:"CUDA 13" libcublas.so.13:"CUDA 13" libcublasLt.so.13:"CUDA 13" \
+               libcurand.so.10:"CUDA 13" libcudnn.so.9:"cuDNN 9" libnvinfer.so.10:"TensorRT 10" libnvonnxparser.so.10:"TensorRT 10"; do
+    have_library "${entry%%:*}" || missing+=("${entry%%:*} (${entry#*:})")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    printf 'gpu-check: this machine cannot run the CUDA/TensorRT check; missing:\n' >&2
+    printf '  - %s\n' "${missing[@]}" >&2
+    printf 'Requirements: NVIDIA driver, CUDA 13, cuDNN 9, TensorRT 10, found through ldconfig or LD_LIBRARY_PATH.\n' >&2
+    exit 2
+  fi
+}
+
 run_tests() {
   local results="$ROOT/.test-results"
   rm -rf "$results"; mkdir -p "$results"
@@ -90,6 +117,8 @@ case "$cmd" in
   test) ensure_ffmpeg; ensure_torch; build; run_tests "$@" ;;
   demo) ensure_ffmpeg; build; dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -- demo "$@" ;;
   bench) ensure_ffmpeg; ensure_torch; ensure_ort_node_peer; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release --no-build -- "$@" ;;
+  gpu-check) gpu_prerequisites; ensure_ffmpeg; GPU=true; build
+    ONNXVIDEO_REQUIRE_GPU=1 dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -p:OnnxVideoGpu=true -- gpu-check "$@" ;;
   pack) dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet ;;
-  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pack)" ;;
+  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pack | gpu-check)" ;;
 esac

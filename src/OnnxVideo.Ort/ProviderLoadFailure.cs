@@ -15,8 +15,8 @@ internal static partial class ProviderLoadFailure
         ("libcudnn", "cuDNN 9"),
         ("libnvinfer", "TensorRT 10"),
         ("libnvonnxparser", "TensorRT 10"),
-        ("libcu", "CUDA 13 (the CUDA runtime, cuBLAS, cuFFT, cuRAND)"),
-        ("libnvrtc", "CUDA 13 (the CUDA runtime, cuBLAS, cuFFT, cuRAND)"),
+        ("libcu", "CUDA 13 (the CUDA runtime, cuBLAS, cuRAND)"),
+        ("libnvrtc", "CUDA 13 (the CUDA runtime, cuBLAS, cuRAND)"),
     ];
 
     /// <summary>The library the loader reported missing in <paramref name="ortMessage"/>, or null.</summary>
