@@ -5,6 +5,7 @@
 #   ./build.sh demo     the end-to-end demo on built-in synthetic data
 #   ./build.sh test     all tests (also installs the PyTorch reference used by some tests)
 #   ./build.sh bench    the BenchmarkDotNet suite
+#   ./build.sh pack-check  pack, then build a new console app on the packages and classify a clip with it
 #   ./build.sh gpu-check  build for GPU, then compare inference and training on CUDA and TensorRT with the CPU
 #   ./build.sh pack     NuGet packages (libraries with symbols, the two CLIs as dotnet tools) into artifacts/packages
 set -euo pipefail
@@ -89,6 +90,26 @@ gpu_prerequisites() {
   fi
 }
 
+# dotnet pack, then a new console app outside the repository consumes OnnxVideo.Runtime from that folder feed and
+# classifies a clip; it must get ONNX Runtime's native library and nothing of the official managed API.
+pack_check() {
+  dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet
+  local app; app=$(mktemp -d)
+  trap 'rm -rf "$app"' RETURN
+  cp tests/Packaging/Program.cs "$app/"
+  cp tests/Packaging/consumer.csproj.template "$app/consumer.csproj"
+  printf '<Project/>\n' > "$app/Directory.Build.props"; printf '<Project/>\n' > "$app/Directory.Packages.props"
+  dotnet new nugetconfig -o "$app" >/dev/null
+  dotnet nuget add source "$ROOT/artifacts/packages" -n onnxvideo-local --configfile "$app/nuget.config" >/dev/null
+  log "building a consumer app against artifacts/packages"
+  dotnet build "$app/consumer.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly --packages "$app/packages" -o "$app/out"
+  [ ! -e "$app/out/Microsoft.ML.OnnxRuntime.dll" ] || die "the consumer got the official managed API (Microsoft.ML.OnnxRuntime.dll)"
+  [ -f "$app/out/runtimes/linux-x64/native/libonnxruntime.so" ] || die "the consumer has no libonnxruntime.so"
+  dotnet tools/export/bin/Release/net10.0/onnxvideo-export.dll create --arch tiny3d --classes 4 --out "$app/m.onnx" >/dev/null
+  ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc=size=96x96:rate=25 -t 1 -pix_fmt yuv420p "$app/clip.mp4"
+  dotnet "$app/out/consumer.dll" "$app/m.onnx" "$app/clip.mp4"
+}
+
 run_tests() {
   local results="$ROOT/.test-results"
   rm -rf "$results"; mkdir -p "$results"
@@ -120,5 +141,6 @@ case "$cmd" in
   gpu-check) gpu_prerequisites; ensure_ffmpeg; GPU=true; build
     ONNXVIDEO_REQUIRE_GPU=1 dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -p:OnnxVideoGpu=true -- gpu-check "$@" ;;
   pack) dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet ;;
-  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pack | gpu-check)" ;;
+  pack-check) ensure_ffmpeg; build; pack_check ;;
+  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pack | pack-check | gpu-check)" ;;
 esac
