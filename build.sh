@@ -34,6 +34,11 @@ ensure_ffmpeg() {
   fi
 }
 
+ensure_onnx_testdata() {
+  # ONNX's own backend node-test corpus: the lossless load/save test reads a sample of it.
+  [ -d /usr/share/libonnx-testdata/data/node ] || apt_install libonnx-testdata
+}
+
 ensure_torch() {
   # Reference numbers in tests come from Debian's PyTorch, run with Debian's own interpreter.
   if ! /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1; then
@@ -135,7 +140,7 @@ cmd=${1:-build}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   build) ensure_ffmpeg; build ;;
-  test) ensure_ffmpeg; ensure_torch; build; run_tests "$@" ;;
+  test) ensure_ffmpeg; ensure_torch; ensure_onnx_testdata; build; run_tests "$@" ;;
   demo) ensure_ffmpeg; build; dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -- demo "$@" ;;
   bench) ensure_ffmpeg; ensure_torch; ensure_ort_node_peer; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release --no-build -- "$@" ;;
   gpu-check) gpu_prerequisites; ensure_ffmpeg; GPU=true; build
