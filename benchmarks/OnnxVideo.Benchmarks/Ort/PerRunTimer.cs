@@ -30,4 +30,8 @@ public static class PerRunTimer
         Array.Sort(perRun);
         return new Timing(total / runs, perRun[runs / 2]);
     }
+
+    /// <summary>The timing with the lower median (rounds of a comparison keep each side's best).</summary>
+    public static Timing Lower(Timing? current, Timing candidate) =>
+        current is null || candidate.MedianMicroseconds < current.MedianMicroseconds ? candidate : current;
 }
