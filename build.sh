@@ -46,8 +46,11 @@ ensure_torch() {
   fi
 }
 
-# The onnxruntime-node peer benchmark fetches its own ONNX Runtime (npm); nothing else needs npm.
-ORT_NODE_VERSION=1.31.0
+# The onnxruntime-node peer benchmark fetches its own ONNX Runtime (npm); nothing else needs npm. npm serves
+# onnxruntime-node up to 1.30.0 (no 1.31.0 as of 2026-12-01), and its addon only loads the native build of its
+# own package (versioned symbols), so that row compares bindings across native builds; the C# API row
+# (benchmarks/peers/OrtManagedPeer, built by the harness) runs on our very libonnxruntime.so.
+ORT_NODE_VERSION=1.30.0
 ORT_NODE_DIR="$ROOT/.cache/ort-node/$ORT_NODE_VERSION"
 
 ensure_ort_node_peer() {
