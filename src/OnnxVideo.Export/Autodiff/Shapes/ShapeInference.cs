@@ -508,9 +508,11 @@ public sealed class ShapeInference
 
     private InferredValue?[] SplitShapes(NodeProto node, int type, TensorShape? x)
     {
-        if (x is null || SplitSizes(node, x) is not { } sizes) return node.Output.Select(_ => (InferredValue?)Val(type, null)).ToArray();
+        if (x is null) return node.Output.Select(_ => (InferredValue?)Val(type, null)).ToArray();
         int axis = (int)NodeAttributes.Int(node, "axis", 0);
         if (axis < 0) axis += x.Rank;
+        var sizes = SplitSizes(node, x)?.Select(size => (ShapeDim)size).ToArray()
+            ?? node.Output.Select(_ => ShapeDim.Unknown).ToArray();
         return sizes.Select(size =>
         {
             var dims = x.Dims.ToArray();
