@@ -321,6 +321,28 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
+    /// <summary>The memory info weights are allocated for (the training session's device).</summary>
+    internal OrtMemoryInfo WeightMemoryInfo => _memory.MemoryInfo;
+
+    /// <summary>
+    /// Test seam: for each parameter, optimizer-state and running-statistic input of the training graph's binding for
+    /// the current parity, where the bound value lives and whether it is this session's own device buffer.
+    /// </summary>
+    internal IReadOnlyList<(string Name, string Device, int DeviceId, OrtMemoryType MemoryType, bool IsOwnBuffer)> BoundWeightInputs()
+    {
+        var binding = _trainBindings[_parity] ?? throw new InvalidOperationException("no training step has bound this parity yet");
+        var result = new List<(string, string, int, OrtMemoryType, bool)>();
+        foreach (var tensor in _parameters.Concat(_state).Concat(_buffers))
+        {
+            if (binding.BoundInputs.TryGetValue(tensor.Name, out var value))
+            {
+                using var info = value.MemoryInfo;
+                result.Add((tensor.Name, info.DeviceName, info.DeviceId, info.MemoryType, value.DataPointer == tensor.ValueAt(_parity).DataPointer));
+            }
+        }
+        return result;
+    }
+
     private static OrtValue Scalar(float[] storage) => OrtValue.CreateTensor(new Memory<float>(storage), ReadOnlySpan<long>.Empty);
 
     private OrtSessionOptions NewSessionOptions(ExecutionProvider provider) => new()
