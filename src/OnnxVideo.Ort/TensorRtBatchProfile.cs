@@ -26,6 +26,31 @@ public sealed record TensorRtBatchProfile(string InputName, IReadOnlyList<long> 
         }
     }
 
+    /// <summary>
+    /// The profile for the first input of the model at <paramref name="modelPath"/>, or null when its batch dimension is
+    /// fixed (TensorRT then needs none) or a later dimension is not. TensorRT takes the profile when the session is
+    /// built, before our session could report its inputs, so they are read with a CPU session that skips graph
+    /// optimization.
+    /// </summary>
+    public static TensorRtBatchProfile? ForModel(string modelPath, int minBatch, int optBatch, int maxBatch)
+    {
+        using var probe = new OrtSession(modelPath, new OrtSessionOptions
+        {
+            OptimizationLevel = GraphOptimizationLevel.DisableAll,
+            IntraOpThreads = 1,
+            EnableCpuMemoryArena = false,
+        });
+        var input = probe.Inputs[0];
+        if (input.Shape.Count < 2 || input.Shape[0] > 0 || input.Shape.Skip(1).Any(d => d <= 0))
+        {
+            return null;
+        }
+
+        var profile = new TensorRtBatchProfile(input.Name, input.Shape.Skip(1).ToArray(), minBatch, optBatch, maxBatch);
+        profile.Validate();
+        return profile;
+    }
+
     /// <summary>ORT's profile text for one batch size, e.g. <c>video:8x3x16x112x112</c>.</summary>
     internal string ShapeText(int batch) =>
         InputName + ":" + string.Join("x", new[] { (long)batch }.Concat(SampleShape).Select(d => d.ToString(CultureInfo.InvariantCulture)));

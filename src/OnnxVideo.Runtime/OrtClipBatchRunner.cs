@@ -45,8 +45,8 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
                 InferenceDevice.Auto => ExecutionProvider.Auto,
                 _ => ExecutionProvider.Cpu,
             },
-            Cuda = new CudaProviderOptions { DeviceId = options.DeviceId },
-            TensorRt = new TensorRtProviderOptions { DeviceId = options.DeviceId },
+            Cuda = options.Cuda with { DeviceId = options.DeviceId },
+            TensorRt = TensorRtSettings(modelPath, options),
         };
         _session = new OrtSession(modelPath, sessionOptions);
         try
@@ -84,6 +84,22 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
     public long Generation => Interlocked.Read(ref _generation);
     public string ExecutionProviderDescription => _session.ExecutionProvider.ToString();
     public string InputDescription => _session.Inputs[0].ToString();
+
+    /// <summary>The caller's TensorRT settings, with a batch profile 1..MaxBatchSize when TensorRT may run a dynamic batch.</summary>
+    private static TensorRtProviderOptions TensorRtSettings(string modelPath, VideoClassifierOptions options)
+    {
+        var settings = options.TensorRt with { DeviceId = options.DeviceId };
+        if (settings.BatchProfile is not null || options.Device is not (InferenceDevice.TensorRt or InferenceDevice.Auto)
+            || !ExecutionProviders.IsCompiledIn(ExecutionProvider.TensorRt))
+        {
+            return settings;
+        }
+        var max = options.MaxBatchSize;
+        return settings with
+        {
+            BatchProfile = TensorRtBatchProfile.ForModel(modelPath, options.TensorRtMinBatch, options.TensorRtOptBatch ?? max, max),
+        };
+    }
 
     private PreprocessingContract ContractFromMetadata(string modelPath)
     {
