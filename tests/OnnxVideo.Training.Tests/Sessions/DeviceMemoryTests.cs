@@ -57,6 +57,17 @@ public sealed class DeviceMemoryTests : IDisposable
     }
 
     [Fact]
+    public void CudaGraphsAndBadGpuSettingsAreRefusedBeforeAnythingLoads()
+    {
+        var graph = Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package,
+            new TrainingSessionOptions { Cuda = new CudaProviderOptions { EnableCudaGraph = true } }));
+        Assert.Contains("CUDA graphs cannot be used for training", graph.Message);
+        Assert.Contains("DeviceId", Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package, new TrainingSessionOptions { DeviceId = -1 })).Message);
+        Assert.Contains("MaxWorkspaceSize", Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package,
+            new TrainingSessionOptions { TensorRt = new TensorRtProviderOptions { MaxWorkspaceSize = 0 } })).Message);
+    }
+
+    [Fact]
     public void TrainingBindingReadsWeightsFromTheSessionDeviceBuffers()
     {
         using var session = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1 });
