@@ -23,9 +23,13 @@ internal sealed class DeviceTensorCopier : IDisposable
         _binding = _session.CreateIoBinding();
     }
 
+    /// <summary>Copies made so far (tests check that training steps make none).</summary>
+    public long Count { get; private set; }
+
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (same element count and type).</summary>
     public void Copy(OrtValue source, OrtValue destination)
     {
+        Count++;
         try
         {
             _binding.BindInput(Input, source);

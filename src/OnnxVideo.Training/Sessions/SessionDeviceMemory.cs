@@ -29,6 +29,9 @@ internal sealed class SessionDeviceMemory : IDisposable
         }
     }
 
+    /// <summary>Host/device and device/device copies made so far.</summary>
+    public long CopyCount => _copier.Count;
+
     /// <summary>The memory info parameters are allocated for.</summary>
     public OrtMemoryInfo MemoryInfo { get; }
 

@@ -321,6 +321,9 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
+    /// <summary>Copies of weights between host and device (or within the device) made so far.</summary>
+    internal long WeightCopyCount => _memory.CopyCount;
+
     /// <summary>The memory info weights are allocated for (the training session's device).</summary>
     internal OrtMemoryInfo WeightMemoryInfo => _memory.MemoryInfo;
 

@@ -89,6 +89,24 @@ public sealed class DeviceMemoryTests : IDisposable
     }
 
     [Fact]
+    public void TrainAndEvalStepsCopyNoWeightsAndReadsCopyEachTensorOnce()
+    {
+        using var session = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1 });
+        var afterOpen = session.WeightCopyCount;
+        for (var i = 0; i < 3; i++)
+        {
+            var (video, labels) = Batch(40 + i, 2);
+            Assert.True(session.TrainStep(video, labels).Applied);
+            session.EvalStep(video, labels);
+        }
+        Assert.Equal(afterOpen, session.WeightCopyCount);
+
+        var parameters = session.GetParameters();
+        Assert.Equal(_package.Parameters.Count, parameters.Count);
+        Assert.Equal(afterOpen + parameters.Count, session.WeightCopyCount);
+    }
+
+    [Fact]
     public void DeviceResidentWeightsGiveBitIdenticalResultsToManagedArraysOnCpu()
     {
         var device = Run(new TrainingSessionOptions { IntraOpThreads = 1 });
