@@ -186,6 +186,11 @@ internal static class ClassifyRunner
         {
             options.MaxBatchSize = batch;
         }
+        options.DeviceId = s.Gpu.DeviceId;
+        options.Cuda = s.Gpu.Cuda;
+        options.TensorRt = s.Gpu.TensorRt;
+        options.TensorRtMinBatch = s.Gpu.TensorRtMinBatch ?? options.TensorRtMinBatch;
+        options.TensorRtOptBatch = s.Gpu.TensorRtOptBatch;
         return options;
     }
 }

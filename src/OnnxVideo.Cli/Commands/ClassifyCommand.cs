@@ -34,6 +34,7 @@ public static class ClassifyCommand
         {
             inputs, model, device, batch, topK, clips, crops, workers, window, windowStride, timeout, noPad, json, output, shard,
         };
+        var gpu = GpuProviderFlags.AddTo(command, batchProfiles: true);
         command.Validators.Add(result =>
         {
             if (result.GetValue(json) && result.GetValue(output) is not null)
@@ -68,6 +69,16 @@ public static class ClassifyCommand
         });
         command.SetAction((parse, cancellationToken) =>
         {
+            GpuProviderSettings gpuSettings;
+            try
+            {
+                gpuSettings = gpu.Read(parse);
+            }
+            catch (InvalidFlagException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return Task.FromResult(ClassifyRunner.ExitFatal);
+            }
             var settings = new ClassifySettings(
                 parse.GetValue(inputs) ?? [],
                 parse.GetValue(model)!,
@@ -89,7 +100,10 @@ public static class ClassifyCommand
                 parse.GetValue(noPad),
                 parse.GetValue(json),
                 parse.GetValue(output),
-                parse.GetValue(shard) is { } text ? InputShard.Parse(text) : InputShard.All);
+                parse.GetValue(shard) is { } text ? InputShard.Parse(text) : InputShard.All)
+            {
+                Gpu = gpuSettings,
+            };
             return ClassifyRunner.RunAsync(settings, cancellationToken);
         });
         return command;

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using OnnxVideo.Cli.Training;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
+using OnnxVideo.Ort;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
@@ -33,10 +35,14 @@ public static class EvaluateCommand
         {
             command.Options.Add(option);
         }
+        var gpu = GpuProviderFlags.AddTo(command, batchProfiles: true);
         command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
         {
+            var gpuSettings = gpu.Read(parse);
             var modelPath = parse.GetValue(model)!;
-            using var classifier = new ClassifierModel(modelPath, DeviceOption.Parse(parse.GetValue(device)!), parse.GetValue(threads));
+            var provider = DeviceOption.Parse(parse.GetValue(device)!);
+            var tensorRt = EvaluationTensorRt(modelPath, provider, gpuSettings, parse.GetValue(batch));
+            using var classifier = new ClassifierModel(modelPath, provider, parse.GetValue(threads), gpuSettings.Cuda, tensorRt);
             var contract = classifier.Contract ?? throw new InvalidContractException(modelPath,
                 $"the model has no preprocessing contract in its metadata ('{PreprocessingContract.MetadataKey}')");
             var classes = contract.Labels.Length > 0 ? contract.Labels : null;
@@ -89,5 +95,23 @@ public static class EvaluateCommand
             return 0;
         })));
         return command;
+    }
+
+    /// <summary>The TensorRT settings, with a batch profile up to --batch when TensorRT may run the model's dynamic batch.</summary>
+    private static TensorRtProviderOptions EvaluationTensorRt(string modelPath, ExecutionProvider provider, GpuProviderSettings gpu, int batch)
+    {
+        var min = gpu.TensorRtMinBatch ?? 1;
+        var opt = gpu.TensorRtOptBatch ?? batch;
+        if (min > batch || opt > batch)
+        {
+            throw new InvalidFlagException(opt > batch ? "--trt-opt-batch" : "--trt-min-batch", Math.Max(min, opt).ToString(CultureInfo.InvariantCulture),
+                $"must not exceed --batch {batch}");
+        }
+        if (provider is not (ExecutionProvider.TensorRt or ExecutionProvider.Auto) || !ExecutionProviders.IsCompiledIn(ExecutionProvider.TensorRt)
+            || !File.Exists(modelPath))
+        {
+            return gpu.TensorRt;
+        }
+        return gpu.TensorRt with { BatchProfile = TensorRtBatchProfile.ForModel(modelPath, min, opt, batch) };
     }
 }

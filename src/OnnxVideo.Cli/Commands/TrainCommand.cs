@@ -53,8 +53,10 @@ public static class TrainCommand
         {
             command.Options.Add(option);
         }
+        var gpu = GpuProviderFlags.AddTo(command, batchProfiles: false);
         command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
         {
+            var gpuSettings = gpu.Read(parse);
             var layout = PackageLayouts.Load(parse.GetValue(package)!);
             var requestedOptimizer = parse.GetValue(optimizer);
             CheckCompiled("--optimizer", requestedOptimizer, layout.Optimizer,
@@ -93,6 +95,9 @@ public static class TrainCommand
             {
                 ExecutionProvider = DeviceOption.Parse(parse.GetValue(device)!),
                 IntraOpThreads = parse.GetValue(threads),
+                DeviceId = gpuSettings.DeviceId,
+                Cuda = gpuSettings.Cuda,
+                TensorRt = gpuSettings.TensorRt,
             };
             var logger = new StderrLogger();
             var asJson = parse.GetValue(json);
