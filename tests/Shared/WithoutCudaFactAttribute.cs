@@ -1,4 +1,4 @@
-namespace OnnxVideo.Cli.Tests.Gpu;
+namespace OnnxVideo.Testing;
 
 /// <summary>A test of what a machine without CUDA 13 reports; skipped, visibly, where CUDA 13 is installed.</summary>
 public sealed class WithoutCudaFactAttribute : FactAttribute
