@@ -48,6 +48,8 @@ public sealed class LinkedInputTests(TestVideos videos) : IDisposable
             Assert.Equal(VideoInputError.Unreadable, error.Reason);
             Assert.Contains("not a regular file", error.Problem);
             Assert.Contains(fifo, error.Problem);
+            var direct = await ReadFailsAsync(fifo);
+            Assert.Contains("not a regular file", direct.Problem);
         });
         Assert.False(opened, "the FIFO behind the link was opened");
     }

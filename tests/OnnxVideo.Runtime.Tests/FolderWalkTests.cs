@@ -96,6 +96,23 @@ public sealed class FolderWalkTests(VideoFixture videos)
     }
 
     [Fact]
+    public async Task Folders_nested_deeper_than_the_limit_are_reported_not_listed()
+    {
+        using var dir = new TempDirectory();
+        var deepest = Path.Combine([dir.Path, .. Enumerable.Repeat("d", VideoFolderWalker.MaxDepth + 1)]);
+        Directory.CreateDirectory(deepest);
+        File.Copy(videos.Good[0], Path.Combine(deepest, "deep.mp4"));
+        File.Copy(videos.Good[1], Path.Combine(Path.GetDirectoryName(deepest)!, "shallower.mp4"));
+
+        var found = await CollectAsync(dir.Path);
+
+        Assert.Equal([Path.Combine(Path.GetDirectoryName(deepest)!, "shallower.mp4")], found.Paths);
+        var skipped = Assert.Single(found.Skipped);
+        Assert.Equal(deepest, skipped.Path);
+        Assert.Contains($"deeper than {VideoFolderWalker.MaxDepth}", skipped.Reason);
+    }
+
+    [Fact]
     public async Task A_name_that_is_not_utf8_fails_typed_under_the_same_path_on_every_run()
     {
         using var dir = new TempDirectory();
