@@ -43,14 +43,8 @@ internal static class RealPath
                 continue;
             }
             var candidate = Path.Join(resolved, component);
-            string? target;
-            try
+            if (!TryReadLink(candidate, out var target, out problem))
             {
-                target = new FileInfo(candidate).LinkTarget;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                problem = $"cannot read '{candidate}': {e.Message}";
                 return null;
             }
             if (target is null)
@@ -81,6 +75,22 @@ internal static class RealPath
     /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or inside it (both resolved).</summary>
     public static bool IsInside(string path, string folder) =>
         path == folder || path.StartsWith(folder.EndsWith('/') ? folder : folder + "/", StringComparison.Ordinal);
+
+    private static bool TryReadLink(string path, out string? target, out string problem)
+    {
+        try
+        {
+            target = new FileInfo(path).LinkTarget;
+            problem = "";
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            target = null;
+            problem = $"cannot read '{path}': {e.Message}";
+            return false;
+        }
+    }
 
     private static void Push(Stack<string> pending, string path)
     {
