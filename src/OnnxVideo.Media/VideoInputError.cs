@@ -21,4 +21,6 @@ public enum VideoInputError
     Corrupt,
     /// <summary>ffmpeg or ffprobe could not be started.</summary>
     ToolMissing,
+    /// <summary>The name is not valid UTF-8: .NET decodes it lossily (U+FFFD) and cannot open the file.</summary>
+    UndecodableName,
 }

@@ -20,7 +20,12 @@ internal static class ClassifyRunner
     {
         var stdout = Console.Out;
         var stderr = Console.Error;
-        var all = VideoInputList.Expand(settings.Inputs);
+        var expanded = VideoInputList.Collect(settings.Inputs);
+        foreach (var skipped in expanded.Skipped)
+        {
+            await stderr.WriteLineAsync($"skipped {skipped.Path}: {skipped.Reason}");
+        }
+        var all = expanded.Paths;
         if (all.Count == 0)
         {
             await stderr.WriteLineAsync($"error: no video files found in {string.Join(", ", settings.Inputs)}");

@@ -25,7 +25,7 @@ public sealed class FrameFolderReader
         var full = System.IO.Path.GetFullPath(folder);
         if (!Directory.Exists(full))
         {
-            throw new VideoInputException(folder, VideoInputError.NotFound, "frame folder not found");
+            throw InputFile.Missing(folder, "frame folder not found");
         }
         var files = new DirectoryInfo(full).EnumerateFiles()
             .Where(f => Extensions.Contains(f.Extension.TrimStart('.').ToLowerInvariant()))
@@ -135,7 +135,14 @@ public sealed class FrameFolderReader
         {
             using var json = JsonDocument.Parse(run.Value);
             var stream = json.RootElement.GetProperty("streams")[0];
-            return (stream.GetProperty("width").GetInt32(), stream.GetProperty("height").GetInt32());
+            var (width, height) = (stream.GetProperty("width").GetInt32(), stream.GetProperty("height").GetInt32());
+            // ffprobe reports 0x0 (exit 0) for a non-image named .jpg: image2 only guesses the codec from the name.
+            if (width > 0 && height > 0)
+            {
+                return (width, height);
+            }
+            throw new VideoInputException(folder, VideoInputError.Unreadable,
+                $"first frame '{System.IO.Path.GetFileName(image)}' is not a readable image (no frame size)", run.StderrTail);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {
