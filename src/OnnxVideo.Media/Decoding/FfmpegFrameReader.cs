@@ -22,7 +22,8 @@ public sealed class FfmpegFrameReader
     /// <summary>
     /// Writes one <paramref name="geometry"/>-sized rgb24 frame per entry of <paramref name="timestamps"/> (seconds from
     /// the start of the video, any order, repeats allowed) into <paramref name="destination"/>, in the same order.
-    /// Targets after the last frame get the last frame. Throws <see cref="VideoInputException"/> when the video cannot
+    /// Targets after the last frame get the last frame; when the stream ends before its probed frame count, that
+    /// padding is reported in <see cref="DecodeResult.Warning"/> (or refused, see <see cref="MediaOptions.PadMissingFrames"/>). Throws <see cref="VideoInputException"/> when the video cannot
     /// be decoded, stops decoding well before its probed duration (corrupt or truncated), or exceeds the limits.
     /// </summary>
     public async Task<DecodeResult> DecodeAsync(VideoProbe probe, ReadOnlyMemory<double> timestamps, FrameGeometry geometry,
@@ -75,9 +76,33 @@ public sealed class FfmpegFrameReader
                     $"decoding stopped before {firstMissing:0.###} s of a {probe.Duration:0.###} s video (truncated or corrupt)",
                     run.StderrTail);
             }
+            var padding = PaddingWarning(probe, distinct[delivered], delivered, slotOfRequest);
+            if (padding is not null && !_options.PadMissingFrames)
+            {
+                throw new VideoInputException(probe.Path, VideoInputError.Corrupt,
+                    $"{padding} (padding is off: MediaOptions.PadMissingFrames / --no-pad)", run.StderrTail);
+            }
             RawFrameDecoder.RepeatLast(delivered, slotOfRequest, geometry.FrameBytes, destination.Span);
+            return new DecodeResult(timestamps.Length, distinct.Length, distinct.Length - delivered, padding);
         }
-        return new DecodeResult(timestamps.Length, distinct.Length, distinct.Length - delivered);
+        return new DecodeResult(timestamps.Length, distinct.Length, 0);
+    }
+
+    /// <summary>Says how many requests get the last frame when the stream ended before the frame count the probe gave
+    /// (a truncated file); null when the missing targets lie at or past that end (the caller asked past the end, or an
+    /// estimated count was one frame high).</summary>
+    private static string? PaddingWarning(VideoProbe probe, double firstMissing, int delivered, int[] slotOfRequest)
+    {
+        var missingFrame = (long)Math.Round(firstMissing * probe.NominalFrameRate);
+        var estimateError = probe.FrameCountExact ? 0 : 1;
+        if (missingFrame >= probe.FrameCount - estimateError)
+        {
+            return null;
+        }
+        var padded = slotOfRequest.Count(slot => slot >= delivered);
+        var counted = probe.FrameCountExact ? "declared" : "estimated";
+        return $"padded {padded} of {slotOfRequest.Length} frames with the last decoded one: the stream ended before "
+            + $"frame {missingFrame} of {probe.FrameCount} {counted}";
     }
 
     /// <summary>The exact ffmpeg argument list used for a decode (also what the benchmark runs to <c>-f null</c>).</summary>

@@ -42,19 +42,7 @@ internal static class ToolRunner
         Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout,
         Func<Stream, CancellationToken, Task>? writeStdin, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(tool)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ToolCommand.Create(tool, arguments, options.MaxToolAddressSpaceBytes, inputPath);
         using var process = new Process { StartInfo = start };
         try
         {
@@ -97,6 +85,7 @@ internal static class ToolRunner
             exited = true;
             await stderrPump.ConfigureAwait(false);
             ThrowIfStopped(inputPath, tool, timeout, stderr, deadline, ct);
+            ThrowIfOutOfMemory(inputPath, tool, options, complete ? 0 : process.ExitCode, stderr.ToString());
             return new ToolRun<T>(process.ExitCode, stderr.ToString(), value, complete);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && linked.IsCancellationRequested)
@@ -124,6 +113,17 @@ internal static class ToolRunner
             throw new VideoInputException(inputPath, VideoInputError.Timeout,
                 $"{Path.GetFileName(tool)} did not finish within {timeout.TotalSeconds:0.###} s; its process tree was killed",
                 stderr.ToString());
+        }
+    }
+
+    private static void ThrowIfOutOfMemory(string inputPath, string tool, MediaOptions options, int exitCode, string stderr)
+    {
+        var limit = options.MaxToolAddressSpaceBytes;
+        if (exitCode != 0 && ToolCommand.IsLimited(limit) && ToolCommand.LooksOutOfMemory(exitCode, stderr))
+        {
+            throw new VideoInputException(inputPath, VideoInputError.MemoryLimit,
+                $"{Path.GetFileName(tool)} ran out of memory under its address-space limit of {limit / 1048576.0:0.#} MiB "
+                + $"(MediaOptions.MaxToolAddressSpaceBytes; exit code {exitCode})", stderr);
         }
     }
 

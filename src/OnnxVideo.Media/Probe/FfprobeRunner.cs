@@ -45,10 +45,16 @@ public static class FfprobeRunner
         return probe;
     }
 
-    /// <summary>Throws <see cref="VideoInputException"/> (TooLarge / UnsupportedFormat) when a probed video may not be
+    /// <summary>Throws <see cref="VideoInputException"/> (TooLarge / UnsupportedFormat / Unreadable) when a probed video may not be
     /// decoded under <paramref name="options"/>.</summary>
     public static void CheckLimits(VideoProbe probe, MediaOptions options)
     {
+        if (probe.StreamCount > options.MaxStreams)
+        {
+            throw new VideoInputException(probe.Path, VideoInputError.TooLarge,
+                $"the container holds {probe.StreamCount} streams, more than the limit of {options.MaxStreams} "
+                + "(MediaOptions.MaxStreams)");
+        }
         var names = probe.FormatName.Split(',');
         if (!names.Any(n => options.AllowedFormats.Contains(n, StringComparer.Ordinal)))
         {
