@@ -13,5 +13,5 @@ public sealed record ClipReadResult(
     DecodeResult Decode,
     int Samples)
 {
-    public IReadOnlyList<string> Warnings => Decode.Warning is { } warning ? [warning] : [];
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
