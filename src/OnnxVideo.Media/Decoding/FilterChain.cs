@@ -20,7 +20,11 @@ public static class FilterChain
 
     /// <summary>The filter chain for <paramref name="sortedTargets"/> (seconds on the stream's own clock, strictly
     /// increasing) and <paramref name="geometry"/>.</summary>
-    public static string Build(ReadOnlySpan<double> sortedTargets, double tolerance, FrameGeometry geometry)
+    /// <para>With <paramref name="timestampLog"/>, each kept frame's own time (in microseconds, before renumbering) is
+    /// written to that file, so the caller can tell decoded frames from those <c>fps</c> repeats at the end of a
+    /// stream (<see cref="DecodedFrameLog.TargetsServed"/>).</para>
+    public static string Build(ReadOnlySpan<double> sortedTargets, double tolerance, FrameGeometry geometry,
+        string? timestampLog = null)
     {
         if (sortedTargets.IsEmpty || sortedTargets.Length > MaxTargets)
         {
@@ -46,7 +50,8 @@ public static class FilterChain
         var select = $"select='st(1,{served.Replace("T,", "t,", StringComparison.Ordinal)});st(2,gt(ld(1),ld(0))+gte(ld(0),{n}));st(0,ld(1));ld(2)'";
         var setpts = $"setpts='st(1,{served});st(2,ld(0));st(0,ld(1));ld(2)/TB'";
 
-        return $"{select},{setpts},{Shaping(geometry)},fps=1";
+        var log = timestampLog is null ? "" : $"settb=AVTB,{LogTimestamps(timestampLog)},";
+        return $"{select},{log}{setpts},{Shaping(geometry)},fps=1";
     }
 
     /// <summary>Crop (when the geometry has one), scale to the output size, rgb24, and the flip.</summary>

@@ -75,9 +75,10 @@ internal static class ToolRunner
 
             var (value, complete) = await readStdout(process.StandardOutput.BaseStream, linked.Token).ConfigureAwait(false);
             await feed.ConfigureAwait(false);
-            if (complete)
+            var onItsOwn = !complete || await ExitsWithinAsync(process, FinishingGrace, linked.Token).ConfigureAwait(false);
+            if (!onItsOwn)
             {
-                // ffmpeg has written everything we need and is only finishing up; it starts no children, so a plain
+                // ffmpeg has written everything we need but is slow to finish; it starts no children, so a plain
                 // kill suffices (a tree kill scans every process on the machine).
                 Kill(process, entireTree: false);
             }
@@ -86,7 +87,7 @@ internal static class ToolRunner
             await stderrPump.ConfigureAwait(false);
             ThrowIfStopped(inputPath, tool, timeout, stderr, deadline, ct);
             ThrowIfOutOfMemory(inputPath, tool, options, complete ? 0 : process.ExitCode, stderr.ToString());
-            return new ToolRun<T>(process.ExitCode, stderr.ToString(), value, complete);
+            return new ToolRun<T>(process.ExitCode, stderr.ToString(), value, complete, onItsOwn);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && linked.IsCancellationRequested)
         {
@@ -113,6 +114,25 @@ internal static class ToolRunner
             throw new VideoInputException(inputPath, VideoInputError.Timeout,
                 $"{Path.GetFileName(tool)} did not finish within {timeout.TotalSeconds:0.###} s; its process tree was killed",
                 stderr.ToString());
+        }
+    }
+
+    /// <summary>How long a tool that has delivered everything may take to exit by itself (normally milliseconds:
+    /// ffmpeg stops at -frames:v) before it is stopped.</summary>
+    private static readonly TimeSpan FinishingGrace = TimeSpan.FromSeconds(2);
+
+    private static async Task<bool> ExitsWithinAsync(Process process, TimeSpan grace, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(grace);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace OnnxVideo.Media;
 
-/// <summary>Reads the timestamp log of a frame-folder decode (<see cref="FilterChain.LogTimestamps"/>) to tell which
-/// linked images ffmpeg decoded; an image it could not decode is missing from its output and from the log.</summary>
+/// <summary>Reads the timestamp log of a decode (<see cref="FilterChain.LogTimestamps"/>) to tell which frames ffmpeg
+/// really decoded: a frame-folder image it could not decode is missing from the log, and frames that <c>fps</c> repeats
+/// at the end of a truncated stream were never logged.</summary>
 internal static class DecodedFrameLog
 {
     /// <summary>For each of <paramref name="positions"/> linked images, the index of the output frame that fills it:
@@ -12,7 +13,7 @@ internal static class DecodedFrameLog
     public static (int[] Source, IReadOnlyList<int> Missing) NearestDecoded(string folder, string logFile, int delivered,
         int positions)
     {
-        var decoded = DecodedPositions(folder, logFile);
+        var decoded = Timestamps(folder, logFile);
         if (decoded.Count != delivered || decoded.Any(p => p < 0 || p >= positions)
             || decoded.Zip(decoded.Skip(1)).Any(pair => pair.Second <= pair.First))
         {
@@ -38,7 +39,27 @@ internal static class DecodedFrameLog
         return (source, missing);
     }
 
-    private static List<long> DecodedPositions(string folder, string logFile)
+    /// <summary>For each of <paramref name="sortedTargets"/> (seconds), the time of the decoded frame that served it,
+    /// or NaN when none did; the log is written after <c>settb=AVTB</c> (microsecond timestamps) and a frame at t serves
+    /// the targets with target − tolerance ≤ t not served before, the rule of <see cref="FilterChain.Build"/>.</summary>
+    public static double[] ServingTimes(string input, string logFile, ReadOnlySpan<double> sortedTargets, double tolerance)
+    {
+        var times = Timestamps(input, logFile).Where(t => t >= 0).Select(t => t / 1e6).Order().ToList();
+        var serving = new double[sortedTargets.Length];
+        var target = 0;
+        foreach (var time in times)
+        {
+            while (target < sortedTargets.Length && sortedTargets[target] - tolerance <= time)
+            {
+                serving[target++] = time;
+            }
+        }
+        serving.AsSpan(target).Fill(double.NaN);
+        return serving;
+    }
+
+    /// <summary>The pts of each frame in the log, in order; -1 for a line whose pts is not a number.</summary>
+    private static List<long> Timestamps(string input, string logFile)
     {
         var positions = new List<long>();
         try
@@ -56,7 +77,7 @@ internal static class DecodedFrameLog
         }
         catch (IOException e)
         {
-            throw new VideoInputException(folder, VideoInputError.Corrupt, $"ffmpeg's frame log could not be read: {e.Message}",
+            throw new VideoInputException(input, VideoInputError.Corrupt, $"ffmpeg's frame log could not be read: {e.Message}",
                 inner: e);
         }
         return positions;
