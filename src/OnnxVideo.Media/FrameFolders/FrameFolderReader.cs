@@ -86,8 +86,38 @@ public sealed class FrameFolderReader
         }
         var (distinct, slotOfRequest) = RawFrameDecoder.Deduplicate(requested);
 
-        var links = Directory.CreateTempSubdirectory("onnxvideo-frames-");
         var decoded = ArrayPool<byte>.Shared.Rent(distinct.Length * geometry.FrameBytes);
+        try
+        {
+            var (delivered, run, source, missing) = await DecodeDistinctAsync(folder, distinct, geometry, decoded, ct)
+                .ConfigureAwait(false);
+            var warning = SubstitutionWarning(folder, distinct, missing, slotOfRequest);
+            if (warning is not null && !_options.PadMissingFrames)
+            {
+                throw new VideoInputException(folder.Path, VideoInputError.Corrupt,
+                    $"{warning} (padding is off: MediaOptions.PadMissingFrames / --no-pad)", run.StderrTail);
+            }
+            var output = destination.Span;
+            for (var r = 0; r < slotOfRequest.Length; r++)
+            {
+                decoded.AsSpan(source[slotOfRequest[r]] * geometry.FrameBytes, geometry.FrameBytes)
+                    .CopyTo(output.Slice(r * geometry.FrameBytes, geometry.FrameBytes));
+            }
+            return new DecodeResult(frameIndices.Length, distinct.Length, distinct.Length - delivered, warning);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    /// <summary>Decodes the <paramref name="distinct"/> frames, in order, into <paramref name="decoded"/> with one
+    /// ffmpeg image2 pass over links to them. Returns, for each, the decoded frame that stands for it (its own, or its
+    /// nearest decoded neighbour) and which ones could not be decoded.</summary>
+    private async Task<(int Delivered, ToolRun<int> Run, int[] Source, IReadOnlyList<int> Missing)> DecodeDistinctAsync(
+        FrameFolder folder, double[] distinct, FrameGeometry geometry, byte[] decoded, CancellationToken ct)
+    {
+        var links = Directory.CreateTempSubdirectory("onnxvideo-frames-");
         try
         {
             for (var i = 0; i < distinct.Length; i++)
@@ -118,23 +148,10 @@ public sealed class FrameFolderReader
             var (source, missing) = delivered == distinct.Length
                 ? (inOrder, [])
                 : DecodedFrameLog.NearestDecoded(folder.Path, log, delivered, distinct.Length);
-            var warning = SubstitutionWarning(folder, distinct, missing, slotOfRequest);
-            if (warning is not null && !_options.PadMissingFrames)
-            {
-                throw new VideoInputException(folder.Path, VideoInputError.Corrupt,
-                    $"{warning} (padding is off: MediaOptions.PadMissingFrames / --no-pad)", run.StderrTail);
-            }
-            var output = destination.Span;
-            for (var r = 0; r < slotOfRequest.Length; r++)
-            {
-                decoded.AsSpan(source[slotOfRequest[r]] * geometry.FrameBytes, geometry.FrameBytes)
-                    .CopyTo(output.Slice(r * geometry.FrameBytes, geometry.FrameBytes));
-            }
-            return new DecodeResult(frameIndices.Length, distinct.Length, distinct.Length - delivered, warning);
+            return (delivered, run, source, missing);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(decoded);
             links.Delete(recursive: true);
         }
     }
