@@ -90,4 +90,26 @@ public sealed class TruncatedVideoTests(VideoFixture videos) : IDisposable
         Assert.Contains("--no-pad", failed.GetProperty("error").GetString());
         Assert.False(failed.TryGetProperty("warnings", out _));
     }
+
+    [Fact]
+    public void Evaluate_with_no_pad_leaves_the_truncated_clip_out()
+    {
+        var data = _dir.File("data");
+        foreach (var (label, video) in new[] { ("archery", videos.Good[0]), ("bowling", videos.Good[1]) })
+        {
+            Directory.CreateDirectory(Path.Combine(data, label));
+            File.Copy(video, Path.Combine(data, label, Path.GetFileName(video)));
+        }
+        File.Move(TruncatedAvi(), Path.Combine(data, "archery", "cut.avi"));
+
+        int Evaluate(string report, params string[] extra) => OnnxVideo.Cli.Program.Main(
+            ["evaluate", "--model", videos.ModelPath, "--data", data, "--json", "--workers", "1", "--report", report, .. extra]);
+        int CountOf(string report) =>
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "metrics.json"))).RootElement.GetProperty("count").GetInt32();
+
+        Assert.Equal(0, Evaluate(_dir.File("padded")));
+        Assert.Equal(3, CountOf(_dir.File("padded")));
+        Assert.Equal(0, Evaluate(_dir.File("strict"), "--no-pad"));
+        Assert.Equal(2, CountOf(_dir.File("strict")));
+    }
 }
