@@ -24,19 +24,30 @@ public sealed class ResourceCapTests(TestVideos videos) : IDisposable
     }
 
     [Fact]
-    public async Task A_container_with_200_video_streams_is_refused_by_the_probe_naming_the_count()
+    public async Task A_container_with_200_video_streams_is_refused_by_the_probe_naming_the_cap()
     {
         var path = ManyStreams(200);
         var error = await Assert.ThrowsAsync<VideoInputException>(() => FfprobeRunner.ProbeAsync(path));
         Assert.Equal(VideoInputError.TooLarge, error.Reason);
         Assert.Equal(path, error.InputPath);
         Assert.Contains(path, error.Message);
-        Assert.Contains("200 streams", error.Message);
+        Assert.Contains("more than 64 streams", error.Message);
 
         var reader = new VideoClipReader(Contract);
         var read = await Assert.ThrowsAsync<VideoInputException>(() => reader.ReadTestSamplesAsync(path, new float[reader.SampleElements]));
         Assert.Equal(VideoInputError.TooLarge, read.Reason);
         Assert.Empty(ChildProcesses.FfmpegChildren());
+    }
+
+    [Fact]
+    public async Task A_count_just_over_a_lowered_cap_is_refused_naming_the_cap()
+    {
+        var path = ManyStreams(3);
+        var options = MediaOptions.Default with { MaxStreams = 2 };
+        var error = await Assert.ThrowsAsync<VideoInputException>(() => FfprobeRunner.ProbeAsync(path, options));
+        Assert.Equal(VideoInputError.TooLarge, error.Reason);
+        Assert.Contains("more than 2 streams", error.Message);
+        Assert.Equal(3, (await FfprobeRunner.ProbeAsync(path)).StreamCount);
     }
 
     [Fact]

@@ -167,7 +167,7 @@ public sealed class FfmpegFrameReader
         double tolerance, FrameGeometry geometry, string? timestampLog)
     {
         var arguments = RawFrameDecoder.CommonArguments(_options);
-        InputSafety.AddInputOptions(arguments, _options.AllowedFormats);
+        InputSafety.AddInputOptions(arguments, _options);
         // -copyts: keep the stream's own timestamps (ffmpeg otherwise shifts them by the container start), so targets
         // are the probe's video start time plus the requested offset.
         arguments.AddRange(["-copyts", "-i", InputSafety.FileUrl(fullPath), "-map", $"0:{probe.VideoStreamIndex}"]);

@@ -86,7 +86,7 @@ internal static class ToolRunner
             exited = true;
             await stderrPump.ConfigureAwait(false);
             ThrowIfStopped(inputPath, tool, timeout, stderr, deadline, ct);
-            ThrowIfOutOfMemory(inputPath, tool, options, complete ? 0 : process.ExitCode, stderr.ToString());
+            ThrowIfOverLimits(inputPath, tool, options, complete ? 0 : process.ExitCode, stderr.ToString());
             return new ToolRun<T>(process.ExitCode, stderr.ToString(), value, complete, onItsOwn);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && linked.IsCancellationRequested)
@@ -136,8 +136,15 @@ internal static class ToolRunner
         }
     }
 
-    private static void ThrowIfOutOfMemory(string inputPath, string tool, MediaOptions options, int exitCode, string stderr)
+    /// <summary>Turns a failure from one of the resource caps into its typed error: the demuxer's stream cap
+    /// (<c>-max_streams</c>, which fails with ENOMEM too, so it is checked first) and the address-space limit.</summary>
+    private static void ThrowIfOverLimits(string inputPath, string tool, MediaOptions options, int exitCode, string stderr)
     {
+        if (exitCode != 0 && stderr.Contains("exceeds max_streams", StringComparison.Ordinal))
+        {
+            throw new VideoInputException(inputPath, VideoInputError.TooLarge,
+                $"the container holds more than {options.MaxStreams} streams (MediaOptions.MaxStreams)", stderr);
+        }
         var limit = options.MaxToolAddressSpaceBytes;
         if (exitCode != 0 && ToolCommand.IsLimited(limit) && ToolCommand.LooksOutOfMemory(exitCode, stderr))
         {

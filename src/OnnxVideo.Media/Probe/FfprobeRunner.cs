@@ -17,7 +17,7 @@ public static class FfprobeRunner
         options.Validate();
         var fullPath = InputSafety.RequireFile(path);
         var arguments = new List<string> { "-hide_banner", "-v", "error" };
-        InputSafety.AddInputOptions(arguments, options.AllowedFormats);
+        InputSafety.AddInputOptions(arguments, options);
         arguments.AddRange(["-print_format", "json", "-show_format", "-show_streams"]);
         if (options.ExactFrameCount)
         {
