@@ -1,3 +1,5 @@
+using OnnxVideo.Media.Ffmpeg;
+
 namespace OnnxVideo.Media.Tests;
 
 /// <summary>Issue 12 item 9: a container with hundreds of streams is refused by the probe, and every ffmpeg/ffprobe
@@ -100,6 +102,26 @@ public sealed class ResourceCapTests(TestVideos videos) : IDisposable
         var error = await Assert.ThrowsAsync<VideoInputException>(() => FfprobeRunner.ProbeAsync(videos.H264Mp4, options));
         var line = error.ToolStderr.Split('\n').Single(l => l.StartsWith("Max address space", StringComparison.Ordinal));
         Assert.Equal(2, line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(f => f == (1536L << 20).ToString()));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Both_wrappers_pass_arguments_as_a_list_and_set_the_limit(bool withPrlimit)
+    {
+        var prlimit = ToolCommand.FindExecutable("prlimit");
+        Assert.True(!withPrlimit || prlimit is not null, "util-linux prlimit is not installed");
+        // An argument with quotes, a semicolon and $ must reach the tool as it is, not be run by the shell.
+        var start = ToolCommand.Create("sh", ["-c", "cat /proc/self/limits; printf '%s' \"$1\"", "sh", "a'b\"; echo $HOME"],
+            768L << 20, "input", withPrlimit ? prlimit : null);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(withPrlimit ? prlimit : "/bin/sh", start.FileName);
+        var limit = output.Split('\n').Single(l => l.StartsWith("Max address space", StringComparison.Ordinal));
+        Assert.Contains((768L << 20).ToString(), limit);
+        Assert.EndsWith("a'b\"; echo $HOME", output);
     }
 
     [Fact]

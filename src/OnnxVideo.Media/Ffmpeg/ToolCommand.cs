@@ -14,7 +14,12 @@ internal static class ToolCommand
     private static readonly Lazy<string?> Prlimit = new(() => FindExecutable("prlimit"));
 
     public static ProcessStartInfo Create(string tool, IReadOnlyList<string> arguments, long addressSpaceBytes,
-        string inputPath)
+        string inputPath) => Create(tool, arguments, addressSpaceBytes, inputPath, Prlimit.Value);
+
+    /// <summary>As <see cref="Create(string, IReadOnlyList{string}, long, string)"/>, with the prlimit found (null:
+    /// the shell's ulimit).</summary>
+    internal static ProcessStartInfo Create(string tool, IReadOnlyList<string> arguments, long addressSpaceBytes,
+        string inputPath, string? prlimitPath)
     {
         var start = new ProcessStartInfo
         {
@@ -24,7 +29,7 @@ internal static class ToolCommand
             RedirectStandardError = true,
             CreateNoWindow = true,
         };
-        if (!IsLimited(addressSpaceBytes) || !(Prlimit.Value is not null || File.Exists(ShellPath)))
+        if (!IsLimited(addressSpaceBytes) || !(prlimitPath is not null || File.Exists(ShellPath)))
         {
             start.FileName = tool;
         }
@@ -33,7 +38,7 @@ internal static class ToolCommand
             // The tool is resolved here: behind a wrapper a missing tool would be the wrapper's exit code, not ours.
             var resolved = FindExecutable(tool) ?? throw new VideoInputException(inputPath, VideoInputError.ToolMissing,
                 $"cannot start '{tool}': not found or not executable");
-            if (Prlimit.Value is { } prlimit)
+            if (prlimitPath is { } prlimit)
             {
                 start.FileName = prlimit;
                 start.ArgumentList.Add("--as=" + addressSpaceBytes.ToString(CultureInfo.InvariantCulture));
