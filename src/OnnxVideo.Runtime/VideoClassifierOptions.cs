@@ -62,7 +62,10 @@ public sealed class VideoClassifierOptions
     /// <summary>Spatial crops per clip (1 or 3) averaged at test time; null = the contract's TestCrops.</summary>
     public int? Crops { get; set; }
 
-    /// <summary>Repeat the last frame when a video is shorter than a clip; when false such videos fail with TooShort.</summary>
+    /// <summary>Repeat the last frame when a video is shorter than a clip, or when a stream ends before the frame count
+    /// its container declares (a truncated file), and say so in <see cref="ClassificationResult.Warnings"/>; when false
+    /// (the CLI's <c>--no-pad</c>) such videos fail (TooShort / Unreadable). <see cref="MediaOptions.PadMissingFrames"/>
+    /// = false has the same effect.</summary>
     public bool PadShortVideos { get; set; } = true;
 
     /// <summary>Deadline per item, from when its work starts; null = none beyond the decoder's own limits.</summary>

@@ -163,6 +163,10 @@ internal static class ClassifyRunner
             {
                 var top = string.Join(", ", result.Top.Select(t => $"{t.Label} {t.Score:0.000}"));
                 await console.Out.WriteLineAsync($"{prefix}{result.Source}: {top}");
+                foreach (var warning in result.Warnings)
+                {
+                    await console.Err.WriteLineAsync($"{prefix}{result.Source}: warning: {warning}");
+                }
                 foreach (var segment in result.Timeline ?? [])
                 {
                     await console.Out.WriteLineAsync(

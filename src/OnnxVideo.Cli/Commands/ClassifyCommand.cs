@@ -25,7 +25,7 @@ public static class ClassifyCommand
         var window = new Option<double?>("--window") { Description = "Sliding-window length in seconds: report a timeline" };
         var windowStride = new Option<double?>("--window-stride") { Description = "Seconds between window starts (default: the window length)" };
         var timeout = new Option<double?>("--timeout") { Description = "Deadline per video in seconds" };
-        var noPad = new Option<bool>("--no-pad") { Description = "Fail videos shorter than a clip instead of repeating their last frame" };
+        var noPad = new Option<bool>("--no-pad") { Description = "Fail videos shorter than a clip, or truncated before their declared frame count, instead of repeating their last frame" };
         var json = new Option<bool>("--json") { Description = "Write JSON lines to stdout" };
         var output = new Option<string?>("--output", "-o") { Description = "Append JSON lines to this file; inputs already classified there are skipped" };
         var shard = new Option<string?>("--shard") { Description = "i/N: classify only shard i (0-based) of N of the sorted input list" };

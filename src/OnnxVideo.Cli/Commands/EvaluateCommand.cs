@@ -29,9 +29,10 @@ public static class EvaluateCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda, tensorrt or auto", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = one per core)" };
         var maxFailed = new Option<int>("--max-failed") { Description = "clips that may fail to decode before evaluation stops", DefaultValueFactory = _ => 100 };
+        var noPad = new Option<bool>("--no-pad") { Description = "fail (skip) clips that are shorter than a clip, truncated, or have undecodable frames instead of repeating frames" };
 
         var command = new Command("evaluate", "evaluate a model on labelled clips: top-1/top-5, mean class accuracy, per-class precision/recall/F1, confusion matrix");
-        foreach (var option in new Option[] { model, data, classMap, json, report, batch, workers, device, threads, maxFailed })
+        foreach (var option in new Option[] { model, data, classMap, json, report, batch, workers, device, threads, maxFailed, noPad })
         {
             command.Options.Add(option);
         }
@@ -51,7 +52,7 @@ public static class EvaluateCommand
             {
                 throw new DatasetException(dataset.Source, $"has {dataset.Classes.Count} classes but the model predicts {classifier.ClassCount}");
             }
-            var loader = new ClipLoader(dataset.Samples, new VideoClipSource(contract, ClipAugmentation.None),
+            var loader = new ClipLoader(dataset.Samples, new VideoClipSource(contract, ClipAugmentation.None, NoPadOption.MediaOptions(parse.GetValue(noPad))),
                 new LoaderOptions { BatchSize = parse.GetValue(batch), Workers = parse.GetValue(workers), MaxFailedClips = parse.GetValue(maxFailed) });
             var asJson = parse.GetValue(json);
             var console = AnsiConsole.Console;

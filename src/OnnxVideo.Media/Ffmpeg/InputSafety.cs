@@ -4,15 +4,18 @@ namespace OnnxVideo.Media.Ffmpeg;
 /// <see cref="VideoInputError"/>.</summary>
 internal static class InputSafety
 {
-    /// <summary>Local-file-only input options: only the file protocol, only the listed demuxers (no playlists,
+    /// <summary>Local-file-only input options: only the file protocol, only the allowed demuxers (no playlists,
     /// concat lists or image patterns), and the path as an explicit <c>file:</c> URL so it is never read as an option
-    /// or another protocol.</summary>
-    public static void AddInputOptions(List<string> arguments, IEnumerable<string> formats)
+    /// or another protocol. The demuxer stops at <see cref="MediaOptions.MaxStreams"/> streams, before it allocates
+    /// (and probes) the rest.</summary>
+    public static void AddInputOptions(List<string> arguments, MediaOptions options)
     {
         arguments.Add("-protocol_whitelist");
         arguments.Add("file");
         arguments.Add("-format_whitelist");
-        arguments.Add(string.Join(',', formats));
+        arguments.Add(string.Join(',', options.AllowedFormats));
+        arguments.Add("-max_streams");
+        arguments.Add(options.MaxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static string FileUrl(string fullPath) => "file:" + fullPath;
