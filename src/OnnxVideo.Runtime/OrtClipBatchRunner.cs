@@ -77,13 +77,7 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
     internal static OrtSessionOptions SessionOptions(string modelPath, VideoClassifierOptions options) => new()
     {
         IntraOpThreads = options.IntraOpThreads,
-        ExecutionProvider = options.Device switch
-        {
-            InferenceDevice.Cuda => ExecutionProvider.Cuda,
-            InferenceDevice.TensorRt => ExecutionProvider.TensorRt,
-            InferenceDevice.Auto => ExecutionProvider.Auto,
-            _ => ExecutionProvider.Cpu,
-        },
+        ExecutionProvider = options.Device,
         Cuda = options.Cuda with { DeviceId = options.DeviceId },
         TensorRt = TensorRtSettings(modelPath, options),
     };
@@ -92,7 +86,7 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
     private static TensorRtProviderOptions TensorRtSettings(string modelPath, VideoClassifierOptions options)
     {
         var settings = options.TensorRt with { DeviceId = options.DeviceId };
-        if (settings.BatchProfile is not null || options.Device is not (InferenceDevice.TensorRt or InferenceDevice.Auto)
+        if (settings.BatchProfile is not null || options.Device is not (ExecutionProvider.TensorRt or ExecutionProvider.Auto)
             || !ExecutionProviders.IsCompiledIn(ExecutionProvider.TensorRt))
         {
             return settings;

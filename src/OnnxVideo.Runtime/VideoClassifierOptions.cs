@@ -16,7 +16,7 @@ public sealed class VideoClassifierOptions
     public PreprocessingContract? Contract { get; set; }
 
     /// <summary>cpu, cuda, tensorrt or auto (the best available, falling back to CPU).</summary>
-    public InferenceDevice Device { get; set; } = InferenceDevice.Cpu;
+    public ExecutionProvider Device { get; set; } = ExecutionProvider.Cpu;
 
     /// <summary>GPU ordinal for cuda/tensorrt; it replaces the DeviceId of <see cref="Cuda"/> and <see cref="TensorRt"/>.</summary>
     public int DeviceId { get; set; }

@@ -14,7 +14,7 @@ public sealed class GpuOptionsTests
     [Fact]
     public void CudaGraphsAreRefusedWithTheReason()
     {
-        var error = Rejected(new VideoClassifierOptions { Device = InferenceDevice.Cuda, Cuda = new CudaProviderOptions { EnableCudaGraph = true } });
+        var error = Rejected(new VideoClassifierOptions { Device = ExecutionProvider.Cuda, Cuda = new CudaProviderOptions { EnableCudaGraph = true } });
         Assert.Contains("CUDA graphs cannot be used by VideoClassifier", error.Message);
         Assert.Contains("fixed device addresses", error.Message);
     }
@@ -34,7 +34,7 @@ public sealed class GpuOptionsTests
     {
         var options = new VideoClassifierOptions
         {
-            Device = InferenceDevice.Cuda,
+            Device = ExecutionProvider.Cuda,
             DeviceId = 3,
             Cuda = new CudaProviderOptions { DeviceId = 0, GpuMemoryLimit = 1L << 30, ConvAlgorithmSearch = CudnnConvAlgorithmSearch.Heuristic },
             TensorRt = new TensorRtProviderOptions { Fp16 = true, MaxWorkspaceSize = 1L << 28 },

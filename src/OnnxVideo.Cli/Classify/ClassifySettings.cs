@@ -1,3 +1,4 @@
+using OnnxVideo.Ort;
 using OnnxVideo.Cli.Commands;
 using OnnxVideo.Runtime;
 
@@ -7,7 +8,7 @@ namespace OnnxVideo.Cli.Classify;
 internal sealed record ClassifySettings(
     IReadOnlyList<string> Inputs,
     string ModelPath,
-    InferenceDevice Device,
+    ExecutionProvider Device,
     int? Batch,
     int TopK,
     int? Clips,

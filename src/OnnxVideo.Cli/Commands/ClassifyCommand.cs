@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OnnxVideo.Cli.Classify;
+using OnnxVideo.Cli.Training;
 using OnnxVideo.Runtime;
 
 namespace OnnxVideo.Cli.Commands;
@@ -82,13 +83,7 @@ public static class ClassifyCommand
             var settings = new ClassifySettings(
                 parse.GetValue(inputs) ?? [],
                 parse.GetValue(model)!,
-                parse.GetValue(device) switch
-                {
-                    "cuda" => InferenceDevice.Cuda,
-                    "tensorrt" => InferenceDevice.TensorRt,
-                    "auto" => InferenceDevice.Auto,
-                    _ => InferenceDevice.Cpu,
-                },
+                DeviceOption.Parse(parse.GetValue(device)!),
                 parse.GetValue(batch),
                 parse.GetValue(topK),
                 parse.GetValue(clips),

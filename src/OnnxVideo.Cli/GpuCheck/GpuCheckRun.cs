@@ -91,7 +91,7 @@ internal sealed class GpuCheckRun(string folder, int clips, TextWriter log)
 
     private async Task<(float[] Values, double PerSecond)> ClassifyAsync(string modelPath, IReadOnlyList<string> clipPaths, ExecutionProvider device, CancellationToken ct)
     {
-        await using var classifier = new VideoClassifier(new VideoClassifierOptions { ModelPath = modelPath, Device = ToInferenceDevice(device), MaxBatchSize = 4 });
+        await using var classifier = new VideoClassifier(new VideoClassifierOptions { ModelPath = modelPath, Device = device, MaxBatchSize = 4 });
         var watch = Stopwatch.StartNew();
         var values = new List<float>();
         await foreach (var result in classifier.ClassifyManyAsync(clipPaths, ct))
@@ -138,10 +138,4 @@ internal sealed class GpuCheckRun(string folder, int clips, TextWriter log)
         return (losses.ToArray(), session.GetParameters().SelectMany(p => MemoryMarshal.Cast<byte, float>(p.Data.Span).ToArray()).ToArray(), perSecond);
     }
 
-    private static InferenceDevice ToInferenceDevice(ExecutionProvider device) => device switch
-    {
-        ExecutionProvider.Cuda => InferenceDevice.Cuda,
-        ExecutionProvider.TensorRt => InferenceDevice.TensorRt,
-        _ => InferenceDevice.Cpu,
-    };
 }
