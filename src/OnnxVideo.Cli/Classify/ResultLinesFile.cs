@@ -18,14 +18,16 @@ internal sealed class ResultLinesFile : IDisposable
     private readonly ExclusiveFileLock _lock;
     private readonly FileStream _append;
     private readonly Dictionary<string, ResultLineState> _known;
+    private readonly TextWriter _log;
     private bool _appendedRepeat;
 
-    private ResultLinesFile(string path, ExclusiveFileLock fileLock, FileStream append, Dictionary<string, ResultLineState> known)
+    private ResultLinesFile(string path, ExclusiveFileLock fileLock, FileStream append, Dictionary<string, ResultLineState> known, TextWriter log)
     {
         Path = path;
         _lock = fileLock;
         _append = append;
         _known = known;
+        _log = log;
     }
 
     public string Path { get; }
@@ -43,7 +45,7 @@ internal sealed class ResultLinesFile : IDisposable
         {
             var known = File.Exists(full) ? Compact(full, log) : [];
             var append = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
-            return new ResultLinesFile(full, fileLock, append, known);
+            return new ResultLinesFile(full, fileLock, append, known, log);
         }
         catch
         {
@@ -74,6 +76,10 @@ internal sealed class ResultLinesFile : IDisposable
             {
                 Compact(Path, TextWriter.Null);
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.WriteLine($"warning: could not collapse the retried inputs' old lines in {Path} ({e.Message}); the next run does it");
         }
         finally
         {
