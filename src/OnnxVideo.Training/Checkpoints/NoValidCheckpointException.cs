@@ -7,7 +7,7 @@ namespace OnnxVideo.Training.Checkpoints;
 public sealed class NoValidCheckpointException(string runDirectory, IReadOnlyList<RejectedCheckpoint> rejected)
     : Exception($"{runDirectory}: holds an earlier run but no checkpoint that can be resumed" +
                 (rejected.Count == 0 ? " (no checkpoints, only metrics)" : $" ({string.Join("; ", rejected)})") +
-                "; pass --fresh to start over (the rejected checkpoints and the old metrics are removed) or choose an empty folder")
+                "; pass --fresh (TrainerOptions.StartFresh) to start over, removing the rejected checkpoints and the old metrics, or choose an empty folder")
 {
     public string RunDirectory { get; } = runDirectory;
     public IReadOnlyList<RejectedCheckpoint> Rejected { get; } = rejected;
