@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace OnnxVideo.Onnx;
 
 /// <summary>Writes a file so that readers see either the old or the complete new content, even after a crash.</summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
@@ -28,4 +30,10 @@ public static class AtomicFile
         var copy = bytes.ToArray();
         Write(path, s => s.Write(copy));
     }
+
+    /// <summary>Whether <paramref name="fileName"/> is a temporary file of <see cref="Write"/> (left behind only by a killed process).</summary>
+    internal static bool IsTemporaryName(string fileName) => TemporaryName().IsMatch(fileName);
+
+    [GeneratedRegex("^.+\\.tmp-[0-9]+-[0-9a-f]{32}$")]
+    private static partial Regex TemporaryName();
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
@@ -66,6 +67,8 @@ public sealed class Trainer
     public string MetricsPath => Path.Combine(OutputDirectory, "metrics.jsonl");
     public string ReportPath => Path.Combine(OutputDirectory, "report.html");
     public string SummaryPath => Path.Combine(OutputDirectory, "summary.json");
+    /// <summary>Held while <see cref="RunAsync"/> runs; a second trainer on the folder gets <see cref="OutputInUseException"/>.</summary>
+    public string LockPath => Path.Combine(OutputDirectory, "run.lock");
 
     public IProgress<TrainingProgress>? Progress { get; init; }
 
@@ -76,13 +79,13 @@ public sealed class Trainer
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(OutputDirectory);
+        using var runLock = ExclusiveFileLock.Acquire(LockPath, OutputDirectory);
         var store = new CheckpointStore(CheckpointDirectory);
-        var resumeFrom = store.LoadNewestValid();
-        if (resumeFrom is not null && !_options.Resume)
+        foreach (var orphan in RunFolderOrphans.Remove(OutputDirectory, store))
         {
-            throw new TrainingSessionException(OutputDirectory,
-                $"already holds checkpoints (newest: step {resumeFrom.Step}); resume them or choose an empty output folder");
+            _logger.LogInformation("removed {Orphan}, left by an interrupted write", orphan);
         }
+        var resumeFrom = ChooseCheckpoint(store);
         var state = resumeFrom is null ? new TrainerState() : TrainerState.FromJson(resumeFrom.ReadTrainerStateJson());
         var (package, source, features) = ChooseInputs();
         using var featureSource = features;
@@ -223,6 +226,50 @@ public sealed class Trainer
         HtmlReport.Write(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog.Epochs, best, _train.Classes);
         AtomicFile.WriteAllBytes(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(summary, MetricsLog.JsonOptions));
         return summary;
+    }
+
+    /// <summary>
+    /// The checkpoint to resume from: the newest that verifies (newer ones passed over are logged with the reason), or
+    /// null to start at epoch 1. An earlier run that cannot be resumed (every checkpoint rejected, or only metrics left)
+    /// is refused with <see cref="NoValidCheckpointException"/> unless <see cref="TrainerOptions.StartFresh"/>.
+    /// </summary>
+    private Checkpoint? ChooseCheckpoint(CheckpointStore store)
+    {
+        var newest = store.LoadNewestValid(out var rejected);
+        foreach (var r in rejected)
+        {
+            _logger.LogWarning("checkpoint {Checkpoint} rejected: {Problem}", r.Directory, r.Problem);
+        }
+        if (newest is not null)
+        {
+            if (!_options.Resume)
+            {
+                throw new TrainingSessionException(OutputDirectory,
+                    $"already holds checkpoints (newest: step {newest.Step}); resume them or choose an empty output folder");
+            }
+            if (rejected.Count > 0)
+            {
+                _logger.LogWarning("falling back to {Checkpoint} (step {Step}), the newest that verifies", newest.Directory, newest.Step);
+            }
+            return newest;
+        }
+        var earlierMetrics = File.Exists(MetricsPath) && new FileInfo(MetricsPath).Length > 0;
+        if (rejected.Count == 0 && !earlierMetrics)
+        {
+            return null;
+        }
+        if (!_options.StartFresh)
+        {
+            throw new NoValidCheckpointException(OutputDirectory, rejected);
+        }
+        _logger.LogWarning("starting over as asked: no checkpoint in {Folder} can be resumed; removing {Count} rejected checkpoint(s) and the old metrics",
+            OutputDirectory, rejected.Count);
+        foreach (var r in rejected)
+        {
+            Directory.Delete(r.Directory, recursive: true);
+        }
+        File.Delete(MetricsPath);
+        return null;
     }
 
     /// <summary>

@@ -33,6 +33,11 @@ public sealed record TrainerOptions
     public int KeepCheckpoints { get; init; } = 2;
     /// <summary>Continue from the newest valid checkpoint in the output folder.</summary>
     public bool Resume { get; init; }
+    /// <summary>
+    /// When the output folder holds an earlier run none of whose checkpoints verifies, remove it and start over
+    /// instead of refusing with <see cref="Checkpoints.NoValidCheckpointException"/>.
+    /// </summary>
+    public bool StartFresh { get; init; }
     /// <summary>Consecutive steps with a non-finite loss or gradient norm after which training stops.</summary>
     public int MaxBadStepsInRow { get; init; } = 5;
     /// <summary>Share of each class moved to validation when no validation set is given.</summary>

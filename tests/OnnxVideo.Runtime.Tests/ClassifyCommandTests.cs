@@ -47,12 +47,28 @@ public sealed class ClassifyCommandTests(VideoFixture videos)
             failed.Select(l => Path.GetFileName(l.GetProperty("path").GetString())).Order(StringComparer.Ordinal));
         Assert.Contains(failed, l => l.GetProperty("reason").GetString() == "TooShort");
 
-        // A second run skips what is already classified and leaves the earlier lines in place.
-        int again = Cli(videos.MixedFolder, "--model", videos.ModelPath, "--output", output, "--no-pad");
-        Assert.Equal(1, again);
-        var after = Lines(output);
-        Assert.Equal(9 + failed.Count, after.Count);
-        Assert.Equal(lines.Select(l => l.GetRawText()), after.Take(9).Select(l => l.GetRawText()));
+        // Reruns skip what is already classified and try the failures again; each input keeps one line, in its place,
+        // the failures' lines replaced by the latest attempt and counting the attempts.
+        for (var attempt = 2; attempt <= 3; attempt++)
+        {
+            int again = Cli(videos.MixedFolder, "--model", videos.ModelPath, "--output", output, "--no-pad");
+            Assert.Equal(1, again);
+            var after = Lines(output);
+            Assert.Equal(lines.Select(l => l.GetProperty("path").GetString()), after.Select(l => l.GetProperty("path").GetString()));
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (lines[i].GetProperty("error").ValueKind == JsonValueKind.Null)
+                {
+                    Assert.Equal(lines[i].GetRawText(), after[i].GetRawText());
+                    Assert.False(after[i].TryGetProperty("attempt", out _));
+                }
+                else
+                {
+                    Assert.Equal(attempt, after[i].GetProperty("attempt").GetInt32());
+                    Assert.Equal(lines[i].GetProperty("reason").GetString(), after[i].GetProperty("reason").GetString());
+                }
+            }
+        }
     }
 
     [Fact]

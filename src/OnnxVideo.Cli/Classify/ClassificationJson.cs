@@ -6,11 +6,12 @@ namespace OnnxVideo.Cli.Classify;
 /// <summary>
 /// One JSON line per result: <c>{"path": …, "top": [{"label": …, "score": …}], "error": null}</c>, plus the failure
 /// reason, the warnings (frames filled in rather than decoded), the sliding-window timeline and the timings in
-/// milliseconds when present.
+/// milliseconds when present, and <c>"attempt"</c> from the second attempt at an input on.
 /// </summary>
 internal static class ClassificationJson
 {
-    public static string Line(ClassificationResult result)
+    /// <summary>The result's line; <paramref name="attempt"/> is recorded from the second attempt at an input on.</summary>
+    public static string Line(ClassificationResult result, int attempt = 1)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -55,6 +56,10 @@ internal static class ClassificationJson
             json.WriteNumber("inference", Math.Round(result.Timings.Inference.TotalMilliseconds, 1));
             json.WriteNumber("total", Math.Round(result.Timings.Total.TotalMilliseconds, 1));
             json.WriteEndObject();
+            if (attempt > 1)
+            {
+                json.WriteNumber("attempt", attempt);
+            }
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -71,28 +76,5 @@ internal static class ClassificationJson
             json.WriteEndObject();
         }
         json.WriteEndArray();
-    }
-
-    /// <summary>Paths of the successful results in an existing JSON-lines file (unparsable lines are ignored).</summary>
-    public static HashSet<string> SucceededPaths(string path)
-    {
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(path))
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                var root = doc.RootElement;
-                if (root.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String
-                    && root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Null)
-                {
-                    done.Add(p.GetString()!);
-                }
-            }
-            catch (JsonException)
-            {
-            }
-        }
-        return done;
     }
 }

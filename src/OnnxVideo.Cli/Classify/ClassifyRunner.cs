@@ -1,12 +1,13 @@
+using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Runtime;
 using Spectre.Console;
 
 namespace OnnxVideo.Cli.Classify;
 
 /// <summary>
-/// Runs `onnxvideo classify`: expands and shards the inputs, skips paths already classified in the output file,
-/// classifies the rest in a pipelined stream and writes each result as soon as it is known (so a crash or Ctrl+C keeps
-/// everything written so far). Exit codes: 0 all classified, 1 some item failed, 2 the run could not start,
+/// Runs `onnxvideo classify`: expands and shards the inputs, locks the output file and skips paths already classified
+/// in it (failed ones are tried again, see <see cref="ResultLinesFile"/>), classifies the rest in a pipelined stream and
+/// writes each result as soon as it is known (so a crash or Ctrl+C keeps everything written so far). Exit codes: 0 all classified, 1 some item failed, 2 the run could not start,
 /// 130 cancelled.
 /// </summary>
 internal static class ClassifyRunner
@@ -18,7 +19,6 @@ internal static class ClassifyRunner
 
     public static async Task<int> RunAsync(ClassifySettings settings, CancellationToken cancellationToken)
     {
-        var stdout = Console.Out;
         var stderr = Console.Error;
         var expanded = VideoInputList.Collect(settings.Inputs);
         foreach (var skipped in expanded.Skipped)
@@ -32,22 +32,50 @@ internal static class ClassifyRunner
             return ExitFatal;
         }
         var mine = settings.Shard.Select(all);
-        if (settings.OutputPath is { } existing && File.Exists(existing))
+        ResultLinesFile? output = null;
+        if (settings.OutputPath is { } path)
         {
-            var done = ClassificationJson.SucceededPaths(existing);
-            int before = mine.Count;
-            mine = mine.Where(p => !done.Contains(p)).ToList();
-            if (before != mine.Count)
+            try
             {
-                await stderr.WriteLineAsync($"{before - mine.Count} of {before} inputs already classified in {existing}; skipping them");
+                output = ResultLinesFile.Open(path, stderr);
+            }
+            catch (OutputInUseException e)
+            {
+                await stderr.WriteLineAsync($"error: {e.Message}");
+                return ExitFatal;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"error: cannot write {path}: {e.Message}");
+                return ExitFatal;
             }
         }
-        if (mine.Count == 0)
+        using (output)
         {
-            await stderr.WriteLineAsync($"nothing to classify in shard {settings.Shard} ({all.Count} inputs in all)");
-            return ExitOk;
+            if (output is not null)
+            {
+                var done = output.Succeeded.ToHashSet(StringComparer.Ordinal);
+                int before = mine.Count;
+                mine = mine.Where(p => !done.Contains(p)).ToList();
+                if (before != mine.Count)
+                {
+                    await stderr.WriteLineAsync($"{before - mine.Count} of {before} inputs already classified in {output.Path}; skipping them");
+                }
+            }
+            if (mine.Count == 0)
+            {
+                await stderr.WriteLineAsync($"nothing to classify in shard {settings.Shard} ({all.Count} inputs in all)");
+                return ExitOk;
+            }
+            return await ClassifyAsync(settings, mine, output, cancellationToken);
         }
+    }
 
+    private static async Task<int> ClassifyAsync(ClassifySettings settings, IReadOnlyList<string> mine, ResultLinesFile? output,
+        CancellationToken cancellationToken)
+    {
+        var stdout = Console.Out;
+        var stderr = Console.Error;
         VideoClassifier classifier;
         try
         {
@@ -61,63 +89,47 @@ internal static class ClassifyRunner
 
         await using (classifier)
         {
-            StreamWriter? output = null;
+            var tally = new Tally();
             try
             {
-                if (settings.OutputPath is { } path)
+                bool progressBar = output is not null && mine.Count > 1 && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+                if (progressBar)
                 {
-                    var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-                    if (folder is not null)
+                    await AnsiConsole.Progress()
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                            new RemainingTimeColumn(), new SpinnerColumn())
+                        .StartAsync(async context =>
+                        {
+                            var task = context.AddTask($"classifying {mine.Count} videos", maxValue: mine.Count);
+                            await foreach (var result in classifier.ClassifyManyAsync(mine, cancellationToken))
+                            {
+                                await WriteAsync(result, output, null, null, tally);
+                                task.Increment(1);
+                            }
+                        });
+                }
+                else
+                {
+                    await foreach (var result in classifier.ClassifyManyAsync(mine, cancellationToken))
                     {
-                        Directory.CreateDirectory(folder);
+                        await WriteAsync(result, output, settings.Json ? stdout : null, settings.Json ? null : (stdout, stderr, mine.Count), tally);
                     }
-                    output = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (OperationCanceledException)
             {
-                await stderr.WriteLineAsync($"error: cannot write {settings.OutputPath}: {e.Message}");
+                await stderr.WriteLineAsync($"cancelled after {tally.Succeeded + tally.Failed} of {mine.Count} results");
+                return ExitCancelled;
+            }
+            catch (IOException e) when (output is not null)
+            {
+                await stderr.WriteLineAsync($"error: cannot write {output.Path}: {e.Message} (the lines written so far are kept)");
                 return ExitFatal;
             }
-            await using (output)
-            {
-                var tally = new Tally();
-                try
-                {
-                    bool progressBar = output is not null && mine.Count > 1 && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
-                    if (progressBar)
-                    {
-                        await AnsiConsole.Progress()
-                            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                                new RemainingTimeColumn(), new SpinnerColumn())
-                            .StartAsync(async context =>
-                            {
-                                var task = context.AddTask($"classifying {mine.Count} videos", maxValue: mine.Count);
-                                await foreach (var result in classifier.ClassifyManyAsync(mine, cancellationToken))
-                                {
-                                    await WriteAsync(result, output, null, null, tally);
-                                    task.Increment(1);
-                                }
-                            });
-                    }
-                    else
-                    {
-                        await foreach (var result in classifier.ClassifyManyAsync(mine, cancellationToken))
-                        {
-                            await WriteAsync(result, output, settings.Json ? stdout : null, settings.Json ? null : (stdout, stderr, mine.Count), tally);
-                        }
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    await stderr.WriteLineAsync($"cancelled after {tally.Succeeded + tally.Failed} of {mine.Count} results");
-                    return ExitCancelled;
-                }
-                await stderr.WriteLineAsync($"{tally.Succeeded} classified, {tally.Failed} failed"
-                    + (tally.Failed > 0 ? $" ({string.Join(", ", tally.Reasons.Select(r => $"{r.Value} {r.Key}"))})" : "")
-                    + $" on {classifier.ExecutionProvider}");
-                return tally.Failed > 0 ? ExitItemsFailed : ExitOk;
-            }
+            await stderr.WriteLineAsync($"{tally.Succeeded} classified, {tally.Failed} failed"
+                + (tally.Failed > 0 ? $" ({string.Join(", ", tally.Reasons.Select(r => $"{r.Value} {r.Key}"))})" : "")
+                + $" on {classifier.ExecutionProvider}");
+            return tally.Failed > 0 ? ExitItemsFailed : ExitOk;
         }
     }
 
@@ -128,7 +140,7 @@ internal static class ClassifyRunner
         public SortedDictionary<ClassificationFailure, int> Reasons { get; } = [];
     }
 
-    private static async Task WriteAsync(ClassificationResult result, StreamWriter? output, TextWriter? jsonOut,
+    private static async Task WriteAsync(ClassificationResult result, ResultLinesFile? output, TextWriter? jsonOut,
         (TextWriter Out, TextWriter Err, int Total)? human, Tally tally)
     {
         if (result.Error is { } error)
@@ -140,12 +152,8 @@ internal static class ClassifyRunner
         {
             tally.Succeeded++;
         }
-        var line = ClassificationJson.Line(result);
-        if (output is not null)
-        {
-            await output.WriteLineAsync(line);
-            await output.FlushAsync();
-        }
+        var line = ClassificationJson.Line(result, output?.NextAttempt(result.Source) ?? 1);
+        output?.Append(result.Source, result.Error is null, line);
         if (jsonOut is not null)
         {
             await jsonOut.WriteLineAsync(line);

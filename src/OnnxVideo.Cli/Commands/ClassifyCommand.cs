@@ -28,7 +28,7 @@ public static class ClassifyCommand
         var timeout = new Option<double?>("--timeout") { Description = "Deadline per video in seconds" };
         var noPad = new Option<bool>("--no-pad") { Description = "Fail videos shorter than a clip, or truncated before their declared frame count, instead of repeating their last frame" };
         var json = new Option<bool>("--json") { Description = "Write JSON lines to stdout" };
-        var output = new Option<string?>("--output", "-o") { Description = "Append JSON lines to this file; inputs already classified there are skipped" };
+        var output = new Option<string?>("--output", "-o") { Description = "JSON lines, one per input (locked while in use); inputs already classified there are skipped, failed ones retried" };
         var shard = new Option<string?>("--shard") { Description = "i/N: classify only shard i (0-based) of N of the sorted input list" };
 
         var command = new Command("classify", "Classify videos with an ONNX video model")

@@ -40,6 +40,7 @@ public static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads; a fixed count keeps CPU runs repeatable", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var seed = new Option<int>("--seed") { Description = "seed of shuffling, augmentation and the validation split" };
         var resume = new Option<bool>("--resume") { Description = "continue from the newest valid checkpoint in --out" };
+        var fresh = new Option<bool>("--fresh") { Description = "start over when --out holds an earlier run none of whose checkpoints verifies (otherwise refused)" };
         var json = new Option<bool>("--json") { Description = "print the final summary as JSON (progress goes to stderr)" };
         var augment = new Option<string>("--augment") { Description = "none, crop (random resized crop + temporal jitter) or crop+flip", DefaultValueFactory = _ => "crop" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "also checkpoint every N optimizer steps (0 = epoch ends only)" };
@@ -49,7 +50,7 @@ public static class TrainCommand
 
         var command = new Command("train", "fine-tune a training package on labelled clips; exports best/model.onnx");
         foreach (var option in new Option[] { package, train, val, output, classMap, epochs, batch, lr, optimizer, weightDecay, schedule,
-                     warmup, labelSmoothing, clipGrad, accumulate, patience, workers, device, threads, seed, resume, json, augment,
+                     warmup, labelSmoothing, clipGrad, accumulate, patience, workers, device, threads, seed, resume, fresh, json, augment,
                      checkpointEvery, maxBad, maxFailed, noPad })
         {
             command.Options.Add(option);
@@ -89,6 +90,7 @@ public static class TrainCommand
                 Workers = parse.GetValue(workers),
                 Seed = parse.GetValue(seed),
                 Resume = parse.GetValue(resume),
+                StartFresh = parse.GetValue(fresh),
                 CheckpointEverySteps = parse.GetValue(checkpointEvery),
                 MaxBadStepsInRow = parse.GetValue(maxBad),
                 MaxFailedClips = parse.GetValue(maxFailed),

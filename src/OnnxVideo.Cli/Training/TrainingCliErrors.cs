@@ -34,7 +34,8 @@ internal static class TrainingCliErrors
         }
     }
 
-    private static bool IsInputError(Exception e) => e is DatasetException or TrainingSessionException or CheckpointException
+    private static bool IsInputError(Exception e) => e is DatasetException or TrainingSessionException or CheckpointException or NoValidCheckpointException
+        or OnnxVideo.Onnx.Locking.OutputInUseException
         or NonFiniteWeightsException or TrainingAbortedException or TooManyFailedClipsException or InvalidContractException
         or VideoInputException or SafetensorsFormatException or OnnxFormatException or OrtException
         or ExecutionProviderUnavailableException or FileNotFoundException or DirectoryNotFoundException or ArgumentException

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace OnnxVideo.Onnx.Safetensors;
 
@@ -10,16 +11,24 @@ namespace OnnxVideo.Onnx.Safetensors;
 /// order (straight from any span, e.g. another file's mapping). The file is written beside its destination under a
 /// temporary name, fsynced on <see cref="Commit"/> and renamed into place, so a reader never sees a partial file.
 /// </summary>
-public sealed class SafetensorsWriter : IDisposable
+public sealed partial class SafetensorsWriter : IDisposable
 {
     private readonly string _path;
     private readonly string _tempPath;
     private readonly FileStream _stream;
+    private readonly Stream _output;
     private readonly IReadOnlyList<SafetensorsTensorSpec> _tensors;
     private int _next;
     private bool _committed;
 
     public SafetensorsWriter(string path, IReadOnlyList<SafetensorsTensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+        : this(path, tensors, metadata, null)
+    {
+    }
+
+    /// <param name="wrapOutput">test seam: wraps the temporary file's stream (e.g. to fail like a full disk)</param>
+    internal SafetensorsWriter(string path, IReadOnlyList<SafetensorsTensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata,
+        Func<Stream, Stream>? wrapOutput)
     {
         _path = System.IO.Path.GetFullPath(path);
         _tensors = tensors;
@@ -27,13 +36,16 @@ public sealed class SafetensorsWriter : IDisposable
         var directory = System.IO.Path.GetDirectoryName(_path)!;
         Directory.CreateDirectory(directory);
         _tempPath = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
-        _stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        // Unbuffered: every write reaches the file at once, so disposing after a failed write (a full disk) has nothing
+        // left to flush that could throw before the temporary file is deleted.
+        _stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        _output = wrapOutput?.Invoke(_stream) ?? _stream;
         try
         {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-            _stream.Write(length);
-            _stream.Write(header);
+            var start = new byte[8 + header.Length];
+            BinaryPrimitives.WriteUInt64LittleEndian(start, (ulong)header.Length);
+            header.CopyTo(start, 8);
+            _output.Write(start);
         }
         catch
         {
@@ -62,7 +74,7 @@ public sealed class SafetensorsWriter : IDisposable
         {
             throw new InvalidOperationException($"{_path}: tensor '{name}' {spec.DType} [{string.Join(", ", spec.Shape)}] needs {spec.ByteLength} bytes, got {data.Length}");
         }
-        _stream.Write(data);
+        _output.Write(data);
         _next++;
     }
 
@@ -80,7 +92,9 @@ public sealed class SafetensorsWriter : IDisposable
         {
             throw new InvalidOperationException($"{_path}: {_tensors.Count - _next} declared tensors not written (next: '{_tensors[_next].Name}')");
         }
+        _output.Flush();
         _stream.Flush(flushToDisk: true);
+        _output.Dispose();
         _stream.Dispose();
         File.Move(_tempPath, _path, overwrite: true);
         _committed = true;
@@ -97,7 +111,15 @@ public sealed class SafetensorsWriter : IDisposable
 
     private void Abandon()
     {
-        _stream.Dispose();
+        try
+        {
+            _output.Dispose();
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // The write that failed already said why; the temporary file goes regardless.
+        }
         try
         {
             File.Delete(_tempPath);
@@ -109,15 +131,25 @@ public sealed class SafetensorsWriter : IDisposable
     }
 
     /// <summary>Writes whole in-memory tensors to <paramref name="path"/> atomically.</summary>
-    public static void WriteFile(string path, IReadOnlyList<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void WriteFile(string path, IReadOnlyList<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        WriteFile(path, tensors, metadata, null);
+
+    internal static void WriteFile(string path, IReadOnlyList<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata,
+        Func<Stream, Stream>? wrapOutput)
     {
-        using var writer = new SafetensorsWriter(path, tensors.Select(t => t.Spec).ToList(), metadata);
+        using var writer = new SafetensorsWriter(path, tensors.Select(t => t.Spec).ToList(), metadata, wrapOutput);
         foreach (var tensor in tensors)
         {
             writer.WriteTensor(tensor.Name, tensor.Data.Span);
         }
         writer.Commit();
     }
+
+    /// <summary>Whether <paramref name="fileName"/> is a temporary file of this writer (left behind only by a killed process).</summary>
+    internal static bool IsTemporaryName(string fileName) => TemporaryName().IsMatch(fileName);
+
+    [GeneratedRegex("^\\..+\\.[0-9a-f]{32}\\.tmp$")]
+    private static partial Regex TemporaryName();
 
     private static byte[] BuildHeader(string path, IReadOnlyList<SafetensorsTensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata)
     {

@@ -25,19 +25,46 @@ public sealed class CheckpointStore
 
     public string Root { get; }
 
+    /// <summary>Test seam: wraps the stream each checkpoint file (by name) is written through, e.g. to fail like a full disk.</summary>
+    internal Func<string, Stream, Stream>? WrapWrite { get; init; }
+
     public static string FolderName(long step) => Prefix + step.ToString("00000000", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Writes checkpoint <see cref="CheckpointContent.Step"/>. When a write fails (a full disk) the half-written folder
+    /// is removed and a <see cref="CheckpointException"/> says why; older checkpoints stay as they were.
+    /// </summary>
     public Checkpoint Save(CheckpointContent content)
     {
         EnsureFinite(content.Trainable);
         EnsureFinite(content.OptimizerState);
         var directory = Path.Combine(Root, FolderName(content.Step));
+        try
+        {
+            return Write(directory, content);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Not committed (no checkpoint.json), so it is never resumed; the next run's RemoveOrphans retries.
+            }
+            throw new CheckpointException(directory, $"could not be written: {e.Message}");
+        }
+    }
+
+    private Checkpoint Write(string directory, CheckpointContent content)
+    {
         Directory.CreateDirectory(directory);
         // Un-commit first: a folder being rewritten must not look valid half-way.
         File.Delete(Path.Combine(directory, CheckpointManifest.FileName));
-        SafetensorsWriter.WriteFile(Path.Combine(directory, Checkpoint.TrainableFile), content.Trainable);
-        SafetensorsWriter.WriteFile(Path.Combine(directory, Checkpoint.OptimizerStateFile), content.OptimizerState);
-        AtomicFile.WriteAllBytes(Path.Combine(directory, Checkpoint.TrainerStateFile), Encoding.UTF8.GetBytes(content.TrainerStateJson));
+        WriteTensors(directory, Checkpoint.TrainableFile, content.Trainable);
+        WriteTensors(directory, Checkpoint.OptimizerStateFile, content.OptimizerState);
+        WriteBytes(directory, Checkpoint.TrainerStateFile, Encoding.UTF8.GetBytes(content.TrainerStateJson));
         var files = new SortedDictionary<string, CheckpointFileEntry>(StringComparer.Ordinal);
         foreach (var name in new[] { Checkpoint.TrainableFile, Checkpoint.OptimizerStateFile, Checkpoint.TrainerStateFile })
         {
@@ -51,21 +78,70 @@ public sealed class CheckpointStore
             PackageId = content.PackageId,
             Files = files,
         };
-        AtomicFile.WriteAllBytes(Path.Combine(directory, CheckpointManifest.FileName), Encoding.UTF8.GetBytes(manifest.ToJson()));
+        WriteBytes(directory, CheckpointManifest.FileName, Encoding.UTF8.GetBytes(manifest.ToJson()));
         return new Checkpoint(directory, manifest);
     }
 
+    private void WriteTensors(string directory, string name, IReadOnlyList<SafetensorsTensor> tensors) =>
+        SafetensorsWriter.WriteFile(Path.Combine(directory, name), tensors, null,
+            WrapWrite is { } wrap ? stream => wrap(name, stream) : null);
+
+    private void WriteBytes(string directory, string name, byte[] bytes) =>
+        AtomicFile.Write(Path.Combine(directory, name), stream =>
+        {
+            var output = WrapWrite?.Invoke(name, stream) ?? stream;
+            output.Write(bytes);
+            output.Flush();
+        });
+
     /// <summary>The newest checkpoint that verifies, or null when there is none.</summary>
-    public Checkpoint? LoadNewestValid()
+    public Checkpoint? LoadNewestValid() => LoadNewestValid(out _);
+
+    /// <summary>
+    /// The newest checkpoint that verifies (null when none does), and <paramref name="rejected"/>: the newer folders
+    /// (all of them when none verifies) that were passed over, with the reason.
+    /// </summary>
+    public Checkpoint? LoadNewestValid(out IReadOnlyList<RejectedCheckpoint> rejected)
     {
+        var passedOver = new List<RejectedCheckpoint>();
+        rejected = passedOver;
         foreach (var directory in CandidateFolders())
         {
-            if (TryOpen(directory, out var checkpoint, out _))
+            if (TryOpen(directory, out var checkpoint, out var problem))
             {
                 return checkpoint;
             }
+            passedOver.Add(new RejectedCheckpoint(directory, ParseStep(Path.GetFileName(directory)), problem));
         }
         return null;
+    }
+
+    /// <summary>
+    /// Removes what interrupted saves left: temporary files and folders without a <c>checkpoint.json</c> (a save
+    /// commits by writing it last). Only for the store's single writer (the trainer holding the run folder's lock).
+    /// Returns the removed paths.
+    /// </summary>
+    public IReadOnlyList<string> RemoveOrphans()
+    {
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+        {
+            var name = Path.GetFileName(file);
+            if (AtomicFile.IsTemporaryName(name) || SafetensorsWriter.IsTemporaryName(name))
+            {
+                File.Delete(file);
+                removed.Add(file);
+            }
+        }
+        foreach (var directory in CandidateFolders())
+        {
+            if (!File.Exists(Path.Combine(directory, CheckpointManifest.FileName)))
+            {
+                Directory.Delete(directory, recursive: true);
+                removed.Add(directory);
+            }
+        }
+        return removed;
     }
 
     /// <summary>Opens the checkpoint of <paramref name="step"/>, verifying it; throws when it is missing or damaged.</summary>

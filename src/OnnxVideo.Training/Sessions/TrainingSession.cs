@@ -304,6 +304,7 @@ public sealed class TrainingSession : IDisposable
         CheckpointStore.EnsureFinite(weights);
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         Directory.CreateDirectory(directory);
+        // Named as RunFolderOrphans expects, so a copy left by a killed run is removed at the next start.
         var temp = Path.Combine(directory, $".weights-{Guid.NewGuid():N}.safetensors");
         try
         {

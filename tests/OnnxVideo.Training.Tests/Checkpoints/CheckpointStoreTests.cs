@@ -93,4 +93,57 @@ public sealed class CheckpointStoreTests
         var left = Directory.GetDirectories(dir.Path).Select(d => Path.GetFileName(d)!).Order().ToArray();
         Assert.Equal([CheckpointStore.FolderName(2), CheckpointStore.FolderName(4), CheckpointStore.FolderName(5)], left);
     }
+
+    [Fact]
+    public void A_full_disk_during_a_save_leaves_no_partial_files_and_says_why()
+    {
+        using var dir = new TempDirectory();
+        new CheckpointStore(dir.Path).Save(Content(10, 1f));
+        var before = Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Order().ToArray();
+        foreach (var failing in new[] { Checkpoint.TrainableFile, Checkpoint.OptimizerStateFile, Checkpoint.TrainerStateFile, CheckpointManifest.FileName })
+        {
+            FullDiskStream? disk = null;
+            var store = new CheckpointStore(dir.Path)
+            {
+                WrapWrite = (name, stream) => name == failing ? disk = new FullDiskStream(stream, capacity: 5) : stream,
+            };
+
+            var error = Assert.Throws<CheckpointException>(() => store.Save(Content(20, 2f)));
+
+            Assert.True(disk!.Filled);
+            Assert.Contains(CheckpointStore.FolderName(20), error.Location);
+            Assert.Contains("No space left on device", error.Problem);
+            // Neither the half-written file (under its temporary name) nor the files saved before it remain.
+            Assert.Equal(before, Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Order().ToArray());
+            Assert.False(Directory.Exists(Path.Combine(dir.Path, CheckpointStore.FolderName(20))));
+            Assert.Equal(10, store.LoadNewestValid()!.Step);
+        }
+    }
+
+    [Fact]
+    public void RemoveOrphans_deletes_interrupted_saves_and_temporary_files_only()
+    {
+        using var dir = new TempDirectory();
+        var store = new CheckpointStore(dir.Path);
+        var valid = store.Save(Content(10, 1f));
+        var committed = Directory.GetFiles(valid.Directory).Order().ToArray();
+        // What kills during saves leave: a folder without checkpoint.json, temporary files of both writers.
+        var interrupted = Path.Combine(dir.Path, CheckpointStore.FolderName(20));
+        Directory.CreateDirectory(interrupted);
+        File.WriteAllBytes(Path.Combine(interrupted, Checkpoint.TrainableFile), [1, 2, 3]);
+        var tensorsTemp = Path.Combine(valid.Directory, $".{Checkpoint.OptimizerStateFile}.{Guid.NewGuid():N}.tmp");
+        var atomicTemp = Path.Combine(valid.Directory, $"{CheckpointManifest.FileName}.tmp-4242-{Guid.NewGuid():N}");
+        File.WriteAllBytes(tensorsTemp, [1]);
+        File.WriteAllBytes(atomicTemp, [1]);
+        var unrelated = Path.Combine(dir.Path, "notes.tmp");
+        File.WriteAllText(unrelated, "mine");
+
+        var removed = store.RemoveOrphans();
+
+        Assert.Equal(new[] { atomicTemp, interrupted, tensorsTemp }.Order(), removed.Order());
+        Assert.Equal(committed, Directory.GetFiles(valid.Directory).Order().ToArray());
+        Assert.True(File.Exists(unrelated));
+        Assert.Equal(10, store.LoadNewestValid(out var rejected)!.Step);
+        Assert.Empty(rejected);
+    }
 }

@@ -127,6 +127,61 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
         Directory.Exists(checkpoints) ? new CheckpointStore(checkpoints).LoadNewestValid()?.Step ?? -1 : -1;
 
     [Fact]
+    public async Task ASecondTrainOnARunFolderInUseIsRefusedAtOnceNamingTheFirst()
+    {
+        var package = ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract);
+        var output = _dir.File("shared");
+        string[] Arguments(string epochs) =>
+            ArgumentsFor(data.SmallTrainList, data.SmallValidationList, package, output, ["--batch", "2", "--epochs", epochs]);
+        // The first run is long enough to outlive the second's start; it is killed when the test ends.
+        using var first = new TrainingProcess(Arguments("100000"));
+        var lockFile = Path.Combine(output, "run.lock");
+        while (!(File.Exists(lockFile) && File.ReadAllText(lockFile).Contains($"\"pid\":{first.Id},", StringComparison.Ordinal)))
+        {
+            if (first.HasExited)
+            {
+                Assert.Fail($"the first run ended (exit code {first.ExitCode}) before it held the lock: {await first.StderrAsync()}");
+            }
+            await Task.Delay(20);
+        }
+
+        var second = CliProcess.Run(Arguments("1"));
+
+        Assert.False(first.HasExited);
+        Assert.True(second.ExitCode == 2, second.Stderr);
+        Assert.Contains($"{output} is in use by another writer (pid {first.Id}, started ", second.Stderr);
+        Assert.Contains("train --package", second.Stderr);
+        Assert.DoesNotContain("   at ", second.Stderr);
+    }
+
+    [Fact]
+    public void ResumingARunWhoseCheckpointsAllFailExitsTwoNamingThemAndFreshStartsOver()
+    {
+        var package = ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract);
+        var output = _dir.File("damaged");
+        var checkpoint = Path.Combine(output, "checkpoints", CheckpointStore.FolderName(999));
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, CheckpointManifest.FileName), "{ \"step\": 999, ");
+        string[] Arguments(params string[] extra) =>
+            ArgumentsFor(data.SmallTrainList, data.SmallValidationList, package, output, ["--batch", "2", "--epochs", "1", "--resume", .. extra]);
+
+        var refused = CliProcess.Run(Arguments());
+
+        Assert.True(refused.ExitCode == 2, refused.Stderr);
+        Assert.Contains($"warning: checkpoint {checkpoint} rejected: not a checkpoint manifest", refused.Stderr);
+        Assert.Contains($"{output}: holds an earlier run but no checkpoint that can be resumed ({CheckpointStore.FolderName(999)}: not a checkpoint manifest", refused.Stderr);
+        Assert.DoesNotContain("   at ", refused.Stderr);
+        Assert.False(File.Exists(Path.Combine(output, "metrics.jsonl")));
+
+        var fresh = CliProcess.Run(Arguments("--fresh"));
+
+        Assert.True(fresh.ExitCode == 0, fresh.Stderr);
+        Assert.Contains("warning: starting over as asked", fresh.Stderr);
+        Assert.False(Directory.Exists(checkpoint));
+        Assert.Single(MetricsLog.Read(Path.Combine(output, "metrics.jsonl")));
+    }
+
+    [Fact]
     public void BadFlagsAndInputsGiveOneClearError()
     {
         var package = ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract);

@@ -21,6 +21,8 @@ internal sealed class TrainingProcess : IDisposable
     /// <summary>Completes at the CLI's "training …" line (package loaded, first step starting), or when the process ends.</summary>
     public Task Started => _started.Task;
 
+    public int Id => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;

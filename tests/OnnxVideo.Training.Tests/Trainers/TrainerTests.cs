@@ -1,3 +1,4 @@
+using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Evaluation;
@@ -138,6 +139,116 @@ public sealed class TrainerTests : IDisposable
         var error = await Assert.ThrowsAsync<TrainingSessionException>(() =>
             new Trainer(_package, data, null, source, _dir.File("once"), options, Session).RunAsync());
         Assert.Contains("already holds checkpoints", error.Problem);
+    }
+
+    private static void Damage(string checkpointFolder)
+    {
+        var path = Path.Combine(checkpointFolder, Checkpoint.TrainableFile);
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+    }
+
+    [Fact]
+    public async Task ResumingARunWhoseCheckpointsAreAllDamagedIsRefusedNamingEachUnlessStartingFresh()
+    {
+        var data = PatternClipSource.Dataset(4, Classes);
+        var source = new PatternClipSource(Features);
+        var options = Options(resume: true) with { Epochs = 2 };
+        var run = _dir.File("damaged");
+        var first = await new Trainer(_package, data, null, source, run, options, Session).RunAsync();
+        var folders = Directory.GetDirectories(Path.Combine(run, "checkpoints")).Order().ToArray();
+        Assert.True(folders.Length >= 2);
+        foreach (var folder in folders)
+        {
+            Damage(folder);
+        }
+        var metrics = File.ReadAllBytes(first.MetricsPath);
+
+        foreach (var resume in new[] { true, false })
+        {
+            var error = await Assert.ThrowsAsync<NoValidCheckpointException>(() =>
+                new Trainer(_package, data, null, source, run, options with { Resume = resume }, Session).RunAsync());
+            Assert.Equal(folders, error.Rejected.Select(r => r.Directory).Order());
+            Assert.All(error.Rejected, r => Assert.Contains("'trainable.safetensors' does not match its SHA-256", r.Problem));
+            Assert.Contains(Path.GetFileName(folders[0]), error.Message);
+            Assert.Contains("--fresh", error.Message);
+        }
+        Assert.Equal(metrics, File.ReadAllBytes(first.MetricsPath));
+        Assert.All(folders, f => Assert.True(Directory.Exists(f)));
+
+        var logger = new ListLogger();
+        var fresh = await new Trainer(_package, data, null, source, run, options with { StartFresh = true }, Session, logger).RunAsync();
+        Assert.False(fresh.Resumed);
+        Assert.Equal([1, 2], MetricsLog.Read(fresh.MetricsPath).Select(e => e.Epoch));
+        Assert.Contains(logger.Warnings, w => w.StartsWith("starting over as asked", StringComparison.Ordinal));
+        Assert.NotNull(new CheckpointStore(Path.Combine(run, "checkpoints")).LoadNewestValid(out var rejected));
+        Assert.Empty(rejected);
+    }
+
+    [Fact]
+    public async Task FallingBackToAnOlderCheckpointLogsWhyTheNewerOnesWereSkipped()
+    {
+        var data = PatternClipSource.Dataset(4, Classes);
+        var source = new PatternClipSource(Features);
+        var run = _dir.File("fallback");
+        await new Trainer(_package, data, null, source, run, Options(resume: true) with { Epochs = 2 }, Session).RunAsync();
+        var folders = Directory.GetDirectories(Path.Combine(run, "checkpoints")).Order().ToArray();
+        Damage(folders[^1]);
+
+        var logger = new ListLogger();
+        var summary = await new Trainer(_package, data, null, source, run, Options(resume: true) with { Epochs = 3 }, Session, logger).RunAsync();
+
+        Assert.True(summary.Resumed);
+        Assert.Contains($"checkpoint {folders[^1]} rejected: file 'trainable.safetensors' does not match its SHA-256 in the manifest", logger.Warnings);
+        Assert.Contains(logger.Warnings, w => w.StartsWith($"falling back to {folders[^2]}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WhatAnInterruptedRunLeftIsRemovedAtTheNextStart()
+    {
+        var data = PatternClipSource.Dataset(4, Classes);
+        var source = new PatternClipSource(Features);
+        var run = _dir.File("orphans");
+        var first = await new Trainer(_package, data, null, source, run, Options(resume: true) with { Epochs = 1 }, Session).RunAsync();
+        var interrupted = Path.Combine(run, "checkpoints", CheckpointStore.FolderName(999));
+        Directory.CreateDirectory(interrupted);
+        File.WriteAllBytes(Path.Combine(interrupted, Checkpoint.TrainableFile), [1, 2, 3]);
+        string[] temporary =
+        [
+            Path.Combine(run, $"metrics.jsonl.tmp-77-{Guid.NewGuid():N}"),
+            Path.Combine(run, "best", $".weights-{Guid.NewGuid():N}.safetensors"),
+            Path.Combine(run, "checkpoints", CheckpointStore.FolderName(first.Steps), $".{Checkpoint.TrainableFile}.{Guid.NewGuid():N}.tmp"),
+        ];
+        foreach (var file in temporary)
+        {
+            File.WriteAllBytes(file, new byte[100]);
+        }
+
+        var logger = new ListLogger();
+        var summary = await new Trainer(_package, data, null, source, run, Options(resume: true) with { Epochs = 2 }, Session, logger).RunAsync();
+
+        Assert.True(summary.Resumed);
+        Assert.False(Directory.Exists(interrupted));
+        Assert.All(temporary, f => Assert.False(File.Exists(f), f));
+        Assert.Contains($"removed {interrupted}, left by an interrupted write", logger.Lines.Select(l => l.Message));
+        Assert.Empty(logger.Warnings);
+    }
+
+    [Fact]
+    public async Task ASecondTrainerOnARunFolderInUseIsRefusedNamingTheHolder()
+    {
+        var data = PatternClipSource.Dataset(4, Classes);
+        var run = _dir.File("busy");
+        Directory.CreateDirectory(run);
+        using (ExclusiveFileLock.Acquire(Path.Combine(run, "run.lock"), run))
+        {
+            var error = await Assert.ThrowsAsync<OutputInUseException>(() =>
+                new Trainer(_package, data, null, new PatternClipSource(Features), run, Options() with { Epochs = 1 }, Session).RunAsync());
+            Assert.Equal(Environment.ProcessId, error.Holder.Pid);
+            Assert.False(Directory.Exists(Path.Combine(run, "checkpoints")));
+        }
+        await new Trainer(_package, data, null, new PatternClipSource(Features), run, Options() with { Epochs = 1 }, Session).RunAsync();
     }
 
     [Fact]
