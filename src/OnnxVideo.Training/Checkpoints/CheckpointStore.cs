@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Files;
 using OnnxVideo.Onnx.Safetensors;
 
 namespace OnnxVideo.Training.Checkpoints;
@@ -125,9 +126,14 @@ public sealed class CheckpointStore
     {
         checkpoint = null!;
         var manifestPath = Path.Combine(directory, CheckpointManifest.FileName);
-        if (!File.Exists(manifestPath))
+        if (!Path.Exists(manifestPath))
         {
             problem = "no checkpoint.json (the save did not complete)";
+            return false;
+        }
+        if ((SafeFiles.ProblemInside(directory, manifestPath) ?? SafeFiles.SizeProblem(manifestPath, CheckpointManifest.MaxBytes)) is { } refused)
+        {
+            problem = $"{CheckpointManifest.FileName} {refused}";
             return false;
         }
         CheckpointManifest manifest;
@@ -140,12 +146,28 @@ public sealed class CheckpointStore
             problem = e.Problem;
             return false;
         }
+        if (Array.Find([Checkpoint.TrainableFile, Checkpoint.OptimizerStateFile, Checkpoint.TrainerStateFile],
+                required => !manifest.Files.ContainsKey(required)) is { } unlisted)
+        {
+            problem = $"file '{unlisted}' is not listed in {CheckpointManifest.FileName}";
+            return false;
+        }
         foreach (var (name, expected) in manifest.Files)
         {
             var path = Path.Combine(directory, name);
-            if (name.Contains('/') || name.Contains('\\') || !File.Exists(path))
+            if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name is "." or ".." || !Path.Exists(path))
             {
                 problem = $"file '{name}' is missing";
+                return false;
+            }
+            if (expected is null)
+            {
+                problem = $"file '{name}' has no size and SHA-256 in the manifest";
+                return false;
+            }
+            if (SafeFiles.ProblemInside(directory, path) is { } unsafeFile)
+            {
+                problem = $"file '{name}' {unsafeFile}";
                 return false;
             }
             var actual = Describe(path);
