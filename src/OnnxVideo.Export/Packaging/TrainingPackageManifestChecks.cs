@@ -22,7 +22,14 @@ internal static class TrainingPackageManifestChecks
         {
             return "parameters, buffers, frozen and files must be lists (not null)";
         }
-        return ScalarProblem(m) ?? NamesProblem(m) ?? ParametersProblem(m) ?? TensorListProblem(m) ?? FilesProblem(m);
+        return ScalarProblem(m) ?? NamesProblem(m) ?? ParametersProblem(m) ?? TensorListProblem(m) ?? FilesProblem(m) ?? AdaptersProblem(m);
+    }
+
+    private static string? AdaptersProblem(TrainingPackageManifest m)
+    {
+        var parameters = m.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var adapter = m.Tuning.LoraAdapters.FirstOrDefault(a => !parameters.Contains(a.A) || !parameters.Contains(a.B));
+        return adapter is null ? null : $"LoRA adapter of '{adapter.Weight}': '{adapter.A}' and '{adapter.B}' must be trainable parameters";
     }
 
     private static string? ScalarProblem(TrainingPackageManifest m)
