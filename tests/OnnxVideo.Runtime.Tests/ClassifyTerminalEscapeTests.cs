@@ -7,7 +7,7 @@ namespace OnnxVideo.Runtime.Tests;
 public sealed class ClassifyTerminalEscapeTests(VideoFixture videos)
 {
     [Fact]
-    public void LabelsWithTerminalEscapesArePrintedEscaped()
+    public async Task LabelsWithTerminalEscapesArePrintedEscaped()
     {
         using var dir = new TempDirectory();
         var labels = Enumerable.Range(0, TinyVideoModel.Contract.Labels.Length).Select(i => $"\u001b]0;PWNED{i}\u0007\u001b[2J").ToArray();
@@ -20,10 +20,10 @@ public sealed class ClassifyTerminalEscapeTests(VideoFixture videos)
         }
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
+        var stdout = await process.StandardOutput.ReadToEndAsync();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "classify did not finish");
 
-        Assert.True(process.ExitCode == 0, stderr.Result);
+        Assert.True(process.ExitCode == 0, await stderr);
         Assert.Contains("\\x1b]0;PWNED", stdout);
         Assert.DoesNotContain('\u001b', stdout);
         Assert.DoesNotContain('\u0007', stdout);
