@@ -15,6 +15,7 @@ internal static class OrtModelCheck
         IntraOpThreads = 1,
         OptimizationLevel = GraphOptimizationLevel.DisableAll,
         ExecutionProvider = ExecutionProvider.Cpu,
+        LogSeverityLevel = OrtLoggingLevel.Error,
     };
 
     /// <summary>Checks a model file (external data is read from beside it).</summary>

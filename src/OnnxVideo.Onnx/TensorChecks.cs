@@ -15,6 +15,11 @@ internal static class TensorChecks
 
     public static void CheckAll(ModelProto model, string modelPath)
     {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (model.Graph.Initializer.FirstOrDefault(t => !names.Add(t.Name)) is { } duplicate)
+        {
+            throw new OnnxFormatException(modelPath, $"initializer '{duplicate.Name}' is defined more than once");
+        }
         foreach (var tensor in ExternalData.AllTensors(model.Graph))
         {
             Check(tensor, modelPath);

@@ -54,13 +54,13 @@ public static class HeadCommand
             var existing = ModelContracts.Read(onnx, modelPath);
 
             var keep = parse.GetValue(keepHead);
-            var imported = OnnxClassifierImporter.Import(onnx, modelPath, new ImportOptions
+            var imported = UntrustedModel.Process(modelPath, "import the classifier", () => OnnxClassifierImporter.Import(onnx, modelPath, new ImportOptions
             {
                 NewClasses = keep ? null : labels.Length,
                 ExposeFeatures = parse.GetValue(features),
                 Seed = parse.GetValue(seed),
                 LogitsOutput = parse.GetValue(logits),
-            });
+            }));
             if (keep && imported.Classes != labels.Length)
             {
                 throw new InvalidContractException(parse.GetValue(classes)!,

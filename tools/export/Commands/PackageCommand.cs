@@ -101,7 +101,8 @@ public static class PackageCommand
                 var outDir = parse.GetValue(output)!.FullName;
                 var source = OnnxModelFile.Load(modelPath);
                 OrtModelCheck.RequireLoadable(modelPath);
-                var manifest = TrainingPackageWriter.Write(source, options, outDir, modelPath);
+                var manifest = UntrustedModel.Process(modelPath, "compile the model into a training package",
+                    () => TrainingPackageWriter.Write(source, options, outDir, modelPath));
                 var total = manifest.TrainableParameterCount + manifest.FrozenParameterCount;
                 Console.WriteLine($"package written to {outDir}");
                 Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{(manifest.Tuning.LoraAdapters.Count > 0 ? $", {manifest.Tuning.LoraAdapters.Count} LoRA adapters" : "")})");
