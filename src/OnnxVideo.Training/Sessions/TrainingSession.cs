@@ -62,9 +62,9 @@ public sealed class TrainingSession : IDisposable
         _frozen = new SharedInitializers(package.FrozenPath);
         try
         {
-            _train = CreateSession(package.TrainStepPath);
-            _eval = CreateSession(package.EvalPath);
-            _gradients = new Lazy<OrtSession>(() => CreateSession(package.GradientsPath));
+            _train = WithLossAndLogits(CreateSession(package.TrainStepPath), package.TrainStepPath);
+            _eval = WithLossAndLogits(CreateSession(package.EvalPath), package.EvalPath);
+            _gradients = new Lazy<OrtSession>(() => WithLossAndLogits(CreateSession(package.GradientsPath), package.GradientsPath));
             _optimizer = new Lazy<OrtSession>(() => CreateSession(package.OptimizerPath));
             foreach (var p in package.Parameters)
             {
@@ -79,7 +79,9 @@ public sealed class TrainingSession : IDisposable
                 _buffers.Add(new DoubleBufferedTensor(b.Name, b.Updated, b.Shape));
             }
             SampleShape = ReadSampleShape();
-            SampleElements = checked((int)SampleShape.Aggregate(1L, (a, b) => a * b));
+            SampleElements = SampleShape.Aggregate(1.0, (a, b) => a * b) <= int.MaxValue / 4
+                ? (int)SampleShape.Aggregate(1L, (a, b) => a * b)
+                : throw new TrainingSessionException(package.TrainStepPath, $"one sample of shape [{string.Join(", ", SampleShape)}] is too large");
             LoadTensors(package.TrainablePath, Weights);
             LoadTensors(package.OptimizerStatePath, _state);
         }
@@ -329,6 +331,18 @@ public sealed class TrainingSession : IDisposable
         {
             throw new TrainingSessionException(modelPath, $"ONNX Runtime cannot load the graph: {e.Message}", e);
         }
+    }
+
+    /// <summary>The session, when the graph has the loss and logits outputs the manifest names; else disposed and refused.</summary>
+    private OrtSession WithLossAndLogits(OrtSession session, string path)
+    {
+        var missing = new[] { _package.Names.Loss, _package.Names.Logits }.FirstOrDefault(name => !session.OutputNames.Contains(name));
+        if (missing is null)
+        {
+            return session;
+        }
+        session.Dispose();
+        throw new TrainingSessionException(path, $"the graph has no output '{missing}' (named in the package manifest)");
     }
 
     private long[] ReadSampleShape()
