@@ -49,7 +49,7 @@ public sealed class TrainingPackage
         {
             throw new TrainingPackageException(dir, "training package folder not found");
         }
-        if (!File.Exists(manifestPath) && !Path.Exists(manifestPath))
+        if (!Path.Exists(manifestPath))
         {
             throw new TrainingPackageException(manifestPath, "manifest not found (not a training package, or an incomplete one)");
         }
