@@ -154,32 +154,37 @@ public sealed class CheckpointStore
         }
         foreach (var (name, expected) in manifest.Files)
         {
-            var path = Path.Combine(directory, name);
-            if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name is "." or ".." || !Path.Exists(path))
+            if (FileProblem(directory, name, expected) is { } fileProblem)
             {
-                problem = $"file '{name}' is missing";
-                return false;
-            }
-            if (expected is null)
-            {
-                problem = $"file '{name}' has no size and SHA-256 in the manifest";
-                return false;
-            }
-            if (SafeFiles.ProblemInside(directory, path) is { } unsafeFile)
-            {
-                problem = $"file '{name}' {unsafeFile}";
-                return false;
-            }
-            var actual = Describe(path);
-            if (actual.Bytes != expected.Bytes || actual.Sha256 != expected.Sha256)
-            {
-                problem = $"file '{name}' does not match its SHA-256 in the manifest";
+                problem = fileProblem;
                 return false;
             }
         }
         checkpoint = new Checkpoint(directory, manifest);
         problem = "";
         return true;
+    }
+
+    /// <summary>Null when the listed file is a regular file inside the checkpoint folder matching its size and SHA-256.</summary>
+    private static string? FileProblem(string directory, string name, CheckpointFileEntry? expected)
+    {
+        var path = Path.Combine(directory, name);
+        if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name is "." or ".." || !Path.Exists(path))
+        {
+            return $"file '{name}' is missing";
+        }
+        if (expected is null)
+        {
+            return $"file '{name}' has no size and SHA-256 in the manifest";
+        }
+        if (SafeFiles.ProblemInside(directory, path) is { } unsafeFile)
+        {
+            return $"file '{name}' {unsafeFile}";
+        }
+        var actual = Describe(path);
+        return actual.Bytes == expected.Bytes && actual.Sha256 == expected.Sha256
+            ? null
+            : $"file '{name}' does not match its SHA-256 in the manifest";
     }
 
     private static CheckpointFileEntry Describe(string path)
