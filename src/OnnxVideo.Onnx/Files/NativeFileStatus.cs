@@ -35,9 +35,16 @@ internal static partial class NativeFileStatus
             return ManagedKindOf(path);
         }
         var buffer = new byte[StatxBufferSize];
-        if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+        try
         {
-            return FileKind.Missing;
+            if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+            {
+                return FileKind.Missing;
+            }
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return ManagedKindOf(path); // a C library without statx (glibc < 2.28, musl < 1.2.5)
         }
         return (BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(ModeOffset)) & TypeMask) switch
         {
@@ -52,10 +59,17 @@ internal static partial class NativeFileStatus
     {
         if (!OperatingSystem.IsLinux())
         {
-            var info = new FileInfo(path);
-            return info.Exists || Directory.Exists(path) ? (info.ResolveLinkTarget(returnFinalTarget: true) ?? info).FullName : null;
+            return ManagedCanonical(path);
         }
-        var resolved = RealPath(path, IntPtr.Zero);
+        IntPtr resolved;
+        try
+        {
+            resolved = RealPath(path, IntPtr.Zero);
+        }
+        catch (DllNotFoundException)
+        {
+            return ManagedCanonical(path);
+        }
         if (resolved == IntPtr.Zero)
         {
             return null;
@@ -68,6 +82,12 @@ internal static partial class NativeFileStatus
         {
             Free(resolved);
         }
+    }
+
+    private static string? ManagedCanonical(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists || Directory.Exists(path) ? (info.ResolveLinkTarget(returnFinalTarget: true) ?? info).FullName : null;
     }
 
     private static FileKind ManagedKindOf(string path)
