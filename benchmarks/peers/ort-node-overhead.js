@@ -1,17 +1,18 @@
 #!/usr/bin/env node
-// Peer for the per-Run overhead benchmark: onnxruntime-node running a model file on the same native ONNX Runtime
-// with the same thread settings as the .NET side (intra/inter-op threads, spinning off, sequential execution).
+// Peer for the per-Run overhead benchmark: onnxruntime-node running a model file with the same thread settings as
+// the .NET side (intra/inter-op threads, spinning off, sequential execution). It loads the native ONNX Runtime of
+// its own npm package (its symbols are versioned, so it cannot load another build); the JSON names that file.
 // Prints one JSON object with per-run microseconds.
 //
 //   node benchmarks/peers/ort-node-overhead.js --model add.onnx --input a:1,4 --input b:1,4 [--runs 20000] [--warmup 2000]
-//        [--intra 1] [--inter 1] [--ort .cache/ort/1.30.0/node]
+//        [--intra 1] [--inter 1] [--ort .cache/ort-node/<version>/node_modules/onnxruntime-node]
 'use strict';
 const path = require('path');
 const fs = require('fs');
 const crypto = require('crypto');
 
 function parseArgs(argv) {
-  const args = { inputs: [], runs: 20000, warmup: 2000, intra: 1, inter: 1, ort: path.join(__dirname, '..', '..', '.cache', 'ort', '1.30.0', 'node') };
+  const args = { inputs: [], runs: 20000, warmup: 2000, intra: 1, inter: 1, ort: null };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     const value = argv[i + 1];
@@ -28,8 +29,18 @@ function parseArgs(argv) {
     }
   }
   if (!args.model) throw new Error('--model is required');
+  if (!args.ort) throw new Error('--ort <onnxruntime-node package folder> is required');
   if (args.inputs.length === 0) throw new Error('at least one --input name:d1,d2,... is required');
   return args;
+}
+
+// The libonnxruntime file this process really mapped, whatever the addon's run path chose.
+function mappedNativeLibrary() {
+  const files = new Set(fs.readFileSync('/proc/self/maps', 'utf8').split('\n')
+    .map((line) => line.trim().split(/\s+/).slice(5).join(' '))
+    .filter((file) => path.basename(file).startsWith('libonnxruntime.so')));
+  if (files.size !== 1) throw new Error(`expected one mapped libonnxruntime.so, found ${files.size}: ${[...files].join(', ')}`);
+  return [...files][0];
 }
 
 async function main() {
@@ -65,8 +76,8 @@ async function main() {
   const totalUs = Number(process.hrtime.bigint() - start) / 1000;
   perRun.sort();
 
-  const nativeLibrary = path.join(path.resolve(args.ort), 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime.so.1');
-  const sha256 = fs.existsSync(nativeLibrary) ? crypto.createHash('sha256').update(fs.readFileSync(nativeLibrary)).digest('hex') : null;
+  const nativeLibrary = mappedNativeLibrary();
+  const sha256 = crypto.createHash('sha256').update(fs.readFileSync(nativeLibrary)).digest('hex');
   console.log(JSON.stringify({
     peer: 'onnxruntime-node',
     version: require(path.join(path.resolve(args.ort), 'package.json')).version,
@@ -78,6 +89,7 @@ async function main() {
     median_us: perRun[Math.floor(args.runs / 2)],
     p10_us: perRun[Math.floor(args.runs * 0.1)],
     p90_us: perRun[Math.floor(args.runs * 0.9)],
+    native_library: nativeLibrary,
     native_library_sha256: sha256,
   }));
   await session.release();

@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(ClassifyCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(GpuCheck.GpuCheckCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,7 +1,8 @@
 namespace OnnxVideo.Media;
 
 /// <summary>What one read produced: the source's upright size and frame count, the frame indices sampled (clip-major),
-/// the geometry ffmpeg applied, and the decode outcome.</summary>
+/// the geometry ffmpeg applied, and the decode outcome. <see cref="Warnings"/> lists what was filled in rather than
+/// decoded (see <see cref="MediaOptions.PadMissingFrames"/>); empty for a clean read.</summary>
 public sealed record ClipReadResult(
     string Path,
     int SourceWidth,
@@ -10,4 +11,7 @@ public sealed record ClipReadResult(
     IReadOnlyList<int> FrameIndices,
     FrameGeometry Geometry,
     DecodeResult Decode,
-    int Samples);
+    int Samples)
+{
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -16,6 +16,18 @@ public sealed record MediaOptions
     public long MaxPixelsPerFrame { get; init; } = 4096L * 4096;
     /// <summary>Longest accepted video, checked from the probe before decoding.</summary>
     public double MaxDurationSeconds { get; init; } = 4 * 3600;
+    /// <summary>Most streams (of any kind) a container may hold, checked from the probe before decoding: every
+    /// stream costs ffmpeg memory while it opens the file, even the ones not decoded.</summary>
+    public int MaxStreams { get; init; } = 64;
+    /// <summary>Address-space limit (bytes) of each ffprobe/ffmpeg child, set with <c>prlimit</c> (util-linux) or the
+    /// shell's <c>ulimit -v</c>; a tool that runs out fails with <see cref="VideoInputError.MemoryLimit"/>. 0 = no
+    /// limit. Ignored where neither is available (not Unix).</summary>
+    public long MaxToolAddressSpaceBytes { get; init; } = 2L << 30;
+    /// <summary>When a stream ends before the frame count its container declares (a truncated file), or an image of a
+    /// frame folder cannot be decoded, fill the missing frames with the nearest decoded one and report it in
+    /// <see cref="ClipReadResult.Warnings"/> (true), or fail with <see cref="VideoInputError.Corrupt"/> (false, the
+    /// CLI's <c>--no-pad</c>).</summary>
+    public bool PadMissingFrames { get; init; } = true;
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan DecodeTimeout { get; init; } = TimeSpan.FromSeconds(120);
     /// <summary>Characters of stderr kept for error messages (the last ones).</summary>
@@ -43,7 +55,7 @@ public sealed record MediaOptions
 
     internal void Validate()
     {
-        if (MaxPixelsPerFrame < 1 || MaxDurationSeconds <= 0 || StderrTailChars < 0 || DecoderThreads < 0
+        if (MaxPixelsPerFrame < 1 || MaxDurationSeconds <= 0 || MaxStreams < 1 || MaxToolAddressSpaceBytes < 0 || StderrTailChars < 0 || DecoderThreads < 0
             || ProbeTimeout <= TimeSpan.Zero || DecodeTimeout <= TimeSpan.Zero || FrameFolderFrameRate <= 0)
         {
             throw new ArgumentException("MediaOptions: limits, deadlines and frame rate must be positive");

@@ -84,6 +84,24 @@ public sealed class VideoClipReader
         }
     }
 
+    /// <summary>Says that a video shorter than a clip has its last frame repeated (or refuses it when padding is
+    /// off); null when the video is long enough or short videos loop.</summary>
+    private string? ShortVideoWarning(string path, long frameCount)
+    {
+        long needed = Contract.Sampling == SamplingMode.Dense ? Sampler.DenseSpan : Contract.Frames;
+        if (frameCount >= needed || Sampler.ShortVideo != ShortVideoPolicy.RepeatLast)
+        {
+            return null;
+        }
+        var problem = $"the video has {frameCount} frame(s), a clip needs {needed}";
+        if (!Options.PadMissingFrames)
+        {
+            throw new VideoInputException(path, VideoInputError.TooShort,
+                $"{problem} (padding is off: MediaOptions.PadMissingFrames / --no-pad)");
+        }
+        return $"padded: {problem}; its last frame is repeated";
+    }
+
     private async Task<ClipReadResult> ReadAsync(string path, ClipAugmentation? augmentation, int seed, SampleSink sink,
         CancellationToken ct)
     {
@@ -105,6 +123,7 @@ public sealed class VideoClipReader
             (width, height, frameCount) = (probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount);
         }
 
+        var shortVideo = ShortVideoWarning(path, frameCount);
         int[] indices;
         FrameGeometry geometry;
         CropRegion[] crops;
@@ -145,7 +164,11 @@ public sealed class VideoClipReader
                     sink(rgb.AsSpan(c * clipBytes, clipBytes), geometry.Width, geometry.Height, crops[m], c * crops.Length + m);
                 }
             }
-            return new ClipReadResult(path, width, height, frameCount, indices, geometry, decode, clips * crops.Length);
+            string?[] warnings = [shortVideo, decode.Warning];
+            return new ClipReadResult(path, width, height, frameCount, indices, geometry, decode, clips * crops.Length)
+            {
+                Warnings = warnings.OfType<string>().ToArray(),
+            };
         }
         finally
         {

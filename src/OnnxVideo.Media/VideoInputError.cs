@@ -11,7 +11,7 @@ public enum VideoInputError
     UnsupportedFormat,
     /// <summary>The file has no video stream (for example audio only).</summary>
     NoVideoStream,
-    /// <summary>The frame size or duration exceeds <see cref="MediaOptions"/> limits.</summary>
+    /// <summary>The frame size, duration or number of streams exceeds <see cref="MediaOptions"/> limits.</summary>
     TooLarge,
     /// <summary>Probe or decode did not finish before its deadline; the process tree was killed.</summary>
     Timeout,
@@ -21,4 +21,8 @@ public enum VideoInputError
     Corrupt,
     /// <summary>ffmpeg or ffprobe could not be started.</summary>
     ToolMissing,
+    /// <summary>The name is not valid UTF-8: .NET decodes it lossily (U+FFFD) and cannot open the file.</summary>
+    UndecodableName,
+    /// <summary>ffmpeg or ffprobe ran out of memory under <see cref="MediaOptions.MaxToolAddressSpaceBytes"/>.</summary>
+    MemoryLimit,
 }

@@ -91,11 +91,12 @@ public static class ExternalData
     {
         var dataName = Path.GetFileName(modelPath) + ".data";
         var dataPath = Path.Combine(Path.GetDirectoryName(modelPath)!, dataName);
+        var inline = ReadAtSessionCreation(model.Graph);
         AtomicFile.Write(dataPath, stream =>
         {
-            foreach (var t in AllTensors(model.Graph))
+            foreach (var t in model.Graph.Initializer)
             {
-                if (t.RawData.Length < threshold || t.RawData.Length == 0)
+                if (t.RawData.Length < threshold || t.RawData.Length == 0 || inline.Contains(t.Name))
                 {
                     continue;
                 }
@@ -108,6 +109,32 @@ public static class ExternalData
                 t.RawData = ByteString.Empty;
             }
         });
+    }
+
+    /// <summary>
+    /// Operator inputs ONNX Runtime reads while it builds the session (shapes, axes, repeats, pads); such initializers
+    /// must stay inline, as must Constant nodes' tensors, or ORT refuses the model.
+    /// </summary>
+    private static readonly Dictionary<string, int[]> ShapeInputs = new(StringComparer.Ordinal)
+    {
+        ["Reshape"] = [1], ["Expand"] = [1], ["Tile"] = [1], ["ConstantOfShape"] = [0], ["Slice"] = [1, 2, 3, 4],
+        ["Pad"] = [1, 2, 3], ["Unsqueeze"] = [1], ["Squeeze"] = [1], ["Split"] = [1], ["Resize"] = [1, 2, 3],
+        ["Range"] = [0, 1, 2], ["OneHot"] = [1], ["TopK"] = [1], ["ReduceMean"] = [1], ["ReduceSum"] = [1],
+        ["ReduceMax"] = [1], ["ReduceMin"] = [1], ["ReduceProd"] = [1], ["ReduceL2"] = [1], ["ReduceLogSumExp"] = [1],
+    };
+
+    private static HashSet<string> ReadAtSessionCreation(GraphProto graph)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+        {
+            if (node.Domain is "" or "ai.onnx" && ShapeInputs.TryGetValue(node.OpType, out var positions))
+            {
+                names.UnionWith(positions.Where(i => i < node.Input.Count).Select(i => node.Input[i]));
+            }
+        }
+
+        return names;
     }
 
     /// <summary>Resolves an external-data location, refusing anything that could read outside the model's folder.</summary>

@@ -37,7 +37,7 @@ public static unsafe class ExecutionProviders
             }
             catch (OrtException e)
             {
-                result.Add(new ExecutionProviderStatus(provider, false, $"ONNX Runtime could not load it: {e.OrtMessage}"));
+                result.Add(new ExecutionProviderStatus(provider, false, ProviderLoadFailure.Describe(provider, e.OrtMessage)));
             }
             finally
             {
@@ -62,6 +62,11 @@ public static unsafe class ExecutionProviders
         return names.Select(name => Path.Combine(folder, name)).Where(path => !File.Exists(path)).ToArray();
     }
 
+    /// <summary>Full path of the provider library of <paramref name="provider"/> beside libonnxruntime.</summary>
+    internal static string ProviderLibraryPath(ExecutionProvider provider) => Path.Combine(
+        OrtLibrary.LibraryDirectory,
+        LibraryName(provider == ExecutionProvider.TensorRt ? "onnxruntime_providers_tensorrt" : "onnxruntime_providers_cuda"));
+
     /// <summary>Appends a GPU provider; throws <see cref="ExecutionProviderUnavailableException"/> when it cannot be used.</summary>
     internal static void AppendOrThrow(nint options, ExecutionProvider provider, CudaProviderOptions cuda, TensorRtProviderOptions tensorRt)
     {
@@ -77,8 +82,7 @@ public static unsafe class ExecutionProviders
         }
         catch (OrtException e)
         {
-            throw new ExecutionProviderUnavailableException(
-                provider, $"{provider} execution provider could not be loaded by ONNX Runtime: {e.OrtMessage}", [], e);
+            throw new ExecutionProviderUnavailableException(provider, ProviderLoadFailure.Describe(provider, e.OrtMessage), [], e);
         }
     }
 
@@ -108,7 +112,9 @@ public static unsafe class ExecutionProviders
 
     internal static OrtSessionOptionsHandle NewNativeOptions()
     {
-        OrtLibrary.Load();
+        // ORT logs through the environment's logger while it loads a provider; without one the real error is
+        // replaced by "Attempt to use DefaultLogger but none has been registered".
+        _ = OrtEnvironment.Shared;
         nint options;
         OrtStatus.Check(OrtApi.CreateSessionOptions(&options), "CreateSessionOptions");
         return new OrtSessionOptionsHandle(options);

@@ -25,7 +25,18 @@ public sealed unsafe class OrtEnvironment
         }
 
         Handle = new OrtEnvHandle(env);
+        TelemetryEnabled = Environment.GetEnvironmentVariable(TelemetryVariable) == "1";
+        if (!TelemetryEnabled)
+        {
+            OrtStatus.Check(OrtApi.DisableTelemetryEvents(env), "DisableTelemetryEvents");
+        }
     }
+
+    /// <summary>Set to 1 to leave ONNX Runtime's telemetry on (off by default: ORT_DISABLE_TELEMETRY and DisableTelemetryEvents).</summary>
+    public const string TelemetryVariable = "ONNXVIDEO_ORT_TELEMETRY";
+
+    /// <summary>True when the user opted in to ONNX Runtime's telemetry with <see cref="TelemetryVariable"/>=1.</summary>
+    public bool TelemetryEnabled { get; }
 
     /// <summary>The environment every session uses.</summary>
     public static OrtEnvironment Shared

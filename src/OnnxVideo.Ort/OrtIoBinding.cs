@@ -26,6 +26,9 @@ public sealed unsafe class OrtIoBinding : IDisposable
 
     internal nint Pointer => handle.Pointer;
 
+    /// <summary>The values bound as inputs, by input name.</summary>
+    public IReadOnlyDictionary<string, OrtValue> BoundInputs => boundInputs;
+
     public void BindInput(string name, OrtValue value)
     {
         OrtStatus.Check(OrtApi.BindInput(Pointer, Session.InputNameTable.PointerOf(name), value.Pointer), $"BindInput '{name}'");

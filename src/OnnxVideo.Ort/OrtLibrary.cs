@@ -68,6 +68,13 @@ public static unsafe class OrtLibrary
                 return loaded.Path;
             }
 
+            // ORT's telemetry (a device id and an event database under ~/.cache/Microsoft) starts with the library;
+            // only its environment variable, set before loading, keeps it from touching the disk.
+            if (Environment.GetEnvironmentVariable(OrtEnvironment.TelemetryVariable) != "1")
+            {
+                ProcessEnvironment.SetDefault("ORT_DISABLE_TELEMETRY", "1");
+            }
+
             var resolved = OrtLibraryResolver.Resolve(explicitPath, Environment.GetEnvironmentVariable(PathVariable));
             Volatile.Write(ref loaded, resolved);
             return resolved.Path;
@@ -150,8 +157,9 @@ public static unsafe class OrtLibrary
             return [];
         }
 
-        // Copy the slots this binding uses (all below 260) so later reads need no pointer arithmetic on foreign memory.
-        var table = new nint[260];
+        // Copy the slots this binding uses (all below 320, present since API 22) so later reads need no pointer
+        // arithmetic on foreign memory.
+        var table = new nint[320];
         for (var i = 0; i < table.Length; i++)
         {
             table[i] = api[i];

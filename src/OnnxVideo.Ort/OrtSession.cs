@@ -113,9 +113,19 @@ public sealed unsafe partial class OrtSession : IDisposable
             return (create(native.Pointer), new ExecutionProviderSelection(requested, requested, []));
         }
 
+        // The device listing registers the GPU provider libraries, which names a missing CUDA/cuDNN/TensorRT library
+        // without building a session; a provider that registers is still tried, as its devices decide nothing alone.
+        var unregistered = EpDevices.List().Unregistered;
         var rejected = new List<ExecutionProviderRejection>();
         foreach (var candidate in new[] { Ort.ExecutionProvider.TensorRt, Ort.ExecutionProvider.Cuda })
         {
+            var notRegistered = unregistered.FirstOrDefault(r => r.Provider == candidate && r.Reason.Contains("cannot open shared object", StringComparison.Ordinal));
+            if (notRegistered is not null)
+            {
+                rejected.Add(notRegistered);
+                continue;
+            }
+
             try
             {
                 using var native = options.CreateNative(candidate);

@@ -124,6 +124,13 @@ public sealed class OrtSessionOptions
                 }
             }
 
+            if (provider is ExecutionProvider.TensorRt or ExecutionProvider.Cuda)
+            {
+                // Bad settings are reported the same way whether or not this machine has the provider.
+                Cuda.Validate();
+                TensorRt.Validate();
+            }
+
             if (provider is ExecutionProvider.TensorRt)
             {
                 ExecutionProviders.AppendOrThrow(options, ExecutionProvider.TensorRt, Cuda, TensorRt);

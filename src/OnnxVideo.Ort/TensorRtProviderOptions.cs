@@ -10,6 +10,9 @@ public sealed record TensorRtProviderOptions
     /// <summary>Let TensorRT build FP16 kernels.</summary>
     public bool Fp16 { get; init; }
 
+    /// <summary>Largest scratch memory TensorRT may use while building and running engines, in bytes; null = ORT's default.</summary>
+    public long? MaxWorkspaceSize { get; init; }
+
     /// <summary>Cache built engines in <see cref="EngineCachePath"/> (first session build is slow, later ones fast).</summary>
     public bool EngineCacheEnabled { get; init; }
 
@@ -20,8 +23,34 @@ public sealed record TensorRtProviderOptions
 
     public string? TimingCachePath { get; init; }
 
+    /// <summary>Shape profile for a dynamic batch (ORT's <c>trt_profile_min_shapes</c>/<c>opt</c>/<c>max</c>); null = none.</summary>
+    public TensorRtBatchProfile? BatchProfile { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting ORT would reject.</summary>
+    public void Validate()
+    {
+        if (DeviceId < 0)
+        {
+            throw new ArgumentException($"TensorRT provider: DeviceId must be >= 0 (got {DeviceId})");
+        }
+        if (MaxWorkspaceSize is <= 0)
+        {
+            throw new ArgumentException($"TensorRT provider: MaxWorkspaceSize must be a positive number of bytes (got {MaxWorkspaceSize})");
+        }
+        if (EngineCacheEnabled && string.IsNullOrWhiteSpace(EngineCachePath))
+        {
+            throw new ArgumentException("TensorRT provider: EngineCacheEnabled needs an EngineCachePath");
+        }
+        if (TimingCacheEnabled && string.IsNullOrWhiteSpace(TimingCachePath))
+        {
+            throw new ArgumentException("TensorRT provider: TimingCacheEnabled needs a TimingCachePath");
+        }
+        BatchProfile?.Validate();
+    }
+
     internal IReadOnlyList<KeyValuePair<string, string>> ToProviderOptions()
     {
+        Validate();
         var options = new List<KeyValuePair<string, string>>
         {
             new("device_id", DeviceId.ToString(CultureInfo.InvariantCulture)),
@@ -29,6 +58,11 @@ public sealed record TensorRtProviderOptions
             new("trt_engine_cache_enable", Flag(EngineCacheEnabled)),
             new("trt_timing_cache_enable", Flag(TimingCacheEnabled)),
         };
+        if (MaxWorkspaceSize is { } workspace)
+        {
+            options.Add(new("trt_max_workspace_size", workspace.ToString(CultureInfo.InvariantCulture)));
+        }
+
         if (EngineCachePath is not null)
         {
             options.Add(new("trt_engine_cache_path", EngineCachePath));
@@ -37,6 +71,13 @@ public sealed record TensorRtProviderOptions
         if (TimingCachePath is not null)
         {
             options.Add(new("trt_timing_cache_path", TimingCachePath));
+        }
+
+        if (BatchProfile is { } profile)
+        {
+            options.Add(new("trt_profile_min_shapes", profile.ShapeText(profile.MinBatch)));
+            options.Add(new("trt_profile_opt_shapes", profile.ShapeText(profile.OptBatch)));
+            options.Add(new("trt_profile_max_shapes", profile.ShapeText(profile.MaxBatch)));
         }
 
         return options;

@@ -16,6 +16,10 @@ public sealed record ClassificationResult
     public IReadOnlyList<TimelineSegment>? Timeline { get; init; }
     public ClassificationTimings Timings { get; init; } = ClassificationTimings.Zero;
     public ClassificationError? Error { get; init; }
+    /// <summary>What was filled in rather than decoded on success, e.g. "padded 11 of 16 frames with the last decoded
+    /// one: the stream ended before frame 7 of 50 declared" (a truncated file) or a video shorter than a clip; empty
+    /// for a clean read. <see cref="VideoClassifierOptions.PadShortVideos"/> = false fails such inputs instead.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public bool Succeeded => Error is null;
 

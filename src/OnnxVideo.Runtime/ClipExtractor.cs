@@ -25,23 +25,28 @@ internal sealed class ClipExtractor
         _pool = pool;
         _options = options;
         _preprocessor = new ClipPreprocessor(contract);
-        _reader = new FfmpegFrameReader(options.Media);
+        _reader = new FfmpegFrameReader(Padding ? options.Media : options.Media with { PadMissingFrames = false });
     }
+
+    /// <summary>Whether missing frames are filled in (and reported): off when either the classifier's or the media
+    /// options say so.</summary>
+    private bool Padding => _options.PadShortVideos && _options.Media.PadMissingFrames;
 
     public async Task<PreparedItem> FromFileAsync(string path, CancellationToken ct)
     {
         long started = Stopwatch.GetTimestamp();
         var probe = await FfprobeRunner.ProbeAsync(path, _options.Media, ct).ConfigureAwait(false);
-        var plan = ClipPlan.Create(path, probe.FrameCount, probe.NominalFrameRate, _contract, _options.PadShortVideos,
+        var plan = ClipPlan.Create(path, probe.FrameCount, probe.NominalFrameRate, _contract, Padding,
             _options.Window, _options.WindowStride);
         var geometry = Geometry(probe.DisplayWidth, probe.DisplayHeight);
         var timestamps = ClipSampler.ToTimestamps(plan.FrameIndices, probe.NominalFrameRate);
         var frames = ArrayPool<byte>.Shared.Rent(checked(plan.FrameIndices.Length * geometry.FrameBytes));
         try
         {
-            await _reader.DecodeAsync(probe, timestamps, geometry, frames, ct).ConfigureAwait(false);
+            var decoded = await _reader.DecodeAsync(probe, timestamps, geometry, frames, ct).ConfigureAwait(false);
             var decode = Stopwatch.GetElapsedTime(started);
-            return Preprocess(path, plan, frames, geometry, decode);
+            string?[] warnings = [plan.Warning, decoded.Warning];
+            return Preprocess(path, plan, frames, geometry, decode) with { Warnings = warnings.OfType<string>().ToArray() };
         }
         finally
         {
@@ -70,7 +75,8 @@ internal sealed class ClipExtractor
                     frames.AsSpan(i * geometry.FrameBytes, geometry.FrameBytes), geometry.Width, geometry.Height);
             }
             var scale = Stopwatch.GetElapsedTime(started);
-            return Preprocess(input.Name, plan, frames, geometry, TimeSpan.Zero, scale);
+            var prepared = Preprocess(input.Name, plan, frames, geometry, TimeSpan.Zero, scale);
+            return plan.Warning is { } warning ? prepared with { Warnings = [warning] } : prepared;
         }
         finally
         {

@@ -26,10 +26,16 @@ internal sealed record ClipPlan(int[] FrameIndices, int ClipCount, TimeSpan[] St
             throw new VideoInputException(source, VideoInputError.TooShort,
                 $"{frameCount} frames, a clip needs {needed} ({contract.Sampling}, {contract.Frames} frames) and padding is off");
         }
-        return window is { } length
+        var plan = window is { } length
             ? Windows(frameCount, frameRate, contract, sampler, length, windowStride ?? length, needed)
             : TestClips(frameCount, frameRate, contract);
+        return frameCount < needed
+            ? plan with { Warning = $"padded: the video has {frameCount} frame(s), a clip needs {needed}; its last frame is repeated" }
+            : plan;
     }
+
+    /// <summary>Says that the video is shorter than a clip and its last frame is repeated; null otherwise.</summary>
+    public string? Warning { get; init; }
 
     private static ClipPlan TestClips(long frameCount, double frameRate, PreprocessingContract contract)
     {

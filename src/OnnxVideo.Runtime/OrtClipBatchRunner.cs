@@ -35,19 +35,7 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
         {
             throw new VideoModelException(modelPath, "model file not found");
         }
-        var sessionOptions = new OrtSessionOptions
-        {
-            IntraOpThreads = options.IntraOpThreads,
-            ExecutionProvider = options.Device switch
-            {
-                InferenceDevice.Cuda => ExecutionProvider.Cuda,
-                InferenceDevice.TensorRt => ExecutionProvider.TensorRt,
-                InferenceDevice.Auto => ExecutionProvider.Auto,
-                _ => ExecutionProvider.Cpu,
-            },
-            Cuda = new CudaProviderOptions { DeviceId = options.DeviceId },
-            TensorRt = new TensorRtProviderOptions { DeviceId = options.DeviceId },
-        };
+        var sessionOptions = SessionOptions(modelPath, options);
         _session = new OrtSession(modelPath, sessionOptions);
         try
         {
@@ -84,6 +72,37 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
     public long Generation => Interlocked.Read(ref _generation);
     public string ExecutionProviderDescription => _session.ExecutionProvider.ToString();
     public string InputDescription => _session.Inputs[0].ToString();
+
+    /// <summary>ORT settings for the model: provider, threads and the caller's CUDA/TensorRT settings on <see cref="VideoClassifierOptions.DeviceId"/>.</summary>
+    internal static OrtSessionOptions SessionOptions(string modelPath, VideoClassifierOptions options) => new()
+    {
+        IntraOpThreads = options.IntraOpThreads,
+        ExecutionProvider = options.Device switch
+        {
+            InferenceDevice.Cuda => ExecutionProvider.Cuda,
+            InferenceDevice.TensorRt => ExecutionProvider.TensorRt,
+            InferenceDevice.Auto => ExecutionProvider.Auto,
+            _ => ExecutionProvider.Cpu,
+        },
+        Cuda = options.Cuda with { DeviceId = options.DeviceId },
+        TensorRt = TensorRtSettings(modelPath, options),
+    };
+
+    /// <summary>The caller's TensorRT settings, with a batch profile 1..MaxBatchSize when TensorRT may run a dynamic batch.</summary>
+    private static TensorRtProviderOptions TensorRtSettings(string modelPath, VideoClassifierOptions options)
+    {
+        var settings = options.TensorRt with { DeviceId = options.DeviceId };
+        if (settings.BatchProfile is not null || options.Device is not (InferenceDevice.TensorRt or InferenceDevice.Auto)
+            || !ExecutionProviders.IsCompiledIn(ExecutionProvider.TensorRt))
+        {
+            return settings;
+        }
+        var max = options.MaxBatchSize;
+        return settings with
+        {
+            BatchProfile = TensorRtBatchProfile.ForModel(modelPath, options.TensorRtMinBatch, options.TensorRtOptBatch ?? max, max),
+        };
+    }
 
     private PreprocessingContract ContractFromMetadata(string modelPath)
     {

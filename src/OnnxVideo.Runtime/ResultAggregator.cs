@@ -40,6 +40,7 @@ internal static class ResultAggregator
                 ? clipScores.Select(s => new TimelineSegment(s.Start, s.End, ScoreMath.TopK(s.Probabilities, labels, topK))).ToArray()
                 : null,
             Timings = new ClassificationTimings(item.Decode, item.Preprocess, inference, queue, total),
+            Warnings = item.Warnings,
         };
     }
 }

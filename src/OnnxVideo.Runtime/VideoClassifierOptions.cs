@@ -1,4 +1,5 @@
 using OnnxVideo.Media;
+using OnnxVideo.Ort;
 
 namespace OnnxVideo.Runtime;
 
@@ -17,8 +18,28 @@ public sealed class VideoClassifierOptions
     /// <summary>cpu, cuda, tensorrt or auto (the best available, falling back to CPU).</summary>
     public InferenceDevice Device { get; set; } = InferenceDevice.Cpu;
 
-    /// <summary>GPU ordinal for cuda/tensorrt.</summary>
+    /// <summary>GPU ordinal for cuda/tensorrt; it replaces the DeviceId of <see cref="Cuda"/> and <see cref="TensorRt"/>.</summary>
     public int DeviceId { get; set; }
+
+    /// <summary>
+    /// CUDA provider settings: cuDNN algorithm search, arena limit. <see cref="CudaProviderOptions.EnableCudaGraph"/> is
+    /// refused: batches are staged in host memory and partial batches run at smaller sizes, while a captured CUDA graph
+    /// needs device-resident inputs and outputs at fixed addresses with one fixed shape.
+    /// </summary>
+    public CudaProviderOptions Cuda { get; set; } = new();
+
+    /// <summary>
+    /// TensorRT provider settings: fp16, workspace, engine and timing caches. For a model with a dynamic batch and no
+    /// <see cref="TensorRtProviderOptions.BatchProfile"/> of its own, a profile from <see cref="TensorRtMinBatch"/> to
+    /// <see cref="MaxBatchSize"/> (tuned for <see cref="TensorRtOptBatch"/>) is added, so TensorRT builds its engine once.
+    /// </summary>
+    public TensorRtProviderOptions TensorRt { get; set; } = new();
+
+    /// <summary>Smallest batch of the TensorRT profile.</summary>
+    public int TensorRtMinBatch { get; set; } = 1;
+
+    /// <summary>Batch the TensorRT profile is tuned for; null = <see cref="MaxBatchSize"/>.</summary>
+    public int? TensorRtOptBatch { get; set; }
 
     /// <summary>Largest number of clips run in one ONNX Runtime call. A model with a fixed batch dimension caps it.</summary>
     public int MaxBatchSize { get; set; } = 8;
@@ -41,7 +62,10 @@ public sealed class VideoClassifierOptions
     /// <summary>Spatial crops per clip (1 or 3) averaged at test time; null = the contract's TestCrops.</summary>
     public int? Crops { get; set; }
 
-    /// <summary>Repeat the last frame when a video is shorter than a clip; when false such videos fail with TooShort.</summary>
+    /// <summary>Repeat the last frame when a video is shorter than a clip, or when a stream ends before the frame count
+    /// its container declares (a truncated file), and say so in <see cref="ClassificationResult.Warnings"/>; when false
+    /// (the CLI's <c>--no-pad</c>) such videos fail (TooShort / Unreadable). <see cref="MediaOptions.PadMissingFrames"/>
+    /// = false has the same effect.</summary>
     public bool PadShortVideos { get; set; } = true;
 
     /// <summary>Deadline per item, from when its work starts; null = none beyond the decoder's own limits.</summary>
@@ -81,5 +105,22 @@ public sealed class VideoClassifierOptions
         Require(ItemTimeout is null || ItemTimeout > TimeSpan.Zero, "ItemTimeout must be positive");
         Require(Window is null || Window > TimeSpan.Zero, "Window must be positive");
         Require(WindowStride is null || WindowStride > TimeSpan.Zero, "WindowStride must be positive");
+        Require(DeviceId >= 0, $"DeviceId must be >= 0 (got {DeviceId})");
+        Require(!Cuda.EnableCudaGraph, "CUDA graphs cannot be used by VideoClassifier: it stages batches in host memory and runs "
+            + "partial batches at smaller sizes, but a captured CUDA graph replays fixed device addresses and one fixed shape "
+            + "(use OrtSession with device-bound OrtIoBinding buffers for that)");
+        Require(TensorRtMinBatch >= 1 && TensorRtMinBatch <= MaxBatchSize,
+            $"TensorRtMinBatch must be between 1 and MaxBatchSize {MaxBatchSize} (got {TensorRtMinBatch})");
+        Require(TensorRtOptBatch is null || (TensorRtOptBatch >= TensorRtMinBatch && TensorRtOptBatch <= MaxBatchSize),
+            $"TensorRtOptBatch must be between TensorRtMinBatch {TensorRtMinBatch} and MaxBatchSize {MaxBatchSize} (got {TensorRtOptBatch})");
+        try
+        {
+            Cuda.Validate();
+            TensorRt.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"VideoClassifierOptions: {e.Message}", e);
+        }
     }
 }

@@ -7,7 +7,7 @@ internal static class VideoInputFailure
 {
     public static ClassificationFailure Reason(VideoInputError error) => error switch
     {
-        VideoInputError.NotFound => ClassificationFailure.NotFound,
+        VideoInputError.NotFound or VideoInputError.UndecodableName => ClassificationFailure.NotFound,
         VideoInputError.TooShort => ClassificationFailure.TooShort,
         VideoInputError.Timeout => ClassificationFailure.DeadlineExceeded,
         _ => ClassificationFailure.Unreadable,

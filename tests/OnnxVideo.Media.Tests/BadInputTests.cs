@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace OnnxVideo.Media.Tests;
@@ -176,14 +175,14 @@ public sealed class BadInputTests(TestVideos videos) : IDisposable
         // The canary is a FIFO: opening it for reading is observable, because our writer's open() only returns once
         // a reader has opened the other end. A positive control with the demuxer allowed proves the detector works.
         var canary = _dir.File($"canary-{kind}.mp4");
-        MakeFifo(canary);
+        FifoCanary.Make(canary);
         var name = Path.GetFileName(canary);
         var list = kind == "hls"
             ? $"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n{canary}\n#EXT-X-ENDLIST\n"
             : $"ffconcat version 1.0\nfile {name}\n";
         var path = Write($"{kind}-list.mp4", Encoding.ASCII.GetBytes(list));
 
-        var refused = await WatchCanaryAsync(canary, async () =>
+        var refused = await FifoCanary.WatchAsync(canary, async () =>
         {
             var error = await ReadFailsAsync(path);
             Assert.Equal(VideoInputError.UnsupportedFormat, error.Reason);
@@ -195,7 +194,7 @@ public sealed class BadInputTests(TestVideos videos) : IDisposable
             AllowedFormats = [.. Options.AllowedFormats, kind],
             ProbeTimeout = TimeSpan.FromSeconds(10),
         };
-        var opened = await WatchCanaryAsync(canary, async () =>
+        var opened = await FifoCanary.WatchAsync(canary, async () =>
         {
             try
             {
@@ -208,41 +207,5 @@ public sealed class BadInputTests(TestVideos videos) : IDisposable
         });
         Assert.True(opened, $"positive control: with '{kind}' allowed, ffprobe should have opened the canary");
         Assert.Empty(ChildProcesses.FfmpegChildren());
-    }
-
-    private static async Task<bool> WatchCanaryAsync(string fifo, Func<Task> act)
-    {
-        var releasing = 0;
-        var openedByOther = false;
-        var writer = Task.Run(() =>
-        {
-            using var stream = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            openedByOther = Volatile.Read(ref releasing) == 0;
-        });
-        try
-        {
-            await act();
-        }
-        finally
-        {
-            Volatile.Write(ref releasing, 1);
-            // If nobody opened the FIFO, our writer is still blocked in open(); pair with it to let it go. (The tool
-            // processes are gone by now, so nobody else can complete it between this check and our open.)
-            if (!writer.IsCompleted)
-            {
-                using (new FileStream(fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-                {
-                }
-            }
-            await writer;
-        }
-        return openedByOther;
-    }
-
-    private static void MakeFifo(string path)
-    {
-        using var mkfifo = Process.Start("mkfifo", [path]);
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
     }
 }

@@ -5,14 +5,9 @@ namespace OnnxVideo.Runtime.Tests;
 [Collection(VideoCollection.Name)]
 public sealed class DeviceTests(VideoFixture videos)
 {
-    [Fact]
+    [WithoutCudaFact]
     public async Task Auto_falls_back_to_the_cpu_and_says_why_when_no_gpu_provider_can_be_loaded()
     {
-        if (ExecutionProviders.MissingLibraries(ExecutionProvider.Cuda).Count == 0)
-        {
-            // A machine with the GPU provider libraries installed legitimately picks CUDA or TensorRT here.
-            return;
-        }
         await using var classifier = new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.ModelPath, Device = InferenceDevice.Auto, WarmUp = false });
         Assert.StartsWith("Cpu", classifier.ExecutionProvider);
         Assert.Contains("Cuda not used", classifier.ExecutionProvider);
@@ -20,16 +15,12 @@ public sealed class DeviceTests(VideoFixture videos)
         Assert.True(result.Succeeded);
     }
 
-    [Fact]
+    [WithoutCudaFact]
     public void An_explicit_gpu_device_without_its_provider_library_is_a_typed_error()
     {
-        if (ExecutionProviders.MissingLibraries(ExecutionProvider.Cuda).Count == 0)
-        {
-            return;
-        }
         var e = Assert.Throws<ExecutionProviderUnavailableException>(() =>
             new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.ModelPath, Device = InferenceDevice.Cuda }));
         Assert.Equal(ExecutionProvider.Cuda, e.Provider);
-        Assert.NotEmpty(e.MissingLibraries);
+        Assert.Contains("Cuda execution provider", e.Message);
     }
 }

@@ -35,16 +35,7 @@ public class OrtRunOverheadBenchmarks
         var model = OverheadModel.ByName(Model);
         session = new OrtSession(model.Path, SessionOptions());
         inputNames = model.Inputs.Select(i => i.Name).ToArray();
-        inputs = model.Inputs.Select(i =>
-        {
-            var data = new float[i.Shape.Aggregate(1L, (a, b) => a * b)];
-            for (var k = 0; k < data.Length; k++)
-            {
-                data[k] = ((k % 17) - 8) / 8f;
-            }
-
-            return OrtValue.CreateTensor(data, i.Shape);
-        }).ToArray();
+        inputs = model.Inputs.Select(i => OrtValue.CreateTensor(OverheadModel.Pattern(i.Shape), i.Shape)).ToArray();
         outputNames = [model.Output];
         outputs = [OrtValue.AllocateTensor<float>(model.OutputShape)];
         binding = session.CreateIoBinding();

@@ -48,6 +48,18 @@ public sealed record OverheadModel(string Name, string Path, IReadOnlyList<(stri
         _ => throw new ArgumentException($"unknown overhead model '{name}' (add, conv3d)", nameof(name)),
     };
 
+    /// <summary>The fixed input values every side of the comparisons feeds (they do not matter, only that they are equal).</summary>
+    public static float[] Pattern(long[] shape)
+    {
+        var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        for (var k = 0; k < data.Length; k++)
+        {
+            data[k] = ((k % 17) - 8) / 8f;
+        }
+
+        return data;
+    }
+
     public long[] OutputShape => Name == "add" ? [1, 4] : [1, 8, 4, 16, 16];
 
     private static OverheadModel Write(string name, GraphBuilder graph, IReadOnlyList<(string, long[])> inputs, string output)

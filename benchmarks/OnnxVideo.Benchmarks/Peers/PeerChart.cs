@@ -24,6 +24,7 @@ public static class PeerChart
     public static string Seconds(double? s) => s switch
     {
         null => "n/a",
+        < 0.00001 => F(s.Value * 1e6, "0.00") + " µs",
         < 0.001 => F(s.Value * 1e6, "0.0") + " µs",
         < 1 => F(s.Value * 1e3, "0.0") + " ms",
         _ => F(s.Value, "0.00") + " s",

@@ -9,10 +9,12 @@ namespace OnnxVideo.Benchmarks.Peers;
 
 /// <summary>
 /// <c>dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- peers [--threads 2 --arch r2plus1d_18
-/// --batch 2 --frames 8 --size 112 --iters 3]</c>: in one session, on the same inputs and thread count, times our
+/// --batch 2 --frames 8 --size 112 --iters 3] [--ort-only]</c>: in one session, on the same inputs and thread count, times our
 /// decode + sample + preprocess against bare ffmpeg running the same filter chain, our ORT inference and compiled
-/// training steps against PyTorch eager, and our per-Run overhead against onnxruntime-node on the same native
-/// library. Prints one table of ours ÷ peer and writes peers.md and peers.svg to BenchmarkDotNet.Artifacts/results.
+/// training steps against PyTorch eager, our binding against ONNX Runtime's official C# API (separate process, same
+/// native file; a zoo model's inference and per-Run overhead, plain Run and IoBinding), and our per-Run overhead
+/// against onnxruntime-node (its own native build; skipped when npm could not install it). Prints one table of
+/// ours ÷ peer and writes peers.md and peers.svg to BenchmarkDotNet.Artifacts/results.
 /// Stopwatch medians after warm-up on our side; the Python peers report the mean of their timed iterations.
 /// </summary>
 public static class PeerComparison
@@ -30,30 +32,28 @@ public static class PeerComparison
         var shape = $"{batch}×3×{frames}×{size}×{size}";
         Console.WriteLine($"peer comparison: {arch}, batch {shape}, {threads} threads, {iterations} timed iterations after warm-up");
 
-        var rows = new List<PeerRow>();
-        void Add(Func<PeerRow> measure, string task, string peer)
+        var ortOnly = args.Contains("--ort-only");
+        var collector = new PeerRowCollector();
+        if (!ortOnly)
         {
-            Console.WriteLine($"  {task} vs {peer} …");
-            PeerRow row;
-            try
-            {
-                row = measure();
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException or OrtException or System.ComponentModel.Win32Exception or ArgumentException)
-            {
-                row = new PeerRow(task, peer, null, null, "could not run: " + e.Message.Split('\n')[0]);
-            }
-            rows.Add(row);
-            Console.WriteLine($"    ours {PeerChart.Seconds(row.OursSeconds)}, peer {PeerChart.Seconds(row.PeerSeconds)}{(row.Note.Length > 0 ? $" ({row.Note})" : "")}");
+            collector.Add(() => Decode(iterations, full: false), "decode+sample+preprocess 16×112² (probe once)", "ffmpeg -f null");
+            collector.Add(() => Decode(iterations, full: true), "decode+sample+preprocess 16×112² (with ffprobe)", "ffmpeg -f null");
+            collector.Add(() => Inference(arch, batch, frames, size, threads, iterations, peers), $"{arch} inference {shape}", "PyTorch eager");
+        }
+        collector.Add(() => OrtPeerRows.ManagedApiInference(root, arch, batch, frames, size, threads, iterations), $"{arch} inference {shape}", ManagedApiPeer.PeerName);
+        if (!ortOnly)
+        {
+            collector.Add(() => TrainingStep(arch, "full", batch, frames, size, threads, iterations, peers), $"{arch} training step, full {shape}", "PyTorch eager");
+            collector.Add(() => TrainingStep(arch, "head", batch, frames, size, threads, iterations, peers), $"{arch} training step, head {shape}", "PyTorch eager");
+        }
+        collector.Add(() => OrtPeerRows.NodeOverhead(root), OrtPeerRows.NodeTask, NodeOverheadPeer.PeerName);
+        foreach (var (model, runs) in new[] { (OverheadModel.Add(), 20_000), (OverheadModel.Conv3d(), 2_000) })
+        {
+            collector.AddRows(() => OrtPeerRows.ManagedApiOverhead(root, model, runs),
+                (OrtPeerRows.OverheadTask(model, "Run"), ManagedApiPeer.PeerName), (OrtPeerRows.OverheadTask(model, "IoBinding"), ManagedApiPeer.PeerName));
         }
 
-        Add(() => Decode(iterations, full: false), "decode+sample+preprocess 16×112² (probe once)", "ffmpeg -f null");
-        Add(() => Decode(iterations, full: true), "decode+sample+preprocess 16×112² (with ffprobe)", "ffmpeg -f null");
-        Add(() => Inference(arch, batch, frames, size, threads, iterations, peers), $"{arch} inference {shape}", "PyTorch eager");
-        Add(() => TrainingStep(arch, "full", batch, frames, size, threads, iterations, peers), $"{arch} training step, full {shape}", "PyTorch eager");
-        Add(() => TrainingStep(arch, "head", batch, frames, size, threads, iterations, peers), $"{arch} training step, head {shape}", "PyTorch eager");
-        Add(() => RunOverhead(root), "ORT per-Run overhead, small Conv3d, 1 thread", "onnxruntime-node");
-
+        var rows = collector.Rows;
         var title = string.Create(CultureInfo.InvariantCulture, $"OnnxVideo vs peers ({arch}, {shape}, {threads} threads)");
         Console.WriteLine();
         Console.WriteLine($"{"task",-52} {"peer",-17} {"ours",10} {"peer",10} {"ours÷peer",10}  faster");
@@ -67,7 +67,7 @@ public static class PeerComparison
         File.WriteAllText(Path.Combine(results, "peers.md"), PeerChart.Markdown(title, rows));
         File.WriteAllText(Path.Combine(results, "peers.svg"), PeerChart.Svg(title, rows));
         Console.WriteLine($"written {Path.Combine(results, "peers.md")} and peers.svg");
-        return rows.Any(r => r.Ratio is null) ? 1 : 0;
+        return rows.Any(r => r.Ratio is null && !r.Skipped) ? 1 : 0;
     }
 
     private static PeerRow Decode(int iterations, bool full)
@@ -125,25 +125,6 @@ public static class PeerComparison
             "--iters", $"{iterations}");
         return new PeerRow($"{arch} training step, {tuning} {batch}×3×{frames}×{size}×{size}", "PyTorch eager", ours, peer,
             tuning == "full" ? "AdamW, BatchNorm trained (batch statistics) on both sides" : "AdamW, BatchNorm frozen on both sides");
-    }
-
-    private static PeerRow RunOverhead(string root)
-    {
-        const int runs = 2_000;
-        var benchmark = new OrtRunOverheadBenchmarks { Model = "conv3d" };
-        benchmark.Setup();
-        double ours;
-        try
-        {
-            ours = PerRunTimer.Measure(() => benchmark.PlainRun(), runs, runs / 10).MedianMicroseconds;
-        }
-        finally
-        {
-            benchmark.Cleanup();
-        }
-        var node = NodeOverheadPeer.Run(OverheadModel.Conv3d(), root, runs, runs / 10);
-        return new PeerRow("ORT per-Run overhead, small Conv3d, 1 thread", "onnxruntime-node", ours / 1e6, node.MedianMicroseconds / 1e6,
-            "median of single runs");
     }
 
     private static int IntOption(string[] args, string name, int fallback)

@@ -1,8 +1,13 @@
 namespace OnnxVideo.Benchmarks.Peers;
 
-/// <summary>One comparison: seconds per operation for us and for the peer (null with <see cref="Note"/> when a side could not run).</summary>
-public sealed record PeerRow(string Task, string Peer, double? OursSeconds, double? PeerSeconds, string Note = "")
+/// <summary>
+/// One comparison: seconds per operation for us and for the peer (null with <see cref="Note"/> when a side could
+/// not run). <see cref="Skipped"/> marks a peer that is not installed here, which does not fail the comparison.
+/// </summary>
+public sealed record PeerRow(string Task, string Peer, double? OursSeconds, double? PeerSeconds, string Note = "", bool Skipped = false)
 {
+    public static PeerRow Skip(string task, string peer, string reason) => new(task, peer, null, null, "skipped: " + reason, Skipped: true);
+
     /// <summary>Ours ÷ peer, time-based: below 1 means we are faster.</summary>
     public double? Ratio => OursSeconds is { } o && PeerSeconds is { } p && p > 0 ? o / p : null;
 

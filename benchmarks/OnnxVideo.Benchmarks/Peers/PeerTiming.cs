@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace OnnxVideo.Benchmarks.Peers;
 
@@ -26,27 +25,7 @@ public static class PeerTiming
     /// <summary>Runs a peer script with Debian's interpreter and returns <paramref name="property"/> of the JSON it prints last.</summary>
     public static double PythonSeconds(string script, string property, params string[] arguments)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            var tail = stderr.Result.Trim().Split('\n').LastOrDefault() ?? "";
-            throw new InvalidOperationException($"{Path.GetFileName(script)} failed (exit {process.ExitCode}): {tail}");
-        }
-        using var json = JsonDocument.Parse(stdout.Trim().Split('\n').Last());
+        using var json = PeerProcess.RunJson("/usr/bin/python3", [script, .. arguments], Path.GetFileName(script));
         return json.RootElement.GetProperty(property).GetDouble();
     }
 }

@@ -5,7 +5,8 @@ namespace OnnxVideo.Cli.Classify;
 
 /// <summary>
 /// One JSON line per result: <c>{"path": …, "top": [{"label": …, "score": …}], "error": null}</c>, plus the failure
-/// reason, the sliding-window timeline and the timings in milliseconds when present.
+/// reason, the warnings (frames filled in rather than decoded), the sliding-window timeline and the timings in
+/// milliseconds when present.
 /// </summary>
 internal static class ClassificationJson
 {
@@ -25,6 +26,15 @@ internal static class ClassificationJson
             else
             {
                 json.WriteNull("error");
+            }
+            if (result.Warnings.Count > 0)
+            {
+                json.WriteStartArray("warnings");
+                foreach (var warning in result.Warnings)
+                {
+                    json.WriteStringValue(warning);
+                }
+                json.WriteEndArray();
             }
             if (result.Timeline is { } timeline)
             {

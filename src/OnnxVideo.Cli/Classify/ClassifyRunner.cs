@@ -20,7 +20,12 @@ internal static class ClassifyRunner
     {
         var stdout = Console.Out;
         var stderr = Console.Error;
-        var all = VideoInputList.Expand(settings.Inputs);
+        var expanded = VideoInputList.Collect(settings.Inputs);
+        foreach (var skipped in expanded.Skipped)
+        {
+            await stderr.WriteLineAsync($"skipped {skipped.Path}: {skipped.Reason}");
+        }
+        var all = expanded.Paths;
         if (all.Count == 0)
         {
             await stderr.WriteLineAsync($"error: no video files found in {string.Join(", ", settings.Inputs)}");
@@ -158,6 +163,10 @@ internal static class ClassifyRunner
             {
                 var top = string.Join(", ", result.Top.Select(t => $"{TerminalText.Escape(t.Label)} {t.Score:0.000}"));
                 await console.Out.WriteLineAsync($"{prefix}{TerminalText.Escape(result.Source)}: {top}");
+                foreach (var warning in result.Warnings)
+                {
+                    await console.Err.WriteLineAsync($"{prefix}{TerminalText.Escape(result.Source)}: warning: {TerminalText.Escape(warning)}");
+                }
                 foreach (var segment in result.Timeline ?? [])
                 {
                     await console.Out.WriteLineAsync(
@@ -186,6 +195,11 @@ internal static class ClassifyRunner
         {
             options.MaxBatchSize = batch;
         }
+        options.DeviceId = s.Gpu.DeviceId;
+        options.Cuda = s.Gpu.Cuda;
+        options.TensorRt = s.Gpu.TensorRt;
+        options.TensorRtMinBatch = s.Gpu.TensorRtMinBatch ?? options.TensorRtMinBatch;
+        options.TensorRtOptBatch = s.Gpu.TensorRtOptBatch;
         return options;
     }
 }

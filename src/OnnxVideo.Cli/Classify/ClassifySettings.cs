@@ -1,3 +1,4 @@
+using OnnxVideo.Cli.Commands;
 using OnnxVideo.Runtime;
 
 namespace OnnxVideo.Cli.Classify;
@@ -18,4 +19,8 @@ internal sealed record ClassifySettings(
     bool NoPad,
     bool Json,
     string? OutputPath,
-    InputShard Shard);
+    InputShard Shard)
+{
+    /// <summary>CUDA/TensorRT settings from the shared GPU flags.</summary>
+    public GpuProviderSettings Gpu { get; init; } = GpuProviderSettings.Default;
+}

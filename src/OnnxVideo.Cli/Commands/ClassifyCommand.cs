@@ -25,7 +25,7 @@ public static class ClassifyCommand
         var window = new Option<double?>("--window") { Description = "Sliding-window length in seconds: report a timeline" };
         var windowStride = new Option<double?>("--window-stride") { Description = "Seconds between window starts (default: the window length)" };
         var timeout = new Option<double?>("--timeout") { Description = "Deadline per video in seconds" };
-        var noPad = new Option<bool>("--no-pad") { Description = "Fail videos shorter than a clip instead of repeating their last frame" };
+        var noPad = new Option<bool>("--no-pad") { Description = "Fail videos shorter than a clip, or truncated before their declared frame count, instead of repeating their last frame" };
         var json = new Option<bool>("--json") { Description = "Write JSON lines to stdout" };
         var output = new Option<string?>("--output", "-o") { Description = "Append JSON lines to this file; inputs already classified there are skipped" };
         var shard = new Option<string?>("--shard") { Description = "i/N: classify only shard i (0-based) of N of the sorted input list" };
@@ -34,6 +34,7 @@ public static class ClassifyCommand
         {
             inputs, model, device, batch, topK, clips, crops, workers, window, windowStride, timeout, noPad, json, output, shard,
         };
+        var gpu = GpuProviderFlags.AddTo(command, batchProfiles: true);
         command.Validators.Add(result =>
         {
             if (result.GetValue(json) && result.GetValue(output) is not null)
@@ -68,6 +69,16 @@ public static class ClassifyCommand
         });
         command.SetAction((parse, cancellationToken) =>
         {
+            GpuProviderSettings gpuSettings;
+            try
+            {
+                gpuSettings = gpu.Read(parse);
+            }
+            catch (InvalidFlagException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return Task.FromResult(ClassifyRunner.ExitFatal);
+            }
             var settings = new ClassifySettings(
                 parse.GetValue(inputs) ?? [],
                 parse.GetValue(model)!,
@@ -89,7 +100,10 @@ public static class ClassifyCommand
                 parse.GetValue(noPad),
                 parse.GetValue(json),
                 parse.GetValue(output),
-                parse.GetValue(shard) is { } text ? InputShard.Parse(text) : InputShard.All);
+                parse.GetValue(shard) is { } text ? InputShard.Parse(text) : InputShard.All)
+            {
+                Gpu = gpuSettings,
+            };
             return ClassifyRunner.RunAsync(settings, cancellationToken);
         });
         return command;

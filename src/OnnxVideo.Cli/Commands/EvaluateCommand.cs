@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using OnnxVideo.Cli.Training;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
+using OnnxVideo.Ort;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
@@ -27,16 +29,21 @@ public static class EvaluateCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda, tensorrt or auto", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = one per core)" };
         var maxFailed = new Option<int>("--max-failed") { Description = "clips that may fail to decode before evaluation stops", DefaultValueFactory = _ => 100 };
+        var noPad = new Option<bool>("--no-pad") { Description = "fail (skip) clips that are shorter than a clip, truncated, or have undecodable frames instead of repeating frames" };
 
         var command = new Command("evaluate", "evaluate a model on labelled clips: top-1/top-5, mean class accuracy, per-class precision/recall/F1, confusion matrix");
-        foreach (var option in new Option[] { model, data, classMap, json, report, batch, workers, device, threads, maxFailed })
+        foreach (var option in new Option[] { model, data, classMap, json, report, batch, workers, device, threads, maxFailed, noPad })
         {
             command.Options.Add(option);
         }
+        var gpu = GpuProviderFlags.AddTo(command, batchProfiles: true);
         command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
         {
+            var gpuSettings = gpu.Read(parse);
             var modelPath = parse.GetValue(model)!;
-            using var classifier = new ClassifierModel(modelPath, DeviceOption.Parse(parse.GetValue(device)!), parse.GetValue(threads));
+            var provider = DeviceOption.Parse(parse.GetValue(device)!);
+            var tensorRt = EvaluationTensorRt(modelPath, provider, gpuSettings, parse.GetValue(batch));
+            using var classifier = new ClassifierModel(modelPath, provider, parse.GetValue(threads), gpuSettings.Cuda, tensorRt);
             var contract = classifier.Contract ?? throw new InvalidContractException(modelPath,
                 $"the model has no preprocessing contract in its metadata ('{PreprocessingContract.MetadataKey}')");
             var classes = contract.Labels.Length > 0 ? contract.Labels : null;
@@ -45,7 +52,7 @@ public static class EvaluateCommand
             {
                 throw new DatasetException(dataset.Source, $"has {dataset.Classes.Count} classes but the model predicts {classifier.ClassCount}");
             }
-            var loader = new ClipLoader(dataset.Samples, new VideoClipSource(contract, ClipAugmentation.None),
+            var loader = new ClipLoader(dataset.Samples, new VideoClipSource(contract, ClipAugmentation.None, NoPadOption.MediaOptions(parse.GetValue(noPad))),
                 new LoaderOptions { BatchSize = parse.GetValue(batch), Workers = parse.GetValue(workers), MaxFailedClips = parse.GetValue(maxFailed) });
             var asJson = parse.GetValue(json);
             var console = AnsiConsole.Console;
@@ -89,5 +96,23 @@ public static class EvaluateCommand
             return 0;
         })));
         return command;
+    }
+
+    /// <summary>The TensorRT settings, with a batch profile up to --batch when TensorRT may run the model's dynamic batch.</summary>
+    private static TensorRtProviderOptions EvaluationTensorRt(string modelPath, ExecutionProvider provider, GpuProviderSettings gpu, int batch)
+    {
+        var min = gpu.TensorRtMinBatch ?? 1;
+        var opt = gpu.TensorRtOptBatch ?? batch;
+        if (min > batch || opt > batch)
+        {
+            throw new InvalidFlagException(opt > batch ? "--trt-opt-batch" : "--trt-min-batch", Math.Max(min, opt).ToString(CultureInfo.InvariantCulture),
+                $"must not exceed --batch {batch}");
+        }
+        if (provider is not (ExecutionProvider.TensorRt or ExecutionProvider.Auto) || !ExecutionProviders.IsCompiledIn(ExecutionProvider.TensorRt)
+            || !File.Exists(modelPath))
+        {
+            return gpu.TensorRt;
+        }
+        return gpu.TensorRt with { BatchProfile = TensorRtBatchProfile.ForModel(modelPath, min, opt, batch) };
     }
 }

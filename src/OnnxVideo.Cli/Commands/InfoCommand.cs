@@ -111,6 +111,18 @@ public static class InfoCommand
             text.AppendLine(CultureInfo.InvariantCulture, $"  {provider.Provider,-9}{(provider.IsUsable ? "usable" : "not usable")}: {provider.Detail}");
         }
 
+        text.AppendLine("Devices (GetEpDevices)");
+        foreach (var device in info.Devices.Devices)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  {device.EpName,-24}{device.DeviceType} {device.DeviceId}, vendor {device.DeviceVendor} (0x{device.VendorId:x4}), provider vendor {device.EpVendor}");
+        }
+
+        foreach (var unregistered in info.Devices.Unregistered)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {unregistered.Provider,-24}not registered: {unregistered.Reason}");
+        }
+
         return text.ToString();
     }
 

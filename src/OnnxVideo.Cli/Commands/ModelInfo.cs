@@ -23,7 +23,8 @@ internal sealed record ModelInfo(
     string OrtVersion,
     string OrtLibrary,
     IReadOnlyList<string> CompiledProviders,
-    IReadOnlyList<ExecutionProviderStatus> ExecutionProviders)
+    IReadOnlyList<ExecutionProviderStatus> ExecutionProviders,
+    EpDeviceListing Devices)
 {
     /// <summary>
     /// Reads the model with OnnxVideo.Onnx (checking external-data locations stay in the model's folder) and opens it
@@ -80,7 +81,8 @@ internal sealed record ModelInfo(
             Ort.OrtLibrary.Version,
             Ort.OrtLibrary.LibraryPath,
             Ort.OrtLibrary.GetCompiledProviders(),
-            Ort.ExecutionProviders.CheckAvailability());
+            Ort.ExecutionProviders.CheckAvailability(),
+            EpDevices.List());
     }
 
     // Every location is resolved by OnnxVideo.Onnx's guard, so a model pointing outside its folder is refused here,

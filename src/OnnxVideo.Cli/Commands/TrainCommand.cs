@@ -44,17 +44,20 @@ public static class TrainCommand
         var augment = new Option<string>("--augment") { Description = "none, crop (random resized crop + temporal jitter) or crop+flip", DefaultValueFactory = _ => "crop" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "also checkpoint every N optimizer steps (0 = epoch ends only)" };
         var maxBad = new Option<int>("--max-bad-steps") { Description = "stop after this many non-finite steps in a row", DefaultValueFactory = _ => 5 };
+        var noPad = new Option<bool>("--no-pad") { Description = "fail (skip) clips that are shorter than a clip, truncated, or have undecodable frames instead of repeating frames" };
         var maxFailed = new Option<int>("--max-failed") { Description = "clips that may fail to decode before training stops", DefaultValueFactory = _ => 10 };
 
         var command = new Command("train", "fine-tune a training package on labelled clips; exports best/model.onnx");
         foreach (var option in new Option[] { package, train, val, output, classMap, epochs, batch, lr, optimizer, weightDecay, schedule,
                      warmup, labelSmoothing, clipGrad, accumulate, patience, workers, device, threads, seed, resume, json, augment,
-                     checkpointEvery, maxBad, maxFailed })
+                     checkpointEvery, maxBad, maxFailed, noPad })
         {
             command.Options.Add(option);
         }
+        var gpu = GpuProviderFlags.AddTo(command, batchProfiles: false);
         command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
         {
+            var gpuSettings = gpu.Read(parse);
             var layout = PackageLayouts.Load(parse.GetValue(package)!);
             var requestedOptimizer = parse.GetValue(optimizer);
             CheckCompiled("--optimizer", requestedOptimizer, layout.Optimizer,
@@ -71,7 +74,8 @@ public static class TrainCommand
                 new DatasetOptions { Classes = classes, ClassMapPath = parse.GetValue(classMap), RequireEveryClass = true });
             var valPath = parse.GetValue(val);
             var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
-            var source = new VideoClipSource(contract, Augmentation(parse.GetValue(augment)!));
+            var source = new VideoClipSource(contract, Augmentation(parse.GetValue(augment)!),
+                NoPadOption.MediaOptions(parse.GetValue(noPad)));
             var options = new TrainerOptions
             {
                 Epochs = parse.GetValue(epochs),
@@ -93,6 +97,9 @@ public static class TrainCommand
             {
                 ExecutionProvider = DeviceOption.Parse(parse.GetValue(device)!),
                 IntraOpThreads = parse.GetValue(threads),
+                DeviceId = gpuSettings.DeviceId,
+                Cuda = gpuSettings.Cuda,
+                TensorRt = gpuSettings.TensorRt,
             };
             var logger = new StderrLogger();
             var asJson = parse.GetValue(json);

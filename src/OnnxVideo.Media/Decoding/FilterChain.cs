@@ -20,7 +20,11 @@ public static class FilterChain
 
     /// <summary>The filter chain for <paramref name="sortedTargets"/> (seconds on the stream's own clock, strictly
     /// increasing) and <paramref name="geometry"/>.</summary>
-    public static string Build(ReadOnlySpan<double> sortedTargets, double tolerance, FrameGeometry geometry)
+    /// <para>With <paramref name="timestampLog"/>, each kept frame's own time (in microseconds, before renumbering) is
+    /// written to that file, so the caller can tell decoded frames from those <c>fps</c> repeats at the end of a
+    /// stream (<see cref="DecodedFrameLog.TargetsServed"/>).</para>
+    public static string Build(ReadOnlySpan<double> sortedTargets, double tolerance, FrameGeometry geometry,
+        string? timestampLog = null)
     {
         if (sortedTargets.IsEmpty || sortedTargets.Length > MaxTargets)
         {
@@ -46,18 +50,49 @@ public static class FilterChain
         var select = $"select='st(1,{served.Replace("T,", "t,", StringComparison.Ordinal)});st(2,gt(ld(1),ld(0))+gte(ld(0),{n}));st(0,ld(1));ld(2)'";
         var setpts = $"setpts='st(1,{served});st(2,ld(0));st(0,ld(1));ld(2)/TB'";
 
-        var chain = new StringBuilder().Append(select).Append(',').Append(setpts);
+        var log = timestampLog is null ? "" : $"settb=AVTB,{LogTimestamps(timestampLog)},";
+        return $"{select},{log}{setpts},{Shaping(geometry)},fps=1";
+    }
+
+    /// <summary>Crop (when the geometry has one), scale to the output size, rgb24, and the flip.</summary>
+    public static string Shaping(FrameGeometry geometry)
+    {
+        var chain = new StringBuilder();
         if (geometry.SourceCrop is { } crop)
         {
-            chain.Append(CultureInfo.InvariantCulture, $",crop={crop.Width}:{crop.Height}:{crop.X}:{crop.Y}:exact=1");
+            chain.Append(CultureInfo.InvariantCulture, $"crop={crop.Width}:{crop.Height}:{crop.X}:{crop.Y}:exact=1,");
         }
-        chain.Append(CultureInfo.InvariantCulture, $",scale={geometry.Width}:{geometry.Height}:flags=bilinear,format=rgb24");
+        chain.Append(CultureInfo.InvariantCulture, $"scale={geometry.Width}:{geometry.Height}:flags=bilinear,format=rgb24");
         if (geometry.HorizontalFlip)
         {
             chain.Append(",hflip");
         }
-        chain.Append(",fps=1");
         return chain.ToString();
+    }
+
+    /// <summary>Filters that pass frames through and write each one's timestamp ("frame:N pts:P …" lines) to
+    /// <paramref name="logFile"/>, so the caller can tell which inputs were decoded. (metadata=print writes only frames
+    /// that carry metadata, hence the add.)</summary>
+    public static string LogTimestamps(string logFile) =>
+        $"metadata=mode=add:key=onnxvideo:value=1,metadata=mode=print:file={EscapeValue("file:" + logFile)}";
+
+    /// <summary>Escapes an option value for both levels ffmpeg parses a filter graph at: the option list (\ ' :) and
+    /// the graph (\ ' [ ] , ;).</summary>
+    private static string EscapeValue(string value) =>
+        Escape(Escape(value, "\\':"), "\\'[],;");
+
+    private static string Escape(string value, string special)
+    {
+        var escaped = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (special.Contains(c))
+            {
+                escaped.Append('\\');
+            }
+            escaped.Append(c);
+        }
+        return escaped.ToString();
     }
 
     private static string Format(double seconds) => seconds.ToString("0.#########", CultureInfo.InvariantCulture);

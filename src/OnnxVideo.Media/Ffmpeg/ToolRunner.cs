@@ -42,19 +42,7 @@ internal static class ToolRunner
         Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout,
         Func<Stream, CancellationToken, Task>? writeStdin, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(tool)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ToolCommand.Create(tool, arguments, options.MaxToolAddressSpaceBytes, inputPath);
         using var process = new Process { StartInfo = start };
         try
         {
@@ -87,9 +75,10 @@ internal static class ToolRunner
 
             var (value, complete) = await readStdout(process.StandardOutput.BaseStream, linked.Token).ConfigureAwait(false);
             await feed.ConfigureAwait(false);
-            if (complete)
+            var onItsOwn = !complete || await ExitsWithinAsync(process, FinishingGrace, linked.Token).ConfigureAwait(false);
+            if (!onItsOwn)
             {
-                // ffmpeg has written everything we need and is only finishing up; it starts no children, so a plain
+                // ffmpeg has written everything we need but is slow to finish; it starts no children, so a plain
                 // kill suffices (a tree kill scans every process on the machine).
                 Kill(process, entireTree: false);
             }
@@ -97,7 +86,8 @@ internal static class ToolRunner
             exited = true;
             await stderrPump.ConfigureAwait(false);
             ThrowIfStopped(inputPath, tool, timeout, stderr, deadline, ct);
-            return new ToolRun<T>(process.ExitCode, stderr.ToString(), value, complete);
+            ThrowIfOverLimits(inputPath, tool, options, complete ? 0 : process.ExitCode, stderr.ToString());
+            return new ToolRun<T>(process.ExitCode, stderr.ToString(), value, complete, onItsOwn);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && linked.IsCancellationRequested)
         {
@@ -124,6 +114,43 @@ internal static class ToolRunner
             throw new VideoInputException(inputPath, VideoInputError.Timeout,
                 $"{Path.GetFileName(tool)} did not finish within {timeout.TotalSeconds:0.###} s; its process tree was killed",
                 stderr.ToString());
+        }
+    }
+
+    /// <summary>How long a tool that has delivered everything may take to exit by itself (normally milliseconds:
+    /// ffmpeg stops at -frames:v) before it is stopped.</summary>
+    private static readonly TimeSpan FinishingGrace = TimeSpan.FromSeconds(2);
+
+    private static async Task<bool> ExitsWithinAsync(Process process, TimeSpan grace, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(grace);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Turns a failure from one of the resource caps into its typed error: the demuxer's stream cap
+    /// (<c>-max_streams</c>, which fails with ENOMEM too, so it is checked first) and the address-space limit.</summary>
+    private static void ThrowIfOverLimits(string inputPath, string tool, MediaOptions options, int exitCode, string stderr)
+    {
+        if (exitCode != 0 && stderr.Contains("exceeds max_streams", StringComparison.Ordinal))
+        {
+            throw new VideoInputException(inputPath, VideoInputError.TooLarge,
+                $"the container holds more than {options.MaxStreams} streams (MediaOptions.MaxStreams)", stderr);
+        }
+        var limit = options.MaxToolAddressSpaceBytes;
+        if (exitCode != 0 && ToolCommand.IsLimited(limit) && ToolCommand.LooksOutOfMemory(exitCode, stderr))
+        {
+            throw new VideoInputException(inputPath, VideoInputError.MemoryLimit,
+                $"{Path.GetFileName(tool)} ran out of memory under its address-space limit of {limit / 1048576.0:0.#} MiB "
+                + $"(MediaOptions.MaxToolAddressSpaceBytes; exit code {exitCode})", stderr);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using OnnxVideo.Media.Ffmpeg;
 
@@ -25,7 +26,7 @@ public sealed class FrameFolderReader
         var full = System.IO.Path.GetFullPath(folder);
         if (!Directory.Exists(full))
         {
-            throw new VideoInputException(folder, VideoInputError.NotFound, "frame folder not found");
+            throw InputFile.Missing(folder, "frame folder not found");
         }
         var files = new DirectoryInfo(full).EnumerateFiles()
             .Where(f => Extensions.Contains(f.Extension.TrimStart('.').ToLowerInvariant()))
@@ -85,6 +86,37 @@ public sealed class FrameFolderReader
         }
         var (distinct, slotOfRequest) = RawFrameDecoder.Deduplicate(requested);
 
+        var decoded = ArrayPool<byte>.Shared.Rent(distinct.Length * geometry.FrameBytes);
+        try
+        {
+            var (delivered, run, source, missing) = await DecodeDistinctAsync(folder, distinct, geometry, decoded, ct)
+                .ConfigureAwait(false);
+            var warning = SubstitutionWarning(folder, distinct, missing, slotOfRequest);
+            if (warning is not null && !_options.PadMissingFrames)
+            {
+                throw new VideoInputException(folder.Path, VideoInputError.Corrupt,
+                    $"{warning} (padding is off: MediaOptions.PadMissingFrames / --no-pad)", run.StderrTail);
+            }
+            var output = destination.Span;
+            for (var r = 0; r < slotOfRequest.Length; r++)
+            {
+                decoded.AsSpan(source[slotOfRequest[r]] * geometry.FrameBytes, geometry.FrameBytes)
+                    .CopyTo(output.Slice(r * geometry.FrameBytes, geometry.FrameBytes));
+            }
+            return new DecodeResult(frameIndices.Length, distinct.Length, distinct.Length - delivered, warning);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    /// <summary>Decodes the <paramref name="distinct"/> frames, in order, into <paramref name="decoded"/> with one
+    /// ffmpeg image2 pass over links to them. Returns, for each, the decoded frame that stands for it (its own, or its
+    /// nearest decoded neighbour) and which ones could not be decoded.</summary>
+    private async Task<(int Delivered, ToolRun<int> Run, int[] Source, IReadOnlyList<int> Missing)> DecodeDistinctAsync(
+        FrameFolder folder, double[] distinct, FrameGeometry geometry, byte[] decoded, CancellationToken ct)
+    {
         var links = Directory.CreateTempSubdirectory("onnxvideo-frames-");
         try
         {
@@ -93,29 +125,51 @@ public sealed class FrameFolderReader
                 File.CreateSymbolicLink(System.IO.Path.Combine(links.FullName, $"{i:D6}.{folder.Extension}"),
                     folder.Frames[(int)distinct[i]]);
             }
-            // In the linked sequence, distinct frame i sits at i seconds (1 frame per second).
-            var positions = Enumerable.Range(0, distinct.Length).Select(i => (double)i).ToArray();
+            // Distinct frame i sits at i seconds of the linked sequence (1 frame per second); an image that fails to
+            // decode is simply absent from the output, and the timestamp log says which one it was.
+            var log = System.IO.Path.Combine(links.FullName, "decoded.txt");
             var arguments = RawFrameDecoder.CommonArguments(_options);
             arguments.AddRange([
                 "-protocol_whitelist", "file", "-format_whitelist", "image2",
                 "-f", "image2", "-framerate", "1", "-pattern_type", "sequence", "-start_number", "0",
                 "-i", InputSafety.FileUrl(System.IO.Path.Combine(links.FullName, "%06d." + folder.Extension)),
             ]);
-            RawFrameDecoder.AddOutput(arguments, _options, FilterChain.Build(positions, 0.5, geometry), distinct.Length);
+            RawFrameDecoder.AddOutput(arguments, _options,
+                $"{FilterChain.LogTimestamps(log)},{FilterChain.Shaping(geometry)}", distinct.Length);
+            var inOrder = Enumerable.Range(0, distinct.Length).ToArray();
             var (delivered, run) = await RawFrameDecoder.RunAsync(folder.Path, arguments, _options, geometry.FrameBytes,
-                distinct.Length, slotOfRequest, destination, ct).ConfigureAwait(false);
-            if ((!run.StoppedEarly && run.ExitCode != 0) || delivered < distinct.Length)
+                distinct.Length, inOrder, decoded, ct).ConfigureAwait(false);
+            if ((!run.StoppedEarly && run.ExitCode != 0) || delivered == 0)
             {
                 var failure = InputSafety.Failure(folder.Path, "ffmpeg", run.ExitCode, run.StderrTail);
                 throw new VideoInputException(folder.Path, VideoInputError.Corrupt,
                     $"only {delivered} of {distinct.Length} chosen frames could be decoded", failure.ToolStderr);
             }
-            return new DecodeResult(frameIndices.Length, distinct.Length, 0);
+            var (source, missing) = delivered == distinct.Length
+                ? (inOrder, [])
+                : DecodedFrameLog.NearestDecoded(folder.Path, log, delivered, distinct.Length);
+            return (delivered, run, source, missing);
         }
         finally
         {
             links.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Names the images that could not be decoded and how many requests got a neighbour instead; null when
+    /// every chosen image was decoded.</summary>
+    private static string? SubstitutionWarning(FrameFolder folder, double[] distinct, IReadOnlyList<int> missing,
+        int[] slotOfRequest)
+    {
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+        var names = missing.Take(3).Select(p => System.IO.Path.GetFileName(folder.Frames[(int)distinct[p]]));
+        var more = missing.Count > 3 ? $" and {missing.Count - 3} more" : "";
+        var substituted = slotOfRequest.Count(slot => missing.Contains(slot));
+        return $"substituted {substituted} of {slotOfRequest.Length} frames with a neighbouring frame: "
+            + $"{string.Join(", ", names)}{more} could not be decoded";
     }
 
     private async Task<(int Width, int Height)> ProbeImageAsync(string folder, string image, CancellationToken ct)
@@ -135,7 +189,14 @@ public sealed class FrameFolderReader
         {
             using var json = JsonDocument.Parse(run.Value);
             var stream = json.RootElement.GetProperty("streams")[0];
-            return (stream.GetProperty("width").GetInt32(), stream.GetProperty("height").GetInt32());
+            var (width, height) = (stream.GetProperty("width").GetInt32(), stream.GetProperty("height").GetInt32());
+            // ffprobe reports 0x0 (exit 0) for a non-image named .jpg: image2 only guesses the codec from the name.
+            if (width > 0 && height > 0)
+            {
+                return (width, height);
+            }
+            throw new VideoInputException(folder, VideoInputError.Unreadable,
+                $"first frame '{System.IO.Path.GetFileName(image)}' is not a readable image (no frame size)", run.StderrTail);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {

@@ -17,7 +17,7 @@ public static class FfprobeRunner
         options.Validate();
         var fullPath = InputSafety.RequireFile(path);
         var arguments = new List<string> { "-hide_banner", "-v", "error" };
-        InputSafety.AddInputOptions(arguments, options.AllowedFormats);
+        InputSafety.AddInputOptions(arguments, options);
         arguments.AddRange(["-print_format", "json", "-show_format", "-show_streams"]);
         if (options.ExactFrameCount)
         {
@@ -45,10 +45,16 @@ public static class FfprobeRunner
         return probe;
     }
 
-    /// <summary>Throws <see cref="VideoInputException"/> (TooLarge / UnsupportedFormat) when a probed video may not be
+    /// <summary>Throws <see cref="VideoInputException"/> (TooLarge / UnsupportedFormat / Unreadable) when a probed video may not be
     /// decoded under <paramref name="options"/>.</summary>
     public static void CheckLimits(VideoProbe probe, MediaOptions options)
     {
+        if (probe.StreamCount > options.MaxStreams)
+        {
+            throw new VideoInputException(probe.Path, VideoInputError.TooLarge,
+                $"the container holds {probe.StreamCount} streams, more than the limit of {options.MaxStreams} "
+                + "(MediaOptions.MaxStreams)");
+        }
         var names = probe.FormatName.Split(',');
         if (!names.Any(n => options.AllowedFormats.Contains(n, StringComparer.Ordinal)))
         {

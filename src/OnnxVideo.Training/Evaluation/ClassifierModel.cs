@@ -15,7 +15,21 @@ public sealed class ClassifierModel : IDisposable
     private readonly string _output;
 
     public ClassifierModel(string modelPath, ExecutionProvider provider = ExecutionProvider.Cpu, int intraOpThreads = 0)
+        : this(modelPath, provider, intraOpThreads, new CudaProviderOptions(), new TensorRtProviderOptions())
     {
+    }
+
+    /// <summary>
+    /// Loads the model with GPU provider settings. CUDA graphs are refused: batches are bound from host memory and the
+    /// last batch of a data set is smaller, while a captured graph needs fixed device buffers and one shape.
+    /// </summary>
+    public ClassifierModel(string modelPath, ExecutionProvider provider, int intraOpThreads, CudaProviderOptions cuda, TensorRtProviderOptions tensorRt)
+    {
+        if (cuda.EnableCudaGraph)
+        {
+            throw new ArgumentException("CUDA graphs cannot be used for evaluation: batches are bound from host memory and the last "
+                + "batch is smaller, but a captured CUDA graph replays fixed device addresses and one fixed shape");
+        }
         if (!File.Exists(modelPath))
         {
             throw new TrainingSessionException(modelPath, "model file not found");
@@ -27,6 +41,8 @@ public sealed class ClassifierModel : IDisposable
                 ExecutionProvider = provider,
                 IntraOpThreads = intraOpThreads,
                 ExecutionMode = ExecutionMode.Sequential,
+                Cuda = cuda,
+                TensorRt = tensorRt,
             });
         }
         catch (OrtException e)

@@ -45,7 +45,7 @@ public static class HtmlReport
                 new ChartSeries("train", "#1f77b4", epochs.Select(e => ((double)e.Epoch, e.TrainLoss)).ToList()),
                 new ChartSeries("validation", "#d62728", epochs.Where(e => e.ValidationLoss is not null)
                     .Select(e => ((double)e.Epoch, e.ValidationLoss!.Value)).ToList()),
-            ], yMin: 0));
+            ], yMin: 0, wholeNumberX: true));
             html.Append(SvgCharts.LineChart("Accuracy", "epoch",
             [
                 new ChartSeries("train top-1", "#1f77b4", epochs.Select(e => ((double)e.Epoch, e.TrainTop1)).ToList()),
@@ -53,11 +53,11 @@ public static class HtmlReport
                     .Select(e => ((double)e.Epoch, e.ValidationTop1!.Value)).ToList()),
                 new ChartSeries("val top-5", "#2ca02c", epochs.Where(e => e.ValidationTop5 is not null)
                     .Select(e => ((double)e.Epoch, e.ValidationTop5!.Value)).ToList()),
-            ], yMin: 0, yMax: 1));
+            ], yMin: 0, yMax: 1, wholeNumberX: true));
             html.Append(SvgCharts.LineChart("Learning rate", "epoch",
             [
                 new ChartSeries("lr", "#9467bd", epochs.Select(e => ((double)e.Epoch, e.LearningRate)).ToList()),
-            ], yMin: 0));
+            ], yMin: 0, wholeNumberX: true));
             html.Append("</div>");
         }
         if (evaluation is not null)

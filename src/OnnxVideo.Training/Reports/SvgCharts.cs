@@ -16,11 +16,28 @@ public static class SvgCharts
 
     private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
+    // Learning rates live around 1e-4: small magnitudes get an exponent instead of rounding to "0".
     private static string Label(double value) =>
-        Math.Abs(value) >= 100 || value == Math.Floor(value) ? value.ToString("0", CultureInfo.InvariantCulture)
+        value == 0 ? "0"
+        : Math.Abs(value) < 0.01 ? value.ToString("0.##e+0", CultureInfo.InvariantCulture)
+        : Math.Abs(value) >= 100 || value == Math.Floor(value) ? value.ToString("0", CultureInfo.InvariantCulture)
         : value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    public static string LineChart(string title, string xLabel, IReadOnlyList<ChartSeries> series, double? yMin = null, double? yMax = null)
+    /// <summary>About five ticks from <paramref name="x0"/> to <paramref name="x1"/>; whole numbers only where asked (epochs).</summary>
+    private static IEnumerable<double> XTicks(double x0, double x1, bool wholeNumbers)
+    {
+        if (!wholeNumbers)
+        {
+            return Enumerable.Range(0, 5).Select(i => x0 + (x1 - x0) * i / 4.0);
+        }
+
+        var step = Math.Max(1, Math.Ceiling((x1 - x0) / 4));
+        var first = Math.Ceiling(x0);
+        return Enumerable.Range(0, (int)Math.Floor((x1 - first) / step) + 1).Select(i => first + i * step);
+    }
+
+    public static string LineChart(string title, string xLabel, IReadOnlyList<ChartSeries> series, double? yMin = null, double? yMax = null,
+        bool wholeNumberX = false)
     {
         var points = series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
         var svg = new StringBuilder();
@@ -54,7 +71,10 @@ public static class SvgCharts
         {
             var value = y1 - (y1 - y0) * i / 4.0;
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{F(Top + plotH * i / 4.0 + 4)}\" text-anchor=\"end\" font-size=\"11\">{Label(value)}</text>");
-            var xv = x0 + (x1 - x0) * i / 4.0;
+        }
+
+        foreach (var xv in XTicks(x0, x1, wholeNumberX))
+        {
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Px(xv))}\" y=\"{Top + plotH + 16}\" text-anchor=\"middle\" font-size=\"11\">{Label(xv)}</text>");
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + plotW / 2}\" y=\"{Height - 8}\" text-anchor=\"middle\" font-size=\"12\">{Encode(xLabel)}</text>");

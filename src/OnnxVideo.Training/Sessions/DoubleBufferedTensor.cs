@@ -3,32 +3,29 @@ using OnnxVideo.Ort;
 namespace OnnxVideo.Training.Sessions;
 
 /// <summary>
-/// A parameter or optimizer-state tensor held in two buffers that ORT reads and writes in place. With the session's
-/// parity p, a step reads buffer p and writes buffer 1−p; flipping the parity makes the written one current. A skipped
-/// step simply does not flip, so the values before it stay intact without any copy.
+/// A parameter or optimizer-state tensor held in two buffers in the session's device memory that ORT reads and writes
+/// in place. With the session's parity p, a step reads buffer p and writes buffer 1−p; flipping the parity makes the
+/// written one current. A skipped step simply does not flip, so the values before it stay intact without any copy.
 /// </summary>
 internal sealed class DoubleBufferedTensor : IDisposable
 {
-    private readonly float[][] _data;
     private readonly OrtValue[] _values;
 
-    public DoubleBufferedTensor(string name, string updatedName, long[] shape)
+    public DoubleBufferedTensor(string name, string updatedName, long[] shape, SessionDeviceMemory memory)
     {
         Name = name;
         UpdatedName = updatedName;
         Shape = shape;
-        var count = checked((int)shape.Aggregate(1L, (a, b) => a * b));
-        _data = [new float[count], new float[count]];
-        _values = [OrtValue.CreateTensor(_data[0], shape), OrtValue.CreateTensor(_data[1], shape)];
+        Length = checked((int)shape.Aggregate(1L, (a, b) => a * b));
+        _values = [memory.Allocate(shape), memory.Allocate(shape)];
     }
 
     public string Name { get; }
     public string UpdatedName { get; }
     public long[] Shape { get; }
-    public int Length => _data[0].Length;
+    public int Length { get; }
 
     public OrtValue ValueAt(int parity) => _values[parity];
-    public float[] DataAt(int parity) => _data[parity];
 
     public void Dispose()
     {

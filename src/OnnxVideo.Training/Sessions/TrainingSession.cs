@@ -13,10 +13,13 @@ namespace OnnxVideo.Training.Sessions;
 /// <see cref="EvalStep"/>, gradient accumulation with <see cref="AccumulateGradients"/> + <see cref="OptimizerStep"/>,
 /// a learning-rate schedule, <see cref="SaveCheckpoint"/>/<see cref="LoadCheckpoint"/> and
 /// <see cref="ExportModelForInferencing"/>.
-/// Parameters, optimizer state and BatchNormalization running statistics live in two sets of buffers that ORT reads
-/// and writes in place through IoBindings:
-/// step k reads set p and writes set 1−p, then the parity flips, so no weights are copied between steps. Frozen weights
-/// are read once and shared by all graphs' sessions. Not thread-safe.
+/// Parameters, optimizer state and BatchNormalization running statistics live in two sets of buffers in the memory of
+/// the provider's device (CUDA device memory on cuda/tensorrt, CPU memory on cpu) that ORT reads and writes in place
+/// through IoBindings: step k reads set p and writes set 1−p, then the parity flips, so no weights are copied between
+/// steps or between host and device; per step only the batch and the scalars go in and loss, logits and gradient norm
+/// come out. Weights reach the host only when read (checkpoints, export, <see cref="GetParameters"/>). Gradient
+/// accumulation keeps its sums in host memory. Frozen weights are read once and shared by all graphs' sessions.
+/// Not thread-safe.
 /// </summary>
 public sealed class TrainingSession : IDisposable
 {
@@ -27,6 +30,7 @@ public sealed class TrainingSession : IDisposable
     private readonly OrtSession _eval;
     private readonly Lazy<OrtSession> _gradients;
     private readonly Lazy<OrtSession> _optimizer;
+    private readonly SessionDeviceMemory _memory;
     private readonly List<DoubleBufferedTensor> _parameters = [];
     private readonly List<DoubleBufferedTensor> _state = [];
     private readonly List<DoubleBufferedTensor> _buffers = [];
@@ -50,6 +54,7 @@ public sealed class TrainingSession : IDisposable
 
     private TrainingSession(TrainingPackageLayout package, TrainingSessionOptions options)
     {
+        options.Validate();
         _package = package;
         _options = options;
         LearningRate = options.LearningRate;
@@ -62,21 +67,22 @@ public sealed class TrainingSession : IDisposable
         _frozen = new SharedInitializers(package.FrozenPath);
         try
         {
-            _train = WithLossAndLogits(CreateSession(package.TrainStepPath), package.TrainStepPath);
-            _eval = WithLossAndLogits(CreateSession(package.EvalPath), package.EvalPath);
-            _gradients = new Lazy<OrtSession>(() => WithLossAndLogits(CreateSession(package.GradientsPath), package.GradientsPath));
+            _train = SessionGraphChecks.WithLossAndLogits(CreateSession(package.TrainStepPath), package.TrainStepPath, package.Names);
+            _memory = new SessionDeviceMemory(_train, options.DeviceId, NewSessionOptions(CopyProvider()), options.HostParameterMemory);
+            _eval = SessionGraphChecks.WithLossAndLogits(CreateSession(package.EvalPath), package.EvalPath, package.Names);
+            _gradients = new Lazy<OrtSession>(() => SessionGraphChecks.WithLossAndLogits(CreateSession(package.GradientsPath), package.GradientsPath, package.Names));
             _optimizer = new Lazy<OrtSession>(() => CreateSession(package.OptimizerPath));
             foreach (var p in package.Parameters)
             {
-                _parameters.Add(new DoubleBufferedTensor(p.Name, p.Updated, p.Shape));
+                _parameters.Add(new DoubleBufferedTensor(p.Name, p.Updated, p.Shape, _memory));
                 foreach (var s in p.State)
                 {
-                    _state.Add(new DoubleBufferedTensor(s.Name, s.Updated, p.Shape));
+                    _state.Add(new DoubleBufferedTensor(s.Name, s.Updated, p.Shape, _memory));
                 }
             }
             foreach (var b in package.Buffers)
             {
-                _buffers.Add(new DoubleBufferedTensor(b.Name, b.Updated, b.Shape));
+                _buffers.Add(new DoubleBufferedTensor(b.Name, b.Updated, b.Shape, _memory));
             }
             SampleShape = ReadSampleShape();
             SampleElements = SampleShape.Aggregate(1.0, (a, b) => a * b) <= int.MaxValue / 4
@@ -141,8 +147,8 @@ public sealed class TrainingSession : IDisposable
     public StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels)
     {
         ThrowIfDisposed();
-        var binding = _trainBindings[_parity] ??= CreateUpdateBinding(_train, _parity, _parameters.Concat(_state).Concat(_buffers), gradients: null);
-        PrepareScalars();
+        var binding = _trainBindings[_parity] ??= CreateUpdateBinding(_train, _parity, _parameters.Concat(_state).Concat(_buffers));
+        BindScalars(binding, _train);
         var logits = RunBatch(_train, binding, video, labels);
         var result = new StepResult(_loss[0], logits, _gradNorm[0], false);
         if (!result.IsFinite)
@@ -185,7 +191,7 @@ public sealed class TrainingSession : IDisposable
             // The micro-batch's running statistics become current now, not at the next optimizer step.
             foreach (var b in _buffers)
             {
-                b.DataAt(1 - _parity).CopyTo(b.DataAt(_parity), 0);
+                _memory.Copy(b.ValueAt(1 - _parity), b.ValueAt(_parity));
             }
         }
         return new StepResult(_loss[0], logits, finite ? _accumulator.ScratchNorm() : float.NaN, finite);
@@ -204,9 +210,15 @@ public sealed class TrainingSession : IDisposable
         }
         var session = _optimizer.Value;
         _accumulator.FinishMean();
-        var binding = _optimizerBindings[_parity] ??= CreateUpdateBinding(session, _parity, _parameters.Concat(_state), _accumulator);
-        PrepareScalars();
+        var binding = _optimizerBindings[_parity] ??= CreateUpdateBinding(session, _parity, _parameters.Concat(_state));
+        // Host inputs are copied to the device when bound, so the gradient means and scalars are bound for every step.
+        foreach (var (name, value) in _accumulator.MeanInputs)
+        {
+            binding.BindInput(name, value);
+        }
+        BindScalars(binding, session);
         _gradNorm[0] = float.NaN;
+        binding.SynchronizeInputs();
         session.RunWithBinding(binding);
         _accumulator.Reset();
         var norm = session.OutputNames.Contains(_package.Names.GradientNorm) ? _gradNorm[0] : 0f;
@@ -217,7 +229,7 @@ public sealed class TrainingSession : IDisposable
         // The optimizer graph does not write running statistics: carry the current ones over to the other buffer.
         foreach (var b in _buffers)
         {
-            b.DataAt(_parity).CopyTo(b.DataAt(1 - _parity), 0);
+            _memory.Copy(b.ValueAt(_parity), b.ValueAt(1 - _parity));
         }
         _parity = 1 - _parity;
         OptimizerStepCount++;
@@ -249,7 +261,7 @@ public sealed class TrainingSession : IDisposable
                 {
                     throw new ArgumentException($"parameter '{p.Name}' holds {p.Length} values, got {data.Length}");
                 }
-                data.CopyTo(p.DataAt(_parity), 0);
+                _memory.Upload(data, p.ValueAt(_parity), p.Shape);
             }
         }
     }
@@ -311,17 +323,52 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
+    /// <summary>Copies of weights between host and device (or within the device) made so far.</summary>
+    internal long WeightCopyCount => _memory.CopyCount;
+
+    /// <summary>The memory info weights are allocated for (the training session's device).</summary>
+    internal OrtMemoryInfo WeightMemoryInfo => _memory.MemoryInfo;
+
+    /// <summary>
+    /// Test seam: for each parameter, optimizer-state and running-statistic input of the training graph's binding for
+    /// the current parity, where the bound value lives and whether it is this session's own device buffer.
+    /// </summary>
+    internal IReadOnlyList<(string Name, string Device, int DeviceId, OrtMemoryType MemoryType, bool IsOwnBuffer)> BoundWeightInputs()
+    {
+        var binding = _trainBindings[_parity] ?? throw new InvalidOperationException("no training step has bound this parity yet");
+        var result = new List<(string, string, int, OrtMemoryType, bool)>();
+        foreach (var tensor in _parameters.Concat(_state).Concat(_buffers))
+        {
+            if (binding.BoundInputs.TryGetValue(tensor.Name, out var value))
+            {
+                using var info = value.MemoryInfo;
+                result.Add((tensor.Name, info.DeviceName, info.DeviceId, info.MemoryType, value.DataPointer == tensor.ValueAt(_parity).DataPointer));
+            }
+        }
+        return result;
+    }
+
     private static OrtValue Scalar(float[] storage) => OrtValue.CreateTensor(new Memory<float>(storage), ReadOnlySpan<long>.Empty);
+
+    private OrtSessionOptions NewSessionOptions(ExecutionProvider provider) => new()
+    {
+        ExecutionProvider = provider,
+        IntraOpThreads = _options.IntraOpThreads,
+        InterOpThreads = 1,
+        ExecutionMode = ExecutionMode.Sequential,
+        Cuda = _options.Cuda with { DeviceId = _options.DeviceId },
+        TensorRt = _options.TensorRt with { DeviceId = _options.DeviceId },
+    };
+
+    /// <summary>The copy graph runs where the weights live; under TensorRT its CUDA provider does the copies.</summary>
+    private ExecutionProvider CopyProvider() => _train.ExecutionProvider.Chosen is Ort.ExecutionProvider.TensorRt
+        ? Ort.ExecutionProvider.Cuda
+        : _train.ExecutionProvider.Chosen;
 
     private OrtSession CreateSession(string modelPath)
     {
-        var sessionOptions = new OrtSessionOptions
-        {
-            ExecutionProvider = _options.ExecutionProvider,
-            IntraOpThreads = _options.IntraOpThreads,
-            InterOpThreads = 1,
-            ExecutionMode = ExecutionMode.Sequential,
-        };
+        // Every graph runs on the provider the training graph got, so 'auto' cannot split them across devices.
+        var sessionOptions = NewSessionOptions(_train?.ExecutionProvider.Chosen ?? _options.ExecutionProvider);
         _frozen.AddTo(sessionOptions, modelPath);
         try
         {
@@ -331,18 +378,6 @@ public sealed class TrainingSession : IDisposable
         {
             throw new TrainingSessionException(modelPath, $"ONNX Runtime cannot load the graph: {e.Message}", e);
         }
-    }
-
-    /// <summary>The session, when the graph has the loss and logits outputs the manifest names; else disposed and refused.</summary>
-    private OrtSession WithLossAndLogits(OrtSession session, string path)
-    {
-        var missing = new[] { _package.Names.Loss, _package.Names.Logits }.FirstOrDefault(name => !session.OutputNames.Contains(name));
-        if (missing is null)
-        {
-            return session;
-        }
-        session.Dispose();
-        throw new TrainingSessionException(path, $"the graph has no output '{missing}' (named in the package manifest)");
     }
 
     private long[] ReadSampleShape()
@@ -380,7 +415,10 @@ public sealed class TrainingSession : IDisposable
             }
             foreach (var tensor in tensors)
             {
-                file.GetSpan<float>(tensor.Name).CopyTo(tensor.DataAt(_parity));
+                // Both buffers, so a graph that leaves a tensor unwritten still finds defined values after the flip.
+                var data = file.GetSpan<float>(tensor.Name);
+                _memory.Upload(data, tensor.ValueAt(_parity), tensor.Shape);
+                _memory.Upload(data, tensor.ValueAt(1 - _parity), tensor.Shape);
             }
         }
         catch (SafetensorsFormatException e)
@@ -389,11 +427,19 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
-    private void PrepareScalars()
+    /// <summary>
+    /// Binds this step's learning rate, step number and clip threshold. They are bound for every run: a host input is
+    /// copied to the device when it is bound, so a binding made once would keep feeding the first step's values.
+    /// </summary>
+    private void BindScalars(OrtIoBinding binding, OrtSession session)
     {
         _lr[0] = CurrentLearningRate;
         _stepInput[0] = OptimizerStepCount + 1;
         _clip[0] = ClipNorm;
+        var names = _package.Names;
+        BindIfPresent(binding, session, names.LearningRate, _lrValue, input: true);
+        BindIfPresent(binding, session, names.Step, _stepValue, input: true);
+        BindIfPresent(binding, session, names.ClipNorm, _clipValue, input: true);
     }
 
     private OrtIoBinding CreateReadBinding(OrtSession session, int parity)
@@ -421,7 +467,7 @@ public sealed class TrainingSession : IDisposable
         return binding;
     }
 
-    private OrtIoBinding CreateUpdateBinding(OrtSession session, int parity, IEnumerable<DoubleBufferedTensor> tensors, GradientAccumulator? gradients)
+    private OrtIoBinding CreateUpdateBinding(OrtSession session, int parity, IEnumerable<DoubleBufferedTensor> tensors)
     {
         var binding = session.CreateIoBinding();
         var names = _package.Names;
@@ -436,16 +482,6 @@ public sealed class TrainingSession : IDisposable
                 binding.BindOutput(t.UpdatedName, t.ValueAt(1 - parity));
             }
         }
-        if (gradients is not null)
-        {
-            foreach (var (name, value) in gradients.MeanInputs)
-            {
-                binding.BindInput(name, value);
-            }
-        }
-        BindIfPresent(binding, session, names.LearningRate, _lrValue, input: true);
-        BindIfPresent(binding, session, names.Step, _stepValue, input: true);
-        BindIfPresent(binding, session, names.ClipNorm, _clipValue, input: true);
         BindIfPresent(binding, session, names.Loss, _lossValue, input: false);
         BindIfPresent(binding, session, names.GradientNorm, _gradNormValue, input: false);
         return binding;
@@ -491,14 +527,16 @@ public sealed class TrainingSession : IDisposable
         binding.BindOutput(_package.Names.Logits, logitsValue);
         _loss[0] = float.NaN;
         _gradNorm[0] = float.NaN;
+        binding.SynchronizeInputs();
         session.RunWithBinding(binding);
+        binding.SynchronizeOutputs();
         return logits;
     }
 
     private bool UpdatedParametersFinite()
     {
         var next = 1 - _parity;
-        return _parameters.Concat(_state).All(t => AllFinite(t.DataAt(next)));
+        return _parameters.Concat(_state).All(t => AllFinite(_memory.Download(t.ValueAt(next), t.Shape)));
     }
 
     private static bool AllFinite(float[] data)
@@ -514,7 +552,7 @@ public sealed class TrainingSession : IDisposable
     }
 
     private List<SafetensorsTensor> Snapshot(List<DoubleBufferedTensor> tensors) =>
-        tensors.Select(t => SafetensorsTensor.FromFloats(t.Name, (float[])t.DataAt(_parity).Clone(), t.Shape)).ToList();
+        tensors.Select(t => SafetensorsTensor.FromFloats(t.Name, _memory.Download(t.ValueAt(_parity), t.Shape), t.Shape)).ToList();
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
@@ -529,6 +567,13 @@ public sealed class TrainingSession : IDisposable
         {
             binding?.Dispose();
         }
+        _accumulator?.Dispose();
+        foreach (var t in _parameters.Concat(_state).Concat(_buffers))
+        {
+            t.Dispose();
+        }
+        // After the tensors it allocated and before the training session whose allocator it holds.
+        _memory?.Dispose();
         _train?.Dispose();
         _eval?.Dispose();
         if (_gradients is { IsValueCreated: true })
@@ -538,11 +583,6 @@ public sealed class TrainingSession : IDisposable
         if (_optimizer is { IsValueCreated: true })
         {
             _optimizer.Value.Dispose();
-        }
-        _accumulator?.Dispose();
-        foreach (var t in _parameters.Concat(_state).Concat(_buffers))
-        {
-            t.Dispose();
         }
         foreach (var v in new[] { _lrValue, _stepValue, _clipValue, _lossValue, _gradNormValue })
         {

@@ -5,9 +5,37 @@ namespace OnnxVideo.Training.Sessions;
 public sealed record TrainingSessionOptions
 {
     public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Cpu;
+    /// <summary>GPU ordinal for cuda/tensorrt; it replaces the DeviceId of <see cref="Cuda"/> and <see cref="TensorRt"/>.</summary>
+    public int DeviceId { get; init; }
+    /// <summary>
+    /// CUDA provider settings (cuDNN algorithm search, arena limit). CUDA graphs are refused: each step binds a new
+    /// host batch, so input addresses change between runs, which captured graphs cannot follow.
+    /// </summary>
+    public CudaProviderOptions Cuda { get; init; } = new();
+    /// <summary>TensorRT provider settings (fp16, workspace, engine and timing caches, shape profiles).</summary>
+    public TensorRtProviderOptions TensorRt { get; init; } = new();
     /// <summary>ORT intra-op threads; 0 = one per core. Fixed counts with sequential execution make CPU runs repeatable.</summary>
     public int IntraOpThreads { get; init; }
     /// <summary>Global gradient-norm clipping threshold fed to the graphs (0 = off).</summary>
     public float ClipNorm { get; init; }
     public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Test seam: keep weights in managed arrays (the path before device residency) to compare results with.</summary>
+    internal bool HostParameterMemory { get; init; }
+
+    internal void Validate()
+    {
+        if (DeviceId < 0)
+        {
+            throw new ArgumentException($"TrainingSessionOptions: DeviceId must be >= 0 (got {DeviceId})");
+        }
+        if (Cuda.EnableCudaGraph)
+        {
+            throw new ArgumentException("TrainingSessionOptions: CUDA graphs cannot be used for training: a captured graph replays "
+                + "fixed device addresses and shapes, but each step binds a new batch (and the double-buffered weights alternate "
+                + "between two sets of buffers); leave Cuda.EnableCudaGraph off");
+        }
+        Cuda.Validate();
+        TensorRt.Validate();
+    }
 }

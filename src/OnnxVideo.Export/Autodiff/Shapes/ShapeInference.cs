@@ -90,9 +90,9 @@ public sealed class ShapeInference
         {
             outputs = InferOutputs(node);
         }
-        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException or DivideByZeroException)
+        catch (ShapeInferenceException e)
         {
-            outputs = [];
+            throw new ShapeInferenceException($"node '{node.Name}' ({node.OpType}): {e.Message}");
         }
         for (int i = 0; i < node.Output.Count; i++)
         {
@@ -224,6 +224,7 @@ public sealed class ShapeInference
         if (a.Value == 1) return b;
         if (b.Value == 1) return a;
         if (a.SameAs(b)) return a;
+        if (a.IsKnown && b.IsKnown) throw new ShapeInferenceException($"dimensions {a.Value} and {b.Value} cannot be broadcast together");
         if (a.IsKnown) return a;
         if (b.IsKnown) return b;
         return ShapeDim.Unknown;
@@ -496,8 +497,9 @@ public sealed class ShapeInference
     {
         int axis = (int)NodeAttributes.Int(node, "axis", 0);
         if (axis < 0) axis += x.Rank;
-        var split = NodeAttributes.Ints(node, "split") ?? (NodeAttributes.Input(node, 1) is { } s ? ConstantInts(s) : null);
-        if (split is not null) return split;
+        if (NodeAttributes.Ints(node, "split") is { } attribute) return attribute;
+        // A split input known only at run time gives unknown sizes, not equal chunks.
+        if (NodeAttributes.Input(node, 1) is { } input) return ConstantInts(input);
         if (x[axis].Value is not long dim) return null;
         int n = node.Output.Count;
         long chunk = (dim + n - 1) / n;
@@ -506,9 +508,11 @@ public sealed class ShapeInference
 
     private InferredValue?[] SplitShapes(NodeProto node, int type, TensorShape? x)
     {
-        if (x is null || SplitSizes(node, x) is not { } sizes) return node.Output.Select(_ => (InferredValue?)Val(type, null)).ToArray();
+        if (x is null) return node.Output.Select(_ => (InferredValue?)Val(type, null)).ToArray();
         int axis = (int)NodeAttributes.Int(node, "axis", 0);
         if (axis < 0) axis += x.Rank;
+        var sizes = SplitSizes(node, x)?.Select(size => (ShapeDim)size).ToArray()
+            ?? node.Output.Select(_ => ShapeDim.Unknown).ToArray();
         return sizes.Select(size =>
         {
             var dims = x.Dims.ToArray();

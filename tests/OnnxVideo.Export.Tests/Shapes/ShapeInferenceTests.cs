@@ -1,0 +1,69 @@
+using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx;
+using OnnxVideo.Ort;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace OnnxVideo.Export.Tests.Shapes;
+
+/// <summary>Shape inference checked against the shapes ONNX Runtime really produces.</summary>
+public sealed class ShapeInferenceTests
+{
+    public static TheoryData<string> Ops => ["Transpose", "Reshape", "Concat", "Slice", "Split", "Gather", "Expand", "Pad", "Tile", "Unsqueeze", "Squeeze", "Add"];
+
+    [Theory]
+    [MemberData(nameof(Ops))]
+    public void InferredShapeMatchesOnnxRuntime(string op)
+    {
+        var g = new GraphBuilder("shapes");
+        var x = g.Input("x", DataType.Float, 2, 3, 4);
+        var y = op switch
+        {
+            "Transpose" => g.Node("Transpose", [x], new Dictionary<string, object> { ["perm"] = new long[] { 2, 0, 1 } }),
+            "Reshape" => g.Node("Reshape", [x, g.Constant([4L, -1L])]),
+            "Concat" => g.Node("Concat", [x, x], new Dictionary<string, object> { ["axis"] = -1L }),
+            "Slice" => g.Node("Slice", [x, g.Constant([1L]), g.Constant([4L]), g.Constant([2L]), g.Constant([2L])]),
+            "Split" => g.NodeMulti("Split", [x, g.Constant([1L, 3L])], 2, new Dictionary<string, object> { ["axis"] = 2L })[1],
+            "Gather" => g.Node("Gather", [x, g.Constant([0L, 2L, 1L])], new Dictionary<string, object> { ["axis"] = 1L }),
+            "Expand" => g.Node("Expand", [x, g.Constant([5L, 2L, 1L, 4L])]),
+            "Pad" => g.Node("Pad", [x, g.Constant([0L, 1L, 2L, 0L, 1L, 0L])]),
+            "Tile" => g.Node("Tile", [x, g.Constant([2L, 1L, 3L])]),
+            "Unsqueeze" => g.Node("Unsqueeze", [x, g.Constant([0L, 4L])]),
+            "Squeeze" => g.Node("Squeeze", [g.Node("Unsqueeze", [x, g.Constant([1L])]), g.Constant([1L])]),
+            _ => g.Node("Add", [x, g.Initializer("b", new float[4], 1, 1, 4)]),
+        };
+        g.Output(y, DataType.Float);
+        var model = OnnxModels.Create(g.Graph);
+
+        var inferred = ShapeInference.Run(model.Graph).ShapeOf(y);
+        using var session = new OrtSession(OnnxModelFile.ToBytes(model), new OrtSessionOptions { IntraOpThreads = 1 });
+        using var input = OrtValue.CreateTensor(new float[24], 2, 3, 4);
+        using var output = session.Run(["x"], [input])[0];
+
+        Assert.NotNull(inferred);
+        Assert.Equal(output.Shape, inferred.Dims.Select(d => d.Value ?? -1).ToArray());
+    }
+
+    [Fact]
+    public void SplitSizesKnownOnlyAtRunTimeAreUnknown()
+    {
+        var g = new GraphBuilder("split");
+        var x = g.Input("x", DataType.Float, 2, 6);
+        var sizes = g.Input("sizes", DataType.Int64, 2);
+        var parts = g.NodeMulti("Split", [x, sizes], 2, new Dictionary<string, object> { ["axis"] = 1L });
+        var shapes = ShapeInference.Run(g.Graph);
+        Assert.All(parts, part => Assert.False(shapes.ShapeOf(part)?[1].IsKnown ?? false));
+        Assert.Equal(2, shapes.ShapeOf(parts[0])?[0].Value);
+    }
+
+    [Fact]
+    public void KnownUnequalDimensionsCannotBroadcast()
+    {
+        var g = new GraphBuilder("broadcast");
+        var a = g.Input("a", DataType.Float, 2, 3);
+        var b = g.Input("b", DataType.Float, 2, 4);
+        g.Node("Add", [a, b], name: "bad_add");
+        var error = Assert.Throws<ShapeInferenceException>(() => ShapeInference.Run(g.Graph));
+        Assert.Contains("node 'bad_add' (Add)", error.Message);
+        Assert.Contains("3 and 4", error.Message);
+    }
+}

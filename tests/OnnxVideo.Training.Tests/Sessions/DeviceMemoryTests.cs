@@ -1,0 +1,156 @@
+using System.Runtime.InteropServices;
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Packaging;
+using OnnxVideo.Export.Tuning;
+using OnnxVideo.Export.Zoo;
+using OnnxVideo.Onnx.Safetensors;
+using OnnxVideo.Ort;
+using OnnxVideo.Training.Packages;
+using OnnxVideo.Training.Sessions;
+
+namespace OnnxVideo.Training.Tests.Sessions;
+
+/// <summary>
+/// Weights live in the training session's device memory: the training binding reads them from buffers allocated for
+/// the session's device memory info, and on CPU the results equal, bit for bit, those of the earlier path that kept
+/// them in managed arrays.
+/// </summary>
+public sealed class DeviceMemoryTests : IDisposable
+{
+    private const int Classes = 3;
+    private static readonly long[] SampleShape = [3, 2, 16, 16];
+    private static readonly int SampleElements = (int)SampleShape.Aggregate(1L, (a, b) => a * b);
+    private readonly TempDirectory _dir = new();
+    private readonly TrainingPackageLayout _package;
+
+    public DeviceMemoryTests()
+    {
+        var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = Classes, Frames = 2, Size = 16, Seed = 5 });
+        var directory = _dir.File("pkg");
+        TrainingPackageWriter.Write(model, new TrainingPackageOptions
+        {
+            Tuning = TuningSpec.Full,
+            Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW) with { LearningRate = 0.01f },
+        }, directory, "tiny3d");
+        _package = PackageLayouts.Load(directory);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static (float[] Video, int[] Labels) Batch(int seed, int n)
+    {
+        var rng = new Random(seed);
+        var video = Enumerable.Range(0, n * SampleElements).Select(_ => (float)(rng.NextDouble() * 2 - 1 + 0.3)).ToArray();
+        return (video, Enumerable.Range(0, n).Select(_ => rng.Next(Classes)).ToArray());
+    }
+
+    [Theory]
+    [InlineData(ExecutionProvider.Cuda, 0)]
+    [InlineData(ExecutionProvider.Cuda, 2)]
+    [InlineData(ExecutionProvider.TensorRt, 1)]
+    public void GpuProvidersKeepWeightsInCudaDeviceMemory(ExecutionProvider provider, int deviceId)
+    {
+        using var info = SessionDeviceMemory.ForProvider(provider, deviceId);
+        Assert.Equal(OrtMemoryInfo.CudaName, info.DeviceName);
+        Assert.Equal(deviceId, info.DeviceId);
+        Assert.Equal(OrtMemoryType.Default, info.MemoryType);
+    }
+
+    [Fact]
+    public void CudaGraphsAndBadGpuSettingsAreRefusedBeforeAnythingLoads()
+    {
+        var graph = Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package,
+            new TrainingSessionOptions { Cuda = new CudaProviderOptions { EnableCudaGraph = true } }));
+        Assert.Contains("CUDA graphs cannot be used for training", graph.Message);
+        Assert.Contains("DeviceId", Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package, new TrainingSessionOptions { DeviceId = -1 })).Message);
+        Assert.Contains("MaxWorkspaceSize", Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package,
+            new TrainingSessionOptions { TensorRt = new TensorRtProviderOptions { MaxWorkspaceSize = 0 } })).Message);
+    }
+
+    [Fact]
+    public void TrainingBindingReadsWeightsFromTheSessionDeviceBuffers()
+    {
+        using var session = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1 });
+        var (video, labels) = Batch(1, 2);
+        Assert.True(session.TrainStep(video, labels).Applied);
+        Assert.True(session.TrainStep(video, labels).Applied);
+
+        var bound = session.BoundWeightInputs();
+        var expectedCount = _package.Parameters.Sum(p => 1 + p.State.Count) + _package.Buffers.Count;
+        Assert.Equal(expectedCount, bound.Count);
+        Assert.Equal(OrtMemoryInfo.CpuName, session.WeightMemoryInfo.DeviceName);
+        Assert.All(bound, b =>
+        {
+            Assert.Equal(session.WeightMemoryInfo.DeviceName, b.Device);
+            Assert.Equal(session.WeightMemoryInfo.DeviceId, b.DeviceId);
+            Assert.Equal(session.WeightMemoryInfo.MemoryType, b.MemoryType);
+            Assert.True(b.IsOwnBuffer, $"{b.Name} is bound from a copy, not from the session's device buffer");
+        });
+    }
+
+    [Fact]
+    public void TrainAndEvalStepsCopyNoWeightsAndReadsCopyEachTensorOnce()
+    {
+        using var session = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1 });
+        var afterOpen = session.WeightCopyCount;
+        for (var i = 0; i < 3; i++)
+        {
+            var (video, labels) = Batch(40 + i, 2);
+            Assert.True(session.TrainStep(video, labels).Applied);
+            session.EvalStep(video, labels);
+        }
+        Assert.Equal(afterOpen, session.WeightCopyCount);
+
+        var parameters = session.GetParameters();
+        Assert.Equal(_package.Parameters.Count, parameters.Count);
+        Assert.Equal(afterOpen + parameters.Count, session.WeightCopyCount);
+    }
+
+    [Fact]
+    public void DeviceResidentWeightsGiveBitIdenticalResultsToManagedArraysOnCpu()
+    {
+        var device = Run(new TrainingSessionOptions { IntraOpThreads = 1 });
+        var host = Run(new TrainingSessionOptions { IntraOpThreads = 1, HostParameterMemory = true });
+
+        Assert.Equal(host.Steps.Count, device.Steps.Count);
+        for (var i = 0; i < host.Steps.Count; i++)
+        {
+            Assert.Equal(Bits(host.Steps[i]), Bits(device.Steps[i]));
+        }
+        Assert.Equal(host.Weights.Keys.Order(), device.Weights.Keys.Order());
+        foreach (var (name, values) in host.Weights)
+        {
+            Assert.True(Bits(values).SequenceEqual(Bits(device.Weights[name])), $"{name} differs between the two paths");
+        }
+    }
+
+    private (List<float[]> Steps, Dictionary<string, float[]> Weights) Run(TrainingSessionOptions options)
+    {
+        using var session = TrainingSession.Open(_package, options);
+        var steps = new List<float[]>();
+        void Record(StepResult r) => steps.Add([r.Loss, r.GradientNorm, r.Applied ? 1 : 0, .. r.Logits]);
+        for (var i = 0; i < 3; i++)
+        {
+            var (video, labels) = Batch(10 + i, 3);
+            Record(session.TrainStep(video, labels));
+        }
+        for (var i = 0; i < 2; i++)
+        {
+            var (video, labels) = Batch(20 + i, 2);
+            Record(session.AccumulateGradients(video, labels));
+        }
+        Record(session.OptimizerStep());
+        var (evalVideo, evalLabels) = Batch(30, 3);
+        Record(session.EvalStep(evalVideo, evalLabels));
+        Assert.All(steps.SkipLast(1), s => Assert.Equal(1, s[2]));
+
+        var weights = new Dictionary<string, float[]>();
+        foreach (var t in session.GetParameters().Concat(session.GetOptimizerState()).Concat(session.GetRunningStatistics()))
+        {
+            weights[t.Name] = MemoryMarshal.Cast<byte, float>(t.Data.Span).ToArray();
+        }
+        return (steps, weights);
+    }
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
+}
