@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using OnnxVideo.Onnx.Files;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Onnx;
@@ -68,6 +69,11 @@ public static class ExternalData
             if (expected != length)
             {
                 throw new OnnxFormatException(modelPath, $"tensor '{t.Name}': external data holds {length} bytes, its shape needs {expected}");
+            }
+            if (length > TensorChecks.MaxTensorBytes)
+            {
+                throw new OnnxFormatException(modelPath,
+                    $"tensor '{t.Name}': external data of {length} bytes in '{location}' is above the {TensorChecks.MaxTensorBytes} bytes one tensor may hold here");
             }
             var buffer = new byte[length];
             using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read))
@@ -155,6 +161,10 @@ public static class ExternalData
         if (!File.Exists(full))
         {
             throw new OnnxFormatException(modelPath, $"tensor '{tensorName}': external data file '{location}' not found");
+        }
+        if (SafeFiles.RegularFileProblem(full) is { } problem)
+        {
+            throw new OnnxFormatException(modelPath, $"tensor '{tensorName}': external data file '{location}' {problem}");
         }
         return full;
     }

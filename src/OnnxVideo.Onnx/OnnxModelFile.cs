@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using OnnxVideo.Onnx.Files;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Onnx;
@@ -14,11 +15,11 @@ public static class OnnxModelFile
         byte[] bytes;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            if (SafeFiles.RegularFileProblem(path) is { } problem)
             {
-                throw new OnnxFormatException(path, "file not found");
+                throw new OnnxFormatException(path, problem);
             }
+            var info = new FileInfo(NativeFileStatus.Canonical(path) ?? path);
             if (info.Length > MaxModelBytes)
             {
                 throw new OnnxFormatException(path, $"file is {info.Length} bytes, above protobuf's 2 GB limit (keep weights as external data)");
@@ -34,6 +35,7 @@ public static class OnnxModelFile
             throw new OnnxFormatException(path, $"cannot read: {e.Message}", e);
         }
         var model = Parse(bytes, path);
+        TensorChecks.CheckAll(model, path);
         if (loadExternalData)
         {
             ExternalData.LoadInto(model, path);

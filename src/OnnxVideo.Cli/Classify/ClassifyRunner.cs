@@ -165,20 +165,20 @@ internal static class ClassifyRunner
             var prefix = console.Total > 1 ? $"[{index}/{console.Total}] " : "";
             if (result.Error is { } failure)
             {
-                await console.Err.WriteLineAsync($"{prefix}{result.Source}: FAILED {failure.Reason}: {failure.Message}");
+                await console.Err.WriteLineAsync($"{prefix}{TerminalText.Escape(result.Source)}: FAILED {failure.Reason}: {TerminalText.Escape(failure.Message)}");
             }
             else
             {
-                var top = string.Join(", ", result.Top.Select(t => $"{t.Label} {t.Score:0.000}"));
-                await console.Out.WriteLineAsync($"{prefix}{result.Source}: {top}");
+                var top = string.Join(", ", result.Top.Select(t => $"{TerminalText.Escape(t.Label)} {t.Score:0.000}"));
+                await console.Out.WriteLineAsync($"{prefix}{TerminalText.Escape(result.Source)}: {top}");
                 foreach (var warning in result.Warnings)
                 {
-                    await console.Err.WriteLineAsync($"{prefix}{result.Source}: warning: {warning}");
+                    await console.Err.WriteLineAsync($"{prefix}{TerminalText.Escape(result.Source)}: warning: {TerminalText.Escape(warning)}");
                 }
                 foreach (var segment in result.Timeline ?? [])
                 {
                     await console.Out.WriteLineAsync(
-                        $"    {segment.Start.TotalSeconds,8:0.00}-{segment.End.TotalSeconds,8:0.00} s  {string.Join(", ", segment.Top.Take(3).Select(t => $"{t.Label} {t.Score:0.000}"))}");
+                        $"    {segment.Start.TotalSeconds,8:0.00}-{segment.End.TotalSeconds,8:0.00} s  {string.Join(", ", segment.Top.Take(3).Select(t => $"{TerminalText.Escape(t.Label)} {t.Score:0.000}"))}");
                 }
             }
         }

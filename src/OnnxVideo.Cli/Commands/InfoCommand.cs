@@ -47,7 +47,7 @@ public static class InfoCommand
                 OnnxFormatException or FileNotFoundException => e.Message,
                 _ => $"cannot read '{modelPath}': {e.Message}",
             };
-            error.WriteLine($"error: {message}");
+            error.WriteLine($"error: {TerminalText.Escape(message)}");
             return 1;
         }
 
@@ -58,7 +58,7 @@ public static class InfoCommand
     private static string Render(ModelInfo info)
     {
         var text = new StringBuilder();
-        void Line(string label, string value) => text.Append(CultureInfo.InvariantCulture, $"{label,-16}{value}{Environment.NewLine}");
+        void Line(string label, string value) => text.Append(CultureInfo.InvariantCulture, $"{label,-16}{TerminalText.Escape(value)}{Environment.NewLine}");
 
         Line("Model", info.Path);
         Line("File size", Bytes(info.FileSizeBytes) + (info.ExternalDataBytes > 0 ? $" + {Bytes(info.ExternalDataBytes)} external data" : string.Empty));
@@ -70,13 +70,13 @@ public static class InfoCommand
         text.AppendLine("Inputs");
         foreach (var input in info.Inputs)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {input}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {TerminalText.Escape(input.ToString())}");
         }
 
         text.AppendLine("Outputs");
         foreach (var output in info.Outputs)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {output}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {TerminalText.Escape(output.ToString())}");
         }
 
         var otherMetadata = info.Metadata.Where(m => m.Key != PreprocessingContract.MetadataKey).ToList();
@@ -85,7 +85,7 @@ public static class InfoCommand
             text.AppendLine("Metadata");
             foreach (var (key, value) in otherMetadata)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {key} = {value}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {TerminalText.Escape(key)} = {TerminalText.Escape(value)}");
             }
         }
 
@@ -95,7 +95,7 @@ public static class InfoCommand
         }
         else if (info.ContractError is { } contractError)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Preprocessing contract: invalid ({contractError})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Preprocessing contract: invalid ({TerminalText.Escape(contractError)})");
         }
         else
         {
@@ -136,7 +136,7 @@ public static class InfoCommand
         text.AppendLine(CultureInfo.InvariantCulture, $"  resize/crop   short side {contract.ResizeShortSide}, crop {contract.CropSize}x{contract.CropSize}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  mean / std    {Numbers(contract.Mean)} / {Numbers(contract.Std)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  channels      {contract.ChannelOrder}, layout {contract.Layout}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  labels ({contract.Labels.Length})    {string.Join(", ", contract.Labels)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  labels ({contract.Labels.Length})    {TerminalText.Escape(string.Join(", ", contract.Labels))}");
     }
 
     private static string Bytes(long bytes) => bytes switch

@@ -10,12 +10,12 @@ internal static class EvaluationOutput
     public static void Print(IAnsiConsole console, string title, ClassificationReport report)
     {
         static string Pct(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
-        console.MarkupLine($"[bold]{Markup.Escape(title)}[/]: {report.Count} clips, top-1 [green]{Pct(report.Top1)}[/], top-5 {Pct(report.Top5)}, " +
+        console.MarkupLine($"[bold]{Markup.Escape(TerminalText.Escape(title))}[/]: {report.Count} clips, top-1 [green]{Pct(report.Top1)}[/], top-5 {Pct(report.Top5)}, " +
                            $"mean class accuracy {Pct(report.MeanClassAccuracy)}, loss {report.Loss.ToString("0.####", CultureInfo.InvariantCulture)}");
         var table = new Table().AddColumns("class", "precision", "recall", "F1", "clips");
         foreach (var c in report.PerClass)
         {
-            table.AddRow(Markup.Escape(c.Name), Pct(c.Precision), Pct(c.Recall), Pct(c.F1), c.Support.ToString(CultureInfo.InvariantCulture));
+            table.AddRow(Markup.Escape(TerminalText.Escape(c.Name)), Pct(c.Precision), Pct(c.Recall), Pct(c.F1), c.Support.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(table);
         var k = report.PerClass.Count;
@@ -24,11 +24,11 @@ internal static class EvaluationOutput
             var confusion = new Table().Title("confusion (rows: true, columns: predicted)").AddColumn("");
             for (var c = 0; c < k; c++)
             {
-                confusion.AddColumn(Markup.Escape(report.PerClass[c].Name));
+                confusion.AddColumn(Markup.Escape(TerminalText.Escape(report.PerClass[c].Name)));
             }
             for (var r = 0; r < k; r++)
             {
-                confusion.AddRow([Markup.Escape(report.PerClass[r].Name), .. report.Confusion[r].Select(v => v.ToString(CultureInfo.InvariantCulture))]);
+                confusion.AddRow([Markup.Escape(TerminalText.Escape(report.PerClass[r].Name)), .. report.Confusion[r].Select(v => v.ToString(CultureInfo.InvariantCulture))]);
             }
             console.Write(confusion);
         }

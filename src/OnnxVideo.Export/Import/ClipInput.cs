@@ -15,6 +15,10 @@ public sealed record ClipInput(string Name, long?[] Dims)
         var initializers = model.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var input = model.Graph.Input.FirstOrDefault(i => !initializers.Contains(i.Name))
             ?? throw new InvalidContractException(source, "the model has no graph input");
+        if (input.Type?.TensorType?.ElemType is not ((int)TensorProto.Types.DataType.Float or (int)TensorProto.Types.DataType.Float16))
+        {
+            throw new InvalidContractException(source, $"input '{input.Name}' is not a float tensor; a video classifier takes float32 (or float16) clips");
+        }
         var dims = input.Type?.TensorType?.Shape?.Dim
             .Select(d => d.ValueCase == Dimension.ValueOneofCase.DimValue ? d.DimValue : (long?)null).ToArray() ?? [];
         if (dims.Length != 5)

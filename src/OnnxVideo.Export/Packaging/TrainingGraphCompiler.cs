@@ -15,6 +15,9 @@ namespace OnnxVideo.Export.Packaging;
 /// </summary>
 public static class TrainingGraphCompiler
 {
+    /// <summary>Class counts above this are taken for a damaged model rather than a classifier.</summary>
+    private const long MaxClasses = 1 << 20;
+
     public static CompiledTrainingGraphs Compile(ModelProto model, TrainingPackageOptions options, string sourceName = "model")
     {
         options.Optimizer.Validate();
@@ -32,7 +35,7 @@ public static class TrainingGraphCompiler
         // The zoo and most exporters name the class scores "logits"; otherwise they are the first output.
         var logits = source.Output.FirstOrDefault(o => o.Name == "logits") ?? source.Output[0];
         var logitsDims = logits.Type?.TensorType?.Shape?.Dim;
-        if (logitsDims is not { Count: 2 } || logitsDims[1].DimValue <= 0)
+        if (logitsDims is not { Count: 2 } || logitsDims[1].DimValue is <= 0 or > MaxClasses)
         {
             throw new TrainingPackageException(sourceName, $"the first output '{logits.Name}' must be logits of shape [N, classes] with a fixed class count");
         }
@@ -41,6 +44,10 @@ public static class TrainingGraphCompiler
         source.Output.Add(logits);
         GraphEdits.Prune(source);
         var video = source.Input[0];
+        if (video.Type?.TensorType is not { ElemType: (int)TensorProto.Types.DataType.Float, Shape: not null })
+        {
+            throw new TrainingPackageException(sourceName, $"the video input '{video.Name}' must be a float32 tensor with a shape");
+        }
         var videoDims = video.Type.TensorType.Shape.Dim;
         Dim batch = videoDims.Count > 0 && videoDims[0].DimParam.Length > 0 ? videoDims[0].DimParam : videoDims.Count > 0 ? videoDims[0].DimValue : "N";
         var io = new PackageIoNames

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using OnnxVideo.Media;
+using OnnxVideo.Onnx.Files;
 using OnnxVideo.Onnx.Safetensors;
 
 namespace OnnxVideo.Export.Packaging;
@@ -48,9 +49,13 @@ public sealed class TrainingPackage
         {
             throw new TrainingPackageException(dir, "training package folder not found");
         }
-        if (!File.Exists(manifestPath))
+        if (!Path.Exists(manifestPath))
         {
             throw new TrainingPackageException(manifestPath, "manifest not found (not a training package, or an incomplete one)");
+        }
+        if ((SafeFiles.ProblemInside(dir, manifestPath) ?? SafeFiles.SizeProblem(manifestPath, TrainingPackageManifest.MaxBytes)) is { } problem)
+        {
+            throw new TrainingPackageException(manifestPath, problem);
         }
         var manifest = TrainingPackageManifest.FromJson(File.ReadAllText(manifestPath), manifestPath);
         var package = new TrainingPackage(dir, manifest);
@@ -94,6 +99,10 @@ public sealed class TrainingPackage
         {
             Fail($"format version {m.FormatVersion} is not supported (this build reads version {TrainingPackageManifest.CurrentFormatVersion})");
         }
+        if (TrainingPackageManifestChecks.FirstProblem(m) is { } problem)
+        {
+            Fail(problem);
+        }
         try
         {
             m.Contract?.Validate(ManifestPath);
@@ -101,14 +110,6 @@ public sealed class TrainingPackage
         catch (InvalidContractException e)
         {
             throw new TrainingPackageException(ManifestPath, e.Message, e);
-        }
-        if (m.Parameters.Count == 0)
-        {
-            Fail("no trainable parameters listed");
-        }
-        if (m.Tuning is null || m.Optimizer is null || m.Io is null || m.Graphs is null || m.Buffers is null)
-        {
-            Fail("tuning, optimizer, io, graphs and buffers are required");
         }
         var listed = new Dictionary<string, PackageFileEntry>(StringComparer.Ordinal);
         foreach (var entry in m.Files)
@@ -153,14 +154,18 @@ public sealed class TrainingPackage
     private void CheckFile(PackageFileEntry entry, bool verifyHash)
     {
         var path = PathOf(entry.Path);
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        if (!Path.Exists(path))
         {
             throw new TrainingPackageException(path, "file listed in the manifest is missing");
         }
-        if (info.Length != entry.Bytes)
+        if (SafeFiles.ProblemInside(Directory, path) is { } problem)
         {
-            throw new TrainingPackageException(path, $"size {info.Length} bytes differs from the manifest's {entry.Bytes}");
+            throw new TrainingPackageException(path, problem);
+        }
+        var length = SafeFiles.LengthOf(path);
+        if (length != entry.Bytes)
+        {
+            throw new TrainingPackageException(path, $"size {length} bytes differs from the manifest's {entry.Bytes}");
         }
         if (verifyHash)
         {

@@ -13,6 +13,8 @@ public sealed record TrainingPackageManifest
 {
     public const int CurrentFormatVersion = 2;
     public const string FileName = "manifest.json";
+    /// <summary>Manifests are a few KB to a few MB; a larger one is refused before it is read.</summary>
+    public const long MaxBytes = 16L << 20;
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     public string Producer { get; init; } = "onnxvideo-export";

@@ -75,6 +75,10 @@ public static class TrainingPackageWriter
             SafetensorsTensor.FromFloats(s.Name, new float[p.Shape.Aggregate(1L, (a, d) => a * d)], p.Shape))).ToList();
         SafetensorsWriter.WriteFile(Path.Combine(dir, files.OptimizerState), zeroState);
 
+        foreach (var graph in new[] { files.TrainStep, files.Eval, files.Gradients, files.Optimizer })
+        {
+            OrtModelCheck.RequireLoadable(Path.Combine(dir, graph));
+        }
         var selection = compiled.Selection;
         var manifest = new TrainingPackageManifest
         {

@@ -11,6 +11,13 @@ namespace OnnxVideo.Media;
 public sealed record PreprocessingContract
 {
     public const string MetadataKey = "onnxvideo.contract";
+    /// <summary>Sanity bounds, checked before anything is allocated from a contract.</summary>
+    public const int MaxFrames = 1024;
+    public const int MaxStride = 1024;
+    public const int MaxTestClips = 100;
+    public const int MaxSide = 8192;
+    /// <summary>Values (3 × T × S × S) of one clip view: 256 Mi floats, 1 GiB.</summary>
+    public const long MaxClipValues = 1L << 28;
 
     /// <summary>Frames per clip (T).</summary>
     public int Frames { get; init; } = 8;
@@ -73,14 +80,20 @@ public sealed record PreprocessingContract
                 throw new InvalidContractException(source, what);
             }
         }
-        Require(Frames >= 1, $"frames must be >= 1 (got {Frames})");
-        Require(Stride >= 1, $"stride must be >= 1 (got {Stride})");
-        Require(TestClips >= 1, $"testClips must be >= 1 (got {TestClips})");
+        Require(Frames is >= 1 and <= MaxFrames, $"frames must be in 1..{MaxFrames} (got {Frames})");
+        Require(Stride is >= 1 and <= MaxStride, $"stride must be in 1..{MaxStride} (got {Stride})");
+        Require(TestClips is >= 1 and <= MaxTestClips, $"testClips must be in 1..{MaxTestClips} (got {TestClips})");
         Require(TestCrops is 1 or 3, $"testCrops must be 1 or 3 (got {TestCrops})");
-        Require(CropSize >= 1, $"cropSize must be >= 1 (got {CropSize})");
-        Require(ResizeShortSide >= CropSize, $"resizeShortSide ({ResizeShortSide}) must be >= cropSize ({CropSize})");
-        Require(Mean.Length == 3 && Std.Length == 3, "mean and std need 3 values each");
-        Require(Std.All(s => s > 0 && float.IsFinite(s)), "std values must be positive");
-        Require(Labels.Distinct().Count() == Labels.Length, "labels must be unique");
+        Require(CropSize is >= 1 and <= MaxSide, $"cropSize must be in 1..{MaxSide} (got {CropSize})");
+        Require(ResizeShortSide >= CropSize && ResizeShortSide <= MaxSide,
+            $"resizeShortSide ({ResizeShortSide}) must be >= cropSize ({CropSize}) and <= {MaxSide}");
+        Require(3L * Frames * CropSize * CropSize <= MaxClipValues,
+            $"a clip of {Frames} frames of {CropSize}x{CropSize} needs {3L * Frames * CropSize * CropSize} values, above the limit of {MaxClipValues}");
+        Require(Enum.IsDefined(Sampling) && Enum.IsDefined(ChannelOrder) && Enum.IsDefined(Layout), "sampling, channelOrder or layout has an unknown value");
+        Require(Mean is { Length: 3 } && Std is { Length: 3 }, "mean and std need 3 values each");
+        Require(Mean!.All(float.IsFinite), "mean values must be finite numbers");
+        Require(Std!.All(s => s > 0 && float.IsFinite(s)), "std values must be positive");
+        Require(Labels is not null && Labels.All(l => l is not null), "labels must be a list of strings");
+        Require(Labels!.Distinct().Count() == Labels!.Length, "labels must be unique");
     }
 }

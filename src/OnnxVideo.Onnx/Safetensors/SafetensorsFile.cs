@@ -47,6 +47,7 @@ public sealed class SafetensorsFile : IDisposable
         {
             throw new FileNotFoundException($"{path}: safetensors file not found", path);
         }
+        RequireRegularFile(fullPath, path);
         var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read);
         var fileLength = stream.Length;
         SafetensorsHeader header;
@@ -96,8 +97,17 @@ public sealed class SafetensorsFile : IDisposable
         {
             throw new FileNotFoundException($"{path}: safetensors file not found", path);
         }
+        RequireRegularFile(path, path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         return ReadHeader(stream, stream.Length, path).Header;
+    }
+
+    private static void RequireRegularFile(string path, string source)
+    {
+        if (Files.SafeFiles.RegularFileProblem(path) is { } problem)
+        {
+            throw new SafetensorsFormatException(source, problem);
+        }
     }
 
     private static (SafetensorsHeader Header, long DataStart) ReadHeader(FileStream stream, long fileLength, string source)

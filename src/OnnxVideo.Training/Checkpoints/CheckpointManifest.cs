@@ -11,6 +11,8 @@ public sealed record CheckpointManifest
 {
     public const string FileName = "checkpoint.json";
     public const int CurrentFormatVersion = 1;
+    /// <summary>A checkpoint manifest lists three files; anything larger is refused before it is read.</summary>
+    public const long MaxBytes = 1L << 20;
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     public required long Step { get; init; }
@@ -35,6 +37,10 @@ public sealed record CheckpointManifest
         {
             var manifest = JsonSerializer.Deserialize<CheckpointManifest>(json, JsonOptions)
                 ?? throw new CheckpointException(source, "empty manifest");
+            if (manifest.Files is null)
+            {
+                throw new CheckpointException(source, "no 'files' listed");
+            }
             if (manifest.FormatVersion != CurrentFormatVersion)
             {
                 throw new CheckpointException(source, $"format version {manifest.FormatVersion} is not supported (expected {CurrentFormatVersion})");

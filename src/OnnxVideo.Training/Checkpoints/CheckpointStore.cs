@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Files;
 using OnnxVideo.Onnx.Safetensors;
 
 namespace OnnxVideo.Training.Checkpoints;
@@ -201,9 +202,14 @@ public sealed class CheckpointStore
     {
         checkpoint = null!;
         var manifestPath = Path.Combine(directory, CheckpointManifest.FileName);
-        if (!File.Exists(manifestPath))
+        if (!Path.Exists(manifestPath))
         {
             problem = "no checkpoint.json (the save did not complete)";
+            return false;
+        }
+        if ((SafeFiles.ProblemInside(directory, manifestPath) ?? SafeFiles.SizeProblem(manifestPath, CheckpointManifest.MaxBytes)) is { } refused)
+        {
+            problem = $"{CheckpointManifest.FileName} {refused}";
             return false;
         }
         CheckpointManifest manifest;
@@ -216,24 +222,45 @@ public sealed class CheckpointStore
             problem = e.Problem;
             return false;
         }
+        if (Array.Find([Checkpoint.TrainableFile, Checkpoint.OptimizerStateFile, Checkpoint.TrainerStateFile],
+                required => !manifest.Files.ContainsKey(required)) is { } unlisted)
+        {
+            problem = $"file '{unlisted}' is not listed in {CheckpointManifest.FileName}";
+            return false;
+        }
         foreach (var (name, expected) in manifest.Files)
         {
-            var path = Path.Combine(directory, name);
-            if (name.Contains('/') || name.Contains('\\') || !File.Exists(path))
+            if (FileProblem(directory, name, expected) is { } fileProblem)
             {
-                problem = $"file '{name}' is missing";
-                return false;
-            }
-            var actual = Describe(path);
-            if (actual.Bytes != expected.Bytes || actual.Sha256 != expected.Sha256)
-            {
-                problem = $"file '{name}' does not match its SHA-256 in the manifest";
+                problem = fileProblem;
                 return false;
             }
         }
         checkpoint = new Checkpoint(directory, manifest);
         problem = "";
         return true;
+    }
+
+    /// <summary>Null when the listed file is a regular file inside the checkpoint folder matching its size and SHA-256.</summary>
+    private static string? FileProblem(string directory, string name, CheckpointFileEntry? expected)
+    {
+        var path = Path.Combine(directory, name);
+        if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name is "." or ".." || !Path.Exists(path))
+        {
+            return $"file '{name}' is missing";
+        }
+        if (expected is null)
+        {
+            return $"file '{name}' has no size and SHA-256 in the manifest";
+        }
+        if (SafeFiles.ProblemInside(directory, path) is { } unsafeFile)
+        {
+            return $"file '{name}' {unsafeFile}";
+        }
+        var actual = Describe(path);
+        return actual.Bytes == expected.Bytes && actual.Sha256 == expected.Sha256
+            ? null
+            : $"file '{name}' does not match its SHA-256 in the manifest";
     }
 
     private static CheckpointFileEntry Describe(string path)

@@ -67,10 +67,10 @@ public sealed class TrainingSession : IDisposable
         _frozen = new SharedInitializers(package.FrozenPath);
         try
         {
-            _train = CreateSession(package.TrainStepPath);
+            _train = SessionGraphChecks.WithLossAndLogits(CreateSession(package.TrainStepPath), package.TrainStepPath, package.Names);
             _memory = new SessionDeviceMemory(_train, options.DeviceId, NewSessionOptions(CopyProvider()), options.HostParameterMemory);
-            _eval = CreateSession(package.EvalPath);
-            _gradients = new Lazy<OrtSession>(() => CreateSession(package.GradientsPath));
+            _eval = SessionGraphChecks.WithLossAndLogits(CreateSession(package.EvalPath), package.EvalPath, package.Names);
+            _gradients = new Lazy<OrtSession>(() => SessionGraphChecks.WithLossAndLogits(CreateSession(package.GradientsPath), package.GradientsPath, package.Names));
             _optimizer = new Lazy<OrtSession>(() => CreateSession(package.OptimizerPath));
             foreach (var p in package.Parameters)
             {
@@ -85,7 +85,9 @@ public sealed class TrainingSession : IDisposable
                 _buffers.Add(new DoubleBufferedTensor(b.Name, b.Updated, b.Shape, _memory));
             }
             SampleShape = ReadSampleShape();
-            SampleElements = checked((int)SampleShape.Aggregate(1L, (a, b) => a * b));
+            SampleElements = SampleShape.Aggregate(1.0, (a, b) => a * b) <= int.MaxValue / 4
+                ? (int)SampleShape.Aggregate(1L, (a, b) => a * b)
+                : throw new TrainingSessionException(package.TrainStepPath, $"one sample of shape [{string.Join(", ", SampleShape)}] is too large");
             LoadTensors(package.TrainablePath, Weights);
             LoadTensors(package.OptimizerStatePath, _state);
         }

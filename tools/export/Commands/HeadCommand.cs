@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OnnxVideo.Export;
 using OnnxVideo.Export.Contracts;
 using OnnxVideo.Export.Import;
 using OnnxVideo.Media;
@@ -47,18 +48,19 @@ public static class HeadCommand
             var outPath = parse.GetValue(output)!;
             var labels = ClassLabels.Resolve(parse.GetValue(classes)!);
             var onnx = OnnxModelFile.Load(modelPath);
+            OrtModelCheck.RequireLoadable(modelPath);
             var clip = ClipInput.Of(onnx, modelPath);
             // A contract the model already carries supplies the defaults; flags override it.
             var existing = ModelContracts.Read(onnx, modelPath);
 
             var keep = parse.GetValue(keepHead);
-            var imported = OnnxClassifierImporter.Import(onnx, modelPath, new ImportOptions
+            var imported = UntrustedModel.Process(modelPath, "import the classifier", () => OnnxClassifierImporter.Import(onnx, modelPath, new ImportOptions
             {
                 NewClasses = keep ? null : labels.Length,
                 ExposeFeatures = parse.GetValue(features),
                 Seed = parse.GetValue(seed),
                 LogitsOutput = parse.GetValue(logits),
-            });
+            }));
             if (keep && imported.Classes != labels.Length)
             {
                 throw new InvalidContractException(parse.GetValue(classes)!,
@@ -85,7 +87,16 @@ public static class HeadCommand
             };
             clip.Check(contract, modelPath);
             ModelContracts.Write(imported.Model, contract, imported.LogitsName, source: outPath);
-            OnnxModelFile.Save(imported.Model, outPath, imported.Model.CalculateSize() > InlineLimitBytes ? 1024 : long.MaxValue);
+            var inline = imported.Model.CalculateSize() <= InlineLimitBytes;
+            if (inline)
+            {
+                OrtModelCheck.RequireLoadable(imported.Model, outPath);
+            }
+            OnnxModelFile.Save(imported.Model, outPath, inline ? long.MaxValue : 1024);
+            if (!inline)
+            {
+                OrtModelCheck.RequireLoadable(outPath);
+            }
 
             var head = imported.OriginalHead;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OnnxVideo.Export;
 using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Export.Packaging;
 using OnnxVideo.Export.Tuning;
@@ -98,7 +99,10 @@ public static class PackageCommand
                 };
                 var modelPath = parse.GetValue(model)!.FullName;
                 var outDir = parse.GetValue(output)!.FullName;
-                var manifest = TrainingPackageWriter.Write(OnnxModelFile.Load(modelPath), options, outDir, modelPath);
+                var source = OnnxModelFile.Load(modelPath);
+                OrtModelCheck.RequireLoadable(modelPath);
+                var manifest = UntrustedModel.Process(modelPath, "compile the model into a training package",
+                    () => TrainingPackageWriter.Write(source, options, outDir, modelPath));
                 var total = manifest.TrainableParameterCount + manifest.FrozenParameterCount;
                 Console.WriteLine($"package written to {outDir}");
                 Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{(manifest.Tuning.LoraAdapters.Count > 0 ? $", {manifest.Tuning.LoraAdapters.Count} LoRA adapters" : "")})");

@@ -1,0 +1,180 @@
+using OnnxVideo.Export.Tuning;
+
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>
+/// Structural checks of a deserialized manifest, before anything uses it: JSON lets any field be null, missing or out
+/// of range, so every list, entry, name and shape is checked here and each problem names the field.
+/// </summary>
+internal static class TrainingPackageManifestChecks
+{
+    /// <summary>The most elements a trainable or frozen tensor may declare (its float32 bytes fit one .NET array).</summary>
+    private static readonly long MaxElements = Array.MaxLength / sizeof(float);
+
+    /// <summary>Returns the first problem, or null when the manifest is well-formed.</summary>
+    public static string? FirstProblem(TrainingPackageManifest m)
+    {
+        if (m.Tuning is null || m.Optimizer is null || m.Io is null || m.Graphs is null)
+        {
+            return "tuning, optimizer, io and graphs are required";
+        }
+        if (m.Parameters is null || m.Buffers is null || m.Frozen is null || m.Files is null)
+        {
+            return "parameters, buffers, frozen and files must be lists (not null)";
+        }
+        return ScalarProblem(m) ?? NamesProblem(m) ?? ParametersProblem(m) ?? TensorListProblem(m) ?? FilesProblem(m) ?? AdaptersProblem(m);
+    }
+
+    private static string? AdaptersProblem(TrainingPackageManifest m)
+    {
+        var parameters = m.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var adapter = m.Tuning.LoraAdapters.FirstOrDefault(a => !parameters.Contains(a.A) || !parameters.Contains(a.B));
+        return adapter is null ? null : $"LoRA adapter of '{adapter.Weight}': '{adapter.A}' and '{adapter.B}' must be trainable parameters";
+    }
+
+    private static string? ScalarProblem(TrainingPackageManifest m)
+    {
+        if (m.ClassCount < 1)
+        {
+            return $"classCount must be >= 1 (got {m.ClassCount})";
+        }
+        if (!Enum.IsDefined(m.BatchNorm) || !Enum.IsDefined(m.Optimizer.Kind) || !Enum.IsDefined(m.Tuning.Kind))
+        {
+            return "batchNorm, optimizer.kind or tuning.kind has an unknown value";
+        }
+        if (!float.IsFinite(m.LabelSmoothing) || m.LabelSmoothing is < 0 or >= 1 || !float.IsFinite(m.ClipNorm) || m.ClipNorm < 0)
+        {
+            return "labelSmoothing must be in [0, 1) and clipNorm finite and >= 0";
+        }
+        try
+        {
+            m.Optimizer.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        return null;
+    }
+
+    private static string? NamesProblem(TrainingPackageManifest m)
+    {
+        var io = m.Io;
+        var g = m.Graphs;
+        var t = m.Tuning;
+        string?[] names = [io.Video, io.Labels, io.LearningRate, io.Step, io.ClipNorm, io.Loss, io.Logits, io.GradientNorm,
+            g.TrainStep, g.Eval, g.Gradients, g.Optimizer, g.Trainable, g.OptimizerState, g.Frozen, t.Spec, t.HeadWeight];
+        if (names.Any(string.IsNullOrEmpty) || io.VideoShape is null || io.VideoShape.Any(d => d is null))
+        {
+            return "io names, graph file names, tuning.spec and tuning.headWeight must be non-empty strings";
+        }
+        if (t.LoraAdapters is null || t.LoraAdapters.Any(a => !LoraAdapterIsWellFormed(a)))
+        {
+            return "tuning.loraAdapters must be a list of adapters with weight, A, B names, a 2-D weight shape and joins";
+        }
+        return null;
+    }
+
+    private static bool LoraAdapterIsWellFormed(LoraAdapter? a) =>
+        a is { Weight.Length: > 0, A.Length: > 0, B.Length: > 0, WeightShape.Count: >= 2, Joins: not null } &&
+        a.WeightShape.All(d => d is > 0 and <= int.MaxValue) && float.IsFinite(a.Scale) && Enum.IsDefined(a.Layout) &&
+        a.Joins.All(j => j is { Output.Length: > 0, BaseOutput.Length: > 0 });
+
+    private static string? ParametersProblem(TrainingPackageManifest m)
+    {
+        if (m.Parameters.Count == 0)
+        {
+            return "no trainable parameters listed";
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < m.Parameters.Count; i++)
+        {
+            var p = m.Parameters[i];
+            if (p is null || string.IsNullOrEmpty(p.Name) || string.IsNullOrEmpty(p.Gradient) || string.IsNullOrEmpty(p.Updated))
+            {
+                return $"parameters[{i}] needs a name, gradient and updated";
+            }
+            if (ShapeProblem(p.Shape) is { } shape)
+            {
+                return $"parameters[{i}] '{p.Name}': {shape}";
+            }
+            if (p.State is null || p.State.Any(s => s is null || string.IsNullOrEmpty(s.Name) || string.IsNullOrEmpty(s.Updated)))
+            {
+                return $"parameters[{i}] '{p.Name}': state must be a list of entries with name and updated";
+            }
+            if (!names.Add(p.Name))
+            {
+                return $"parameters[{i}]: duplicate name '{p.Name}'";
+            }
+        }
+        return null;
+    }
+
+    private static string? TensorListProblem(TrainingPackageManifest m)
+    {
+        for (var i = 0; i < m.Buffers.Count; i++)
+        {
+            var b = m.Buffers[i];
+            if (b is null || string.IsNullOrEmpty(b.Name) || string.IsNullOrEmpty(b.Updated))
+            {
+                return $"buffers[{i}] needs a name and updated";
+            }
+            if (ShapeProblem(b.Shape) is { } shape)
+            {
+                return $"buffers[{i}] '{b.Name}': {shape}";
+            }
+        }
+        for (var i = 0; i < m.Frozen.Count; i++)
+        {
+            var f = m.Frozen[i];
+            if (f is null || string.IsNullOrEmpty(f.Name) || string.IsNullOrEmpty(f.DType))
+            {
+                return $"frozen[{i}] needs a name and dType";
+            }
+            if (ShapeProblem(f.Shape) is { } shape)
+            {
+                return $"frozen[{i}] '{f.Name}': {shape}";
+            }
+        }
+        return null;
+    }
+
+    private static string? FilesProblem(TrainingPackageManifest m)
+    {
+        for (var i = 0; i < m.Files.Count; i++)
+        {
+            var f = m.Files[i];
+            if (f is null || string.IsNullOrEmpty(f.Path) || string.IsNullOrEmpty(f.Sha256))
+            {
+                return $"files[{i}] needs a path and sha256";
+            }
+            if (f.Bytes < 0)
+            {
+                return $"files[{i}] '{f.Path}': bytes must be >= 0 (got {f.Bytes})";
+            }
+        }
+        return null;
+    }
+
+    private static string? ShapeProblem(long[]? shape)
+    {
+        if (shape is null)
+        {
+            return "shape is missing";
+        }
+        if (shape.Any(d => d < 0))
+        {
+            return $"shape [{string.Join(", ", shape)}] has a negative dimension";
+        }
+        var elements = 1L;
+        foreach (var d in shape)
+        {
+            if (d != 0 && elements > MaxElements / d)
+            {
+                return $"shape [{string.Join(", ", shape)}] has more than {MaxElements} elements";
+            }
+            elements *= d;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,20 @@
+using OnnxVideo.Ort;
+using OnnxVideo.Training.Packages;
+
+namespace OnnxVideo.Training.Sessions;
+
+/// <summary>Checks a package graph's session against the names its manifest gives, before anything binds them.</summary>
+internal static class SessionGraphChecks
+{
+    /// <summary>The session, when the graph has the loss and logits outputs the manifest names; else disposed and refused.</summary>
+    public static OrtSession WithLossAndLogits(OrtSession session, string path, TrainingGraphNames names)
+    {
+        var missing = new[] { names.Loss, names.Logits }.FirstOrDefault(name => !session.OutputNames.Contains(name));
+        if (missing is null)
+        {
+            return session;
+        }
+        session.Dispose();
+        throw new TrainingSessionException(path, $"the graph has no output '{missing}' (named in the package manifest)");
+    }
+}
