@@ -41,6 +41,11 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
         {
             Contract = suppliedContract ?? ContractFromMetadata(modelPath);
             Contract.Validate(modelPath);
+            if (_session.Inputs.Count != 1)
+            {
+                throw new VideoModelException(modelPath, $"a video classifier has one input (the clips), this model has {_session.Inputs.Count}: "
+                    + string.Join(", ", _session.Inputs.Select(i => i.Name)));
+            }
             var input = _session.Inputs[0];
             var output = _session.Outputs[0];
             _inputName = input.Name;
@@ -102,7 +107,8 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
     {
         if (!_session.Metadata.CustomMetadata.TryGetValue(PreprocessingContract.MetadataKey, out var json))
         {
-            throw new ModelContractMissingException(modelPath);
+            throw new InvalidContractException(modelPath, $"the model has no preprocessing contract in its metadata (key '{PreprocessingContract.MetadataKey}') "
+                + "and none was supplied; pass VideoClassifierOptions.Contract or export the model with its contract");
         }
         return PreprocessingContract.FromJson(json, $"{modelPath} metadata '{PreprocessingContract.MetadataKey}'");
     }

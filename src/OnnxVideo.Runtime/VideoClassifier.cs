@@ -34,7 +34,7 @@ public sealed class VideoClassifier : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Loads the model and its contract, creates the session on the requested device and (by default) warms it up.
-    /// Throws <see cref="ModelContractMissingException"/> when neither the model nor the options carry a contract,
+    /// Throws <see cref="InvalidContractException"/> when neither the model nor the options carry a contract,
     /// <see cref="VideoModelException"/> when the model does not fit its contract.
     /// </summary>
     public VideoClassifier(VideoClassifierOptions options, ILogger? logger = null)

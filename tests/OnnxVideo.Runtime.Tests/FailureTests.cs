@@ -112,8 +112,9 @@ public sealed class FailureTests(VideoFixture videos)
     [Fact]
     public async Task A_model_without_contract_is_refused_by_name_unless_the_caller_supplies_one()
     {
-        var e = Assert.Throws<ModelContractMissingException>(() => new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.BareModelPath }));
+        var e = Assert.Throws<InvalidContractException>(() => new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.BareModelPath }));
         Assert.Contains(videos.BareModelPath, e.Message);
+        Assert.Equal(videos.BareModelPath, e.ContractSource);
 
         await using var withContract = new VideoClassifier(new VideoClassifierOptions
         {
