@@ -10,8 +10,6 @@ namespace OnnxVideo.Media;
 /// </summary>
 public sealed class VideoClipReader
 {
-    private delegate void SampleSink(ReadOnlySpan<byte> frames, int width, int height, CropRegion crop, int sample);
-
     private readonly FfmpegFrameReader _videos;
     private readonly FrameFolderReader _folders;
     private readonly ProbeCache? _probes;
@@ -43,7 +41,7 @@ public sealed class VideoClipReader
     public Task<ClipReadResult> ReadTestSamplesAsync(string path, Memory<float> destination, CancellationToken ct = default)
     {
         RequireLength(destination.Length, TestSamplesPerVideo);
-        return ReadAsync(path, null, 0,
+        return ReadTestAsync(path,
             (frames, w, h, crop, i) => Preprocessor.Process(frames, w, h, crop, destination.Span.Slice(i * SampleElements, SampleElements)),
             ct);
     }
@@ -52,7 +50,7 @@ public sealed class VideoClipReader
     public Task<ClipReadResult> ReadTestSamplesAsync(string path, Memory<Half> destination, CancellationToken ct = default)
     {
         RequireLength(destination.Length, TestSamplesPerVideo);
-        return ReadAsync(path, null, 0,
+        return ReadTestAsync(path,
             (frames, w, h, crop, i) => Preprocessor.Process(frames, w, h, crop, destination.Span.Slice(i * SampleElements, SampleElements)),
             ct);
     }
@@ -63,7 +61,7 @@ public sealed class VideoClipReader
         Memory<float> destination, CancellationToken ct = default)
     {
         RequireLength(destination.Length, 1);
-        return ReadAsync(path, augmentation, seed,
+        return ReadTrainingAsync(path, augmentation, seed,
             (frames, w, h, crop, _) => Preprocessor.Process(frames, w, h, crop, destination.Span), ct);
     }
 
@@ -72,7 +70,7 @@ public sealed class VideoClipReader
         Memory<Half> destination, CancellationToken ct = default)
     {
         RequireLength(destination.Length, 1);
-        return ReadAsync(path, augmentation, seed,
+        return ReadTrainingAsync(path, augmentation, seed,
             (frames, w, h, crop, _) => Preprocessor.Process(frames, w, h, crop, destination.Span), ct);
     }
 
@@ -84,88 +82,89 @@ public sealed class VideoClipReader
         }
     }
 
-    /// <summary>Says that a video shorter than a clip has its last frame repeated (or refuses it when padding is
-    /// off); null when the video is long enough or short videos loop.</summary>
-    private string? ShortVideoWarning(string path, long frameCount)
-    {
-        long needed = Contract.Sampling == SamplingMode.Dense ? Sampler.DenseSpan : Contract.Frames;
-        if (frameCount >= needed || Sampler.ShortVideo != ShortVideoPolicy.RepeatLast)
-        {
-            return null;
-        }
-        var problem = $"the video has {frameCount} frame(s), a clip needs {needed}";
-        if (!Options.PadMissingFrames)
-        {
-            throw new VideoInputException(path, VideoInputError.TooShort,
-                $"{problem} (padding is off: MediaOptions.PadMissingFrames / --no-pad)");
-        }
-        return $"padded: {problem}; its last frame is repeated";
-    }
+    private async Task<ClipReadResult> ReadTestAsync(string path, SampleSink sink, CancellationToken ct) =>
+        (await ReadTestClipsAsync(path, null, null, sink, ct).ConfigureAwait(false)).Read;
 
-    private async Task<ClipReadResult> ReadAsync(string path, ClipAugmentation? augmentation, int seed, SampleSink sink,
+    /// <summary>
+    /// Evaluation/inference: plans the test clips (or one clip per sliding window), decodes them in one pass and hands
+    /// each (clip, crop) to <paramref name="sink"/>, clip-major. The path every test-time read takes.
+    /// </summary>
+    internal async Task<TestClipRead> ReadTestClipsAsync(string path, TimeSpan? window, TimeSpan? windowStride, SampleSink sink,
         CancellationToken ct)
     {
-        var isFolder = Directory.Exists(path);
-        VideoProbe? probe = null;
-        FrameFolder? folder = null;
-        int width, height;
-        long frameCount;
-        if (isFolder)
-        {
-            folder = await _folders.OpenAsync(path, ct).ConfigureAwait(false);
-            (width, height, frameCount) = (folder.Width, folder.Height, folder.FrameCount);
-        }
-        else
-        {
-            probe = _probes is null
-                ? await FfprobeRunner.ProbeAsync(path, Options, ct).ConfigureAwait(false)
-                : await _probes.GetOrProbeAsync(path, Options, ct).ConfigureAwait(false);
-            (width, height, frameCount) = (probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount);
-        }
+        var input = await OpenAsync(path, ct).ConfigureAwait(false);
+        var plan = ClipPlan.Create(path, input.FrameCount, input.FrameRate, Contract, Sampler.ShortVideo, Options.PadMissingFrames,
+            window, windowStride);
+        var geometry = TestGeometry(input.Width, input.Height);
+        var read = await DecodeAsync(input, plan.FrameIndices, geometry, TestCrops(geometry), plan.Warning, sink, ct).ConfigureAwait(false);
+        return new TestClipRead(read, plan);
+    }
 
-        var shortVideo = ShortVideoWarning(path, frameCount);
-        int[] indices;
-        FrameGeometry geometry;
-        CropRegion[] crops;
-        var size = Contract.CropSize;
-        if (augmentation is null)
-        {
-            indices = Sampler.TestFrameIndices(frameCount);
-            geometry = Contract.TestCrops == 1
-                ? FrameGeometry.CentreCrop(width, height, Contract)
-                : FrameGeometry.ResizeShortSide(width, height, Contract.ResizeShortSide);
-            crops = Contract.TestCrops == 1
-                ? [new CropRegion(0, 0, size, size)]
-                : FrameGeometry.TestCrops(geometry.Width, geometry.Height, size, Contract.TestCrops);
-        }
-        else
-        {
-            var rng = new Random(seed);
-            indices = Sampler.TrainingFrameIndices(frameCount, augmentation.TemporalJitter ? rng : null);
-            geometry = augmentation.PlanGeometry(width, height, Contract, rng);
-            crops = [new CropRegion(0, 0, size, size)];
-        }
+    /// <summary>One test crop: ffmpeg cuts the centre square and scales it to the crop size. Three crops: the whole
+    /// frame with its short side resized, crops cut afterwards.</summary>
+    internal FrameGeometry TestGeometry(int width, int height) => Contract.TestCrops == 1
+        ? FrameGeometry.CentreCrop(width, height, Contract)
+        : FrameGeometry.ResizeShortSide(width, height, Contract.ResizeShortSide);
 
+    internal CropRegion[] TestCrops(FrameGeometry geometry) => Contract.TestCrops == 1
+        ? [new CropRegion(0, 0, Contract.CropSize, Contract.CropSize)]
+        : FrameGeometry.TestCrops(geometry.Width, geometry.Height, Contract.CropSize, Contract.TestCrops);
+
+    /// <summary>Hands each (clip, crop) of <paramref name="rgb"/> (clip-major, T frames of <paramref name="geometry"/> per
+    /// clip) to <paramref name="sink"/>; returns the samples handed.</summary>
+    internal int EmitSamples(ReadOnlySpan<byte> rgb, int clips, FrameGeometry geometry, CropRegion[] crops, SampleSink sink)
+    {
+        var clipBytes = Contract.Frames * geometry.FrameBytes;
+        for (var c = 0; c < clips; c++)
+        {
+            for (var m = 0; m < crops.Length; m++)
+            {
+                sink(rgb.Slice(c * clipBytes, clipBytes), geometry.Width, geometry.Height, crops[m], c * crops.Length + m);
+            }
+        }
+        return clips * crops.Length;
+    }
+
+    private async Task<ClipReadResult> ReadTrainingAsync(string path, ClipAugmentation augmentation, int seed, SampleSink sink,
+        CancellationToken ct)
+    {
+        var input = await OpenAsync(path, ct).ConfigureAwait(false);
+        var shortVideo = ClipPlan.ShortVideoWarning(path, input.FrameCount, Contract, Sampler.ShortVideo, Options.PadMissingFrames);
+        var rng = new Random(seed);
+        var indices = Sampler.TrainingFrameIndices(input.FrameCount, augmentation.TemporalJitter ? rng : null);
+        var geometry = augmentation.PlanGeometry(input.Width, input.Height, Contract, rng);
+        return await DecodeAsync(input, indices, geometry, [new CropRegion(0, 0, Contract.CropSize, Contract.CropSize)], shortVideo,
+            sink, ct).ConfigureAwait(false);
+    }
+
+    private async Task<OpenedInput> OpenAsync(string path, CancellationToken ct)
+    {
+        if (Directory.Exists(path))
+        {
+            var folder = await _folders.OpenAsync(path, ct).ConfigureAwait(false);
+            return new OpenedInput(path, null, folder, folder.Width, folder.Height, folder.FrameCount, Options.FrameFolderFrameRate);
+        }
+        var probe = _probes is null
+            ? await FfprobeRunner.ProbeAsync(path, Options, ct).ConfigureAwait(false)
+            : await _probes.GetOrProbeAsync(path, Options, ct).ConfigureAwait(false);
+        return new OpenedInput(path, probe, null, probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount, probe.NominalFrameRate);
+    }
+
+    private async Task<ClipReadResult> DecodeAsync(OpenedInput input, int[] indices, FrameGeometry geometry, CropRegion[] crops,
+        string? shortVideo, SampleSink sink, CancellationToken ct)
+    {
         var frameBytes = geometry.FrameBytes;
-        var rgb = ArrayPool<byte>.Shared.Rent(indices.Length * frameBytes);
+        var rgb = ArrayPool<byte>.Shared.Rent(checked(indices.Length * frameBytes));
         try
         {
             var buffer = rgb.AsMemory(0, indices.Length * frameBytes);
-            var decode = folder is not null
+            var decode = input.Folder is { } folder
                 ? await _folders.DecodeAsync(folder, indices, geometry, buffer, ct).ConfigureAwait(false)
-                : await _videos.DecodeAsync(probe!, ClipSampler.ToTimestamps(indices, probe!.NominalFrameRate), geometry,
+                : await _videos.DecodeAsync(input.Probe!, ClipSampler.ToTimestamps(indices, input.Probe!.NominalFrameRate), geometry,
                     buffer, ct).ConfigureAwait(false);
-            var clipBytes = Contract.Frames * frameBytes;
-            var clips = indices.Length / Contract.Frames;
-            for (var c = 0; c < clips; c++)
-            {
-                for (var m = 0; m < crops.Length; m++)
-                {
-                    sink(rgb.AsSpan(c * clipBytes, clipBytes), geometry.Width, geometry.Height, crops[m], c * crops.Length + m);
-                }
-            }
+            var samples = EmitSamples(buffer.Span, indices.Length / Contract.Frames, geometry, crops, sink);
             string?[] warnings = [shortVideo, decode.Warning];
-            return new ClipReadResult(path, width, height, frameCount, indices, geometry, decode, clips * crops.Length)
+            return new ClipReadResult(input.Path, input.Width, input.Height, input.FrameCount, indices, geometry, decode, samples)
             {
                 Warnings = warnings.OfType<string>().ToArray(),
             };

@@ -11,6 +11,8 @@ public sealed record ClassificationResult
     public IReadOnlyList<LabelScore> Top { get; init; } = [];
     /// <summary>Averaged class probabilities, index i for label i; empty on failure.</summary>
     public float[] Probabilities { get; init; } = [];
+    /// <summary>Mean of the logits of all (clip, crop) samples; what evaluation's accuracy and loss are computed from.</summary>
+    internal float[] MeanLogits { get; init; } = [];
     public IReadOnlyList<ClipScore> Clips { get; init; } = [];
     /// <summary>Sliding-window timeline when a window was requested; otherwise null.</summary>
     public IReadOnlyList<TimelineSegment>? Timeline { get; init; }

@@ -2,7 +2,8 @@ namespace OnnxVideo.Runtime;
 
 /// <summary>
 /// Combines per-(clip, crop) logits into a result: softmax each, average a clip's crops into its scores, average the
-/// clips into the video's probabilities; in timeline mode each clip is one window of the timeline.
+/// clips into the video's probabilities; in timeline mode each clip is one window of the timeline. The plain mean of
+/// all the logits is kept too: evaluation scores it, as training's validation does.
 /// </summary>
 internal static class ResultAggregator
 {
@@ -11,10 +12,16 @@ internal static class ResultAggregator
     {
         int classes = outputs[0].Logits.Length;
         var perClip = new List<float[]>[item.ClipCount];
+        var meanLogits = new float[classes];
         var inference = TimeSpan.Zero;
         var queue = TimeSpan.Zero;
         for (int i = 0; i < outputs.Count; i++)
         {
+            // Summed in (clip, crop) order, each divided first, as training's validation averages a clip's views.
+            for (int c = 0; c < classes; c++)
+            {
+                meanLogits[c] += outputs[i].Logits[c] / outputs.Count;
+            }
             var probabilities = new float[classes];
             ScoreMath.Softmax(outputs[i].Logits, probabilities);
             (perClip[item.Clips[i].ClipIndex] ??= []).Add(probabilities);
@@ -34,6 +41,7 @@ internal static class ResultAggregator
         {
             Source = item.Source,
             Probabilities = mean,
+            MeanLogits = meanLogits,
             Top = ScoreMath.TopK(mean, labels, topK),
             Clips = clipScores,
             Timeline = item.IsTimeline

@@ -57,7 +57,7 @@ public sealed class VideoClassifier : IDisposable, IAsyncDisposable
             int workers = options.EffectiveDecodeWorkers;
             int clipsPerItem = Contract.TestClips * Contract.TestCrops;
             _pool = new ClipBufferPool(_runner.ClipElements, 4 * _runner.MaxBatch + workers * clipsPerItem);
-            _extractor = new ClipExtractor(Contract, Contract.TestCrops, _pool, options);
+            _extractor = new ClipExtractor(Contract, _pool, options);
             _decodeSlots = new SemaphoreSlim(workers, workers);
             if (options.WarmUp)
             {

@@ -2,12 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OnnxVideo.Cli.Training;
-using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 using OnnxVideo.Training.Data;
+using OnnxVideo.Runtime;
 using OnnxVideo.Training.Evaluation;
-using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Reports;
 using Spectre.Console;
@@ -39,38 +38,36 @@ public static class EvaluateCommand
         var gpu = GpuProviderFlags.AddTo(command, batchProfiles: true);
         command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
         {
-            var gpuSettings = gpu.Read(parse);
             var modelPath = parse.GetValue(model)!;
-            var provider = DeviceOption.Parse(parse.GetValue(device)!);
-            var tensorRt = EvaluationTensorRt(modelPath, provider, gpuSettings, parse.GetValue(batch));
-            using var classifier = new ClassifierModel(modelPath, provider, parse.GetValue(threads), gpuSettings.Cuda, tensorRt);
-            var contract = classifier.Contract ?? throw new InvalidContractException(modelPath,
-                $"the model has no preprocessing contract in its metadata ('{PreprocessingContract.MetadataKey}')");
-            var classes = contract.Labels.Length > 0 ? contract.Labels : null;
+            var maxFailedClips = parse.GetValue(maxFailed);
+            if (maxFailedClips < 0)
+            {
+                throw new InvalidFlagException("--max-failed", maxFailedClips.ToString(CultureInfo.InvariantCulture), "must be 0 or more");
+            }
+            var options = ClassifierOptions(modelPath, DeviceOption.Parse(parse.GetValue(device)!), gpu.Read(parse), parse.GetValue(batch));
+            options.IntraOpThreads = parse.GetValue(threads);
+            options.DecodeWorkers = parse.GetValue(workers);
+            options.PadShortVideos = !parse.GetValue(noPad);
+            using var classifier = new VideoClassifier(options);
+            var classes = classifier.Labels.Count > 0 ? classifier.Labels : null;
             var dataset = DatasetReader.Read(parse.GetValue(data)!, new DatasetOptions { Classes = classes, ClassMapPath = parse.GetValue(classMap) });
-            if (classifier.ClassCount > 0 && dataset.Classes.Count != classifier.ClassCount)
+            if (dataset.Classes.Count != classifier.ClassCount)
             {
                 throw new DatasetException(dataset.Source, $"has {dataset.Classes.Count} classes but the model predicts {classifier.ClassCount}");
             }
-            var loader = new ClipLoader(dataset.Samples, new VideoClipSource(contract, ClipAugmentation.None, NoPadOption.MediaOptions(parse.GetValue(noPad))),
-                new LoaderOptions { BatchSize = parse.GetValue(batch), Workers = parse.GetValue(workers), MaxFailedClips = parse.GetValue(maxFailed) });
+            ModelEvaluationResult Evaluate(IProgress<int>? clipsDone) => ModelEvaluation.RunAsync(classifier, dataset.Samples, dataset.Classes,
+                maxFailedClips, null, clipsDone, ct).GetAwaiter().GetResult();
             var asJson = parse.GetValue(json);
             var console = AnsiConsole.Console;
-            ClassificationReport result;
-            if (asJson || Console.IsOutputRedirected)
-            {
-                result = ClipEvaluation.RunAsync(loader, dataset.Classes, classifier.Run, null, ct).GetAwaiter().GetResult();
-            }
-            else
-            {
-                result = console.Progress().AutoClear(true).Start(progress =>
+            var evaluation = asJson || Console.IsOutputRedirected
+                ? Evaluate(null)
+                : console.Progress().AutoClear(true).Start(progress =>
                 {
                     var task = progress.AddTask("evaluating", maxValue: dataset.Count);
-                    return ClipEvaluation.RunAsync(loader, dataset.Classes, classifier.Run, new Progress<int>(done => task.Value = done), ct)
-                        .GetAwaiter().GetResult();
+                    return Evaluate(new Progress<int>(done => task.Value = done));
                 });
-            }
-            foreach (var failure in loader.Failures)
+            var result = evaluation.Report;
+            foreach (var failure in evaluation.Failures)
             {
                 Console.Error.WriteLine($"skipped {failure.Path}: {failure.Reason}");
             }
@@ -88,9 +85,9 @@ public static class EvaluateCommand
             else
             {
                 EvaluationOutput.Print(console, $"{Path.GetFileName(modelPath)} on {dataset.Source}", result);
-                if (loader.FailedClips > 0)
+                if (evaluation.Failures.Count > 0)
                 {
-                    console.MarkupLine($"[yellow]{loader.FailedClips} clip(s) could not be decoded and were left out[/]");
+                    console.MarkupLine($"[yellow]{evaluation.Failures.Count} clip(s) could not be decoded and were left out[/]");
                 }
             }
             return 0;
@@ -98,9 +95,14 @@ public static class EvaluateCommand
         return command;
     }
 
-    /// <summary>The TensorRT settings, with a batch profile up to --batch when TensorRT may run the model's dynamic batch.</summary>
-    private static TensorRtProviderOptions EvaluationTensorRt(string modelPath, ExecutionProvider provider, GpuProviderSettings gpu, int batch)
+    /// <summary>The classifier's device, batch and GPU settings; TensorRT's batch profile (for a dynamic batch) runs up to --batch.</summary>
+    private static VideoClassifierOptions ClassifierOptions(string modelPath, ExecutionProvider provider, GpuProviderSettings gpu, int batch)
     {
+        if (gpu.Cuda.EnableCudaGraph)
+        {
+            throw new ArgumentException("CUDA graphs cannot be used for evaluation: batches are bound from host memory and the last "
+                + "batch is smaller, but a captured CUDA graph replays fixed device addresses and one fixed shape");
+        }
         var min = gpu.TensorRtMinBatch ?? 1;
         var opt = gpu.TensorRtOptBatch ?? batch;
         if (min > batch || opt > batch)
@@ -108,11 +110,16 @@ public static class EvaluateCommand
             throw new InvalidFlagException(opt > batch ? "--trt-opt-batch" : "--trt-min-batch", Math.Max(min, opt).ToString(CultureInfo.InvariantCulture),
                 $"must not exceed --batch {batch}");
         }
-        if (provider is not (ExecutionProvider.TensorRt or ExecutionProvider.Auto) || !ExecutionProviders.IsCompiledIn(ExecutionProvider.TensorRt)
-            || !File.Exists(modelPath))
+        return new VideoClassifierOptions
         {
-            return gpu.TensorRt;
-        }
-        return gpu.TensorRt with { BatchProfile = TensorRtBatchProfile.ForModel(modelPath, min, opt, batch) };
+            ModelPath = modelPath,
+            Device = provider,
+            DeviceId = gpu.DeviceId,
+            Cuda = gpu.Cuda,
+            TensorRt = gpu.TensorRt,
+            TensorRtMinBatch = min,
+            TensorRtOptBatch = opt,
+            MaxBatchSize = batch,
+        };
     }
 }

@@ -195,12 +195,16 @@ public static class DemoPipeline
     private static async Task<ClassificationReport> EvaluateAsync(DemoSettings settings, string modelPath, SyntheticDataset test,
         string[] labels, CancellationToken ct)
     {
-        using var classifier = new ClassifierModel(modelPath, ExecutionProvider.Cpu, settings.Threads);
-        var contract = classifier.Contract ?? throw new InvalidContractException(modelPath, "the exported model lost its preprocessing contract");
+        await using var classifier = new VideoClassifier(new VideoClassifierOptions
+        {
+            ModelPath = modelPath,
+            IntraOpThreads = settings.Threads,
+            MaxBatchSize = settings.BatchSize,
+            WarmUp = false,
+        });
         var testSet = DatasetReader.Read(test.ManifestPath, new DatasetOptions { Classes = labels });
-        var loader = new ClipLoader(testSet.Samples, new VideoClipSource(contract, ClipAugmentation.None),
-            new LoaderOptions { BatchSize = settings.BatchSize, Workers = Math.Max(1, Environment.ProcessorCount) });
-        return await ClipEvaluation.RunAsync(loader, testSet.Classes, classifier.Run, null, ct);
+        var evaluation = await ModelEvaluation.RunAsync(classifier, testSet.Samples, testSet.Classes, maxFailedClips: 10, ct: ct);
+        return evaluation.Report;
     }
 
     private static async Task<IReadOnlyList<(ClassificationResult, string)>> ClassifyAsync(DemoSettings settings, string modelPath,

@@ -39,5 +39,6 @@ internal static class TrainingCliErrors
         or NonFiniteWeightsException or TrainingAbortedException or TooManyFailedClipsException or InvalidContractException
         or VideoInputException or SafetensorsFormatException or OnnxFormatException or OrtException
         or ExecutionProviderUnavailableException or FileNotFoundException or DirectoryNotFoundException or ArgumentException
-        or UnauthorizedAccessException or IOException or OnnxVideo.Export.Packaging.TrainingPackageException;
+        or UnauthorizedAccessException or IOException or OnnxVideo.Export.Packaging.TrainingPackageException
+        or OnnxVideo.Runtime.VideoModelException;
 }

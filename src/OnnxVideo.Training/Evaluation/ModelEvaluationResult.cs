@@ -1,0 +1,7 @@
+using OnnxVideo.Training.Loading;
+using OnnxVideo.Training.Metrics;
+
+namespace OnnxVideo.Training.Evaluation;
+
+/// <summary>The scores over the clips that could be read, and the clips left out (in data set order).</summary>
+public sealed record ModelEvaluationResult(ClassificationReport Report, IReadOnlyList<ClipFailure> Failures);
