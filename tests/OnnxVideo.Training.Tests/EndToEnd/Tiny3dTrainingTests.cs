@@ -4,6 +4,7 @@ using OnnxVideo.Export.Packaging;
 using OnnxVideo.Export.Tuning;
 using OnnxVideo.Export.Zoo;
 using OnnxVideo.Media;
+using OnnxVideo.Runtime;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
@@ -52,11 +53,15 @@ public sealed class Tiny3dTrainingTests(SyntheticMotionData data) : IClassFixtur
         Assert.True(summary.BestValidation!.Top1 >= 0.875, $"top-1 on the training clips {summary.BestValidation.Top1}");
         var epochs = OnnxVideo.Training.Metrics.MetricsLog.Read(summary.MetricsPath);
         Assert.True(epochs[^1].TrainLoss < 0.5 * epochs[0].TrainLoss, $"train loss {epochs[0].TrainLoss} -> {epochs[^1].TrainLoss}");
-        using var model = new ClassifierModel(summary.BestModelPath, intraOpThreads: 2);
-        Assert.Equal(classes, model.Contract!.Labels);
-        var loader = new ClipLoader(validation.Samples, source, new LoaderOptions { BatchSize = 3, Workers = 2 });
-        var report = await ClipEvaluation.RunAsync(loader, classes, model.Run);
+        // The exported model, scored the way `evaluate` scores it (VideoClassifier), agrees with the eval graph's validation.
+        await using var classifier = new VideoClassifier(new VideoClassifierOptions
+        {
+            ModelPath = summary.BestModelPath, IntraOpThreads = 2, MaxBatchSize = 3, DecodeWorkers = 2, WarmUp = false,
+        });
+        Assert.Equal(classes, classifier.Labels);
+        var report = (await ModelEvaluation.RunAsync(classifier, validation.Samples, classes, maxFailedClips: 0)).Report;
         Assert.Equal(summary.BestValidation.Top1, report.Top1);
         Assert.Equal(summary.BestValidation.Confusion, report.Confusion);
+        Assert.Equal(summary.BestValidation.Loss, report.Loss, 1e-4);
     }
 }

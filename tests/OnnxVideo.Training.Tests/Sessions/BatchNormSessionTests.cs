@@ -5,7 +5,7 @@ using OnnxVideo.Export.Tuning;
 using OnnxVideo.Export.Zoo;
 using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Training.Checkpoints;
-using OnnxVideo.Training.Evaluation;
+using OnnxVideo.Training.Tests.Evaluation;
 using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Sessions;
 
@@ -122,7 +122,7 @@ public sealed class BatchNormSessionTests : IDisposable
         var evalLogits = resumed.EvalStep(video, labels).Logits;
         var exported = _dir.File("model.onnx");
         resumed.ExportModelForInferencing(exported);
-        using var model = new ClassifierModel(exported, intraOpThreads: 1);
+        using var model = new ExportedModelRunner(exported);
         var logits = model.Run(video, 3);
         Assert.Equal(evalLogits, logits, new ToleranceComparer(1e-6f, 1e-5f));
         // The package's initial statistics would give other logits: the export really carries the trained ones.

@@ -7,6 +7,7 @@ using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Schedules;
 using OnnxVideo.Training.Sessions;
+using OnnxVideo.Training.Tests.Evaluation;
 using OnnxVideo.Training.Tests.Loading;
 using OnnxVideo.Training.Tests.Sessions;
 
@@ -76,7 +77,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("<svg", File.ReadAllText(trainer.ReportPath));
         Assert.True(File.Exists(summary.BestModelPath));
 
-        using var model = new ClassifierModel(summary.BestModelPath);
+        using var model = new ExportedModelRunner(summary.BestModelPath);
         Assert.Equal(["class0", "class1", "class2", "class3"], model.Contract!.Labels);
         var loader = new ClipLoader(trainer.ValidationSet.Samples, source, new LoaderOptions { BatchSize = 3 });
         var report = await ClipEvaluation.RunAsync(loader, trainer.ValidationSet.Classes, model.Run);
@@ -319,10 +320,5 @@ public sealed class TrainerTests : IDisposable
         Assert.All(wa.Zip(wb), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5f * (1 + Math.Abs(p.Second)), $"{p.First} vs {p.Second}"));
         Assert.Equal(plain.BestValidation!.Top1, cached.BestValidation!.Top1);
         Assert.True(File.Exists(cached.BestModelPath));
-    }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
