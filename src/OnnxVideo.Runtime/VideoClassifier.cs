@@ -87,7 +87,7 @@ public sealed class VideoClassifier : IDisposable, IAsyncDisposable
     /// <summary>Batches run and clips run so far (for monitoring batch fill).</summary>
     public (long Batches, long Clips) BatchStatistics => (_batcher.BatchesRun, _batcher.ClipsRun);
 
-    /// <summary>Classifies one video file.</summary>
+    /// <summary>Classifies one video file or folder of frame images.</summary>
     public Task<ClassificationResult> ClassifyAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -5,7 +5,7 @@ namespace OnnxVideo.Training.Evaluation;
 
 /// <summary>
 /// Scores every clip of a loader: runs the model on each batch's views, averages the logits of a clip's views, and
-/// accumulates the metrics. Shared by the trainer's validation and <c>onnxvideo evaluate</c>, so both count the same way.
+/// accumulates the metrics. The trainer's validation; <see cref="ModelEvaluation"/> scores exported models the same way.
 /// </summary>
 public static class ClipEvaluation
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OnnxVideo.Media;
 using OnnxVideo.Runtime;
 using OnnxVideo.Training.Data;
@@ -71,8 +72,24 @@ public sealed class ModelEvaluationTests : IDisposable
         Assert.Contains("predicts 3 classes but the data has 4", wrongClasses.Message);
     }
 
-    /// <summary>Synthetic clips of 3 classes, one text file posing as a video among them, and a linear model with
-    /// seeded random weights exported with a 2-clip × 3-crop contract (so views are averaged).</summary>
+    /// <summary>The frames of <paramref name="video"/> as a folder of png images.</summary>
+    private string FrameFolderOf(string video)
+    {
+        var folder = Directory.CreateDirectory(_dir.File("frames")).FullName;
+        var start = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var argument in (string[])["-hide_banner", "-nostdin", "-v", "error", "-i", video, Path.Combine(folder, "img_%d.png")])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var ffmpeg = Process.Start(start)!;
+        var stderr = ffmpeg.StandardError.ReadToEnd();
+        ffmpeg.WaitForExit();
+        Assert.True(ffmpeg.ExitCode == 0, stderr);
+        return folder;
+    }
+
+    /// <summary>Synthetic clips of 3 classes (one also as a frame folder), one text file posing as a video among them,
+    /// and a linear model with seeded random weights exported with a 2-clip × 3-crop contract (so views are averaged).</summary>
     private async Task<(string Model, PreprocessingContract Contract, List<VideoSample> Samples, string Bad)> SetUpAsync()
     {
         var data = await SyntheticVideoDataset.GenerateAsync(_dir.File("data"), new SyntheticDatasetOptions
@@ -86,6 +103,7 @@ public sealed class ModelEvaluationTests : IDisposable
         var samples = data.Clips.Select(c => new VideoSample(Path.Combine(data.Root, c.RelativePath), c.Label)).ToList();
         var bad = _dir.Touch("not-a-video.mp4", "plain text, not a video");
         samples.Insert(4, new VideoSample(bad, 1));
+        samples.Add(new VideoSample(FrameFolderOf(samples[0].Path), samples[0].Label));
 
         long[] sampleShape = [3, contract.Frames, contract.CropSize, contract.CropSize];
         var features = (int)sampleShape.Aggregate(1L, (a, b) => a * b);
