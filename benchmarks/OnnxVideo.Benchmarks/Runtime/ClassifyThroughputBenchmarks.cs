@@ -60,7 +60,7 @@ public class ClassifyThroughputBenchmarks
         _classifier = new VideoClassifier(options);
         _runner = new OrtClipBatchRunner(options.ModelPath, null, options);
         _pool = new ClipBufferPool(_runner.ClipElements, 64);
-        _extractor = new ClipExtractor(ClassifyBenchmarkData.Contract, 1, _pool, options);
+        _extractor = new ClipExtractor(ClassifyBenchmarkData.Contract with { TestCrops = 1 }, _pool, options);
         _clip = new float[_runner.ClipElements];
         new Random(1).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_clip.AsSpan()));
         for (int i = 0; i < _clip.Length; i++)

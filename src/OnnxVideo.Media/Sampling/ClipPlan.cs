@@ -42,7 +42,7 @@ internal sealed record ClipPlan(int[] FrameIndices, int ClipCount, TimeSpan[] St
         {
             return null;
         }
-        var problem = $"the video has {frameCount} frame(s), a clip needs {needed} ({contract.Sampling}, {contract.Frames} frames)";
+        var problem = $"the video has {frameCount} frame(s), a clip needs {needed}";
         if (!padShortVideos)
         {
             throw new VideoInputException(source, VideoInputError.TooShort,
