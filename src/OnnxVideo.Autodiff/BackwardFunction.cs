@@ -7,4 +7,4 @@ namespace OnnxVideo.Export.Autodiff;
 /// output (null where no gradient reaches it). Returns one entry per input: the gradient value, or null for an
 /// input that needs none (<see cref="GradientContext.NeedsGradient"/>) or is not differentiable.
 /// </summary>
-public delegate string?[] BackwardFunction(GradientContext ctx, NodeProto node, IReadOnlyList<string?> outputGradients);
+internal delegate string?[] BackwardFunction(GradientContext ctx, NodeProto node, IReadOnlyList<string?> outputGradients);

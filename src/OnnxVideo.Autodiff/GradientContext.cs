@@ -8,7 +8,7 @@ namespace OnnxVideo.Export.Autodiff;
 /// What a gradient rule needs while emitting backward nodes: the graph being extended, statically inferred
 /// shapes of forward values, which inputs need a gradient, and helpers for typed constants and broadcasting.
 /// </summary>
-public sealed class GradientContext
+internal sealed class GradientContext
 {
     private readonly Dictionary<(int Type, double Value), string> _scalars = new();
     private readonly Dictionary<string, string> _runtimeShapes = new(StringComparer.Ordinal);

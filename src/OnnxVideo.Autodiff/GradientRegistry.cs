@@ -6,7 +6,7 @@ namespace OnnxVideo.Export.Autodiff;
 /// The one table of gradient rules: op type (default ONNX domain) → backward function, or "not differentiable".
 /// A new differentiable op is one line here plus one row in the gradient-check test table.
 /// </summary>
-public static class GradientRegistry
+internal static class GradientRegistry
 {
     private static readonly GradientRule[] Table =
     [

@@ -4,7 +4,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Export.Autodiff;
 
 /// <summary>Adds constant tensors to a graph under fresh names.</summary>
-public static class Initializers
+internal static class Initializers
 {
     /// <summary>
     /// Names <paramref name="tensor"/> with the first unused "hint", "hint_1", … and adds it. (GraphBuilder.UniqueName

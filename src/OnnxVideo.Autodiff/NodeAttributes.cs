@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Export.Autodiff;
 
 /// <summary>Typed reads of a node's attributes with the ONNX defaults supplied by the caller.</summary>
-public static class NodeAttributes
+internal static class NodeAttributes
 {
     public static AttributeProto? Find(NodeProto node, string name) => node.Attribute.FirstOrDefault(a => a.Name == name);
 

@@ -4,7 +4,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Export.Autodiff.Shapes;
 
 /// <summary>Reads the elements of small constant tensors (initializers, Constant nodes) as numbers.</summary>
-public static class ConstantTensors
+internal static class ConstantTensors
 {
     public static long[]? ToInt64s(TensorProto t)
     {

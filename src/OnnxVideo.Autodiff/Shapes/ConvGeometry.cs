@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Export.Autodiff.Shapes;
 
 /// <summary>Per-axis geometry (pads resolved from auto_pad, output sizes) of Conv / MaxPool / AveragePool nodes.</summary>
-public static class ConvGeometry
+internal static class ConvGeometry
 {
     /// <summary>
     /// The geometry of every spatial axis, or null when a spatial input dim is not known statically.

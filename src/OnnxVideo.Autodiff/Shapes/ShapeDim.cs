@@ -1,7 +1,7 @@
 namespace OnnxVideo.Export.Autodiff.Shapes;
 
 /// <summary>One dimension as far as it is known at graph-build time: a number, a symbol (e.g. "N"), or unknown.</summary>
-public readonly record struct ShapeDim(long? Value, string? Symbol)
+internal readonly record struct ShapeDim(long? Value, string? Symbol)
 {
     public static ShapeDim Unknown => default;
 

@@ -7,7 +7,7 @@ namespace OnnxVideo.Export.Autodiff.Shapes;
 /// integer tensors (Shape → Gather → Concat → Reshape chains as torch.onnx.export writes them). Values it cannot
 /// infer are reported as unknown; callers fall back to runtime Shape ops.
 /// </summary>
-public sealed class ShapeInference
+internal sealed class ShapeInference
 {
     private const int Float = (int)TensorProto.Types.DataType.Float;
     private const int Int64 = (int)TensorProto.Types.DataType.Int64;

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Export.Autodiff.Shapes;
 
 /// <summary>A tensor shape of known rank whose dims may be numbers, symbols or unknown.</summary>
-public sealed class TensorShape
+internal sealed class TensorShape
 {
     public TensorShape(IReadOnlyList<ShapeDim> dims) => Dims = dims;
 

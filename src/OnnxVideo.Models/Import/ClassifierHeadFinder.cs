@@ -7,7 +7,7 @@ namespace OnnxVideo.Export.Import;
 /// Finds the classification head of a graph: from the logits output backwards through shape-only nodes (Identity,
 /// Flatten, Reshape, Squeeze) to a Gemm, or a MatMul with an optional bias Add, whose weights are constants.
 /// </summary>
-public static class ClassifierHeadFinder
+internal static class ClassifierHeadFinder
 {
     private static readonly HashSet<string> ShapeOnlyOps = new(StringComparer.Ordinal) { "Identity", "Flatten", "Reshape", "Squeeze" };
 

@@ -4,7 +4,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Export.Packaging;
 
 /// <summary>The graphs of a training package in memory, with frozen weights still inline, the initial parameters and the initial running statistics of training-mode BatchNormalization.</summary>
-public sealed record CompiledTrainingGraphs(
+internal sealed record CompiledTrainingGraphs(
     ModelProto TrainStep,
     ModelProto Eval,
     ModelProto Gradients,

@@ -13,7 +13,7 @@ namespace OnnxVideo.Export.Packaging;
 /// eval (logits, loss), gradients (loss, logits, d loss/d parameter), train step (gradients + optimizer update) and
 /// the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
 /// </summary>
-public static class TrainingGraphCompiler
+internal static class TrainingGraphCompiler
 {
     /// <summary>Class counts above this are taken for a damaged model rather than a classifier.</summary>
     private const long MaxClasses = 1 << 20;

@@ -19,7 +19,7 @@ public static class TrainingPackageWriter
     public static TrainingPackageManifest Write(ModelProto model, TrainingPackageOptions options, string outputDirectory, string sourceName = "model") =>
         Write(TrainingGraphCompiler.Compile(model, options, sourceName), options, outputDirectory);
 
-    public static TrainingPackageManifest Write(CompiledTrainingGraphs compiled, TrainingPackageOptions options, string outputDirectory)
+    internal static TrainingPackageManifest Write(CompiledTrainingGraphs compiled, TrainingPackageOptions options, string outputDirectory)
     {
         var dir = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(dir);

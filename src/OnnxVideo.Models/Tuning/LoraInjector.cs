@@ -11,7 +11,7 @@ namespace OnnxVideo.Export.Tuning;
 /// (bound 1/√in), B zero, so the model's output is unchanged before training. A and B become initializers named
 /// "&lt;weight&gt;.lora_A" / "&lt;weight&gt;.lora_B".
 /// </summary>
-public static class LoraInjector
+internal static class LoraInjector
 {
     /// <summary>Injects adapters; with <paramref name="training"/> and a dropout rate, the branch input is dropped out.</summary>
     public static IReadOnlyList<LoraAdapter> Apply(GraphProto graph, LoraOptions options, ClassifierHead head, bool training)

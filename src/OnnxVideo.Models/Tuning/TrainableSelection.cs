@@ -9,7 +9,7 @@ namespace OnnxVideo.Export.Tuning;
 /// trained. Parameters are float initializers of rank ≥ 1 that are not used as running statistics, shapes, exponents,
 /// bounds or masks; BatchNormalization running statistics are never trained.
 /// </summary>
-public sealed record TrainableSelection(
+internal sealed record TrainableSelection(
     TuningSpec Spec,
     ClassifierHead Head,
     IReadOnlyList<string> Trainable,

@@ -7,7 +7,7 @@ namespace OnnxVideo.Export.Zoo;
 /// Seeded random initialisation following <see cref="ParameterInit"/>. Every parameter draws from its own generator,
 /// seeded from the model seed and the parameter name, so a value does not depend on declaration order.
 /// </summary>
-public sealed class RandomParameterSource(int seed) : IZooParameterSource
+internal sealed class RandomParameterSource(int seed) : IZooParameterSource
 {
     public TensorProto Create(string name, long[] shape, ParameterInit init)
     {

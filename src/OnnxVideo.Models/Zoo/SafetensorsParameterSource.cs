@@ -9,7 +9,7 @@ namespace OnnxVideo.Export.Zoo;
 /// Takes every parameter from a safetensors file by name. Problems are collected rather than thrown one at a time;
 /// <see cref="ThrowIfMismatched"/> reports them all. F32 tensors go straight from the file mapping into the model.
 /// </summary>
-public sealed class SafetensorsParameterSource : IZooParameterSource, IDisposable
+internal sealed class SafetensorsParameterSource : IZooParameterSource, IDisposable
 {
     private readonly SafetensorsFile _file;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);

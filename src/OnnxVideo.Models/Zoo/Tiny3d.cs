@@ -6,7 +6,7 @@ namespace OnnxVideo.Export.Zoo;
 /// parameters; ~0.07 GFLOPs per 8×64×64 clip. Initialisation as torchvision's video ResNets.
 /// Parameter names: <c>stages.{i}.0.weight</c> (conv), <c>stages.{i}.1.*</c> (BatchNorm), <c>fc.weight</c>, <c>fc.bias</c>.
 /// </summary>
-public sealed class Tiny3d : ZooArchitecture
+internal sealed class Tiny3d : ZooArchitecture
 {
     private static readonly (int Channels, int TemporalStride)[] Stages = [(16, 1), (32, 2), (64, 2), (64, 1)];
 

@@ -5,7 +5,7 @@ namespace OnnxVideo.Export.Zoo;
 /// (<c>stem.0.weight</c>, <c>layer1.0.conv1.0.weight</c>, <c>fc.weight</c>, …) and the same random initialisation
 /// scheme (convolutions kaiming-normal fan_out, BatchNorm weight 1 / bias 0, fc normal(0, 0.01) / bias 0).
 /// </summary>
-public sealed class VideoResNet : ZooArchitecture
+internal sealed class VideoResNet : ZooArchitecture
 {
     /// <summary>How a block convolution is built, as torchvision's conv builders.</summary>
     public enum ConvKind

@@ -12,7 +12,7 @@ namespace OnnxVideo.Export.Zoo;
 /// its checkpoints saved as safetensors load unchanged. Random initialisation as VideoMAE's <c>_init_weights</c>:
 /// Linear/Conv3d weights (and the [CLS] token) Normal(0, 0.02), biases 0, LayerNorm weight 1 / bias 0.
 /// </summary>
-public sealed class VideoVit : ZooArchitecture
+internal sealed class VideoVit : ZooArchitecture
 {
     private static readonly ParameterInit WeightInit = ParameterInit.Normal(0.02);
 

@@ -4,7 +4,7 @@ namespace OnnxVideo.Export.Zoo;
 /// Shape of a <see cref="VideoVit"/> transformer. Defaults are VideoMAE-Small (12 blocks of width 384 with 6 heads,
 /// MLP 1536, tubelet 2, patch 16, 16 frames of 224×224 by default), whose Kinetics checkpoints load unchanged.
 /// </summary>
-public sealed record VideoVitConfig
+internal sealed record VideoVitConfig
 {
     public int Depth { get; init; } = 12;
     /// <summary>Token width (Hugging Face <c>hidden_size</c>).</summary>

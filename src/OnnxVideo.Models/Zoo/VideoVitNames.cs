@@ -1,7 +1,7 @@
 namespace OnnxVideo.Export.Zoo;
 
 /// <summary>Tensor names of <see cref="VideoVit"/> models: Hugging Face VideoMAE state-dict keys.</summary>
-public static class VideoVitNames
+internal static class VideoVitNames
 {
     public const string PatchProjection = "videomae.embeddings.patch_embeddings.projection";
     /// <summary>The fixed sinusoid table: a constant of the graph, not a parameter (VideoMAE does not store it either).</summary>
