@@ -22,7 +22,7 @@ public sealed class ProjectLayeringTests
             ["OnnxVideo.Onnx", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Autodiff", "OnnxVideo.Packaging"],
         ["src/OnnxVideo.Runtime/OnnxVideo.Runtime.csproj"] = ["OnnxVideo.Ort", "OnnxVideo.Media"],
         ["src/OnnxVideo.Training/OnnxVideo.Training.csproj"] =
-            ["OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging"],
+            ["OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Runtime"],
         ["src/OnnxVideo.Cli/OnnxVideo.Cli.csproj"] =
             ["OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models", "OnnxVideo.Training", "OnnxVideo.Runtime"],
         ["tools/export/OnnxVideo.ExportTool.csproj"] =
