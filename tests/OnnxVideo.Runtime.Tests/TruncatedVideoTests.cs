@@ -111,5 +111,8 @@ public sealed class TruncatedVideoTests(VideoFixture videos) : IDisposable
         Assert.Equal(3, CountOf(_dir.File("padded")));
         Assert.Equal(0, Evaluate(_dir.File("strict"), "--no-pad"));
         Assert.Equal(2, CountOf(_dir.File("strict")));
+        // One skipped clip is over a --max-failed of 0: the run stops with exit 2 and writes no report.
+        Assert.Equal(2, Evaluate(_dir.File("stopped"), "--no-pad", "--max-failed", "0"));
+        Assert.False(Directory.Exists(_dir.File("stopped")));
     }
 }
