@@ -1,0 +1,75 @@
+using Google.Protobuf;
+using OnnxVideo.Onnx.Proto;
+using AttributeType = OnnxVideo.Onnx.Proto.AttributeProto.Types.AttributeType;
+
+namespace OnnxVideo.Onnx.Tests.Graphs;
+
+public class AttributeValuesTests
+{
+    private static NodeProto Node(params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = "Flatten", Name = "flat" };
+        node.Input.Add("x");
+        node.Output.Add("y");
+        node.Attribute.AddRange(attributes);
+        return node;
+    }
+
+    [Fact]
+    public void ExplicitZeroIsReadAsZeroNotAsTheDefaultAfterASaveAndLoad()
+    {
+        var node = Node(new AttributeProto { Name = "axis", Type = AttributeType.Int, I = 0 });
+        var reloaded = NodeProto.Parser.ParseFrom(node.ToByteArray());
+        Assert.True(reloaded.Attribute[0].HasI);
+        Assert.Equal(0, AttributeValues.Int(reloaded, "axis", 1));
+        Assert.Equal(0L, AttributeValues.Int(reloaded, "axis"));
+    }
+
+    [Fact]
+    public void AbsentAttributeGivesTheDefaultOrNull()
+    {
+        var node = Node();
+        Assert.Equal(1, AttributeValues.Int(node, "axis", 1));
+        Assert.Null(AttributeValues.Int(node, "axis"));
+        Assert.Null(AttributeValues.Float(node, "alpha"));
+        Assert.Equal("NOTSET", AttributeValues.String(node, "auto_pad", "NOTSET"));
+        Assert.Null(AttributeValues.Ints(node, "pads"));
+        Assert.Equal(new long[] { 7 }, AttributeValues.Ints(node, "pads", [7]));
+        Assert.Null(AttributeValues.Tensor(node, "value"));
+    }
+
+    [Fact]
+    public void WrongTypeIsAnErrorNamingNodeAndAttribute()
+    {
+        var node = Node(AttributeValues.Create("axis", new long[] { 1 }));
+        var e = Assert.Throws<InvalidDataException>(() => AttributeValues.Int(node, "axis", 1));
+        Assert.Contains("Flatten node 'flat'", e.Message);
+        Assert.Contains("'axis' is INTS, expected INT", e.Message);
+        Assert.Throws<InvalidDataException>(() => AttributeValues.Float(Node(AttributeValues.Create("alpha", 2L)), "alpha", 0));
+    }
+
+    [Fact]
+    public void UntypedAttributesFromOldExportersAreReadByTheFieldThatIsSet()
+    {
+        var node = Node(
+            new AttributeProto { Name = "axis", I = 2 },
+            new AttributeProto { Name = "alpha", F = 0.25f },
+            new AttributeProto { Name = "mode", S = ByteString.CopyFromUtf8("edge") },
+            new AttributeProto { Name = "empty" });
+        node.Attribute.Add(new AttributeProto { Name = "pads" });
+        node.Attribute[4].Ints.AddRange([1, 2]);
+        Assert.Equal(2, AttributeValues.Int(node, "axis", 0));
+        Assert.Equal(0.25f, AttributeValues.Float(node, "alpha", 0));
+        Assert.Equal("edge", AttributeValues.String(node, "mode", ""));
+        Assert.Equal(new long[] { 1, 2 }, AttributeValues.Ints(node, "pads"));
+        var e = Assert.Throws<InvalidDataException>(() => AttributeValues.Int(node, "empty", 0));
+        Assert.Contains("untyped and empty", e.Message);
+    }
+
+    [Fact]
+    public void TypedEmptyListIsAnEmptyListNotAbsent()
+    {
+        var node = Node(new AttributeProto { Name = "axes", Type = AttributeType.Ints });
+        Assert.Equal(Array.Empty<long>(), AttributeValues.Ints(node, "axes"));
+    }
+}
