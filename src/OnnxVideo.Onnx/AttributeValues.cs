@@ -6,8 +6,8 @@ namespace OnnxVideo.Onnx;
 
 /// <summary>
 /// Turns plain .NET values into ONNX attributes and reads a node's attributes back, typed. A reader returns the
-/// caller's default (or null) when the node has no such attribute and throws <see cref="InvalidDataException"/> when
-/// it has one of another type, rather than reading an unset field as zero.
+/// caller's default (or null) when the node has no such attribute and throws <see cref="OnnxFormatException"/> (naming
+/// the node) when it has one of another type, rather than reading an unset field as zero.
 /// </summary>
 public static class AttributeValues
 {
@@ -72,8 +72,8 @@ public static class AttributeValues
             return a;
         }
         var nodeName = node.Name.Length > 0 ? node.Name : string.Join(",", node.Output);
-        throw new InvalidDataException(
-            $"{node.OpType} node '{nodeName}': attribute '{a.Name}' is {TypeName(a.Type)}, expected {TypeName(expected)}");
+        throw new OnnxFormatException($"{node.OpType} node '{nodeName}'",
+            $"attribute '{a.Name}' is {TypeName(a.Type)}, expected {TypeName(expected)}");
     }
 
     private static string TypeName(AttributeType type) => type == AttributeType.Undefined ? "untyped and empty" : type.ToString().ToUpperInvariant();

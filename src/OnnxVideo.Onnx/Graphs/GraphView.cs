@@ -86,7 +86,7 @@ public sealed class GraphView
 
     /// <summary>
     /// The nodes ordered so that every node comes after the producers of what it reads; a graph already in order keeps
-    /// its order. Throws <see cref="InvalidDataException"/> when the nodes form a cycle.
+    /// its order. Throws <see cref="OnnxFormatException"/> when the nodes form a cycle.
     /// </summary>
     public IReadOnlyList<NodeProto> TopologicalOrder()
     {
@@ -115,7 +115,7 @@ public sealed class GraphView
                 var next = top.Producers.Current;
                 if (onPath.Contains(next))
                 {
-                    throw new InvalidDataException($"graph '{Graph.Name}': the nodes form a cycle through {next.OpType} node '{next.Name}'");
+                    throw new OnnxFormatException($"graph '{Graph.Name}'", $"the nodes form a cycle through {next.OpType} node '{next.Name}'");
                 }
                 if (done.Contains(next))
                 {

@@ -42,10 +42,10 @@ public class AttributeValuesTests
     public void WrongTypeIsAnErrorNamingNodeAndAttribute()
     {
         var node = Node(AttributeValues.Create("axis", new long[] { 1 }));
-        var e = Assert.Throws<InvalidDataException>(() => AttributeValues.Int(node, "axis", 1));
-        Assert.Contains("Flatten node 'flat'", e.Message);
+        var e = Assert.Throws<OnnxFormatException>(() => AttributeValues.Int(node, "axis", 1));
+        Assert.Equal("Flatten node 'flat'", e.ModelPath);
         Assert.Contains("'axis' is INTS, expected INT", e.Message);
-        Assert.Throws<InvalidDataException>(() => AttributeValues.Float(Node(AttributeValues.Create("alpha", 2L)), "alpha", 0));
+        Assert.Throws<OnnxFormatException>(() => AttributeValues.Float(Node(AttributeValues.Create("alpha", 2L)), "alpha", 0));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class AttributeValuesTests
         Assert.Equal(0.25f, AttributeValues.Float(node, "alpha", 0));
         Assert.Equal("edge", AttributeValues.String(node, "mode", ""));
         Assert.Equal(new long[] { 1, 2 }, AttributeValues.Ints(node, "pads"));
-        var e = Assert.Throws<InvalidDataException>(() => AttributeValues.Int(node, "empty", 0));
+        var e = Assert.Throws<OnnxFormatException>(() => AttributeValues.Int(node, "empty", 0));
         Assert.Contains("untyped and empty", e.Message);
     }
 

@@ -100,7 +100,7 @@ public class GraphViewTests
         var graph = new GraphProto { Name = "loop" };
         graph.Node.Add(Node("Relu", "a", ["q"], ["p"]));
         graph.Node.Add(Node("Relu", "b", ["p"], ["q"]));
-        var e = Assert.Throws<InvalidDataException>(() => new GraphView(graph).TopologicalOrder());
+        var e = Assert.Throws<OnnxFormatException>(() => new GraphView(graph).TopologicalOrder());
         Assert.Contains("cycle", e.Message);
     }
 
