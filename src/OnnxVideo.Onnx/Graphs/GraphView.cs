@@ -47,8 +47,6 @@ public sealed class GraphView
 
     public GraphProto Graph { get; }
 
-    public IReadOnlyDictionary<string, TensorProto> Initializers => initializers;
-
     public NodeProto? Producer(string value) => producers.GetValueOrDefault(value);
 
     /// <summary>The nodes reading <paramref name="value"/> as an explicit input, once per input position, in graph order.</summary>
