@@ -23,6 +23,8 @@ public static class TrainingGraphCompiler
     {
         options.Optimizer.Validate();
         var source = model.Graph.Clone();
+        // Shape inference and autodiff walk the nodes once, in order; ORT accepts graphs that are not sorted.
+        GraphRewrites.SortTopologically(source);
         GraphEdits.RemoveInitializerInputs(source);
         GraphEdits.MaterializeInitializerCopies(source);
         if (source.Input.Count != 1)

@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Onnx.Graphs;
 
-/// <summary>Structural edits of a graph in place: pruning to what outputs need, cutting at a value, renaming values.</summary>
+/// <summary>Structural edits of a graph in place: pruning to what outputs need, cutting at a value, sorting, renaming values.</summary>
 public static class GraphRewrites
 {
     /// <summary>
@@ -23,6 +23,21 @@ public static class GraphRewrites
         KeepWhere(graph.Initializer, t => used.Contains(t.Name));
         KeepWhere(graph.Input, v => used.Contains(v.Name) || (keepInputs && !initializers.Contains(v.Name)));
         KeepWhere(graph.ValueInfo, v => used.Contains(v.Name));
+    }
+
+    /// <summary>
+    /// Reorders the nodes so that each comes after the producers of what it reads (see
+    /// <see cref="GraphView.TopologicalOrder"/>); a graph already in order is left as it is.
+    /// </summary>
+    public static void SortTopologically(GraphProto graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var order = new GraphView(graph).TopologicalOrder();
+        if (!order.SequenceEqual(graph.Node, ReferenceEqualityComparer.Instance))
+        {
+            graph.Node.Clear();
+            graph.Node.AddRange(order);
+        }
     }
 
     /// <summary>

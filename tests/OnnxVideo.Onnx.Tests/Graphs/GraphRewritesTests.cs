@@ -80,4 +80,15 @@ public class GraphRewritesTests
         Assert.Equal(["r"], shadows.Node[0].Output);
         Assert.Equal("r", shadows.Output[0].Name);
     }
+
+    [Fact]
+    public void SortTopologicallyReordersNodesListedBeforeTheirProducers()
+    {
+        var graph = Diamond();
+        var shuffled = new[] { graph.Node[2], graph.Node[0], graph.Node[3], graph.Node[1] };
+        graph.Node.Clear();
+        graph.Node.AddRange(shuffled);
+        GraphRewrites.SortTopologically(graph);
+        Assert.Equal(["relu", "square", "add", "dead"], graph.Node.Select(n => n.Name));
+    }
 }
