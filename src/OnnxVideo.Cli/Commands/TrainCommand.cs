@@ -61,8 +61,8 @@ public static class TrainCommand
             var gpuSettings = gpu.Read(parse);
             var layout = PackageLayouts.Load(parse.GetValue(package)!);
             var requestedOptimizer = parse.GetValue(optimizer);
-            CheckCompiled("--optimizer", requestedOptimizer, layout.Optimizer,
-                requestedOptimizer is null || string.Equals(requestedOptimizer, layout.Optimizer, StringComparison.OrdinalIgnoreCase));
+            CheckCompiled("--optimizer", requestedOptimizer, layout.Optimizer.ToString(),
+                requestedOptimizer is null || string.Equals(requestedOptimizer, layout.Optimizer.ToString(), StringComparison.OrdinalIgnoreCase));
             var requestedDecay = parse.GetValue(weightDecay);
             CheckCompiled("--weight-decay", requestedDecay?.ToString(CultureInfo.InvariantCulture), layout.WeightDecay.ToString(CultureInfo.InvariantCulture),
                 requestedDecay is null || Math.Abs(requestedDecay.Value - layout.WeightDecay) < 1e-9);
