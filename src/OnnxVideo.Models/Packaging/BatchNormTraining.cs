@@ -60,17 +60,10 @@ internal static class BatchNormTraining
             var channels = graph.Initializer.First(t => t.Name == node.Input[3]).Dims.ToArray();
             var first = graph.Node.Count;
             Emit(builder, node, rank, channels);
-            var emitted = graph.Node.Skip(first).ToList();
-            for (var i = graph.Node.Count - 1; i >= first; i--)
-            {
-                graph.Node.RemoveAt(i);
-            }
+            var emitted = graph.Node.Count - first;
             var at = graph.Node.IndexOf(node);
-            graph.Node.RemoveAt(at);
-            for (var i = 0; i < emitted.Count; i++)
-            {
-                graph.Node.Insert(at + i, emitted[i]);
-            }
+            GraphRewrites.MoveAppendedNodes(graph, first, at);
+            graph.Node.RemoveAt(at + emitted);
         }
     }
 

@@ -131,7 +131,7 @@ internal static class LoraInjector
             add.Input.Add(scaled);
             add.Output.Add(output);
             g.Graph.Node.Add(add);
-            MoveAfter(g.Graph, node, nodesBefore);
+            GraphRewrites.MoveAppendedNodes(g.Graph, nodesBefore, g.Graph.Node.IndexOf(node) + 1);
             joins.Add(new LoraJoin(output, baseOutput));
         }
         return new LoraAdapter(target.Name, a, b, options.Scale, target.Layout, target.Shape, joins);
@@ -163,20 +163,5 @@ internal static class LoraInjector
             }
         }
         return g.Node("Conv", [g.Node("Conv", [x, a], attributes), b]);
-    }
-
-    /// <summary>Moves the nodes appended since <paramref name="firstNew"/> right after <paramref name="anchor"/>, keeping topological order.</summary>
-    private static void MoveAfter(GraphProto graph, NodeProto anchor, int firstNew)
-    {
-        var added = graph.Node.Skip(firstNew).ToList();
-        for (var i = graph.Node.Count - 1; i >= firstNew; i--)
-        {
-            graph.Node.RemoveAt(i);
-        }
-        var at = graph.Node.IndexOf(anchor) + 1;
-        for (var i = 0; i < added.Count; i++)
-        {
-            graph.Node.Insert(at + i, added[i]);
-        }
     }
 }

@@ -41,6 +41,22 @@ public static class GraphRewrites
     }
 
     /// <summary>
+    /// Moves the nodes from <paramref name="firstAppended"/> to the end so that they start at
+    /// <paramref name="insertAt"/>, in their order: nodes appended to rewrite one node go where that node is.
+    /// </summary>
+    public static void MoveAppendedNodes(GraphProto graph, int firstAppended, int insertAt)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstAppended, graph.Node.Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(insertAt);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(insertAt, firstAppended);
+        var nodes = graph.Node.ToList();
+        var reordered = nodes.Take(insertAt).Concat(nodes.Skip(firstAppended)).Concat(nodes.Take(firstAppended).Skip(insertAt)).ToList();
+        graph.Node.Clear();
+        graph.Node.AddRange(reordered);
+    }
+
+    /// <summary>
     /// Makes <paramref name="value"/> a graph input declared by <paramref name="declaration"/>: removes every node it
     /// depends on, then prunes what the outputs no longer need (graph inputs stay). Returns the values that kept nodes
     /// or outputs still read but nothing provides any more (computed before the cut and used after it); empty when the

@@ -91,4 +91,15 @@ public class GraphRewritesTests
         GraphRewrites.SortTopologically(graph);
         Assert.Equal(["relu", "square", "add", "dead"], graph.Node.Select(n => n.Name));
     }
+
+    [Fact]
+    public void MoveAppendedNodesPutsThemAtTheGivenPositionInTheirOrder()
+    {
+        var graph = Diamond();
+        graph.Node.Add(Node("Abs", "a1", ["r"], ["a"]));
+        graph.Node.Add(Node("Abs", "a2", ["a"], ["b"]));
+        GraphRewrites.MoveAppendedNodes(graph, 4, 1);
+        Assert.Equal(["relu", "a1", "a2", "square", "add", "dead"], graph.Node.Select(n => n.Name));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GraphRewrites.MoveAppendedNodes(graph, 2, 3));
+    }
 }
