@@ -36,45 +36,70 @@ public static class AttributeValues
     public static AttributeProto? Find(NodeProto node, string name) => node.Attribute.FirstOrDefault(a => a.Name == name);
 
     public static long? Int(NodeProto node, string name) =>
-        Find(node, name) is { } a ? Expect(node, a, AttributeType.Int, a.HasI).I : null;
+        Find(node, name) is { } a ? Expect(node, a, AttributeType.Int).I : null;
 
     public static long Int(NodeProto node, string name, long defaultValue) => Int(node, name) ?? defaultValue;
 
     public static float? Float(NodeProto node, string name) =>
-        Find(node, name) is { } a ? Expect(node, a, AttributeType.Float, a.HasF).F : null;
+        Find(node, name) is { } a ? Expect(node, a, AttributeType.Float).F : null;
 
     public static float Float(NodeProto node, string name, float defaultValue) => Float(node, name) ?? defaultValue;
 
     public static string? String(NodeProto node, string name) =>
-        Find(node, name) is { } a ? Expect(node, a, AttributeType.String, a.HasS).S.ToStringUtf8() : null;
+        Find(node, name) is { } a ? Expect(node, a, AttributeType.String).S.ToStringUtf8() : null;
 
     public static string String(NodeProto node, string name, string defaultValue) => String(node, name) ?? defaultValue;
 
     public static long[]? Ints(NodeProto node, string name) =>
-        Find(node, name) is { } a ? Expect(node, a, AttributeType.Ints, a.Ints.Count > 0).Ints.ToArray() : null;
+        Find(node, name) is { } a ? Expect(node, a, AttributeType.Ints).Ints.ToArray() : null;
 
     public static long[] Ints(NodeProto node, string name, long[] defaultValue) => Ints(node, name) ?? defaultValue;
 
     public static float[]? Floats(NodeProto node, string name) =>
-        Find(node, name) is { } a ? Expect(node, a, AttributeType.Floats, a.Floats.Count > 0).Floats.ToArray() : null;
+        Find(node, name) is { } a ? Expect(node, a, AttributeType.Floats).Floats.ToArray() : null;
 
     public static TensorProto? Tensor(NodeProto node, string name) =>
-        Find(node, name) is { } a ? Expect(node, a, AttributeType.Tensor, a.T is not null).T : null;
+        Find(node, name) is { } a ? Expect(node, a, AttributeType.Tensor).T : null;
 
     /// <summary>
-    /// The attribute when it has the expected type; files from exporters that leave <c>type</c> unset are read by
-    /// which value field is present.
+    /// The attribute's value as the plain .NET value <see cref="Create"/> takes (long, float, string, long[], float[],
+    /// string[]); null for tensors, graphs and untyped empty attributes.
     /// </summary>
-    private static AttributeProto Expect(NodeProto node, AttributeProto a, AttributeType expected, bool valuePresent)
+    public static object? PlainValue(AttributeProto a) => TypeOf(a) switch
     {
-        if (a.Type == expected || (a.Type == AttributeType.Undefined && valuePresent))
+        AttributeType.Int => a.I,
+        AttributeType.Float => a.F,
+        AttributeType.String => a.S.ToStringUtf8(),
+        AttributeType.Ints => a.Ints.ToArray(),
+        AttributeType.Floats => a.Floats.ToArray(),
+        AttributeType.Strings => a.Strings.Select(b => b.ToStringUtf8()).ToArray(),
+        _ => null,
+    };
+
+    private static AttributeProto Expect(NodeProto node, AttributeProto a, AttributeType expected)
+    {
+        var actual = TypeOf(a);
+        if (actual == expected)
         {
             return a;
         }
         var nodeName = node.Name.Length > 0 ? node.Name : string.Join(",", node.Output);
         throw new OnnxFormatException($"{node.OpType} node '{nodeName}'",
-            $"attribute '{a.Name}' is {TypeName(a.Type)}, expected {TypeName(expected)}");
+            $"attribute '{a.Name}' is {TypeName(actual)}, expected {TypeName(expected)}");
     }
+
+    /// <summary>The declared type; for files from exporters that leave <c>type</c> unset, the value field that is present.</summary>
+    private static AttributeType TypeOf(AttributeProto a) =>
+        a.Type != AttributeType.Undefined ? a.Type
+        : a.HasI ? AttributeType.Int
+        : a.HasF ? AttributeType.Float
+        : a.HasS ? AttributeType.String
+        : a.Ints.Count > 0 ? AttributeType.Ints
+        : a.Floats.Count > 0 ? AttributeType.Floats
+        : a.Strings.Count > 0 ? AttributeType.Strings
+        : a.T is not null ? AttributeType.Tensor
+        : a.G is not null ? AttributeType.Graph
+        : AttributeType.Undefined;
 
     private static string TypeName(AttributeType type) => type == AttributeType.Undefined ? "untyped and empty" : type.ToString().ToUpperInvariant();
 }

@@ -106,15 +106,8 @@ internal static class PoolRules
         var result = new Dictionary<string, object>();
         foreach (var a in n.Attribute)
         {
-            result[a.Name] = a.Type switch
-            {
-                AttributeProto.Types.AttributeType.Int => a.I,
-                AttributeProto.Types.AttributeType.Ints => a.Ints.ToArray(),
-                AttributeProto.Types.AttributeType.String => a.S.ToStringUtf8(),
-                AttributeProto.Types.AttributeType.Float => a.F,
-                AttributeProto.Types.AttributeType.Floats => a.Floats.ToArray(),
-                _ => throw new UnsupportedGradientException(n.OpType, n.Name, $"unexpected attribute '{a.Name}'"),
-            };
+            result[a.Name] = AttributeValues.PlainValue(a)
+                ?? throw new UnsupportedGradientException(n.OpType, n.Name, $"unexpected attribute '{a.Name}'");
         }
         return result;
     }

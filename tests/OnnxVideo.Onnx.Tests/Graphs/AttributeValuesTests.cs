@@ -72,4 +72,16 @@ public class AttributeValuesTests
         var node = Node(new AttributeProto { Name = "axes", Type = AttributeType.Ints });
         Assert.Equal(Array.Empty<long>(), AttributeValues.Ints(node, "axes"));
     }
+
+    [Fact]
+    public void PlainValuesReadBackWhatCreateTook()
+    {
+        Assert.Equal(0L, AttributeValues.PlainValue(AttributeValues.Create("i", 0L)));
+        Assert.Equal(0.5f, AttributeValues.PlainValue(AttributeValues.Create("f", 0.5f)));
+        Assert.Equal("SAME_UPPER", AttributeValues.PlainValue(AttributeValues.Create("s", "SAME_UPPER")));
+        Assert.Equal(new long[] { 2, 2 }, AttributeValues.PlainValue(AttributeValues.Create("l", new long[] { 2, 2 })));
+        Assert.Equal(new[] { "a", "b" }, AttributeValues.PlainValue(AttributeValues.Create("ss", new[] { "a", "b" })));
+        Assert.Equal(3L, AttributeValues.PlainValue(new AttributeProto { Name = "untyped", I = 3 }));
+        Assert.Null(AttributeValues.PlainValue(AttributeValues.Create("t", TensorProtos.FromFloats("", [1f], 1))));
+    }
 }
