@@ -5,7 +5,7 @@ namespace OnnxVideo.Runtime;
 /// know how to turn videos into its input.
 /// </summary>
 public sealed class ModelContractMissingException(string modelPath)
-    : Exception($"{modelPath}: the model has no preprocessing contract in its metadata (key '{OnnxVideo.Media.PreprocessingContract.MetadataKey}') " +
+    : UserInputException(modelPath, $"the model has no preprocessing contract in its metadata (key '{OnnxVideo.Media.PreprocessingContract.MetadataKey}') " +
                 "and none was supplied; pass VideoClassifierOptions.Contract or export the model with its contract")
 {
     public string ModelPath { get; } = modelPath;

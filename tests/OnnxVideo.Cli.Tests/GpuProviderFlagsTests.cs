@@ -1,3 +1,4 @@
+using OnnxVideo.CommandLine;
 using System.CommandLine;
 using OnnxVideo.Cli.Commands;
 using OnnxVideo.Ort;

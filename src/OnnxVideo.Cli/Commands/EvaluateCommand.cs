@@ -1,3 +1,4 @@
+using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -19,29 +20,29 @@ public static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "the model.onnx to evaluate (with its preprocessing contract)", Required = true };
-        var data = new Option<string>("--data") { Description = "labelled clips: a folder-per-class tree or a list file ('path label')", Required = true };
-        var classMap = new Option<string?>("--class-map") { Description = "class-map file when the model's contract has no labels" };
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var report = new Option<string?>("--report") { Description = "folder to write report.html and metrics.json into" };
-        var batch = new Option<int>("--batch") { Description = "clips per model run", DefaultValueFactory = _ => 8 };
-        var workers = new Option<int>("--workers") { Description = "clips decoded in parallel", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
-        var device = new Option<string>("--device") { Description = "cpu, cuda, tensorrt or auto", DefaultValueFactory = _ => "cpu" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = one per core)" };
-        var maxFailed = new Option<int>("--max-failed") { Description = "clips that may fail to decode before evaluation stops", DefaultValueFactory = _ => 100 };
-        var noPad = new Option<bool>("--no-pad") { Description = "fail (skip) clips that are shorter than a clip, truncated, or have undecodable frames instead of repeating frames" };
+        var model = new Option<string>("--model") { Description = "The model.onnx to evaluate (with its preprocessing contract)", Required = true };
+        var data = new Option<string>("--data") { Description = "Labelled clips: a folder-per-class tree or a list file ('path label')", Required = true };
+        var classMap = new Option<string?>("--class-map") { Description = "Class-map file when the model's contract has no labels" };
+        var json = CommonOptions.Json("the report");
+        var report = new Option<string?>("--report") { Description = "Folder to write report.html and metrics.json into" };
+        var batch = CommonOptions.AtLeast(new Option<int>("--batch") { Description = "Clips per model run (default 8)", DefaultValueFactory = _ => 8 }, 1);
+        var workers = CommonOptions.Workers();
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var maxFailed = CommonOptions.AtLeast(new Option<int>("--max-failed") { Description = "Clips that may fail to decode before evaluation stops (default 100)", DefaultValueFactory = _ => 100 }, 0);
+        var noPad = NoPadOption.Create();
 
-        var command = new Command("evaluate", "evaluate a model on labelled clips: top-1/top-5, mean class accuracy, per-class precision/recall/F1, confusion matrix");
+        var command = new Command("evaluate", "Evaluate a model on labelled clips: top-1/top-5, mean class accuracy, per-class precision/recall/F1, confusion matrix");
         foreach (var option in new Option[] { model, data, classMap, json, report, batch, workers, device, threads, maxFailed, noPad })
         {
             command.Options.Add(option);
         }
         var gpu = GpuProviderFlags.AddTo(command, batchProfiles: true);
-        command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
+        command.SetHandler(async (parse, ct) =>
         {
             var gpuSettings = gpu.Read(parse);
             var modelPath = parse.GetValue(model)!;
-            var provider = DeviceOption.Parse(parse.GetValue(device)!);
+            var provider = parse.GetValue(device);
             var tensorRt = EvaluationTensorRt(modelPath, provider, gpuSettings, parse.GetValue(batch));
             using var classifier = new ClassifierModel(modelPath, provider, parse.GetValue(threads), gpuSettings.Cuda, tensorRt);
             var contract = classifier.Contract ?? throw new InvalidContractException(modelPath,
@@ -59,15 +60,14 @@ public static class EvaluateCommand
             ClassificationReport result;
             if (asJson || Console.IsOutputRedirected)
             {
-                result = ClipEvaluation.RunAsync(loader, dataset.Classes, classifier.Run, null, ct).GetAwaiter().GetResult();
+                result = await ClipEvaluation.RunAsync(loader, dataset.Classes, classifier.Run, null, ct);
             }
             else
             {
-                result = console.Progress().AutoClear(true).Start(progress =>
+                result = await console.Progress().AutoClear(true).StartAsync(progress =>
                 {
                     var task = progress.AddTask("evaluating", maxValue: dataset.Count);
-                    return ClipEvaluation.RunAsync(loader, dataset.Classes, classifier.Run, new Progress<int>(done => task.Value = done), ct)
-                        .GetAwaiter().GetResult();
+                    return ClipEvaluation.RunAsync(loader, dataset.Classes, classifier.Run, new Progress<int>(done => task.Value = done), ct);
                 });
             }
             foreach (var failure in loader.Failures)
@@ -93,8 +93,8 @@ public static class EvaluateCommand
                     console.MarkupLine($"[yellow]{loader.FailedClips} clip(s) could not be decoded and were left out[/]");
                 }
             }
-            return 0;
-        })));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 

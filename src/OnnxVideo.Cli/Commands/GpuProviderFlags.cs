@@ -1,3 +1,4 @@
+using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Globalization;
 using OnnxVideo.Ort;

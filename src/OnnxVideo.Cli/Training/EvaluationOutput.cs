@@ -1,3 +1,4 @@
+using OnnxVideo.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using OnnxVideo.Training.Metrics;

@@ -2,7 +2,8 @@ namespace OnnxVideo.Training.Loading;
 
 /// <summary>More clips failed to decode than the loader's limit allows; the last failure is the inner exception.</summary>
 public sealed class TooManyFailedClipsException(int failed, int limit, ClipFailure last, Exception inner)
-    : Exception($"{failed} clips failed to decode (limit {limit}); last: {last.Path}: {last.Reason}", inner)
+    : UserInputException(last.Path, $"{failed} clips failed to decode (limit {limit}); last: {last.Reason}",
+        $"{failed} clips failed to decode (limit {limit}); last: {last.Path}: {last.Reason}", inner)
 {
     public int Failed { get; } = failed;
     public int Limit { get; } = limit;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Export;
 using OnnxVideo.Export.Contracts;
 using OnnxVideo.Export.Import;
@@ -21,28 +22,28 @@ public static class HeadCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "the ONNX classifier to import (e.g. from torch.onnx.export)", Required = true };
-        var classes = new Option<string>("--classes") { Description = "class count N, or a labels file with one label per line", Required = true };
-        var output = new Option<string>("--out") { Description = "the ONNX model to write", Required = true };
-        var keepHead = new Option<bool>("--keep-head") { Description = "keep the model's own head (the class count must match it)" };
-        var features = new Option<bool>("--features") { Description = "also output the penultimate features [N, F] as 'features'" };
-        var seed = new Option<int>("--seed") { Description = "seed of the new head's random initialisation", DefaultValueFactory = _ => 0 };
-        var frames = new Option<int?>("--frames") { Description = "frames per clip T (default: the model input's fixed T)" };
-        var size = new Option<int?>("--size") { Description = "side of the square crop S (default: the model input's fixed size)" };
-        var resize = new Option<int?>("--resize") { Description = "short side after resizing, before cropping (default: S × 128/112)" };
-        var mean = new Option<string?>("--mean") { Description = "per-channel mean on the 0..1 scale, e.g. 0.43216,0.394666,0.37645" };
-        var std = new Option<string?>("--std") { Description = "per-channel standard deviation on the 0..1 scale" };
+        var model = new Option<string>("--model") { Description = "The ONNX classifier to import (e.g. from torch.onnx.export)", Required = true };
+        var classes = new Option<string>("--classes") { Description = "Class count N, or a labels file with one label per line", Required = true };
+        var output = new Option<string>("--out") { Description = "The ONNX model to write", Required = true };
+        var keepHead = new Option<bool>("--keep-head") { Description = "Keep the model's own head (the class count must match it)" };
+        var features = new Option<bool>("--features") { Description = "Also output the penultimate features [N, F] as 'features'" };
+        var seed = CommonOptions.Seed("the new head's random initialisation");
+        var frames = new Option<int?>("--frames") { Description = "Frames per clip T (default: the model input's fixed T)" };
+        var size = new Option<int?>("--size") { Description = "Side of the square crop S (default: the model input's fixed size)" };
+        var resize = new Option<int?>("--resize") { Description = "Short side after resizing, before cropping (default: S × 128/112)" };
+        var mean = new Option<string?>("--mean") { Description = "Per-channel mean on the 0..1 scale, e.g. 0.43216,0.394666,0.37645" };
+        var std = new Option<string?>("--std") { Description = "Per-channel standard deviation on the 0..1 scale" };
         var layout = new Option<string?>("--layout") { Description = "NCTHW or NTCHW (default: guessed from where the model input has 3 channels)" };
-        var sampling = new Option<string?>("--sampling") { Description = "uniform (segments over the whole video) or dense (consecutive frames with --stride)" };
-        var stride = new Option<int?>("--stride") { Description = "frame step of dense sampling" };
-        var logits = new Option<string?>("--logits") { Description = "the graph output holding the logits (default: the first output)" };
+        var sampling = new Option<string?>("--sampling") { Description = "Uniform (segments over the whole video) or dense (consecutive frames with --stride)" };
+        var stride = new Option<int?>("--stride") { Description = "Frame step of dense sampling" };
+        var logits = new Option<string?>("--logits") { Description = "The graph output holding the logits (default: the first output)" };
 
-        var command = new Command("head", "import an ONNX video classifier: new head for your classes (or keep it), features output, preprocessing contract");
+        var command = new Command("head", "Import an ONNX video classifier: new head for your classes (or keep it), features output, preprocessing contract");
         foreach (var option in new Option[] { model, classes, output, keepHead, features, seed, frames, size, resize, mean, std, layout, sampling, stride, logits })
         {
             command.Options.Add(option);
         }
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetHandler((parse, _) =>
         {
             var modelPath = parse.GetValue(model)!;
             var outPath = parse.GetValue(output)!;
@@ -69,9 +70,9 @@ public static class HeadCommand
 
             var chosenLayout = parse.GetValue(layout) is { } l ? ParseLayout(l) : existing?.Layout ?? clip.GuessLayout() ?? TensorLayout.NCTHW;
             var t = parse.GetValue(frames) ?? existing?.Frames ?? (int?)clip.Frames(chosenLayout)
-                ?? throw new ArgumentException($"--frames is needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed frame count");
+                ?? throw new InvalidFlagException("--frames", $"needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed frame count");
             var s = parse.GetValue(size) ?? existing?.CropSize ?? (int?)clip.Size
-                ?? throw new ArgumentException($"--size is needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed square size");
+                ?? throw new InvalidFlagException("--size", $"needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed square size");
             var defaults = existing ?? new PreprocessingContract();
             var contract = defaults with
             {
@@ -92,7 +93,7 @@ public static class HeadCommand
             {
                 OrtModelCheck.RequireLoadable(imported.Model, outPath);
             }
-            OnnxModelFile.Save(imported.Model, outPath, inline ? long.MaxValue : 1024);
+            UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(imported.Model, outPath, inline ? long.MaxValue : 1024));
             if (!inline)
             {
                 OrtModelCheck.RequireLoadable(outPath);
@@ -107,21 +108,21 @@ public static class HeadCommand
             {
                 Console.WriteLine($"  {note}");
             }
-            return 0;
-        }));
+            return Task.FromResult(ExitCodes.Ok);
+        });
         return command;
     }
 
     private static TensorLayout ParseLayout(string value) =>
         Enum.TryParse<TensorLayout>(value, ignoreCase: true, out var layout) && Enum.IsDefined(layout)
             ? layout
-            : throw new ArgumentException($"--layout: '{value}' is not NCTHW or NTCHW");
+            : throw new InvalidFlagException("--layout", value, "expected NCTHW or NTCHW");
 
     private static SamplingMode ParseSampling(string value) => value.ToLowerInvariant() switch
     {
         "uniform" or "uniformsegments" or "segments" => SamplingMode.UniformSegments,
         "dense" => SamplingMode.Dense,
-        _ => throw new ArgumentException($"--sampling: '{value}' is not 'uniform' or 'dense'"),
+        _ => throw new InvalidFlagException("--sampling", value, "expected uniform or dense"),
     };
 
     private static float[] ParseTriple(string flag, string value)
@@ -132,9 +133,9 @@ public static class HeadCommand
         {
             if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]) || !float.IsFinite(numbers[i]))
             {
-                throw new ArgumentException($"{flag}: '{parts[i]}' is not a number");
+                throw new InvalidFlagException(flag, value, $"'{parts[i]}' is not a number");
             }
         }
-        return numbers.Length == 3 ? numbers : throw new ArgumentException($"{flag}: expected 3 comma-separated values, got {numbers.Length}");
+        return numbers.Length == 3 ? numbers : throw new InvalidFlagException(flag, value, $"expected 3 comma-separated values, got {numbers.Length}");
     }
 }

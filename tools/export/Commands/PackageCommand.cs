@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Export;
 using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Export.Packaging;
@@ -39,88 +40,79 @@ public static class PackageCommand
         {
             model, tune, optimizer, lr, weightDecay, decayAll, momentum, nesterov, beta1, beta2, epsilon, labelSmoothing, clipNorm, batchNorm, contract, output,
         };
-        command.SetAction(parse =>
+        command.SetHandler((parse, _) =>
         {
-            try
+            var kind = parse.GetValue(optimizer)?.Trim().ToLowerInvariant() switch
             {
-                var kind = parse.GetValue(optimizer)?.Trim().ToLowerInvariant() switch
-                {
-                    "adamw" => OptimizerKind.AdamW,
-                    "sgd" => OptimizerKind.Sgd,
-                    var other => throw new ArgumentException($"--optimizer: unknown optimizer '{other}' (use adamw or sgd)"),
-                };
-                if (kind == OptimizerKind.AdamW && (parse.GetValue(momentum) is not null || parse.GetValue(nesterov)))
-                {
-                    throw new ArgumentException("--momentum and --nesterov apply to --optimizer sgd only");
-                }
-                if (kind == OptimizerKind.Sgd && (parse.GetValue(beta1) is not null || parse.GetValue(beta2) is not null || parse.GetValue(epsilon) is not null))
-                {
-                    throw new ArgumentException("--beta1, --beta2 and --eps apply to --optimizer adamw only");
-                }
-                var defaults = OptimizerSettings.DefaultFor(kind);
-                var settings = defaults with
-                {
-                    LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
-                    WeightDecay = parse.GetValue(weightDecay) ?? defaults.WeightDecay,
-                    DecayOneDimensional = parse.GetValue(decayAll),
-                    Momentum = parse.GetValue(momentum) ?? defaults.Momentum,
-                    Nesterov = parse.GetValue(nesterov),
-                    Beta1 = parse.GetValue(beta1) ?? defaults.Beta1,
-                    Beta2 = parse.GetValue(beta2) ?? defaults.Beta2,
-                    Epsilon = parse.GetValue(epsilon) ?? defaults.Epsilon,
-                };
-                settings.Validate();
-                var smoothing = parse.GetValue(labelSmoothing);
-                if (smoothing is < 0 or >= 1 || float.IsNaN(smoothing))
-                {
-                    throw new ArgumentException($"--label-smoothing must be in [0, 1) (got {smoothing.ToString(CultureInfo.InvariantCulture)})");
-                }
-                var clip = parse.GetValue(clipNorm);
-                if (!float.IsFinite(clip))
-                {
-                    throw new ArgumentException("--clip-norm must be a finite number");
-                }
-                var batchNormMode = parse.GetValue(batchNorm)?.Trim().ToLowerInvariant() switch
-                {
-                    "auto" => BatchNormMode.Auto,
-                    "train" => BatchNormMode.Train,
-                    "frozen" => BatchNormMode.Frozen,
-                    var other => throw new ArgumentException($"--batchnorm: unknown mode '{other}' (use auto, train or frozen)"),
-                };
-                var contractFile = parse.GetValue(contract);
-                var options = new TrainingPackageOptions
-                {
-                    Tuning = TuningSpec.Parse(parse.GetValue(tune) ?? "head"),
-                    Optimizer = settings,
-                    LabelSmoothing = smoothing,
-                    ClipNorm = clip,
-                    BatchNorm = batchNormMode,
-                    Contract = contractFile is null ? null : PreprocessingContract.FromJson(File.ReadAllText(contractFile.FullName), contractFile.FullName),
-                };
-                var modelPath = parse.GetValue(model)!.FullName;
-                var outDir = parse.GetValue(output)!.FullName;
-                var source = OnnxModelFile.Load(modelPath);
-                OrtModelCheck.RequireLoadable(modelPath);
-                var manifest = UntrustedModel.Process(modelPath, "compile the model into a training package",
-                    () => TrainingPackageWriter.Write(source, options, outDir, modelPath));
-                var total = manifest.TrainableParameterCount + manifest.FrozenParameterCount;
-                Console.WriteLine($"package written to {outDir}");
-                Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{(manifest.Tuning.LoraAdapters.Count > 0 ? $", {manifest.Tuning.LoraAdapters.Count} LoRA adapters" : "")})");
-                Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
-                Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
-                Console.WriteLine($"  frozen     {manifest.FrozenParameterCount:N0} parameters ({Percent(manifest.FrozenParameterCount, total)}); {manifest.Frozen.Count} tensors stored once in {manifest.Graphs.Frozen}");
-                var trainingBatchNorms = manifest.Buffers.Count / 2;
-                Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: batch statistics in {trainingBatchNorms} layer{(trainingBatchNorms == 1 ? "" : "s")}");
-                Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
-                return 0;
-            }
-            catch (Exception e) when (e is ArgumentException or TuningSpecException or TrainingPackageException or OnnxFormatException
-                                          or InvalidContractException or IOException or OnnxVideo.Export.Autodiff.UnsupportedGradientException
-                                          or OnnxVideo.Export.Import.HeadNotFoundException or OnnxVideo.Onnx.Safetensors.SafetensorsFormatException)
+                "adamw" => OptimizerKind.AdamW,
+                "sgd" => OptimizerKind.Sgd,
+                var other => throw new InvalidFlagException("--optimizer", other ?? "", "unknown optimizer (use adamw or sgd)"),
+            };
+            if (kind == OptimizerKind.AdamW && (parse.GetValue(momentum) is not null || parse.GetValue(nesterov)))
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
+                throw new InvalidFlagException("--momentum/--nesterov", "apply to --optimizer sgd only");
             }
+            if (kind == OptimizerKind.Sgd && (parse.GetValue(beta1) is not null || parse.GetValue(beta2) is not null || parse.GetValue(epsilon) is not null))
+            {
+                throw new InvalidFlagException("--beta1/--beta2/--eps", "apply to --optimizer adamw only");
+            }
+            var defaults = OptimizerSettings.DefaultFor(kind);
+            var settings = defaults with
+            {
+                LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
+                WeightDecay = parse.GetValue(weightDecay) ?? defaults.WeightDecay,
+                DecayOneDimensional = parse.GetValue(decayAll),
+                Momentum = parse.GetValue(momentum) ?? defaults.Momentum,
+                Nesterov = parse.GetValue(nesterov),
+                Beta1 = parse.GetValue(beta1) ?? defaults.Beta1,
+                Beta2 = parse.GetValue(beta2) ?? defaults.Beta2,
+                Epsilon = parse.GetValue(epsilon) ?? defaults.Epsilon,
+            };
+            FlagValues.Check(settings.Validate);
+            var smoothing = parse.GetValue(labelSmoothing);
+            if (smoothing is < 0 or >= 1 || float.IsNaN(smoothing))
+            {
+                throw new InvalidFlagException("--label-smoothing", smoothing.ToString(CultureInfo.InvariantCulture), "must be in [0, 1)");
+            }
+            var clip = parse.GetValue(clipNorm);
+            if (!float.IsFinite(clip))
+            {
+                throw new InvalidFlagException("--clip-norm", clip.ToString(CultureInfo.InvariantCulture), "must be a finite number");
+            }
+            var batchNormMode = parse.GetValue(batchNorm)?.Trim().ToLowerInvariant() switch
+            {
+                "auto" => BatchNormMode.Auto,
+                "train" => BatchNormMode.Train,
+                "frozen" => BatchNormMode.Frozen,
+                var other => throw new InvalidFlagException("--batchnorm", other ?? "", "unknown mode (use auto, train or frozen)"),
+            };
+            var contractFile = parse.GetValue(contract);
+            var options = new TrainingPackageOptions
+            {
+                Tuning = TuningSpec.Parse(parse.GetValue(tune) ?? "head"),
+                Optimizer = settings,
+                LabelSmoothing = smoothing,
+                ClipNorm = clip,
+                BatchNorm = batchNormMode,
+                Contract = contractFile is null ? null : PreprocessingContract.FromJson(
+                UserFileException.Guard(contractFile.FullName, "cannot read the contract", () => File.ReadAllText(contractFile.FullName)), contractFile.FullName),
+            };
+            var modelPath = parse.GetValue(model)!.FullName;
+            var outDir = parse.GetValue(output)!.FullName;
+            var source = OnnxModelFile.Load(modelPath);
+            OrtModelCheck.RequireLoadable(modelPath);
+            var manifest = UntrustedModel.Process(modelPath, "compile the model into a training package",
+                () => TrainingPackageWriter.Write(source, options, outDir, modelPath));
+            var total = manifest.TrainableParameterCount + manifest.FrozenParameterCount;
+            Console.WriteLine($"package written to {outDir}");
+            Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{(manifest.Tuning.LoraAdapters.Count > 0 ? $", {manifest.Tuning.LoraAdapters.Count} LoRA adapters" : "")})");
+            Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
+            Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
+            Console.WriteLine($"  frozen     {manifest.FrozenParameterCount:N0} parameters ({Percent(manifest.FrozenParameterCount, total)}); {manifest.Frozen.Count} tensors stored once in {manifest.Graphs.Frozen}");
+            var trainingBatchNorms = manifest.Buffers.Count / 2;
+            Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: batch statistics in {trainingBatchNorms} layer{(trainingBatchNorms == 1 ? "" : "s")}");
+            Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
+            return Task.FromResult(ExitCodes.Ok);
         });
         return command;
     }
