@@ -44,7 +44,7 @@ public static class EvaluateCommand
             var modelPath = parse.GetValue(model)!;
             var provider = parse.GetValue(device);
             var tensorRt = EvaluationTensorRt(modelPath, provider, gpuSettings, parse.GetValue(batch));
-            using var classifier = new ClassifierModel(modelPath, provider, parse.GetValue(threads), gpuSettings.Cuda, tensorRt);
+            using var classifier = FlagValues.Check(() => new ClassifierModel(modelPath, provider, parse.GetValue(threads), gpuSettings.Cuda, tensorRt));
             var contract = classifier.Contract ?? throw new InvalidContractException(modelPath,
                 $"the model has no preprocessing contract in its metadata ('{PreprocessingContract.MetadataKey}')");
             var classes = contract.Labels.Length > 0 ? contract.Labels : null;
