@@ -18,23 +18,23 @@ public static class PackageCommand
         var model = new Option<FileInfo>("--model") { Description = "ONNX classifier (one video input, logits [N, classes] as first output)", Required = true };
         var tune = new Option<string>("--tune") { Description = "head | pattern:<regex> | bitfit | lora:r=8,alpha=16[,dropout=0.05][,target=<regex>] | full", DefaultValueFactory = _ => "head" };
         var optimizer = new Option<string>("--optimizer") { Description = "adamw | sgd", DefaultValueFactory = _ => "adamw" };
-        var lr = new Option<float?>("--lr") { Description = "default learning rate (adamw 1e-3, sgd 1e-2)" };
-        var weightDecay = new Option<float?>("--weight-decay") { Description = "weight decay (adamw 0.01, sgd 0); biases and norm parameters excluded" };
-        var decayAll = new Option<bool>("--decay-1d") { Description = "also apply weight decay to 1-D parameters (biases, norms)" };
-        var momentum = new Option<float?>("--momentum") { Description = "sgd momentum (default 0.9)" };
-        var nesterov = new Option<bool>("--nesterov") { Description = "sgd with Nesterov momentum" };
-        var beta1 = new Option<float?>("--beta1") { Description = "adamw beta1 (default 0.9)" };
-        var beta2 = new Option<float?>("--beta2") { Description = "adamw beta2 (default 0.999)" };
-        var epsilon = new Option<float?>("--eps") { Description = "adamw epsilon (default 1e-8)" };
-        var labelSmoothing = new Option<float>("--label-smoothing") { Description = "cross-entropy label smoothing in [0, 1)" };
-        var clipNorm = new Option<float>("--clip-norm") { Description = "default global gradient-norm clip (0 = off)" };
+        var lr = new Option<float?>("--lr") { Description = "Default learning rate (adamw 1e-3, sgd 1e-2)" };
+        var weightDecay = new Option<float?>("--weight-decay") { Description = "Weight decay (adamw 0.01, sgd 0); biases and norm parameters excluded" };
+        var decayAll = new Option<bool>("--decay-1d") { Description = "Also apply weight decay to 1-D parameters (biases, norms)" };
+        var momentum = new Option<float?>("--momentum") { Description = "SGD momentum (default 0.9)" };
+        var nesterov = new Option<bool>("--nesterov") { Description = "SGD with Nesterov momentum" };
+        var beta1 = new Option<float?>("--beta1") { Description = "AdamW beta1 (default 0.9)" };
+        var beta2 = new Option<float?>("--beta2") { Description = "AdamW beta2 (default 0.999)" };
+        var epsilon = new Option<float?>("--eps") { Description = "AdamW epsilon (default 1e-8)" };
+        var labelSmoothing = new Option<float>("--label-smoothing") { Description = "Cross-entropy label smoothing in [0, 1)" };
+        var clipNorm = new Option<float>("--clip-norm") { Description = "Default global gradient-norm clip (0 = off)" };
         var batchNorm = new Option<string>("--batchnorm")
         {
             Description = "auto (train the BatchNorm layers whose scale or bias is trained: batch statistics, running statistics updated) | train (all) | frozen (none)",
             DefaultValueFactory = _ => "auto",
         };
-        var contract = new Option<FileInfo?>("--contract") { Description = "preprocessing contract JSON (default: the model's own)" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "package folder to write", Required = true };
+        var contract = new Option<FileInfo?>("--contract") { Description = "Preprocessing contract JSON (default: the model's own)" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Package folder to write", Required = true };
 
         var command = new Command("package", "Compile a model into a training package (train step, eval, gradients and optimizer graphs, weights)")
         {
