@@ -1,8 +1,8 @@
-using OnnxVideo.CommandLine;
 using System.Text.Json;
 using OnnxVideo.Cli.Demo;
-using OnnxVideo.Onnx;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
+using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 
 namespace OnnxVideo.Cli.Tests;

@@ -1,7 +1,7 @@
-using OnnxVideo.CommandLine;
 using System.CommandLine;
 using OnnxVideo.Cli.Classify;
 using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Runtime;
 
 namespace OnnxVideo.Cli.Commands;

@@ -1,6 +1,6 @@
-using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Diagnostics;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 
 namespace OnnxVideo.Cli.Commands;

@@ -1,8 +1,7 @@
-using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Globalization;
 using OnnxVideo.Cli.Demo;
-using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using Spectre.Console;
 
 namespace OnnxVideo.Cli.Commands;

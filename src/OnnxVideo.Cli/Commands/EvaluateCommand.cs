@@ -1,8 +1,8 @@
-using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;

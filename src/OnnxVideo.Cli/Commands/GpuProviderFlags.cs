@@ -1,6 +1,6 @@
-using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Globalization;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Ort;
 
 namespace OnnxVideo.Cli.Commands;

@@ -1,12 +1,11 @@
-using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
-using OnnxVideo.Ort;
 
 namespace OnnxVideo.Cli.Commands;
 

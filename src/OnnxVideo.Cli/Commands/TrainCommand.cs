@@ -1,16 +1,16 @@
-using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 using OnnxVideo.Ort;
 using OnnxVideo.Training;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
-using OnnxVideo.Training.Schedules;
 using OnnxVideo.Training.Packages;
+using OnnxVideo.Training.Schedules;
 using OnnxVideo.Training.Sessions;
 using Spectre.Console;
 

@@ -1,8 +1,8 @@
-using OnnxVideo.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Export.Contracts;
 using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Export.Packaging;
@@ -18,8 +18,8 @@ using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
-using OnnxVideo.Training.Reports;
 using OnnxVideo.Training.Packages;
+using OnnxVideo.Training.Reports;
 using OnnxVideo.Training.Sessions;
 using Spectre.Console;
 

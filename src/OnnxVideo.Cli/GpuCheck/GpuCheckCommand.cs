@@ -1,8 +1,6 @@
-using OnnxVideo.CommandLine;
 using System.CommandLine;
 using System.Globalization;
-using OnnxVideo.Cli.Training;
-using OnnxVideo.Ort;
+using OnnxVideo.CommandLine;
 
 namespace OnnxVideo.Cli.GpuCheck;
 
