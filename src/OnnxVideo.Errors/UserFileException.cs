@@ -44,7 +44,8 @@ public sealed class UserFileException(string path, string problem, Exception? in
     /// <summary>The file system's exception as a <see cref="UserFileException"/> naming <paramref name="path"/>.</summary>
     public static UserFileException From(string path, string doing, Exception error) => error switch
     {
-        FileNotFoundException or DirectoryNotFoundException => new UserFileException(path, $"{doing}: not found", error),
+        FileNotFoundException => new UserFileException(path, $"{doing}: not found", error),
+        DirectoryNotFoundException => new UserFileException(path, $"{doing}: a folder on the path does not exist", error),
         UnauthorizedAccessException => new UserFileException(path, $"{doing}: permission denied ({error.Message})", error),
         _ => new UserFileException(path, $"{doing}: {error.Message}", error),
     };

@@ -77,9 +77,12 @@ public static class EvaluateCommand
             var reportDir = parse.GetValue(report);
             if (reportDir is not null)
             {
-                Directory.CreateDirectory(reportDir);
-                HtmlReport.Write(Path.Combine(reportDir, "report.html"), $"Evaluation of {Path.GetFileName(modelPath)} on {dataset.Source}", [], result, dataset.Classes);
-                AtomicFile.WriteAllBytes(Path.Combine(reportDir, "metrics.json"), JsonSerializer.SerializeToUtf8Bytes(result, MetricsLog.JsonOptions));
+                UserFileException.Guard(reportDir, "cannot write the report", () =>
+                {
+                    Directory.CreateDirectory(reportDir);
+                    HtmlReport.Write(Path.Combine(reportDir, "report.html"), $"Evaluation of {Path.GetFileName(modelPath)} on {dataset.Source}", [], result, dataset.Classes);
+                    AtomicFile.WriteAllBytes(Path.Combine(reportDir, "metrics.json"), JsonSerializer.SerializeToUtf8Bytes(result, MetricsLog.JsonOptions));
+                });
             }
             if (asJson)
             {

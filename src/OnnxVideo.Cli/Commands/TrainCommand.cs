@@ -84,19 +84,14 @@ public static class TrainCommand
         var source = new VideoClipSource(contract, Augmentation(parse.GetValue(f.Augment)!), NoPadOption.MediaOptions(parse.GetValue(f.NoPad)));
         var options = TrainerOptionsFrom(f, parse);
         FlagValues.Check(options.Validate);
-        var sessionOptions = new TrainingSessionOptions
-        {
-            ExecutionProvider = parse.GetValue(f.Device),
-            IntraOpThreads = parse.GetValue(f.Threads),
-            DeviceId = gpuSettings.DeviceId,
-            Cuda = gpuSettings.Cuda,
-            TensorRt = gpuSettings.TensorRt,
-        };
+        var sessionOptions = SessionOptionsFrom(f, parse, gpuSettings);
+        var runDirectory = parse.GetValue(f.Output)!;
+        UserFileException.Guard(runDirectory, "cannot create the run folder", () => Directory.CreateDirectory(runDirectory));
         var logger = new StderrLogger();
         var asJson = parse.GetValue(f.Json);
         Task<TrainingSummary> RunTrainerAsync(IProgress<TrainingProgress>? progress, Action<EpochMetrics> epochDone)
         {
-            var trainer = new Trainer(layout, trainSet, valSet, source, parse.GetValue(f.Output)!, options, sessionOptions, logger)
+            var trainer = new Trainer(layout, trainSet, valSet, source, runDirectory, options, sessionOptions, logger)
             {
                 Progress = progress,
                 EpochCompleted = epochDone,
@@ -133,6 +128,15 @@ public static class TrainCommand
         }
         return ExitCodes.Ok;
     }
+
+    private static TrainingSessionOptions SessionOptionsFrom(Flags f, ParseResult parse, GpuProviderSettings gpu) => new()
+    {
+        ExecutionProvider = parse.GetValue(f.Device),
+        IntraOpThreads = parse.GetValue(f.Threads),
+        DeviceId = gpu.DeviceId,
+        Cuda = gpu.Cuda,
+        TensorRt = gpu.TensorRt,
+    };
 
     private static TrainerOptions TrainerOptionsFrom(Flags f, ParseResult parse) => new()
     {
