@@ -6,11 +6,10 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Data;
-using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
+using OnnxVideo.Training.Loop;
 using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Packages;
-using OnnxVideo.Training.Reports;
 using OnnxVideo.Training.Schedules;
 using OnnxVideo.Training.Sessions;
 
@@ -21,6 +20,9 @@ namespace OnnxVideo.Training;
 /// gradient clipping and accumulation, validation after each epoch with early stopping, checkpoints (newest, and the
 /// best by validation top-1), <c>metrics.jsonl</c>, an HTML report and the best model exported for inference. A run
 /// resumed from its newest checkpoint ends with the same weights as an uninterrupted one.
+/// The trainer prepares a run (run-folder lock, resume point, inputs, session) and finishes it (best model, report,
+/// summary); the epochs are a <see cref="TrainingLoop"/> over a stepping policy (<see cref="PlainSteps"/> or
+/// <see cref="AccumulatedSteps"/>) whose callbacks checkpoint, record metrics, report progress and stop.
 /// Output folder: <c>checkpoints/</c>, <c>metrics.jsonl</c>, <c>report.html</c>, <c>summary.json</c>, <c>best/model.onnx</c>.
 /// </summary>
 public sealed class Trainer
@@ -85,19 +87,80 @@ public sealed class Trainer
         {
             _logger.LogInformation("removed {Orphan}, left by an interrupted write", orphan);
         }
-        var resumeFrom = ChooseCheckpoint(store);
+        var resumeFrom = ResumeCheckpoint.Choose(store, _options, OutputDirectory, MetricsPath, _logger);
+        return await TrainAsync(store, resumeFrom, clock, ct).ConfigureAwait(false);
+    }
+
+    private async Task<TrainingSummary> TrainAsync(CheckpointStore store, Checkpoint? resumeFrom, Stopwatch clock, CancellationToken ct)
+    {
         var state = resumeFrom is null ? new TrainerState() : TrainerState.FromJson(resumeFrom.ReadTrainerStateJson());
         var (package, source, features) = ChooseInputs();
         using var featureSource = features;
-        var loader = new ClipLoader(_train.Samples, source,
-            new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
-            _logger, _options.ClipCacheBytes);
-        var validationLoader = _validation is null ? null : new ClipLoader(_validation.Samples, source,
-            new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
-            _logger, _options.ClipCacheBytes);
-        var batchesPerEpoch = loader.TrainingBatchesPerEpoch;
-        var stepsPerEpoch = (batchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
+        var loader = NewLoader(_train, source);
+        var validationLoader = _validation is null ? null : NewLoader(_validation, source);
+        var stepsPerEpoch = (loader.TrainingBatchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
+        using var session = OpenSession(package, source, resumeFrom, Schedule(package, stepsPerEpoch, totalSteps));
+        var metricsLog = new MetricsLog(MetricsPath);
+        metricsLog.TruncateAfter(state.Epoch);
+        if (resumeFrom is not null)
+        {
+            _logger.LogInformation("resuming from {Checkpoint} (epoch {Epoch}, batch {Batch})", resumeFrom.Directory, state.Epoch + 1, state.NextBatch);
+        }
+
+        var run = new TrainingRun(session, state, loader.TrainingBatchesPerEpoch, totalSteps, _train.Classes, validationLoader);
+        var report = new ReportWriter(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog, _train.Classes);
+        IStepPolicy policy = _options.AccumulationSteps == 1 ? new PlainSteps(session) : new AccumulatedSteps(session, _options.AccumulationSteps);
+        await new TrainingLoop(run, policy, loader, _options.Seed, Callbacks(store, metricsLog, loader, report)).RunAsync(ct).ConfigureAwait(false);
+
+        var steps = session.OptimizerStepCount;
+        var best = await ExportBestAsync(run, store, ct).ConfigureAwait(false);
+        var summary = new TrainingSummary
+        {
+            OutputDirectory = OutputDirectory,
+            BestModelPath = BestModelPath,
+            BestEpoch = run.State.BestEpoch + 1,
+            EpochsRun = metricsLog.Epochs.Count,
+            Steps = steps,
+            SkippedSteps = run.State.SkippedSteps,
+            FailedClips = loader.FailedClips + (validationLoader?.FailedClips ?? 0),
+            StoppedEarly = run.State.StoppedEarly,
+            Resumed = resumeFrom is not null,
+            CachedBackboneFeatures = features is not null,
+            BestValidation = best,
+            MetricsPath = MetricsPath,
+            ReportPath = ReportPath,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+        report.Write(best);
+        AtomicFile.WriteAllBytes(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(summary, MetricsLog.JsonOptions));
+        return summary;
+    }
+
+    /// <summary>The loop's callbacks, in order: the metrics line is written before the state moves to the next epoch and its checkpoint is saved.</summary>
+    private List<ITrainingCallback> Callbacks(CheckpointStore store, MetricsLog metricsLog, ClipLoader loader, ReportWriter report)
+    {
+        List<ITrainingCallback> callbacks =
+        [
+            new BadStepAbort(_options.MaxBadStepsInRow),
+            new MetricsRecorder(metricsLog, loader, EpochCompleted),
+            new EarlyStopping(_options.Patience, _options.Epochs, _logger),
+            new CheckpointCadence(store, _options.CheckpointEverySteps, _options.KeepCheckpoints),
+            report,
+        ];
+        if (Progress is not null)
+        {
+            callbacks.Add(new ProgressReporter(Progress, _options.Epochs));
+        }
+        return callbacks;
+    }
+
+    private ClipLoader NewLoader(VideoDataset data, IClipSource source) => new(data.Samples, source,
+        new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
+        _logger, _options.ClipCacheBytes);
+
+    private LearningRateSchedule Schedule(TrainingPackageLayout package, int stepsPerEpoch, long totalSteps)
+    {
         var schedule = new LearningRateSchedule
         {
             BaseRate = _options.LearningRate ?? package.DefaultLearningRate,
@@ -109,167 +172,20 @@ public sealed class Trainer
             Gamma = _options.StepGamma,
         };
         schedule.Validate();
+        return schedule;
+    }
 
-        using var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm }, resumeFrom);
+    private TrainingSession OpenSession(TrainingPackageLayout package, IClipSource source, Checkpoint? resumeFrom, LearningRateSchedule schedule)
+    {
+        var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm }, resumeFrom);
         session.Schedule = schedule;
         if (session.SampleElements != source.SampleElements)
         {
+            session.Dispose();
             throw new TrainingSessionException(package.TrainStepPath,
                 $"the model takes samples of [{string.Join(", ", session.SampleShape)}] but the contract produces {source.SampleElements} values per clip");
         }
-        var metricsLog = new MetricsLog(MetricsPath);
-        metricsLog.TruncateAfter(state.Epoch);
-        if (resumeFrom is not null)
-        {
-            _logger.LogInformation("resuming from {Checkpoint} (epoch {Epoch}, batch {Batch})", resumeFrom.Directory, state.Epoch + 1, state.NextBatch);
-        }
-
-        var sessionSteps = 0L;
-        var sessionClock = Stopwatch.StartNew();
-        while (!state.Finished)
-        {
-            var epoch = state.Epoch;
-            var epochClock = Stopwatch.StartNew();
-            var throughputClock = Stopwatch.StartNew();
-            var seenAtStart = state.EpochSeen;
-            var pendingMicroBatches = 0;
-            await foreach (var batch in loader.TrainingEpochAsync(_options.Seed, epoch, state.NextBatch, ct).ConfigureAwait(false))
-            {
-                ct.ThrowIfCancellationRequested();
-                var lastOfEpoch = batch.BatchIndex == batchesPerEpoch - 1;
-                StepResult result;
-                bool stepTaken;
-                if (_options.AccumulationSteps == 1)
-                {
-                    result = session.TrainStep(batch.Inputs, batch.Labels);
-                    stepTaken = true;
-                }
-                else
-                {
-                    result = session.AccumulateGradients(batch.Inputs, batch.Labels);
-                    pendingMicroBatches++;
-                    stepTaken = pendingMicroBatches == _options.AccumulationSteps || lastOfEpoch;
-                    if (stepTaken)
-                    {
-                        pendingMicroBatches = 0;
-                        if (session.AccumulatedBatches > 0)
-                        {
-                            var update = session.OptimizerStep();
-                            result = result with { GradientNorm = update.GradientNorm, Applied = update.Applied && result.Applied };
-                        }
-                        else
-                        {
-                            result = result with { Applied = false };
-                        }
-                    }
-                }
-                state = Account(state, batch, result, stepTaken);
-                if (state.BadStepsInRow >= _options.MaxBadStepsInRow)
-                {
-                    throw new TrainingAbortedException(
-                        $"{state.BadStepsInRow} steps in a row had a non-finite loss or gradient norm (last loss {result.Loss}, gradient norm {result.GradientNorm}); " +
-                        "training stopped with the last good checkpoint kept. Lower the learning rate, enable gradient clipping, or check the inputs.");
-                }
-                state = state with { NextBatch = batch.BatchIndex + 1 };
-                if (stepTaken)
-                {
-                    sessionSteps++;
-                }
-                var checkpointNow = stepTaken && result.Applied && _options.CheckpointEverySteps > 0 &&
-                    session.OptimizerStepCount % _options.CheckpointEverySteps == 0 && pendingMicroBatches == 0;
-                if (checkpointNow)
-                {
-                    state = state with { EpochSeconds = state.EpochSeconds + epochClock.Elapsed.TotalSeconds };
-                    epochClock.Restart();
-                    SaveCheckpoint(session, store, state);
-                }
-                Progress?.Report(new TrainingProgress
-                {
-                    Phase = "train",
-                    Epoch = epoch + 1,
-                    Epochs = _options.Epochs,
-                    Batch = batch.BatchIndex + 1,
-                    BatchesPerEpoch = batchesPerEpoch,
-                    Step = session.OptimizerStepCount,
-                    TotalSteps = totalSteps,
-                    Loss = state.EpochSeen == 0 ? double.NaN : state.EpochLossSum / state.EpochSeen,
-                    LearningRate = session.CurrentLearningRate,
-                    ClipsPerSecond = (state.EpochSeen - seenAtStart) / Math.Max(1e-9, throughputClock.Elapsed.TotalSeconds),
-                    Eta = sessionSteps == 0 ? null : TimeSpan.FromSeconds(sessionClock.Elapsed.TotalSeconds / sessionSteps *
-                        Math.Max(0, totalSteps - session.OptimizerStepCount)),
-                    SkippedSteps = state.SkippedSteps,
-                });
-            }
-            state = state with { EpochSeconds = state.EpochSeconds + epochClock.Elapsed.TotalSeconds };
-            state = await FinishEpochAsync(session, store, state, metricsLog, validationLoader, loader, ct).ConfigureAwait(false);
-        }
-
-        var steps = session.OptimizerStepCount;
-        var best = await ExportBestAsync(session, store, state, validationLoader, ct).ConfigureAwait(false);
-        var summary = new TrainingSummary
-        {
-            OutputDirectory = OutputDirectory,
-            BestModelPath = BestModelPath,
-            BestEpoch = state.BestEpoch + 1,
-            EpochsRun = metricsLog.Epochs.Count,
-            Steps = steps,
-            SkippedSteps = state.SkippedSteps,
-            FailedClips = loader.FailedClips + (validationLoader?.FailedClips ?? 0),
-            StoppedEarly = state.StoppedEarly,
-            Resumed = resumeFrom is not null,
-            CachedBackboneFeatures = features is not null,
-            BestValidation = best,
-            MetricsPath = MetricsPath,
-            ReportPath = ReportPath,
-            Seconds = clock.Elapsed.TotalSeconds,
-        };
-        HtmlReport.Write(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog.Epochs, best, _train.Classes);
-        AtomicFile.WriteAllBytes(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(summary, MetricsLog.JsonOptions));
-        return summary;
-    }
-
-    /// <summary>
-    /// The checkpoint to resume from: the newest that verifies (newer ones passed over are logged with the reason), or
-    /// null to start at epoch 1. An earlier run that cannot be resumed (every checkpoint rejected, or only metrics left)
-    /// is refused with <see cref="NoValidCheckpointException"/> unless <see cref="TrainerOptions.StartFresh"/>.
-    /// </summary>
-    private Checkpoint? ChooseCheckpoint(CheckpointStore store)
-    {
-        var newest = store.LoadNewestValid(out var rejected);
-        foreach (var r in rejected)
-        {
-            _logger.LogWarning("checkpoint {Checkpoint} rejected: {Problem}", r.Directory, r.Problem);
-        }
-        if (newest is not null)
-        {
-            if (!_options.Resume)
-            {
-                throw new TrainingSessionException(OutputDirectory,
-                    $"already holds checkpoints (newest: step {newest.Step}); resume them or choose an empty output folder");
-            }
-            if (rejected.Count > 0)
-            {
-                _logger.LogWarning("falling back to {Checkpoint} (step {Step}), the newest that verifies", newest.Directory, newest.Step);
-            }
-            return newest;
-        }
-        var earlierMetrics = File.Exists(MetricsPath) && new FileInfo(MetricsPath).Length > 0;
-        if (rejected.Count == 0 && !earlierMetrics)
-        {
-            return null;
-        }
-        if (!_options.StartFresh)
-        {
-            throw new NoValidCheckpointException(OutputDirectory, rejected);
-        }
-        _logger.LogWarning("starting over as asked: no checkpoint in {Folder} can be resumed; removing {Count} rejected checkpoint(s) and the old metrics",
-            OutputDirectory, rejected.Count);
-        foreach (var r in rejected)
-        {
-            Directory.Delete(r.Directory, recursive: true);
-        }
-        File.Delete(MetricsPath);
-        return null;
+        return session;
     }
 
     /// <summary>
@@ -295,118 +211,15 @@ public sealed class Trainer
         return (head.Head, features, features);
     }
 
-    private static TrainerState Account(TrainerState state, ClipBatch batch, StepResult result, bool stepTaken)
+    /// <summary>Exports the best epoch's weights (reloaded from its checkpoint when others came after it) and validates them.</summary>
+    private async Task<ClassificationReport?> ExportBestAsync(TrainingRun run, CheckpointStore store, CancellationToken ct)
     {
-        if (!float.IsFinite(result.Loss) || (stepTaken && !result.Applied))
+        var session = run.Session;
+        if (run.State.BestStep >= 0 && run.State.BestStep != session.OptimizerStepCount)
         {
-            return state with
-            {
-                SkippedSteps = state.SkippedSteps + (stepTaken ? 1 : 0),
-                EpochSkipped = state.EpochSkipped + (stepTaken ? 1 : 0),
-                BadStepsInRow = state.BadStepsInRow + (stepTaken ? 1 : 0),
-            };
-        }
-        var classes = result.Logits.Length / batch.Count;
-        var correct = 0;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var row = result.Logits.AsSpan(i * classes, classes);
-            var best = 0;
-            for (var c = 1; c < classes; c++)
-            {
-                if (row[c] > row[best])
-                {
-                    best = c;
-                }
-            }
-            correct += best == batch.Labels[i] ? 1 : 0;
-        }
-        return state with
-        {
-            EpochLossSum = state.EpochLossSum + (double)result.Loss * batch.Count,
-            EpochCorrect = state.EpochCorrect + correct,
-            EpochSeen = state.EpochSeen + batch.Count,
-            BadStepsInRow = stepTaken ? 0 : state.BadStepsInRow,
-        };
-    }
-
-    private async Task<TrainerState> FinishEpochAsync(TrainingSession session, CheckpointStore store, TrainerState state,
-        MetricsLog metricsLog, ClipLoader? validationLoader, ClipLoader trainLoader, CancellationToken ct)
-    {
-        var epoch = state.Epoch;
-        ClassificationReport? validation = null;
-        if (validationLoader is not null)
-        {
-            Progress?.Report(new TrainingProgress
-            {
-                Phase = "validate", Epoch = epoch + 1, Epochs = _options.Epochs, Batch = 0, BatchesPerEpoch = 0,
-                Step = session.OptimizerStepCount, TotalSteps = 0, LearningRate = session.CurrentLearningRate,
-            });
-            validation = await ValidateAsync(session, validationLoader, ct).ConfigureAwait(false);
-        }
-        var line = new EpochMetrics
-        {
-            Epoch = epoch + 1,
-            Step = session.OptimizerStepCount,
-            TrainLoss = state.EpochSeen == 0 ? double.NaN : state.EpochLossSum / state.EpochSeen,
-            TrainTop1 = state.EpochSeen == 0 ? 0 : (double)state.EpochCorrect / state.EpochSeen,
-            LearningRate = session.CurrentLearningRate,
-            ValidationLoss = validation?.Loss,
-            ValidationTop1 = validation?.Top1,
-            ValidationTop5 = validation?.Top5,
-            ValidationMeanClassAccuracy = validation?.MeanClassAccuracy,
-            SkippedSteps = state.EpochSkipped,
-            FailedClips = trainLoader.FailedClips,
-            Seconds = state.EpochSeconds,
-            ClipsPerSecond = state.EpochSeconds > 0 ? state.EpochSeen / state.EpochSeconds : 0,
-        };
-        metricsLog.Append(line);
-        EpochCompleted?.Invoke(line);
-
-        var score = validation?.Top1 ?? epoch;
-        var improved = score > state.BestScore;
-        var withoutImprovement = improved ? 0 : state.EpochsWithoutImprovement + 1;
-        var stopEarly = validation is not null && _options.Patience > 0 && withoutImprovement >= _options.Patience;
-        var finished = stopEarly || epoch + 1 >= _options.Epochs;
-        state = new TrainerState
-        {
-            Epoch = epoch + 1,
-            NextBatch = 0,
-            SkippedSteps = state.SkippedSteps,
-            BadStepsInRow = state.BadStepsInRow,
-            BestScore = improved ? score : state.BestScore,
-            BestEpoch = improved ? epoch : state.BestEpoch,
-            BestStep = improved ? session.OptimizerStepCount : state.BestStep,
-            EpochsWithoutImprovement = withoutImprovement,
-            Finished = finished,
-            StoppedEarly = stopEarly,
-        };
-        SaveCheckpoint(session, store, state);
-        HtmlReport.Write(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog.Epochs, validation, _train.Classes);
-        if (stopEarly)
-        {
-            _logger.LogInformation("stopping early: no improvement of validation top-1 for {Patience} epochs", _options.Patience);
-        }
-        return state;
-    }
-
-    private void SaveCheckpoint(TrainingSession session, CheckpointStore store, TrainerState state)
-    {
-        session.SaveCheckpoint(store, state.Epoch, state.ToJson());
-        store.Prune(_options.KeepCheckpoints, [state.BestStep]);
-    }
-
-    private Task<ClassificationReport> ValidateAsync(TrainingSession session, ClipLoader loader, CancellationToken ct) =>
-        ClipEvaluation.RunAsync(loader, _train.Classes, (inputs, count) => session.EvalStep(inputs, count), null, ct);
-
-    private async Task<ClassificationReport?> ExportBestAsync(TrainingSession session, CheckpointStore store, TrainerState state,
-        ClipLoader? validationLoader, CancellationToken ct)
-    {
-        if (state.BestStep >= 0 && state.BestStep != session.OptimizerStepCount)
-        {
-            session.LoadCheckpoint(store.Open(state.BestStep));
+            session.LoadCheckpoint(store.Open(run.State.BestStep));
         }
         session.ExportModelForInferencing(BestModelPath, _train.Classes);
-        return validationLoader is null ? null : await ValidateAsync(session, validationLoader, ct).ConfigureAwait(false);
+        return await run.ValidateAsync(ct).ConfigureAwait(false);
     }
 }

@@ -33,16 +33,8 @@ public sealed class ClassificationMetrics
         {
             throw new ArgumentOutOfRangeException(nameof(label), label, "label outside the classes");
         }
-        var predicted = 0;
-        var max = double.NegativeInfinity;
-        for (var i = 0; i < logits.Length; i++)
-        {
-            if (logits[i] > max)
-            {
-                max = logits[i];
-                predicted = i;
-            }
-        }
+        var predicted = ClassScores.ArgMax(logits);
+        double max = logits[predicted];
         // Rank of the true class = how many classes score strictly higher (ties resolved in its favour only after lower indices).
         var rank = 0;
         for (var i = 0; i < logits.Length; i++)

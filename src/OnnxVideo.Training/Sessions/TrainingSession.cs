@@ -161,12 +161,12 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>Forward pass and loss (mean over the batch) without any update.</summary>
-    public StepResult EvalStep(Memory<float> video, ReadOnlySpan<int> labels)
+    public EvalResult EvalStep(Memory<float> video, ReadOnlySpan<int> labels)
     {
         ThrowIfDisposed();
         var binding = _evalBindings[_parity] ??= CreateReadBinding(_eval, _parity);
         var logits = RunBatch(_eval, binding, video, labels);
-        return new StepResult(_loss[0], logits, float.NaN, false);
+        return new EvalResult(_loss[0], logits);
     }
 
     /// <summary>Forward pass of <paramref name="count"/> unlabelled samples: only the logits are meaningful.</summary>
@@ -198,10 +198,10 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>
-    /// Applies the accumulated gradients (their size-weighted mean) with the optimizer graph and clears them. Returns
-    /// the global gradient norm; when it is not finite the update is discarded.
+    /// Applies the accumulated gradients (their size-weighted mean) with the optimizer graph and clears them. When the
+    /// gradient norm or an updated weight is not finite the update is discarded (<see cref="OptimizerStepResult.Applied"/> false).
     /// </summary>
-    public StepResult OptimizerStep()
+    public OptimizerStepResult OptimizerStep()
     {
         ThrowIfDisposed();
         if (_accumulator is null || _accumulator.Batches == 0)
@@ -224,7 +224,7 @@ public sealed class TrainingSession : IDisposable
         var norm = session.OutputNames.Contains(_package.Names.GradientNorm) ? _gradNorm[0] : 0f;
         if (!float.IsFinite(norm) || !UpdatedParametersFinite())
         {
-            return new StepResult(float.NaN, [], norm, false);
+            return new OptimizerStepResult(norm, false);
         }
         // The optimizer graph does not write running statistics: carry the current ones over to the other buffer.
         foreach (var b in _buffers)
@@ -233,7 +233,7 @@ public sealed class TrainingSession : IDisposable
         }
         _parity = 1 - _parity;
         OptimizerStepCount++;
-        return new StepResult(float.NaN, [], norm, true);
+        return new OptimizerStepResult(norm, true);
     }
 
     /// <summary>Drops accumulated gradients without applying them.</summary>

@@ -2,10 +2,10 @@ using System.Diagnostics;
 
 namespace OnnxVideo.Cli.Tests.Gpu;
 
-/// <summary>Runs onnxvideo or onnxvideo-export from the test's output folder as a child process with extra environment.</summary>
+/// <summary>Runs onnxvideo or onnxvideo-export from the test's output folder as a child process; a null value removes a variable.</summary>
 internal static class CliProcess
 {
-    public static (int Exit, string Output, string Error) Run(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static (int Exit, string Output, string Error) Run(string program, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program + ".dll"));
@@ -16,7 +16,14 @@ internal static class CliProcess
 
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         using var process = Process.Start(start)!;

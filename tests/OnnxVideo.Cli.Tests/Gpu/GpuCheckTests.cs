@@ -8,7 +8,7 @@ public sealed class GpuCheckTests
     [Fact]
     public void ComparingTheCpuWithItselfPassesAndPrintsEveryRow()
     {
-        var (exit, output, error) = CliProcess.Run("onnxvideo", new Dictionary<string, string>(), "gpu-check", "--devices", "cpu", "--clips", "2");
+        var (exit, output, error) = CliProcess.Run("onnxvideo", new Dictionary<string, string?>(), "gpu-check", "--devices", "cpu", "--clips", "2");
         Assert.True(exit == 0, error);
         Assert.Matches(@"Cpu\s+clip probabilities\s+0e\+0\s+1e-4 .* ok", output);
         Assert.Matches(@"Cpu\s+losses and gradient norms\s+0e\+0\s+1e-3 .* ok", output);
@@ -18,7 +18,7 @@ public sealed class GpuCheckTests
     [Fact]
     public void OnTheCpuPackageCudaIsRefusedWithExitTwo()
     {
-        var (exit, output, error) = CliProcess.Run("onnxvideo", new Dictionary<string, string>(), "gpu-check", "--clips", "1");
+        var (exit, output, error) = CliProcess.Run("onnxvideo", new Dictionary<string, string?>(), "gpu-check", "--clips", "1");
         Assert.Equal(2, exit);
         Assert.Contains("Cuda execution provider unavailable", error);
         Assert.Contains("CPU-only build", error);
@@ -46,7 +46,7 @@ public sealed class GpuCheckTests
     [GpuFact]
     public void CudaAndTensorRtMatchTheCpu()
     {
-        var onGpuPackage = new Dictionary<string, string> { [OrtLibrary.PathVariable] = GpuPackageWithoutCudaTests.Inputs.GpuLibrary };
+        var onGpuPackage = new Dictionary<string, string?> { [OrtLibrary.PathVariable] = GpuPackageWithoutCudaTests.Inputs.GpuLibrary };
         var (exit, output, error) = CliProcess.Run("onnxvideo", onGpuPackage, "gpu-check", "--clips", "4");
         Assert.True(exit == 0, output + error);
         Assert.DoesNotContain("MISMATCH", output);

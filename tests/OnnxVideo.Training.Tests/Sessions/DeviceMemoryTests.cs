@@ -129,6 +129,8 @@ public sealed class DeviceMemoryTests : IDisposable
         using var session = TrainingSession.Open(_package, options);
         var steps = new List<float[]>();
         void Record(StepResult r) => steps.Add([r.Loss, r.GradientNorm, r.Applied ? 1 : 0, .. r.Logits]);
+        void RecordUpdate(OptimizerStepResult u) => steps.Add([float.NaN, u.GradientNorm, u.Applied ? 1 : 0]);
+        void RecordEval(EvalResult r) => steps.Add([r.Loss, .. r.Logits]);
         for (var i = 0; i < 3; i++)
         {
             var (video, labels) = Batch(10 + i, 3);
@@ -139,9 +141,9 @@ public sealed class DeviceMemoryTests : IDisposable
             var (video, labels) = Batch(20 + i, 2);
             Record(session.AccumulateGradients(video, labels));
         }
-        Record(session.OptimizerStep());
+        RecordUpdate(session.OptimizerStep());
         var (evalVideo, evalLabels) = Batch(30, 3);
-        Record(session.EvalStep(evalVideo, evalLabels));
+        RecordEval(session.EvalStep(evalVideo, evalLabels));
         Assert.All(steps.SkipLast(1), s => Assert.Equal(1, s[2]));
 
         var weights = new Dictionary<string, float[]>();

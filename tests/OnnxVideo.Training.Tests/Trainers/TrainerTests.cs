@@ -130,6 +130,63 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task AccumulatedMicroBatchesTrainLikeOneBatchOfTheirCombinedSize()
+    {
+        var data = PatternClipSource.Dataset(10, Classes);
+        var source = new PatternClipSource(Features);
+        var fused = await new Trainer(_package, data, null, source, _dir.File("fused"), Options() with { BatchSize = 4 }, Session).RunAsync();
+        var accumulated = await new Trainer(_package, data, null, source, _dir.File("accumulated"),
+            Options() with { BatchSize = 2, AccumulationSteps = 2 }, Session).RunAsync();
+
+        Assert.Equal(4 * 8, fused.Steps);
+        Assert.Equal(fused.Steps, accumulated.Steps);
+        var a = new CheckpointStore(Path.Combine(fused.OutputDirectory, "checkpoints")).LoadNewestValid()!;
+        var b = new CheckpointStore(Path.Combine(accumulated.OutputDirectory, "checkpoints")).LoadNewestValid()!;
+        Assert.Equal(Weights(a.Directory, "W"), Weights(b.Directory, "W"), new ToleranceComparer(1e-5f, 1e-4f));
+        Assert.Equal(Weights(a.Directory, "b"), Weights(b.Directory, "b"), new ToleranceComparer(1e-5f, 1e-4f));
+        var fusedLoss = MetricsLog.Read(fused.MetricsPath).Select(e => (float)e.TrainLoss).ToArray();
+        Assert.Equal(fusedLoss, MetricsLog.Read(accumulated.MetricsPath).Select(e => (float)e.TrainLoss), new ToleranceComparer(1e-5f, 1e-4f));
+        Assert.Equal(fused.BestValidation!.Top1, accumulated.BestValidation!.Top1);
+    }
+
+    [Fact]
+    public async Task InterruptedAndResumedAccumulatedRunEndsWithTheSameWeights()
+    {
+        // 20 training clips in batches of 4: 5 micro-batches per epoch, so each epoch ends with a group of one.
+        var data = PatternClipSource.Dataset(6, Classes);
+        var source = new PatternClipSource(Features);
+        var options = Options(resume: true) with { AccumulationSteps = 2, CheckpointEverySteps = 2 };
+        var straight = await new Trainer(_package, data, null, source, _dir.File("straight"), options, Session).RunAsync();
+
+        var resumedDir = _dir.File("resumed");
+        foreach (var stopAfter in new[] { 3, 4, 1, 6, 2 })
+        {
+            using var cts = new CancellationTokenSource();
+            var seen = 0;
+            var trainer = new Trainer(_package, data, null, source, resumedDir, options, Session)
+            {
+                Progress = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    if (p.Phase == "train" && ++seen == stopAfter)
+                    {
+                        cts.Cancel();
+                    }
+                }),
+            };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => trainer.RunAsync(cts.Token));
+        }
+        var final = await new Trainer(_package, data, null, source, resumedDir, options, Session).RunAsync();
+
+        Assert.Equal(4 * 3, straight.Steps);
+        Assert.Equal(straight.Steps, final.Steps);
+        var a = new CheckpointStore(Path.Combine(straight.OutputDirectory, "checkpoints")).LoadNewestValid()!;
+        var b = new CheckpointStore(Path.Combine(final.OutputDirectory, "checkpoints")).LoadNewestValid()!;
+        Assert.Equal(Weights(a.Directory, "W"), Weights(b.Directory, "W"));
+        Assert.Equal(MetricsLog.Read(straight.MetricsPath).Select(e => e.TrainLoss), MetricsLog.Read(final.MetricsPath).Select(e => e.TrainLoss));
+        Assert.Equal(File.ReadAllBytes(straight.BestModelPath), File.ReadAllBytes(final.BestModelPath));
+    }
+
+    [Fact]
     public async Task RefusesToOverwriteCheckpointsWithoutResume()
     {
         var data = PatternClipSource.Dataset(4, Classes);

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+using OnnxVideo.Training.Metrics;
+
+namespace OnnxVideo.Training.Loop;
+
+/// <summary>
+/// At each epoch end moves the state to the next epoch: keeps the best epoch (by validation top-1; without validation
+/// the latest) and finishes the run after the last epoch, or after <paramref name="patience"/> epochs without
+/// improvement (0 = never stop early).
+/// </summary>
+internal sealed class EarlyStopping(int patience, int epochs, ILogger logger) : ITrainingCallback
+{
+    public void OnEpochEnd(TrainingRun run, ClassificationReport? validation)
+    {
+        var state = run.State;
+        var epoch = state.Epoch;
+        var score = validation?.Top1 ?? epoch;
+        var improved = score > state.BestScore;
+        var withoutImprovement = improved ? 0 : state.EpochsWithoutImprovement + 1;
+        var stopEarly = validation is not null && patience > 0 && withoutImprovement >= patience;
+        run.State = new TrainerState
+        {
+            Epoch = epoch + 1,
+            NextBatch = 0,
+            SkippedSteps = state.SkippedSteps,
+            BadStepsInRow = state.BadStepsInRow,
+            BestScore = improved ? score : state.BestScore,
+            BestEpoch = improved ? epoch : state.BestEpoch,
+            BestStep = improved ? run.Session.OptimizerStepCount : state.BestStep,
+            EpochsWithoutImprovement = withoutImprovement,
+            Finished = stopEarly || epoch + 1 >= epochs,
+            StoppedEarly = stopEarly,
+        };
+        if (stopEarly)
+        {
+            logger.LogInformation("stopping early: no improvement of validation top-1 for {Patience} epochs", patience);
+        }
+    }
+}
