@@ -41,14 +41,20 @@ internal static class CliProgram
         }
         catch (UserInputException e)
         {
-            await error.WriteLineAsync($"error: {TerminalText.Escape(e.Message)}");
-            return ExitCodes.BadInput;
+            return Report(e, error);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             await error.WriteLineAsync("interrupted");
             return ExitCodes.Interrupted;
         }
+    }
+
+    /// <summary>Writes bad input as its one line (control characters escaped) and returns its exit code.</summary>
+    public static int Report(UserInputException error, TextWriter stderr)
+    {
+        stderr.WriteLine($"error: {TerminalText.Escape(error.Message)}");
+        return ExitCodes.BadInput;
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)

@@ -26,7 +26,7 @@ public static class InfoCommand
         var command = new Command("info", "Show a model's inputs, outputs, opsets, metadata, size, parameters, and the ONNX Runtime execution providers usable here");
         command.Arguments.Add(model);
         command.Options.Add(json);
-        command.SetAction(parseResult => Run(parseResult.GetValue(model)!, parseResult.GetValue(json), Console.Out, Console.Error));
+        command.SetHandler((parse, _) => Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(json), Console.Out, Console.Error)));
         return command;
     }
 
@@ -40,8 +40,7 @@ public static class InfoCommand
         }
         catch (UserInputException e)
         {
-            error.WriteLine($"error: {TerminalText.Escape(e.Message)}");
-            return ExitCodes.BadInput;
+            return CliProgram.Report(e, error);
         }
 
         output.Write(asJson ? JsonSerializer.Serialize(info, JsonOptions) + Environment.NewLine : Render(info));
