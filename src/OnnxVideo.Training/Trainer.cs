@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OnnxVideo.Export.Tuning;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Training.Checkpoints;
@@ -194,7 +195,7 @@ public sealed class Trainer
     /// </summary>
     private (TrainingPackageLayout Package, IClipSource Source, BackboneFeatureSource? Features) ChooseInputs()
     {
-        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != "head")
+        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head)
         {
             return (_package, _source, null);
         }

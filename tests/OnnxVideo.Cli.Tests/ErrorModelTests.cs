@@ -26,6 +26,7 @@ public sealed class ErrorModelTests
         typeof(UserInputException).Assembly, typeof(OrtException).Assembly, typeof(OnnxFormatException).Assembly,
         typeof(VideoInputException).Assembly, typeof(TrainingPackageException).Assembly, typeof(DatasetException).Assembly,
         typeof(VideoClassifier).Assembly, typeof(InvalidFlagException).Assembly, typeof(Program).Assembly,
+        typeof(Export.Autodiff.UnsupportedGradientException).Assembly, typeof(Export.Zoo.UnknownArchitectureException).Assembly,
         typeof(ExportTool.Program).Assembly,
     ];
 

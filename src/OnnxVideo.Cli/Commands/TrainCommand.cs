@@ -161,8 +161,8 @@ public static class TrainCommand
     private static void CheckCompiledSettings(Flags f, ParseResult parse, TrainingPackageLayout layout)
     {
         var requestedOptimizer = parse.GetValue(f.Optimizer);
-        CheckCompiled("--optimizer", requestedOptimizer, layout.Optimizer,
-            requestedOptimizer is null || string.Equals(requestedOptimizer, layout.Optimizer, StringComparison.OrdinalIgnoreCase));
+        CheckCompiled("--optimizer", requestedOptimizer, layout.Optimizer.ToString(),
+            requestedOptimizer is null || string.Equals(requestedOptimizer, layout.Optimizer.ToString(), StringComparison.OrdinalIgnoreCase));
         var requestedDecay = parse.GetValue(f.WeightDecay);
         CheckCompiled("--weight-decay", requestedDecay?.ToString(CultureInfo.InvariantCulture), layout.WeightDecay.ToString(CultureInfo.InvariantCulture),
             requestedDecay is null || Math.Abs(requestedDecay.Value - layout.WeightDecay) < 1e-9);

@@ -1,3 +1,4 @@
+using OnnxVideo.Export.Tuning;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Ort;
@@ -17,7 +18,7 @@ public sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbone
     /// </summary>
     public static HeadOnlyPackage? TryCreate(TrainingPackageLayout package, string workDirectory, out string reason)
     {
-        if (package.Tuning != "head" || package.HeadWeight is null)
+        if (package.Tuning != TuningKind.Head || package.HeadWeight is null)
         {
             reason = "the package does not tune the head only";
             return null;

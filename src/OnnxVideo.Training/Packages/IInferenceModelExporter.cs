@@ -4,7 +4,7 @@ namespace OnnxVideo.Training.Packages;
 
 /// <summary>
 /// Bakes trained weights into a plain inference model.onnx (LoRA merged, contract in the metadata). Implemented by the
-/// package writer's side (OnnxVideo.Export), which owns the graph format; see <see cref="TrainingPackageLayout"/>.
+/// package format's side (OnnxVideo.Packaging), which owns the graph format; see <see cref="TrainingPackageLayout"/>.
 /// </summary>
 public interface IInferenceModelExporter
 {

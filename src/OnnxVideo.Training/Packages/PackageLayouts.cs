@@ -4,8 +4,8 @@ using OnnxVideo.Media;
 namespace OnnxVideo.Training.Packages;
 
 /// <summary>
-/// Maps a loaded, validated training package (OnnxVideo.Export's reader owns the manifest format) to the
-/// <see cref="TrainingPackageLayout"/> that OnnxVideo.Training consumes, with Export's inference export as exporter.
+/// Maps a loaded, validated training package (OnnxVideo.Packaging's reader owns the manifest format) to the
+/// <see cref="TrainingPackageLayout"/> that OnnxVideo.Training consumes, with Packaging's inference export as exporter.
 /// </summary>
 public static class PackageLayouts
 {
@@ -42,10 +42,10 @@ public static class PackageLayouts
             Contract = m.Contract,
             ClassCount = m.ClassCount,
             LabelSmoothing = m.LabelSmoothing,
-            Optimizer = m.Optimizer.Kind.ToString(),
+            Optimizer = m.Optimizer.Kind,
             WeightDecay = m.Optimizer.WeightDecay,
             DefaultLearningRate = m.Optimizer.LearningRate,
-            Tuning = m.Tuning.Kind.ToString().ToLowerInvariant(),
+            Tuning = m.Tuning.Kind,
             HeadWeight = m.Tuning.HeadWeight,
             Exporter = new Exporter(package),
         };

@@ -1,3 +1,5 @@
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Tuning;
 using OnnxVideo.Media;
 
 namespace OnnxVideo.Training.Packages;
@@ -5,7 +7,7 @@ namespace OnnxVideo.Training.Packages;
 /// <summary>
 /// What <see cref="Sessions.TrainingSession"/> needs from a training package: graph and tensor file paths, graph names,
 /// the trainable parameters and the contract. The package format itself (manifest, validation, writer) belongs to
-/// OnnxVideo.Export; <see cref="PackageLayouts.Load"/> maps a loaded, validated package to this record.
+/// OnnxVideo.Packaging; <see cref="PackageLayouts.Load"/> maps a loaded, validated package to this record.
 /// </summary>
 public sealed record TrainingPackageLayout
 {
@@ -29,12 +31,12 @@ public sealed record TrainingPackageLayout
     public required int ClassCount { get; init; }
     /// <summary>Label smoothing compiled into the loss.</summary>
     public float LabelSmoothing { get; init; }
-    /// <summary>Optimizer compiled into the graphs (e.g. "AdamW", "Sgd") and its weight decay, for reporting and checks.</summary>
-    public string Optimizer { get; init; } = "";
+    /// <summary>Optimizer compiled into the graphs and its weight decay, for reporting and checks.</summary>
+    public required OptimizerKind Optimizer { get; init; }
     public float WeightDecay { get; init; }
     public float DefaultLearningRate { get; init; } = 1e-3f;
-    /// <summary>The tuning strategy ("head", "lora", …); with "head" only the classifier is trained.</summary>
-    public string Tuning { get; init; } = "";
+    /// <summary>The tuning strategy; with <see cref="TuningKind.Head"/> only the classifier is trained.</summary>
+    public required TuningKind Tuning { get; init; }
     /// <summary>Initializer name of the classifier weight (where backbone features enter the head).</summary>
     public string? HeadWeight { get; init; }
     public IInferenceModelExporter? Exporter { get; init; }

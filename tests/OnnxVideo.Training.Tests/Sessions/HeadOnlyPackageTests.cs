@@ -1,3 +1,4 @@
+using OnnxVideo.Export.Tuning;
 using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Sessions;
 
@@ -12,7 +13,7 @@ public sealed class HeadOnlyPackageTests
         long[] shape = [3, 2, 2, 2];
         var rng = new Random(4);
         var w = Enumerable.Range(0, 24 * 3).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        var package = LinearTrainingPackage.Write(dir.File("pkg"), shape, 3, Enumerable.Repeat(1f, 24).ToArray(), w, [0.1f, 0.2f, 0.3f]) with { Tuning = "head" };
+        var package = LinearTrainingPackage.Write(dir.File("pkg"), shape, 3, Enumerable.Repeat(1f, 24).ToArray(), w, [0.1f, 0.2f, 0.3f]) with { Tuning = TuningKind.Head };
 
         var split = HeadOnlyPackage.TryCreate(package, dir.File("head"), out var reason);
 
@@ -24,7 +25,7 @@ public sealed class HeadOnlyPackageTests
         Assert.Equal([24L], head.SampleShape);
         // The linear backbone is the flattened (unit-scaled) clip, so the features equal the input.
         Assert.Equal(full.EvalStep(video, 2), head.EvalStep(video, 2));
-        Assert.Null(HeadOnlyPackage.TryCreate(package with { Tuning = "full" }, dir.File("x"), out var notHead));
+        Assert.Null(HeadOnlyPackage.TryCreate(package with { Tuning = TuningKind.Full }, dir.File("x"), out var notHead));
         Assert.Contains("head only", notHead);
     }
 }

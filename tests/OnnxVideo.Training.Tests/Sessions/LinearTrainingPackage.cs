@@ -1,3 +1,5 @@
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Tuning;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Safetensors;
@@ -60,8 +62,8 @@ internal static class LinearTrainingPackage
                 new TrainableParameter("b", [classes], "b.grad", "b.new", [new OptimizerStateTensor("b.momentum", "b.momentum.new")]),
             ],
             ClassCount = classes,
-            Optimizer = "Sgd",
-            Tuning = "full",
+            Optimizer = OptimizerKind.Sgd,
+            Tuning = TuningKind.Full,
             HeadWeight = "W",
         };
     }

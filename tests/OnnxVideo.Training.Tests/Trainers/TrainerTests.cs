@@ -1,3 +1,4 @@
+using OnnxVideo.Export.Tuning;
 using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Training.Checkpoints;
@@ -357,7 +358,7 @@ public sealed class TrainerTests : IDisposable
     public async Task HeadOnlyTrainingOnCachedBackboneFeaturesMatchesTrainingOnClips()
     {
         var data = PatternClipSource.Dataset(5, Classes);
-        var head = _package with { Tuning = "head" };
+        var head = _package with { Tuning = TuningKind.Head };
         var options = Options() with { Epochs = 3, CheckpointEverySteps = 0 };
         var cachedSource = new PatternClipSource(Features, deterministic: true);
         var cached = await new Trainer(head, data, null, cachedSource, _dir.File("cached"), options, Session).RunAsync();

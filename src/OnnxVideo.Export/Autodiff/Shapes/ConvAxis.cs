@@ -1,4 +1,0 @@
-namespace OnnxVideo.Export.Autodiff.Shapes;
-
-/// <summary>Geometry of one spatial axis of a Conv or pooling node, with explicit pads.</summary>
-public readonly record struct ConvAxis(long In, long Kernel, long Stride, long Dilation, long PadBegin, long PadEnd, long Out);

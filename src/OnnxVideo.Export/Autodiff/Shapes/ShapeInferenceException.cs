@@ -1,4 +1,0 @@
-namespace OnnxVideo.Export.Autodiff.Shapes;
-
-/// <summary>A graph whose shapes contradict each other (e.g. dims 3 and 4 broadcast together), naming the node.</summary>
-public sealed class ShapeInferenceException(string message) : Exception(message);

@@ -1,0 +1,190 @@
+using OnnxVideo.Export.Autodiff;
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Export.Tuning;
+using OnnxVideo.Media;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>
+/// Compiles a classifier (one video input, logits as the first output) into the graphs of a training package:
+/// eval (logits, loss), gradients (loss, logits, d loss/d parameter), train step (gradients + optimizer update) and
+/// the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
+/// </summary>
+internal static class TrainingGraphCompiler
+{
+    /// <summary>Class counts above this are taken for a damaged model rather than a classifier.</summary>
+    private const long MaxClasses = 1 << 20;
+
+    public static CompiledTrainingGraphs Compile(ModelProto model, TrainingPackageOptions options, string sourceName = "model")
+    {
+        options.Optimizer.Validate();
+        var source = model.Graph.Clone();
+        GraphEdits.RemoveInitializerInputs(source);
+        GraphEdits.MaterializeInitializerCopies(source);
+        if (source.Input.Count != 1)
+        {
+            throw new TrainingPackageException(sourceName, $"expected one video input, the model has {source.Input.Count} ({string.Join(", ", source.Input.Select(i => i.Name))})");
+        }
+        if (source.Output.Count == 0)
+        {
+            throw new TrainingPackageException(sourceName, "the model has no output");
+        }
+        // The zoo and most exporters name the class scores "logits"; otherwise they are the first output.
+        var logits = source.Output.FirstOrDefault(o => o.Name == "logits") ?? source.Output[0];
+        var logitsDims = logits.Type?.TensorType?.Shape?.Dim;
+        if (logitsDims is not { Count: 2 } || logitsDims[1].DimValue is <= 0 or > MaxClasses)
+        {
+            throw new TrainingPackageException(sourceName, $"the first output '{logits.Name}' must be logits of shape [N, classes] with a fixed class count");
+        }
+        var classCount = (int)logitsDims[1].DimValue;
+        source.Output.Clear();
+        source.Output.Add(logits);
+        GraphEdits.Prune(source);
+        var video = source.Input[0];
+        if (video.Type?.TensorType is not { ElemType: (int)TensorProto.Types.DataType.Float, Shape: not null })
+        {
+            throw new TrainingPackageException(sourceName, $"the video input '{video.Name}' must be a float32 tensor with a shape");
+        }
+        var videoDims = video.Type.TensorType.Shape.Dim;
+        Dim batch = videoDims.Count > 0 && videoDims[0].DimParam.Length > 0 ? videoDims[0].DimParam : videoDims.Count > 0 ? videoDims[0].DimValue : "N";
+        var io = new PackageIoNames
+        {
+            Video = video.Name,
+            VideoShape = videoDims.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            Logits = logits.Name,
+        };
+        foreach (var reserved in new[] { io.Labels, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm })
+        {
+            if (GraphBuilder.Wrap(source).IsNameUsed(reserved))
+            {
+                throw new TrainingPackageException(sourceName, $"the model already uses the name '{reserved}', which training packages reserve");
+            }
+        }
+
+        var evalVariant = Variant(source, options, training: false, sourceName);
+        AddLoss(GraphBuilder.Wrap(evalVariant.Graph), io, batch, options.LabelSmoothing);
+
+        var gradVariant = Variant(source, options, training: true, sourceName);
+        var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
+        var gradLoss = AddLoss(gradBuilder, io, batch, options.LabelSmoothing);
+        var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable);
+        foreach (var p in gradVariant.Selection.Trainable)
+        {
+            var name = p + OptimizerGraph.GradientSuffix;
+            ExposeAs(gradBuilder, gradients.GradientOf(p), name);
+            gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
+        }
+
+        var trainVariant = Variant(source, options, training: true, sourceName);
+        var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
+        var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing);
+        var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
+        var parameters = trainVariant.Selection.Trainable
+            .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray()))
+            .ToList();
+        OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
+
+        var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters.Select(p => (p.Name, p.Shape)).ToList());
+        var frozenNames = trainVariant.Selection.Frozen.ToHashSet(StringComparer.Ordinal);
+        var contract = options.Contract ?? ContractOf(model, sourceName);
+        return new CompiledTrainingGraphs(
+            Wrap(model, trainVariant.Graph, "train_step", contract),
+            Wrap(model, evalVariant.Graph, "eval", contract),
+            Wrap(model, gradVariant.Graph, "gradients", contract),
+            optimizer,
+            trainVariant.Selection,
+            trainVariant.Initial,
+            trainVariant.Buffers,
+            trainVariant.Graph.Initializer.Where(t => frozenNames.Contains(t.Name)).ToList(),
+            io,
+            classCount,
+            trainVariant.TrainableCount,
+            trainVariant.FrozenCount);
+    }
+
+    private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,
+        long TrainableCount, long FrozenCount);
+
+    /// <summary>
+    /// One graph of the package: trainable parameters and the running statistics of training-mode BatchNormalization
+    /// become inputs; with <paramref name="training"/> those BatchNormalization nodes are rewritten to use batch
+    /// statistics and output their updated running statistics.
+    /// </summary>
+    private static GraphVariant Variant(GraphProto source, TrainingPackageOptions options, bool training, string sourceName)
+    {
+        var graph = source.Clone();
+        var selection = TrainableSelection.Apply(graph, options.Tuning, training, source.Output[0].Name, sourceName);
+        var trainableCount = selection.TrainableElementCount(graph);
+        var frozenCount = selection.FrozenElementCount(graph);
+        var batchNorms = BatchNormTraining.Select(graph, options.BatchNorm, selection.Trainable);
+        if (training)
+        {
+            BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
+        }
+        var initial = GraphEdits.PromoteToInputs(graph, selection.Trainable);
+        var buffers = GraphEdits.PromoteToInputs(graph, BatchNormTraining.Statistics(batchNorms));
+        return new GraphVariant(graph, selection, initial, buffers, trainableCount, frozenCount);
+    }
+
+    /// <summary>Adds the labels input and the cross-entropy loss, exposed as the scalar output "loss".</summary>
+    private static string AddLoss(GraphBuilder builder, PackageIoNames io, Dim batch, float labelSmoothing)
+    {
+        var labels = builder.Input(io.Labels, DataType.Int64, batch);
+        var loss = Losses.SoftmaxCrossEntropy(builder, io.Logits, labels, labelSmoothing);
+        ExposeAs(builder, loss, io.Loss);
+        builder.Output(io.Loss, DataType.Float);
+        return io.Loss;
+    }
+
+    /// <summary>Gives a computed value a chosen name: renames it when a node produces it, otherwise adds an Identity.</summary>
+    private static void ExposeAs(GraphBuilder builder, string value, string name)
+    {
+        builder.UniqueName(name);
+        var graph = builder.Graph;
+        var producedByNode = graph.Node.Any(n => n.Output.Contains(value));
+        var isInterface = graph.Input.Any(v => v.Name == value) || graph.Output.Any(v => v.Name == value) || graph.Initializer.Any(t => t.Name == value);
+        if (producedByNode && !isInterface)
+        {
+            GraphEdits.RenameValue(graph, value, name);
+            return;
+        }
+        var identity = new NodeProto { OpType = "Identity", Name = builder.UniqueName(name + "/Identity") };
+        identity.Input.Add(value);
+        identity.Output.Add(name);
+        graph.Node.Add(identity);
+    }
+
+    private static Dim[] ShapeOf(IReadOnlyList<TensorProto> tensors, string name) =>
+        tensors.First(t => t.Name == name).Dims.Select(d => (Dim)d).ToArray();
+
+    private static PreprocessingContract? ContractOf(ModelProto model, string sourceName)
+    {
+        var json = ModelMetadata.Get(model, PreprocessingContract.MetadataKey);
+        return json is null ? null : PreprocessingContract.FromJson(json, sourceName);
+    }
+
+    private static ModelProto Wrap(ModelProto original, GraphProto graph, string name, PreprocessingContract? contract)
+    {
+        graph.Name = name;
+        var model = new ModelProto
+        {
+            IrVersion = Math.Max(original.IrVersion, 8),
+            ProducerName = OnnxModels.ProducerName,
+            ProducerVersion = typeof(TrainingGraphCompiler).Assembly.GetName().Version?.ToString() ?? "0",
+            Graph = graph,
+        };
+        model.OpsetImport.AddRange(original.OpsetImport.Select(o => o.Clone()));
+        if (model.OpsetImport.Count == 0)
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        }
+        if (contract is not null)
+        {
+            ModelMetadata.Set(model, PreprocessingContract.MetadataKey, contract.ToJson());
+        }
+        return model;
+    }
+}

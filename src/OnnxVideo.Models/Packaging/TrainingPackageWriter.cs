@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
+using OnnxVideo.Onnx.Safetensors;
+
+namespace OnnxVideo.Export.Packaging;
+
+/// <summary>
+/// Writes a training package folder. Every file goes to a temporary name and is renamed into place; an existing
+/// manifest is removed first and the new manifest is written last, so a folder with a manifest is always complete.
+/// Frozen weights are written once to frozen.safetensors and every graph references them as ONNX external data
+/// (location frozen.safetensors, offset and length of the tensor inside it), so ORT can read them directly and a
+/// loader can instead supply one shared copy to all sessions (SessionOptions.AddInitializer).
+/// </summary>
+public static class TrainingPackageWriter
+{
+    public static TrainingPackageManifest Write(ModelProto model, TrainingPackageOptions options, string outputDirectory, string sourceName = "model") =>
+        Write(TrainingGraphCompiler.Compile(model, options, sourceName), options, outputDirectory);
+
+    internal static TrainingPackageManifest Write(CompiledTrainingGraphs compiled, TrainingPackageOptions options, string outputDirectory)
+    {
+        var dir = Path.GetFullPath(outputDirectory);
+        Directory.CreateDirectory(dir);
+        var manifestPath = Path.Combine(dir, TrainingPackageManifest.FileName);
+        File.Delete(manifestPath);
+        var files = new PackageGraphFiles();
+
+        var stored = compiled.FrozenInitializers
+            .Where(t => t.DataType is (int)TensorProto.Types.DataType.Float or (int)TensorProto.Types.DataType.Int64)
+            .Where(t => TensorProtos.ElementCount(t) * (t.DataType == (int)TensorProto.Types.DataType.Int64 ? 8 : 4) >= options.FrozenThresholdBytes)
+            .ToList();
+        var frozenPath = Path.Combine(dir, files.Frozen);
+        SafetensorsWriter.WriteFile(frozenPath, stored.Select(ToSafetensors).ToList());
+        var references = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
+        using (var frozen = SafetensorsFile.Open(frozenPath))
+        {
+            foreach (var t in stored)
+            {
+                var info = frozen.GetInfo(t.Name);
+                var reference = new TensorProto { Name = t.Name, DataType = t.DataType, DataLocation = TensorProto.Types.DataLocation.External };
+                reference.Dims.AddRange(t.Dims);
+                reference.ExternalData.Add(Entry("location", files.Frozen));
+                reference.ExternalData.Add(Entry("offset", (frozen.DataStart + info.Begin).ToString(CultureInfo.InvariantCulture)));
+                reference.ExternalData.Add(Entry("length", info.ByteLength.ToString(CultureInfo.InvariantCulture)));
+                references[t.Name] = reference;
+            }
+        }
+        foreach (var (graphModel, file) in new[] { (compiled.TrainStep, files.TrainStep), (compiled.Eval, files.Eval), (compiled.Gradients, files.Gradients) })
+        {
+            var copy = graphModel.Clone();
+            var initializers = copy.Graph.Initializer;
+            for (var i = 0; i < initializers.Count; i++)
+            {
+                if (references.TryGetValue(initializers[i].Name, out var reference))
+                {
+                    initializers[i] = reference.Clone();
+                }
+            }
+            OnnxModelFile.Save(copy, Path.Combine(dir, file));
+        }
+        OnnxModelFile.Save(compiled.Optimizer, Path.Combine(dir, files.Optimizer));
+
+        var settings = options.Optimizer;
+        SafetensorsWriter.WriteFile(Path.Combine(dir, files.Trainable), compiled.InitialParameters.Concat(compiled.InitialBuffers).Select(ToSafetensors).ToList());
+        var parameters = compiled.InitialParameters.Select(t =>
+        {
+            var shape = t.Dims.ToArray();
+            var state = settings.StateSuffixes.Select(s => new PackageStateEntry(t.Name + s, t.Name + s + OptimizerGraph.UpdatedSuffix)).ToList();
+            return new PackageParameterEntry(t.Name, shape, settings.DecaysParameter(shape), t.Name + OptimizerGraph.GradientSuffix,
+                t.Name + OptimizerGraph.UpdatedSuffix, state);
+        }).ToList();
+        var zeroState = parameters.SelectMany(p => p.State.Select(s =>
+            SafetensorsTensor.FromFloats(s.Name, new float[p.Shape.Aggregate(1L, (a, d) => a * d)], p.Shape))).ToList();
+        SafetensorsWriter.WriteFile(Path.Combine(dir, files.OptimizerState), zeroState);
+
+        foreach (var graph in new[] { files.TrainStep, files.Eval, files.Gradients, files.Optimizer })
+        {
+            OrtModelCheck.RequireLoadable(Path.Combine(dir, graph));
+        }
+        var selection = compiled.Selection;
+        var manifest = new TrainingPackageManifest
+        {
+            Contract = options.Contract ?? ContractOf(compiled.Eval),
+            ClassCount = compiled.ClassCount,
+            Tuning = new PackageTuningEntry(selection.Spec.ToString(), selection.Spec.Kind, selection.Head.Weight, selection.Head.Bias, selection.Adapters),
+            Optimizer = settings,
+            LabelSmoothing = options.LabelSmoothing,
+            ClipNorm = options.ClipNorm,
+            Opset = OnnxModels.DefaultOpset(compiled.TrainStep),
+            Io = compiled.Io,
+            Graphs = files,
+            Parameters = parameters,
+            Buffers = compiled.InitialBuffers.Select(t => new PackageBufferEntry(t.Name, t.Dims.ToArray(), t.Name + OptimizerGraph.UpdatedSuffix)).ToList(),
+            BatchNorm = options.BatchNorm,
+            Frozen = stored.Select(t => new PackageTensorEntry(t.Name, DTypeOf(t).ToString(), t.Dims.ToArray())).ToList(),
+            TrainableParameterCount = compiled.TrainableParameterCount,
+            FrozenParameterCount = compiled.FrozenParameterCount,
+            Files = new[] { files.TrainStep, files.Eval, files.Gradients, files.Optimizer, files.Trainable, files.OptimizerState, files.Frozen }
+                .Select(f => Path.Combine(dir, f))
+                .Select(path => new PackageFileEntry(Path.GetFileName(path), new FileInfo(path).Length, TrainingPackage.Sha256Of(path)))
+                .ToList(),
+        };
+        AtomicFile.Write(manifestPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(manifest.ToJson());
+        });
+        return manifest;
+    }
+
+    private static Media.PreprocessingContract? ContractOf(ModelProto model) =>
+        ModelMetadata.Get(model, Media.PreprocessingContract.MetadataKey) is { } json ? Media.PreprocessingContract.FromJson(json) : null;
+
+    private static StringStringEntryProto Entry(string key, string value) => new() { Key = key, Value = value };
+
+    private static SafetensorsDType DTypeOf(TensorProto t) =>
+        t.DataType == (int)TensorProto.Types.DataType.Int64 ? SafetensorsDType.I64 : SafetensorsDType.F32;
+
+    private static SafetensorsTensor ToSafetensors(TensorProto t)
+    {
+        var shape = t.Dims.ToArray();
+        if (t.DataType == (int)TensorProto.Types.DataType.Int64)
+        {
+            return SafetensorsTensor.FromInt64s(t.Name, TensorProtos.ToInt64s(t), shape);
+        }
+        return t.RawData.Length > 0
+            ? new SafetensorsTensor(t.Name, SafetensorsDType.F32, shape, t.RawData.ToByteArray())
+            : new SafetensorsTensor(t.Name, SafetensorsDType.F32, shape, MemoryMarshal.AsBytes(TensorProtos.ToFloats(t).AsSpan()).ToArray());
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text.RegularExpressions;
+using OnnxVideo.Export.Import;
+using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
+
+namespace OnnxVideo.Export.Tuning;
+
+/// <summary>
+/// Adds LoRA branches to a graph, in peft's form: y = op(x, W) + s·op(op(dropout(x), A), B), A kaiming-uniform
+/// (bound 1/√in), B zero, so the model's output is unchanged before training. A and B become initializers named
+/// "&lt;weight&gt;.lora_A" / "&lt;weight&gt;.lora_B".
+/// </summary>
+internal static class LoraInjector
+{
+    /// <summary>Injects adapters; with <paramref name="training"/> and a dropout rate, the branch input is dropped out.</summary>
+    public static IReadOnlyList<LoraAdapter> Apply(GraphProto graph, LoraOptions options, ClassifierHead head, bool training)
+    {
+        var index = new GraphUses(graph);
+        var eligible = EligibleWeights(index).Where(w => w.Name != head.Weight).ToList();
+        var regex = options.Target is null ? null : new Regex(options.Target, RegexOptions.CultureInvariant);
+        var targets = eligible.Where(w => regex?.IsMatch(w.Name) ?? true).ToList();
+        if (targets.Count == 0)
+        {
+            var names = string.Join(", ", eligible.Take(8).Select(w => w.Name)) + (eligible.Count > 8 ? ", …" : "");
+            throw new TuningSpecException(TuningSpec.ForLora(options).ToString(),
+                eligible.Count == 0
+                    ? "the model has no MatMul/Gemm/1×1 Conv weight besides the head to adapt"
+                    : $"target matched none of the eligible weights ({names})");
+        }
+        var builder = GraphBuilder.Wrap(graph);
+        var random = new Random(options.Seed);
+        var adapters = new List<LoraAdapter>();
+        foreach (var target in targets)
+        {
+            adapters.Add(AddAdapter(builder, target, options, random, training));
+        }
+        return adapters;
+    }
+
+    /// <summary>A weight to adapt and the nodes whose output gets the adapter's branch added.</summary>
+    private sealed record Target(string Name, LoraWeightLayout Layout, long[] Shape, long In, long Out, IReadOnlyList<NodeProto> Nodes);
+
+    /// <summary>
+    /// Float weights whose every use is the weight input of a MatMul, Gemm or 1×1 ungrouped Conv, or a [out, in]
+    /// weight transposed for MatMul (x·Wᵀ, as PyTorch's Linear is written on 3-D inputs).
+    /// </summary>
+    private static IEnumerable<Target> EligibleWeights(GraphUses index)
+    {
+        foreach (var t in index.Graph.Initializer)
+        {
+            if (t.DataType != (int)TensorProto.Types.DataType.Float || !index.Consumers.TryGetValue(t.Name, out var uses))
+            {
+                continue;
+            }
+            var shape = t.Dims.ToArray();
+            if (uses is [{ Node.OpType: "Transpose" } transpose] && shape.Length == 2 && IsMatrixTranspose(transpose.Node) &&
+                index.ConsumersOf(transpose.Node.Output[0]) is { Count: > 0 } products &&
+                products.All(u => u.Node.OpType == "MatMul" && u.Input == 1))
+            {
+                yield return new Target(t.Name, LoraWeightLayout.OutputMajor, shape, shape[1], shape[0], products.Select(u => u.Node).ToList());
+                continue;
+            }
+            var layouts = uses.Select(u => LayoutOf(u.Node, u.Input, t)).Distinct().ToList();
+            if (layouts.Count == 1 && layouts[0] is { } layout)
+            {
+                var (inDim, outDim) = layout == LoraWeightLayout.InputMajor ? (shape[0], shape[1]) : (shape[1], shape[0]);
+                yield return new Target(t.Name, layout, shape, inDim, outDim, uses.Select(u => u.Node).ToList());
+            }
+        }
+    }
+
+    private static bool IsMatrixTranspose(NodeProto node) =>
+        node.Attribute.FirstOrDefault(a => a.Name == "perm") is not { } perm || perm.Ints.SequenceEqual([1L, 0L]);
+
+    private static LoraWeightLayout? LayoutOf(NodeProto node, int input, TensorProto weight)
+    {
+        if (input != 1)
+        {
+            return null;
+        }
+        return node.OpType switch
+        {
+            "MatMul" when weight.Dims.Count == 2 => LoraWeightLayout.InputMajor,
+            "Gemm" when GraphUses.IntAttribute(node, "transA", 0) == 0 =>
+                GraphUses.IntAttribute(node, "transB", 0) == 1 ? LoraWeightLayout.OutputMajor : LoraWeightLayout.InputMajor,
+            "Conv" when weight.Dims.Count >= 3 && weight.Dims.Skip(2).All(d => d == 1) && GraphUses.IntAttribute(node, "group", 1) == 1 =>
+                LoraWeightLayout.Convolution,
+            _ => null,
+        };
+    }
+
+    private static LoraAdapter AddAdapter(GraphBuilder g, Target target, LoraOptions options, Random random, bool training)
+    {
+        var r = options.Rank;
+        var kernelOnes = target.Shape.Skip(2).ToArray();
+        var aShape = new long[] { r, target.In }.Concat(kernelOnes).ToArray();
+        var bShape = new long[] { target.Out, r }.Concat(kernelOnes).ToArray();
+        var bound = 1.0 / Math.Sqrt(target.In);
+        var aData = new float[r * target.In];
+        for (var i = 0; i < aData.Length; i++)
+        {
+            aData[i] = (float)((random.NextDouble() * 2 - 1) * bound);
+        }
+        var a = g.Initializer(target.Name + LoraAdapter.ASuffix, aData, aShape);
+        var b = g.Initializer(target.Name + LoraAdapter.BSuffix, new float[target.Out * r], bShape);
+
+        var joins = new List<LoraJoin>();
+        foreach (var node in target.Nodes)
+        {
+            var nodesBefore = g.Graph.Node.Count;
+            var output = node.Output[0];
+            var baseOutput = g.UniqueName(output + ".lora_base");
+            node.Output[0] = baseOutput;
+            var x = node.Input[0];
+            if (training && options.Dropout > 0)
+            {
+                x = g.NodeMulti("Dropout", [x, g.Constant(options.Dropout), ScalarConstants.True(g)], 2, name: target.Name + ".lora_dropout")[0];
+            }
+            var branch = node.OpType switch
+            {
+                "Conv" => ConvBranch(g, node, x, a, b),
+                "Gemm" => GemmBranch(g, node, x, a, b),
+                _ => g.Node("MatMul", [g.Node("MatMul", [x, Transposed(g, a)]), Transposed(g, b)]),
+            };
+            var scaled = g.Node("Mul", [branch, g.Constant(options.Scale)]);
+            var add = new NodeProto { OpType = "Add", Name = g.UniqueName(target.Name + ".lora_add") };
+            add.Input.Add(baseOutput);
+            add.Input.Add(scaled);
+            add.Output.Add(output);
+            g.Graph.Node.Add(add);
+            MoveAfter(g.Graph, node, nodesBefore);
+            joins.Add(new LoraJoin(output, baseOutput));
+        }
+        return new LoraAdapter(target.Name, a, b, options.Scale, target.Layout, target.Shape, joins);
+    }
+
+    private static string Transposed(GraphBuilder g, string matrix) =>
+        g.Node("Transpose", [matrix], new Dictionary<string, object> { ["perm"] = new long[] { 1, 0 } });
+
+    private static string GemmBranch(GraphBuilder g, NodeProto gemm, string x, string a, string b)
+    {
+        var down = g.Node("Gemm", [x, a], new Dictionary<string, object> { ["transB"] = 1L });
+        var alpha = GraphUses.FloatAttribute(gemm, "alpha", 1f);
+        return g.Node("Gemm", [down, b], new Dictionary<string, object> { ["transB"] = 1L, ["alpha"] = alpha });
+    }
+
+    private static string ConvBranch(GraphBuilder g, NodeProto conv, string x, string a, string b)
+    {
+        var attributes = new Dictionary<string, object>();
+        foreach (var attribute in conv.Attribute)
+        {
+            switch (attribute.Name)
+            {
+                case "strides" or "pads" or "dilations":
+                    attributes[attribute.Name] = attribute.Ints.ToArray();
+                    break;
+                case "auto_pad":
+                    attributes[attribute.Name] = attribute.S.ToStringUtf8();
+                    break;
+            }
+        }
+        return g.Node("Conv", [g.Node("Conv", [x, a], attributes), b]);
+    }
+
+    /// <summary>Moves the nodes appended since <paramref name="firstNew"/> right after <paramref name="anchor"/>, keeping topological order.</summary>
+    private static void MoveAfter(GraphProto graph, NodeProto anchor, int firstNew)
+    {
+        var added = graph.Node.Skip(firstNew).ToList();
+        for (var i = graph.Node.Count - 1; i >= firstNew; i--)
+        {
+            graph.Node.RemoveAt(i);
+        }
+        var at = graph.Node.IndexOf(anchor) + 1;
+        for (var i = 0; i < added.Count; i++)
+        {
+            graph.Node.Insert(at + i, added[i]);
+        }
+    }
+}
