@@ -29,7 +29,7 @@ public sealed class ProjectLayeringTests
             ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models",
              "OnnxVideo.Training", "OnnxVideo.Runtime"],
         ["tools/export/OnnxVideo.ExportTool.csproj"] =
-            ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Autodiff", "OnnxVideo.Models"],
+            ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models"],
     };
 
     public static TheoryData<string> Projects() => new(Map.Keys);
