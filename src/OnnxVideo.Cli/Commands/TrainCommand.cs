@@ -72,7 +72,8 @@ public static class TrainCommand
 
     private static async Task<int> RunAsync(Flags f, ParseResult parse, CancellationToken ct)
     {
-        var gpuSettings = f.Gpu.Read(parse);
+        var sessionOptions = SessionOptionsFrom(f, parse, f.Gpu.Read(parse));
+        FlagValues.Check(sessionOptions.Validate);
         var layout = PackageLayouts.Load(parse.GetValue(f.Package)!);
         CheckCompiledSettings(f, parse, layout);
         var contract = layout.Contract ?? throw new InvalidContractException(layout.Directory, "the package has no preprocessing contract");
@@ -84,7 +85,6 @@ public static class TrainCommand
         var source = new VideoClipSource(contract, Augmentation(parse.GetValue(f.Augment)!), NoPadOption.MediaOptions(parse.GetValue(f.NoPad)));
         var options = TrainerOptionsFrom(f, parse);
         FlagValues.Check(options.Validate);
-        var sessionOptions = SessionOptionsFrom(f, parse, gpuSettings);
         var runDirectory = parse.GetValue(f.Output)!;
         UserFileException.Guard(runDirectory, "cannot create the run folder", () => Directory.CreateDirectory(runDirectory));
         var logger = new StderrLogger();
