@@ -51,6 +51,20 @@ public sealed class CliLayerTests
     }
 
     [Fact]
+    public void ABugThroughTheProgramIsExitCodeOneWithItsStackTrace()
+    {
+        var root = new RootCommand("probe");
+        var command = new Command("probe-command");
+        command.SetHandler((_, _) => throw new InvalidOperationException("a bug, not bad input"));
+        root.Subcommands.Add(command);
+        var (exit, error) = Capture(() => CliProgram.Run(root, ["probe-command"]));
+        Assert.Equal(ExitCodes.Failed, exit);
+        Assert.Contains("a bug, not bad input", error);
+        Assert.Contains("   at ", error);
+        Assert.DoesNotContain("error: ", error);
+    }
+
+    [Fact]
     public void AParseErrorIsExitCodeTwoNamingTheOption()
     {
         var root = new RootCommand("probe");
