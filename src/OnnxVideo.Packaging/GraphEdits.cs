@@ -2,35 +2,9 @@ using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Packaging;
 
-/// <summary>Structural edits used when compiling and exporting packages.</summary>
+/// <summary>Package-specific edits of a source graph; general ones (prune, rename) are <see cref="Onnx.Graphs.GraphRewrites"/>.</summary>
 internal static class GraphEdits
 {
-    /// <summary>Renames a value everywhere it appears: node outputs and inputs, graph outputs.</summary>
-    public static void RenameValue(GraphProto graph, string from, string to)
-    {
-        foreach (var node in graph.Node)
-        {
-            for (var i = 0; i < node.Output.Count; i++)
-            {
-                if (node.Output[i] == from)
-                {
-                    node.Output[i] = to;
-                }
-            }
-            for (var i = 0; i < node.Input.Count; i++)
-            {
-                if (node.Input[i] == from)
-                {
-                    node.Input[i] = to;
-                }
-            }
-        }
-        foreach (var output in graph.Output.Where(o => o.Name == from))
-        {
-            output.Name = to;
-        }
-    }
-
     /// <summary>Removes initializers that are also listed as graph inputs from the input list (old exporters did that).</summary>
     public static void RemoveInitializerInputs(GraphProto graph)
     {
@@ -82,33 +56,5 @@ internal static class GraphEdits
             removed.Add(t);
         }
         return removed;
-    }
-
-    /// <summary>Keeps only the nodes, initializers and inputs that the graph outputs depend on.</summary>
-    public static void Prune(GraphProto graph)
-    {
-        var needed = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        var keep = new HashSet<NodeProto>();
-        for (var i = graph.Node.Count - 1; i >= 0; i--)
-        {
-            var node = graph.Node[i];
-            if (node.Output.Any(needed.Contains))
-            {
-                keep.Add(node);
-                needed.UnionWith(node.Input.Where(x => x.Length > 0));
-            }
-        }
-        var nodes = graph.Node.Where(keep.Contains).ToList();
-        graph.Node.Clear();
-        graph.Node.AddRange(nodes);
-        var initializers = graph.Initializer.Where(t => needed.Contains(t.Name)).ToList();
-        graph.Initializer.Clear();
-        graph.Initializer.AddRange(initializers);
-        var inputs = graph.Input.Where(v => needed.Contains(v.Name)).ToList();
-        graph.Input.Clear();
-        graph.Input.AddRange(inputs);
-        var valueInfo = graph.ValueInfo.Where(v => needed.Contains(v.Name)).ToList();
-        graph.ValueInfo.Clear();
-        graph.ValueInfo.AddRange(valueInfo);
     }
 }

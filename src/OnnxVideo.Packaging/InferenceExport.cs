@@ -1,6 +1,7 @@
 using OnnxVideo.Export.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Packaging;
@@ -60,7 +61,7 @@ public static class InferenceExport
             ?? throw new TrainingPackageException(package.EvalPath, $"the eval graph has no output '{io.Logits}'");
         graph.Output.Clear();
         graph.Output.Add(logits);
-        GraphEdits.Prune(graph);
+        GraphRewrites.Prune(graph);
         var finalContract = contract ?? package.Contract;
         if (finalContract is not null)
         {
@@ -83,7 +84,7 @@ public static class InferenceExport
             var add = graph.Node.FirstOrDefault(n => n.OpType == "Add" && n.Output.Count == 1 && n.Output[0] == join.Output && n.Input.Contains(join.BaseOutput))
                 ?? throw new TrainingPackageException(source, $"LoRA join '{join.Output}' of '{adapter.Weight}' not found in the eval graph");
             graph.Node.Remove(add);
-            GraphEdits.RenameValue(graph, join.BaseOutput, join.Output);
+            GraphRewrites.RenameValue(graph, join.BaseOutput, join.Output);
         }
     }
 }

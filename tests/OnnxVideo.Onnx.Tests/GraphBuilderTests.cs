@@ -49,10 +49,10 @@ public class GraphBuilderTests
         });
         var node = g.Graph.Node[0];
         Assert.Equal(AttributeProto.Types.AttributeType.Int, AttributeValues.Find(node, "group")!.Type);
-        Assert.Equal(2, AttributeValues.GetInt(node, "group", 1));
-        Assert.Equal(new long[] { 1, 1, 1, 1 }, AttributeValues.GetInts(node, "pads"));
-        Assert.Equal(0.5f, AttributeValues.GetFloat(node, "alpha", 0));
-        Assert.Equal("NOTSET", AttributeValues.GetString(node, "auto_pad", ""));
+        Assert.Equal(2, AttributeValues.Int(node, "group", 1));
+        Assert.Equal(new long[] { 1, 1, 1, 1 }, AttributeValues.Ints(node, "pads"));
+        Assert.Equal(0.5f, AttributeValues.Float(node, "alpha", 0));
+        Assert.Equal("NOTSET", AttributeValues.String(node, "auto_pad", ""));
         Assert.Equal(AttributeProto.Types.AttributeType.Floats, AttributeValues.Find(node, "scales")!.Type);
     }
 

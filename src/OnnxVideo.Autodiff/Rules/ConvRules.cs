@@ -1,4 +1,5 @@
 using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Rules;
@@ -15,7 +16,7 @@ internal static class ConvRules
         var xShape = c.ShapeOf(x) ?? throw c.Fail($"the shape of '{x}' must be known at graph-build time");
         var axes = ConvGeometry.Compute(n, xShape, wDims[2..], isPool: false)
             ?? throw c.Fail($"the spatial sizes of '{x}' must be known at graph-build time (got {xShape})");
-        long groups = NodeAttributes.Int(n, "group", 1);
+        long groups = AttributeValues.Int(n, "group", 1);
         string? dx = null, dw = null, db = null;
         if (c.NeedsGradient(0))
         {

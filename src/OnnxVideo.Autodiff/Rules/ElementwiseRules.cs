@@ -1,3 +1,5 @@
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Rules;
@@ -115,14 +117,14 @@ internal static class ElementwiseRules
         }
         return [c.Op("Mul", dy[0]!, local)];
 
-        static string Onnx(NodeProto node) => NodeAttributes.String(node, "approximate", "none");
+        static string Onnx(NodeProto node) => AttributeValues.String(node, "approximate", "none");
     }
 
     /// <summary>dx = y · (g − Σ g·y) over the softmax axis.</summary>
     public static string?[] Softmax(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var y = n.Output[0];
-        long axis = NodeAttributes.Int(n, "axis", -1);
+        long axis = AttributeValues.Int(n, "axis", -1);
         var dot = c.ReduceSum(c.Op("Mul", dy[0]!, y), [axis], keepDims: true);
         return [c.Op("Mul", y, c.Op("Sub", dy[0]!, dot))];
     }
@@ -130,7 +132,7 @@ internal static class ElementwiseRules
     /// <summary>dx = g − exp(y) · Σ g over the axis.</summary>
     public static string?[] LogSoftmax(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
-        long axis = NodeAttributes.Int(n, "axis", -1);
+        long axis = AttributeValues.Int(n, "axis", -1);
         var sum = c.ReduceSum(dy[0]!, [axis], keepDims: true);
         return [c.Op("Sub", dy[0]!, c.Op("Mul", c.Op("Exp", n.Output[0]), sum))];
     }
@@ -153,8 +155,8 @@ internal static class ElementwiseRules
     {
         var (x, g) = (n.Input[0], dy[0]!);
         var zero = c.Scalar(0, x);
-        var min = NodeAttributes.Input(n, 1) ?? (NodeAttributes.Find(n, "min") is { } a ? c.Scalar(a.F, x) : null);
-        var max = NodeAttributes.Input(n, 2) ?? (NodeAttributes.Find(n, "max") is { } b ? c.Scalar(b.F, x) : null);
+        var min = NodeValues.Input(n, 1) ?? (AttributeValues.Float(n, "min") is { } a ? c.Scalar(a, x) : null);
+        var max = NodeValues.Input(n, 2) ?? (AttributeValues.Float(n, "max") is { } b ? c.Scalar(b, x) : null);
         string? mask = null;
         if (min is not null) mask = c.Op("GreaterOrEqual", x, min);
         if (max is not null) mask = mask is null ? c.Op("LessOrEqual", x, max) : c.Op("And", mask, c.Op("LessOrEqual", x, max));
@@ -184,18 +186,18 @@ internal static class ElementwiseRules
     public static string?[] Dropout(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var (x, g) = (n.Input[0], dy[0]!);
-        var training = NodeAttributes.Input(n, 2);
+        var training = NodeValues.Input(n, 2);
         if (training is null) return [g, null, null];
         var trainingConstant = c.Shapes.ConstantInts(training) ?? (c.Shapes.ConstantOf(training) is { } tt && tt.DataType == (int)TensorProto.Types.DataType.Bool
             ? (tt.Int32Data.Count > 0 ? tt.Int32Data.Select(v => (long)v).ToArray() : tt.RawData.ToByteArray().Select(v => (long)v).ToArray())
             : null);
         if (trainingConstant is [0]) return [g, null, null];
-        if (NodeAttributes.Output(n, 1) is null)
+        if (NodeValues.Output(n, 1) is null)
         {
             while (n.Output.Count < 2) n.Output.Add("");
             n.Output[1] = c.Graph.UniqueName($"{n.Output[0]}_mask");
         }
-        var ratio = NodeAttributes.Input(n, 1);
+        var ratio = NodeValues.Input(n, 1);
         string scale;
         var ratioConstant = ratio is null ? [0.5] : c.Shapes.ConstantOf(ratio) is { } rt ? Shapes.ConstantTensors.ToDoubles(rt) : null;
         if (ratioConstant is { Length: 1 }) scale = c.Scalar(1 / (1 - ratioConstant[0]), x);

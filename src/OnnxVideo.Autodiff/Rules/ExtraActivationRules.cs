@@ -1,3 +1,4 @@
+using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Rules;
@@ -17,7 +18,7 @@ internal static class ExtraActivationRules
     public static string?[] LeakyRelu(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var (x, g) = (n.Input[0], dy[0]!);
-        var alpha = c.Scalar(NodeAttributes.Float(n, "alpha", 0.01f), x);
+        var alpha = c.Scalar(AttributeValues.Float(n, "alpha", 0.01f), x);
         return [c.Op("Where", c.Op("Greater", x, c.Scalar(0, x)), g, c.Op("Mul", g, alpha))];
     }
 
@@ -25,7 +26,7 @@ internal static class ExtraActivationRules
     public static string?[] HardSigmoid(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var (x, g) = (n.Input[0], dy[0]!);
-        float alpha = NodeAttributes.Float(n, "alpha", 0.2f), beta = NodeAttributes.Float(n, "beta", 0.5f);
+        float alpha = AttributeValues.Float(n, "alpha", 0.2f), beta = AttributeValues.Float(n, "beta", 0.5f);
         var t = c.Op("Add", c.Op("Mul", x, c.Scalar(alpha, x)), c.Scalar(beta, x));
         var inside = c.Op("And", c.Op("Greater", t, c.Scalar(0, x)), c.Op("Less", t, c.Scalar(1, x)));
         return [c.Op("Where", inside, c.Op("Mul", g, c.Scalar(alpha, x)), c.Scalar(0, x))];

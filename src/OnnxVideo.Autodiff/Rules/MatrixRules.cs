@@ -1,4 +1,5 @@
 using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Rules;
@@ -10,8 +11,8 @@ internal static class MatrixRules
     public static string?[] Gemm(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var (a, b, g) = (n.Input[0], n.Input[1], dy[0]!);
-        float alpha = NodeAttributes.Float(n, "alpha", 1f), beta = NodeAttributes.Float(n, "beta", 1f);
-        bool transA = NodeAttributes.Int(n, "transA", 0) != 0, transB = NodeAttributes.Int(n, "transB", 0) != 0;
+        float alpha = AttributeValues.Float(n, "alpha", 1f), beta = AttributeValues.Float(n, "beta", 1f);
+        bool transA = AttributeValues.Int(n, "transA", 0) != 0, transB = AttributeValues.Int(n, "transB", 0) != 0;
         string? da = null, db = null, dc = null;
         if (c.NeedsGradient(0))
         {

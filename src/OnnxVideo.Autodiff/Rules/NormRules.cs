@@ -1,3 +1,4 @@
+using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Rules;
@@ -11,7 +12,7 @@ internal static class NormRules
     /// </summary>
     public static string?[] BatchNormalization(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
-        if (NodeAttributes.Int(n, "training_mode", 0) != 0)
+        if (AttributeValues.Int(n, "training_mode", 0) != 0)
             throw c.Fail("BatchNormalization in training mode is not supported; running statistics are frozen (use training_mode=0)");
         var (x, scale, mean, variance, g) = (n.Input[0], n.Input[1], n.Input[3], n.Input[4], dy[0]!);
         int rank = c.Rank(x);
@@ -19,7 +20,7 @@ internal static class NormRules
         string PerChannel(string v) => channelAxes.Length == 0 ? v : c.Unsqueeze(v, channelAxes);
         var reduceAxes = new List<long> { 0 };
         reduceAxes.AddRange(Enumerable.Range(2, Math.Max(0, rank - 2)).Select(i => (long)i));
-        var epsilon = c.Scalar(NodeAttributes.Float(n, "epsilon", 1e-5f), variance);
+        var epsilon = c.Scalar(AttributeValues.Float(n, "epsilon", 1e-5f), variance);
         var rstd = c.Op("Reciprocal", c.Op("Sqrt", c.Op("Add", variance, epsilon)));
         string? dx = null, dscale = null, dbias = null;
         if (c.NeedsGradient(0)) dx = c.Op("Mul", g, PerChannel(c.Op("Mul", scale, rstd)));
@@ -41,7 +42,7 @@ internal static class NormRules
         if (dy[0] is null) throw c.Fail("only the gradient of the normalised output (not of Mean/InvStdDev) is supported");
         var (x, scale, g) = (n.Input[0], n.Input[1], dy[0]!);
         int rank = c.Rank(x);
-        long axis = NodeAttributes.Int(n, "axis", -1);
+        long axis = AttributeValues.Int(n, "axis", -1);
         if (axis < 0) axis += rank;
         var axes = Enumerable.Range((int)axis, rank - (int)axis).Select(i => (long)i).ToArray();
         var xShape = c.ShapeOf(x)!;
@@ -55,7 +56,7 @@ internal static class NormRules
         }
         string Mean(string v) => c.Op("Mul", c.ReduceSum(v, axes, keepDims: true), inverseCount);
         var centered = c.Op("Sub", x, Mean(x));
-        var epsilon = c.Scalar(NodeAttributes.Float(n, "epsilon", 1e-5f), x);
+        var epsilon = c.Scalar(AttributeValues.Float(n, "epsilon", 1e-5f), x);
         var rstd = c.Op("Reciprocal", c.Op("Sqrt", c.Op("Add", Mean(c.Op("Mul", centered, centered)), epsilon)));
         var xhat = c.Op("Mul", centered, rstd);
         string? dx = null, dscale = null, dbias = null;

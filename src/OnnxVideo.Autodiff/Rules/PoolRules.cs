@@ -1,4 +1,6 @@
 using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Rules;
@@ -14,8 +16,8 @@ internal static class PoolRules
     public static string?[] MaxPool(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var (x, g) = (n.Input[0], dy[0]!);
-        if (NodeAttributes.Int(n, "storage_order", 0) != 0) throw c.Fail("MaxPool with storage_order=1 is not supported");
-        var indices = NodeAttributes.Output(n, 1);
+        if (AttributeValues.Int(n, "storage_order", 0) != 0) throw c.Fail("MaxPool with storage_order=1 is not supported");
+        var indices = NodeValues.Output(n, 1);
         if (indices is null)
         {
             indices = c.OpMulti("MaxPool", [x], 2, AttributeObjects(n))[1];
@@ -36,12 +38,12 @@ internal static class PoolRules
     public static string?[] AveragePool(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         var (x, g) = (n.Input[0], dy[0]!);
-        var kernel = NodeAttributes.Ints(n, "kernel_shape") ?? throw c.Fail("AveragePool without kernel_shape");
-        if (NodeAttributes.Ints(n, "dilations") is { } d && d.Any(v => v != 1)) throw c.Fail("AveragePool with dilations is not supported");
+        var kernel = AttributeValues.Ints(n, "kernel_shape") ?? throw c.Fail("AveragePool without kernel_shape");
+        if (AttributeValues.Ints(n, "dilations") is { } d && d.Any(v => v != 1)) throw c.Fail("AveragePool with dilations is not supported");
         var xShape = c.ShapeOf(x) ?? throw c.Fail($"the shape of '{x}' must be known at graph-build time");
         var axes = ConvGeometry.Compute(n, xShape, kernel, isPool: true)
             ?? throw c.Fail($"the spatial sizes of '{x}' must be known at graph-build time (got {xShape})");
-        bool includePad = NodeAttributes.Int(n, "count_include_pad", 0) != 0;
+        bool includePad = AttributeValues.Int(n, "count_include_pad", 0) != 0;
         var counts = WindowCounts(axes, includePad);
         string scaled;
         if (counts.Distinct().Count() == 1) scaled = c.Op("Mul", g, c.Scalar(1.0 / counts[0], x));
@@ -104,15 +106,8 @@ internal static class PoolRules
         var result = new Dictionary<string, object>();
         foreach (var a in n.Attribute)
         {
-            result[a.Name] = a.Type switch
-            {
-                AttributeProto.Types.AttributeType.Int => a.I,
-                AttributeProto.Types.AttributeType.Ints => a.Ints.ToArray(),
-                AttributeProto.Types.AttributeType.String => a.S.ToStringUtf8(),
-                AttributeProto.Types.AttributeType.Float => a.F,
-                AttributeProto.Types.AttributeType.Floats => a.Floats.ToArray(),
-                _ => throw new UnsupportedGradientException(n.OpType, n.Name, $"unexpected attribute '{a.Name}'"),
-            };
+            result[a.Name] = AttributeValues.PlainValue(a)
+                ?? throw new UnsupportedGradientException(n.OpType, n.Name, $"unexpected attribute '{a.Name}'");
         }
         return result;
     }

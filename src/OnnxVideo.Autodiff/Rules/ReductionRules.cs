@@ -1,3 +1,5 @@
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Rules;
@@ -35,12 +37,12 @@ internal static class ReductionRules
         int rank = c.Rank(x);
         var axes = c.Shapes.ReduceAxes(n, rank) ?? throw c.Fail("the reduction axes must be constant");
         if (axes.Length == 0) return g;
-        bool keep = NodeAttributes.Int(n, "keepdims", 1) != 0;
+        bool keep = AttributeValues.Int(n, "keepdims", 1) != 0;
         var kept = keep ? g : c.Unsqueeze(g, axes);
         return c.Op("Expand", kept, c.ShapeTensorOf(x));
     }
 
     /// <summary>No axes given (and not a no-op): every axis is reduced and the gradient is a broadcast scalar, whatever the rank.</summary>
     private static bool ReducesEverything(GradientContext c, NodeProto n) =>
-        NodeAttributes.Ints(n, "axes") is null && NodeAttributes.Input(n, 1) is null && NodeAttributes.Int(n, "noop_with_empty_axes", 0) == 0;
+        AttributeValues.Ints(n, "axes") is null && NodeValues.Input(n, 1) is null && AttributeValues.Int(n, "noop_with_empty_axes", 0) == 0;
 }

@@ -1,4 +1,6 @@
 using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Rules;
@@ -12,7 +14,7 @@ internal static class ShapeRules
 
     public static string?[] Transpose(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
-        var perm = NodeAttributes.Ints(n, "perm") ?? Enumerable.Range(0, c.Rank(n.Input[0])).Reverse().Select(i => (long)i).ToArray();
+        var perm = AttributeValues.Ints(n, "perm") ?? Enumerable.Range(0, c.Rank(n.Input[0])).Reverse().Select(i => (long)i).ToArray();
         var inverse = new long[perm.Length];
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
         return [c.Transpose(dy[0]!, inverse)];
@@ -25,7 +27,7 @@ internal static class ShapeRules
     public static string?[] Concat(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         int rank = c.Rank(n.Input[0]);
-        long axis = NodeAttributes.Int(n, "axis", 0);
+        long axis = AttributeValues.Int(n, "axis", 0);
         if (axis < 0) axis += rank;
         var sizes = n.Input.Select(i => c.ShapeOf(i)?[(int)axis].Value).ToArray();
         string splitSizes = sizes.All(s => s.HasValue)
@@ -39,7 +41,7 @@ internal static class ShapeRules
     /// <summary>Concatenates the outputs' gradients (zeros for outputs no gradient reached).</summary>
     public static string?[] Split(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
-        long axis = NodeAttributes.Int(n, "axis", 0);
+        long axis = AttributeValues.Int(n, "axis", 0);
         var parts = n.Output.Select((o, i) => dy[i] ?? c.ZerosLike(o)).ToArray();
         return [c.Op("Concat", parts, new Dictionary<string, object> { ["axis"] = axis }), null];
     }
@@ -83,7 +85,7 @@ internal static class ShapeRules
     {
         var (x, indices, g) = (n.Input[0], n.Input[1], dy[0]!);
         int rank = c.Rank(x), indexRank = c.Rank(indices);
-        long axis = NodeAttributes.Int(n, "axis", 0);
+        long axis = AttributeValues.Int(n, "axis", 0);
         if (axis < 0) axis += rank;
         var index = indices;
         if (c.Shapes.ElemTypeOf(indices) != (int)TensorProto.Types.DataType.Int64) index = c.Cast(index, (int)TensorProto.Types.DataType.Int64);
@@ -114,9 +116,9 @@ internal static class ShapeRules
     /// <summary>Constant-mode Pad with constant pads: slice the padding off the gradient (and zero-pad back any cropping).</summary>
     public static string?[] Pad(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
-        if (NodeAttributes.String(n, "mode", "constant") != "constant") throw c.Fail("only constant-mode Pad is differentiable here");
-        if (NodeAttributes.Input(n, 3) is not null) throw c.Fail("Pad with an axes input is not supported");
-        var pads = NodeAttributes.Ints(n, "pads") ?? (NodeAttributes.Input(n, 1) is { } p ? c.Shapes.ConstantInts(p) : null)
+        if (AttributeValues.String(n, "mode", "constant") != "constant") throw c.Fail("only constant-mode Pad is differentiable here");
+        if (NodeValues.Input(n, 3) is not null) throw c.Fail("Pad with an axes input is not supported");
+        var pads = AttributeValues.Ints(n, "pads") ?? (NodeValues.Input(n, 1) is { } p ? c.Shapes.ConstantInts(p) : null)
             ?? throw c.Fail("the pads must be constant");
         int rank = pads.Length / 2;
         var g = dy[0]!;

@@ -1,3 +1,4 @@
+using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Shapes;
@@ -13,11 +14,11 @@ internal static class ConvGeometry
     {
         int n = kernel.Length;
         if (x.Rank != n + 2) return null;
-        var strides = NodeAttributes.Ints(node, "strides", Enumerable.Repeat(1L, n).ToArray());
-        var dilations = NodeAttributes.Ints(node, "dilations", Enumerable.Repeat(1L, n).ToArray());
-        var pads = NodeAttributes.Ints(node, "pads", new long[2 * n]);
-        var autoPad = NodeAttributes.String(node, "auto_pad", "NOTSET");
-        bool ceil = isPool && NodeAttributes.Int(node, "ceil_mode", 0) != 0;
+        var strides = AttributeValues.Ints(node, "strides", Enumerable.Repeat(1L, n).ToArray());
+        var dilations = AttributeValues.Ints(node, "dilations", Enumerable.Repeat(1L, n).ToArray());
+        var pads = AttributeValues.Ints(node, "pads", new long[2 * n]);
+        var autoPad = AttributeValues.String(node, "auto_pad", "NOTSET");
+        bool ceil = isPool && AttributeValues.Int(node, "ceil_mode", 0) != 0;
         var axes = new ConvAxis[n];
         for (int i = 0; i < n; i++)
         {

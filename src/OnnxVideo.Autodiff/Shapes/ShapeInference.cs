@@ -1,3 +1,5 @@
+using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Autodiff.Shapes;
@@ -64,25 +66,7 @@ internal sealed class ShapeInference
     {
         if (node.OpType == "Constant")
         {
-            var value = NodeAttributes.Find(node, "value");
-            TensorProto? t = value?.T;
-            if (t is null && NodeAttributes.Ints(node, "value_ints") is { } ints)
-            {
-                t = new TensorProto { DataType = Int64 };
-                t.Dims.Add(ints.Length);
-                t.Int64Data.AddRange(ints);
-            }
-            else if (t is null && NodeAttributes.Find(node, "value_int") is { } vi)
-            {
-                t = new TensorProto { DataType = Int64 };
-                t.Int64Data.Add(vi.I);
-            }
-            else if (t is null && NodeAttributes.Find(node, "value_float") is { } vf)
-            {
-                t = new TensorProto { DataType = Float };
-                t.FloatData.Add(vf.F);
-            }
-            if (t is not null) AddConstant(node.Output[0], t);
+            if (ConstantNodes.Value(node) is { } t) AddConstant(node.Output[0], t);
             return;
         }
         InferredValue?[] outputs;
@@ -107,7 +91,7 @@ internal sealed class ShapeInference
         }
     }
 
-    private InferredValue? In(NodeProto node, int index) => NodeAttributes.Input(node, index) is { } n ? Get(n) : null;
+    private InferredValue? In(NodeProto node, int index) => NodeValues.Input(node, index) is { } n ? Get(n) : null;
 
     private static InferredValue Val(int type, TensorShape? shape, IReadOnlyList<ShapeDim>? ints = null) => new(type, shape, ints);
 
@@ -129,7 +113,7 @@ internal sealed class ShapeInference
             case "IsNaN" or "IsInf":
                 return [Val(Bool, shape)];
             case "Cast":
-                return [Val((int)NodeAttributes.Int(node, "to", 0), shape, NodeAttributes.Int(node, "to", 0) == Int64 ? x?.IntElements : null)];
+                return [Val((int)AttributeValues.Int(node, "to", 0), shape, AttributeValues.Int(node, "to", 0) == Int64 ? x?.IntElements : null)];
             case "Add" or "Sub" or "Mul" or "Div" or "Pow" or "Max" or "Min" or "Mod" or "Sum" or "Mean" or "PRelu":
                 return [Val(type, BroadcastAll(node.Input.Select(Get)), ElementwiseInts(node))];
             case "Equal" or "Less" or "Greater" or "LessOrEqual" or "GreaterOrEqual" or "And" or "Or" or "Xor":
@@ -157,7 +141,7 @@ internal sealed class ShapeInference
             case "Reshape":
                 return [Val(type, ReshapeShape(node, shape, In(node, 1)?.IntElements), x?.IntElements)];
             case "Transpose":
-                return [Val(type, shape is null ? null : Permute(shape, NodeAttributes.Ints(node, "perm") ?? Enumerable.Range(0, shape.Rank).Reverse().Select(i => (long)i).ToArray()))];
+                return [Val(type, shape is null ? null : Permute(shape, AttributeValues.Ints(node, "perm") ?? Enumerable.Range(0, shape.Rank).Reverse().Select(i => (long)i).ToArray()))];
             case "Squeeze":
                 return [Val(type, SqueezeShape(node, shape), x?.IntElements)];
             case "Unsqueeze":
@@ -179,7 +163,7 @@ internal sealed class ShapeInference
                 return [Val(Int64, new TensorShape(), shape is null ? null : [Product(shape.Dims)])];
             case "ConstantOfShape":
                 var dims = In(node, 0)?.IntElements;
-                var valueType = NodeAttributes.Find(node, "value")?.T?.DataType ?? Float;
+                var valueType = AttributeValues.Tensor(node, "value")?.DataType ?? Float;
                 return [Val(valueType, dims is null ? null : new TensorShape(dims.ToArray()))];
             case "OneHot":
                 return [Val(In(node, 2)?.ElemType ?? 0, OneHotShape(node, shape))];
@@ -188,11 +172,11 @@ internal sealed class ShapeInference
             case "NonZero":
                 return [Val(Int64, shape is null ? null : new TensorShape([shape.Rank, ShapeDim.Unknown]))];
             case "Pad":
-                var pads = NodeAttributes.Ints(node, "pads") ?? KnownInts(NodeAttributes.Input(node, 1));
-                return [Val(type, shape is null || pads is null || pads.Length != 2 * shape.Rank || NodeAttributes.Input(node, 3) is not null ? null
+                var pads = AttributeValues.Ints(node, "pads") ?? KnownInts(NodeValues.Input(node, 1));
+                return [Val(type, shape is null || pads is null || pads.Length != 2 * shape.Rank || NodeValues.Input(node, 3) is not null ? null
                     : new TensorShape(shape.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v + pads[i] + pads[shape.Rank + i]) : pads[i] + pads[shape.Rank + i] == 0 ? d : ShapeDim.Unknown).ToArray()))];
             case "Tile":
-                return [Val(type, shape is not null && KnownInts(NodeAttributes.Input(node, 1)) is { } repeats && repeats.Length == shape.Rank
+                return [Val(type, shape is not null && KnownInts(NodeValues.Input(node, 1)) is { } repeats && repeats.Length == shape.Rank
                     ? new TensorShape(shape.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v * repeats[i]) : repeats[i] == 1 ? d : ShapeDim.Unknown).ToArray())
                     : null)];
             case "ScatterElements" or "ScatterND":
@@ -205,7 +189,7 @@ internal sealed class ShapeInference
     private TensorShape? OneHotShape(NodeProto node, TensorShape? indices)
     {
         if (indices is null || ConstantInts(node.Input[1]) is not [var depth]) return null;
-        long axis = NodeAttributes.Int(node, "axis", -1);
+        long axis = AttributeValues.Int(node, "axis", -1);
         if (axis < 0) axis += indices.Rank + 1;
         var dims = indices.Dims.ToList();
         dims.Insert((int)axis, depth);
@@ -298,15 +282,15 @@ internal sealed class ShapeInference
     private static TensorShape? GemmShape(NodeProto node, TensorShape? a, TensorShape? b)
     {
         if (a is null || b is null) return null;
-        var m = NodeAttributes.Int(node, "transA", 0) != 0 ? a[1] : a[0];
-        var n = NodeAttributes.Int(node, "transB", 0) != 0 ? b[0] : b[1];
+        var m = AttributeValues.Int(node, "transA", 0) != 0 ? a[1] : a[0];
+        var n = AttributeValues.Int(node, "transB", 0) != 0 ? b[0] : b[1];
         return new TensorShape([m, n]);
     }
 
     private static TensorShape? ConvShape(NodeProto node, TensorShape? x, TensorShape? w)
     {
         if (x is null) return null;
-        long[]? kernel = NodeAttributes.Ints(node, "kernel_shape");
+        long[]? kernel = AttributeValues.Ints(node, "kernel_shape");
         bool isConv = node.OpType == "Conv";
         if (kernel is null && isConv && w is not null && w.Dims.Skip(2).All(d => d.IsKnown)) kernel = w.Dims.Skip(2).Select(d => d.Value!.Value).ToArray();
         if (kernel is null) return null;
@@ -320,7 +304,7 @@ internal sealed class ShapeInference
     private InferredValue?[] LayerNormShapes(NodeProto node, int type, TensorShape? x)
     {
         if (x is null) return [Val(type, null)];
-        int axis = (int)NodeAttributes.Int(node, "axis", -1);
+        int axis = (int)AttributeValues.Int(node, "axis", -1);
         if (axis < 0) axis += x.Rank;
         var stats = new TensorShape(x.Dims.Select((d, i) => i < axis ? d : 1).ToArray());
         return [Val(type, x), Val(Float, stats), Val(Float, stats)];
@@ -329,22 +313,22 @@ internal sealed class ShapeInference
     /// <summary>Normalized reduction axes of a Reduce* node (attribute or constant second input); null = unknown.</summary>
     public long[]? ReduceAxes(NodeProto node, int rank)
     {
-        long[]? axes = NodeAttributes.Ints(node, "axes");
-        if (axes is null && NodeAttributes.Input(node, 1) is { } axesInput)
+        long[]? axes = AttributeValues.Ints(node, "axes");
+        if (axes is null && NodeValues.Input(node, 1) is { } axesInput)
         {
             axes = ConstantInts(axesInput) ?? Get(axesInput)?.IntElements?.Select(d => d.Value ?? long.MinValue).ToArray();
             if (axes is null || axes.Contains(long.MinValue)) return null;
         }
-        if (node.OpType is "ArgMax" or "ArgMin") axes = [NodeAttributes.Int(node, "axis", 0)];
+        if (node.OpType is "ArgMax" or "ArgMin") axes = [AttributeValues.Int(node, "axis", 0)];
         if (axes is null || axes.Length == 0)
-            return NodeAttributes.Int(node, "noop_with_empty_axes", 0) != 0 ? [] : Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
+            return AttributeValues.Int(node, "noop_with_empty_axes", 0) != 0 ? [] : Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
         return axes.Select(a => a < 0 ? a + rank : a).Order().ToArray();
     }
 
     private TensorShape? ReduceShape(NodeProto node, TensorShape? x)
     {
         if (x is null || ReduceAxes(node, x.Rank) is not { } axes) return null;
-        bool keep = NodeAttributes.Int(node, "keepdims", 1) != 0;
+        bool keep = AttributeValues.Int(node, "keepdims", 1) != 0;
         var dims = new List<ShapeDim>();
         for (int i = 0; i < x.Rank; i++)
         {
@@ -357,7 +341,7 @@ internal sealed class ShapeInference
     private static TensorShape? FlattenShape(NodeProto node, TensorShape? x)
     {
         if (x is null) return null;
-        int axis = (int)NodeAttributes.Int(node, "axis", 1);
+        int axis = (int)AttributeValues.Int(node, "axis", 1);
         if (axis < 0) axis += x.Rank;
         return new TensorShape([Product(x.Dims.Take(axis)), Product(x.Dims.Skip(axis))]);
     }
@@ -365,7 +349,7 @@ internal sealed class ShapeInference
     private static TensorShape? ReshapeShape(NodeProto node, TensorShape? x, IReadOnlyList<ShapeDim>? target)
     {
         if (target is null) return null;
-        bool allowZero = NodeAttributes.Int(node, "allowzero", 0) != 0;
+        bool allowZero = AttributeValues.Int(node, "allowzero", 0) != 0;
         var dims = new ShapeDim[target.Count];
         int inferAt = -1;
         for (int i = 0; i < target.Count; i++)
@@ -403,7 +387,7 @@ internal sealed class ShapeInference
 
     private long[]? AxesOf(NodeProto node, int rank)
     {
-        var axes = NodeAttributes.Ints(node, "axes") ?? (NodeAttributes.Input(node, 1) is { } a ? ConstantInts(a) ?? Get(a)?.IntElements?.Select(d => d.Value ?? long.MinValue).ToArray() : null);
+        var axes = AttributeValues.Ints(node, "axes") ?? (NodeValues.Input(node, 1) is { } a ? ConstantInts(a) ?? Get(a)?.IntElements?.Select(d => d.Value ?? long.MinValue).ToArray() : null);
         if (axes is null || axes.Contains(long.MinValue)) return null;
         return axes.Select(v => v < 0 ? v + rank : v).ToArray();
     }
@@ -411,7 +395,7 @@ internal sealed class ShapeInference
     private TensorShape? SqueezeShape(NodeProto node, TensorShape? x)
     {
         if (x is null) return null;
-        bool hasAxes = NodeAttributes.Find(node, "axes") is not null || NodeAttributes.Input(node, 1) is not null;
+        bool hasAxes = AttributeValues.Find(node, "axes") is not null || NodeValues.Input(node, 1) is not null;
         if (!hasAxes) return x.Dims.All(d => d.IsKnown) ? new TensorShape(x.Dims.Where(d => d.Value != 1).ToArray()) : null;
         if (AxesOf(node, x.Rank) is not { } axes) return null;
         return new TensorShape(x.Dims.Where((_, i) => !axes.Contains(i)).ToArray());
@@ -420,7 +404,7 @@ internal sealed class ShapeInference
     private TensorShape? UnsqueezeShape(NodeProto node, TensorShape? x)
     {
         if (x is null) return null;
-        int rank = x.Rank + (NodeAttributes.Ints(node, "axes")?.Length ?? (NodeAttributes.Input(node, 1) is { } a ? ConstantInts(a)?.Length ?? Get(a)?.IntElements?.Count ?? -1000 : -1000));
+        int rank = x.Rank + (AttributeValues.Ints(node, "axes")?.Length ?? (NodeValues.Input(node, 1) is { } a ? ConstantInts(a)?.Length ?? Get(a)?.IntElements?.Count ?? -1000 : -1000));
         if (rank < 0 || AxesOf(node, rank) is not { } axes) return null;
         var dims = new List<ShapeDim>();
         int next = 0;
@@ -433,7 +417,7 @@ internal sealed class ShapeInference
         var inputs = node.Input.Select(Get).ToArray();
         if (inputs.Any(v => v?.Shape is null)) return Val(inputs.FirstOrDefault(v => v is not null)?.ElemType ?? 0, null);
         var first = inputs[0]!;
-        int axis = (int)NodeAttributes.Int(node, "axis", 0);
+        int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += first.Shape!.Rank;
         var dims = first.Shape!.Dims.ToArray();
         long sum = 0;
@@ -447,12 +431,12 @@ internal sealed class ShapeInference
     /// <summary>Constant Slice parameters per axis (start, end, step), clamped like ONNX; null when not constant.</summary>
     public (long[] Axes, long[] Starts, long[] Ends, long[] Steps)? SliceParameters(NodeProto node, TensorShape x)
     {
-        long[]? Const(int i) => KnownInts(NodeAttributes.Input(node, i));
-        var starts = NodeAttributes.Ints(node, "starts") ?? Const(1);
-        var ends = NodeAttributes.Ints(node, "ends") ?? Const(2);
+        long[]? Const(int i) => KnownInts(NodeValues.Input(node, i));
+        var starts = AttributeValues.Ints(node, "starts") ?? Const(1);
+        var ends = AttributeValues.Ints(node, "ends") ?? Const(2);
         if (starts is null || ends is null) return null;
-        var axes = NodeAttributes.Ints(node, "axes") ?? (NodeAttributes.Input(node, 3) is null ? Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray() : Const(3));
-        var steps = NodeAttributes.Input(node, 4) is null ? Enumerable.Repeat(1L, starts.Length).ToArray() : Const(4);
+        var axes = AttributeValues.Ints(node, "axes") ?? (NodeValues.Input(node, 3) is null ? Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray() : Const(3));
+        var steps = NodeValues.Input(node, 4) is null ? Enumerable.Repeat(1L, starts.Length).ToArray() : Const(4);
         if (axes is null || steps is null) return null;
         var clampedStarts = new long[starts.Length];
         var clampedEnds = new long[starts.Length];
@@ -495,11 +479,11 @@ internal sealed class ShapeInference
     /// <summary>Sizes of a Split node's outputs along its axis, when known.</summary>
     public long[]? SplitSizes(NodeProto node, TensorShape x)
     {
-        int axis = (int)NodeAttributes.Int(node, "axis", 0);
+        int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += x.Rank;
-        if (NodeAttributes.Ints(node, "split") is { } attribute) return attribute;
+        if (AttributeValues.Ints(node, "split") is { } attribute) return attribute;
         // A split input known only at run time gives unknown sizes, not equal chunks.
-        if (NodeAttributes.Input(node, 1) is { } input) return ConstantInts(input);
+        if (NodeValues.Input(node, 1) is { } input) return ConstantInts(input);
         if (x[axis].Value is not long dim) return null;
         int n = node.Output.Count;
         long chunk = (dim + n - 1) / n;
@@ -509,7 +493,7 @@ internal sealed class ShapeInference
     private InferredValue?[] SplitShapes(NodeProto node, int type, TensorShape? x)
     {
         if (x is null) return node.Output.Select(_ => (InferredValue?)Val(type, null)).ToArray();
-        int axis = (int)NodeAttributes.Int(node, "axis", 0);
+        int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += x.Rank;
         var sizes = SplitSizes(node, x)?.Select(size => (ShapeDim)size).ToArray()
             ?? node.Output.Select(_ => ShapeDim.Unknown).ToArray();
@@ -524,7 +508,7 @@ internal sealed class ShapeInference
     private InferredValue? GatherValue(NodeProto node, InferredValue? data, InferredValue? indices)
     {
         if (data?.Shape is null || indices?.Shape is null) return Val(data?.ElemType ?? 0, null);
-        int axis = (int)NodeAttributes.Int(node, "axis", 0);
+        int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += data.Shape.Rank;
         var dims = data.Shape.Dims.Take(axis).Concat(indices.Shape.Dims).Concat(data.Shape.Dims.Skip(axis + 1)).ToArray();
         IReadOnlyList<ShapeDim>? ints = null;
@@ -537,7 +521,7 @@ internal sealed class ShapeInference
     private static InferredValue ShapeValue(NodeProto node, TensorShape? x)
     {
         if (x is null) return Val(Int64, null);
-        long start = NodeAttributes.Int(node, "start", 0), end = NodeAttributes.Int(node, "end", x.Rank);
+        long start = AttributeValues.Int(node, "start", 0), end = AttributeValues.Int(node, "end", x.Rank);
         if (start < 0) start += x.Rank;
         if (end < 0) end += x.Rank;
         start = Math.Clamp(start, 0, x.Rank);

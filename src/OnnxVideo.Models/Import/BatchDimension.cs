@@ -1,4 +1,5 @@
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using Dimension = OnnxVideo.Onnx.Proto.TensorShapeProto.Types.Dimension;
 
@@ -49,11 +50,11 @@ internal static class BatchDimension
 
     private static int RewriteReshapes(GraphProto graph, long batch)
     {
-        var index = new GraphIndex(graph);
+        var index = new GraphView(graph);
         var count = 0;
         foreach (var node in graph.Node.Where(n => n.OpType == "Reshape" && n.Domain is "" or "ai.onnx" && n.Input.Count == 2).ToList())
         {
-            if (AttributeValues.GetInt(node, "allowzero", 0) != 0 || index.Constant(node.Input[1]) is not { } shapeTensor)
+            if (AttributeValues.Int(node, "allowzero", 0) != 0 || index.Constant(node.Input[1]) is not { } shapeTensor)
             {
                 continue;
             }

@@ -1,4 +1,5 @@
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Import;
@@ -14,9 +15,9 @@ internal static class ClassifierHeadFinder
     /// <summary>The head feeding <paramref name="logitsOutput"/> (default: the first graph output).</summary>
     /// <exception cref="HeadNotFoundException">No head; the message lists the op types the graph ends with.</exception>
     public static ClassifierHead Find(GraphProto graph, string source, string? logitsOutput = null) =>
-        Find(new GraphIndex(graph), source, logitsOutput);
+        Find(new GraphView(graph), source, logitsOutput);
 
-    internal static ClassifierHead Find(GraphIndex index, string source, string? logitsOutput)
+    internal static ClassifierHead Find(GraphView index, string source, string? logitsOutput)
     {
         var graph = index.Graph;
         if (graph.Output.Count == 0)
@@ -58,7 +59,7 @@ internal static class ClassifierHeadFinder
         }
     }
 
-    private static ClassifierHead? Match(GraphIndex index, NodeProto node, string source, string output)
+    private static ClassifierHead? Match(GraphView index, NodeProto node, string source, string output)
     {
         if (node.Domain is not ("" or "ai.onnx"))
         {
@@ -68,11 +69,11 @@ internal static class ClassifierHeadFinder
         {
             case "Gemm":
             {
-                if (AttributeValues.GetInt(node, "transA", 0) != 0 || node.Input.Count < 2 || index.Constant(node.Input[1]) is not { Dims.Count: 2 } w)
+                if (AttributeValues.Int(node, "transA", 0) != 0 || node.Input.Count < 2 || index.Constant(node.Input[1]) is not { Dims.Count: 2 } w)
                 {
                     return null;
                 }
-                var transB = AttributeValues.GetInt(node, "transB", 0) != 0;
+                var transB = AttributeValues.Int(node, "transB", 0) != 0;
                 var (features, classes) = transB ? (w.Dims[1], w.Dims[0]) : (w.Dims[0], w.Dims[1]);
                 var bias = node.Input.Count > 2 && node.Input[2].Length > 0 ? node.Input[2] : null;
                 if (bias is not null && index.Constant(bias) is null)
@@ -103,7 +104,7 @@ internal static class ClassifierHeadFinder
         }
     }
 
-    private static ClassifierHead? MatchMatMul(GraphIndex index, NodeProto matMul, NodeProto? add, string output)
+    private static ClassifierHead? MatchMatMul(GraphView index, NodeProto matMul, NodeProto? add, string output)
     {
         if (index.Constant(matMul.Input[1]) is not { Dims.Count: 2 } w)
         {
@@ -125,12 +126,12 @@ internal static class ClassifierHeadFinder
     }
 
     /// <summary>Values inside the head must not feed other nodes, or replacing the head would change them too.</summary>
-    private static void RequireNoOtherUse(GraphIndex index, IReadOnlyList<NodeProto> nodes, string output, string source)
+    private static void RequireNoOtherUse(GraphView index, IReadOnlyList<NodeProto> nodes, string output, string source)
     {
-        var inside = nodes.ToHashSet();
+        var inside = nodes.ToHashSet(ReferenceEqualityComparer.Instance);
         foreach (var value in nodes.SelectMany(n => n.Output).Where(v => v != output))
         {
-            var outsider = index.Consumers(value).FirstOrDefault(c => !inside.Contains(c));
+            var outsider = index.Consumers(value).Select(u => u.Node).FirstOrDefault(c => !inside.Contains(c));
             if (outsider is not null || index.IsGraphOutput(value))
             {
                 throw new HeadNotFoundException(source,
@@ -141,7 +142,7 @@ internal static class ClassifierHeadFinder
     }
 
     /// <summary>Op types of up to five nodes on the first-input path into <paramref name="value"/>, last one last.</summary>
-    internal static IReadOnlyList<string> Ending(GraphIndex index, string value)
+    internal static IReadOnlyList<string> Ending(GraphView index, string value)
     {
         var ops = new List<string>();
         for (var node = index.Producer(value); node is not null && ops.Count < 5; node = node.Input.Count > 0 ? index.Producer(node.Input[0]) : null)

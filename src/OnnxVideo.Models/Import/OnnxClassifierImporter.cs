@@ -1,4 +1,5 @@
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
@@ -34,7 +35,7 @@ public static class OnnxClassifierImporter
         {
             notes.AddRange(BatchDimension.MakeSymbolic(graph, BatchDim));
         }
-        var head = ClassifierHeadFinder.Find(new GraphIndex(graph), source, options.LogitsOutput);
+        var head = ClassifierHeadFinder.Find(new GraphView(graph), source, options.LogitsOutput);
         var logitsInfo = graph.Output.First(o => o.Name == head.LogitsOutput);
         var batch = BatchOf(logitsInfo);
         if (options.NewClasses is not null)
@@ -85,13 +86,14 @@ public static class OnnxClassifierImporter
         return new ImportedClassifier(model, head, classes, head.LogitsOutput, featuresName, notes);
     }
 
+    /// <summary>Removes the head's nodes and whatever only they needed; the features and the other outputs keep theirs.</summary>
     private static void RemoveHead(GraphProto graph, ClassifierHead head)
     {
         foreach (var node in head.Nodes)
         {
             graph.Node.Remove(node);
         }
-        PruneUnused(graph, head.Nodes.SelectMany(n => n.Input).Concat(head.Nodes.SelectMany(n => n.Output)).Where(v => v != head.LogitsOutput));
+        GraphRewrites.Prune(graph, graph.Output.Select(o => o.Name).Append(head.FeaturesValue));
     }
 
     private static void AddNewHead(GraphProto graph, GraphBuilder builder, ClassifierHead head, string features, int classes, int seed, string source)
@@ -120,28 +122,6 @@ public static class OnnxClassifierImporter
         builder.Initializer(ImportOptions.NewHeadBias, bias, classes);
         AddNode(graph, builder, "Gemm", [features, ImportOptions.NewHeadWeight, ImportOptions.NewHeadBias], head.LogitsOutput,
             [AttributeValues.Create("transB", 1L)]);
-    }
-
-    /// <summary>Removes initializers, Constant nodes and value_info among <paramref name="candidates"/> that nothing uses any more.</summary>
-    private static void PruneUnused(GraphProto graph, IEnumerable<string> candidates)
-    {
-        var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
-        var dead = candidates.Where(v => !used.Contains(v)).ToHashSet(StringComparer.Ordinal);
-        RemoveWhere(graph.Initializer, t => dead.Contains(t.Name));
-        RemoveWhere(graph.Input, v => dead.Contains(v.Name));
-        RemoveWhere(graph.ValueInfo, v => dead.Contains(v.Name));
-        RemoveWhere(graph.Node, n => n.OpType == "Constant" && n.Output.All(dead.Contains));
-    }
-
-    private static void RemoveWhere<T>(IList<T> list, Func<T, bool> predicate)
-    {
-        for (var i = list.Count - 1; i >= 0; i--)
-        {
-            if (predicate(list[i]))
-            {
-                list.RemoveAt(i);
-            }
-        }
     }
 
     /// <summary>Appends a node writing to a chosen value name (GraphBuilder names outputs itself).</summary>

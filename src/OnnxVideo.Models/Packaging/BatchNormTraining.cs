@@ -2,6 +2,7 @@ using OnnxVideo.Export.Autodiff;
 using OnnxVideo.Export.Autodiff.Shapes;
 using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
@@ -59,25 +60,18 @@ internal static class BatchNormTraining
             var channels = graph.Initializer.First(t => t.Name == node.Input[3]).Dims.ToArray();
             var first = graph.Node.Count;
             Emit(builder, node, rank, channels);
-            var emitted = graph.Node.Skip(first).ToList();
-            for (var i = graph.Node.Count - 1; i >= first; i--)
-            {
-                graph.Node.RemoveAt(i);
-            }
+            var emitted = graph.Node.Count - first;
             var at = graph.Node.IndexOf(node);
-            graph.Node.RemoveAt(at);
-            for (var i = 0; i < emitted.Count; i++)
-            {
-                graph.Node.Insert(at + i, emitted[i]);
-            }
+            GraphRewrites.MoveAppendedNodes(graph, first, at);
+            graph.Node.RemoveAt(at + emitted);
         }
     }
 
     private static void Emit(GraphBuilder g, NodeProto node, int rank, long[] channelShape)
     {
         var (x, scale, bias, runningMean, runningVar) = (node.Input[0], node.Input[1], node.Input[2], node.Input[3], node.Input[4]);
-        var epsilon = NodeAttributes.Float(node, "epsilon", 1e-5f);
-        var momentum = NodeAttributes.Float(node, "momentum", 0.9f);
+        var epsilon = AttributeValues.Float(node, "epsilon", 1e-5f);
+        var momentum = AttributeValues.Float(node, "momentum", 0.9f);
         var prefix = node.Name.Length > 0 ? node.Name : node.Output[0];
         var axes = new List<long> { 0 };
         axes.AddRange(Enumerable.Range(2, rank - 2).Select(a => (long)a));
@@ -97,7 +91,7 @@ internal static class BatchNormTraining
         var shape = Initializers.Int64s(g, $"{prefix}/train/per_channel", perChannel);
         var factor = Op("Mul", rstd, g.Node("Reshape", [scale, shape], name: $"{prefix}/train/Reshape"));
         var y = Op("Add", Op("Mul", centered, factor), g.Node("Reshape", [bias, shape], name: $"{prefix}/train/Reshape"));
-        GraphEdits.RenameValue(g.Graph, y, node.Output[0]);
+        GraphRewrites.RenameValue(g.Graph, y, node.Output[0]);
 
         var flat = Initializers.Int64s(g, $"{prefix}/train/flat", channelShape);
         var keepOld = Initializers.Add(g, TensorProtos.FromFloats("", [momentum]), $"{prefix}/train/momentum");
@@ -111,7 +105,7 @@ internal static class BatchNormTraining
 
     private static void Expose(GraphBuilder g, string value, string name, long[] shape)
     {
-        GraphEdits.RenameValue(g.Graph, value, name);
+        GraphRewrites.RenameValue(g.Graph, value, name);
         g.Output(name, DataType.Float, shape.Select(d => (Dim)d).ToArray());
     }
 }

@@ -3,6 +3,7 @@ using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Export.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
@@ -22,6 +23,8 @@ internal static class TrainingGraphCompiler
     {
         options.Optimizer.Validate();
         var source = model.Graph.Clone();
+        // Shape inference and autodiff walk the nodes once, in order; ORT accepts graphs that are not sorted.
+        GraphRewrites.SortTopologically(source);
         GraphEdits.RemoveInitializerInputs(source);
         GraphEdits.MaterializeInitializerCopies(source);
         if (source.Input.Count != 1)
@@ -42,7 +45,7 @@ internal static class TrainingGraphCompiler
         var classCount = (int)logitsDims[1].DimValue;
         source.Output.Clear();
         source.Output.Add(logits);
-        GraphEdits.Prune(source);
+        GraphRewrites.Prune(source);
         var video = source.Input[0];
         if (video.Type?.TensorType is not { ElemType: (int)TensorProto.Types.DataType.Float, Shape: not null })
         {
@@ -148,7 +151,7 @@ internal static class TrainingGraphCompiler
         var isInterface = graph.Input.Any(v => v.Name == value) || graph.Output.Any(v => v.Name == value) || graph.Initializer.Any(t => t.Name == value);
         if (producedByNode && !isInterface)
         {
-            GraphEdits.RenameValue(graph, value, name);
+            GraphRewrites.RenameValue(graph, value, name);
             return;
         }
         var identity = new NodeProto { OpType = "Identity", Name = builder.UniqueName(name + "/Identity") };

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using OnnxVideo.Export.Import;
 using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Tuning;
@@ -16,7 +17,7 @@ internal static class LoraInjector
     /// <summary>Injects adapters; with <paramref name="training"/> and a dropout rate, the branch input is dropped out.</summary>
     public static IReadOnlyList<LoraAdapter> Apply(GraphProto graph, LoraOptions options, ClassifierHead head, bool training)
     {
-        var index = new GraphUses(graph);
+        var index = new GraphView(graph);
         var eligible = EligibleWeights(index).Where(w => w.Name != head.Weight).ToList();
         var regex = options.Target is null ? null : new Regex(options.Target, RegexOptions.CultureInvariant);
         var targets = eligible.Where(w => regex?.IsMatch(w.Name) ?? true).ToList();
@@ -45,17 +46,18 @@ internal static class LoraInjector
     /// Float weights whose every use is the weight input of a MatMul, Gemm or 1×1 ungrouped Conv, or a [out, in]
     /// weight transposed for MatMul (x·Wᵀ, as PyTorch's Linear is written on 3-D inputs).
     /// </summary>
-    private static IEnumerable<Target> EligibleWeights(GraphUses index)
+    private static IEnumerable<Target> EligibleWeights(GraphView index)
     {
         foreach (var t in index.Graph.Initializer)
         {
-            if (t.DataType != (int)TensorProto.Types.DataType.Float || !index.Consumers.TryGetValue(t.Name, out var uses))
+            var uses = index.Consumers(t.Name);
+            if (t.DataType != (int)TensorProto.Types.DataType.Float || uses.Count == 0)
             {
                 continue;
             }
             var shape = t.Dims.ToArray();
             if (uses is [{ Node.OpType: "Transpose" } transpose] && shape.Length == 2 && IsMatrixTranspose(transpose.Node) &&
-                index.ConsumersOf(transpose.Node.Output[0]) is { Count: > 0 } products &&
+                index.Consumers(transpose.Node.Output[0]) is { Count: > 0 } products &&
                 products.All(u => u.Node.OpType == "MatMul" && u.Input == 1))
             {
                 yield return new Target(t.Name, LoraWeightLayout.OutputMajor, shape, shape[1], shape[0], products.Select(u => u.Node).ToList());
@@ -71,7 +73,7 @@ internal static class LoraInjector
     }
 
     private static bool IsMatrixTranspose(NodeProto node) =>
-        node.Attribute.FirstOrDefault(a => a.Name == "perm") is not { } perm || perm.Ints.SequenceEqual([1L, 0L]);
+        AttributeValues.Ints(node, "perm") is not { } perm || perm.SequenceEqual([1L, 0L]);
 
     private static LoraWeightLayout? LayoutOf(NodeProto node, int input, TensorProto weight)
     {
@@ -82,9 +84,9 @@ internal static class LoraInjector
         return node.OpType switch
         {
             "MatMul" when weight.Dims.Count == 2 => LoraWeightLayout.InputMajor,
-            "Gemm" when GraphUses.IntAttribute(node, "transA", 0) == 0 =>
-                GraphUses.IntAttribute(node, "transB", 0) == 1 ? LoraWeightLayout.OutputMajor : LoraWeightLayout.InputMajor,
-            "Conv" when weight.Dims.Count >= 3 && weight.Dims.Skip(2).All(d => d == 1) && GraphUses.IntAttribute(node, "group", 1) == 1 =>
+            "Gemm" when AttributeValues.Int(node, "transA", 0) == 0 =>
+                AttributeValues.Int(node, "transB", 0) == 1 ? LoraWeightLayout.OutputMajor : LoraWeightLayout.InputMajor,
+            "Conv" when weight.Dims.Count >= 3 && weight.Dims.Skip(2).All(d => d == 1) && AttributeValues.Int(node, "group", 1) == 1 =>
                 LoraWeightLayout.Convolution,
             _ => null,
         };
@@ -129,7 +131,7 @@ internal static class LoraInjector
             add.Input.Add(scaled);
             add.Output.Add(output);
             g.Graph.Node.Add(add);
-            MoveAfter(g.Graph, node, nodesBefore);
+            GraphRewrites.MoveAppendedNodes(g.Graph, nodesBefore, g.Graph.Node.IndexOf(node) + 1);
             joins.Add(new LoraJoin(output, baseOutput));
         }
         return new LoraAdapter(target.Name, a, b, options.Scale, target.Layout, target.Shape, joins);
@@ -141,40 +143,25 @@ internal static class LoraInjector
     private static string GemmBranch(GraphBuilder g, NodeProto gemm, string x, string a, string b)
     {
         var down = g.Node("Gemm", [x, a], new Dictionary<string, object> { ["transB"] = 1L });
-        var alpha = GraphUses.FloatAttribute(gemm, "alpha", 1f);
+        var alpha = AttributeValues.Float(gemm, "alpha", 1f);
         return g.Node("Gemm", [down, b], new Dictionary<string, object> { ["transB"] = 1L, ["alpha"] = alpha });
     }
 
     private static string ConvBranch(GraphBuilder g, NodeProto conv, string x, string a, string b)
     {
         var attributes = new Dictionary<string, object>();
-        foreach (var attribute in conv.Attribute)
+        foreach (var name in conv.Attribute.Select(attribute => attribute.Name))
         {
-            switch (attribute.Name)
+            switch (name)
             {
                 case "strides" or "pads" or "dilations":
-                    attributes[attribute.Name] = attribute.Ints.ToArray();
+                    attributes[name] = AttributeValues.Ints(conv, name)!;
                     break;
                 case "auto_pad":
-                    attributes[attribute.Name] = attribute.S.ToStringUtf8();
+                    attributes[name] = AttributeValues.String(conv, name)!;
                     break;
             }
         }
         return g.Node("Conv", [g.Node("Conv", [x, a], attributes), b]);
-    }
-
-    /// <summary>Moves the nodes appended since <paramref name="firstNew"/> right after <paramref name="anchor"/>, keeping topological order.</summary>
-    private static void MoveAfter(GraphProto graph, NodeProto anchor, int firstNew)
-    {
-        var added = graph.Node.Skip(firstNew).ToList();
-        for (var i = graph.Node.Count - 1; i >= firstNew; i--)
-        {
-            graph.Node.RemoveAt(i);
-        }
-        var at = graph.Node.IndexOf(anchor) + 1;
-        for (var i = 0; i < added.Count; i++)
-        {
-            graph.Node.Insert(at + i, added[i]);
-        }
     }
 }

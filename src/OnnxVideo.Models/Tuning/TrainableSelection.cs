@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OnnxVideo.Export.Import;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Export.Tuning;
@@ -49,7 +50,7 @@ internal sealed record TrainableSelection(
     {
         var head = ClassifierHeadFinder.Find(graph, source, logits);
         var adapters = spec.Kind == TuningKind.Lora ? LoraInjector.Apply(graph, spec.Lora!, head, training) : [];
-        var index = new GraphUses(graph);
+        var index = new GraphView(graph);
         var parameters = graph.Initializer.Where(t => IsParameter(index, t)).Select(t => t.Name).ToList();
         var chosen = new HashSet<string>(head.Bias is null ? [head.Weight] : [head.Weight, head.Bias], StringComparer.Ordinal);
         switch (spec.Kind)
@@ -74,14 +75,14 @@ internal sealed record TrainableSelection(
         return new TrainableSelection(spec, head, trainable, frozen, frozenParameters, adapters);
     }
 
-    private static bool IsParameter(GraphUses index, TensorProto t) =>
+    private static bool IsParameter(GraphView index, TensorProto t) =>
         t.DataType == (int)TensorProto.Types.DataType.Float && t.Dims.Count >= 1 &&
-        index.Consumers.TryGetValue(t.Name, out var uses) &&
+        index.Consumers(t.Name) is { Count: > 0 } uses &&
         uses.All(u => !NonParameterInputs.Contains((u.Node.OpType, u.Input)));
 
-    private static bool IsBias(GraphUses index, string name)
+    private static bool IsBias(GraphView index, string name)
     {
-        var t = index.Initializers[name];
+        var t = index.Initializer(name)!;
         if (t.Dims.Count != 1)
         {
             return false;
@@ -90,10 +91,9 @@ internal sealed record TrainableSelection(
         {
             return true;
         }
-        return index.ConsumersOf(name).Any(u =>
+        return index.Consumers(name).Any(u =>
             BiasInputs.Contains((u.Node.OpType, u.Input)) ||
-            (u.Node.OpType == "Add" && index.Producers.TryGetValue(u.Node.Input[1 - u.Input], out var other) &&
-             other.OpType is "MatMul" or "Conv"));
+            (u.Node.OpType == "Add" && index.Producer(u.Node.Input[1 - u.Input]) is { OpType: "MatMul" or "Conv" }));
     }
 
     private static long Count(GraphProto graph, IEnumerable<string> names)

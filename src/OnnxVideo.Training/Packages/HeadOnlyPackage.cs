@@ -1,5 +1,6 @@
 using OnnxVideo.Export.Tuning;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Ort;
 using OnnxVideo.Training.Sessions;
@@ -30,7 +31,7 @@ public sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbone
             return null;
         }
         var eval = OnnxModelFile.Load(package.EvalPath, loadExternalData: true);
-        var consumer = eval.Graph.Node.FirstOrDefault(n => n.Input.Contains(package.HeadWeight));
+        var consumer = new GraphView(eval.Graph).Consumers(package.HeadWeight).Select(u => u.Node).FirstOrDefault();
         var trainable = package.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var initializers = eval.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var feature = consumer?.Input.FirstOrDefault(i => i.Length > 0 && !trainable.Contains(i) && !initializers.Contains(i));
@@ -41,18 +42,18 @@ public sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbone
         }
         Directory.CreateDirectory(workDirectory);
         var backbone = eval.Clone();
-        KeepOnly(backbone.Graph, [feature], [package.Names.Video]);
-        if (backbone.Graph.Node.Any(n => n.Input.Any(trainable.Contains)))
-        {
-            reason = "trainable parameters feed the backbone";
-            return null;
-        }
         backbone.Graph.Output.Clear();
         backbone.Graph.Output.Add(new ValueInfoProto
         {
             Name = feature,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
         });
+        GraphRewrites.Prune(backbone.Graph);
+        if (backbone.Graph.Node.Any(n => n.Input.Any(trainable.Contains)))
+        {
+            reason = "trainable parameters feed the backbone";
+            return null;
+        }
         var backbonePath = Path.Combine(workDirectory, "backbone.onnx");
         OnnxModelFile.Save(backbone, backbonePath);
         var featureShape = MeasureFeatureShape(backbonePath, package.Names.Video);
@@ -61,21 +62,12 @@ public sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbone
         string? Cut(string path, string name)
         {
             var model = OnnxModelFile.Load(path, loadExternalData: true);
-            var graph = model.Graph;
-            var upstream = Ancestors(graph, feature);
-            var kept = graph.Node.Where(n => !upstream.Contains(n)).ToList();
-            graph.Node.Clear();
-            graph.Node.AddRange(kept);
-            var video = graph.Input.FirstOrDefault(i => i.Name == package.Names.Video);
+            var video = model.Graph.Input.FirstOrDefault(i => i.Name == package.Names.Video);
             if (video is not null)
             {
-                graph.Input.Remove(video);
+                model.Graph.Input.Remove(video);
             }
-            graph.Input.Add(featureInput.Clone());
-            PruneInitializers(graph);
-            var available = graph.Input.Select(i => i.Name).Concat(graph.Initializer.Select(i => i.Name))
-                .Concat(graph.Node.SelectMany(n => n.Output)).ToHashSet(StringComparer.Ordinal);
-            if (graph.Node.SelectMany(n => n.Input).Any(i => i.Length > 0 && !available.Contains(i)))
+            if (GraphRewrites.CutAt(model.Graph, featureInput.Clone()).Count > 0)
             {
                 return null;
             }
@@ -128,53 +120,5 @@ public sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbone
                 o.Dispose();
             }
         }
-    }
-
-    private static HashSet<NodeProto> Ancestors(GraphProto graph, string value)
-    {
-        var producer = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
-        foreach (var node in graph.Node)
-        {
-            foreach (var output in node.Output)
-            {
-                producer[output] = node;
-            }
-        }
-        var result = new HashSet<NodeProto>();
-        var pending = new Stack<string>([value]);
-        while (pending.TryPop(out var name))
-        {
-            if (producer.TryGetValue(name, out var node) && result.Add(node))
-            {
-                foreach (var input in node.Input)
-                {
-                    pending.Push(input);
-                }
-            }
-        }
-        return result;
-    }
-
-    private static void KeepOnly(GraphProto graph, IReadOnlyList<string> outputs, IReadOnlyList<string> inputs)
-    {
-        var needed = outputs.SelectMany(o => Ancestors(graph, o)).ToHashSet();
-        var kept = graph.Node.Where(needed.Contains).ToList();
-        graph.Node.Clear();
-        graph.Node.AddRange(kept);
-        var keptInputs = graph.Input.Where(i => inputs.Contains(i.Name)).ToList();
-        graph.Input.Clear();
-        graph.Input.AddRange(keptInputs);
-        PruneInitializers(graph);
-    }
-
-    private static void PruneInitializers(GraphProto graph)
-    {
-        var used = graph.Node.SelectMany(n => n.Input).ToHashSet(StringComparer.Ordinal);
-        var kept = graph.Initializer.Where(i => used.Contains(i.Name)).ToList();
-        graph.Initializer.Clear();
-        graph.Initializer.AddRange(kept);
-        var keptInfo = graph.ValueInfo.Where(v => used.Contains(v.Name)).ToList();
-        graph.ValueInfo.Clear();
-        graph.ValueInfo.AddRange(keptInfo);
     }
 }

@@ -1,0 +1,6 @@
+using OnnxVideo.Onnx.Proto;
+
+namespace OnnxVideo.Onnx.Graphs;
+
+/// <summary>A node reading a value at input position <see cref="Input"/>.</summary>
+public readonly record struct ValueUse(NodeProto Node, int Input);
