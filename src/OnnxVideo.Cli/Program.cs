@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OnnxVideo.Cli.Commands;
+using OnnxVideo.CommandLine;
 
 namespace OnnxVideo.Cli;
 
@@ -15,6 +16,6 @@ public static class Program
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(GpuCheck.GpuCheckCommand.Create());
-        return root.Parse(args).Invoke();
+        return CliProgram.Run(root, args);
     }
 }

@@ -4,13 +4,12 @@ namespace OnnxVideo.Onnx;
 /// An ONNX model (or its external data) that cannot be read; <see cref="ModelPath"/> names the input: the model file,
 /// or the node when the problem is found in a graph already loaded (an attribute of the wrong type).
 /// </summary>
-public sealed class OnnxFormatException : Exception
+public sealed class OnnxFormatException : UserInputException
 {
     public OnnxFormatException(string modelPath, string problem, Exception? inner = null)
-        : base($"{modelPath}: {problem}", inner)
+        : base(modelPath, problem, inner)
     {
-        ModelPath = modelPath;
     }
 
-    public string ModelPath { get; }
+    public string ModelPath => Input;
 }

@@ -5,10 +5,10 @@ namespace OnnxVideo.Ort;
 /// (<see cref="MissingLibraries"/>), the loaded ORT is a CPU-only build, or ORT failed to load it (the inner
 /// <see cref="OrtException"/> has ORT's message; <see cref="MissingDependency"/> the library the loader could not find).
 /// </summary>
-public sealed class ExecutionProviderUnavailableException : Exception
+public sealed class ExecutionProviderUnavailableException : UserInputException
 {
     public ExecutionProviderUnavailableException(ExecutionProvider provider, string message, IReadOnlyList<string> missingLibraries, Exception? inner = null)
-        : base(message, inner)
+        : base($"execution provider {provider}", message, message, inner)
     {
         Provider = provider;
         MissingLibraries = missingLibraries;

@@ -1,10 +1,10 @@
 namespace OnnxVideo.Ort;
 
 /// <summary>The ONNX Runtime native library could not be found or loaded; lists every place that was tried.</summary>
-public sealed class OrtLibraryLoadException : Exception
+public sealed class OrtLibraryLoadException : UserInputException
 {
     public OrtLibraryLoadException(string message, IReadOnlyList<string> attempts)
-        : base(message + Environment.NewLine + "Tried:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", attempts))
+        : base("ONNX Runtime native library", message, message + Environment.NewLine + "Tried:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", attempts), null)
     {
         Attempts = attempts;
     }

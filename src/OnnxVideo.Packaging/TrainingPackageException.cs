@@ -2,8 +2,7 @@ namespace OnnxVideo.Export.Packaging;
 
 /// <summary>A training package that cannot be used; <see cref="FilePath"/> names the offending file.</summary>
 public sealed class TrainingPackageException(string filePath, string problem, Exception? inner = null)
-    : Exception($"{filePath}: {problem}", inner)
+    : UserInputException(filePath, problem, inner)
 {
     public string FilePath { get; } = filePath;
-    public string Problem { get; } = problem;
 }

@@ -36,7 +36,7 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
             throw new VideoModelException(modelPath, "model file not found");
         }
         var sessionOptions = SessionOptions(modelPath, options);
-        _session = new OrtSession(modelPath, sessionOptions);
+        _session = OpenSession(modelPath, sessionOptions);
         try
         {
             Contract = suppliedContract ?? ContractFromMetadata(modelPath);
@@ -77,6 +77,19 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
     public long Generation => Interlocked.Read(ref _generation);
     public string ExecutionProviderDescription => _session.ExecutionProvider.ToString();
     public string InputDescription => _session.Inputs[0].ToString();
+
+    /// <summary>The model is the caller's: ONNX Runtime refusing it is a <see cref="VideoModelException"/> naming it.</summary>
+    private static OrtSession OpenSession(string modelPath, OrtSessionOptions sessionOptions)
+    {
+        try
+        {
+            return new OrtSession(modelPath, sessionOptions);
+        }
+        catch (OrtException e)
+        {
+            throw new VideoModelException(modelPath, $"ONNX Runtime cannot load the model: {e.OrtMessage}", e);
+        }
+    }
 
     /// <summary>ORT settings for the model: provider, threads and the caller's CUDA/TensorRT settings on <see cref="VideoClassifierOptions.DeviceId"/>.</summary>
     internal static OrtSessionOptions SessionOptions(string modelPath, VideoClassifierOptions options) => new()

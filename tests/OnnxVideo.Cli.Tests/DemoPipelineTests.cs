@@ -1,7 +1,8 @@
 using System.Text.Json;
 using OnnxVideo.Cli.Demo;
-using OnnxVideo.Onnx;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
+using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 
 namespace OnnxVideo.Cli.Tests;
@@ -90,7 +91,8 @@ public sealed class DemoPipelineTests : IDisposable
     {
         Directory.CreateDirectory(_folder);
         File.WriteAllText(Path.Combine(_folder, "keep.txt"), "mine");
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => DemoPipeline.RunAsync(Tiny, TextWriter.Null));
+        var error = await Assert.ThrowsAsync<InvalidFlagException>(() => DemoPipeline.RunAsync(Tiny, TextWriter.Null));
+        Assert.Equal("--out", error.Flag);
         Assert.Contains(_folder, error.Message);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(_folder, "keep.txt")));
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OnnxVideo.Cli.Commands;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Ort;
 
 namespace OnnxVideo.Cli.Tests;
@@ -108,6 +109,7 @@ public sealed class GpuProviderFlagsTests : IDisposable
         AssertFails("CUDA graphs cannot be used for evaluation", ["evaluate", "--model", model, .. data, "--cuda-graph"]);
         AssertFails("--trt-opt-batch 8: must not exceed --batch 4", ["evaluate", "--model", model, .. data, "--batch", "4", "--trt-opt-batch", "8"]);
         AssertFails("--trt-workspace -1", "train", "--package", _dir.Path, "--train", _dir.Path, "--out", _dir.File("run"), "--trt-workspace", "-1");
+        AssertFails("CUDA graphs cannot be used for training", "train", "--package", _dir.Path, "--train", _dir.Path, "--out", _dir.File("run"), "--cuda-graph");
     }
 
     private static void AssertFails(string expectedMessage, params string[] args)

@@ -13,20 +13,23 @@ public sealed class ProjectLayeringTests
     // README.md, "## Architecture": project file (under the repository root) → the projects it references.
     private static readonly Dictionary<string, string[]> Map = new()
     {
-        ["src/OnnxVideo.Ort/OnnxVideo.Ort.csproj"] = [],
-        ["src/OnnxVideo.Onnx/OnnxVideo.Onnx.csproj"] = [],
-        ["src/OnnxVideo.Media/OnnxVideo.Media.csproj"] = [],
-        ["src/OnnxVideo.Packaging/OnnxVideo.Packaging.csproj"] = ["OnnxVideo.Onnx", "OnnxVideo.Media"],
-        ["src/OnnxVideo.Autodiff/OnnxVideo.Autodiff.csproj"] = ["OnnxVideo.Onnx", "OnnxVideo.Packaging"],
+        ["src/OnnxVideo.Errors/OnnxVideo.Errors.csproj"] = [],
+        ["src/OnnxVideo.Ort/OnnxVideo.Ort.csproj"] = ["OnnxVideo.Errors"],
+        ["src/OnnxVideo.Onnx/OnnxVideo.Onnx.csproj"] = ["OnnxVideo.Errors"],
+        ["src/OnnxVideo.Media/OnnxVideo.Media.csproj"] = ["OnnxVideo.Errors"],
+        ["src/OnnxVideo.Packaging/OnnxVideo.Packaging.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Media"],
+        ["src/OnnxVideo.Autodiff/OnnxVideo.Autodiff.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Packaging"],
         ["src/OnnxVideo.Models/OnnxVideo.Models.csproj"] =
-            ["OnnxVideo.Onnx", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Autodiff", "OnnxVideo.Packaging"],
-        ["src/OnnxVideo.Runtime/OnnxVideo.Runtime.csproj"] = ["OnnxVideo.Ort", "OnnxVideo.Media"],
+            ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Autodiff", "OnnxVideo.Packaging"],
+        ["src/OnnxVideo.Runtime/OnnxVideo.Runtime.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Media"],
         ["src/OnnxVideo.Training/OnnxVideo.Training.csproj"] =
-            ["OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Runtime"],
+            ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Runtime"],
+        ["src/OnnxVideo.CommandLine/OnnxVideo.CommandLine.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort"],
         ["src/OnnxVideo.Cli/OnnxVideo.Cli.csproj"] =
-            ["OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models", "OnnxVideo.Training", "OnnxVideo.Runtime"],
+            ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models",
+             "OnnxVideo.Training", "OnnxVideo.Runtime"],
         ["tools/export/OnnxVideo.ExportTool.csproj"] =
-            ["OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Autodiff", "OnnxVideo.Models"],
+            ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models"],
     };
 
     public static TheoryData<string> Projects() => new(Map.Keys);

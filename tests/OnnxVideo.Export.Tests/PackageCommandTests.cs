@@ -46,11 +46,11 @@ public sealed class PackageCommandTests : IDisposable
     [Theory]
     [InlineData("--tune", "lora:r=0", "rank must be >= 1")]
     [InlineData("--tune", "everything", "unknown strategy")]
-    [InlineData("--optimizer", "adam", "unknown optimizer 'adam'")]
-    [InlineData("--label-smoothing", "1.5", "--label-smoothing must be in [0, 1)")]
+    [InlineData("--optimizer", "adam", "--optimizer adam: unknown optimizer")]
+    [InlineData("--label-smoothing", "1.5", "--label-smoothing 1.5: must be in [0, 1)")]
     [InlineData("--momentum", "0.9", "apply to --optimizer sgd only")]
     [InlineData("--tune", "lora:target=nothing_matches", "matched none")]
-    [InlineData("--batchnorm", "sometimes", "--batchnorm: unknown mode 'sometimes'")]
+    [InlineData("--batchnorm", "sometimes", "--batchnorm sometimes: unknown mode")]
     public void BadFlagsAreRefusedWithTheReason(string flag, string value, string message)
     {
         var output = temp.File("pkg");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OnnxVideo.CommandLine;
 using OnnxVideo.ExportTool.Commands;
 
 namespace OnnxVideo.ExportTool;
@@ -12,6 +13,6 @@ public static class Program
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(HeadCommand.Create());
         root.Subcommands.Add(PackageCommand.Create());
-        return root.Parse(args).Invoke();
+        return CliProgram.Run(root, args);
     }
 }

@@ -1,4 +1,4 @@
-using OnnxVideo.Onnx.Locking;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Runtime;
 using Spectre.Console;
 
@@ -12,10 +12,10 @@ namespace OnnxVideo.Cli.Classify;
 /// </summary>
 internal static class ClassifyRunner
 {
-    public const int ExitOk = 0;
-    public const int ExitItemsFailed = 1;
-    public const int ExitFatal = 2;
-    public const int ExitCancelled = 130;
+    public const int ExitOk = ExitCodes.Ok;
+    public const int ExitItemsFailed = ExitCodes.Failed;
+    public const int ExitFatal = ExitCodes.BadInput;
+    public const int ExitCancelled = ExitCodes.Interrupted;
 
     public static async Task<int> RunAsync(ClassifySettings settings, CancellationToken cancellationToken)
     {
@@ -35,20 +35,7 @@ internal static class ClassifyRunner
         ResultLinesFile? output = null;
         if (settings.OutputPath is { } path)
         {
-            try
-            {
-                output = ResultLinesFile.Open(path, stderr);
-            }
-            catch (OutputInUseException e)
-            {
-                await stderr.WriteLineAsync($"error: {e.Message}");
-                return ExitFatal;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                await stderr.WriteLineAsync($"error: cannot write {path}: {e.Message}");
-                return ExitFatal;
-            }
+            output = ResultLinesFile.Open(path, stderr);
         }
         using (output)
         {
@@ -76,16 +63,8 @@ internal static class ClassifyRunner
     {
         var stdout = Console.Out;
         var stderr = Console.Error;
-        VideoClassifier classifier;
-        try
-        {
-            classifier = new VideoClassifier(ToOptions(settings));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await stderr.WriteLineAsync($"error: {e.Message}");
-            return ExitFatal;
-        }
+        // Every option comes from a flag, so an option the classifier refuses is the user's input.
+        var classifier = FlagValues.Check(() => new VideoClassifier(ToOptions(settings)));
 
         await using (classifier)
         {
@@ -121,10 +100,9 @@ internal static class ClassifyRunner
                 await stderr.WriteLineAsync($"cancelled after {tally.Succeeded + tally.Failed} of {mine.Count} results");
                 return ExitCancelled;
             }
-            catch (IOException e) when (output is not null)
+            catch (Exception e) when (output is not null && UserFileException.IsFileSystemError(e))
             {
-                await stderr.WriteLineAsync($"error: cannot write {output.Path}: {e.Message} (the lines written so far are kept)");
-                return ExitFatal;
+                throw UserFileException.From(output.Path, "cannot write (the lines written so far are kept)", e);
             }
             await stderr.WriteLineAsync($"{tally.Succeeded} classified, {tally.Failed} failed"
                 + (tally.Failed > 0 ? $" ({string.Join(", ", tally.Reasons.Select(r => $"{r.Value} {r.Key}"))})" : "")

@@ -35,11 +35,12 @@ internal sealed class ResultLinesFile : IDisposable
     /// <summary>Inputs whose line records a result (no error).</summary>
     public IEnumerable<string> Succeeded => _known.Where(k => k.Value.Succeeded).Select(k => k.Key);
 
-    /// <summary>Locks, repairs and opens <paramref name="path"/> for appending; repairs are reported on <paramref name="log"/>.</summary>
+    /// <summary>Locks, repairs and opens <paramref name="path"/> for appending; repairs are reported on <paramref name="log"/>.
+    /// A file-system failure is a <see cref="UserFileException"/> naming <paramref name="path"/>.</summary>
     public static ResultLinesFile Open(string path, TextWriter log)
     {
         var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        UserFileException.Guard(path, "cannot write", () => Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!));
         var fileLock = ExclusiveFileLock.Acquire(full + ".lock", path);
         try
         {
@@ -47,9 +48,13 @@ internal sealed class ResultLinesFile : IDisposable
             var append = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
             return new ResultLinesFile(full, fileLock, append, known, log);
         }
-        catch
+        catch (Exception e)
         {
             fileLock.Dispose();
+            if (UserFileException.IsFileSystemError(e))
+            {
+                throw UserFileException.From(path, "cannot write", e);
+            }
             throw;
         }
     }

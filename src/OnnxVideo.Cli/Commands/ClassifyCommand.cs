@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OnnxVideo.Cli.Classify;
 using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Runtime;
 
 namespace OnnxVideo.Cli.Commands;
@@ -15,19 +16,18 @@ public static class ClassifyCommand
             Description = "Video files, folders (searched recursively) or .txt/.list files with one path per line",
             Arity = ArgumentArity.OneOrMore,
         };
-        var model = new Option<string>("--model", "-m") { Description = "model.onnx (with its preprocessing contract in metadata)", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu, cuda, tensorrt or auto", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda", "tensorrt", "auto");
+        var model = new Option<string>("--model", "-m") { Description = "The model.onnx (with its preprocessing contract in metadata)", Required = true };
+        var device = CommonOptions.Device();
         var batch = new Option<int?>("--batch") { Description = "Clips per inference batch (default 8)" };
         var topK = new Option<int>("--top-k") { Description = "Labels reported per video", DefaultValueFactory = _ => 5 };
         var clips = new Option<int?>("--clips") { Description = "Clips per video averaged (default: the model's contract)" };
         var crops = new Option<int?>("--crops") { Description = "Spatial crops per clip, 1 or 3 (default: the model's contract)" };
-        var workers = new Option<int?>("--workers") { Description = "Videos decoded in parallel (default: processor count)" };
+        var workers = CommonOptions.Workers("Videos");
         var window = new Option<double?>("--window") { Description = "Sliding-window length in seconds: report a timeline" };
         var windowStride = new Option<double?>("--window-stride") { Description = "Seconds between window starts (default: the window length)" };
         var timeout = new Option<double?>("--timeout") { Description = "Deadline per video in seconds" };
-        var noPad = new Option<bool>("--no-pad") { Description = "Fail videos shorter than a clip, or truncated before their declared frame count, instead of repeating their last frame" };
-        var json = new Option<bool>("--json") { Description = "Write JSON lines to stdout" };
+        var noPad = NoPadOption.Create();
+        var json = CommonOptions.Json("one line per video");
         var output = new Option<string?>("--output", "-o") { Description = "JSON lines, one per input (locked while in use); inputs already classified there are skipped, failed ones retried" };
         var shard = new Option<string?>("--shard") { Description = "i/N: classify only shard i (0-based) of N of the sorted input list" };
 
@@ -54,13 +54,12 @@ public static class ClassifyCommand
                 }
             }
         });
-        RequirePositive(topK);
-        RequirePositive(batch);
-        RequirePositive(clips);
-        RequirePositive(workers);
-        RequirePositive(window);
-        RequirePositive(windowStride);
-        RequirePositive(timeout);
+        CommonOptions.Positive(topK);
+        CommonOptions.Positive(batch);
+        CommonOptions.Positive(clips);
+        CommonOptions.Positive(window);
+        CommonOptions.Positive(windowStride);
+        CommonOptions.Positive(timeout);
         crops.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is not (null or 1 or 3))
@@ -68,22 +67,13 @@ public static class ClassifyCommand
                 result.AddError("--crops must be 1 or 3");
             }
         });
-        command.SetAction((parse, cancellationToken) =>
+        command.SetHandler((parse, cancellationToken) =>
         {
-            GpuProviderSettings gpuSettings;
-            try
-            {
-                gpuSettings = gpu.Read(parse);
-            }
-            catch (InvalidFlagException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return Task.FromResult(ClassifyRunner.ExitFatal);
-            }
+            var gpuSettings = gpu.Read(parse);
             var settings = new ClassifySettings(
                 parse.GetValue(inputs) ?? [],
                 parse.GetValue(model)!,
-                DeviceOption.Parse(parse.GetValue(device)!),
+                parse.GetValue(device),
                 parse.GetValue(batch),
                 parse.GetValue(topK),
                 parse.GetValue(clips),
@@ -102,16 +92,5 @@ public static class ClassifyCommand
             return ClassifyRunner.RunAsync(settings, cancellationToken);
         });
         return command;
-    }
-
-    private static void RequirePositive<T>(Option<T> option)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<T>() is { } value && Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) <= 0)
-            {
-                result.AddError($"{option.Name} must be positive (got {value})");
-            }
-        });
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 
 namespace OnnxVideo.Cli.Commands;
@@ -15,7 +16,7 @@ public static class DatasetCommand
         var perClass = new Option<int>("--per-class") { Description = "Clips per class", DefaultValueFactory = _ => defaults.ClipsPerClass };
         var frames = new Option<int>("--frames") { Description = "Frames per clip", DefaultValueFactory = _ => defaults.Frames };
         var size = new Option<int>("--size") { Description = "Frame width and height in pixels", DefaultValueFactory = _ => defaults.Size };
-        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => defaults.Seed };
+        var seed = CommonOptions.Seed("the rendered motion, shapes and noise", defaults.Seed);
         var codec = new Option<string>("--codec")
         {
             Description = $"Video codec: {string.Join(", ", SyntheticVideoDataset.Codecs.Keys)}",
@@ -30,7 +31,7 @@ public static class DatasetCommand
         {
             synth.Options.Add(option);
         }
-        synth.SetAction(async (parse, ct) =>
+        synth.SetHandler(async (parse, ct) =>
         {
             var options = new SyntheticDatasetOptions
             {
@@ -44,29 +45,14 @@ public static class DatasetCommand
                 Distractors = parse.GetValue(distractors),
                 ValidationFraction = parse.GetValue(validation),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
+            FlagValues.Check(options.Validate);
             var timer = Stopwatch.StartNew();
-            try
-            {
-                var dataset = await SyntheticVideoDataset.GenerateAsync(parse.GetValue(output)!, options, ct);
-                Console.WriteLine(
-                    $"wrote {dataset.Clips.Count} clips in {dataset.Labels.Count} classes ({string.Join(", ", dataset.Labels)}) to {dataset.Root} in {timer.Elapsed.TotalSeconds:0.0} s");
-                Console.WriteLine($"manifests: {dataset.TrainManifestPath}, {dataset.ValidationManifestPath}, {dataset.ManifestPath}; labels: {dataset.LabelsPath}");
-                return 0;
-            }
-            catch (Exception e) when (e is VideoInputException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
+            var root = parse.GetValue(output)!;
+            var dataset = await UserFileException.GuardAsync(root, "cannot write the dataset", () => SyntheticVideoDataset.GenerateAsync(root, options, ct));
+            Console.WriteLine(
+                $"wrote {dataset.Clips.Count} clips in {dataset.Labels.Count} classes ({string.Join(", ", dataset.Labels)}) to {dataset.Root} in {timer.Elapsed.TotalSeconds:0.0} s");
+            Console.WriteLine($"manifests: {dataset.TrainManifestPath}, {dataset.ValidationManifestPath}, {dataset.ManifestPath}; labels: {dataset.LabelsPath}");
+            return ExitCodes.Ok;
         });
 
         var dataset = new Command("dataset", "Dataset tools");

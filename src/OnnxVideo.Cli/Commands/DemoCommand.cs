@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OnnxVideo.Cli.Demo;
-using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using Spectre.Console;
 
 namespace OnnxVideo.Cli.Commands;
@@ -12,23 +12,23 @@ public static class DemoCommand
     public static Command Create()
     {
         var defaults = new DemoSettings();
-        var output = new Option<string>("--out") { Description = "folder for every artefact (data, model, package, run, reports)", DefaultValueFactory = _ => defaults.OutputDirectory };
-        var classes = new Option<int>("--classes") { Description = "motion classes, 2..8", DefaultValueFactory = _ => defaults.Classes };
-        var perClass = new Option<int>("--per-class") { Description = "training clips per class (a quarter of them validate)", DefaultValueFactory = _ => defaults.ClipsPerClass };
-        var testPerClass = new Option<int>("--test-per-class") { Description = "held-out test clips per class", DefaultValueFactory = _ => defaults.TestClipsPerClass };
-        var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => defaults.Epochs };
-        var batch = new Option<int>("--batch") { Description = "clips per batch", DefaultValueFactory = _ => defaults.BatchSize };
-        var lr = new Option<double>("--lr") { Description = "peak learning rate (AdamW, cosine schedule)", DefaultValueFactory = _ => defaults.LearningRate };
-        var seed = new Option<int>("--seed") { Description = "seed of the data, the initial weights and the batch order", DefaultValueFactory = _ => defaults.Seed };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = one per core)" };
-        var classify = new Option<int>("--classify") { Description = "test clips to classify with VideoClassifier at the end", DefaultValueFactory = _ => defaults.ClassifyCount };
+        var output = new Option<string>("--out") { Description = "Folder for every artefact (data, model, package, run, reports)", DefaultValueFactory = _ => defaults.OutputDirectory };
+        var classes = new Option<int>("--classes") { Description = "Motion classes, 2..8", DefaultValueFactory = _ => defaults.Classes };
+        var perClass = new Option<int>("--per-class") { Description = "Training clips per class (a quarter of them validate)", DefaultValueFactory = _ => defaults.ClipsPerClass };
+        var testPerClass = new Option<int>("--test-per-class") { Description = "Held-out test clips per class", DefaultValueFactory = _ => defaults.TestClipsPerClass };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => defaults.Epochs };
+        var batch = new Option<int>("--batch") { Description = "Clips per batch", DefaultValueFactory = _ => defaults.BatchSize };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, cosine schedule)", DefaultValueFactory = _ => defaults.LearningRate };
+        var seed = CommonOptions.Seed("the data, the initial weights and the batch order", defaults.Seed);
+        var threads = CommonOptions.Threads();
+        var classify = new Option<int>("--classify") { Description = "Test clips to classify with VideoClassifier at the end", DefaultValueFactory = _ => defaults.ClassifyCount };
 
-        var command = new Command("demo", "end to end on built-in synthetic data: synthesize, build tiny3d, compile a training package, fine-tune, evaluate, classify");
+        var command = new Command("demo", "End to end on built-in synthetic data: synthesize, build tiny3d, compile a training package, fine-tune, evaluate, classify");
         foreach (var option in new Option[] { output, classes, perClass, testPerClass, epochs, batch, lr, seed, threads, classify })
         {
             command.Options.Add(option);
         }
-        command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
+        command.SetHandler(async (parse, ct) =>
         {
             var settings = new DemoSettings
             {
@@ -44,10 +44,10 @@ public static class DemoCommand
                 ClassifyCount = parse.GetValue(classify),
             };
             var interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected;
-            var result = DemoPipeline.RunAsync(settings, Console.Out, interactive ? AnsiConsole.Console : null, ct).GetAwaiter().GetResult();
+            var result = await DemoPipeline.RunAsync(settings, Console.Out, interactive ? AnsiConsole.Console : null, ct);
             Print(result);
-            return 0;
-        })));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
-using OnnxVideo.Ort;
 
 namespace OnnxVideo.Cli.Commands;
 
@@ -22,15 +22,15 @@ public static class InfoCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "Path of the .onnx model file" };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var json = CommonOptions.Json("the report");
         var command = new Command("info", "Show a model's inputs, outputs, opsets, metadata, size, parameters, and the ONNX Runtime execution providers usable here");
         command.Arguments.Add(model);
         command.Options.Add(json);
-        command.SetAction(parseResult => Run(parseResult.GetValue(model)!, parseResult.GetValue(json), Console.Out, Console.Error));
+        command.SetHandler((parse, _) => Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(json), Console.Out, Console.Error)));
         return command;
     }
 
-    /// <summary>Writes the report; returns 0, or 1 with a one-line error naming the file.</summary>
+    /// <summary>Writes the report; returns 0, or 2 with a one-line error naming the file.</summary>
     public static int Run(string modelPath, bool asJson, TextWriter output, TextWriter error)
     {
         ModelInfo info;
@@ -38,17 +38,9 @@ public static class InfoCommand
         {
             info = ModelInfo.Read(modelPath);
         }
-        catch (Exception e) when (e is FileNotFoundException or OnnxFormatException or OrtException or OrtLibraryLoadException
-                                     or IOException or UnauthorizedAccessException)
+        catch (UserInputException e)
         {
-            var message = e switch
-            {
-                OrtException ort => $"ONNX Runtime cannot load '{modelPath}': {ort.OrtMessage}",
-                OnnxFormatException or FileNotFoundException => e.Message,
-                _ => $"cannot read '{modelPath}': {e.Message}",
-            };
-            error.WriteLine($"error: {TerminalText.Escape(message)}");
-            return 1;
+            return CliProgram.Report(e, error);
         }
 
         output.Write(asJson ? JsonSerializer.Serialize(info, JsonOptions) + Environment.NewLine : Render(info));

@@ -28,19 +28,19 @@ internal sealed record ModelInfo(
 {
     /// <summary>
     /// Reads the model with OnnxVideo.Onnx (checking external-data locations stay in the model's folder) and opens it
-    /// with ONNX Runtime. Throws <see cref="OnnxFormatException"/>, <see cref="OrtException"/> or
-    /// <see cref="FileNotFoundException"/> naming the file.
+    /// with ONNX Runtime. Throws <see cref="OnnxFormatException"/> (also when ONNX Runtime refuses the model) or
+    /// <see cref="UserFileException"/> naming the file.
     /// </summary>
     public static ModelInfo Read(string path)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
-            throw new FileNotFoundException($"model file '{path}' not found", fullPath);
+            throw new UserFileException(path, "model file not found");
         }
 
         var model = OnnxModelFile.Load(fullPath, loadExternalData: false);
-        var externalBytes = ExternalDataFiles(model, fullPath).Sum(file => new FileInfo(file).Length);
+        var externalBytes = ExternalDataFiles(model, fullPath).Sum(file => UserFileException.Guard(file, "cannot read the external data", () => new FileInfo(file).Length));
         var parameters = model.Graph.Initializer.Sum(TensorProtos.ElementCount);
         var opsets = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var opset in model.OpsetImport)
@@ -48,7 +48,7 @@ internal sealed record ModelInfo(
             opsets[opset.Domain.Length == 0 ? "ai.onnx" : opset.Domain] = opset.Version;
         }
 
-        using var session = new OrtSession(fullPath, new OrtSessionOptions { IntraOpThreads = 1, OptimizationLevel = GraphOptimizationLevel.Basic });
+        using var session = OpenSession(path, fullPath);
         var metadata = session.Metadata.CustomMetadata;
         PreprocessingContract? contract = null;
         string? contractError = null;
@@ -103,5 +103,17 @@ internal sealed record ModelInfo(
         }
 
         return files;
+    }
+
+    private static OrtSession OpenSession(string path, string fullPath)
+    {
+        try
+        {
+            return new OrtSession(fullPath, new OrtSessionOptions { IntraOpThreads = 1, OptimizationLevel = GraphOptimizationLevel.Basic });
+        }
+        catch (OrtException e)
+        {
+            throw new OnnxFormatException(path, $"ONNX Runtime cannot load the model: {e.OrtMessage}", e);
+        }
     }
 }

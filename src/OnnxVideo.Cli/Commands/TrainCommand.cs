@@ -2,13 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
+using OnnxVideo.Ort;
 using OnnxVideo.Training;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
-using OnnxVideo.Training.Schedules;
 using OnnxVideo.Training.Packages;
+using OnnxVideo.Training.Schedules;
 using OnnxVideo.Training.Sessions;
 using Spectre.Console;
 
@@ -19,124 +21,154 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var package = new Option<string>("--package") { Description = "training package folder (from 'onnxvideo-export package')", Required = true };
-        var train = new Option<string>("--train") { Description = "training clips: a folder-per-class tree or a list file ('path label')", Required = true };
-        var val = new Option<string?>("--val") { Description = "validation clips (default: a stratified share of --train)" };
-        var output = new Option<string>("--out") { Description = "run folder: checkpoints, metrics.jsonl, report.html, best/model.onnx", Required = true };
-        var classMap = new Option<string?>("--class-map") { Description = "class-map file when the package's contract has no labels" };
-        var epochs = new Option<int>("--epochs") { Description = "epochs", DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch") { Description = "clips per batch", DefaultValueFactory = _ => 8 };
-        var lr = new Option<double?>("--lr") { Description = "peak learning rate (default: the package's)" };
-        var optimizer = new Option<string?>("--optimizer") { Description = "adamw or sgd: must be what the package was compiled with" };
-        var weightDecay = new Option<float?>("--weight-decay") { Description = "must equal the package's compiled weight decay" };
-        var schedule = new Option<string>("--schedule") { Description = "cosine, step or constant", DefaultValueFactory = _ => "cosine" };
-        var warmup = new Option<int>("--warmup") { Description = "linear warm-up, in optimizer steps" };
-        var labelSmoothing = new Option<float?>("--label-smoothing") { Description = "must equal the package's compiled label smoothing" };
-        var clipGrad = new Option<float>("--clip-grad") { Description = "clip the global gradient norm to this value (0 = off)" };
-        var accumulate = new Option<int>("--accumulate") { Description = "micro-batches per optimizer step", DefaultValueFactory = _ => 1 };
-        var patience = new Option<int>("--patience") { Description = "stop after this many epochs without better validation top-1 (0 = off)" };
-        var workers = new Option<int>("--workers") { Description = "clips decoded in parallel", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
-        var device = new Option<string>("--device") { Description = "cpu, cuda, tensorrt or auto", DefaultValueFactory = _ => "cpu" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads; a fixed count keeps CPU runs repeatable", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
-        var seed = new Option<int>("--seed") { Description = "seed of shuffling, augmentation and the validation split" };
-        var resume = new Option<bool>("--resume") { Description = "continue from the newest valid checkpoint in --out" };
-        var fresh = new Option<bool>("--fresh") { Description = "start over when --out holds an earlier run none of whose checkpoints verifies (otherwise refused)" };
-        var json = new Option<bool>("--json") { Description = "print the final summary as JSON (progress goes to stderr)" };
-        var augment = new Option<string>("--augment") { Description = "none, crop (random resized crop + temporal jitter) or crop+flip", DefaultValueFactory = _ => "crop" };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "also checkpoint every N optimizer steps (0 = epoch ends only)" };
-        var maxBad = new Option<int>("--max-bad-steps") { Description = "stop after this many non-finite steps in a row", DefaultValueFactory = _ => 5 };
-        var noPad = new Option<bool>("--no-pad") { Description = "fail (skip) clips that are shorter than a clip, truncated, or have undecodable frames instead of repeating frames" };
-        var maxFailed = new Option<int>("--max-failed") { Description = "clips that may fail to decode before training stops", DefaultValueFactory = _ => 10 };
-
-        var command = new Command("train", "fine-tune a training package on labelled clips; exports best/model.onnx");
-        foreach (var option in new Option[] { package, train, val, output, classMap, epochs, batch, lr, optimizer, weightDecay, schedule,
-                     warmup, labelSmoothing, clipGrad, accumulate, patience, workers, device, threads, seed, resume, fresh, json, augment,
-                     checkpointEvery, maxBad, maxFailed, noPad })
+        var flags = new Flags();
+        var command = new Command("train", "Fine-tune a training package on labelled clips; exports best/model.onnx");
+        foreach (var option in flags.All())
         {
             command.Options.Add(option);
         }
-        var gpu = GpuProviderFlags.AddTo(command, batchProfiles: false);
-        command.SetAction((parse, ct) => Task.FromResult(TrainingCliErrors.Run(() =>
+        flags.Gpu = GpuProviderFlags.AddTo(command, batchProfiles: false);
+        command.SetHandler((parse, ct) => RunAsync(flags, parse, ct));
+        return command;
+    }
+
+    /// <summary>The options of <c>train</c>.</summary>
+    private sealed class Flags
+    {
+        public Option<string> Package { get; } = new("--package") { Description = "Training package folder (from 'onnxvideo-export package')", Required = true };
+        public Option<string> Train { get; } = new("--train") { Description = "Training clips: a folder-per-class tree or a list file ('path label')", Required = true };
+        public Option<string?> Val { get; } = new("--val") { Description = "Validation clips (default: a stratified share of --train)" };
+        public Option<string> Output { get; } = new("--out") { Description = "Run folder: checkpoints, metrics.jsonl, report.html, best/model.onnx", Required = true };
+        public Option<string?> ClassMap { get; } = new("--class-map") { Description = "Class-map file when the package's contract has no labels" };
+        public Option<int> Epochs { get; } = CommonOptions.AtLeast(new Option<int>("--epochs") { Description = "Epochs (default 10)", DefaultValueFactory = _ => 10 }, 1);
+        public Option<int> Batch { get; } = CommonOptions.AtLeast(new Option<int>("--batch") { Description = "Clips per batch (default 8)", DefaultValueFactory = _ => 8 }, 1);
+        public Option<double?> Lr { get; } = CommonOptions.Positive(new Option<double?>("--lr") { Description = "Peak learning rate (default: the package's)" });
+        public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "adamw or sgd: must be what the package was compiled with" };
+        public Option<float?> WeightDecay { get; } = new("--weight-decay") { Description = "Must equal the package's compiled weight decay" };
+        public Option<string> Schedule { get; } = new("--schedule") { Description = "cosine, step or constant (default cosine)", DefaultValueFactory = _ => "cosine" };
+        public Option<int> Warmup { get; } = CommonOptions.AtLeast(new Option<int>("--warmup") { Description = "Linear warm-up, in optimizer steps" }, 0);
+        public Option<float?> LabelSmoothing { get; } = new("--label-smoothing") { Description = "Must equal the package's compiled label smoothing" };
+        public Option<float> ClipGrad { get; } = CommonOptions.AtLeast(new Option<float>("--clip-grad") { Description = "Clip the global gradient norm to this value (0 = off)" }, 0);
+        public Option<int> Accumulate { get; } = CommonOptions.AtLeast(new Option<int>("--accumulate") { Description = "Micro-batches per optimizer step (default 1)", DefaultValueFactory = _ => 1 }, 1);
+        public Option<int> Patience { get; } = CommonOptions.AtLeast(new Option<int>("--patience") { Description = "Stop after this many epochs without better validation top-1 (0 = off)" }, 0);
+        public Option<int> Workers { get; } = CommonOptions.Workers();
+        public Option<ExecutionProvider> Device { get; } = CommonOptions.Device();
+        public Option<int> Threads { get; } = CommonOptions.Threads();
+        public Option<int> Seed { get; } = CommonOptions.Seed("shuffling, augmentation and the validation split");
+        public Option<bool> Resume { get; } = new("--resume") { Description = "Continue from the newest valid checkpoint in --out" };
+        public Option<bool> Fresh { get; } = new("--fresh") { Description = "Start over when --out holds an earlier run none of whose checkpoints verifies (otherwise refused)" };
+        public Option<bool> Json { get; } = CommonOptions.Json("the final summary (progress goes to stderr)");
+        public Option<string> Augment { get; } = new("--augment") { Description = "none, crop (random resized crop + temporal jitter) or crop+flip (default crop)", DefaultValueFactory = _ => "crop" };
+        public Option<int> CheckpointEvery { get; } = CommonOptions.AtLeast(new Option<int>("--checkpoint-every") { Description = "Also checkpoint every N optimizer steps (0 = epoch ends only)" }, 0);
+        public Option<int> MaxBadSteps { get; } = CommonOptions.AtLeast(new Option<int>("--max-bad-steps") { Description = "Stop after this many non-finite steps in a row (default 5)", DefaultValueFactory = _ => 5 }, 1);
+        public Option<int> MaxFailed { get; } = CommonOptions.AtLeast(new Option<int>("--max-failed") { Description = "Clips that may fail to decode before training stops (default 10)", DefaultValueFactory = _ => 10 }, 0);
+        public Option<bool> NoPad { get; } = NoPadOption.Create();
+        public GpuProviderFlags Gpu { get; set; } = null!;
+
+        public IEnumerable<Option> All() => [Package, Train, Val, Output, ClassMap, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup,
+            LabelSmoothing, ClipGrad, Accumulate, Patience, Workers, Device, Threads, Seed, Resume, Fresh, Json, Augment, CheckpointEvery, MaxBadSteps,
+            MaxFailed, NoPad];
+    }
+
+    private static async Task<int> RunAsync(Flags f, ParseResult parse, CancellationToken ct)
+    {
+        var sessionOptions = SessionOptionsFrom(f, parse, f.Gpu.Read(parse));
+        FlagValues.Check(sessionOptions.Validate);
+        var layout = PackageLayouts.Load(parse.GetValue(f.Package)!);
+        CheckCompiledSettings(f, parse, layout);
+        var contract = layout.Contract ?? throw new InvalidContractException(layout.Directory, "the package has no preprocessing contract");
+        var classes = contract.Labels.Length > 0 ? contract.Labels : null;
+        var trainSet = DatasetReader.Read(parse.GetValue(f.Train)!,
+            new DatasetOptions { Classes = classes, ClassMapPath = parse.GetValue(f.ClassMap), RequireEveryClass = true });
+        var valPath = parse.GetValue(f.Val);
+        var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
+        var source = new VideoClipSource(contract, Augmentation(parse.GetValue(f.Augment)!), NoPadOption.MediaOptions(parse.GetValue(f.NoPad)));
+        var options = TrainerOptionsFrom(f, parse);
+        FlagValues.Check(options.Validate);
+        var runDirectory = parse.GetValue(f.Output)!;
+        UserFileException.Guard(runDirectory, "cannot create the run folder", () => Directory.CreateDirectory(runDirectory));
+        var logger = new StderrLogger();
+        var asJson = parse.GetValue(f.Json);
+        Task<TrainingSummary> RunTrainerAsync(IProgress<TrainingProgress>? progress, Action<EpochMetrics> epochDone)
         {
-            var gpuSettings = gpu.Read(parse);
-            var layout = PackageLayouts.Load(parse.GetValue(package)!);
-            var requestedOptimizer = parse.GetValue(optimizer);
-            CheckCompiled("--optimizer", requestedOptimizer, layout.Optimizer.ToString(),
-                requestedOptimizer is null || string.Equals(requestedOptimizer, layout.Optimizer.ToString(), StringComparison.OrdinalIgnoreCase));
-            var requestedDecay = parse.GetValue(weightDecay);
-            CheckCompiled("--weight-decay", requestedDecay?.ToString(CultureInfo.InvariantCulture), layout.WeightDecay.ToString(CultureInfo.InvariantCulture),
-                requestedDecay is null || Math.Abs(requestedDecay.Value - layout.WeightDecay) < 1e-9);
-            var requestedSmoothing = parse.GetValue(labelSmoothing);
-            CheckCompiled("--label-smoothing", requestedSmoothing?.ToString(CultureInfo.InvariantCulture), layout.LabelSmoothing.ToString(CultureInfo.InvariantCulture),
-                requestedSmoothing is null || Math.Abs(requestedSmoothing.Value - layout.LabelSmoothing) < 1e-9);
-            var contract = layout.Contract ?? throw new InvalidContractException(layout.Directory, "the package has no preprocessing contract");
-            var classes = contract.Labels.Length > 0 ? contract.Labels : null;
-            var trainSet = DatasetReader.Read(parse.GetValue(train)!,
-                new DatasetOptions { Classes = classes, ClassMapPath = parse.GetValue(classMap), RequireEveryClass = true });
-            var valPath = parse.GetValue(val);
-            var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
-            var source = new VideoClipSource(contract, Augmentation(parse.GetValue(augment)!),
-                NoPadOption.MediaOptions(parse.GetValue(noPad)));
-            var options = new TrainerOptions
+            var trainer = new Trainer(layout, trainSet, valSet, source, runDirectory, options, sessionOptions, logger)
             {
-                Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batch),
-                LearningRate = parse.GetValue(lr),
-                Schedule = ParseSchedule(parse.GetValue(schedule)!),
-                WarmupSteps = parse.GetValue(warmup),
-                ClipGradNorm = parse.GetValue(clipGrad),
-                AccumulationSteps = parse.GetValue(accumulate),
-                Patience = parse.GetValue(patience),
-                Workers = parse.GetValue(workers),
-                Seed = parse.GetValue(seed),
-                Resume = parse.GetValue(resume),
-                StartFresh = parse.GetValue(fresh),
-                CheckpointEverySteps = parse.GetValue(checkpointEvery),
-                MaxBadStepsInRow = parse.GetValue(maxBad),
-                MaxFailedClips = parse.GetValue(maxFailed),
+                Progress = progress,
+                EpochCompleted = epochDone,
             };
-            var sessionOptions = new TrainingSessionOptions
-            {
-                ExecutionProvider = DeviceOption.Parse(parse.GetValue(device)!),
-                IntraOpThreads = parse.GetValue(threads),
-                DeviceId = gpuSettings.DeviceId,
-                Cuda = gpuSettings.Cuda,
-                TensorRt = gpuSettings.TensorRt,
-            };
-            var logger = new StderrLogger();
-            var asJson = parse.GetValue(json);
-            TrainingSummary RunTrainer(IProgress<TrainingProgress>? progress, Action<EpochMetrics> epochDone)
-            {
-                var trainer = new Trainer(layout, trainSet, valSet, source, parse.GetValue(output)!, options, sessionOptions, logger)
-                {
-                    Progress = progress,
-                    EpochCompleted = epochDone,
-                };
-                var what = trainer.ValidationSet is null ? "no validation set" : $"{trainer.ValidationSet.Count} validation clips";
-                Console.Error.WriteLine($"training {layout.Tuning} ({layout.Optimizer}) on {trainer.TrainSet.Count} clips, {what}, {trainSet.Classes.Count} classes");
-                return trainer.RunAsync(ct).GetAwaiter().GetResult();
-            }
-            TrainingSummary summary;
+            var what = trainer.ValidationSet is null ? "no validation set" : $"{trainer.ValidationSet.Count} validation clips";
+            Console.Error.WriteLine($"training {layout.Tuning} ({layout.Optimizer}) on {trainer.TrainSet.Count} clips, {what}, {trainSet.Classes.Count} classes");
+            return trainer.RunAsync(ct);
+        }
+        TrainingSummary summary;
+        try
+        {
             if (asJson || Console.IsOutputRedirected || Console.IsErrorRedirected)
             {
                 var lines = asJson ? Console.Error : Console.Out;
-                summary = RunTrainer(null, e => lines.WriteLine(TrainingConsole.EpochLine(e)));
+                summary = await RunTrainerAsync(null, e => lines.WriteLine(TrainingConsole.EpochLine(e)));
             }
             else
             {
-                summary = TrainingConsole.RunWithProgressBar(AnsiConsole.Console, (progress, epochDone) => RunTrainer(progress, epochDone));
+                summary = await TrainingConsole.RunWithProgressBarAsync(AnsiConsole.Console, RunTrainerAsync);
             }
-            if (asJson)
-            {
-                Console.WriteLine(JsonSerializer.Serialize(summary, MetricsLog.JsonOptions));
-            }
-            else
-            {
-                PrintSummary(summary);
-            }
-            return 0;
-        })));
-        return command;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("interrupted: the newest checkpoint is kept; continue with --resume");
+            return ExitCodes.Interrupted;
+        }
+        if (asJson)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(summary, MetricsLog.JsonOptions));
+        }
+        else
+        {
+            PrintSummary(summary);
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static TrainingSessionOptions SessionOptionsFrom(Flags f, ParseResult parse, GpuProviderSettings gpu) => new()
+    {
+        ExecutionProvider = parse.GetValue(f.Device),
+        IntraOpThreads = parse.GetValue(f.Threads),
+        DeviceId = gpu.DeviceId,
+        Cuda = gpu.Cuda,
+        TensorRt = gpu.TensorRt,
+    };
+
+    private static TrainerOptions TrainerOptionsFrom(Flags f, ParseResult parse) => new()
+    {
+        Epochs = parse.GetValue(f.Epochs),
+        BatchSize = parse.GetValue(f.Batch),
+        LearningRate = parse.GetValue(f.Lr),
+        Schedule = ParseSchedule(parse.GetValue(f.Schedule)!),
+        WarmupSteps = parse.GetValue(f.Warmup),
+        ClipGradNorm = parse.GetValue(f.ClipGrad),
+        AccumulationSteps = parse.GetValue(f.Accumulate),
+        Patience = parse.GetValue(f.Patience),
+        Workers = parse.GetValue(f.Workers),
+        Seed = parse.GetValue(f.Seed),
+        Resume = parse.GetValue(f.Resume),
+        StartFresh = parse.GetValue(f.Fresh),
+        CheckpointEverySteps = parse.GetValue(f.CheckpointEvery),
+        MaxBadStepsInRow = parse.GetValue(f.MaxBadSteps),
+        MaxFailedClips = parse.GetValue(f.MaxFailed),
+    };
+
+    /// <summary>The optimizer, its weight decay and the loss's label smoothing are compiled into the package's graphs.</summary>
+    private static void CheckCompiledSettings(Flags f, ParseResult parse, TrainingPackageLayout layout)
+    {
+        var requestedOptimizer = parse.GetValue(f.Optimizer);
+        CheckCompiled("--optimizer", requestedOptimizer, layout.Optimizer.ToString(),
+            requestedOptimizer is null || string.Equals(requestedOptimizer, layout.Optimizer.ToString(), StringComparison.OrdinalIgnoreCase));
+        var requestedDecay = parse.GetValue(f.WeightDecay);
+        CheckCompiled("--weight-decay", requestedDecay?.ToString(CultureInfo.InvariantCulture), layout.WeightDecay.ToString(CultureInfo.InvariantCulture),
+            requestedDecay is null || Math.Abs(requestedDecay.Value - layout.WeightDecay) < 1e-9);
+        var requestedSmoothing = parse.GetValue(f.LabelSmoothing);
+        CheckCompiled("--label-smoothing", requestedSmoothing?.ToString(CultureInfo.InvariantCulture), layout.LabelSmoothing.ToString(CultureInfo.InvariantCulture),
+            requestedSmoothing is null || Math.Abs(requestedSmoothing.Value - layout.LabelSmoothing) < 1e-9);
     }
 
     private static void PrintSummary(TrainingSummary s)
@@ -150,13 +182,12 @@ public static class TrainCommand
         Console.WriteLine($"metrics: {s.MetricsPath}  report: {s.ReportPath}");
     }
 
-    /// <summary>The optimizer, its weight decay and the loss's label smoothing are compiled into the package's graphs.</summary>
     private static void CheckCompiled(string flag, string? requested, string compiled, bool matches)
     {
         if (!matches)
         {
-            throw new ArgumentException($"{flag} {requested}: the package's training graph was compiled with {compiled}; " +
-                                        "these settings are part of the graph, so compile a package with them ('onnxvideo-export package')");
+            throw new InvalidFlagException(flag, requested ?? "", $"the package's training graph was compiled with {compiled}; " +
+                                           "these settings are part of the graph, so compile a package with them ('onnxvideo-export package')");
         }
     }
 
@@ -165,7 +196,7 @@ public static class TrainCommand
         "none" => ClipAugmentation.None,
         "crop" => new ClipAugmentation(),
         "crop+flip" => new ClipAugmentation { HorizontalFlip = true },
-        _ => throw new ArgumentException($"--augment: unknown augmentation '{name}' (none, crop, crop+flip)"),
+        _ => throw new InvalidFlagException("--augment", name, "unknown augmentation (none, crop, crop+flip)"),
     };
 
     private static ScheduleKind ParseSchedule(string name) => name.ToLowerInvariant() switch
@@ -173,6 +204,6 @@ public static class TrainCommand
         "cosine" => ScheduleKind.Cosine,
         "step" => ScheduleKind.Step,
         "constant" => ScheduleKind.Constant,
-        _ => throw new ArgumentException($"--schedule: unknown schedule '{name}' (cosine, step, constant)"),
+        _ => throw new InvalidFlagException("--schedule", name, "unknown schedule (cosine, step, constant)"),
     };
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using OnnxVideo.Cli.Training;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Export.Contracts;
 using OnnxVideo.Export.Optimizers;
 using OnnxVideo.Export.Packaging;
@@ -17,8 +18,8 @@ using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
-using OnnxVideo.Training.Reports;
 using OnnxVideo.Training.Packages;
+using OnnxVideo.Training.Reports;
 using OnnxVideo.Training.Sessions;
 using Spectre.Console;
 
@@ -79,7 +80,7 @@ public static class DemoPipeline
         log.WriteLine($"      {manifest.TrainableParameterCount:N0} trainable parameters in {manifest.Parameters.Count} tensors, {packageDir} ({F(step.Elapsed.TotalSeconds)})");
 
         log.WriteLine($"[4/6] training {settings.Epochs} epochs, batch {settings.BatchSize}");
-        var summary = Train(settings, packageDir, data, labels, contract, Path.Combine(root, "run"), log, console, ct);
+        var summary = await TrainAsync(settings, packageDir, data, labels, contract, Path.Combine(root, "run"), log, console, ct);
         var epochs = MetricsLog.Read(summary.MetricsPath);
 
         log.WriteLine($"[5/6] evaluating {summary.BestModelPath} on the {test.Clips.Count} test clips");
@@ -158,7 +159,7 @@ public static class DemoPipeline
         ValidationFraction = validation,
     };
 
-    private static TrainingSummary Train(DemoSettings settings, string packageDir, SyntheticDataset data, string[] labels,
+    private static async Task<TrainingSummary> TrainAsync(DemoSettings settings, string packageDir, SyntheticDataset data, string[] labels,
         PreprocessingContract contract, string runDir, TextWriter log, IAnsiConsole? console, CancellationToken ct)
     {
         var layout = PackageLayouts.Load(packageDir);
@@ -177,16 +178,16 @@ public static class DemoPipeline
         var sessionOptions = new TrainingSessionOptions { IntraOpThreads = settings.Threads };
         // Deterministic clips (no augmentation) are decoded once and cached, so epochs after the first are pure compute.
         var source = new VideoClipSource(contract, ClipAugmentation.None);
-        TrainingSummary Run(IProgress<TrainingProgress>? progress, Action<EpochMetrics> epochDone) =>
+        Task<TrainingSummary> RunAsync(IProgress<TrainingProgress>? progress, Action<EpochMetrics> epochDone) =>
             new Trainer(layout, trainSet, valSet.Count > 0 ? valSet : null, source, runDir, options, sessionOptions, new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Warning))
             {
                 Progress = progress,
                 EpochCompleted = epochDone,
-            }.RunAsync(ct).GetAwaiter().GetResult();
+            }.RunAsync(ct);
 
         var summary = console is null
-            ? Run(null, e => log.WriteLine("      " + TrainingConsole.EpochLine(e)))
-            : TrainingConsole.RunWithProgressBar(console, Run);
+            ? await RunAsync(null, e => log.WriteLine("      " + TrainingConsole.EpochLine(e)))
+            : await TrainingConsole.RunWithProgressBarAsync(console, RunAsync);
         var validation = summary.BestValidation is { } v ? $", best validation top-1 {Percent(v.Top1)} at epoch {summary.BestEpoch}" : "";
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {summary.Steps} steps in {summary.Seconds:0.0} s{validation}"));
         return summary;
@@ -243,7 +244,7 @@ public static class DemoPipeline
         {
             if (!File.Exists(Path.Combine(root, MarkerFileName)))
             {
-                throw new ArgumentException($"--out {root}: the folder is not empty and holds no earlier demo run ({MarkerFileName}); choose an empty or new folder");
+                throw new InvalidFlagException("--out", root, $"the folder is not empty and holds no earlier demo run ({MarkerFileName}); choose an empty or new folder");
             }
             File.Delete(Path.Combine(root, MarkerFileName));
             foreach (var owned in OwnedFolders.Select(f => Path.Combine(root, f)).Where(Directory.Exists))
@@ -251,7 +252,7 @@ public static class DemoPipeline
                 Directory.Delete(owned, recursive: true);
             }
         }
-        Directory.CreateDirectory(root);
+        UserFileException.Guard(root, "cannot create the output folder", () => Directory.CreateDirectory(root));
         // Claimed at once, so a rerun after an interrupted demo may replace what it left.
         AtomicFile.WriteAllBytes(Path.Combine(root, MarkerFileName), "{\"status\":\"running\"}"u8.ToArray());
         return root;

@@ -1,3 +1,5 @@
+using OnnxVideo.CommandLine;
+
 namespace OnnxVideo.Cli.Demo;
 
 /// <summary>Settings of <see cref="DemoPipeline"/>. The defaults reach high accuracy on 4 motion classes in a few minutes on 2 cores.</summary>
@@ -28,7 +30,7 @@ public sealed record DemoSettings
         {
             if (!ok)
             {
-                throw new ArgumentException($"demo: {what}");
+                throw new InvalidFlagException("demo", what);
             }
         }
         Require(!string.IsNullOrWhiteSpace(OutputDirectory), "--out must name a folder");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using OnnxVideo.Cli.Training;
-using OnnxVideo.Ort;
+using OnnxVideo.CommandLine;
 
 namespace OnnxVideo.Cli.GpuCheck;
 
@@ -13,39 +12,22 @@ internal static class GpuCheckCommand
 {
     public static Command Create()
     {
-        var devices = new Option<string>("--devices") { Description = "comma-separated devices to compare with the CPU (cuda, tensorrt, cpu)", DefaultValueFactory = _ => "cuda,tensorrt" };
-        var clips = new Option<int>("--clips") { Description = "synthetic clips to classify", DefaultValueFactory = _ => 8 };
+        var devices = new Option<string>("--devices") { Description = "Comma-separated devices to compare with the CPU: cuda, tensorrt, cpu (default cuda,tensorrt)", DefaultValueFactory = _ => "cuda,tensorrt" };
+        var clips = CommonOptions.AtLeast(new Option<int>("--clips") { Description = "Synthetic clips to classify (default 8)", DefaultValueFactory = _ => 8 }, 1);
         var command = new Command("gpu-check", "Classify clips and take training steps on CUDA and TensorRT, compare with the CPU, and report throughput");
         command.Options.Add(devices);
         command.Options.Add(clips);
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(devices)!, parse.GetValue(clips), Console.Out, Console.Error, ct));
+        command.SetHandler((parse, ct) => RunAsync(parse.GetValue(devices)!, parse.GetValue(clips), Console.Out, Console.Error, ct));
         return command;
     }
 
+    /// <summary>Runs the comparison; bad input (an unknown device, one that cannot be used) is a <see cref="UserInputException"/>.</summary>
     public static async Task<int> RunAsync(string deviceList, int clips, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        ExecutionProvider[] devices;
-        try
-        {
-            devices = deviceList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(DeviceOption.Parse).ToArray();
-        }
-        catch (ArgumentException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-
+        var devices = deviceList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(d => DeviceOption.Parse("--devices", d)).ToArray();
         using var folder = new ScratchFolder();
-        IReadOnlyList<DeviceComparison> results;
-        try
-        {
-            results = await new GpuCheckRun(folder.Path, Math.Max(1, clips), error).RunAsync(devices, ct);
-        }
-        catch (ExecutionProviderUnavailableException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
+        var results = await new GpuCheckRun(folder.Path, Math.Max(1, clips), error).RunAsync(devices, ct);
 
         Print(output, results);
         return results.All(r => r.Passed) ? 0 : 1;

@@ -1,6 +1,7 @@
 using System.Globalization;
-using Spectre.Console;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Training.Metrics;
+using Spectre.Console;
 
 namespace OnnxVideo.Cli.Training;
 

@@ -33,12 +33,13 @@ internal static class TrainingConsole
     }
 
     /// <summary>Runs <paramref name="run"/> under a live progress bar fed by the trainer's reports.</summary>
-    public static TrainingSummary RunWithProgressBar(IAnsiConsole console, Func<IProgress<TrainingProgress>, Action<EpochMetrics>, TrainingSummary> run) =>
+    public static Task<TrainingSummary> RunWithProgressBarAsync(IAnsiConsole console,
+        Func<IProgress<TrainingProgress>, Action<EpochMetrics>, Task<TrainingSummary>> run) =>
         console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
-            .Start(ctx =>
+            .StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("starting", maxValue: 1);
                 var progress = new ImmediateProgress(p =>
@@ -50,7 +51,7 @@ internal static class TrainingConsole
                         task.Value = p.Batch;
                     }
                 });
-                return run(progress, e => console.MarkupLine(Markup.Escape(EpochLine(e))));
+                return await run(progress, e => console.MarkupLine(Markup.Escape(EpochLine(e))));
             });
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>

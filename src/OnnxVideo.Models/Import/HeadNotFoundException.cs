@@ -5,7 +5,7 @@ namespace OnnxVideo.Export.Import;
 /// optional Add, on constant weights); <see cref="GraphEnding"/> names the op types the graph ends with.
 /// </summary>
 public sealed class HeadNotFoundException(string modelPath, string problem, IReadOnlyList<string> graphEnding)
-    : Exception($"{modelPath}: no classification head found: {problem}; the graph ends with "
+    : UserInputException(modelPath, $"no classification head found: {problem}; the graph ends with "
         + (graphEnding.Count == 0 ? "no nodes" : string.Join(" → ", graphEnding)))
 {
     public string ModelPath { get; } = modelPath;

@@ -1,8 +1,8 @@
 namespace OnnxVideo.Export.Tuning;
 
 /// <summary>A tuning specification (the --tune flag) that cannot be used, or a model it cannot be applied to.</summary>
-public sealed class TuningSpecException(string spec, string problem) : Exception($"tuning '{spec}': {problem}")
+public sealed class TuningSpecException(string spec, string problem) 
+    : UserInputException(spec, problem, $"tuning '{spec}': {problem}", null)
 {
     public string Spec { get; } = spec;
-    public string Problem { get; } = problem;
 }

@@ -2,7 +2,8 @@ namespace OnnxVideo.Export.Zoo;
 
 /// <summary>An architecture name the zoo does not know; the message lists the known ones.</summary>
 public sealed class UnknownArchitectureException(string name, IEnumerable<string> known)
-    : Exception($"unknown architecture '{name}'; known architectures: {string.Join(", ", known)}")
+    : UserInputException(name, $"unknown architecture; known architectures: {string.Join(", ", known)}",
+        $"unknown architecture '{name}'; known architectures: {string.Join(", ", known)}", null)
 {
     public string Architecture { get; } = name;
 }

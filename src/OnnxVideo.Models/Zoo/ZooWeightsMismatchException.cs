@@ -3,11 +3,11 @@ using System.Text;
 namespace OnnxVideo.Export.Zoo;
 
 /// <summary>A weights file whose tensor names or shapes do not fit the architecture; lists every problem.</summary>
-public sealed class ZooWeightsMismatchException : Exception
+public sealed class ZooWeightsMismatchException : UserInputException
 {
     public ZooWeightsMismatchException(string weightsPath, string architecture, IReadOnlyList<string> missing,
         IReadOnlyList<string> unexpected, IReadOnlyList<ZooShapeMismatch> shapeMismatches, string? hint)
-        : base(Describe(weightsPath, architecture, missing, unexpected, shapeMismatches, hint))
+        : base(weightsPath, $"weights do not fit {architecture}", Describe(weightsPath, architecture, missing, unexpected, shapeMismatches, hint), null)
     {
         WeightsPath = weightsPath;
         Architecture = architecture;

@@ -58,12 +58,16 @@ internal sealed class ExclusiveFileLock : IDisposable
             stream.Flush(flushToDisk: true);
             return new ExclusiveFileLock(full, stream);
         }
-        catch
+        catch (Exception e)
         {
             stream?.Dispose();
             lock (HeldInThisProcess)
             {
                 HeldInThisProcess.Remove(full);
+            }
+            if (UserFileException.IsFileSystemError(e))
+            {
+                throw UserFileException.From(target, $"cannot lock the output (lock file {full})", e);
             }
             throw;
         }

@@ -5,8 +5,9 @@ namespace OnnxVideo.Onnx.Locking;
 /// file records it (null fields when the holder has not written them yet).
 /// </summary>
 public sealed class OutputInUseException(string target, string lockPath, LockHolder holder)
-    : IOException($"{target} is in use by another writer ({holder}); wait for it to finish or choose another output " +
-                  $"(lock file: {lockPath})")
+    : UserInputException(target, $"in use by another writer ({holder}); wait for it to finish or choose another output " +
+                                 $"(lock file: {lockPath})", $"{target} is in use by another writer ({holder}); wait for it to finish or choose another output " +
+                                 $"(lock file: {lockPath})", null)
 {
     public string Target { get; } = target;
     public string LockPath { get; } = lockPath;

@@ -8,8 +8,8 @@ public static class ClassLabels
 {
     /// <summary>
     /// "10" gives labels class_0 … class_9; anything else is read as a labels file (blank lines skipped, labels
-    /// trimmed, must be unique). A missing file is a <see cref="FileNotFoundException"/>; a bad one an
-    /// <see cref="InvalidContractException"/> naming it.
+    /// trimmed, must be unique). A bad count is an <see cref="InvalidInputException"/>, a missing or unreadable file a <see cref="UserFileException"/>, a bad
+    /// file an <see cref="InvalidContractException"/>, both naming the input.
     /// </summary>
     public static string[] Resolve(string value)
     {
@@ -17,7 +17,7 @@ public static class ClassLabels
         {
             if (count < 1 || count > 1_000_000)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), $"class count must be between 1 and 1000000 (got {value})");
+                throw new InvalidInputException(value, "class count must be between 1 and 1000000");
             }
             return Enumerable.Range(0, (int)count).Select(i => $"class_{i}").ToArray();
         }
@@ -28,9 +28,9 @@ public static class ClassLabels
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"{path}: labels file not found (give a class count or a file with one label per line)", path);
+            throw new UserFileException(path, "labels file not found (give a class count or a file with one label per line)");
         }
-        var labels = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        var labels = UserFileException.Guard(path, "cannot read the labels file", () => File.ReadAllLines(path)).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
         if (labels.Length == 0)
         {
             throw new InvalidContractException(path, "labels file has no labels");

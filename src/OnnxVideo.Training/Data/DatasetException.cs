@@ -2,8 +2,4 @@ namespace OnnxVideo.Training.Data;
 
 /// <summary>A dataset that cannot be used as given: <see cref="Input"/> names the folder or file (and line).</summary>
 public sealed class DatasetException(string source, string problem)
-    : Exception($"{source}: {problem}")
-{
-    public string Input { get; } = source;
-    public string Problem { get; } = problem;
-}
+    : UserInputException(source, problem);

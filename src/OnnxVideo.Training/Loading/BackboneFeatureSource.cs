@@ -33,7 +33,7 @@ public sealed class BackboneFeatureSource : IClipSource, IDisposable
         {
             throw new ArgumentException("backbone features can only be cached when training clips are not randomly augmented");
         }
-        var session = new OrtSession(backbonePath, new OrtSessionOptions
+        var session = Packages.BackboneSession.Open(backbonePath, new OrtSessionOptions
         {
             IntraOpThreads = intraOpThreads,
             ExecutionMode = ExecutionMode.Sequential,

@@ -3,6 +3,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Ort;
+using OnnxVideo.Training.Sessions;
 
 namespace OnnxVideo.Training.Packages;
 
@@ -98,12 +99,12 @@ public sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbone
     /// <summary>Runs the backbone once on a zero clip to learn the feature shape after the batch dimension.</summary>
     private static long[] MeasureFeatureShape(string backbonePath, string videoName)
     {
-        using var session = new OrtSession(backbonePath, new OrtSessionOptions { IntraOpThreads = 1 });
+        using var session = BackboneSession.Open(backbonePath, new OrtSessionOptions { IntraOpThreads = 1 });
         var input = session.Inputs.Single(i => i.Name == videoName);
         long[] shape = [1, .. input.Shape.Skip(1)];
         if (shape.Any(d => d <= 0))
         {
-            throw new InvalidOperationException($"{backbonePath}: input '{videoName}' {input.ShapeText} needs fixed dimensions after the batch");
+            throw new TrainingSessionException(backbonePath, $"input '{videoName}' {input.ShapeText} needs fixed dimensions after the batch");
         }
         var zeros = new float[shape.Aggregate(1L, (a, b) => a * b)];
         using var value = OrtValue.CreateTensor(zeros, shape);

@@ -2,8 +2,4 @@ namespace OnnxVideo.Training.Sessions;
 
 /// <summary>A package, checkpoint or input that a <see cref="TrainingSession"/> cannot use; <see cref="Input"/> names it.</summary>
 public sealed class TrainingSessionException(string input, string problem, Exception? inner = null)
-    : Exception($"{input}: {problem}", inner)
-{
-    public string Input { get; } = input;
-    public string Problem { get; } = problem;
-}
+    : UserInputException(input, problem, inner);

@@ -23,7 +23,8 @@ public sealed record TrainingSessionOptions
     /// <summary>Test seam: keep weights in managed arrays (the path before device residency) to compare results with.</summary>
     internal bool HostParameterMemory { get; init; }
 
-    internal void Validate()
+    /// <summary>Throws <see cref="ArgumentException"/> for settings a training session cannot use (also checked on open).</summary>
+    public void Validate()
     {
         if (DeviceId < 0)
         {

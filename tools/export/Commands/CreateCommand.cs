@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Export.Contracts;
 using OnnxVideo.Export.Zoo;
 using OnnxVideo.Media;
@@ -12,29 +13,29 @@ public static class CreateCommand
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = "architecture (see 'onnxvideo-export list')", Required = true };
-        var classes = new Option<string>("--classes") { Description = "class count N, or a labels file with one label per line", Required = true };
-        var frames = new Option<int?>("--frames") { Description = "frames per clip T (default: the architecture's)" };
-        var size = new Option<int?>("--size") { Description = "side of the square input crop S (default: the architecture's)" };
-        var output = new Option<string>("--out") { Description = "the ONNX model to write", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "safetensors file with the architecture's parameter names (default: random initialisation)" };
-        var newHead = new Option<bool>("--new-head") { Description = "with --weights: keep the backbone, start a new random head for --classes (e.g. Kinetics weights, your labels)" };
-        var seed = new Option<int>("--seed") { Description = "seed of the random initialisation", DefaultValueFactory = _ => 0 };
-        var features = new Option<bool>("--features") { Description = "also output the penultimate features [N, F] as 'features'" };
+        var arch = new Option<string>("--arch") { Description = "Architecture (see 'onnxvideo-export list')", Required = true };
+        var classes = new Option<string>("--classes") { Description = "Class count N, or a labels file with one label per line", Required = true };
+        var frames = new Option<int?>("--frames") { Description = "Frames per clip T (default: the architecture's)" };
+        var size = new Option<int?>("--size") { Description = "Side of the square input crop S (default: the architecture's)" };
+        var output = new Option<string>("--out") { Description = "The ONNX model to write", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Safetensors file with the architecture's parameter names (default: random initialisation)" };
+        var newHead = new Option<bool>("--new-head") { Description = "With --weights: keep the backbone, start a new random head for --classes (e.g. Kinetics weights, your labels)" };
+        var seed = CommonOptions.Seed("the random initialisation");
+        var features = new Option<bool>("--features") { Description = "Also output the penultimate features [N, F] as 'features'" };
 
-        var command = new Command("create", "build a model from the zoo, random-initialised or with safetensors weights, with its preprocessing contract");
+        var command = new Command("create", "Build a model from the zoo, random-initialised or with safetensors weights, with its preprocessing contract");
         foreach (var option in new Option[] { arch, classes, frames, size, output, weights, newHead, seed, features })
         {
             command.Options.Add(option);
         }
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetHandler((parse, _) =>
         {
             var architecture = ModelZoo.Get(parse.GetValue(arch)!);
             var labels = ClassLabels.Resolve(parse.GetValue(classes)!);
             var weightsPath = parse.GetValue(weights);
             if (weightsPath is not null && !File.Exists(weightsPath))
             {
-                throw new FileNotFoundException($"{weightsPath}: weights file not found", weightsPath);
+                throw new UserFileException(weightsPath, "weights file not found");
             }
             var options = new ZooOptions
             {
@@ -48,20 +49,20 @@ public static class CreateCommand
             };
             if (options.NewHead && weightsPath is null)
             {
-                throw new ArgumentException("--new-head needs --weights (without weights every parameter is new anyway)");
+                throw new InvalidFlagException("--new-head", "needs --weights (without weights every parameter is new anyway)");
             }
-            var model = ModelZoo.Build(architecture, options);
+            var model = FlagValues.Check(() => ModelZoo.Build(architecture, options));
             var t = options.Frames ?? architecture.DefaultFrames;
             var s = options.Size ?? architecture.DefaultSize;
             var contract = architecture.DefaultContract(t, s) with { Labels = labels };
             var outPath = parse.GetValue(output)!;
             ModelContracts.Write(model, contract, source: outPath);
-            OnnxModelFile.Save(model, outPath);
+            UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(model, outPath));
             var stats = ModelZoo.Measure(architecture.Name, labels.Length, t, s);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath}: {architecture.Name}, {labels.Length} classes, input video [N, {string.Join(", ", architecture.InputShape(t, s))}] ({architecture.InputLayout}), {stats.Parameters:N0} parameters, {stats.GFlops:F2} GFLOPs per clip, weights {(weightsPath ?? $"random (seed {options.Seed})")}"));
-            return 0;
-        }));
+            return Task.FromResult(ExitCodes.Ok);
+        });
         return command;
     }
 }

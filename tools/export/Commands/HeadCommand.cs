@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Export;
 using OnnxVideo.Export.Contracts;
 using OnnxVideo.Export.Import;
@@ -21,107 +22,120 @@ public static class HeadCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "the ONNX classifier to import (e.g. from torch.onnx.export)", Required = true };
-        var classes = new Option<string>("--classes") { Description = "class count N, or a labels file with one label per line", Required = true };
-        var output = new Option<string>("--out") { Description = "the ONNX model to write", Required = true };
-        var keepHead = new Option<bool>("--keep-head") { Description = "keep the model's own head (the class count must match it)" };
-        var features = new Option<bool>("--features") { Description = "also output the penultimate features [N, F] as 'features'" };
-        var seed = new Option<int>("--seed") { Description = "seed of the new head's random initialisation", DefaultValueFactory = _ => 0 };
-        var frames = new Option<int?>("--frames") { Description = "frames per clip T (default: the model input's fixed T)" };
-        var size = new Option<int?>("--size") { Description = "side of the square crop S (default: the model input's fixed size)" };
-        var resize = new Option<int?>("--resize") { Description = "short side after resizing, before cropping (default: S × 128/112)" };
-        var mean = new Option<string?>("--mean") { Description = "per-channel mean on the 0..1 scale, e.g. 0.43216,0.394666,0.37645" };
-        var std = new Option<string?>("--std") { Description = "per-channel standard deviation on the 0..1 scale" };
-        var layout = new Option<string?>("--layout") { Description = "NCTHW or NTCHW (default: guessed from where the model input has 3 channels)" };
-        var sampling = new Option<string?>("--sampling") { Description = "uniform (segments over the whole video) or dense (consecutive frames with --stride)" };
-        var stride = new Option<int?>("--stride") { Description = "frame step of dense sampling" };
-        var logits = new Option<string?>("--logits") { Description = "the graph output holding the logits (default: the first output)" };
-
-        var command = new Command("head", "import an ONNX video classifier: new head for your classes (or keep it), features output, preprocessing contract");
-        foreach (var option in new Option[] { model, classes, output, keepHead, features, seed, frames, size, resize, mean, std, layout, sampling, stride, logits })
+        var f = new Flags();
+        var command = new Command("head", "Import an ONNX video classifier: new head for your classes (or keep it), features output, preprocessing contract");
+        foreach (var option in f.All())
         {
             command.Options.Add(option);
         }
-        command.SetAction(parse => CliErrors.Run(() =>
-        {
-            var modelPath = parse.GetValue(model)!;
-            var outPath = parse.GetValue(output)!;
-            var labels = ClassLabels.Resolve(parse.GetValue(classes)!);
-            var onnx = OnnxModelFile.Load(modelPath);
-            OrtModelCheck.RequireLoadable(modelPath);
-            var clip = ClipInput.Of(onnx, modelPath);
-            // A contract the model already carries supplies the defaults; flags override it.
-            var existing = ModelContracts.Read(onnx, modelPath);
-
-            var keep = parse.GetValue(keepHead);
-            var imported = UntrustedModel.Process(modelPath, "import the classifier", () => OnnxClassifierImporter.Import(onnx, modelPath, new ImportOptions
-            {
-                NewClasses = keep ? null : labels.Length,
-                ExposeFeatures = parse.GetValue(features),
-                Seed = parse.GetValue(seed),
-                LogitsOutput = parse.GetValue(logits),
-            }));
-            if (keep && imported.Classes != labels.Length)
-            {
-                throw new InvalidContractException(parse.GetValue(classes)!,
-                    $"class count mismatch: {labels.Length} classes given, but the kept head of {modelPath} has {imported.Classes} outputs");
-            }
-
-            var chosenLayout = parse.GetValue(layout) is { } l ? ParseLayout(l) : existing?.Layout ?? clip.GuessLayout() ?? TensorLayout.NCTHW;
-            var t = parse.GetValue(frames) ?? existing?.Frames ?? (int?)clip.Frames(chosenLayout)
-                ?? throw new ArgumentException($"--frames is needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed frame count");
-            var s = parse.GetValue(size) ?? existing?.CropSize ?? (int?)clip.Size
-                ?? throw new ArgumentException($"--size is needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed square size");
-            var defaults = existing ?? new PreprocessingContract();
-            var contract = defaults with
-            {
-                Frames = t,
-                CropSize = s,
-                ResizeShortSide = parse.GetValue(resize) ?? (existing is not null && existing.CropSize == s ? existing.ResizeShortSide : (int)Math.Round(s * 128.0 / 112.0)),
-                Mean = parse.GetValue(mean) is { } m ? ParseTriple("--mean", m) : defaults.Mean,
-                Std = parse.GetValue(std) is { } sd ? ParseTriple("--std", sd) : defaults.Std,
-                Layout = chosenLayout,
-                Sampling = parse.GetValue(sampling) is { } sm ? ParseSampling(sm) : defaults.Sampling,
-                Stride = parse.GetValue(stride) ?? defaults.Stride,
-                Labels = labels,
-            };
-            clip.Check(contract, modelPath);
-            ModelContracts.Write(imported.Model, contract, imported.LogitsName, source: outPath);
-            var inline = imported.Model.CalculateSize() <= InlineLimitBytes;
-            if (inline)
-            {
-                OrtModelCheck.RequireLoadable(imported.Model, outPath);
-            }
-            OnnxModelFile.Save(imported.Model, outPath, inline ? long.MaxValue : 1024);
-            if (!inline)
-            {
-                OrtModelCheck.RequireLoadable(outPath);
-            }
-
-            var head = imported.OriginalHead;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {outPath}: {(keep ? $"kept the {head.Kind} head ({head.FeatureCount} → {head.ClassCount})" : $"new head {head.FeatureCount} → {labels.Length} (was {head.ClassCount})")}, " +
-                $"logits '{imported.LogitsName}'{(imported.FeaturesName is { } f ? $", features '{f}' [N, {head.FeatureCount}]" : "")}, " +
-                $"input '{clip.Name}' {chosenLayout} {t}×{s}×{s}"));
-            foreach (var note in imported.Notes)
-            {
-                Console.WriteLine($"  {note}");
-            }
-            return 0;
-        }));
+        command.SetHandler((parse, _) => Task.FromResult(Run(f, parse)));
         return command;
+    }
+
+    /// <summary>The options of <c>head</c>.</summary>
+    private sealed class Flags
+    {
+        public Option<string> Model { get; } = new("--model") { Description = "The ONNX classifier to import (e.g. from torch.onnx.export)", Required = true };
+        public Option<string> Classes { get; } = new("--classes") { Description = "Class count N, or a labels file with one label per line", Required = true };
+        public Option<string> Output { get; } = new("--out") { Description = "The ONNX model to write", Required = true };
+        public Option<bool> KeepHead { get; } = new("--keep-head") { Description = "Keep the model's own head (the class count must match it)" };
+        public Option<bool> Features { get; } = new("--features") { Description = "Also output the penultimate features [N, F] as 'features'" };
+        public Option<int> Seed { get; } = CommonOptions.Seed("the new head's random initialisation");
+        public Option<int?> Frames { get; } = new("--frames") { Description = "Frames per clip T (default: the model input's fixed T)" };
+        public Option<int?> Size { get; } = new("--size") { Description = "Side of the square crop S (default: the model input's fixed size)" };
+        public Option<int?> Resize { get; } = new("--resize") { Description = "Short side after resizing, before cropping (default: S × 128/112)" };
+        public Option<string?> Mean { get; } = new("--mean") { Description = "Per-channel mean on the 0..1 scale, e.g. 0.43216,0.394666,0.37645" };
+        public Option<string?> Std { get; } = new("--std") { Description = "Per-channel standard deviation on the 0..1 scale" };
+        public Option<string?> Layout { get; } = new("--layout") { Description = "NCTHW or NTCHW (default: guessed from where the model input has 3 channels)" };
+        public Option<string?> Sampling { get; } = new("--sampling") { Description = "Uniform (segments over the whole video) or dense (consecutive frames with --stride)" };
+        public Option<int?> Stride { get; } = new("--stride") { Description = "Frame step of dense sampling" };
+        public Option<string?> Logits { get; } = new("--logits") { Description = "The graph output holding the logits (default: the first output)" };
+
+        public IEnumerable<Option> All() => [Model, Classes, Output, KeepHead, Features, Seed, Frames, Size, Resize, Mean, Std, Layout, Sampling, Stride, Logits];
+    }
+
+    private static int Run(Flags f, ParseResult parse)
+    {
+        var modelPath = parse.GetValue(f.Model)!;
+        var outPath = parse.GetValue(f.Output)!;
+        var labels = ClassLabels.Resolve(parse.GetValue(f.Classes)!);
+        var onnx = OnnxModelFile.Load(modelPath);
+        OrtModelCheck.RequireLoadable(modelPath);
+        var clip = ClipInput.Of(onnx, modelPath);
+        // A contract the model already carries supplies the defaults; flags override it.
+        var existing = ModelContracts.Read(onnx, modelPath);
+        var keep = parse.GetValue(f.KeepHead);
+        var imported = UntrustedModel.Process(modelPath, "import the classifier", () => OnnxClassifierImporter.Import(onnx, modelPath, new ImportOptions
+        {
+            NewClasses = keep ? null : labels.Length,
+            ExposeFeatures = parse.GetValue(f.Features),
+            Seed = parse.GetValue(f.Seed),
+            LogitsOutput = parse.GetValue(f.Logits),
+        }));
+        if (keep && imported.Classes != labels.Length)
+        {
+            throw new InvalidContractException(parse.GetValue(f.Classes)!,
+                $"class count mismatch: {labels.Length} classes given, but the kept head of {modelPath} has {imported.Classes} outputs");
+        }
+        var contract = ContractFrom(f, parse, existing, clip, modelPath, labels);
+        clip.Check(contract, modelPath);
+        ModelContracts.Write(imported.Model, contract, imported.LogitsName, source: outPath);
+        var inline = imported.Model.CalculateSize() <= InlineLimitBytes;
+        if (inline)
+        {
+            OrtModelCheck.RequireLoadable(imported.Model, outPath);
+        }
+        UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(imported.Model, outPath, inline ? long.MaxValue : 1024));
+        if (!inline)
+        {
+            OrtModelCheck.RequireLoadable(outPath);
+        }
+
+        var head = imported.OriginalHead;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {outPath}: {(keep ? $"kept the {head.Kind} head ({head.FeatureCount} → {head.ClassCount})" : $"new head {head.FeatureCount} → {labels.Length} (was {head.ClassCount})")}, " +
+            $"logits '{imported.LogitsName}'{(imported.FeaturesName is { } features ? $", features '{features}' [N, {head.FeatureCount}]" : "")}, " +
+            $"input '{clip.Name}' {contract.Layout} {contract.Frames}×{contract.CropSize}×{contract.CropSize}"));
+        foreach (var note in imported.Notes)
+        {
+            Console.WriteLine($"  {note}");
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static PreprocessingContract ContractFrom(Flags f, ParseResult parse, PreprocessingContract? existing, ClipInput clip, string modelPath,
+        string[] labels)
+    {
+        var chosenLayout = parse.GetValue(f.Layout) is { } l ? ParseLayout(l) : existing?.Layout ?? clip.GuessLayout() ?? TensorLayout.NCTHW;
+        var t = parse.GetValue(f.Frames) ?? existing?.Frames ?? (int?)clip.Frames(chosenLayout)
+            ?? throw new InvalidFlagException("--frames", $"needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed frame count");
+        var s = parse.GetValue(f.Size) ?? existing?.CropSize ?? (int?)clip.Size
+            ?? throw new InvalidFlagException("--size", $"needed: input '{clip.Name}' [{clip.Shape}] of {modelPath} has no fixed square size");
+        var defaults = existing ?? new PreprocessingContract();
+        return defaults with
+        {
+            Frames = t,
+            CropSize = s,
+            ResizeShortSide = parse.GetValue(f.Resize) ?? (existing is not null && existing.CropSize == s ? existing.ResizeShortSide : (int)Math.Round(s * 128.0 / 112.0)),
+            Mean = parse.GetValue(f.Mean) is { } m ? ParseTriple("--mean", m) : defaults.Mean,
+            Std = parse.GetValue(f.Std) is { } sd ? ParseTriple("--std", sd) : defaults.Std,
+            Layout = chosenLayout,
+            Sampling = parse.GetValue(f.Sampling) is { } sm ? ParseSampling(sm) : defaults.Sampling,
+            Stride = parse.GetValue(f.Stride) ?? defaults.Stride,
+            Labels = labels,
+        };
     }
 
     private static TensorLayout ParseLayout(string value) =>
         Enum.TryParse<TensorLayout>(value, ignoreCase: true, out var layout) && Enum.IsDefined(layout)
             ? layout
-            : throw new ArgumentException($"--layout: '{value}' is not NCTHW or NTCHW");
+            : throw new InvalidFlagException("--layout", value, "expected NCTHW or NTCHW");
 
     private static SamplingMode ParseSampling(string value) => value.ToLowerInvariant() switch
     {
         "uniform" or "uniformsegments" or "segments" => SamplingMode.UniformSegments,
         "dense" => SamplingMode.Dense,
-        _ => throw new ArgumentException($"--sampling: '{value}' is not 'uniform' or 'dense'"),
+        _ => throw new InvalidFlagException("--sampling", value, "expected uniform or dense"),
     };
 
     private static float[] ParseTriple(string flag, string value)
@@ -132,9 +146,9 @@ public static class HeadCommand
         {
             if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]) || !float.IsFinite(numbers[i]))
             {
-                throw new ArgumentException($"{flag}: '{parts[i]}' is not a number");
+                throw new InvalidFlagException(flag, value, $"'{parts[i]}' is not a number");
             }
         }
-        return numbers.Length == 3 ? numbers : throw new ArgumentException($"{flag}: expected 3 comma-separated values, got {numbers.Length}");
+        return numbers.Length == 3 ? numbers : throw new InvalidFlagException(flag, value, $"expected 3 comma-separated values, got {numbers.Length}");
     }
 }

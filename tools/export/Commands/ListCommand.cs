@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OnnxVideo.CommandLine;
 using OnnxVideo.Export.Zoo;
 
 namespace OnnxVideo.ExportTool.Commands;
@@ -9,14 +10,14 @@ public static class ListCommand
 {
     public static Command Create()
     {
-        var classes = new Option<int>("--classes") { Description = "class count the counts assume", DefaultValueFactory = _ => 400 };
-        var frames = new Option<int?>("--frames") { Description = "frames per clip (default: each architecture's)" };
-        var size = new Option<int?>("--size") { Description = "input crop side (default: each architecture's)" };
-        var command = new Command("list", "list the model zoo's architectures with parameter counts and GFLOPs per clip");
+        var classes = new Option<int>("--classes") { Description = "Class count the counts assume (default 400)", DefaultValueFactory = _ => 400 };
+        var frames = new Option<int?>("--frames") { Description = "Frames per clip (default: each architecture's)" };
+        var size = new Option<int?>("--size") { Description = "Input crop side (default: each architecture's)" };
+        var command = new Command("list", "List the model zoo's architectures with parameter counts and GFLOPs per clip");
         command.Options.Add(classes);
         command.Options.Add(frames);
         command.Options.Add(size);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetHandler((parse, _) =>
         {
             // An architecture that cannot take the requested clip shape gets its reason in its row; the listing fails
             // only when none can.
@@ -33,7 +34,7 @@ public static class ListCommand
             }).ToList();
             if (rows.All(r => r.Error is not null))
             {
-                throw rows[0].Error!;
+                throw new InvalidFlagException("--frames/--size", rows[0].Error!.Message, rows[0].Error);
             }
             var nameWidth = Math.Max(12, rows.Max(r => r.Arch.Name.Length));
             Console.WriteLine($"{"architecture".PadRight(nameWidth)}  {"input",-14}  {"parameters",12}  {"GFLOPs/clip",11}  description");
@@ -50,8 +51,8 @@ public static class ListCommand
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"(parameters for {parse.GetValue(classes)} classes; GFLOPs count a multiply-accumulate as 2 operations)"));
-            return 0;
-        }));
+            return Task.FromResult(ExitCodes.Ok);
+        });
         return command;
     }
 }

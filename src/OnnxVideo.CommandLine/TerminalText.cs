@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace OnnxVideo.Cli;
+namespace OnnxVideo.CommandLine;
 
 /// <summary>
 /// Makes untrusted text (labels and metadata from a model, file names, error messages) safe to print to a terminal:
