@@ -62,35 +62,15 @@ public sealed class OutputFileTests(VideoFixture videos)
         using (ExclusiveFileLock.Acquire(output + ".lock", output))
         {
             // Another process (the CLI as a child of this test) and another writer in this process are both refused.
-            var (exit, stderr) = RunCliProcess("classify", videos.Good[1], "--model", videos.ModelPath, "--output", output);
+            var (exit, _, stderr) = CliProcess.Run("classify", videos.Good[1], "--model", videos.ModelPath, "--output", output);
             Assert.True(exit == 2, stderr);
             Assert.Contains($"{output} is in use by another writer (pid {Environment.ProcessId}, started ", stderr);
             Assert.DoesNotContain("   at ", stderr);
             Assert.Equal(2, Cli(videos.Good[1], "--model", videos.ModelPath, "--output", output));
             Assert.Equal(before, File.ReadAllBytes(output));
         }
-        var again = RunCliProcess("classify", videos.Good[1], "--model", videos.ModelPath, "--output", output);
+        var again = CliProcess.Run("classify", videos.Good[1], "--model", videos.ModelPath, "--output", output);
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Equal([videos.Good[0], videos.Good[1]], Paths(output));
-    }
-
-    private static (int ExitCode, string Stderr) RunCliProcess(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "onnxvideo.dll"));
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"onnxvideo {string.Join(' ', arguments)} did not finish within 2 minutes");
-        }
-        _ = stdout.Result;
-        return (process.ExitCode, stderr.Result);
     }
 }
