@@ -76,9 +76,13 @@ public static class EvaluateCommand
                 return Evaluate(new Progress<int>(done => task.Value = done));
             });
         var result = evaluation.Report;
+        foreach (var warning in evaluation.Warnings)
+        {
+            Console.Error.WriteLine($"warning {TerminalText.Escape(warning.Path)}: {TerminalText.Escape(warning.Warning)}");
+        }
         foreach (var failure in evaluation.Failures)
         {
-            Console.Error.WriteLine($"skipped {failure.Path}: {failure.Reason}");
+            Console.Error.WriteLine($"skipped {TerminalText.Escape(failure.Path)}: {TerminalText.Escape(failure.Reason)}");
         }
         if (parse.GetValue(f.Report) is { } reportDir)
         {

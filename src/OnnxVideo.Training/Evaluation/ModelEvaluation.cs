@@ -30,6 +30,7 @@ public static class ModelEvaluation
         logger ??= NullLogger.Instance;
         var metrics = new ClassificationMetrics(classes);
         var failures = new List<ClipFailure>();
+        var warnings = new List<ClipWarning>();
         var index = 0;
         await foreach (var result in classifier.ClassifyManyAsync(samples.Select(s => s.Path), ct).ConfigureAwait(false))
         {
@@ -46,10 +47,11 @@ public static class ModelEvaluation
             else
             {
                 metrics.Add(result.MeanLogits, samples[index].Label);
+                warnings.AddRange(result.Warnings.Select(w => new ClipWarning(samples[index].Path, w)));
             }
             index++;
             clipsDone?.Report(index);
         }
-        return new ModelEvaluationResult(metrics.Compute(), failures);
+        return new ModelEvaluationResult(metrics.Compute(), failures, warnings);
     }
 }

@@ -3,5 +3,8 @@ using OnnxVideo.Training.Metrics;
 
 namespace OnnxVideo.Training.Evaluation;
 
-/// <summary>The scores over the clips that could be read, and the clips left out (in data set order).</summary>
-public sealed record ModelEvaluationResult(ClassificationReport Report, IReadOnlyList<ClipFailure> Failures);
+/// <summary>
+/// The scores over the clips that could be read, the clips left out, and the scored clips' padding warnings
+/// (both in data set order).
+/// </summary>
+public sealed record ModelEvaluationResult(ClassificationReport Report, IReadOnlyList<ClipFailure> Failures, IReadOnlyList<ClipWarning> Warnings);
