@@ -1,8 +1,4 @@
 using System.Runtime.InteropServices;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
-using OnnxVideo.Export.Tuning;
-using OnnxVideo.Export.Zoo;
 using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Tests.Evaluation;
@@ -17,32 +13,13 @@ namespace OnnxVideo.Training.Tests.Sessions;
 /// </summary>
 public sealed class BatchNormSessionTests : IDisposable
 {
-    private const int Classes = 3;
-    private static readonly long[] SampleShape = [3, 2, 16, 16];
-    private static readonly int SampleElements = (int)SampleShape.Aggregate(1L, (a, b) => a * b);
-    private readonly TempDirectory _dir = new();
-    private readonly TrainingPackageLayout _package;
+    private const int Classes = TinyFullTuningPackage.Classes;
+    private const int SampleElements = TinyFullTuningPackage.SampleElements;
+    private readonly TinyFullTuningPackage _tiny = new(seed: 4);
 
-    public BatchNormSessionTests()
-    {
-        var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = Classes, Frames = 2, Size = 16, Seed = 4 });
-        var directory = _dir.File("pkg");
-        TrainingPackageWriter.Write(model, new TrainingPackageOptions
-        {
-            Tuning = TuningSpec.Full,
-            Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW) with { LearningRate = 0.01f },
-        }, directory, "tiny3d");
-        _package = PackageLayouts.Load(directory);
-    }
+    public void Dispose() => _tiny.Dispose();
 
-    public void Dispose() => _dir.Dispose();
-
-    private static (float[] Video, int[] Labels) Batch(int seed, int n)
-    {
-        var rng = new Random(seed);
-        var video = Enumerable.Range(0, n * SampleElements).Select(_ => (float)(rng.NextDouble() * 2 - 1 + 0.3)).ToArray();
-        return (video, Enumerable.Range(0, n).Select(_ => rng.Next(Classes)).ToArray());
-    }
+    private static (float[] Video, int[] Labels) Batch(int seed, int n) => TinyFullTuningPackage.Batch(seed, n);
 
     private static Dictionary<string, float[]> Floats(IEnumerable<SafetensorsTensor> tensors) =>
         tensors.ToDictionary(t => t.Name, t => MemoryMarshal.Cast<byte, float>(t.Data.Span).ToArray());
@@ -50,8 +27,8 @@ public sealed class BatchNormSessionTests : IDisposable
     [Fact]
     public void TrainStepsMoveTheRunningStatisticsAndEvaluationAndSkippedStepsDoNot()
     {
-        Assert.Equal(8, _package.Buffers.Count);
-        using var session = TrainingSession.Open(_package);
+        Assert.Equal(8, _tiny.Layout.Buffers.Count);
+        using var session = TrainingSession.Open(_tiny.Layout);
         var initial = Floats(session.GetRunningStatistics());
         var (video, labels) = Batch(1, 4);
         Assert.True(session.TrainStep(video, labels).Applied);
@@ -75,12 +52,12 @@ public sealed class BatchNormSessionTests : IDisposable
     {
         var (video, labels) = Batch(3, 4);
         // With learning rate 0 the weights stay put, so two fused steps see the weights every micro-batch sees.
-        using var fused = TrainingSession.Open(_package, new TrainingSessionOptions { LearningRate = 0f });
+        using var fused = TrainingSession.Open(_tiny.Layout, new TrainingSessionOptions { LearningRate = 0f });
         fused.TrainStep(video.AsMemory(0, 2 * SampleElements), labels.AsSpan(0, 2));
         fused.TrainStep(video.AsMemory(2 * SampleElements), labels.AsSpan(2));
         var twoSteps = Floats(fused.GetRunningStatistics());
 
-        using var accumulated = TrainingSession.Open(_package);
+        using var accumulated = TrainingSession.Open(_tiny.Layout);
         accumulated.AccumulateGradients(video.AsMemory(0, 2 * SampleElements), labels.AsSpan(0, 2));
         var bad = video.AsSpan(2 * SampleElements).ToArray();
         bad[0] = float.PositiveInfinity;
@@ -107,26 +84,26 @@ public sealed class BatchNormSessionTests : IDisposable
     [Fact]
     public void CheckpointsCarryTheStatisticsAndTheExportUsesThem()
     {
-        var store = new CheckpointStore(_dir.File("ckpt"));
-        using var first = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1 });
+        var store = new CheckpointStore(_tiny.Folder.File("ckpt"));
+        using var first = TrainingSession.Open(_tiny.Layout, new TrainingSessionOptions { IntraOpThreads = 1 });
         first.TrainStep(Batch(0, 4).Video, Batch(0, 4).Labels);
         first.SaveCheckpoint(store, epoch: 1);
         first.TrainStep(Batch(1, 4).Video, Batch(1, 4).Labels);
 
-        using var resumed = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1 }, store.LoadNewestValid());
+        using var resumed = TrainingSession.Open(_tiny.Layout, new TrainingSessionOptions { IntraOpThreads = 1 }, store.LoadNewestValid());
         resumed.TrainStep(Batch(1, 4).Video, Batch(1, 4).Labels);
         Assert.Equal(Floats(first.GetRunningStatistics()), Floats(resumed.GetRunningStatistics()));
         Assert.Equal(Floats(first.GetParameters()), Floats(resumed.GetParameters()));
 
         var (video, labels) = Batch(5, 3);
         var evalLogits = resumed.EvalStep(video, labels).Logits;
-        var exported = _dir.File("model.onnx");
+        var exported = _tiny.Folder.File("model.onnx");
         resumed.ExportModelForInferencing(exported);
         using var model = new ExportedModelRunner(exported);
         var logits = model.Run(video, 3);
         Assert.Equal(evalLogits, logits, new ToleranceComparer(1e-6f, 1e-5f));
         // The package's initial statistics would give other logits: the export really carries the trained ones.
-        using var fresh = TrainingSession.Open(_package);
+        using var fresh = TrainingSession.Open(_tiny.Layout);
         fresh.SetParameters(Floats(resumed.GetParameters()));
         Assert.NotEqual(evalLogits, fresh.EvalStep(video, labels).Logits, new ToleranceComparer(1e-6f, 1e-5f));
     }

@@ -1,8 +1,4 @@
 using System.Runtime.InteropServices;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
-using OnnxVideo.Export.Tuning;
-using OnnxVideo.Export.Zoo;
 using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Ort;
 using OnnxVideo.Training.Packages;
@@ -17,32 +13,13 @@ namespace OnnxVideo.Training.Tests.Sessions;
 /// </summary>
 public sealed class DeviceMemoryTests : IDisposable
 {
-    private const int Classes = 3;
-    private static readonly long[] SampleShape = [3, 2, 16, 16];
-    private static readonly int SampleElements = (int)SampleShape.Aggregate(1L, (a, b) => a * b);
-    private readonly TempDirectory _dir = new();
-    private readonly TrainingPackageLayout _package;
+    private const int Classes = TinyFullTuningPackage.Classes;
+    private const int SampleElements = TinyFullTuningPackage.SampleElements;
+    private readonly TinyFullTuningPackage _tiny = new(seed: 5);
 
-    public DeviceMemoryTests()
-    {
-        var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = Classes, Frames = 2, Size = 16, Seed = 5 });
-        var directory = _dir.File("pkg");
-        TrainingPackageWriter.Write(model, new TrainingPackageOptions
-        {
-            Tuning = TuningSpec.Full,
-            Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW) with { LearningRate = 0.01f },
-        }, directory, "tiny3d");
-        _package = PackageLayouts.Load(directory);
-    }
+    public void Dispose() => _tiny.Dispose();
 
-    public void Dispose() => _dir.Dispose();
-
-    private static (float[] Video, int[] Labels) Batch(int seed, int n)
-    {
-        var rng = new Random(seed);
-        var video = Enumerable.Range(0, n * SampleElements).Select(_ => (float)(rng.NextDouble() * 2 - 1 + 0.3)).ToArray();
-        return (video, Enumerable.Range(0, n).Select(_ => rng.Next(Classes)).ToArray());
-    }
+    private static (float[] Video, int[] Labels) Batch(int seed, int n) => TinyFullTuningPackage.Batch(seed, n);
 
     [Theory]
     [InlineData(ExecutionProvider.Cuda, 0)]
@@ -59,24 +36,24 @@ public sealed class DeviceMemoryTests : IDisposable
     [Fact]
     public void CudaGraphsAndBadGpuSettingsAreRefusedBeforeAnythingLoads()
     {
-        var graph = Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package,
+        var graph = Assert.Throws<ArgumentException>(() => TrainingSession.Open(_tiny.Layout,
             new TrainingSessionOptions { Cuda = new CudaProviderOptions { EnableCudaGraph = true } }));
         Assert.Contains("CUDA graphs cannot be used for training", graph.Message);
-        Assert.Contains("DeviceId", Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package, new TrainingSessionOptions { DeviceId = -1 })).Message);
-        Assert.Contains("MaxWorkspaceSize", Assert.Throws<ArgumentException>(() => TrainingSession.Open(_package,
+        Assert.Contains("DeviceId", Assert.Throws<ArgumentException>(() => TrainingSession.Open(_tiny.Layout, new TrainingSessionOptions { DeviceId = -1 })).Message);
+        Assert.Contains("MaxWorkspaceSize", Assert.Throws<ArgumentException>(() => TrainingSession.Open(_tiny.Layout,
             new TrainingSessionOptions { TensorRt = new TensorRtProviderOptions { MaxWorkspaceSize = 0 } })).Message);
     }
 
     [Fact]
     public void TrainingBindingReadsWeightsFromTheSessionDeviceBuffers()
     {
-        using var session = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1 });
+        using var session = TrainingSession.Open(_tiny.Layout, new TrainingSessionOptions { IntraOpThreads = 1 });
         var (video, labels) = Batch(1, 2);
         Assert.True(session.TrainStep(video, labels).Applied);
         Assert.True(session.TrainStep(video, labels).Applied);
 
         var bound = session.BoundWeightInputs();
-        var expectedCount = _package.Parameters.Sum(p => 1 + p.State.Count) + _package.Buffers.Count;
+        var expectedCount = _tiny.Layout.Parameters.Sum(p => 1 + p.State.Count) + _tiny.Layout.Buffers.Count;
         Assert.Equal(expectedCount, bound.Count);
         Assert.Equal(OrtMemoryInfo.CpuName, session.WeightMemoryInfo.DeviceName);
         Assert.All(bound, b =>
@@ -91,7 +68,7 @@ public sealed class DeviceMemoryTests : IDisposable
     [Fact]
     public void TrainAndEvalStepsCopyNoWeightsAndReadsCopyEachTensorOnce()
     {
-        using var session = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1 });
+        using var session = TrainingSession.Open(_tiny.Layout, new TrainingSessionOptions { IntraOpThreads = 1 });
         var afterOpen = session.WeightCopyCount;
         for (var i = 0; i < 3; i++)
         {
@@ -102,7 +79,7 @@ public sealed class DeviceMemoryTests : IDisposable
         Assert.Equal(afterOpen, session.WeightCopyCount);
 
         var parameters = session.GetParameters();
-        Assert.Equal(_package.Parameters.Count, parameters.Count);
+        Assert.Equal(_tiny.Layout.Parameters.Count, parameters.Count);
         Assert.Equal(afterOpen + parameters.Count, session.WeightCopyCount);
     }
 
@@ -126,7 +103,7 @@ public sealed class DeviceMemoryTests : IDisposable
 
     private (List<float[]> Steps, Dictionary<string, float[]> Weights) Run(TrainingSessionOptions options)
     {
-        using var session = TrainingSession.Open(_package, options);
+        using var session = TrainingSession.Open(_tiny.Layout, options);
         var steps = new List<float[]>();
         void Record(StepResult r) => steps.Add([r.Loss, r.GradientNorm, r.Applied ? 1 : 0, .. r.Logits]);
         void RecordUpdate(OptimizerStepResult u) => steps.Add([float.NaN, u.GradientNorm, u.Applied ? 1 : 0]);
