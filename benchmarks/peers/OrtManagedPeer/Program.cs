@@ -6,6 +6,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using OnnxVideo.Benchmarks.Ort;
 using Microsoft.ML.OnnxRuntime;
 using OrtManagedPeer;
 
@@ -29,11 +30,11 @@ if (arguments.Library is { } library)
 try
 {
     var version = OrtEnv.Instance().GetVersionString();
-    PerRunTiming plain, bound;
+    PerRunTimer.Timing plain, bound;
     using (var runs = new ManagedApiRuns(arguments))
     {
-        plain = PerRunTiming.Measure(() => runs.PlainRun(), arguments.Runs, arguments.Warmup);
-        bound = PerRunTiming.Measure(() => runs.BoundRun(), arguments.Runs, arguments.Warmup);
+        plain = PerRunTimer.Measure(() => runs.PlainRun(), arguments.Runs, arguments.Warmup);
+        bound = PerRunTimer.Measure(() => runs.BoundRun(), arguments.Runs, arguments.Warmup);
     }
 
     var (nativePath, nativeSha256) = MappedNativeLibrary.Find();
