@@ -63,7 +63,7 @@ public sealed class TrainingPackage
         return package;
     }
 
-    /// <summary>The frozen weights, memory-mapped (dispose when done; spans are valid until then).</summary>
+    /// <summary>The frozen weights, memory-mapped (dispose when done; reads copy each tensor out).</summary>
     public SafetensorsFile OpenFrozen() => Open(FrozenPath);
 
     /// <summary>The initial trainable parameters, memory-mapped.</summary>

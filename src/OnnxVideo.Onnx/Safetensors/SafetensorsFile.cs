@@ -6,16 +6,15 @@ using System.Runtime.InteropServices;
 namespace OnnxVideo.Onnx.Safetensors;
 
 /// <summary>
-/// A safetensors file opened read-only by memory-mapping. Tensor data is exposed as spans over the mapping, so tensors
-/// passed on unchanged are never copied. Spans are valid until the file is disposed.
+/// A safetensors file opened read-only by memory-mapping. Each read copies one tensor out of the mapping into a
+/// managed array (through the view accessor: no pointers outside OnnxVideo.Ort), so nothing returned depends on the
+/// file staying open.
 /// </summary>
 public sealed class SafetensorsFile : IDisposable
 {
     private readonly MemoryMappedFile? _mapping;
     private readonly MemoryMappedViewAccessor? _view;
-    private readonly nint _dataAddress;
     private readonly Dictionary<string, SafetensorsTensorInfo> _byName;
-    private bool _viewReferenced;
     private bool _disposed;
 
     public string Path { get; }
@@ -27,15 +26,13 @@ public sealed class SafetensorsFile : IDisposable
     public long DataStart { get; }
 
     private SafetensorsFile(string path, SafetensorsHeader header, long dataStart,
-        MemoryMappedFile? mapping, MemoryMappedViewAccessor? view, nint dataAddress, bool viewReferenced)
+        MemoryMappedFile? mapping, MemoryMappedViewAccessor? view)
     {
         Path = path;
         Header = header;
         DataStart = dataStart;
         _mapping = mapping;
         _view = view;
-        _dataAddress = dataAddress;
-        _viewReferenced = viewReferenced;
         _byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
@@ -59,7 +56,7 @@ public sealed class SafetensorsFile : IDisposable
             if (fileLength == dataStart)
             {
                 stream.Dispose();
-                return new SafetensorsFile(path, header, dataStart, null, null, 0, false);
+                return new SafetensorsFile(path, header, dataStart, null, null);
             }
             mapping = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         }
@@ -68,23 +65,12 @@ public sealed class SafetensorsFile : IDisposable
             stream.Dispose();
             throw;
         }
-        MemoryMappedViewAccessor? view = null;
-        var referenced = false;
         try
         {
-            view = mapping.CreateViewAccessor(0, fileLength, MemoryMappedFileAccess.Read);
-            var handle = view.SafeMemoryMappedViewHandle;
-            handle.DangerousAddRef(ref referenced);
-            var dataAddress = handle.DangerousGetHandle() + (nint)view.PointerOffset + (nint)dataStart;
-            return new SafetensorsFile(path, header, dataStart, mapping, view, dataAddress, referenced);
+            return new SafetensorsFile(path, header, dataStart, mapping, mapping.CreateViewAccessor(0, fileLength, MemoryMappedFileAccess.Read));
         }
         catch
         {
-            if (referenced)
-            {
-                view!.SafeMemoryMappedViewHandle.DangerousRelease();
-            }
-            view?.Dispose();
             mapping.Dispose();
             throw;
         }
@@ -146,37 +132,41 @@ public sealed class SafetensorsFile : IDisposable
             ? info
             : throw new KeyNotFoundException($"{Path}: no tensor named '{name}'");
 
-    /// <summary>The raw little-endian bytes of a tensor, straight from the mapping.</summary>
+    /// <summary>The raw little-endian bytes of a tensor.</summary>
     public ReadOnlySpan<byte> GetBytes(string name) => GetBytes(GetInfo(name));
 
-    public ReadOnlySpan<byte> GetBytes(SafetensorsTensorInfo info)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (info.ByteLength == 0)
-        {
-            return ReadOnlySpan<byte>.Empty;
-        }
-        if (info.ByteLength > int.MaxValue)
-        {
-            throw new SafetensorsFormatException(Path, $"tensor '{info.Name}' has {info.ByteLength} bytes, more than one span can address");
-        }
-        // The mapping's address comes from the OS; a managed reference to it is formed without the unsafe keyword.
-        ref var start = ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _dataAddress + (nint)info.Begin);
-        return MemoryMarshal.CreateReadOnlySpan(ref start, (int)info.ByteLength);
-    }
+    public ReadOnlySpan<byte> GetBytes(SafetensorsTensorInfo info) => Read<byte>(info);
 
     /// <summary>
-    /// The tensor's elements as <typeparamref name="T"/> without copying; <typeparamref name="T"/> must have the
-    /// dtype's element size (e.g. float for F32, Half for F16, long for I64).
+    /// The tensor's elements as <typeparamref name="T"/>; <typeparamref name="T"/> must have the dtype's element size
+    /// (e.g. float for F32, Half for F16, long for I64).
     /// </summary>
-    public ReadOnlySpan<T> GetSpan<T>(string name) where T : unmanaged
+    public T[] ReadArray<T>(string name) where T : unmanaged
     {
         var info = GetInfo(name);
         if (Unsafe.SizeOf<T>() != SafetensorsDTypes.ElementSize(info.DType))
         {
             throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType}; {typeof(T).Name} has a different element size");
         }
-        return MemoryMarshal.Cast<byte, T>(GetBytes(info));
+        return Read<T>(info);
+    }
+
+    public ReadOnlySpan<T> GetSpan<T>(string name) where T : unmanaged => ReadArray<T>(name);
+
+    private T[] Read<T>(SafetensorsTensorInfo info) where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (info.ByteLength == 0)
+        {
+            return [];
+        }
+        if (info.ByteLength > int.MaxValue)
+        {
+            throw new SafetensorsFormatException(Path, $"tensor '{info.Name}' has {info.ByteLength} bytes, more than one array can hold");
+        }
+        var values = new T[info.ByteLength / Unsafe.SizeOf<T>()];
+        _view!.ReadArray(DataStart + info.Begin, values, 0, values.Length);
+        return values;
     }
 
     /// <summary>A tensor converted to float32 (from F32, F16, BF16 or F64).</summary>
@@ -229,11 +219,6 @@ public sealed class SafetensorsFile : IDisposable
             return;
         }
         _disposed = true;
-        if (_viewReferenced)
-        {
-            _view!.SafeMemoryMappedViewHandle.DangerousRelease();
-            _viewReferenced = false;
-        }
         _view?.Dispose();
         _mapping?.Dispose();
     }

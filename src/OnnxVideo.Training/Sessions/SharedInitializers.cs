@@ -25,11 +25,11 @@ internal sealed class SharedInitializers : IDisposable
             {
                 _values[info.Name] = info.DType switch
                 {
-                    SafetensorsDType.F32 => OrtValue.CreateTensor(file.GetSpan<float>(info.Name).ToArray(), info.Shape),
-                    SafetensorsDType.F16 => OrtValue.CreateTensor(file.GetSpan<Half>(info.Name).ToArray(), info.Shape),
-                    SafetensorsDType.I64 => OrtValue.CreateTensor(file.GetSpan<long>(info.Name).ToArray(), info.Shape),
-                    SafetensorsDType.I32 => OrtValue.CreateTensor(file.GetSpan<int>(info.Name).ToArray(), info.Shape),
-                    SafetensorsDType.U8 => OrtValue.CreateTensor(file.GetSpan<byte>(info.Name).ToArray(), info.Shape),
+                    SafetensorsDType.F32 => OrtValue.CreateTensor(file.ReadArray<float>(info.Name), info.Shape),
+                    SafetensorsDType.F16 => OrtValue.CreateTensor(file.ReadArray<Half>(info.Name), info.Shape),
+                    SafetensorsDType.I64 => OrtValue.CreateTensor(file.ReadArray<long>(info.Name), info.Shape),
+                    SafetensorsDType.I32 => OrtValue.CreateTensor(file.ReadArray<int>(info.Name), info.Shape),
+                    SafetensorsDType.U8 => OrtValue.CreateTensor(file.ReadArray<byte>(info.Name), info.Shape),
                     _ => throw new TrainingSessionException(safetensorsPath, $"frozen tensor '{info.Name}' has unsupported type {info.DType}"),
                 };
             }
