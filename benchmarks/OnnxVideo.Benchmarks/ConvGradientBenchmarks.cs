@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using OnnxVideo.Export.Autodiff;
-using OnnxVideo.Export.Autodiff.Rules;
-using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Autodiff;
+using OnnxVideo.Autodiff.Rules;
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Ort;

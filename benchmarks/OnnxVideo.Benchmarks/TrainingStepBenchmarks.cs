@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
-using OnnxVideo.Export.Tuning;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging;
+using OnnxVideo.Models.Compilation;
+using OnnxVideo.Models.Tuning;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Ort;
 
 namespace OnnxVideo.Benchmarks;

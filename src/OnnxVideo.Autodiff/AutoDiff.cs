@@ -1,8 +1,8 @@
-using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff;
+namespace OnnxVideo.Autodiff;
 
 /// <summary>
 /// Reverse-mode differentiation of an ONNX graph: appends standard-ONNX backward nodes computing d loss / d value

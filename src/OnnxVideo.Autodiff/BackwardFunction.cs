@@ -1,6 +1,6 @@
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff;
+namespace OnnxVideo.Autodiff;
 
 /// <summary>
 /// Emits the backward nodes of one forward node. <paramref name="outputGradients"/> holds d loss / d output per

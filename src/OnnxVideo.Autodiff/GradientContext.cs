@@ -1,8 +1,8 @@
-using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff;
+namespace OnnxVideo.Autodiff;
 
 /// <summary>
 /// What a gradient rule needs while emitting backward nodes: the graph being extended, statically inferred

@@ -1,6 +1,6 @@
-using OnnxVideo.Export.Autodiff.Rules;
+using OnnxVideo.Autodiff.Rules;
 
-namespace OnnxVideo.Export.Autodiff;
+namespace OnnxVideo.Autodiff;
 
 /// <summary>
 /// The one table of gradient rules: op type (default ONNX domain) → backward function, or "not differentiable".

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Autodiff;
+namespace OnnxVideo.Autodiff;
 
 /// <summary>The gradient values appended to a graph: d loss / d value for every requested value.</summary>
 public sealed class GradientResult

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Autodiff;
+namespace OnnxVideo.Autodiff;
 
 /// <summary>One registry entry: an op type and its backward function, or none when the op is not differentiable
 /// (its outputs carry no gradient, e.g. Shape, Equal, ArgMax).</summary>

@@ -1,7 +1,7 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff;
+namespace OnnxVideo.Autodiff;
 
 /// <summary>Adds constant tensors to a graph under fresh names.</summary>
 internal static class Initializers

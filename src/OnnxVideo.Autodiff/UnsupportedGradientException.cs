@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Autodiff;
+namespace OnnxVideo.Autodiff;
 
 /// <summary>A node on the path from a trainable value to the loss has no gradient rule (or cannot be differentiated as built).</summary>
 public sealed class UnsupportedGradientException : UserInputException

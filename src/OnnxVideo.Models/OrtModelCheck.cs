@@ -1,7 +1,7 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 
-namespace OnnxVideo.Export;
+namespace OnnxVideo.Models;
 
 /// <summary>
 /// Proves a model loads in ONNX Runtime by creating a CPU session for it, so that a graph ORT refuses (a cycle, a

@@ -1,6 +1,6 @@
 using OnnxVideo.Onnx;
 
-namespace OnnxVideo.Export;
+namespace OnnxVideo.Models;
 
 /// <summary>
 /// Runs work over a model read from a file. The protobuf lets any field be missing or inconsistent, so a failure of the

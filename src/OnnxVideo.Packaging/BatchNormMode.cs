@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>How BatchNormalization layers behave in the compiled training graphs.</summary>
 public enum BatchNormMode

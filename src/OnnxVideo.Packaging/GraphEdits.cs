@@ -1,6 +1,6 @@
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>Package-specific edits of a source graph; general ones (prune, rename) are <see cref="Onnx.Graphs.GraphRewrites"/>.</summary>
 internal static class GraphEdits

@@ -1,10 +1,10 @@
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>
 /// Bakes trained weights into a plain inference model: the package's eval graph with the trainable parameters and running statistics as

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>
 /// A running statistic that training updates without a gradient (a BatchNormalization mean or variance in training

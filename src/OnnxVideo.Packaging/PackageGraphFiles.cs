@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>File names (relative to the package folder) of the graphs and tensor files of a training package.</summary>
 public sealed record PackageGraphFiles

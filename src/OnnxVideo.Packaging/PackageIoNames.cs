@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>
 /// Graph input and output names shared by the package's graphs. Scalars (lr, step, clip_norm, loss, grad_norm) are

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>
 /// A trainable parameter: <see cref="Name"/> is its ONNX initializer name, its graph input name and its tensor name in

@@ -1,6 +1,6 @@
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>The tuning strategy a package was compiled with, its head, and its LoRA adapters (empty otherwise).</summary>
 public sealed record PackageTuningEntry(

@@ -4,7 +4,7 @@ using OnnxVideo.Media;
 using OnnxVideo.Onnx.Files;
 using OnnxVideo.Onnx.Safetensors;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>
 /// A validated training package folder (what <see cref="TrainingPackageWriter"/> writes): paths of the graphs, the

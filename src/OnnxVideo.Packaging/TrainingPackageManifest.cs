@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Media;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>
 /// manifest.json of a training package. It is written last, so its presence marks a complete package, and it lists

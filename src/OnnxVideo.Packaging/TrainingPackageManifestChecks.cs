@@ -1,6 +1,6 @@
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Packaging;
 
 /// <summary>
 /// Structural checks of a deserialized manifest, before anything uses it: JSON lets any field be null, missing or out

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Training.Checkpoints;

@@ -1,6 +1,6 @@
 using System.Reflection;
 using OnnxVideo.CommandLine;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
@@ -18,7 +18,7 @@ public sealed class ErrorModelTests
     [
         "OnnxVideo.Ort.OrtException",
         "OnnxVideo.Runtime.InferenceFailedException",
-        "OnnxVideo.Export.Autodiff.Shapes.ShapeInferenceException",
+        "OnnxVideo.Onnx.Shapes.ShapeInferenceException",
     ];
 
     private static readonly Assembly[] ProjectAssemblies =
@@ -26,7 +26,7 @@ public sealed class ErrorModelTests
         typeof(UserInputException).Assembly, typeof(OrtException).Assembly, typeof(OnnxFormatException).Assembly,
         typeof(VideoInputException).Assembly, typeof(TrainingPackageException).Assembly, typeof(DatasetException).Assembly,
         typeof(VideoClassifier).Assembly, typeof(InvalidFlagException).Assembly, typeof(Program).Assembly,
-        typeof(Export.Autodiff.UnsupportedGradientException).Assembly, typeof(Export.Zoo.UnknownArchitectureException).Assembly,
+        typeof(Autodiff.UnsupportedGradientException).Assembly, typeof(Models.Zoo.UnknownArchitectureException).Assembly,
         typeof(ExportTool.Program).Assembly,
     ];
 

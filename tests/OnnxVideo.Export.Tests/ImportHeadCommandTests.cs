@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Contracts;
+using OnnxVideo.Packaging.Contracts;
 using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;

@@ -1,7 +1,6 @@
-using OnnxVideo.Export.Import;
+using OnnxVideo.Models.Import;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
-using OnnxVideo.Ort;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Export.Tests;

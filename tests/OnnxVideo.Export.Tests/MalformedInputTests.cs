@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Google.Protobuf;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Safetensors;

@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 using Google.Protobuf;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging;
 using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Export.Tests.PackageSupport;
 using OnnxVideo.Onnx;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Autodiff.Optimizers;
+using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Export.Tests.PackageSupport;
 
 namespace OnnxVideo.Export.Tests;

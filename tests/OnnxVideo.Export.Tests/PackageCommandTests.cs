@@ -1,8 +1,8 @@
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging;
 using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Export.Tests.PackageSupport;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Onnx;
 
 namespace OnnxVideo.Export.Tests;

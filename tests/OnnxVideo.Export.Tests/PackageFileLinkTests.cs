@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging;
+using OnnxVideo.Models.Compilation;
 using OnnxVideo.Export.Tests.PackageSupport;
 
 namespace OnnxVideo.Export.Tests;

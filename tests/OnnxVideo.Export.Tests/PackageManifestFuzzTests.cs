@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging;
+using OnnxVideo.Models.Compilation;
 using OnnxVideo.Export.Tests.PackageSupport;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
 
 namespace OnnxVideo.Export.Tests;

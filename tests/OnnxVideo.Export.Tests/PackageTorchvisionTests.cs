@@ -1,8 +1,8 @@
-using System.Text.Json.Nodes;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging;
+using OnnxVideo.Models.Compilation;
 using OnnxVideo.Export.Tests.PackageSupport;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Models.Tuning;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Safetensors;
 

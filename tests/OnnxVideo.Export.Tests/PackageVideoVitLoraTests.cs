@@ -1,8 +1,9 @@
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging;
+using OnnxVideo.Models.Compilation;
 using OnnxVideo.Export.Tests.PackageSupport;
-using OnnxVideo.Export.Tuning;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Tuning;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx.Safetensors;
 
 namespace OnnxVideo.Export.Tests;

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging;
+using OnnxVideo.Models.Compilation;
 using OnnxVideo.Export.Tests.PackageSupport;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
+using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;

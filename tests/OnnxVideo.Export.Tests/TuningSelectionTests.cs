@@ -1,5 +1,6 @@
 using OnnxVideo.Export.Tests.PackageSupport;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
+using OnnxVideo.Models.Tuning;
 
 namespace OnnxVideo.Export.Tests;
 

@@ -1,6 +1,6 @@
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Models.Compilation;
 using OnnxVideo.Export.Tests.PackageSupport;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Models.Tuning;
 
 namespace OnnxVideo.Export.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 

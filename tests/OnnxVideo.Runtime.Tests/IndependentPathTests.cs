@@ -1,6 +1,6 @@
 using System.Globalization;
-using OnnxVideo.Export.Contracts;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Packaging.Contracts;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 

@@ -1,5 +1,5 @@
 using OnnxVideo.Benchmarks.Ort;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OnnxVideo.Benchmarks.Media;
 using OnnxVideo.Benchmarks.Ort;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 

@@ -1,7 +1,8 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
+using OnnxVideo.Packaging.Optimizers;
 
-namespace OnnxVideo.Export.Optimizers;
+namespace OnnxVideo.Autodiff.Optimizers;
 
 /// <summary>
 /// Emits the optimizer update as standard ONNX nodes: global gradient-norm clipping, then AdamW or SGD per parameter,

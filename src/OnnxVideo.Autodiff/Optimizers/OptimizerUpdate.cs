@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Optimizers;
+namespace OnnxVideo.Autodiff.Optimizers;
 
 /// <summary>What <see cref="OptimizerGraph.Append"/> added: the updated parameters and state, and the norm output.</summary>
 public sealed record OptimizerUpdate(

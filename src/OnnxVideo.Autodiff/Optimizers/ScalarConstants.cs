@@ -1,7 +1,7 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Optimizers;
+namespace OnnxVideo.Autodiff.Optimizers;
 
 /// <summary>A bool scalar initializer (Dropout's training_mode), which GraphBuilder has no helper for.</summary>
 internal static class ScalarConstants

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Optimizers;
+namespace OnnxVideo.Autodiff.Optimizers;
 
 /// <summary>
 /// A graph input whose next value is the graph output <paramref name="Output"/>: after a step, bind the output as

@@ -1,6 +1,6 @@
-using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx.Shapes;
 
-namespace OnnxVideo.Export.Autodiff.Rules;
+namespace OnnxVideo.Autodiff.Rules;
 
 /// <summary>
 /// Conv input and weight gradients built from plain Conv nodes. ORT's ConvTranspose is several times slower than

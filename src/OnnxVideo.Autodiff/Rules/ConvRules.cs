@@ -1,8 +1,8 @@
-using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff.Rules;
+namespace OnnxVideo.Autodiff.Rules;
 
 /// <summary>Gradient of Conv (1–3-D, strides, pads, dilations, groups) via plain Conv nodes only.</summary>
 internal static class ConvRules

@@ -1,8 +1,9 @@
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff.Rules;
+namespace OnnxVideo.Autodiff.Rules;
 
 /// <summary>Gradients of broadcasting arithmetic and pointwise functions.</summary>
 internal static class ElementwiseRules
@@ -42,7 +43,7 @@ internal static class ElementwiseRules
         string? da = null;
         if (c.NeedsGradient(0))
         {
-            var constant = c.Shapes.ConstantOf(e) is { } t ? Shapes.ConstantTensors.ToDoubles(t) : null;
+            var constant = c.Shapes.ConstantOf(e) is { } t ? ConstantTensors.ToDoubles(t) : null;
             string? local;
             if (constant is { Length: 1 } && constant[0] == 2) local = c.Op("Mul", a, c.Scalar(2, a));
             else if (constant is { Length: 1 } && constant[0] == 1) local = null;
@@ -199,7 +200,7 @@ internal static class ElementwiseRules
         }
         var ratio = NodeValues.Input(n, 1);
         string scale;
-        var ratioConstant = ratio is null ? [0.5] : c.Shapes.ConstantOf(ratio) is { } rt ? Shapes.ConstantTensors.ToDoubles(rt) : null;
+        var ratioConstant = ratio is null ? [0.5] : c.Shapes.ConstantOf(ratio) is { } rt ? ConstantTensors.ToDoubles(rt) : null;
         if (ratioConstant is { Length: 1 }) scale = c.Scalar(1 / (1 - ratioConstant[0]), x);
         else
         {

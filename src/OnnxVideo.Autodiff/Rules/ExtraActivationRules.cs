@@ -1,7 +1,7 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff.Rules;
+namespace OnnxVideo.Autodiff.Rules;
 
 /// <summary>Gradients of further pointwise and variadic ops: Abs, Reciprocal, LeakyRelu, HardSigmoid, HardSwish, Sum, Mean, Max, Min.</summary>
 internal static class ExtraActivationRules

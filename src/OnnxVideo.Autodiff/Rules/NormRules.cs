@@ -1,7 +1,7 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff.Rules;
+namespace OnnxVideo.Autodiff.Rules;
 
 /// <summary>Gradients of BatchNormalization (inference form, frozen running statistics) and LayerNormalization.</summary>
 internal static class NormRules

@@ -1,6 +1,6 @@
-using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx.Shapes;
 
-namespace OnnxVideo.Export.Autodiff.Rules;
+namespace OnnxVideo.Autodiff.Rules;
 
 /// <summary>
 /// Input gradient of a strided Conv without multiplying by interleaved zeros: along an axis with stride s, the

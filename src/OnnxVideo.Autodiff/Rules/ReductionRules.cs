@@ -2,7 +2,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff.Rules;
+namespace OnnxVideo.Autodiff.Rules;
 
 /// <summary>Gradients of ReduceSum and ReduceMean (axes as attribute before opset 18 or as a constant input).</summary>
 internal static class ReductionRules

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Locking;
 

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
-using OnnxVideo.Onnx;
 
 namespace OnnxVideo.Cli.Commands;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using OnnxVideo.Export.Contracts;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
-using OnnxVideo.Export.Tuning;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Packaging.Contracts;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Models.Compilation;
+using OnnxVideo.Models.Tuning;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;

@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using Dimension = OnnxVideo.Onnx.Proto.TensorShapeProto.Types.Dimension;
 
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>
 /// Makes a graph exported with a fixed batch size run with any batch: the inputs' first dimension becomes symbolic,

@@ -1,6 +1,6 @@
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>A linear classification head found in a graph by <see cref="ClassifierHeadFinder"/>.</summary>
 /// <param name="Kind">Node pattern of the head.</param>

@@ -2,7 +2,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>
 /// Finds the classification head of a graph: from the logits output backwards through shape-only nodes (Identity,

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>The node pattern of a linear classification head.</summary>
 public enum ClassifierHeadKind

@@ -2,7 +2,7 @@ using OnnxVideo.Media;
 using OnnxVideo.Onnx.Proto;
 using Dimension = OnnxVideo.Onnx.Proto.TensorShapeProto.Types.Dimension;
 
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>
 /// The clip input of a video classifier: the first graph input that is not an initializer, a 5-D tensor in NCTHW or

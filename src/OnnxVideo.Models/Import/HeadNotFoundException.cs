@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>
 /// An imported graph whose logits output is not produced by a linear classification head (Gemm, or MatMul with an

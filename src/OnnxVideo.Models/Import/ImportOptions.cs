@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>What <see cref="OnnxClassifierImporter.Import"/> does to a foreign classifier graph.</summary>
 public sealed record ImportOptions

@@ -1,6 +1,6 @@
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>The result of <see cref="OnnxClassifierImporter.Import"/>.</summary>
 /// <param name="Model">The changed model (the same instance that was passed in).</param>

@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace OnnxVideo.Export.Import;
+namespace OnnxVideo.Models.Import;
 
 /// <summary>
 /// Turns a foreign ONNX classifier (e.g. <c>torch.onnx.export</c> of a torchvision video model, BatchNorm folded or

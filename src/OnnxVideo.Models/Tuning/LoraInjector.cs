@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
-using OnnxVideo.Export.Import;
-using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Models.Import;
+using OnnxVideo.Autodiff.Optimizers;
+using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
+using OnnxVideo.Packaging.Tuning;
 
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Models.Tuning;
 
 /// <summary>
 /// Adds LoRA branches to a graph, in peft's form: y = op(x, W) + s·op(op(dropout(x), A), B), A kaiming-uniform

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Models.Tuning;
 
 /// <summary>
 /// LoRA settings: W' = W + (Alpha/Rank)·B·A with A [Rank, in] drawn kaiming-uniform (as peft does) and B [out, Rank]

@@ -1,9 +1,10 @@
 using System.Text.RegularExpressions;
-using OnnxVideo.Export.Import;
+using OnnxVideo.Models.Import;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
+using OnnxVideo.Packaging.Tuning;
 
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Models.Tuning;
 
 /// <summary>
 /// Applies a <see cref="TuningSpec"/> to a graph: injects LoRA adapters when asked and decides which initializers are

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OnnxVideo.Packaging.Tuning;
 
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Models.Tuning;
 
 /// <summary>
 /// A tuning strategy as written on the command line:

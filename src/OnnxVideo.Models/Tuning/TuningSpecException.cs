@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Models.Tuning;
 
 /// <summary>A tuning specification (the --tune flag) that cannot be used, or a model it cannot be applied to.</summary>
 public sealed class TuningSpecException(string spec, string problem) 

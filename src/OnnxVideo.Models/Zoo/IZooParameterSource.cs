@@ -1,6 +1,6 @@
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>Supplies the initial value of each parameter a zoo architecture declares.</summary>
 public interface IZooParameterSource

@@ -2,7 +2,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// The video architectures OnnxVideo builds directly as ONNX graphs (opset 17). Every model takes

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>How a parameter is initialised when no weights file is given.</summary>
 public enum ParameterInitKind

@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Safetensors;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// Takes every parameter from a safetensors file by name. Problems are collected rather than thrown one at a time;

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// A small 3-D CNN for tests and the demo: four Conv3d(3×3×3, no bias) + BatchNorm + ReLU stages, global average pool

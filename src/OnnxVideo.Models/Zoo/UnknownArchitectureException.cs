@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>An architecture name the zoo does not know; the message lists the known ones.</summary>
 public sealed class UnknownArchitectureException(string name, IEnumerable<string> known)

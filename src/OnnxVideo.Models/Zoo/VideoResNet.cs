@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// torchvision's video ResNets (torchvision.models.video.resnet): same layers, same parameter names

@@ -1,7 +1,7 @@
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// <c>video_vit</c>: a VideoMAE-style video transformer. Input <c>video</c> is NTCHW <c>[N, T, 3, S, S]</c> (as

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// Shape of a <see cref="VideoVit"/> transformer. Defaults are VideoMAE-Small (12 blocks of width 384 with 6 heads,

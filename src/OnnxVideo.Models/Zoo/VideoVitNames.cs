@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>Tensor names of <see cref="VideoVit"/> models: Hugging Face VideoMAE state-dict keys.</summary>
 internal static class VideoVitNames

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>How <see cref="VideoVitBuilder"/> turns the token sequence into one feature vector per clip.</summary>
 public enum VideoVitPooling

@@ -1,6 +1,6 @@
 using OnnxVideo.Media;
 
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// One architecture of the <see cref="ModelZoo"/>. <see cref="Define"/> adds the network from the input video value

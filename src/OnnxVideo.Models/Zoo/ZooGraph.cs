@@ -1,7 +1,7 @@
 using OnnxVideo.Onnx;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// Builds a zoo network into a <see cref="GraphBuilder"/> while tracking per-sample shapes, the parameter count and

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>Size and cost of a zoo model for one clip.</summary>
 public sealed record ZooModelStats(string Architecture, int Classes, int Frames, int Size, long Parameters, long MultiplyAccumulates)

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>How to build a zoo model.</summary>
 public sealed record ZooOptions

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>A weights tensor whose shape differs from the one the architecture needs.</summary>
 public sealed record ZooShapeMismatch(string Name, long[] Expected, long[] Found)

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>A value in a zoo graph with its per-sample shape (the batch dimension N is implicit and first).</summary>
 public sealed record ZooValue(string Name, long[] Shape)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OnnxVideo.Export.Zoo;
+namespace OnnxVideo.Models.Zoo;
 
 /// <summary>A weights file whose tensor names or shapes do not fit the architecture; lists every problem.</summary>
 public sealed class ZooWeightsMismatchException : UserInputException

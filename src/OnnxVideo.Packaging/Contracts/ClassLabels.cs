@@ -1,7 +1,7 @@
 using System.Globalization;
 using OnnxVideo.Media;
 
-namespace OnnxVideo.Export.Contracts;
+namespace OnnxVideo.Packaging.Contracts;
 
 /// <summary>Class labels from a command-line value: a class count N, or a text file with one label per line.</summary>
 public static class ClassLabels

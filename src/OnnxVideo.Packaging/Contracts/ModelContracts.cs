@@ -2,7 +2,7 @@ using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Contracts;
+namespace OnnxVideo.Packaging.Contracts;
 
 /// <summary>Reads and writes the <see cref="PreprocessingContract"/> (with the class labels) in a model's metadata_props.</summary>
 public static class ModelContracts

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Optimizers;
+namespace OnnxVideo.Packaging.Optimizers;
 
 /// <summary>The parameter-update rule compiled into a training graph.</summary>
 public enum OptimizerKind

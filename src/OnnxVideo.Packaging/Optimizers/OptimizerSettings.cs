@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace OnnxVideo.Export.Optimizers;
+namespace OnnxVideo.Packaging.Optimizers;
 
 /// <summary>
 /// Hyper-parameters of the in-graph optimizer. The learning rate is also a graph input (this value is the package's

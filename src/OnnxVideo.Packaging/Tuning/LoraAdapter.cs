@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Packaging.Tuning;
 
 /// <summary>One LoRA adapter: trainable A [r, in(, 1…)] and B [out, r(, 1…)] added to the frozen weight.</summary>
 public sealed record LoraAdapter(

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Packaging.Tuning;
 
 /// <summary>
 /// Where an adapter's branch is added to its base node's output: the Add producing <paramref name="Output"/> (the

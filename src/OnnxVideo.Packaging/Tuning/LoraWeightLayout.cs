@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Packaging.Tuning;
 
 /// <summary>How the base weight of a LoRA adapter is laid out, which fixes how B·A is added to it when merging.</summary>
 public enum LoraWeightLayout

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Tuning;
+namespace OnnxVideo.Packaging.Tuning;
 
 /// <summary>Which parameters a training package trains.</summary>
 public enum TuningKind

@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging;
 using OnnxVideo.Media;
 namespace OnnxVideo.Training.Packages;
 

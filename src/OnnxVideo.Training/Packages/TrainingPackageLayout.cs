@@ -1,5 +1,5 @@
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Media;
 
 namespace OnnxVideo.Training.Packages;

@@ -1,6 +1,5 @@
-using OnnxVideo.Export.Autodiff;
+using OnnxVideo.Autodiff;
 using OnnxVideo.Onnx;
-using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Ort;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 

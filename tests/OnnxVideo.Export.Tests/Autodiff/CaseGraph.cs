@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Autodiff;
+using OnnxVideo.Autodiff;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;

@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Autodiff;
+using OnnxVideo.Autodiff;
 
 namespace OnnxVideo.Export.Tests.Autodiff;
 

@@ -1,5 +1,5 @@
-using OnnxVideo.Export.Autodiff;
-using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Autodiff;
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Ort;

@@ -1,7 +1,6 @@
-using OnnxVideo.Export.Autodiff;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Autodiff;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
-using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Ort;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 

@@ -1,6 +1,6 @@
-using OnnxVideo.Export.Contracts;
+using OnnxVideo.Packaging.Contracts;
 using OnnxVideo.Export.Tests.Zoo;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Safetensors;
 

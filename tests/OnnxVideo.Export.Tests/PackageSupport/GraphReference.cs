@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging;
 using OnnxVideo.Onnx;
 
 namespace OnnxVideo.Export.Tests.PackageSupport;

@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging;
 using OnnxVideo.Ort;
 
 namespace OnnxVideo.Export.Tests.PackageSupport;

@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Autodiff.Shapes;
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;

@@ -1,5 +1,5 @@
-using OnnxVideo.Export.Contracts;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Packaging.Contracts;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 

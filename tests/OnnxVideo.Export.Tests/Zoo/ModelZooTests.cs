@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Safetensors;

@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Zoo;
 
 namespace OnnxVideo.Export.Tests.Zoo;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Training.Tests.Sessions;

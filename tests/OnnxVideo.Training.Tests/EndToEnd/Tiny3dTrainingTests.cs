@@ -1,8 +1,8 @@
-using OnnxVideo.Export.Contracts;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
-using OnnxVideo.Export.Tuning;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Packaging.Contracts;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Models.Compilation;
+using OnnxVideo.Models.Tuning;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Media;
 using OnnxVideo.Runtime;
 using OnnxVideo.Training.Data;

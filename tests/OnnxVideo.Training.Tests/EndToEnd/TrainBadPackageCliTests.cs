@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging;
 using OnnxVideo.Media;
 
 namespace OnnxVideo.Training.Tests.EndToEnd;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Metrics;
 

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Tests.Evaluation;
-using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Sessions;
 
 namespace OnnxVideo.Training.Tests.Sessions;

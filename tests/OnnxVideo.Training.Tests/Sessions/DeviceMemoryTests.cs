@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
-using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Ort;
-using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Sessions;
 
 namespace OnnxVideo.Training.Tests.Sessions;

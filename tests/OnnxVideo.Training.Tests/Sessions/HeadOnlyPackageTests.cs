@@ -1,4 +1,4 @@
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Sessions;
 

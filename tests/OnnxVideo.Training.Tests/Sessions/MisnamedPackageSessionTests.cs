@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using OnnxVideo.Export.Packaging;
+using OnnxVideo.Packaging;
 using OnnxVideo.Media;
 using OnnxVideo.Ort;
 using OnnxVideo.Training.Packages;

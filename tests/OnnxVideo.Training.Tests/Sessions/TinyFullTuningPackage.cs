@@ -1,7 +1,7 @@
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
-using OnnxVideo.Export.Tuning;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Models.Compilation;
+using OnnxVideo.Models.Tuning;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Training.Packages;
 
 namespace OnnxVideo.Training.Tests.Sessions;

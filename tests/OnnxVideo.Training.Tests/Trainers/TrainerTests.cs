@@ -1,6 +1,5 @@
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Onnx.Locking;
-using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using OnnxVideo.CommandLine;
-using OnnxVideo.Export.Contracts;
-using OnnxVideo.Export.Zoo;
-using OnnxVideo.Media;
+using OnnxVideo.Packaging.Contracts;
+using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 
 namespace OnnxVideo.ExportTool.Commands;

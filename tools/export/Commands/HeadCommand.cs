@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using OnnxVideo.CommandLine;
-using OnnxVideo.Export;
-using OnnxVideo.Export.Contracts;
-using OnnxVideo.Export.Import;
+using OnnxVideo.Models;
+using OnnxVideo.Packaging.Contracts;
+using OnnxVideo.Models.Import;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OnnxVideo.CommandLine;
-using OnnxVideo.Export.Zoo;
+using OnnxVideo.Models.Zoo;
 
 namespace OnnxVideo.ExportTool.Commands;
 

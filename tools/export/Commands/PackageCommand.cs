@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using OnnxVideo.CommandLine;
-using OnnxVideo.Export;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Packaging;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Models;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging;
+using OnnxVideo.Models.Compilation;
+using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Autodiff.Optimizers;
+using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Safetensors;
+using OnnxVideo.Packaging;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Models.Compilation;
 
 /// <summary>
 /// Writes a training package folder. Every file goes to a temporary name and is renamed into place; an existing

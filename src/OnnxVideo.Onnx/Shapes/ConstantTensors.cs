@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff.Shapes;
+namespace OnnxVideo.Onnx.Shapes;
 
 /// <summary>Reads the elements of small constant tensors (initializers, Constant nodes) as numbers.</summary>
 internal static class ConstantTensors

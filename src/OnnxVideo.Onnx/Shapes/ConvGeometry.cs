@@ -1,7 +1,7 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff.Shapes;
+namespace OnnxVideo.Onnx.Shapes;
 
 /// <summary>Per-axis geometry (pads resolved from auto_pad, output sizes) of Conv / MaxPool / AveragePool nodes.</summary>
 internal static class ConvGeometry

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Autodiff.Shapes;
+namespace OnnxVideo.Onnx.Shapes;
 
 /// <summary>A tensor shape of known rank whose dims may be numbers, symbols or unknown.</summary>
 internal sealed class TensorShape

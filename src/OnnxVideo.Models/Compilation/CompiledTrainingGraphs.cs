@@ -1,7 +1,9 @@
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Packaging.Tuning;
+using OnnxVideo.Models.Tuning;
 using OnnxVideo.Onnx.Proto;
+using OnnxVideo.Packaging;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Models.Compilation;
 
 /// <summary>The graphs of a training package in memory, with frozen weights still inline, the initial parameters and the initial running statistics of training-mode BatchNormalization.</summary>
 internal sealed record CompiledTrainingGraphs(

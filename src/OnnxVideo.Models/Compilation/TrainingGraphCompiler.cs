@@ -1,13 +1,16 @@
-using OnnxVideo.Export.Autodiff;
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Autodiff;
+using OnnxVideo.Autodiff.Optimizers;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging.Tuning;
+using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
+using OnnxVideo.Packaging;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Models.Compilation;
 
 /// <summary>
 /// Compiles a classifier (one video input, logits as the first output) into the graphs of a training package:

@@ -1,12 +1,14 @@
-using OnnxVideo.Export.Autodiff;
-using OnnxVideo.Export.Autodiff.Shapes;
-using OnnxVideo.Export.Optimizers;
+using OnnxVideo.Autodiff;
+using OnnxVideo.Onnx.Shapes;
+using OnnxVideo.Autodiff.Optimizers;
+using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
+using OnnxVideo.Packaging;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Models.Compilation;
 
 /// <summary>
 /// BatchNormalization in training mode, written with primitive ops so the autodiff rules of those ops give its exact

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Autodiff.Shapes;
+namespace OnnxVideo.Onnx.Shapes;
 
 /// <summary>
 /// What static inference knows about one graph value: element type (0 when unknown), shape (null when the rank is

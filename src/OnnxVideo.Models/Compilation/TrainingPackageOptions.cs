@@ -1,8 +1,11 @@
-using OnnxVideo.Export.Optimizers;
-using OnnxVideo.Export.Tuning;
+using OnnxVideo.Autodiff.Optimizers;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging.Tuning;
+using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
+using OnnxVideo.Packaging;
 
-namespace OnnxVideo.Export.Packaging;
+namespace OnnxVideo.Models.Compilation;
 
 /// <summary>What to compile into a training package.</summary>
 public sealed record TrainingPackageOptions

@@ -2,7 +2,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Export.Autodiff.Shapes;
+namespace OnnxVideo.Onnx.Shapes;
 
 /// <summary>
 /// ONNX-style static type and shape inference over a graph, with symbolic dims ("N") and propagation of small

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Export.Autodiff.Shapes;
+namespace OnnxVideo.Onnx.Shapes;
 
 /// <summary>One dimension as far as it is known at graph-build time: a number, a symbol (e.g. "N"), or unknown.</summary>
 internal readonly record struct ShapeDim(long? Value, string? Symbol)
