@@ -147,7 +147,7 @@ public sealed class PackageWriterTests : IDisposable
             var inputs = new Dictionary<string, (Array, long[])>
             {
                 ["video"] = (video.Skip(k * half).Take(half).ToArray(), [2, 3, 2, 4, 4]),
-                ["labels"] = (labels.Skip(k * 2).Take(2).ToArray(), [2]),
+                ["targets"] = (PackageStepper.OneHot(labels.Skip(k * 2).Take(2).ToArray(), 3), [2, 3]),
             };
             foreach (var p in package.Parameters)
             {
