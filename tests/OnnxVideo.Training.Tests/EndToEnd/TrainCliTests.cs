@@ -210,6 +210,12 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nope.txt: no such folder or list file", missing.Stderr);
 
+        var hardLabels = CliProcess.Run(TrainArguments(package, _dir.File("z"), "--mixup", "0.8"));
+        Assert.True(hardLabels.ExitCode == 2, hardLabels.Stderr);
+        Assert.Contains("train_step.onnx: the training graph takes hard labels only", hardLabels.Stderr);
+        Assert.Contains("'onnxvideo-export package'", hardLabels.Stderr);
+        Assert.DoesNotContain("   at ", hardLabels.Stderr);
+
         File.WriteAllText(_dir.File("bad.txt"), $"{data.Dataset.Clips[0].RelativePath} jumping\n");
         var unknown = CliProcess.Run("evaluate", "--model", Path.Combine(package, "eval.onnx"), "--data", _dir.File("bad.txt"));
         Assert.Equal(2, unknown.ExitCode);
