@@ -64,6 +64,7 @@ public sealed class PackageWriterTests : IDisposable
         Assert.Equal(["head.weight.exp_avg", "head.weight.exp_avg_sq"], head.State.Select(s => s.Name));
         Assert.Equal("head.weight.exp_avg.updated", head.State[0].Updated);
         Assert.Equal(("video", "labels", "logits", "loss", "grad_norm"), (m.Io.Video, m.Io.Labels, m.Io.Logits, m.Io.Loss, m.Io.GradientNorm));
+        Assert.Equal("targets", m.Io.Targets);
         Assert.Equal(["N", "3", "2", "4", "4"], m.Io.VideoShape);
         Assert.Equal(3, m.ClassCount);
         Assert.Equal(["a", "b", "c"], m.Contract!.Labels);
