@@ -19,6 +19,8 @@ namespace OnnxVideo.Training.Sessions;
 /// steps or between host and device; per step only the batch and the scalars go in and loss, logits and gradient norm
 /// come out. Weights reach the host only when read (checkpoints, export, <see cref="GetParameters"/>). Gradient
 /// accumulation keeps its sums in host memory. Frozen weights are read once and shared by all graphs' sessions.
+/// With <see cref="TrainingSessionOptions.EmaDecay"/> a moving average of the weights follows every applied step the
+/// same way (device buffers, its own small update graph) and is what evaluation and export use.
 /// Not thread-safe.
 /// </summary>
 public sealed class TrainingSession : IDisposable
@@ -276,7 +278,10 @@ public sealed class TrainingSession : IDisposable
     private List<SafetensorsTensor> AveragedSnapshot() =>
         Weights.Zip(_average!.Averages, (w, a) => SafetensorsTensor.FromFloats(w.Name, _memory.Download(a.ValueAt(_parity), a.Shape), a.Shape)).ToList();
 
-    /// <summary>Overwrites parameter values (e.g. to start from other weights); names must be the package's.</summary>
+    /// <summary>
+    /// Overwrites parameter values (e.g. to start from other weights); names must be the package's. A kept weight
+    /// average starts again at the new weights.
+    /// </summary>
     public void SetParameters(IReadOnlyDictionary<string, float[]> values)
     {
         foreach (var p in _parameters)
@@ -290,6 +295,7 @@ public sealed class TrainingSession : IDisposable
                 _memory.Upload(data, p.ValueAt(_parity), p.Shape);
             }
         }
+        _average?.ResetToWeights(_memory, _parity);
     }
 
     /// <summary>
