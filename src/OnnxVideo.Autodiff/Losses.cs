@@ -38,7 +38,7 @@ public static class Losses
     {
         if (labelSmoothing is < 0f or > 1f) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label smoothing must be in [0, 1]");
         var shapes = ShapeInference.Run(g.Graph);
-        int type = shapes.ElemTypeOf(logits) is var t && t != 0 ? t : (int)TensorProto.Types.DataType.Float;
+        var type = shapes.ElemTypeOf(logits) is var t && t != TensorProto.Types.DataType.Undefined ? t : TensorProto.Types.DataType.Float;
         var logProbabilities = g.Node("LogSoftmax", [logits], new Dictionary<string, object> { ["axis"] = -1L }, name: "loss_log_softmax");
         var classCount = g.Node("Gather", [g.Node("Shape", [logits], name: "loss_logits_shape"), Int64Scalar(g, 1)], name: "loss_class_count");
         var target = shapes.ElemTypeOf(targets) == type ? targets
@@ -48,7 +48,7 @@ public static class Losses
 
     /// <summary>−mean over the batch of Σ_c target·log p, the target smoothed by ε first.</summary>
     private static string CrossEntropyWithTargets(GraphBuilder g, string logProbabilities, string target, string classCount,
-        float labelSmoothing, int type)
+        float labelSmoothing, TensorProto.Types.DataType type)
     {
         if (labelSmoothing > 0f)
         {
