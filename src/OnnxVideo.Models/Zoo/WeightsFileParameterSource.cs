@@ -1,17 +1,21 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
-using OnnxVideo.Onnx.Safetensors;
-using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
-/// Takes every parameter from a safetensors file by name. Problems are collected rather than thrown one at a time;
-/// <see cref="ThrowIfMismatched"/> reports them all. F32 tensors go straight from the file mapping into the model.
+/// Takes every parameter by name from a weights file: safetensors, or a PyTorch checkpoint (<c>.pth</c>/<c>.pt</c>,
+/// see <see cref="ZooWeightsFiles"/>). Zoo parameter names are the reference implementations' state-dict keys
+/// (torchvision, Hugging Face VideoMAE), so names map one to one; a <c>module.</c> prefix on every key (a model
+/// saved inside DataParallel) is dropped. Problems are collected rather than thrown one at a time;
+/// <see cref="ThrowIfMismatched"/> reports them all.
 /// </summary>
-internal sealed class SafetensorsParameterSource : IZooParameterSource, IDisposable
+internal sealed class WeightsFileParameterSource : IZooParameterSource, IDisposable
 {
-    private readonly SafetensorsFile _file;
+    private const string DataParallelPrefix = "module.";
+
+    private readonly IZooWeightsFile _file;
+    private readonly Dictionary<string, string> _fileNames;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly List<string> _missing = [];
     private readonly List<ZooShapeMismatch> _mismatches = [];
@@ -24,7 +28,7 @@ internal sealed class SafetensorsParameterSource : IZooParameterSource, IDisposa
     /// <paramref name="replacement"/> instead (e.g. a new classification head), and the file's tensors of those
     /// names are ignored.
     /// </summary>
-    public SafetensorsParameterSource(string path, IReadOnlySet<string>? replaced = null, IZooParameterSource? replacement = null)
+    public WeightsFileParameterSource(string path, IReadOnlySet<string>? replaced = null, IZooParameterSource? replacement = null)
     {
         if (replaced is { Count: > 0 } && replacement is null)
         {
@@ -32,7 +36,9 @@ internal sealed class SafetensorsParameterSource : IZooParameterSource, IDisposa
         }
         _replaced = replaced ?? new HashSet<string>();
         _replacement = replacement;
-        _file = SafetensorsFile.Open(path);
+        _file = ZooWeightsFiles.Open(path);
+        var stripPrefix = _file.Names.Count > 0 && _file.Names.All(n => n.StartsWith(DataParallelPrefix, StringComparison.Ordinal));
+        _fileNames = _file.Names.ToDictionary(n => stripPrefix ? n[DataParallelPrefix.Length..] : n, n => n, StringComparer.Ordinal);
     }
 
     public string Path => _file.Path;
@@ -47,28 +53,23 @@ internal sealed class SafetensorsParameterSource : IZooParameterSource, IDisposa
         {
             return _replacement!.Create(name, shape, init);
         }
-        if (!_file.TryGetInfo(name, out var info))
+        if (!_fileNames.TryGetValue(name, out var fileName) || !_file.TryGetShape(fileName, out var found))
         {
             _missing.Add(name);
             return Placeholder(name, shape);
         }
-        if (!info.Shape.SequenceEqual(shape))
+        if (!found.SequenceEqual(shape))
         {
-            _mismatches.Add(new ZooShapeMismatch(name, shape, info.Shape));
+            _mismatches.Add(new ZooShapeMismatch(name, shape, found));
             return Placeholder(name, shape);
         }
-        return info.DType switch
-        {
-            SafetensorsDType.F32 => TensorProtos.FromRaw(name, DataType.Float, _file.GetBytes(info), shape, info.ElementCount),
-            SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64 => TensorProtos.FromFloats(name, _file.ReadFloats(name), shape),
-            _ => throw new SafetensorsFormatException(_file.Path, $"tensor '{name}' is {info.DType}; a floating-point parameter was expected"),
-        };
+        return _file.ReadParameter(fileName, name, shape);
     }
 
     /// <summary>Throws <see cref="ZooWeightsMismatchException"/> listing missing, unexpected and misshapen tensors.</summary>
     public void ThrowIfMismatched(string architecture, Func<IReadOnlyList<ZooShapeMismatch>, string?>? hint = null)
     {
-        var unexpected = _file.Tensors.Select(t => t.Name).Where(n => !_used.Contains(n) && !IgnorableUnused(n)).Order(StringComparer.Ordinal).ToList();
+        var unexpected = _fileNames.Keys.Where(n => !_used.Contains(n) && !IgnorableUnused(n)).Order(StringComparer.Ordinal).ToList();
         if (_missing.Count > 0 || unexpected.Count > 0 || _mismatches.Count > 0)
         {
             throw new ZooWeightsMismatchException(_file.Path, architecture, _missing, unexpected, _mismatches, hint?.Invoke(_mismatches));
