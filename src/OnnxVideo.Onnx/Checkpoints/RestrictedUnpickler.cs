@@ -328,9 +328,8 @@ internal sealed class RestrictedUnpickler
     private object ReadLong(int byteCount)
     {
         var bytes = ReadBytes(byteCount);
-        return byteCount <= 8
-            ? (long)new BigInteger(bytes, isUnsigned: false, isBigEndian: false)
-            : new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
+        var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     private string ReadLine(int offset)
