@@ -23,7 +23,7 @@ internal static class TorchPickleGlobals
             return global;
         }
         throw new UnsafePickleException(source, global.ToString(),
-            $"the pickle asks for the global {global}, which a state dict does not need (allowed: {string.Join(", ", Callables)} and torch.*Storage)");
+            $"the pickle asks for the global {global}, which a state dict does not need (allowed: {string.Join(", ", Callables)} and torch.*Storage; for a pickled model or training state, save model.state_dict() instead)");
     }
 
     public static bool IsStorageClass(PickleGlobal global) =>

@@ -205,4 +205,39 @@ public sealed class HostileCheckpointTests : IDisposable
         File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
         Assert.Contains("neither a zip archive nor a pickle", Malformed(path).Message);
     }
+
+    [Theory]
+    [InlineData("little", null)]
+    [InlineData("big", "byte order 'big' is not supported")]
+    public void OnlyLittleEndianCheckpointsAreRead(string order, string? expected)
+    {
+        var path = _dir.File(order + ".pth");
+        TorchZipWriter.WriteEntries(path, CompressionLevel.NoCompression,
+            [("archive/data.pkl", PickleWriter.StateDict(("w", "0", [1]))), ("archive/byteorder", System.Text.Encoding.ASCII.GetBytes(order)), ("archive/data/0", TorchZipWriter.Floats(7))]);
+        if (expected is null)
+        {
+            using var checkpoint = TorchCheckpointFile.Open(path);
+            Assert.Equal([7f], checkpoint.ReadFloats("w"));
+        }
+        else
+        {
+            Assert.Contains(expected, Malformed(path).Message);
+        }
+    }
+
+    [Fact]
+    public void APickleOverTheSizeLimitIsRefusedUnread()
+    {
+        var path = Zip(PickleWriter.StateDict(("w", "0", [1])), new() { ["0"] = new byte[4] });
+        var error = Assert.Throws<TorchCheckpointException>(() => TorchCheckpointFile.Open(path, new TorchCheckpointLimits { MaxPickleBytes = 32 }));
+        Assert.Contains("more than the 32-byte limit", error.Message);
+    }
+
+    [Fact]
+    public void AnArchiveWithTooManyEntriesIsRefused()
+    {
+        var path = Zip(PickleWriter.StateDict(("w", "0", [1])), new() { ["0"] = new byte[4] });
+        var error = Assert.Throws<TorchCheckpointException>(() => TorchCheckpointFile.Open(path, new TorchCheckpointLimits { MaxZipEntries = 2 }));
+        Assert.Contains("the archive has 3 entries, more than the 2 allowed", error.Message);
+    }
 }

@@ -68,4 +68,17 @@ public sealed class TorchCheckpointFileTests(TorchCheckpointFixture torch) : ICl
         Assert.IsAssignableFrom<UserInputException>(error);
         Assert.False(File.Exists(torch.Canary));
     }
+
+    [Theory]
+    [InlineData("legacy.pth", "truncated: storage")]
+    [InlineData("zip.pth", "not a readable zip archive")]
+    public void ATruncatedTorchCheckpointIsRefused(string file, string expected)
+    {
+        var bytes = File.ReadAllBytes(torch.File(file));
+        using var dir = new TempDirectory();
+        var path = dir.File(file);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 10)]);
+        var error = Assert.Throws<TorchCheckpointException>(() => TorchCheckpointFile.Open(path));
+        Assert.StartsWith(path + ": invalid PyTorch checkpoint: " + expected, error.Message);
+    }
 }
