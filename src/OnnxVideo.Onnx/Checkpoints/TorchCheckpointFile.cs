@@ -31,7 +31,7 @@ public sealed class TorchCheckpointFile : IDisposable
     /// <summary>
     /// True when <paramref name="path"/> starts like a checkpoint torch.save writes: a zip archive or a pickle (protocol 2+).
     /// </summary>
-    public static bool LooksLikeCheckpoint(string path)
+    internal static bool LooksLikeCheckpoint(string path)
     {
         Span<byte> head = stackalloc byte[4];
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Onnx.Checkpoints;
 
 /// <summary>Element sizes of <see cref="TorchDType"/> and the storage classes that name them in a pickle.</summary>
-public static class TorchDTypes
+internal static class TorchDTypes
 {
     private static readonly Dictionary<string, TorchDType> ByStorageClass = new(StringComparer.Ordinal)
     {
@@ -33,6 +33,4 @@ public static class TorchDTypes
 
     /// <summary>The dtype of a storage class in module <c>torch</c> (e.g. <c>FloatStorage</c>).</summary>
     public static bool TryFromStorageClass(string name, out TorchDType dtype) => ByStorageClass.TryGetValue(name, out dtype);
-
-    internal static IEnumerable<string> StorageClasses => ByStorageClass.Keys;
 }

@@ -240,4 +240,37 @@ public sealed class HostileCheckpointTests : IDisposable
         var error = Assert.Throws<TorchCheckpointException>(() => TorchCheckpointFile.Open(path, new TorchCheckpointLimits { MaxZipEntries = 2 }));
         Assert.Contains("the archive has 3 entries, more than the 2 allowed", error.Message);
     }
+
+    [Fact]
+    public void AnEntryThatInflatesPastItsDeclaredSizeYieldsOnlyTheDeclaredBytes()
+    {
+        var path = _dir.File("liar.pth");
+        var pickle = PickleWriter.StateDict(("w", "0", [256]));
+        TorchZipWriter.WriteEntries(path, CompressionLevel.SmallestSize, [("archive/data.pkl", pickle), ("archive/data/0", new byte[4 << 20])]);
+        // Both headers of data/0 claim the 1 KiB the pickle declares; the entry inflates to 4 MiB.
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(2, PatchUncompressedSize(bytes, "archive/data/0", 1024));
+        File.WriteAllBytes(path, bytes);
+        using var checkpoint = TorchCheckpointFile.Open(path);
+        // Inflation stops at the declared size (ZipArchive's stream ends there; the reader would refuse any byte more).
+        Assert.Equal(256, checkpoint.ReadFloats("w").Length);
+    }
+
+    /// <summary>Overwrites the uncompressed size of <paramref name="entry"/> in its local and central headers; returns how many were patched.</summary>
+    private static int PatchUncompressedSize(byte[] zip, string entry, uint size)
+    {
+        var name = System.Text.Encoding.ASCII.GetBytes(entry);
+        var patched = 0;
+        for (var i = 0; i + 46 < zip.Length; i++)
+        {
+            var signature = BitConverter.ToUInt32(zip, i);
+            var (sizeOffset, nameOffset) = signature switch { 0x04034b50u => (22, 30), 0x02014b50u => (24, 46), _ => (-1, -1) };
+            if (sizeOffset > 0 && zip.AsSpan(i + nameOffset).StartsWith(name))
+            {
+                BitConverter.TryWriteBytes(zip.AsSpan(i + sizeOffset, 4), size);
+                patched++;
+            }
+        }
+        return patched;
+    }
 }
