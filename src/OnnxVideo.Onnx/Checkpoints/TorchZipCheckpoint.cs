@@ -44,6 +44,11 @@ internal sealed class TorchZipCheckpoint : ITorchStorageReader
             var reader = new TorchZipCheckpoint(zip, source, prefix, limits, stream.Length);
             return (reader, reader.LoadStateDict());
         }
+        catch (Exception e) when (IsZipReadError(e))
+        {
+            zip.Dispose();
+            throw new TorchCheckpointException(source, $"not a readable zip archive (corrupt: {e.Message})");
+        }
         catch
         {
             zip.Dispose();
@@ -153,11 +158,14 @@ internal sealed class TorchZipCheckpoint : ITorchStorageReader
             }
             return bytes;
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception e) when (IsZipReadError(e))
         {
             throw new TorchCheckpointException(_source, $"entry {entry.FullName} cannot be read (truncated or corrupt: {e.Message})");
         }
     }
+
+    /// <summary>What ZipArchive throws for a corrupt archive or entry (a bad directory, an unsupported method, short data).</summary>
+    private static bool IsZipReadError(Exception e) => e is InvalidDataException or IOException or NotSupportedException;
 
     /// <summary>torch writes entries stored; a compressed one may expand only so much, and none may claim more than the file.</summary>
     private void CheckExpansion(ZipArchiveEntry entry)

@@ -81,4 +81,41 @@ public sealed class TorchCheckpointFileTests(TorchCheckpointFixture torch) : ICl
         var error = Assert.Throws<TorchCheckpointException>(() => TorchCheckpointFile.Open(path));
         Assert.StartsWith(path + ": invalid PyTorch checkpoint: " + expected, error.Message);
     }
+
+    [Theory]
+    [InlineData("zip.pth")]
+    [InlineData("legacy.pth")]
+    public void ACorruptedCheckpointLoadsOrFailsWithATypedError(string file)
+    {
+        var original = File.ReadAllBytes(torch.File(file));
+        using var dir = new TempDirectory();
+        var random = new Random(14);
+        var (loaded, refused) = (0, 0);
+        for (var round = 0; round < 300; round++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+            var path = dir.File($"{round}.pth");
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                using var checkpoint = TorchCheckpointFile.Open(path);
+                foreach (var tensor in checkpoint.Tensors)
+                {
+                    Assert.Equal(tensor.ElementCount, checkpoint.ReadFloats(tensor.Name).Length);
+                }
+                loaded++;
+            }
+            catch (UserInputException e)
+            {
+                Assert.Contains(path, e.Message);
+                refused++;
+            }
+        }
+        // Both outcomes occur: the mutations hit data as well as structure.
+        Assert.True(loaded > 0 && refused > 0, $"{loaded} loaded, {refused} refused");
+    }
 }
