@@ -29,15 +29,19 @@ public sealed class TorchCheckpointFile : IDisposable
     public IReadOnlyList<TorchTensorInfo> Tensors { get; }
 
     /// <summary>
-    /// True when <paramref name="path"/> starts like a checkpoint torch.save writes: a zip archive or a pickle (protocol 2+).
+    /// True when <paramref name="path"/> starts like a checkpoint torch.save writes: a zip archive, or a pickle
+    /// (PROTO 2 to 5) that is not a safetensors header (whose first byte, the low byte of its length, may be 0x80 too).
     /// </summary>
     internal static bool LooksLikeCheckpoint(string path)
     {
-        Span<byte> head = stackalloc byte[4];
+        Span<byte> head = stackalloc byte[9];
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        return read >= 2 && (IsZip(head[..read]) || head[0] == (byte)PickleOpcode.Proto);
+        return LooksLikeCheckpoint(head[..read]);
     }
+
+    internal static bool LooksLikeCheckpoint(ReadOnlySpan<byte> head) =>
+        IsZip(head) || (head is [(byte)PickleOpcode.Proto, >= 2 and <= 5, ..] && !(head.Length >= 9 && head[8] == (byte)'{'));
 
     /// <summary>Opens and checks <paramref name="path"/>; any problem is a <see cref="TorchCheckpointException"/> or <see cref="UnsafePickleException"/>.</summary>
     public static TorchCheckpointFile Open(string path, TorchCheckpointLimits? limits = null)

@@ -200,4 +200,28 @@ public sealed class CreateAndListCommandTests : IDisposable
         Assert.Contains($"{weights}: invalid PyTorch checkpoint: not a readable zip archive", stderr);
         Assert.DoesNotContain("   at ", stderr);
     }
+
+    [Theory]
+    [InlineData("junk.pth", "invalid PyTorch checkpoint: neither a zip archive nor a pickle")]
+    [InlineData("junk.weights", "invalid safetensors file: truncated")]
+    public void AWeightsFileIsReadAsTheFormatItsNameOrContentSays(string name, string expected)
+    {
+        var weights = _dir.File(name);
+        File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("j.onnx"));
+        Assert.Equal(2, code);
+        Assert.Contains($"{weights}: {expected}", stderr);
+    }
+
+    [Fact]
+    public void ACheckpointWithoutAKnownExtensionIsRecognisedByItsContent()
+    {
+        var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 2, Seed = 5 });
+        var weights = WritePth("tiny3d.weights", Parameters(source));
+        var output = _dir.File("c.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--out", output);
+        Assert.True(code == 0, stderr);
+        var fc = OnnxModelFile.Load(output).Graph.Initializer.Single(t => t.Name == "fc.weight");
+        Assert.Equal(TensorProtos.ToFloats(source.Graph.Initializer.Single(t => t.Name == "fc.weight")), TensorProtos.ToFloats(fc));
+    }
 }

@@ -273,4 +273,16 @@ public sealed class HostileCheckpointTests : IDisposable
         }
         return patched;
     }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'P', (byte)'K', 3, 4, 20, 0, 0, 0, 0 }, true)]
+    [InlineData(new byte[] { 0x80, 2, 0x8a, 10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9 }, true)]
+    [InlineData(new byte[] { 0x80, 4, 0x95, 1, 0, 0, 0, 0, 0 }, true)]
+    // A safetensors file with a header of 128 bytes starts with 0x80 too; its JSON at byte 8 tells it apart.
+    [InlineData(new byte[] { 0x80, 0, 0, 0, 0, 0, 0, 0, (byte)'{' }, false)]
+    [InlineData(new byte[] { 0x80, 2, 0, 0, 0, 0, 0, 0, (byte)'{' }, false)]
+    [InlineData(new byte[] { 0x80, 9, 0, 0, 0, 0, 0, 0, 0 }, false)]
+    [InlineData(new byte[] { 1, 2, 3 }, false)]
+    public void ACheckpointIsToldFromSafetensorsByItsFirstBytes(byte[] head, bool checkpoint) =>
+        Assert.Equal(checkpoint, TorchCheckpointFile.LooksLikeCheckpoint(head));
 }

@@ -91,7 +91,7 @@ public sealed class TorchCheckpointFileTests(TorchCheckpointFixture torch) : ICl
         using var dir = new TempDirectory();
         var random = new Random(14);
         var (loaded, refused) = (0, 0);
-        for (var round = 0; round < 300; round++)
+        for (var round = 0; round < 200; round++)
         {
             var bytes = (byte[])original.Clone();
             for (var flips = random.Next(1, 4); flips > 0; flips--)
