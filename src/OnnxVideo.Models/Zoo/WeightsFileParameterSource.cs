@@ -72,9 +72,16 @@ internal sealed class WeightsFileParameterSource : IZooParameterSource, IDisposa
         var unexpected = _fileNames.Keys.Where(n => !_used.Contains(n) && !IgnorableUnused(n)).Order(StringComparer.Ordinal).ToList();
         if (_missing.Count > 0 || unexpected.Count > 0 || _mismatches.Count > 0)
         {
-            throw new ZooWeightsMismatchException(_file.Path, architecture, _missing, unexpected, _mismatches, hint?.Invoke(_mismatches));
+            throw new ZooWeightsMismatchException(_file.Path, architecture, _missing, unexpected, _mismatches,
+                hint?.Invoke(_mismatches) ?? NothingMatchedHint(architecture, unexpected.Count));
         }
     }
+
+    /// <summary>When not one key names a parameter, the file is most likely for another model.</summary>
+    private string? NothingMatchedHint(string architecture, int unexpected) =>
+        unexpected > 0 && unexpected == _fileNames.Count(n => !IgnorableUnused(n.Key)) && _mismatches.Count == 0 && _missing.Count == _used.Count - _replaced.Count
+            ? $"not one of its {unexpected} keys is a parameter of {architecture}: is it a checkpoint of another architecture?"
+            : null;
 
     private static TensorProto Placeholder(string name, long[] shape) =>
         TensorProtos.FromFloats(name, new float[shape.Aggregate(1L, (a, d) => a * d)], shape);

@@ -224,4 +224,14 @@ public sealed class CreateAndListCommandTests : IDisposable
         var fc = OnnxModelFile.Load(output).Graph.Initializer.Single(t => t.Name == "fc.weight");
         Assert.Equal(TensorProtos.ToFloats(source.Graph.Initializer.Single(t => t.Name == "fc.weight")), TensorProtos.ToFloats(fc));
     }
+
+    [Fact]
+    public void ACheckpointOfAnotherModelIsSaidToBeOne()
+    {
+        var weights = WritePth("other.pth", [("encoder.0.weight", [1f, 2f], [2]), ("decoder.bias", [3f], [1])]);
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("o.onnx"));
+        Assert.Equal(2, code);
+        Assert.Contains("not one of its 2 keys is a parameter of tiny3d: is it a checkpoint of another architecture?", stderr);
+        Assert.Contains("2 unexpected: decoder.bias, encoder.0.weight", stderr);
+    }
 }
