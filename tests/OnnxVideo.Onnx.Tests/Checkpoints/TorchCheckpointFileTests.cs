@@ -8,6 +8,8 @@ public sealed class TorchCheckpointFileTests(TorchCheckpointFixture torch) : ICl
     [Theory]
     [InlineData("zip.pth", false)]
     [InlineData("legacy.pth", true)]
+    [InlineData("zip-p4.pth", false)]
+    [InlineData("legacy-p4.pth", true)]
     public void EveryTensorHasTorchsShapeAndValues(string file, bool legacy)
     {
         using var checkpoint = TorchCheckpointFile.Open(torch.File(file));

@@ -3,7 +3,8 @@
 usage: torch_checkpoints.py OUT_DIR
 
 Writes
-  zip.pth, legacy.pth   one state dict in torch.save's zip and legacy formats: float32, float16, bfloat16, float64 and
+  zip.pth, legacy.pth   one state dict in torch.save's zip and legacy formats (and zip-p4.pth, legacy-p4.pth with
+                        pickle protocol 4): float32, float16, bfloat16, float64 and
                         int64 tensors, a transposed (non-contiguous) view, a slice sharing a storage at an offset, a
                         0-d scalar; and a 'module.'-prefixed copy in wrapped.pth inside {'epoch': 3, 'state_dict': ...}
   NAME.f32              each tensor's values in row-major order as float32, and shapes.json with every shape
@@ -58,6 +59,8 @@ def main():
     assert not sd["transposed"].is_contiguous()
     torch.save(sd, os.path.join(out, "zip.pth"))
     torch.save(sd, os.path.join(out, "legacy.pth"), _use_new_zipfile_serialization=False)
+    torch.save(sd, os.path.join(out, "zip-p4.pth"), pickle_protocol=4)
+    torch.save(sd, os.path.join(out, "legacy-p4.pth"), _use_new_zipfile_serialization=False, pickle_protocol=4)
     wrapped = collections.OrderedDict(("module." + k, v) for k, v in sd.items())
     torch.save({"epoch": 3, "state_dict": wrapped}, os.path.join(out, "wrapped.pth"))
     shapes = {}
