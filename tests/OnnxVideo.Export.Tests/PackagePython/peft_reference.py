@@ -4,7 +4,8 @@
 # VPT prompt tokens (shallow / deep). Frozen weights and the package's initial trainable tensors are loaded by name;
 # torch autograd + torch.optim take the steps.
 #
-# phase "weights": writes random weights of the model (video_vit config or r2plus1d_18) to spec["out"].
+# phase "weights": writes random weights of the model (video_vit config or r2plus1d_18) to spec["out"]; with
+#   spec["onnx"], also exports the video_vit module with torch.onnx.export.
 # phase "train": JSON {model, config, weights, trainable, adapters, prompts, parameter_order, decay, optimizer,
 #   label_smoothing, steps: [{video, shape, labels, lr, clip}], out} → {losses, norms}, final tensors in spec["out"].
 import json, os, sys
@@ -160,6 +161,12 @@ def main():
                     m.running_mean.uniform_(-0.1, 0.1)
                     m.running_var.uniform_(0.5, 1.5)
         write(spec["out"], {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")})
+        if "onnx" in spec:
+            # The same module as a foreign graph, as a user would export it (LayerNormalization needs opset 17).
+            n, t, size = spec["shape"]
+            torch.onnx.export(model.eval(), torch.randn(n, t, 3, size, size), spec["onnx"], opset_version=17,
+                              do_constant_folding=False, input_names=["video"], output_names=["logits"],
+                              dynamic_axes={"video": {0: "N"}, "logits": {0: "N"}})
         json.dump({}, sys.stdout)
     else:
         train(spec)
