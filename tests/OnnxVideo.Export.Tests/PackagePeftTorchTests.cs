@@ -120,7 +120,15 @@ public sealed class PackagePeftTorchTests(ITestOutputHelper output) : IDisposabl
         Assert.True(code == 0, stderr);
         var package = TrainingPackage.Load(dir);
         Assert.Equal(tune.Contains('+') ? TuningKind.Composite : tune.StartsWith("adapter") ? TuningKind.Adapter : TuningKind.Prompt, package.Manifest.Tuning.Kind);
-        Assert.Contains("tuning", stdout);
+        Assert.Contains($"tuning     {package.Manifest.Tuning.Spec}", stdout);
+        if (tune.Contains("adapter"))
+        {
+            Assert.Contains($"{package.Manifest.Tuning.Adapters!.Count} bottleneck adapters", stdout);
+        }
+        if (tune.Contains("prompt"))
+        {
+            Assert.Contains($"{package.Manifest.Tuning.Prompts!.Tokens} prompt tokens", stdout);
+        }
 
         var random = new Random(4);
         var steps = Enumerable.Range(0, 3).Select(k => new GraphReference.Step(
