@@ -9,8 +9,8 @@ namespace OnnxVideo.Models.Tuning;
 /// <summary>
 /// Applies a <see cref="TuningSpec"/> to a graph: injects LoRA adapters, bottleneck adapters and prompt tokens when
 /// asked (in that order; adapter and prompt sites are found on the graph as given, so LoRA's Adds are not taken for
-/// residuals) and decides which initializers are trained. Parameters are float initializers of rank ≥ 1 that are not used as running statistics, shapes, exponents,
-/// bounds or masks; BatchNormalization running statistics are never trained.
+/// residuals) and decides which initializers are trained. Parameters are float initializers of rank ≥ 1 that are not
+/// used as running statistics, shapes, exponents, bounds or masks; BatchNormalization running statistics are never trained.
 /// </summary>
 internal sealed record TrainableSelection(
     TuningSpec Spec,
@@ -47,7 +47,7 @@ internal sealed record TrainableSelection(
     public IEnumerable<string> HeadParameters => Head.Bias is null ? [Head.Weight] : [Head.Weight, Head.Bias];
 
     /// <summary>
-    /// Selects the trainable set of <paramref name="graph"/> (modified in place when LoRA adds adapters); the head is
+    /// Selects the trainable set of <paramref name="graph"/> (modified in place when LoRA, adapters or prompts are added); the head is
     /// the one feeding <paramref name="logits"/> (default: the first output). <paramref name="source"/> names the model in errors.
     /// </summary>
     public static TrainableSelection Apply(GraphProto graph, TuningSpec spec, bool training, string? logits = null, string source = "model")
