@@ -115,6 +115,21 @@ public sealed class AdapterPromptTuningTests : IDisposable
         Assert.DoesNotContain(graph.Node, n => !n.Name.StartsWith("adapter.0.") && n.Input.Contains(selection.Bottlenecks[0].Value));
     }
 
+    [Fact]
+    public void PromptsDropTheDeclaredShapesThatNoLongerHold()
+    {
+        var graph = Vit().Graph;
+        var before = graph.Node.Single(n => n.Name == "embed.positions").Output[0];
+        var inside = graph.Node.Single(n => n.Name == "layer0.residual1").Output[0];
+        foreach (var value in new[] { before, inside })
+        {
+            graph.ValueInfo.Add(OnnxVideo.Onnx.GraphBuilder.ValueInfo(value, TensorProto.Types.DataType.Float, "N", 8, 32));
+        }
+        var selection = TrainableSelection.Apply(graph, TuningSpec.Parse("prompt:tokens=2"), training: true);
+        Assert.Equal(["prompt.tokens"], selection.Prompts!.Tensors);
+        Assert.Equal([before], graph.ValueInfo.Select(v => v.Name));
+    }
+
     [Theory]
     [InlineData("prompt:tokens=2", "token sequence")]
     [InlineData("adapter:dim=2", "found no place for adapters")]

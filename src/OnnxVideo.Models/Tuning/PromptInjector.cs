@@ -25,6 +25,7 @@ internal static class PromptInjector
         var random = new Random(options.Seed);
         var tensors = new List<string>();
         var width = blocks[0].Width;
+        var joined = new List<string>();
         var spans = options.Deep ? blocks.Select(b => (First: b, Last: b)).ToList() : [(First: blocks[0], Last: blocks[^1])];
         foreach (var (first, last) in spans)
         {
@@ -37,15 +38,16 @@ internal static class PromptInjector
             }
             var tokens = g.Initializer(name + ".tokens", data, 1, options.Tokens, width);
             tensors.Add(tokens);
-            Append(g, first, tokens, options.Tokens, width, name);
+            joined.Add(Append(g, first, tokens, options.Tokens, width, name));
             Drop(g, last, options.Tokens, name);
         }
         GraphRewrites.SortTopologically(graph);
+        ForgetDeclaredShapesAfter(graph, joined);
         return new PromptTokens(options.Tokens, options.Deep, width, tensors);
     }
 
     /// <summary>The block reads Concat(input, prompts expanded to the batch) instead of its input.</summary>
-    private static void Append(GraphBuilder g, TransformerBlock block, string tokens, int count, long width, string name)
+    private static string Append(GraphBuilder g, TransformerBlock block, string tokens, int count, long width, string name)
     {
         var input = block.AttentionAdd.Input[1 - block.AttentionBranch];
         var readers = new GraphView(g.Graph).Consumers(input).Select(u => u.Node).ToList();
@@ -61,6 +63,27 @@ internal static class PromptInjector
                 {
                     node.Input[i] = joined;
                 }
+            }
+        }
+        return joined;
+    }
+
+    /// <summary>
+    /// Drops the value_info of everything computed from the prompted sequences: an exporter's declared shapes there
+    /// count the tokens without the prompts (they are hints; shape inference recomputes them).
+    /// </summary>
+    private static void ForgetDeclaredShapesAfter(GraphProto graph, IEnumerable<string> values)
+    {
+        var reached = values.ToHashSet(StringComparer.Ordinal);
+        foreach (var node in graph.Node.Where(n => n.Input.Any(reached.Contains)))
+        {
+            reached.UnionWith(node.Output);
+        }
+        for (var i = graph.ValueInfo.Count - 1; i >= 0; i--)
+        {
+            if (reached.Contains(graph.ValueInfo[i].Name))
+            {
+                graph.ValueInfo.RemoveAt(i);
             }
         }
     }
