@@ -130,6 +130,22 @@ public sealed class AdapterPromptTuningTests : IDisposable
         Assert.Equal([before], graph.ValueInfo.Select(v => v.Name));
     }
 
+    [Fact]
+    public void TemporalAdaptersNeedAPatchGridOfKnownSize()
+    {
+        var graph = Vit().Graph;
+        var dims = graph.Input[0].Type.TensorType.Shape.Dim;
+        foreach (var axis in new[] { 1, 3, 4 })
+        {
+            dims[axis] = new TensorShapeProto.Types.Dimension { DimParam = $"d{axis}" };
+        }
+        Assert.Single(TrainableSelection.Apply(graph.Clone(), TuningSpec.Parse("adapter:dim=4,target=0\\.mlp"), training: true).Bottlenecks);
+        var e = Assert.Throws<TuningSpecException>(() =>
+            TrainableSelection.Apply(graph, TuningSpec.Parse("adapter:dim=4,temporal"), training: true, source: "dynamic.onnx"));
+        Assert.Contains("patch grid", e.Message);
+        Assert.Contains("dynamic.onnx", e.Message);
+    }
+
     [Theory]
     [InlineData("prompt:tokens=2", "token sequence")]
     [InlineData("adapter:dim=2", "found no place for adapters")]
