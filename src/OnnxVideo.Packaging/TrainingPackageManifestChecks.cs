@@ -64,7 +64,7 @@ internal static class TrainingPackageManifestChecks
         var t = m.Tuning;
         string?[] names = [io.Video, io.Labels, io.LearningRate, io.Step, io.ClipNorm, io.Loss, io.Logits, io.GradientNorm,
             g.TrainStep, g.Eval, g.Gradients, g.Optimizer, g.Trainable, g.OptimizerState, g.Frozen, t.Spec, t.HeadWeight];
-        if (names.Any(string.IsNullOrEmpty) || io.VideoShape is null || io.VideoShape.Any(d => d is null))
+        if (names.Any(string.IsNullOrEmpty) || g.InputGradient is "" || string.IsNullOrEmpty(io.VideoGradient) || io.VideoShape is null || io.VideoShape.Any(d => d is null))
         {
             return "io names, graph file names, tuning.spec and tuning.headWeight must be non-empty strings";
         }

@@ -46,6 +46,9 @@ public sealed record TrainerOptions
     public long ClipCacheBytes { get; init; } = 512L << 20;
     /// <summary>Cache the frozen backbone's features after the first epoch when only the head trains and the clips do not change.</summary>
     public bool CacheBackboneFeatures { get; init; } = true;
+    /// <summary>Adversarial training: each batch also trains on its adversarial clips under this attack (null = off).
+    /// Needs a package compiled with its input-gradient graph; the backbone's features are then never cached.</summary>
+    public Adversarial.AttackSpec? Adversarial { get; init; }
 
     public void Validate()
     {

@@ -21,7 +21,7 @@ namespace OnnxVideo.Training.Sessions;
 /// accumulation keeps its sums in host memory. Frozen weights are read once and shared by all graphs' sessions.
 /// Not thread-safe.
 /// </summary>
-public sealed class TrainingSession : IDisposable
+public sealed partial class TrainingSession : IDisposable
 {
     private readonly TrainingPackageLayout _package;
     private readonly TrainingSessionOptions _options;
@@ -569,6 +569,7 @@ public sealed class TrainingSession : IDisposable
             binding?.Dispose();
         }
         _accumulator?.Dispose();
+        DisposeInputGradient();
         foreach (var t in _parameters.Concat(_state).Concat(_buffers))
         {
             t.Dispose();
