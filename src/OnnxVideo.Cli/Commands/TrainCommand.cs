@@ -6,6 +6,7 @@ using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 using OnnxVideo.Ort;
 using OnnxVideo.Training;
+using OnnxVideo.Training.Adversarial;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
@@ -63,11 +64,15 @@ public static class TrainCommand
         public Option<int> MaxBadSteps { get; } = CommonOptions.AtLeast(new Option<int>("--max-bad-steps") { Description = "Stop after this many non-finite steps in a row (default 5)", DefaultValueFactory = _ => 5 }, 1);
         public Option<int> MaxFailed { get; } = CommonOptions.AtLeast(new Option<int>("--max-failed") { Description = "Clips that may fail to decode before training stops (default 10)", DefaultValueFactory = _ => 10 }, 0);
         public Option<bool> NoPad { get; } = NoPadOption.Create();
+        public Option<string?> Adversarial { get; } = new("--adversarial")
+        {
+            Description = "Also train on each batch's adversarial clips: fgsm:eps=E or pgd:eps=E,steps=K,alpha=A (pixel units 0-255; the package needs `onnxvideo-export package --adversarial`)",
+        };
         public GpuProviderFlags Gpu { get; set; } = null!;
 
         public IEnumerable<Option> All() => [Package, Train, Val, Output, ClassMap, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup,
             LabelSmoothing, ClipGrad, Accumulate, Patience, Workers, Device, Threads, Seed, Resume, Fresh, Json, Augment, CheckpointEvery, MaxBadSteps,
-            MaxFailed, NoPad];
+            MaxFailed, NoPad, Adversarial];
     }
 
     private static async Task<int> RunAsync(Flags f, ParseResult parse, CancellationToken ct)
@@ -155,6 +160,7 @@ public static class TrainCommand
         CheckpointEverySteps = parse.GetValue(f.CheckpointEvery),
         MaxBadStepsInRow = parse.GetValue(f.MaxBadSteps),
         MaxFailedClips = parse.GetValue(f.MaxFailed),
+        Adversarial = parse.GetValue(f.Adversarial) is { } attack ? AttackSpec.Parse(attack, "--adversarial") : null,
     };
 
     /// <summary>The optimizer, its weight decay and the loss's label smoothing are compiled into the package's graphs.</summary>
