@@ -1,4 +1,5 @@
 using OnnxVideo.Autodiff;
+using OnnxVideo.Autodiff.Fused;
 using OnnxVideo.Autodiff.Optimizers;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Packaging.Tuning;
@@ -84,6 +85,7 @@ internal static class TrainingGraphCompiler
             ExposeAs(gradBuilder, gradients.GradientOf(p), name);
             gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
         }
+        FusedOps.Lower(gradVariant.Graph);
 
         var trainVariant = Variant(source, options, training: true, sourceName);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
@@ -93,6 +95,7 @@ internal static class TrainingGraphCompiler
             .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray()))
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
+        FusedOps.Lower(trainVariant.Graph);
 
         GraphProto? inputGradient = null;
         if (options.InputGradient)
