@@ -105,14 +105,15 @@ def main():
         x.numpy().tofile(prefix + ".input.f32")
         logits.numpy().tofile(prefix + ".logits.f32")
         features["value"].numpy().tofile(prefix + ".features.f32")
-        if arch == "tiny3d":
-            fgsm_reference(model, prefix, frames, size)
         with open(prefix + ".json", "w") as f:
             json.dump({
                 "parameters": sum(p.numel() for p in model.parameters()),
                 "macs_per_clip": macs[0],
                 "features": features["value"].shape[1],
             }, f)
+        # After the counts: its forward pass runs the counting hooks again.
+        if arch == "tiny3d":
+            fgsm_reference(model, prefix, frames, size)
 
 
 if __name__ == "__main__":
