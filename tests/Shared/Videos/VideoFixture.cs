@@ -1,4 +1,4 @@
-namespace OnnxVideo.Runtime.Tests;
+namespace OnnxVideo.Testing;
 
 /// <summary>
 /// Small synthetic videos (made once per test run with ffmpeg) and the tiny model, shared by the tests: good videos of

@@ -1,6 +1,6 @@
 using OnnxVideo.Media;
 
-namespace OnnxVideo.Training.Tests.EndToEnd;
+namespace OnnxVideo.Testing;
 
 /// <summary>A small synthetic motion dataset (4 classes, 32×32, 8 frames) generated once for the end-to-end tests.</summary>
 public sealed class SyntheticMotionData : IDisposable
