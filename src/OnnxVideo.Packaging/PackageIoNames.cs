@@ -4,7 +4,7 @@ namespace OnnxVideo.Packaging;
 /// Graph input and output names shared by the package's graphs. Scalars (lr, step, clip_norm, loss, grad_norm) are
 /// float32 rank-0 tensors; labels are int64 [N] class indices; step is the 1-based index of the step being taken.
 /// </summary>
-public sealed record PackageIoNames
+internal sealed record PackageIoNames
 {
     public string Video { get; init; } = "video";
     /// <summary>The video input's shape; symbolic dimensions are names such as "N".</summary>

@@ -3,7 +3,7 @@ using OnnxVideo.Packaging.Tuning;
 namespace OnnxVideo.Packaging;
 
 /// <summary>The tuning strategy a package was compiled with, its head, and its LoRA adapters (empty otherwise).</summary>
-public sealed record PackageTuningEntry(
+internal sealed record PackageTuningEntry(
     string Spec,
     TuningKind Kind,
     string HeadWeight,

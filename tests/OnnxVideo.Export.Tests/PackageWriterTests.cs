@@ -190,12 +190,13 @@ public sealed class PackageWriterTests : IDisposable
     }
 
     [Theory]
-    [InlineData("head", BatchNormMode.Auto, false)]
-    [InlineData("pattern:^bn", BatchNormMode.Auto, true)]
-    [InlineData("head", BatchNormMode.Train, true)]
-    [InlineData("full", BatchNormMode.Frozen, false)]
-    public void BatchNormModeDecidesWhetherRunningStatisticsTrain(string tuning, BatchNormMode mode, bool trains)
+    [InlineData("head", nameof(BatchNormMode.Auto), false)]
+    [InlineData("pattern:^bn", nameof(BatchNormMode.Auto), true)]
+    [InlineData("head", nameof(BatchNormMode.Train), true)]
+    [InlineData("full", nameof(BatchNormMode.Frozen), false)]
+    public void BatchNormModeDecidesWhetherRunningStatisticsTrain(string tuning, string modeName, bool trains)
     {
+        var mode = Enum.Parse<BatchNormMode>(modeName);
         var dir = temp.File(Guid.NewGuid().ToString("N"));
         TrainingPackageWriter.Write(ModelWithContract(), new TrainingPackageOptions { Tuning = TuningSpec.Parse(tuning), BatchNorm = mode }, dir);
         var package = TrainingPackage.Load(dir);

@@ -9,7 +9,7 @@ namespace OnnxVideo.Models.Tuning;
 /// <c>head</c> | <c>pattern:&lt;regex&gt;</c> | <c>bitfit</c> | <c>lora:r=8,alpha=16,dropout=0.05,seed=0,target=&lt;regex&gt;</c> | <c>full</c>.
 /// In the LoRA form <c>target</c> takes the rest of the text, so the regular expression may contain commas.
 /// </summary>
-public sealed record TuningSpec
+internal sealed record TuningSpec
 {
     public TuningKind Kind { get; init; }
     /// <summary>The regular expression of <see cref="TuningKind.Pattern"/>.</summary>

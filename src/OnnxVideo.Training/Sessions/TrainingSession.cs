@@ -98,8 +98,12 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
+    /// <summary>Opens <paramref name="package"/> with its initial weights.</summary>
+    public static TrainingSession Open(TrainingPackageLayout package, TrainingSessionOptions? options = null) =>
+        Open(package, options, checkpoint: null);
+
     /// <summary>Opens <paramref name="package"/> with its initial weights, or those of <paramref name="checkpoint"/>.</summary>
-    public static TrainingSession Open(TrainingPackageLayout package, TrainingSessionOptions? options = null, Checkpoint? checkpoint = null)
+    internal static TrainingSession Open(TrainingPackageLayout package, TrainingSessionOptions? options, Checkpoint? checkpoint)
     {
         var session = new TrainingSession(package, options ?? new TrainingSessionOptions());
         if (checkpoint is not null)
@@ -240,15 +244,15 @@ public sealed class TrainingSession : IDisposable
     public void LazyResetGrad() => _accumulator?.Reset();
 
     /// <summary>Current trainable parameters under their ONNX initializer names (copies).</summary>
-    public IReadOnlyList<SafetensorsTensor> GetParameters() => Snapshot(_parameters);
+    internal IReadOnlyList<SafetensorsTensor> GetParameters() => Snapshot(_parameters);
 
     /// <summary>Current running statistics of training-mode BatchNormalization layers (copies).</summary>
-    public IReadOnlyList<SafetensorsTensor> GetRunningStatistics() => Snapshot(_buffers);
+    internal IReadOnlyList<SafetensorsTensor> GetRunningStatistics() => Snapshot(_buffers);
 
     /// <summary>Parameters and running statistics: what checkpoints and exported models hold.</summary>
     private List<DoubleBufferedTensor> Weights => [.. _parameters, .. _buffers];
 
-    public IReadOnlyList<SafetensorsTensor> GetOptimizerState() => Snapshot(_state);
+    internal IReadOnlyList<SafetensorsTensor> GetOptimizerState() => Snapshot(_state);
 
     /// <summary>Overwrites parameter values (e.g. to start from other weights); names must be the package's.</summary>
     public void SetParameters(IReadOnlyDictionary<string, float[]> values)
@@ -267,7 +271,7 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>Saves parameters, optimizer state and <paramref name="trainerStateJson"/> as checkpoint <see cref="OptimizerStepCount"/>.</summary>
-    public Checkpoint SaveCheckpoint(CheckpointStore store, int epoch, string trainerStateJson = "{}", long? step = null) =>
+    internal Checkpoint SaveCheckpoint(CheckpointStore store, int epoch, string trainerStateJson = "{}", long? step = null) =>
         store.Save(new CheckpointContent
         {
             Step = step ?? OptimizerStepCount,
@@ -279,7 +283,7 @@ public sealed class TrainingSession : IDisposable
         });
 
     /// <summary>Restores parameters, optimizer state and the step count from <paramref name="checkpoint"/>.</summary>
-    public void LoadCheckpoint(Checkpoint checkpoint)
+    internal void LoadCheckpoint(Checkpoint checkpoint)
     {
         ThrowIfDisposed();
         if (checkpoint.Manifest.PackageId is { } id && id != _package.PackageId)

@@ -31,7 +31,7 @@ public sealed class SyntheticMotionData : IDisposable
         };
     }
 
-    public SyntheticDataset Dataset { get; }
+    internal SyntheticDataset Dataset { get; }
     /// <summary>List files with 2 training and 1 validation clip per class, for runs repeated many times.</summary>
     public string SmallTrainList { get; }
     public string SmallValidationList { get; }
