@@ -14,7 +14,7 @@ public sealed class TruncatedVideoCommandTests(VideoFixture videos) : IDisposabl
     [Fact]
     public void The_json_line_carries_the_warnings_and_no_pad_turns_them_into_a_failure()
     {
-        var path = Ffmpeg.TruncatedAvi(_dir.Path);
+        var path = FfmpegTools.TruncatedAvi(_dir.Path);
         var output = _dir.File("results.jsonl");
         Assert.Equal(0, OnnxVideo.Cli.Program.Main(["classify", path, "--model", videos.ModelPath, "--output", output]));
         var line = JsonDocument.Parse(File.ReadAllLines(output).Single()).RootElement;
@@ -38,7 +38,7 @@ public sealed class TruncatedVideoCommandTests(VideoFixture videos) : IDisposabl
             Directory.CreateDirectory(Path.Combine(data, label));
             File.Copy(video, Path.Combine(data, label, Path.GetFileName(video)));
         }
-        File.Move(Ffmpeg.TruncatedAvi(_dir.Path), Path.Combine(data, "archery", "cut.avi"));
+        File.Move(FfmpegTools.TruncatedAvi(_dir.Path), Path.Combine(data, "archery", "cut.avi"));
 
         int Evaluate(string report, params string[] extra) => OnnxVideo.Cli.Program.Main(
             ["evaluate", "--model", videos.ModelPath, "--data", data, "--json", "--workers", "1", "--report", report, .. extra]);

@@ -104,9 +104,9 @@ public sealed class PackageWriterTests : IDisposable
     {
         var package = TrainingPackage.Load(Write(TuningSpec.Full, smoothing: 0.2f));
         var (video, labels) = Batch(1);
-        using var original = new OrtGraphRunner(ModelWithContract());
+        using var original = new OrtModelRunner(ModelWithContract());
         var expectedLogits = original.Run(new Dictionary<string, (Array, long[])> { ["video"] = (video, VideoShape) }, ["logits"])["logits"];
-        using var eval = new OrtGraphRunner(package.EvalPath);
+        using var eval = new OrtModelRunner(package.EvalPath);
         var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (video, VideoShape), ["labels"] = (labels, [4]) };
         foreach (var (name, value) in package.ReadTrainable())
         {
@@ -138,7 +138,7 @@ public sealed class PackageWriterTests : IDisposable
         var (loss, norm, _) = stepper.Step(video, VideoShape, labels, 0.1f, 1, 0.5f);
 
         // Two micro-batches of two clips through grads.onnx, averaged, then optimizer.onnx.
-        using var grads = new OrtGraphRunner(package.GradientsPath);
+        using var grads = new OrtModelRunner(package.GradientsPath);
         var sums = package.Parameters.ToDictionary(p => p.Gradient, p => new float[p.Shape.Aggregate(1L, (a, d) => a * d)]);
         var losses = new List<float>();
         var half = video.Length / 2;
@@ -164,7 +164,7 @@ public sealed class PackageWriterTests : IDisposable
             }
         }
         Assert.Equal(loss, losses.Average(), 5);
-        using var optimizer = new OrtGraphRunner(package.OptimizerPath);
+        using var optimizer = new OrtModelRunner(package.OptimizerPath);
         var optimizerInputs = new Dictionary<string, (Array, long[])>
         {
             ["lr"] = (new[] { 0.1f }, []),
@@ -219,7 +219,7 @@ public sealed class PackageWriterTests : IDisposable
         var probe = ModelWithContract();
         var convOutput = probe.Graph.Node.Single(n => n.OpType == "Conv").Output[0];
         probe.Graph.Output.Add(GraphBuilder.ValueInfo(convOutput, TensorProto.Types.DataType.Float));
-        using var runner = new OrtGraphRunner(probe);
+        using var runner = new OrtModelRunner(probe);
         var x = runner.Run(new Dictionary<string, (Array, long[])> { ["video"] = (video, VideoShape) }, [convOutput])[convOutput];
 
         using var stepper = new PackageStepper(package);
@@ -264,14 +264,14 @@ public sealed class PackageWriterTests : IDisposable
         Assert.Equal(package.Contract!.ToJson(), PreprocessingContract.FromJson(ModelMetadata.Get(exported, PreprocessingContract.MetadataKey)!).ToJson());
 
         var (testVideo, testLabels) = Batch(99);
-        using var eval = new OrtGraphRunner(package.EvalPath);
+        using var eval = new OrtModelRunner(package.EvalPath);
         var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (testVideo, VideoShape), ["labels"] = (testLabels, [4]) };
         foreach (var p in package.Parameters)
         {
             inputs[p.Name] = (stepper.Parameters[p.Name], p.Shape);
         }
         var expected = eval.Run(inputs, ["logits"])["logits"];
-        using var inference = new OrtGraphRunner(modelPath);
+        using var inference = new OrtModelRunner(modelPath);
         var actual = inference.Run(new Dictionary<string, (Array, long[])> { ["video"] = (testVideo, VideoShape) }, ["logits"])["logits"];
         Assert.Equal(expected, actual, new ToleranceComparer(1e-5f, 1e-4f));
     }

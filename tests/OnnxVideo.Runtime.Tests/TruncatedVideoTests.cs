@@ -15,7 +15,7 @@ public sealed class TruncatedVideoTests(VideoFixture videos) : IDisposable
     public async Task A_truncated_avi_is_classified_with_a_padding_warning()
     {
         await using var classifier = new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.ModelPath, WarmUp = false });
-        var result = await classifier.ClassifyAsync(Ffmpeg.TruncatedAvi(_dir.Path));
+        var result = await classifier.ClassifyAsync(FfmpegTools.TruncatedAvi(_dir.Path));
         Assert.True(result.Succeeded, result.Error?.ToString());
         Assert.Matches(@"^padded \d+ of \d+ frames .*the stream ended before frame \d+ of 50 declared$", Assert.Single(result.Warnings));
 
@@ -26,7 +26,7 @@ public sealed class TruncatedVideoTests(VideoFixture videos) : IDisposable
     [Fact]
     public async Task With_padding_off_a_truncated_avi_fails_naming_the_file()
     {
-        var path = Ffmpeg.TruncatedAvi(_dir.Path);
+        var path = FfmpegTools.TruncatedAvi(_dir.Path);
         await using var classifier = new VideoClassifier(new VideoClassifierOptions
         {
             ModelPath = videos.ModelPath, WarmUp = false, PadShortVideos = false,
@@ -45,7 +45,7 @@ public sealed class TruncatedVideoTests(VideoFixture videos) : IDisposable
         {
             ModelPath = videos.ModelPath, WarmUp = false, Media = MediaOptions.Default with { PadMissingFrames = false },
         });
-        var truncated = await classifier.ClassifyAsync(Ffmpeg.TruncatedAvi(_dir.Path));
+        var truncated = await classifier.ClassifyAsync(FfmpegTools.TruncatedAvi(_dir.Path));
         Assert.Equal(ClassificationFailure.Unreadable, truncated.Error?.Reason);
         var tooShort = await classifier.ClassifyAsync(Path.Combine(videos.MixedFolder, "short.mp4"));
         Assert.Equal(ClassificationFailure.TooShort, tooShort.Error?.Reason);

@@ -18,7 +18,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var labels = _dir.File("labels.txt");
         File.WriteAllLines(labels, ["left", "", "  right  ", "up"]);
         var output = _dir.File("model.onnx");
-        var (code, stdout, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", labels, "--frames", "6", "--size", "48", "--out", output, "--seed", "2");
+        var (code, stdout, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", labels, "--frames", "6", "--size", "48", "--out", output, "--seed", "2");
         Assert.True(code == 0, stderr);
         Assert.Contains("tiny3d, 3 classes", stdout);
 
@@ -40,7 +40,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var weights = _dir.File("w.safetensors");
         SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(source));
         var output = _dir.File("m.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
         Assert.True(code == 0, stderr);
         var model = OnnxModelFile.Load(output);
         var fc = model.Graph.Initializer.Single(t => t.Name == "fc.weight");
@@ -51,7 +51,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     [Fact]
     public void ListShowsEveryArchitectureWithItsCounts()
     {
-        var (code, stdout, stderr) = ExportToolRunner.Run("list", "--frames", "16", "--size", "112");
+        var (code, stdout, stderr) = CliProcess.RunExport("list", "--frames", "16", "--size", "112");
         Assert.True(code == 0, stderr);
         Assert.Contains("33,371,472", stdout.Split('\n').Single(l => l.StartsWith("r3d_18 ")));
         Assert.Contains("81.39", stdout.Split('\n').Single(l => l.StartsWith("r3d_18 ")));
@@ -60,11 +60,11 @@ public sealed class CreateAndListCommandTests : IDisposable
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("tiny3d "));
         // 112 is a multiple of video_vit's patch of 16; 56 is not, which costs video_vit its row, not the listing.
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("video_vit ") && l.Contains("16×3×112×112"));
-        var (code56, stdout56, stderr56) = ExportToolRunner.Run("list", "--size", "56");
+        var (code56, stdout56, stderr56) = CliProcess.RunExport("list", "--size", "56");
         Assert.True(code56 == 0, stderr56);
         Assert.Contains(stdout56.Split('\n'), l => l.StartsWith("tiny3d ") && l.Contains("3×8×56×56"));
         Assert.Contains("video_vit     not available for this clip shape: video_vit: input size 56 must be a positive multiple of the patch size 16", stdout56);
-        var (codeBad, _, stderrBad) = ExportToolRunner.Run("list", "--classes", "0");
+        var (codeBad, _, stderrBad) = CliProcess.RunExport("list", "--classes", "0");
         Assert.Equal(2, codeBad);
         Assert.Contains("classes must be >= 1", stderrBad);
     }
@@ -82,7 +82,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     public void BadInputGivesOneClearMessageAndANonZeroExit(string caseName, string[] args, string expected)
     {
         var output = _dir.File(caseName + ".onnx");
-        var (code, _, stderr) = ExportToolRunner.Run(["create", .. args, "--out", output]);
+        var (code, _, stderr) = CliProcess.RunExport(["create", .. args, "--out", output]);
         Assert.NotEqual(0, code);
         Assert.Contains(expected, stderr);
         Assert.DoesNotContain("   at ", stderr);
@@ -98,7 +98,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var weights = _dir.File("ten.safetensors");
         SafetensorsWriter.WriteFile(weights, tensors);
         var output = _dir.File("x.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
         Assert.NotEqual(0, code);
         Assert.Contains("class count mismatch: the weights' head has 10 classes, 3 were asked for", stderr);
         Assert.Contains("--new-head", stderr);
@@ -114,7 +114,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     {
         var weights = _dir.File("junk.safetensors");
         File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("y.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("y.onnx"));
         Assert.NotEqual(0, code);
         Assert.Contains($"{weights}: invalid safetensors file: truncated", stderr);
     }
@@ -125,7 +125,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var weights = _dir.File("kinetics-like.safetensors");
         SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 10 })));
         var output = _dir.File("mine.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--new-head", "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--new-head", "--out", output);
         Assert.True(code == 0, stderr);
         Assert.Equal(2, ModelContracts.FixedLastDimension(OnnxModelFile.Load(output), ModelZoo.LogitsName));
     }

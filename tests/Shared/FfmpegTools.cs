@@ -2,15 +2,18 @@ using System.Diagnostics;
 
 namespace OnnxVideo.Testing;
 
-/// <summary>Runs the ffmpeg/ffprobe command-line tools for the tests (synthesis and the independent decode path).</summary>
-public static class Ffmpeg
+/// <summary>Runs the real ffmpeg/ffprobe command-line tools for the tests: synthesizing inputs and the independent decode path.</summary>
+public static class FfmpegTools
 {
+    /// <summary>Runs <paramref name="tool"/> (ffmpeg or ffprobe) with no stdin and returns its stdout; a non-zero exit
+    /// throws with its stderr.</summary>
     public static byte[] Run(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var a in arguments)
@@ -18,6 +21,7 @@ public static class Ffmpeg
             start.ArgumentList.Add(a);
         }
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         using var stdout = new MemoryStream();
         process.StandardOutput.BaseStream.CopyTo(stdout);
@@ -29,11 +33,15 @@ public static class Ffmpeg
         return stdout.ToArray();
     }
 
+    /// <summary>Runs ffmpeg quietly (<c>-hide_banner -nostdin -v error -y</c>, then <paramref name="arguments"/>) to
+    /// write a test input.</summary>
+    public static void Write(params string[] arguments) =>
+        Run("ffmpeg", ["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments]);
+
     /// <summary>An h264 mp4 from a lavfi source, e.g. "testsrc2=size=96x64:rate=10".</summary>
     public static string Synthesize(string path, string source, double seconds)
     {
-        Run("ffmpeg", "-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", source, "-t",
-            seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Write("-f", "lavfi", "-i", source, "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path);
         return path;
     }
@@ -43,8 +51,7 @@ public static class Ffmpeg
     public static string TruncatedAvi(string folder)
     {
         var whole = System.IO.Path.Combine(folder, "whole.avi");
-        Run("ffmpeg", "-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=25",
-            "-frames:v", "50", "-c:v", "mjpeg", whole);
+        Write("-f", "lavfi", "-i", "testsrc=size=96x64:rate=25", "-frames:v", "50", "-c:v", "mjpeg", whole);
         var bytes = File.ReadAllBytes(whole);
         var path = System.IO.Path.Combine(folder, "first-30-percent.avi");
         File.WriteAllBytes(path, bytes[..(bytes.Length * 3 / 10)]);
