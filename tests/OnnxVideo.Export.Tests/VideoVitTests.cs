@@ -25,14 +25,16 @@ public sealed class VideoVitTests(VideoVitTestsFixture fixture) : IClassFixture<
     };
 
     [Theory]
-    [InlineData(nameof(VideoVitPooling.Mean))]
-    [InlineData(nameof(VideoVitPooling.Cls))]
-    public void MatchesPyTorchReferenceWithTheSameWeights(string poolingName)
+    [InlineData(nameof(VideoVitPooling.Mean), "weights.safetensors")]
+    [InlineData(nameof(VideoVitPooling.Cls), "weights.safetensors")]
+    [InlineData(nameof(VideoVitPooling.Mean), "weights.pth")]
+    [InlineData(nameof(VideoVitPooling.Cls), "weights.pth")]
+    public void MatchesPyTorchReferenceWithTheSameWeights(string poolingName, string weights)
     {
         var pooling = Enum.Parse<VideoVitPooling>(poolingName);
         var architecture = new VideoVit(Small(pooling));
 
-        var model = ModelZoo.Build(architecture, new ZooOptions { Classes = 5, WeightsPath = fixture.Reference(pooling, "weights.safetensors") });
+        var model = ModelZoo.Build(architecture, new ZooOptions { Classes = 5, WeightsPath = fixture.Reference(pooling, weights) });
 
         var input = ImportTestsFixture.ReadFloats(fixture.Reference(pooling, "input.bin"));
         var outputs = OrtModelRunner.RunAll(model, input, [2, 4, 3, 32, 32]);

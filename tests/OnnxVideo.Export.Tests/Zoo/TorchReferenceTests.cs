@@ -1,9 +1,11 @@
 using OnnxVideo.Models.Zoo;
+using OnnxVideo.Onnx;
+using Xunit.Abstractions;
 
 namespace OnnxVideo.Export.Tests.Zoo;
 
 /// <summary>Zoo models loaded with PyTorch's weights reproduce PyTorch's logits and features in ONNX Runtime.</summary>
-public sealed class TorchReferenceTests(TorchReferenceFixture reference) : IClassFixture<TorchReferenceFixture>
+public sealed class TorchReferenceTests(TorchReferenceFixture reference, ITestOutputHelper log) : IClassFixture<TorchReferenceFixture>
 {
     public static TheoryData<string> Architectures => new(TorchReferenceFixture.Architectures);
 
@@ -45,5 +47,42 @@ public sealed class TorchReferenceTests(TorchReferenceFixture reference) : IClas
         var expected = reference.Stats(arch);
         Assert.Equal(expected.GetProperty("parameters").GetInt64(), stats.Parameters);
         Assert.Equal(expected.GetProperty("macs_per_clip").GetInt64(), stats.MultiplyAccumulates);
+    }
+
+    [Fact]
+    public void ACheckpointSavedByTorchLoadsThroughCreateAndGivesPyTorchsLogits()
+    {
+        const string arch = TorchReferenceFixture.PthArchitecture;
+        using var dir = new TempDirectory();
+        var output = dir.File(arch + ".onnx");
+        var (code, stdout, stderr) = CliProcess.RunExport("create", "--arch", arch, "--classes", $"{TorchReferenceFixture.Classes}",
+            "--frames", $"{TorchReferenceFixture.Frames}", "--size", $"{TorchReferenceFixture.Size}", "--weights", reference.Checkpoint(arch), "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"weights {reference.Checkpoint(arch)}", stdout);
+
+        const int t = TorchReferenceFixture.Frames, s = TorchReferenceFixture.Size;
+        var logits = OrtModelRunner.RunAll(OnnxModelFile.Load(output), reference.Floats(arch, "input"), 2, 3, t, s, s)[ModelZoo.LogitsName].Data;
+        var expected = reference.Floats(arch, "logits");
+        log.WriteLine($"{arch} from torch.save .pth: max |logit - PyTorch| = {expected.Zip(logits).Max(p => Math.Abs(p.First - p.Second)):g3} (logits span {expected.Min():g3} … {expected.Max():g3})");
+        Assert.Equal(expected, logits, new ToleranceComparer(1e-4f, 0));
+        Assert.True(expected.Max() - expected.Min() > 1e-2f);
+    }
+
+    [Fact]
+    public void ALegacyFormatCheckpointGivesPyTorchsLogits()
+    {
+        const string arch = TorchReferenceFixture.LegacyPthArchitecture;
+        var model = ModelZoo.Build(arch, new ZooOptions
+        {
+            Classes = TorchReferenceFixture.Classes,
+            Frames = TorchReferenceFixture.Frames,
+            Size = TorchReferenceFixture.Size,
+            WeightsPath = reference.Checkpoint(arch, legacy: true),
+        });
+        const int t = TorchReferenceFixture.Frames, s = TorchReferenceFixture.Size;
+        var logits = OrtModelRunner.RunAll(model, reference.Floats(arch, "input"), 2, 3, t, s, s)[ModelZoo.LogitsName].Data;
+        var expected = reference.Floats(arch, "logits");
+        log.WriteLine($"{arch} from a legacy-format .pth: max |logit - PyTorch| = {expected.Zip(logits).Max(p => Math.Abs(p.First - p.Second)):g3}");
+        Assert.Equal(expected, logits, new ToleranceComparer(1e-4f, 0));
     }
 }
