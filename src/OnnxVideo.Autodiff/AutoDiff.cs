@@ -8,7 +8,7 @@ namespace OnnxVideo.Autodiff;
 /// Reverse-mode differentiation of an ONNX graph: appends standard-ONNX backward nodes computing d loss / d value
 /// for the requested values, using the rules in <see cref="GradientRegistry"/>.
 /// </summary>
-public static class AutoDiff
+internal static class AutoDiff
 {
     /// <summary>
     /// Appends the backward pass of <paramref name="loss"/> (a scalar; its seed gradient is 1) with respect to

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Autodiff;
 
 /// <summary>The gradient values appended to a graph: d loss / d value for every requested value.</summary>
-public sealed class GradientResult
+internal sealed class GradientResult
 {
     private readonly Dictionary<string, string> _gradients;
 

@@ -5,7 +5,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Autodiff;
 
 /// <summary>Loss functions appended to a graph as ordinary differentiable ONNX nodes.</summary>
-public static class Losses
+internal static class Losses
 {
     /// <summary>
     /// Mean over the batch of the cross-entropy between softmax(<paramref name="logits"/>) [N, C] and integer

@@ -29,8 +29,8 @@ public sealed class VideoClipReader
 
     public PreprocessingContract Contract { get; }
     public MediaOptions Options { get; }
-    public ClipSampler Sampler { get; }
-    public ClipPreprocessor Preprocessor { get; }
+    internal ClipSampler Sampler { get; }
+    internal ClipPreprocessor Preprocessor { get; }
     /// <summary>Elements of one sample (3 × T × CropSize²).</summary>
     public int SampleElements => Preprocessor.SampleElements;
     /// <summary>Samples one evaluation/inference read writes: TestClips × TestCrops (clip-major), to be averaged.</summary>

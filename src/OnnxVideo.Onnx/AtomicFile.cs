@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace OnnxVideo.Onnx;
 
 /// <summary>Writes a file so that readers see either the old or the complete new content, even after a crash.</summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {

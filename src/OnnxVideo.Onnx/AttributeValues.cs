@@ -9,7 +9,7 @@ namespace OnnxVideo.Onnx;
 /// caller's default (or null) when the node has no such attribute and throws <see cref="OnnxFormatException"/> (naming
 /// the node) when it has one of another type, rather than reading an unset field as zero.
 /// </summary>
-public static class AttributeValues
+internal static class AttributeValues
 {
     public static AttributeProto Create(string name, object value)
     {

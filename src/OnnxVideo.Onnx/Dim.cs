@@ -1,7 +1,7 @@
 namespace OnnxVideo.Onnx;
 
 /// <summary>One tensor dimension: a fixed size or a symbolic name such as "N".</summary>
-public readonly record struct Dim(long Value, string? Param)
+internal readonly record struct Dim(long Value, string? Param)
 {
     public bool IsSymbolic => Param is not null;
 

@@ -8,7 +8,7 @@ namespace OnnxVideo.Onnx;
 /// Tensors stored outside the .onnx file (ONNX external data). Locations are untrusted input: they must name a
 /// regular file inside the model's folder, reached without symbolic links.
 /// </summary>
-public static class ExternalData
+internal static class ExternalData
 {
     public static IEnumerable<TensorProto> AllTensors(GraphProto graph)
     {

@@ -7,7 +7,7 @@ namespace OnnxVideo.Onnx;
 /// Adds inputs, outputs, initializers and nodes to a <see cref="GraphProto"/>, keeping every value and node name
 /// unique. Wrap an existing graph to extend it (head replacement, autodiff).
 /// </summary>
-public sealed class GraphBuilder
+internal sealed class GraphBuilder
 {
     private readonly HashSet<string> valueNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> nodeNames = new(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Onnx;
 
 /// <summary>Reads and writes a model's metadata_props.</summary>
-public static class ModelMetadata
+internal static class ModelMetadata
 {
     public static string? Get(ModelProto model, string key) =>
         model.MetadataProps.LastOrDefault(p => p.Key == key)?.Value;

@@ -5,7 +5,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Onnx;
 
 /// <summary>Loads and saves ONNX models, including tensors kept in external data files beside the model.</summary>
-public static class OnnxModelFile
+internal static class OnnxModelFile
 {
     /// <summary>Protobuf's hard limit on one message; larger models must keep weights as external data.</summary>
     private const long MaxModelBytes = int.MaxValue;

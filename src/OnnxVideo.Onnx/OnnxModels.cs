@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Onnx;
 
 /// <summary>Wraps a graph into a model with the IR version and opset imports ORT expects.</summary>
-public static class OnnxModels
+internal static class OnnxModels
 {
     public const string ProducerName = "OnnxVideo";
 

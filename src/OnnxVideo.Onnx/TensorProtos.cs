@@ -6,7 +6,7 @@ using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 namespace OnnxVideo.Onnx;
 
 /// <summary>Creates tensors and reads their values, whether stored in raw_data or in the typed fields.</summary>
-public static class TensorProtos
+internal static class TensorProtos
 {
     public static TensorProto FromFloats(string name, ReadOnlySpan<float> data, params long[] dims) =>
         FromRaw(name, DataType.Float, MemoryMarshal.AsBytes(data), dims, data.Length);

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Ort;
 
 /// <summary>Maps .NET element types to <see cref="TensorElementType"/> and gives element sizes.</summary>
-public static class TensorElementTypes
+internal static class TensorElementTypes
 {
     /// <summary>The tensor element type of <typeparamref name="T"/>; throws for types ORT tensors cannot hold.</summary>
     public static TensorElementType Of<T>()

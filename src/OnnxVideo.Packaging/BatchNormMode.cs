@@ -1,7 +1,7 @@
 namespace OnnxVideo.Packaging;
 
 /// <summary>How BatchNormalization layers behave in the compiled training graphs.</summary>
-public enum BatchNormMode
+internal enum BatchNormMode
 {
     /// <summary>Training mode for the layers whose scale or bias is trained; the others keep frozen statistics.</summary>
     Auto,

@@ -11,7 +11,7 @@ namespace OnnxVideo.Packaging;
 /// initializers, LoRA adapters merged into their base weights, the loss removed and the frozen weights inlined, and the
 /// preprocessing contract in the metadata.
 /// </summary>
-public static class InferenceExport
+internal static class InferenceExport
 {
     /// <summary>
     /// Writes <paramref name="outputPath"/> from <paramref name="package"/> and the trained weights in

@@ -5,4 +5,4 @@ namespace OnnxVideo.Packaging;
 /// mode, PyTorch's "buffer"): <see cref="Name"/> is its graph input in every graph and its tensor in
 /// trainable.safetensors, <see cref="Updated"/> the train-step/gradients output with its next value.
 /// </summary>
-public sealed record PackageBufferEntry(string Name, long[] Shape, string Updated);
+internal sealed record PackageBufferEntry(string Name, long[] Shape, string Updated);

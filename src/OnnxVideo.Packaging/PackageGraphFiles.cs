@@ -1,7 +1,7 @@
 namespace OnnxVideo.Packaging;
 
 /// <summary>File names (relative to the package folder) of the graphs and tensor files of a training package.</summary>
-public sealed record PackageGraphFiles
+internal sealed record PackageGraphFiles
 {
     /// <summary>Forward + loss + backward + optimizer update.</summary>
     public string TrainStep { get; init; } = "train_step.onnx";

@@ -5,7 +5,7 @@ namespace OnnxVideo.Packaging;
 /// float32 rank-0 tensors; labels are int64 [N] class indices; step is the 1-based index of the step being taken.
 /// Soft targets are float32 [N, classes] rows of class probabilities (one-hot for plain labels, mixed by mixup/cutmix).
 /// </summary>
-public sealed record PackageIoNames
+internal sealed record PackageIoNames
 {
     public string Video { get; init; } = "video";
     /// <summary>The video input's shape; symbolic dimensions are names such as "N".</summary>

@@ -5,7 +5,7 @@ namespace OnnxVideo.Packaging;
 /// trainable.safetensors; <see cref="Updated"/> is the train-step/optimizer output with its next value,
 /// <see cref="Gradient"/> the gradients-graph output and optimizer-graph input holding d loss / d parameter.
 /// </summary>
-public sealed record PackageParameterEntry(
+internal sealed record PackageParameterEntry(
     string Name,
     long[] Shape,
     bool WeightDecay,

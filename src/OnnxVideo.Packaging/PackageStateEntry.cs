@@ -1,4 +1,4 @@
 namespace OnnxVideo.Packaging;
 
 /// <summary>One optimizer-state tensor of a parameter: its graph input name and the output holding its next value.</summary>
-public sealed record PackageStateEntry(string Name, string Updated);
+internal sealed record PackageStateEntry(string Name, string Updated);

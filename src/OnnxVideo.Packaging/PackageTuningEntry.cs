@@ -6,7 +6,7 @@ namespace OnnxVideo.Packaging;
 /// The tuning strategy a package was compiled with, its head, its LoRA adapters (empty otherwise), its bottleneck
 /// adapters and its prompt tokens (null in packages written before those existed, or without them).
 /// </summary>
-public sealed record PackageTuningEntry(
+internal sealed record PackageTuningEntry(
     string Spec,
     TuningKind Kind,
     string HeadWeight,

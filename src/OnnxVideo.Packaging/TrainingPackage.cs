@@ -11,7 +11,7 @@ namespace OnnxVideo.Packaging;
 /// trainable parameters with their graph names, the optimizer state, the frozen weights (memory-mapped) and the
 /// preprocessing contract. Every problem is a <see cref="TrainingPackageException"/> naming the file.
 /// </summary>
-public sealed class TrainingPackage
+internal sealed class TrainingPackage
 {
     private TrainingPackage(string directory, TrainingPackageManifest manifest)
     {

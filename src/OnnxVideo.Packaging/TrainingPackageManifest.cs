@@ -9,7 +9,7 @@ namespace OnnxVideo.Packaging;
 /// manifest.json of a training package. It is written last, so its presence marks a complete package, and it lists
 /// the SHA-256 of every other file.
 /// </summary>
-public sealed record TrainingPackageManifest
+internal sealed record TrainingPackageManifest
 {
     public const int CurrentFormatVersion = 2;
     public const string FileName = "manifest.json";

@@ -7,7 +7,7 @@ namespace OnnxVideo.Runtime;
 /// list sorted by ordinal path, the items whose position modulo <see cref="Count"/> is <see cref="Index"/>. Every
 /// machine sorting the same list gets a disjoint share, and together the shards cover the list.
 /// </summary>
-public readonly record struct InputShard(int Index, int Count)
+internal readonly record struct InputShard(int Index, int Count)
 {
     public static InputShard All => new(0, 1);
 

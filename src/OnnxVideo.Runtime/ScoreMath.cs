@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace OnnxVideo.Runtime;
 
 /// <summary>Softmax, averaging and top-k over class score vectors.</summary>
-public static class ScoreMath
+internal static class ScoreMath
 {
     /// <summary>Numerically stable softmax of <paramref name="logits"/> into <paramref name="destination"/>.</summary>
     public static void Softmax(ReadOnlySpan<float> logits, Span<float> destination)

@@ -8,7 +8,7 @@ namespace OnnxVideo.Runtime;
 /// list's folder; blank lines and lines starting with # skipped), anything else is taken as a video path as is (a
 /// missing one fails when classified). Each real file is listed once, under the first path that reaches it.
 /// </summary>
-public static class VideoInputList
+internal static class VideoInputList
 {
     public static IReadOnlySet<string> VideoExtensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {

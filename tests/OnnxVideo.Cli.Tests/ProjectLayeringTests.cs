@@ -38,7 +38,7 @@ public sealed class ProjectLayeringTests
     [MemberData(nameof(Projects))]
     public void DeclaredReferencesAreTheMapsAndTheCompilerUsesEachOne(string project)
     {
-        var projectFile = Path.Combine(RepositoryRoot(), project);
+        var projectFile = Path.Combine(RepositoryFiles.Root, project);
         var expected = Map[project].Order(StringComparer.Ordinal).ToArray();
 
         Assert.Equal(expected, DeclaredReferences(projectFile));
@@ -90,16 +90,4 @@ public sealed class ProjectLayeringTests
 
     private static string AssemblyNameOf(string projectFile) =>
         XDocument.Load(projectFile).Descendants("AssemblyName").FirstOrDefault()?.Value ?? Path.GetFileNameWithoutExtension(projectFile);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OnnxVideo.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("no OnnxVideo.sln above the test folder " + AppContext.BaseDirectory);
-    }
 }

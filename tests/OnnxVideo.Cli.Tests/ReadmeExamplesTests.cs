@@ -12,20 +12,8 @@ public sealed class ReadmeExamplesTests
         "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; " +
         "global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
 
-    private static string ReadmePath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OnnxVideo.sln")))
-            {
-                return Path.Combine(dir.FullName, "README.md");
-            }
-        }
-        throw new FileNotFoundException("README.md: no OnnxVideo.sln above the test folder " + AppContext.BaseDirectory);
-    }
-
     public static IReadOnlyList<string> Examples() =>
-        Regex.Matches(File.ReadAllText(ReadmePath()), @"^```csharp[ \t]*\r?\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)
+        Regex.Matches(File.ReadAllText(RepositoryFiles.PathOf("README.md")), @"^```csharp[ \t]*\r?\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)
             .Select(m => m.Groups[1].Value)
             .ToList();
 

@@ -158,10 +158,11 @@ public sealed class AdapterPromptTuningTests : IDisposable
     }
 
     [Theory]
-    [InlineData(VideoVitPooling.Mean, "prompt:tokens=3")]
-    [InlineData(VideoVitPooling.Cls, "prompt:tokens=2,deep+adapter:dim=4,temporal")]
-    public void ExportKeepsAdaptersAndPromptsAsOrdinaryNodes(VideoVitPooling pooling, string tune)
+    [InlineData(nameof(VideoVitPooling.Mean), "prompt:tokens=3")]
+    [InlineData(nameof(VideoVitPooling.Cls), "prompt:tokens=2,deep+adapter:dim=4,temporal")]
+    public void ExportKeepsAdaptersAndPromptsAsOrdinaryNodes(string poolingName, string tune)
     {
+        var pooling = Enum.Parse<VideoVitPooling>(poolingName);
         var dir = temp.File("package");
         TrainingPackageWriter.Write(Vit(pooling), new TrainingPackageOptions { Tuning = TuningSpec.Parse(tune) }, dir);
         var package = TrainingPackage.Load(dir);
@@ -182,8 +183,8 @@ public sealed class AdapterPromptTuningTests : IDisposable
         {
             inputs[p.Name] = (trained[p.Name], p.Shape);
         }
-        using var eval = new OrtGraphRunner(package.EvalPath);
-        using var inference = new OrtGraphRunner(exported);
+        using var eval = new OrtModelRunner(package.EvalPath);
+        using var inference = new OrtModelRunner(exported);
         var logits = inference.Run(new Dictionary<string, (Array, long[])> { ["video"] = (video, shape) }, ["logits"])["logits"];
         Assert.Equal(eval.Run(inputs, ["logits"])["logits"], logits, new ToleranceComparer(1e-6f, 1e-5f));
         // The prompts and adapters matter: with the same head but their initial values the logits differ.
@@ -191,7 +192,7 @@ public sealed class AdapterPromptTuningTests : IDisposable
         var withoutThem = temp.File("without.safetensors");
         SafetensorsWriter.WriteFile(withoutThem, package.Parameters.Select(p => SafetensorsTensor.FromFloats(p.Name,
             p.Name.StartsWith("classifier.") ? trained[p.Name] : start[p.Name], p.Shape)).ToList());
-        using var untouched = new OrtGraphRunner(InferenceExport.Build(package, withoutThem));
+        using var untouched = new OrtModelRunner(InferenceExport.Build(package, withoutThem));
         Assert.NotEqual(logits, untouched.Run(new Dictionary<string, (Array, long[])> { ["video"] = (video, shape) }, ["logits"])["logits"]);
     }
 }

@@ -1,4 +1,3 @@
-using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Models.Import;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Media;
@@ -24,14 +23,14 @@ public sealed class HeadExtensionTests : IDisposable
         var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3, Frames = 4, Size = 32, Seed = 1 });
         ModelContracts.Write(model, new PreprocessingContract { Frames = 4, CropSize = 32, ResizeShortSide = 37, Labels = ["walk", "run", "jump"] });
         var input = RandomInput(2 * 3 * 4 * 32 * 32);
-        var before = ImportTestsOrt.Run(model, input, [2, 3, 4, 32, 32])["logits"];
+        var before = OrtModelRunner.RunAll(model, input, [2, 3, 4, 32, 32])["logits"];
 
         HeadExtension.Extend(model, ["sit", "wave"], seed: 0, "tiny3d", "new.txt");
 
-        var after = ImportTestsOrt.Run(model, input, [2, 3, 4, 32, 32])["logits"];
+        var after = OrtModelRunner.RunAll(model, input, [2, 3, 4, 32, 32])["logits"];
         Assert.Equal([2L, 5L], after.Shape);
         var oldColumns = Enumerable.Range(0, 2).SelectMany(row => after.Data.Skip(row * 5).Take(3)).ToArray();
-        ImportTestsOrt.AssertClose(before.Data, oldColumns, 1e-5);
+        Assert.Equal(before.Data, oldColumns, new ToleranceComparer(1e-5f, 0));
         Assert.Equal(["walk", "run", "jump", "sit", "wave"], ModelContracts.Read(model, "tiny3d")!.Labels);
     }
 
@@ -50,7 +49,7 @@ public sealed class HeadExtensionTests : IDisposable
 
         HeadExtension.Extend(model, ["d"], seed: 0, "matmul", "new.txt");
 
-        var out1 = ImportTestsOrt.Run(model, [1, 0, 0, 0, 0, 0, 0, 1], [2, 4])["logits"];
+        var out1 = OrtModelRunner.RunAll(model, [1, 0, 0, 0, 0, 0, 0, 1], [2, 4])["logits"];
         Assert.Equal([2L, 4L], out1.Shape);
         Assert.Equal([1.5f, 1.5f, 4f], out1.Data.Take(3));
         Assert.Equal([10.5f, 10.5f, 13f], out1.Data.Skip(4).Take(3));
@@ -74,18 +73,18 @@ public sealed class HeadExtensionTests : IDisposable
         var modelPath = Path.Combine(temp.Path, "m.onnx");
         var labels = Path.Combine(temp.Path, "labels.txt");
         File.WriteAllLines(labels, ["walk", "run"]);
-        Assert.Equal(0, ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", labels, "--frames", "4", "--size", "32", "--out", modelPath).ExitCode);
+        Assert.Equal(0, CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", labels, "--frames", "4", "--size", "32", "--out", modelPath).ExitCode);
         var extra = Path.Combine(temp.Path, "extra.txt");
         File.WriteAllLines(extra, ["jump"]);
         var grown = Path.Combine(temp.Path, "grown.onnx");
 
-        var (code, stdout, stderr) = ExportToolRunner.Run("head", "--model", modelPath, "--extend", extra, "--out", grown);
+        var (code, stdout, stderr) = CliProcess.RunExport("head", "--model", modelPath, "--extend", extra, "--out", grown);
         Assert.True(code == 0, stderr);
         Assert.Contains("from 2 to 3 classes", stdout, StringComparison.Ordinal);
         Assert.Equal(["walk", "run", "jump"], ModelContracts.Read(OnnxModelFile.Load(grown), grown)!.Labels);
 
         File.WriteAllLines(extra, ["run"]);
-        var (badCode, _, badError) = ExportToolRunner.Run("head", "--model", modelPath, "--extend", extra, "--out", Path.Combine(temp.Path, "bad.onnx"));
+        var (badCode, _, badError) = CliProcess.RunExport("head", "--model", modelPath, "--extend", extra, "--out", Path.Combine(temp.Path, "bad.onnx"));
         Assert.Equal(2, badCode);
         Assert.Contains("'run' is already a class", badError, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", badError, StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using OnnxVideo.Packaging.Contracts;
-using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 
@@ -16,7 +15,7 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
         File.WriteAllLines(labels, ["walking", "", "running ", "jumping", "sitting"]);
         var output = Temp("mc3_head.onnx");
 
-        var (code, stdout, stderr) = ExportToolRunner.Run("head", "--model", reference.ModelPath, "--classes", labels,
+        var (code, stdout, stderr) = CliProcess.RunExport("head", "--model", reference.ModelPath, "--classes", labels,
             "--out", output, "--features", "--mean", "0.5,0.5,0.5", "--std", "0.25,0.25,0.25", "--sampling", "dense");
 
         Assert.True(code == 0, stderr);
@@ -31,9 +30,9 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
         Assert.Equal(new[] { 0.5f, 0.5f, 0.5f }, contract.Mean);
         Assert.Equal(new[] { 0.25f, 0.25f, 0.25f }, contract.Std);
         Assert.Equal(SamplingMode.Dense, contract.Sampling);
-        var outputs = ImportTestsOrt.Run(model, reference.Input, reference.InputShape);
+        var outputs = OrtModelRunner.RunAll(model, reference.Input, reference.InputShape);
         Assert.Equal(new long[] { reference.InputShape[0], 4 }, outputs["logits"].Shape);
-        ImportTestsOrt.AssertClose(reference.Features, outputs["features"].Data, 1e-4);
+        Assert.Equal(reference.Features, outputs["features"].Data, new ToleranceComparer(1e-4f, 0));
     }
 
     [Fact]
@@ -42,13 +41,13 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
         var reference = fixture.Case("tiny_fixed_batch");
         var output = Temp("tiny_kept.onnx");
 
-        var (code, _, stderr) = ExportToolRunner.Run("head", "--model", reference.ModelPath, "--classes", "5", "--out", output, "--keep-head");
+        var (code, _, stderr) = CliProcess.RunExport("head", "--model", reference.ModelPath, "--classes", "5", "--out", output, "--keep-head");
 
         Assert.True(code == 0, stderr);
         var model = OnnxModelFile.Load(output);
         Assert.Equal(5, ModelContracts.Read(model, output)!.Labels.Length);
-        var outputs = ImportTestsOrt.Run(model, reference.Input, reference.InputShape);
-        ImportTestsOrt.AssertClose(reference.Logits, outputs["logits"].Data, 1e-4);
+        var outputs = OrtModelRunner.RunAll(model, reference.Input, reference.InputShape);
+        Assert.Equal(reference.Logits, outputs["logits"].Data, new ToleranceComparer(1e-4f, 0));
     }
 
     [Fact]
@@ -57,7 +56,7 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
         var reference = fixture.Case("tiny_fixed_batch");
         var output = Temp("tiny_mismatch.onnx");
 
-        var (code, _, stderr) = ExportToolRunner.Run("head", "--model", reference.ModelPath, "--classes", "3", "--out", output, "--keep-head");
+        var (code, _, stderr) = CliProcess.RunExport("head", "--model", reference.ModelPath, "--classes", "3", "--out", output, "--keep-head");
 
         AssertCleanFailure(code, stderr, "class count mismatch");
         Assert.Contains("5 outputs", stderr, StringComparison.Ordinal);
@@ -68,7 +67,7 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
     public void MissingModelFileIsNamed()
     {
         var missing = Temp("nowhere.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("head", "--model", missing, "--classes", "3", "--out", Temp("x.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("head", "--model", missing, "--classes", "3", "--out", Temp("x.onnx"));
         AssertCleanFailure(code, stderr, missing);
     }
 
@@ -77,7 +76,7 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
     {
         var garbage = Temp("garbage.onnx");
         File.WriteAllText(garbage, "this is not a protobuf model");
-        var (code, _, stderr) = ExportToolRunner.Run("head", "--model", garbage, "--classes", "3", "--out", Temp("x.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("head", "--model", garbage, "--classes", "3", "--out", Temp("x.onnx"));
         AssertCleanFailure(code, stderr, garbage);
     }
 
@@ -86,7 +85,7 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
     {
         var reference = fixture.Case("tiny_fixed_batch");
         var labels = Temp("no_labels.txt");
-        var (code, _, stderr) = ExportToolRunner.Run("head", "--model", reference.ModelPath, "--classes", labels, "--out", Temp("x.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("head", "--model", reference.ModelPath, "--classes", labels, "--out", Temp("x.onnx"));
         AssertCleanFailure(code, stderr, labels);
     }
 
@@ -94,7 +93,7 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
     public void ContractContradictingTheModelInputIsRefused()
     {
         var reference = fixture.Case("tiny_fixed_batch");
-        var (code, _, stderr) = ExportToolRunner.Run("head", "--model", reference.ModelPath, "--classes", "3", "--out", Temp("x.onnx"), "--frames", "8");
+        var (code, _, stderr) = CliProcess.RunExport("head", "--model", reference.ModelPath, "--classes", "3", "--out", Temp("x.onnx"), "--frames", "8");
         AssertCleanFailure(code, stderr, "frames 8");
     }
 
@@ -115,7 +114,7 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
         var headless = Temp("headless.onnx");
         OnnxModelFile.Save(model, headless);
 
-        var (code, _, stderr) = ExportToolRunner.Run("head", "--model", headless, "--classes", "3", "--out", Temp("x.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("head", "--model", headless, "--classes", "3", "--out", Temp("x.onnx"));
 
         AssertCleanFailure(code, stderr, "Conv → Relu → GlobalAveragePool");
     }
@@ -124,11 +123,11 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
     public void HeadOnAZooVideoVitKeepsItsNtchwContractAndFeatures()
     {
         var created = Temp("vit.onnx");
-        var (code1, _, stderr1) = ExportToolRunner.Run("create", "--arch", "video_vit", "--classes", "3", "--frames", "4", "--size", "32", "--out", created, "--features");
+        var (code1, _, stderr1) = CliProcess.RunExport("create", "--arch", "video_vit", "--classes", "3", "--frames", "4", "--size", "32", "--out", created, "--features");
         Assert.True(code1 == 0, stderr1);
         var output = Temp("vit_head.onnx");
 
-        var (code2, _, stderr2) = ExportToolRunner.Run("head", "--model", created, "--classes", "5", "--out", output, "--features");
+        var (code2, _, stderr2) = CliProcess.RunExport("head", "--model", created, "--classes", "5", "--out", output, "--features");
 
         Assert.True(code2 == 0, stderr2);
         var model = OnnxModelFile.Load(output);
@@ -139,10 +138,10 @@ public sealed class ImportHeadCommandTests(ImportTestsFixture fixture) : IClassF
         Assert.Equal(new[] { 0.485f, 0.456f, 0.406f }, contract.Mean);
         Assert.Equal(5, contract.Labels.Length);
         var clip = Enumerable.Range(0, 2 * 4 * 3 * 32 * 32).Select(i => MathF.Cos(i * 0.11f)).ToArray();
-        var before = ImportTestsOrt.Run(OnnxModelFile.Load(created), clip, [2, 4, 3, 32, 32]);
-        var after = ImportTestsOrt.Run(model, clip, [2, 4, 3, 32, 32]);
+        var before = OrtModelRunner.RunAll(OnnxModelFile.Load(created), clip, [2, 4, 3, 32, 32]);
+        var after = OrtModelRunner.RunAll(model, clip, [2, 4, 3, 32, 32]);
         Assert.Equal(new long[] { 2, 5 }, after["logits"].Shape);
-        ImportTestsOrt.AssertClose(before["features"].Data, after["features"].Data, 1e-5);
+        Assert.Equal(before["features"].Data, after["features"].Data, new ToleranceComparer(1e-5f, 0));
     }
 
     private string Temp(string name) => Path.Combine(fixture.Directory, Guid.NewGuid().ToString("N")[..8] + "-" + name);

@@ -1,7 +1,6 @@
 using Xunit.Abstractions;
 using Google.Protobuf;
 using OnnxVideo.Packaging;
-using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Export.Tests.PackageSupport;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
@@ -52,8 +51,8 @@ public sealed class MalformedModelCommandTests(ITestOutputHelper log) : IDisposa
         var modelPath = Write(mutation);
         var output = temp.File(command == "head" ? "out.onnx" : "pkg");
         var (code, stdout, stderr) = command == "head"
-            ? ExportToolRunner.RunWithin(TimeSpan.FromSeconds(60), "head", "--model", modelPath, "--classes", "3", "--out", output)
-            : ExportToolRunner.RunWithin(TimeSpan.FromSeconds(60), "package", "--model", modelPath, "--out", output);
+            ? CliProcess.RunWithin(TimeSpan.FromSeconds(60), "onnxvideo-export", new Dictionary<string, string?>(), "head", "--model", modelPath, "--classes", "3", "--out", output)
+            : CliProcess.RunWithin(TimeSpan.FromSeconds(60), "onnxvideo-export", new Dictionary<string, string?>(), "package", "--model", modelPath, "--out", output);
         log.WriteLine(stderr);
         Assert.True(code == 2, $"{command} on '{mutation}': exit {code}\n{stdout}\n{stderr}");
         Assert.StartsWith("error: " + modelPath, stderr);
@@ -66,7 +65,7 @@ public sealed class MalformedModelCommandTests(ITestOutputHelper log) : IDisposa
     public void HeadAcceptsModelsWhoseOnlyFaultIsInTheHeadItReplaces(string mutation)
     {
         var output = temp.File("out.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("head", "--model", Write(mutation), "--classes", "3", "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("head", "--model", Write(mutation), "--classes", "3", "--out", output);
         Assert.True(code == 0, stderr);
         Assert.True(File.Exists(output));
     }
@@ -80,8 +79,8 @@ public sealed class MalformedModelCommandTests(ITestOutputHelper log) : IDisposa
     {
         var modelPath = Write("none");
         var (code, _, stderr) = command == "head"
-            ? ExportToolRunner.Run("head", "--model", modelPath, "--classes", "3", "--out", temp.File("out.onnx"))
-            : ExportToolRunner.Run("package", "--model", modelPath, "--out", temp.File("pkg"));
+            ? CliProcess.RunExport("head", "--model", modelPath, "--classes", "3", "--out", temp.File("out.onnx"))
+            : CliProcess.RunExport("package", "--model", modelPath, "--out", temp.File("pkg"));
         Assert.True(code == 0, stderr);
     }
 

@@ -50,7 +50,7 @@ public class OptimizerGraphTests
 
         var model = OptimizerGraph.BuildStandalone(settings, Parameters.Select(p => (p.Name, (IReadOnlyList<long>)p.Shape)).ToList());
         Assert.All(model.Graph.Node, n => Assert.Equal("", n.Domain));
-        using var runner = new OrtGraphRunner(model);
+        using var runner = new OrtModelRunner(model);
         var state = new Dictionary<string, float[]>();
         foreach (var (name, shape) in Parameters)
         {
@@ -139,7 +139,7 @@ public class OptimizerGraphTests
         var g = new[] { 0.1f, -3f, 0f, 2e-3f };
         const float lr = 0.01f;
         var model = OptimizerGraph.BuildStandalone(settings, [("p", (IReadOnlyList<long>)new long[] { 2, 2 })]);
-        using var runner = new OrtGraphRunner(model);
+        using var runner = new OrtModelRunner(model);
         var outputs = runner.Run(new Dictionary<string, (Array, long[])>
         {
             ["p"] = (p, [2, 2]),

@@ -1,6 +1,5 @@
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Packaging;
-using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Export.Tests.PackageSupport;
 using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Onnx;
@@ -24,7 +23,7 @@ public sealed class PackageCommandTests : IDisposable
     public void PackageWritesALoadablePackageAndSummarisesTheCounts()
     {
         var output = temp.File("pkg");
-        var (code, stdout, stderr) = ExportToolRunner.Run("package", "--model", SavedModel(), "--tune", "lora:r=2,alpha=4,target=proj",
+        var (code, stdout, stderr) = CliProcess.RunExport("package", "--model", SavedModel(), "--tune", "lora:r=2,alpha=4,target=proj",
             "--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.8", "--nesterov", "--weight-decay", "0.001", "--label-smoothing", "0.1",
             "--batchnorm", "train", "--out", output);
         Assert.True(code == 0, stderr);
@@ -56,7 +55,7 @@ public sealed class PackageCommandTests : IDisposable
     public void BadFlagsAreRefusedWithTheReason(string flag, string value, string message)
     {
         var output = temp.File("pkg");
-        var (code, _, stderr) = ExportToolRunner.Run("package", "--model", SavedModel(), flag, value, "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("package", "--model", SavedModel(), flag, value, "--out", output);
         Assert.Equal(2, code);
         Assert.Contains(message, stderr);
         Assert.False(File.Exists(Path.Combine(output, TrainingPackageManifest.FileName)));
@@ -66,7 +65,7 @@ public sealed class PackageCommandTests : IDisposable
     public void MissingModelIsReportedByPath()
     {
         var missing = temp.File("absent.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("package", "--model", missing, "--out", temp.File("pkg"));
+        var (code, _, stderr) = CliProcess.RunExport("package", "--model", missing, "--out", temp.File("pkg"));
         Assert.Equal(2, code);
         Assert.Contains(missing, stderr);
     }

@@ -1,5 +1,4 @@
 using Xunit.Abstractions;
-using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Export.Tests.PackageSupport;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
@@ -115,7 +114,7 @@ public sealed class PackagePeftTorchTests(ITestOutputHelper output) : IDisposabl
         string model, object config, string onnx, string weights, string tune, long[] shape, float lr = 1e-2f, string eps = "1e-8")
     {
         var dir = temp.File("package");
-        var (code, stdout, stderr) = ExportToolRunner.Run("package", "--model", onnx, "--tune", tune, "--weight-decay", "0.02",
+        var (code, stdout, stderr) = CliProcess.RunExport("package", "--model", onnx, "--tune", tune, "--weight-decay", "0.02",
             "--label-smoothing", "0.05", "--eps", eps, "--out", dir);
         Assert.True(code == 0, stderr);
         var package = TrainingPackage.Load(dir);

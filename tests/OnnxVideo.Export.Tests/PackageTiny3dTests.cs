@@ -36,10 +36,11 @@ public sealed class PackageTiny3dTests : IDisposable
     }
 
     [Theory]
-    [InlineData(BatchNormMode.Auto)]
-    [InlineData(BatchNormMode.Frozen)]
-    public void ThreeNesterovSgdStepsMatchPyTorch(BatchNormMode batchNorm)
+    [InlineData(nameof(BatchNormMode.Auto))]
+    [InlineData(nameof(BatchNormMode.Frozen))]
+    public void ThreeNesterovSgdStepsMatchPyTorch(string batchNormName)
     {
+        var batchNorm = Enum.Parse<BatchNormMode>(batchNormName);
         var package = Package(TuningSpec.Full, new OptimizerSettings { Kind = OptimizerKind.Sgd, Momentum = 0.9f, Nesterov = true, WeightDecay = 0.01f }, 0.1f, batchNorm);
         Assert.Equal(["fc.bias", "fc.weight", "stages.0.0.weight", "stages.0.1.bias", "stages.0.1.weight"],
             package.Parameters.Select(p => p.Name).Where(n => n.StartsWith("fc", StringComparison.Ordinal) || n.StartsWith("stages.0", StringComparison.Ordinal)).Order());

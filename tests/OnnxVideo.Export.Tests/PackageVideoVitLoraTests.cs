@@ -54,13 +54,13 @@ public sealed class PackageVideoVitLoraTests : IDisposable
         SafetensorsWriter.WriteFile(weights, package.Parameters.Select(p => SafetensorsTensor.FromFloats(p.Name, stepper.Parameters[p.Name], p.Shape)).ToList());
         var exported = temp.File("model.onnx");
         InferenceExport.Export(package, weights, exported);
-        using var eval = new OrtGraphRunner(package.EvalPath);
+        using var eval = new OrtModelRunner(package.EvalPath);
         var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (steps[0].Video, Shape), ["labels"] = (steps[0].Labels, [3]) };
         foreach (var p in package.Parameters)
         {
             inputs[p.Name] = (stepper.Parameters[p.Name], p.Shape);
         }
-        using var inference = new OrtGraphRunner(exported);
+        using var inference = new OrtModelRunner(exported);
         Assert.Equal(eval.Run(inputs, ["logits"])["logits"],
             inference.Run(new Dictionary<string, (Array, long[])> { ["video"] = (steps[0].Video, Shape) }, ["logits"])["logits"],
             new ToleranceComparer(1e-5f, 1e-4f));

@@ -105,9 +105,9 @@ public sealed class PackageWriterTests : IDisposable
     {
         var package = TrainingPackage.Load(Write(TuningSpec.Full, smoothing: 0.2f));
         var (video, labels) = Batch(1);
-        using var original = new OrtGraphRunner(ModelWithContract());
+        using var original = new OrtModelRunner(ModelWithContract());
         var expectedLogits = original.Run(new Dictionary<string, (Array, long[])> { ["video"] = (video, VideoShape) }, ["logits"])["logits"];
-        using var eval = new OrtGraphRunner(package.EvalPath);
+        using var eval = new OrtModelRunner(package.EvalPath);
         var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (video, VideoShape), ["labels"] = (labels, [4]) };
         foreach (var (name, value) in package.ReadTrainable())
         {
@@ -139,7 +139,7 @@ public sealed class PackageWriterTests : IDisposable
         var (loss, norm, _) = stepper.Step(video, VideoShape, labels, 0.1f, 1, 0.5f);
 
         // Two micro-batches of two clips through grads.onnx, averaged, then optimizer.onnx.
-        using var grads = new OrtGraphRunner(package.GradientsPath);
+        using var grads = new OrtModelRunner(package.GradientsPath);
         var sums = package.Parameters.ToDictionary(p => p.Gradient, p => new float[p.Shape.Aggregate(1L, (a, d) => a * d)]);
         var losses = new List<float>();
         var half = video.Length / 2;
@@ -165,7 +165,7 @@ public sealed class PackageWriterTests : IDisposable
             }
         }
         Assert.Equal(loss, losses.Average(), 5);
-        using var optimizer = new OrtGraphRunner(package.OptimizerPath);
+        using var optimizer = new OrtModelRunner(package.OptimizerPath);
         var optimizerInputs = new Dictionary<string, (Array, long[])>
         {
             ["lr"] = (new[] { 0.1f }, []),
@@ -191,12 +191,13 @@ public sealed class PackageWriterTests : IDisposable
     }
 
     [Theory]
-    [InlineData("head", BatchNormMode.Auto, false)]
-    [InlineData("pattern:^bn", BatchNormMode.Auto, true)]
-    [InlineData("head", BatchNormMode.Train, true)]
-    [InlineData("full", BatchNormMode.Frozen, false)]
-    public void BatchNormModeDecidesWhetherRunningStatisticsTrain(string tuning, BatchNormMode mode, bool trains)
+    [InlineData("head", nameof(BatchNormMode.Auto), false)]
+    [InlineData("pattern:^bn", nameof(BatchNormMode.Auto), true)]
+    [InlineData("head", nameof(BatchNormMode.Train), true)]
+    [InlineData("full", nameof(BatchNormMode.Frozen), false)]
+    public void BatchNormModeDecidesWhetherRunningStatisticsTrain(string tuning, string modeName, bool trains)
     {
+        var mode = Enum.Parse<BatchNormMode>(modeName);
         var dir = temp.File(Guid.NewGuid().ToString("N"));
         TrainingPackageWriter.Write(ModelWithContract(), new TrainingPackageOptions { Tuning = TuningSpec.Parse(tuning), BatchNorm = mode }, dir);
         var package = TrainingPackage.Load(dir);
@@ -219,7 +220,7 @@ public sealed class PackageWriterTests : IDisposable
         var probe = ModelWithContract();
         var convOutput = probe.Graph.Node.Single(n => n.OpType == "Conv").Output[0];
         probe.Graph.Output.Add(GraphBuilder.ValueInfo(convOutput, TensorProto.Types.DataType.Float));
-        using var runner = new OrtGraphRunner(probe);
+        using var runner = new OrtModelRunner(probe);
         var x = runner.Run(new Dictionary<string, (Array, long[])> { ["video"] = (video, VideoShape) }, [convOutput])[convOutput];
 
         using var stepper = new PackageStepper(package);
@@ -264,14 +265,14 @@ public sealed class PackageWriterTests : IDisposable
         Assert.Equal(package.Contract!.ToJson(), PreprocessingContract.FromJson(ModelMetadata.Get(exported, PreprocessingContract.MetadataKey)!).ToJson());
 
         var (testVideo, testLabels) = Batch(99);
-        using var eval = new OrtGraphRunner(package.EvalPath);
+        using var eval = new OrtModelRunner(package.EvalPath);
         var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (testVideo, VideoShape), ["labels"] = (testLabels, [4]) };
         foreach (var p in package.Parameters)
         {
             inputs[p.Name] = (stepper.Parameters[p.Name], p.Shape);
         }
         var expected = eval.Run(inputs, ["logits"])["logits"];
-        using var inference = new OrtGraphRunner(modelPath);
+        using var inference = new OrtModelRunner(modelPath);
         var actual = inference.Run(new Dictionary<string, (Array, long[])> { ["video"] = (testVideo, VideoShape) }, ["logits"])["logits"];
         Assert.Equal(expected, actual, new ToleranceComparer(1e-5f, 1e-4f));
     }

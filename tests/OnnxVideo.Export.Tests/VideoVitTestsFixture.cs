@@ -24,7 +24,7 @@ public sealed class VideoVitTestsFixture : IDisposable
 
     public string Directory { get; }
 
-    public string Reference(VideoVitPooling pooling, string file) => Path.Combine(Directory, pooling.ToString(), file);
+    internal string Reference(VideoVitPooling pooling, string file) => Path.Combine(Directory, pooling.ToString(), file);
 
     public void Dispose()
     {

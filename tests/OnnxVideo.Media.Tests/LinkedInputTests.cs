@@ -135,7 +135,7 @@ public sealed class LinkedInputTests(TestVideos videos) : IDisposable
     public async Task A_frame_folder_whose_first_frame_is_text_is_a_typed_error_naming_the_frame()
     {
         var folder = Directory.CreateDirectory(_dir.File("clip")).FullName;
-        FfmpegCli.Run("-f", "lavfi", "-i", "color=red:s=32x24:r=25:d=0.2", "-start_number", "2",
+        FfmpegTools.Write("-f", "lavfi", "-i", "color=red:s=32x24:r=25:d=0.2", "-start_number", "2",
             Path.Combine(folder, "img_%d.jpg"));
         File.WriteAllText(Path.Combine(folder, "img_1.jpg"), "this is not a jpeg\n");
         var reader = new VideoClipReader(Contract, Options);

@@ -21,7 +21,7 @@ public sealed class ResourceCapTests(TestVideos videos) : IDisposable
         {
             arguments.AddRange(["-map", "0:v"]);
         }
-        FfmpegCli.Run([.. arguments, "-c", "copy", path]);
+        FfmpegTools.Write([.. arguments, "-c", "copy", path]);
         return path;
     }
 
@@ -129,7 +129,7 @@ public sealed class ResourceCapTests(TestVideos videos) : IDisposable
     {
         Assert.Equal(2L << 30, MediaOptions.Default.MaxToolAddressSpaceBytes);
         var path = _dir.File("hd.mp4");
-        FfmpegCli.Run("-f", "lavfi", "-i", "testsrc=size=1280x720:rate=30:duration=0.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", path);
+        FfmpegTools.Write("-f", "lavfi", "-i", "testsrc=size=1280x720:rate=30:duration=0.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", path);
         var reader = new VideoClipReader(Contract with { ResizeShortSide = 256, CropSize = 224 });
         var result = await reader.ReadTestSamplesAsync(path, new float[reader.SampleElements]);
         Assert.Equal(1280, result.SourceWidth);

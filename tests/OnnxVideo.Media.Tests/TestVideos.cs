@@ -110,7 +110,7 @@ public sealed class TestVideos : IDisposable
         return i < 0 ? -1 : from + i;
     }
 
-    private static void Make(string output, params string[] arguments) => FfmpegCli.Run([.. arguments, output]);
+    private static void Make(string output, params string[] arguments) => FfmpegTools.Write([.. arguments, output]);
 
     /// <summary>The frame number a counting-video pixel encodes (R = step·n, G = 255 − step·n; both averaged to halve
     /// the codec's error).</summary>

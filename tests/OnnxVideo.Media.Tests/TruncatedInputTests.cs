@@ -16,7 +16,7 @@ public sealed class TruncatedInputTests(TestVideos videos) : IDisposable
     private string Truncated(string name, int percent, params string[] encode)
     {
         var whole = _dir.File("whole-" + name);
-        FfmpegCli.Run(["-f", "lavfi", "-i", "testsrc=size=64x48:rate=25", "-frames:v", "50", .. encode, whole]);
+        FfmpegTools.Write(["-f", "lavfi", "-i", "testsrc=size=64x48:rate=25", "-frames:v", "50", .. encode, whole]);
         var bytes = File.ReadAllBytes(whole);
         var path = _dir.File($"first-{percent}-percent-{name}");
         File.WriteAllBytes(path, bytes.AsSpan(0, bytes.Length * percent / 100).ToArray());
@@ -119,7 +119,7 @@ public sealed class TruncatedInputTests(TestVideos videos) : IDisposable
         }
         var big = Path.Combine(folder, "img_5.png");
         File.Delete(big);
-        FfmpegCli.Run("-f", "lavfi", "-i", "color=c=red:size=5000x5000", "-frames:v", "1", big);
+        FfmpegTools.Write("-f", "lavfi", "-i", "color=c=red:size=5000x5000", "-frames:v", "1", big);
         return folder;
     }
 

@@ -13,14 +13,4 @@ internal static class TestData
 
         return data;
     }
-
-    public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float tolerance = 1e-4f)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-        {
-            var scale = Math.Max(1f, Math.Abs(expected[i]));
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale, $"element {i}: expected {expected[i]}, got {actual[i]}");
-        }
-    }
 }

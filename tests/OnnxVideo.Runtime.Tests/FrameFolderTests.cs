@@ -14,7 +14,7 @@ public sealed class FrameFolderTests(VideoFixture videos) : IDisposable
     public async Task A_frame_folder_is_classified_and_a_broken_frame_fails_the_folder_by_name()
     {
         var folder = Directory.CreateDirectory(_dir.File("frames")).FullName;
-        Ffmpeg.Run("ffmpeg", "-hide_banner", "-v", "error", "-i", videos.Good[0], Path.Combine(folder, "img_%d.png"));
+        FfmpegTools.Write("-i", videos.Good[0], Path.Combine(folder, "img_%d.png"));
         await using var classifier = new VideoClassifier(new VideoClassifierOptions { ModelPath = videos.ModelPath, WarmUp = false });
 
         var fromFolder = await classifier.ClassifyAsync(folder);

@@ -12,7 +12,7 @@ public static class ReferencePipeline
 {
     public static (int Width, int Height) Size(string video)
     {
-        var text = System.Text.Encoding.UTF8.GetString(Ffmpeg.Run("ffprobe", "-v", "error", "-select_streams", "v:0",
+        var text = System.Text.Encoding.UTF8.GetString(FfmpegTools.Run("ffprobe", "-v", "error", "-select_streams", "v:0",
             "-show_entries", "stream=width,height", "-of", "csv=p=0", video)).Trim();
         var parts = text.Split(',');
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
@@ -21,7 +21,7 @@ public static class ReferencePipeline
     /// <summary>All frames through "crop, scale, rgb24" as the ffmpeg CLI produces them.</summary>
     public static byte[][] DecodeAll(string video, string filter, int width, int height)
     {
-        var raw = Ffmpeg.Run("ffmpeg", "-hide_banner", "-v", "error", "-i", video, "-vf", filter,
+        var raw = FfmpegTools.Run("ffmpeg", "-hide_banner", "-v", "error", "-i", video, "-vf", filter,
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-");
         int frameBytes = width * height * 3;
         return Enumerable.Range(0, raw.Length / frameBytes).Select(i => raw.AsSpan(i * frameBytes, frameBytes).ToArray()).ToArray();

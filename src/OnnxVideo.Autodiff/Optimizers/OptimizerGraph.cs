@@ -8,7 +8,7 @@ namespace OnnxVideo.Autodiff.Optimizers;
 /// Emits the optimizer update as standard ONNX nodes: global gradient-norm clipping, then AdamW or SGD per parameter,
 /// with the same arithmetic as torch.optim (1.13) and torch.nn.utils.clip_grad_norm_.
 /// </summary>
-public static class OptimizerGraph
+internal static class OptimizerGraph
 {
     public const string LearningRateInput = "lr";
     /// <summary>Float scalar: the 1-based index of the step being taken (AdamW bias correction).</summary>

@@ -4,4 +4,4 @@ namespace OnnxVideo.Autodiff.Optimizers;
 /// A graph input whose next value is the graph output <paramref name="Output"/>: after a step, bind the output as
 /// the input of the next step.
 /// </summary>
-public sealed record TensorBinding(string Input, string Output, IReadOnlyList<long> Shape);
+internal sealed record TensorBinding(string Input, string Output, IReadOnlyList<long> Shape);

@@ -12,7 +12,7 @@ namespace OnnxVideo.Media;
 /// it serves; <c>fps=1</c> then repeats a frame for every further target it serves, so output frame k is target k.
 /// Crop and scale run only on kept frames.</para>
 /// </summary>
-public static class FilterChain
+internal static class FilterChain
 {
     /// <summary>Most distinct frames one decode may pick: the chain holds two terms per target and must stay within
     /// the operating system's limit for one command-line argument (128 KiB on Linux).</summary>

@@ -7,7 +7,7 @@ namespace OnnxVideo.Media;
 /// channel order and layout ([3, T, C, C] for NCTHW, [T, 3, C, C] for NTCHW), as float32 or float16, into a caller
 /// buffer. A batch is consecutive samples: write sample i into <c>dest.Slice(i * SampleElements)</c>.
 /// </summary>
-public sealed class ClipPreprocessor
+internal sealed class ClipPreprocessor
 {
     private readonly PreprocessingContract _contract;
     // Per model channel: 1 / (255 std) repeated over a row (TensorPrimitives multiplies span by span), and −mean / std.

@@ -5,7 +5,7 @@ namespace OnnxVideo.Media;
 /// is element <c>c * Frames + t</c>. Indices are converted to timestamps with <see cref="ToTimestamps"/> for
 /// video files; frame folders use them directly.
 /// </summary>
-public sealed class ClipSampler
+internal sealed class ClipSampler
 {
     private readonly PreprocessingContract _contract;
 

@@ -1,4 +1,4 @@
 namespace OnnxVideo.Media;
 
 /// <summary>One generated clip: path relative to the dataset root (forward slashes), class index, split.</summary>
-public sealed record SyntheticClip(string RelativePath, int Label, bool Validation);
+internal sealed record SyntheticClip(string RelativePath, int Label, bool Validation);

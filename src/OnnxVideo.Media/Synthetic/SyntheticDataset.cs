@@ -3,7 +3,7 @@ namespace OnnxVideo.Media;
 /// <summary>A generated dataset: <c>Root/&lt;label&gt;/&lt;label&gt;_NNN.ext</c>, <c>labels.txt</c> (one label per
 /// line, line i = class i) and manifests <c>manifest.txt</c>, <c>train.txt</c>, <c>val.txt</c> with lines
 /// <c>relative/path label-index</c>.</summary>
-public sealed record SyntheticDataset(
+internal sealed record SyntheticDataset(
     string Root,
     IReadOnlyList<string> Labels,
     IReadOnlyList<SyntheticClip> Clips,

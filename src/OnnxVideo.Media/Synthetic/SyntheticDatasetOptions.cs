@@ -1,7 +1,7 @@
 namespace OnnxVideo.Media;
 
 /// <summary>Settings of <see cref="SyntheticVideoDataset.GenerateAsync"/>.</summary>
-public sealed record SyntheticDatasetOptions
+internal sealed record SyntheticDatasetOptions
 {
     /// <summary>Number of classes, 2..8 (the first N <see cref="MotionKind"/> values).</summary>
     public int Classes { get; init; } = 4;

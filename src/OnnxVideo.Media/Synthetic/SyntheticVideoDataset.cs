@@ -9,7 +9,7 @@ namespace OnnxVideo.Media;
 /// rendered in C# and piped as raw rgb24 into ffmpeg, one encode per clip, several at once. Deterministic for a seed
 /// (up to the encoder). It is the built-in data of the demo and the tests.
 /// </summary>
-public static class SyntheticVideoDataset
+internal static class SyntheticVideoDataset
 {
     /// <summary>Accepted codec names → (ffmpeg encoder arguments, file extension).</summary>
     public static IReadOnlyDictionary<string, (string[] Arguments, string Extension)> Codecs { get; } =

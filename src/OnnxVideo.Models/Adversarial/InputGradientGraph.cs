@@ -14,7 +14,7 @@ namespace OnnxVideo.Models.Adversarial;
 /// a graph input a training package binds), and BatchNormalization keeps its inference form, so the gradient is that
 /// of the model as evaluated: what FGSM and PGD step along.
 /// </summary>
-public static class InputGradientGraph
+internal static class InputGradientGraph
 {
     public const string LabelsName = "labels";
     public const string LossName = "loss";

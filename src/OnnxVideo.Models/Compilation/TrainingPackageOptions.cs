@@ -8,7 +8,7 @@ using OnnxVideo.Packaging;
 namespace OnnxVideo.Models.Compilation;
 
 /// <summary>What to compile into a training package.</summary>
-public sealed record TrainingPackageOptions
+internal sealed record TrainingPackageOptions
 {
     public TuningSpec Tuning { get; init; } = TuningSpec.Head;
     public OptimizerSettings Optimizer { get; init; } = OptimizerSettings.DefaultFor(OptimizerKind.AdamW);

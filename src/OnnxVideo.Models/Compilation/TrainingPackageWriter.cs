@@ -16,7 +16,7 @@ namespace OnnxVideo.Models.Compilation;
 /// (location frozen.safetensors, offset and length of the tensor inside it), so ORT can read them directly and a
 /// loader can instead supply one shared copy to all sessions (SessionOptions.AddInitializer).
 /// </summary>
-public static class TrainingPackageWriter
+internal static class TrainingPackageWriter
 {
     public static TrainingPackageManifest Write(ModelProto model, TrainingPackageOptions options, string outputDirectory, string sourceName = "model") =>
         Write(TrainingGraphCompiler.Compile(model, options, sourceName), options, outputDirectory);

@@ -12,7 +12,7 @@ namespace OnnxVideo.Models.Import;
 /// <param name="LogitsOutput">The graph output the head feeds.</param>
 /// <param name="Nodes">The head's nodes followed by the shape-only nodes (Identity, Flatten, Reshape, Squeeze)
 /// between it and <paramref name="LogitsOutput"/>.</param>
-public sealed record ClassifierHead(
+internal sealed record ClassifierHead(
     ClassifierHeadKind Kind,
     string FeaturesValue,
     string Weight,

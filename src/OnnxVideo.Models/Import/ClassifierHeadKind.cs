@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Import;
 
 /// <summary>The node pattern of a linear classification head.</summary>
-public enum ClassifierHeadKind
+internal enum ClassifierHeadKind
 {
     /// <summary>Gemm(features, W, b), as <c>torch.onnx.export</c> writes <c>nn.Linear</c> on 2-D input.</summary>
     Gemm,

@@ -8,7 +8,7 @@ namespace OnnxVideo.Models.Import;
 /// The clip input of a video classifier: the first graph input that is not an initializer, a 5-D tensor in NCTHW or
 /// NTCHW layout. Its fixed dimensions fill in and check a <see cref="PreprocessingContract"/>.
 /// </summary>
-public sealed record ClipInput(string Name, long?[] Dims)
+internal sealed record ClipInput(string Name, long?[] Dims)
 {
     public static ClipInput Of(ModelProto model, string source)
     {

@@ -11,7 +11,7 @@ namespace OnnxVideo.Models.Import;
 /// of the old classes (their logits are unchanged) and gets rows for the new ones, initialised like
 /// <c>nn.Linear</c> (uniform ±1/√F, seeded); the contract's labels become the old ones followed by the new.
 /// </summary>
-public static class HeadExtension
+internal static class HeadExtension
 {
     /// <summary>Extends <paramref name="model"/> (read from <paramref name="source"/>) in place by <paramref name="newLabels"/>.</summary>
     /// <exception cref="InvalidInputException">A new label repeats an old one or another new one.</exception>

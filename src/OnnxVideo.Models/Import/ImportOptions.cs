@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Import;
 
 /// <summary>What <see cref="OnnxClassifierImporter.Import"/> does to a foreign classifier graph.</summary>
-public sealed record ImportOptions
+internal sealed record ImportOptions
 {
     /// <summary>Classes of the new head; null keeps the original head and its weights.</summary>
     public int? NewClasses { get; init; }

@@ -9,7 +9,7 @@ namespace OnnxVideo.Models.Import;
 /// <param name="LogitsName">Graph output holding the logits, [N, <paramref name="Classes"/>].</param>
 /// <param name="FeaturesName">Graph output holding the penultimate features, [N, F], when exposed.</param>
 /// <param name="Notes">What was changed beyond the head (batch dimension, rewritten reshapes).</param>
-public sealed record ImportedClassifier(
+internal sealed record ImportedClassifier(
     ModelProto Model,
     ClassifierHead OriginalHead,
     int Classes,

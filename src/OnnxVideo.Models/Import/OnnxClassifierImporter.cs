@@ -10,7 +10,7 @@ namespace OnnxVideo.Models.Import;
 /// not) into one of ours: finds its linear head, optionally exposes the penultimate features as an extra output,
 /// replaces the head with a new one for N classes or keeps it, and makes a fixed batch dimension symbolic.
 /// </summary>
-public static class OnnxClassifierImporter
+internal static class OnnxClassifierImporter
 {
     public const string BatchDim = "N";
 

@@ -5,7 +5,7 @@ namespace OnnxVideo.Models.Tuning;
 /// unchanged before training; with <see cref="Temporal"/> a depthwise convolution of kernel 3 over time sits between
 /// down-projection and GELU (ST-Adapter), initialised to the identity.
 /// </summary>
-public sealed record AdapterOptions
+internal sealed record AdapterOptions
 {
     /// <summary>Width of the bottleneck.</summary>
     public int Dim { get; init; } = 64;

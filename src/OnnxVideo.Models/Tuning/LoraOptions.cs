@@ -4,7 +4,7 @@ namespace OnnxVideo.Models.Tuning;
 /// LoRA settings: W' = W + (Alpha/Rank)·B·A with A [Rank, in] drawn kaiming-uniform (as peft does) and B [out, Rank]
 /// zero, on every MatMul/Gemm/1×1 Conv weight whose initializer name matches <see cref="Target"/>.
 /// </summary>
-public sealed record LoraOptions
+internal sealed record LoraOptions
 {
     public int Rank { get; init; } = 8;
     public float Alpha { get; init; } = 16f;

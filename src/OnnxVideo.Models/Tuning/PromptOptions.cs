@@ -5,7 +5,7 @@ namespace OnnxVideo.Models.Tuning;
 /// input of the first block and dropped after the last (shallow), or fresh tokens at the input of every block,
 /// dropped after it (<see cref="Deep"/>).
 /// </summary>
-public sealed record PromptOptions
+internal sealed record PromptOptions
 {
     public int Tokens { get; init; } = 8;
     public bool Deep { get; init; }

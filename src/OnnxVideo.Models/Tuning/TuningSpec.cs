@@ -12,7 +12,7 @@ namespace OnnxVideo.Models.Tuning;
 /// In the LoRA form <c>target</c> takes the rest of the text, so the regular expression may contain commas; a
 /// <c>+</c> splits the text only where a strategy name follows it.
 /// </summary>
-public sealed record TuningSpec
+internal sealed record TuningSpec
 {
     public TuningKind Kind { get; init; }
     /// <summary>The regular expression of <see cref="TuningKind.Pattern"/>.</summary>

@@ -10,7 +10,7 @@ namespace OnnxVideo.Models.Zoo;
 /// <see cref="ZooArchitecture.InputLayout"/>) and returns <c>logits</c> [N, classes]; with
 /// <see cref="ZooOptions.FeaturesOutput"/> it also returns <c>features</c> [N, F], the pooled penultimate activations.
 /// </summary>
-public static class ModelZoo
+internal static class ModelZoo
 {
     public const string InputName = "video";
     public const string LogitsName = "logits";

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>How a parameter is initialised when no weights file is given.</summary>
-public enum ParameterInitKind
+internal enum ParameterInitKind
 {
     /// <summary>Normal(0, sqrt(2 / fan_out)), fan_out = shape[0] × receptive field (torchvision's choice for convolutions).</summary>
     KaimingNormalFanOut,
@@ -17,7 +17,7 @@ public enum ParameterInitKind
 /// A parameter's initialisation; <see cref="IsBuffer"/> marks non-trainable state such as BatchNorm running
 /// statistics, which is not counted as a parameter.
 /// </summary>
-public readonly record struct ParameterInit(ParameterInitKind Kind, double Std = 0, bool IsBuffer = false)
+internal readonly record struct ParameterInit(ParameterInitKind Kind, double Std = 0, bool IsBuffer = false)
 {
     public static ParameterInit KaimingNormalFanOut => new(ParameterInitKind.KaimingNormalFanOut);
     public static ParameterInit Zeros => new(ParameterInitKind.Zeros);

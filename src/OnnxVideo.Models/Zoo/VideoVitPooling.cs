@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>How <see cref="VideoVitBuilder"/> turns the token sequence into one feature vector per clip.</summary>
-public enum VideoVitPooling
+internal enum VideoVitPooling
 {
     /// <summary>Mean over all patch tokens, then <c>fc_norm</c> (VideoMAE's <c>use_mean_pooling=True</c>).</summary>
     Mean,

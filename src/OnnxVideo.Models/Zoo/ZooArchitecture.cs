@@ -9,7 +9,7 @@ namespace OnnxVideo.Models.Zoo;
 /// must be the value <c>features</c> [F] and the logits the value <c>logits</c> [classes] (give those names to the
 /// nodes producing them); <see cref="ModelZoo"/> declares the graph outputs.
 /// </summary>
-public abstract class ZooArchitecture
+internal abstract class ZooArchitecture
 {
     public abstract string Name { get; }
     public abstract string Description { get; }

@@ -8,7 +8,7 @@ namespace OnnxVideo.Models.Zoo;
 /// multiply-accumulates. Without a parameter source only the bookkeeping is done (no initializer data), which is how
 /// <see cref="ModelZoo.Measure"/> sizes a model cheaply.
 /// </summary>
-public sealed class ZooGraph
+internal sealed class ZooGraph
 {
     public const float BatchNormEpsilon = 1e-5f;
 

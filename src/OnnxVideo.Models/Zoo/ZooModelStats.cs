@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>Size and cost of a zoo model for one clip.</summary>
-public sealed record ZooModelStats(string Architecture, int Classes, int Frames, int Size, long Parameters, long MultiplyAccumulates)
+internal sealed record ZooModelStats(string Architecture, int Classes, int Frames, int Size, long Parameters, long MultiplyAccumulates)
 {
     /// <summary>Floating-point operations per clip, counting a multiply-accumulate as two.</summary>
     public double GFlops => 2.0 * MultiplyAccumulates / 1e9;

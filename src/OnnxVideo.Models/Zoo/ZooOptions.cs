@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>How to build a zoo model.</summary>
-public sealed record ZooOptions
+internal sealed record ZooOptions
 {
     /// <summary>Outputs of the classification head.</summary>
     public int Classes { get; init; } = 400;

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>A weights tensor whose shape differs from the one the architecture needs.</summary>
-public sealed record ZooShapeMismatch(string Name, long[] Expected, long[] Found)
+internal sealed record ZooShapeMismatch(string Name, long[] Expected, long[] Found)
 {
     public override string ToString() => $"{Name} expected [{string.Join(", ", Expected)}] found [{string.Join(", ", Found)}]";
 }

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>A value in a zoo graph with its per-sample shape (the batch dimension N is implicit and first).</summary>
-public sealed record ZooValue(string Name, long[] Shape)
+internal sealed record ZooValue(string Name, long[] Shape)
 {
     public long Channels => Shape[0];
 }

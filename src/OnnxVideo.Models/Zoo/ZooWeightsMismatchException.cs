@@ -3,7 +3,7 @@ using System.Text;
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>A weights file whose tensor names or shapes do not fit the architecture; lists every problem.</summary>
-public sealed class ZooWeightsMismatchException : UserInputException
+internal sealed class ZooWeightsMismatchException : UserInputException
 {
     public ZooWeightsMismatchException(string weightsPath, string architecture, IReadOnlyList<string> missing,
         IReadOnlyList<string> unexpected, IReadOnlyList<ZooShapeMismatch> shapeMismatches, string? hint)

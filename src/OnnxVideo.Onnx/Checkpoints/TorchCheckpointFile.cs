@@ -7,7 +7,7 @@ namespace OnnxVideo.Onnx.Checkpoints;
 /// opcode with an <see cref="UnsafePickleException"/>. Tensor views are checked against their storages when the
 /// file is opened; values are read (and converted to float32) per tensor.
 /// </summary>
-public sealed class TorchCheckpointFile : IDisposable
+internal sealed class TorchCheckpointFile : IDisposable
 {
     private readonly ITorchStorageReader _storages;
     private readonly Dictionary<string, TorchTensorInfo> _byName;

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Onnx.Checkpoints;
 
 /// <summary>Caps that keep a hostile checkpoint from exhausting memory; the defaults fit any real state dict.</summary>
-public sealed record TorchCheckpointLimits
+internal sealed record TorchCheckpointLimits
 {
     public static TorchCheckpointLimits Default { get; } = new();
 

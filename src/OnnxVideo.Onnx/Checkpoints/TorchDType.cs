@@ -1,7 +1,7 @@
 namespace OnnxVideo.Onnx.Checkpoints;
 
 /// <summary>Element types of PyTorch storages a checkpoint may hold (by their <c>torch.*Storage</c> class).</summary>
-public enum TorchDType
+internal enum TorchDType
 {
     Float32,
     Float16,

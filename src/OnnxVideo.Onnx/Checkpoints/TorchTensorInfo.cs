@@ -1,7 +1,7 @@
 namespace OnnxVideo.Onnx.Checkpoints;
 
 /// <summary>One tensor of a state dict: its key, element type and shape.</summary>
-public sealed class TorchTensorInfo
+internal sealed class TorchTensorInfo
 {
     internal TorchTensorInfo(string name, TorchTensorRef tensor)
     {

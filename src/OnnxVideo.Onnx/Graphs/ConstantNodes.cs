@@ -4,7 +4,7 @@ using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 namespace OnnxVideo.Onnx.Graphs;
 
 /// <summary>The tensor a Constant node outputs, whichever of its value attributes holds it.</summary>
-public static class ConstantNodes
+internal static class ConstantNodes
 {
     public static bool IsConstant(NodeProto node) => node is { OpType: "Constant", Domain: "" or "ai.onnx" };
 

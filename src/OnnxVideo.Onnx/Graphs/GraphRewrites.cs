@@ -4,7 +4,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Onnx.Graphs;
 
 /// <summary>Structural edits of a graph in place: pruning to what outputs need, cutting at a value, sorting, renaming values.</summary>
-public static class GraphRewrites
+internal static class GraphRewrites
 {
     /// <summary>
     /// Keeps only the nodes, initializers, inputs and value_info that <paramref name="needed"/> (default: the graph

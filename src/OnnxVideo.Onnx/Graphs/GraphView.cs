@@ -6,7 +6,7 @@ namespace OnnxVideo.Onnx.Graphs;
 /// Who produces and who consumes each value of a graph, and the constants behind value names. The index is taken
 /// when the view is created: edits made to the graph afterwards are not seen (create a new view).
 /// </summary>
-public sealed class GraphView
+internal sealed class GraphView
 {
     private readonly Dictionary<string, NodeProto> producers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ValueUse>> consumers = new(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Onnx.Graphs;
 
 /// <summary>The value names a node reads and writes.</summary>
-public static class NodeValues
+internal static class NodeValues
 {
     /// <summary>Optional input <paramref name="index"/> of a node, or null when absent or given as "".</summary>
     public static string? Input(NodeProto node, int index) =>

@@ -3,4 +3,4 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Onnx.Graphs;
 
 /// <summary>A node reading a value at input position <see cref="Input"/>.</summary>
-public readonly record struct ValueUse(NodeProto Node, int Input);
+internal readonly record struct ValueUse(NodeProto Node, int Input);

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Onnx.Safetensors;
 
 /// <summary>Element types of the safetensors format, named as they appear in the header.</summary>
-public enum SafetensorsDType
+internal enum SafetensorsDType
 {
     BOOL,
     U8,

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Onnx.Safetensors;
 
 /// <summary>Element sizes and header names of <see cref="SafetensorsDType"/>.</summary>
-public static class SafetensorsDTypes
+internal static class SafetensorsDTypes
 {
     public static int ElementSize(SafetensorsDType dtype) => dtype switch
     {

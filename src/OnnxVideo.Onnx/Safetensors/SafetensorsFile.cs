@@ -10,7 +10,7 @@ namespace OnnxVideo.Onnx.Safetensors;
 /// managed array (through the view accessor: no pointers outside OnnxVideo.Ort), so nothing returned depends on the
 /// file staying open.
 /// </summary>
-public sealed class SafetensorsFile : IDisposable
+internal sealed class SafetensorsFile : IDisposable
 {
     private readonly MemoryMappedFile? _mapping;
     private readonly MemoryMappedViewAccessor? _view;

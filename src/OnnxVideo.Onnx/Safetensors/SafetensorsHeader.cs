@@ -6,7 +6,7 @@ namespace OnnxVideo.Onnx.Safetensors;
 /// A parsed and validated safetensors header: tensor entries in data order and the optional
 /// <c>__metadata__</c> string map.
 /// </summary>
-public sealed class SafetensorsHeader
+internal sealed class SafetensorsHeader
 {
     public const string MetadataEntry = "__metadata__";
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace OnnxVideo.Onnx.Safetensors;
 
 /// <summary>A tensor held in managed memory, ready for <see cref="SafetensorsWriter.WriteFile"/>.</summary>
-public sealed record SafetensorsTensor(string Name, SafetensorsDType DType, long[] Shape, ReadOnlyMemory<byte> Data)
+internal sealed record SafetensorsTensor(string Name, SafetensorsDType DType, long[] Shape, ReadOnlyMemory<byte> Data)
 {
     public SafetensorsTensorSpec Spec => new(Name, DType, Shape);
 

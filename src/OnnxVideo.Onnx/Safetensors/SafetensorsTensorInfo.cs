@@ -4,7 +4,7 @@ namespace OnnxVideo.Onnx.Safetensors;
 /// One tensor entry of a safetensors header. <see cref="Begin"/> and <see cref="End"/> are byte offsets relative to
 /// the start of the data section (just after the header).
 /// </summary>
-public sealed record SafetensorsTensorInfo(string Name, SafetensorsDType DType, long[] Shape, long Begin, long End)
+internal sealed record SafetensorsTensorInfo(string Name, SafetensorsDType DType, long[] Shape, long Begin, long End)
 {
     public long ByteLength => End - Begin;
 

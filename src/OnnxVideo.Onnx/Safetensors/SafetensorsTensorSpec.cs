@@ -1,7 +1,7 @@
 namespace OnnxVideo.Onnx.Safetensors;
 
 /// <summary>Name, element type and shape of a tensor to be written by <see cref="SafetensorsWriter"/>.</summary>
-public sealed record SafetensorsTensorSpec(string Name, SafetensorsDType DType, long[] Shape)
+internal sealed record SafetensorsTensorSpec(string Name, SafetensorsDType DType, long[] Shape)
 {
     public long ByteLength
     {

@@ -11,7 +11,7 @@ namespace OnnxVideo.Onnx.Safetensors;
 /// order (straight from any span, e.g. another file's mapping). The file is written beside its destination under a
 /// temporary name, fsynced on <see cref="Commit"/> and renamed into place, so a reader never sees a partial file.
 /// </summary>
-public sealed partial class SafetensorsWriter : IDisposable
+internal sealed partial class SafetensorsWriter : IDisposable
 {
     private readonly string _path;
     private readonly string _tempPath;

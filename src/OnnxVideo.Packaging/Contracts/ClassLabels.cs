@@ -4,7 +4,7 @@ using OnnxVideo.Media;
 namespace OnnxVideo.Packaging.Contracts;
 
 /// <summary>Class labels from a command-line value: a class count N, or a text file with one label per line.</summary>
-public static class ClassLabels
+internal static class ClassLabels
 {
     /// <summary>
     /// "10" gives labels class_0 … class_9; anything else is read as a labels file (blank lines skipped, labels

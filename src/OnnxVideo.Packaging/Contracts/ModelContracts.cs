@@ -5,7 +5,7 @@ using OnnxVideo.Onnx.Proto;
 namespace OnnxVideo.Packaging.Contracts;
 
 /// <summary>Reads and writes the <see cref="PreprocessingContract"/> (with the class labels) in a model's metadata_props.</summary>
-public static class ModelContracts
+internal static class ModelContracts
 {
     /// <summary>
     /// Validates the contract and stores it under <see cref="PreprocessingContract.MetadataKey"/>. When the model has an

@@ -6,7 +6,7 @@ namespace OnnxVideo.Packaging.Optimizers;
 /// Hyper-parameters of the in-graph optimizer. The learning rate is also a graph input (this value is the package's
 /// default); the others are baked into the graph.
 /// </summary>
-public sealed record OptimizerSettings
+internal sealed record OptimizerSettings
 {
     public OptimizerKind Kind { get; init; } = OptimizerKind.AdamW;
     /// <summary>Default learning rate recorded in the manifest; the graphs take the rate as the input "lr".</summary>

@@ -5,7 +5,7 @@ namespace OnnxVideo.Packaging.Tuning;
 /// <paramref name="Value"/> is the activation it adapts ([N, tokens, Width] or [N, Width, T, H, W]), and
 /// <paramref name="Tensors"/> its trainable parameters. The adapter is ordinary nodes of every graph, so export keeps it.
 /// </summary>
-public sealed record BottleneckAdapter(
+internal sealed record BottleneckAdapter(
     string Site,
     string Value,
     long Width,

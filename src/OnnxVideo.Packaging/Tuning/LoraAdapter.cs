@@ -1,7 +1,7 @@
 namespace OnnxVideo.Packaging.Tuning;
 
 /// <summary>One LoRA adapter: trainable A [r, in(, 1…)] and B [out, r(, 1…)] added to the frozen weight.</summary>
-public sealed record LoraAdapter(
+internal sealed record LoraAdapter(
     string Weight,
     string A,
     string B,

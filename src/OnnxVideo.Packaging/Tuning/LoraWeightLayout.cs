@@ -1,7 +1,7 @@
 namespace OnnxVideo.Packaging.Tuning;
 
 /// <summary>How the base weight of a LoRA adapter is laid out, which fixes how B·A is added to it when merging.</summary>
-public enum LoraWeightLayout
+internal enum LoraWeightLayout
 {
     /// <summary>MatMul or Gemm (transB=0) weight [in, out]: the merged weight is W + s·(B·A)ᵀ.</summary>
     InputMajor,

@@ -4,7 +4,7 @@ using OnnxVideo.Onnx.Safetensors;
 namespace OnnxVideo.Training.Checkpoints;
 
 /// <summary>A committed checkpoint folder.</summary>
-public sealed class Checkpoint
+internal sealed class Checkpoint
 {
     public const string TrainableFile = "trainable.safetensors";
     public const string OptimizerStateFile = "optimizer_state.safetensors";

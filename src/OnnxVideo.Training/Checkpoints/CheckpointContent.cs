@@ -6,7 +6,7 @@ namespace OnnxVideo.Training.Checkpoints;
 /// What a checkpoint stores: the trainable parameters under their ONNX initializer names, the optimizer state, and
 /// the trainer's own state as JSON (epoch, best score, counters).
 /// </summary>
-public sealed record CheckpointContent
+internal sealed record CheckpointContent
 {
     public required long Step { get; init; }
     public required int Epoch { get; init; }

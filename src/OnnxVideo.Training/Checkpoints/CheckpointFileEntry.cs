@@ -1,4 +1,4 @@
 namespace OnnxVideo.Training.Checkpoints;
 
 /// <summary>A file of a checkpoint as recorded in its manifest: size and SHA-256 (lower-case hex).</summary>
-public sealed record CheckpointFileEntry(long Bytes, string Sha256);
+internal sealed record CheckpointFileEntry(long Bytes, string Sha256);

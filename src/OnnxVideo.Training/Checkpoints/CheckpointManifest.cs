@@ -7,7 +7,7 @@ namespace OnnxVideo.Training.Checkpoints;
 /// <c>checkpoint.json</c>, written last into a checkpoint folder: its presence, with every listed file matching its
 /// size and SHA-256, is what makes the checkpoint valid.
 /// </summary>
-public sealed record CheckpointManifest
+internal sealed record CheckpointManifest
 {
     public const string FileName = "checkpoint.json";
     public const int CurrentFormatVersion = 1;

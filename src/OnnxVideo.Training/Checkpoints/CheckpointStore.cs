@@ -14,7 +14,7 @@ namespace OnnxVideo.Training.Checkpoints;
 /// that is simply not valid. <see cref="LoadNewestValid"/> returns the newest checkpoint whose files all match their
 /// manifest hashes.
 /// </summary>
-public sealed class CheckpointStore
+internal sealed class CheckpointStore
 {
     private const string Prefix = "step-";
 

@@ -7,7 +7,7 @@ namespace OnnxVideo.Training.Data;
 /// <c>index name</c> / <c>name index</c> / <c>index,name</c> lines (UCF101's classInd.txt numbers classes from 1).
 /// Integer labels in list files are looked up through the file's own indices.
 /// </summary>
-public sealed class ClassMap
+internal sealed class ClassMap
 {
     private readonly Dictionary<int, int> _positionByFileIndex;
 

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Training.Data;
 
 /// <summary>Stratified train/validation split: every class keeps the same share in both parts.</summary>
-public static class DatasetSplit
+internal static class DatasetSplit
 {
     /// <summary>
     /// Puts round(n × <paramref name="validationFraction"/>) clips of each class (at least one when the class has two

@@ -7,7 +7,7 @@ namespace OnnxVideo.Training.Evaluation;
 /// Scores every clip of a loader: runs the model on each batch's views, averages the logits of a clip's views, and
 /// accumulates the metrics. The trainer's validation; <see cref="ModelEvaluation"/> scores exported models the same way.
 /// </summary>
-public static class ClipEvaluation
+internal static class ClipEvaluation
 {
     /// <param name="forward">Runs the model on (samples, sample count) and returns count × classes logits.</param>
     public static async Task<ClassificationReport> RunAsync(ClipLoader loader, IReadOnlyList<string> classes,

@@ -14,7 +14,7 @@ namespace OnnxVideo.Training.Evaluation;
 /// <see cref="ClassificationResult"/>) is reported and left out; one more than <c>maxFailedClips</c> stops the
 /// evaluation with <see cref="TooManyFailedClipsException"/>.
 /// </summary>
-public static class ModelEvaluation
+internal static class ModelEvaluation
 {
     /// <param name="clipsDone">Clips classified or left out so far.</param>
     public static async Task<ModelEvaluationResult> RunAsync(VideoClassifier classifier, IReadOnlyList<VideoSample> samples,

@@ -7,4 +7,4 @@ namespace OnnxVideo.Training.Evaluation;
 /// The scores over the clips that could be read, the clips left out, and the scored clips' padding warnings
 /// (both in data set order).
 /// </summary>
-public sealed record ModelEvaluationResult(ClassificationReport Report, IReadOnlyList<ClipFailure> Failures, IReadOnlyList<ClipWarning> Warnings);
+internal sealed record ModelEvaluationResult(ClassificationReport Report, IReadOnlyList<ClipFailure> Failures, IReadOnlyList<ClipWarning> Warnings);

@@ -14,7 +14,7 @@ namespace OnnxVideo.Training.FewShot;
 /// prototype-initialised linear head that <c>onnxvideo-export package --tune head|lora:…</c> trains like any other.
 /// Euclidean: Gemm(f, W = 2p, b = −‖p‖²) − ‖f‖² = −‖f − p‖².
 /// </summary>
-public static class PrototypeModel
+internal static class PrototypeModel
 {
     public const float NormEpsilon = 1e-12f;
     public const string WeightName = "prototype_head.weight";

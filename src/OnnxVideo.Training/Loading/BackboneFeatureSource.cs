@@ -9,7 +9,7 @@ namespace OnnxVideo.Training.Loading;
 /// through the backbone once, and its features are kept in memory for every later epoch. Only valid when the clip
 /// source is deterministic (no random augmentation), which <see cref="Create"/> checks.
 /// </summary>
-public sealed class BackboneFeatureSource : IClipSource, IDisposable
+internal sealed class BackboneFeatureSource : IClipSource, IDisposable
 {
     private readonly IClipSource _clips;
     private readonly OrtSession _backbone;

@@ -5,7 +5,7 @@ namespace OnnxVideo.Training.Loading;
 /// seed, the epoch and the batch's index, so a resumed run mixes its batches exactly as an uninterrupted one. Samples
 /// are clips whose last two dimensions are height and width (NCTHW or NTCHW); every frame of a clip gets the same mix.
 /// </summary>
-public sealed class BatchMixer
+internal sealed class BatchMixer
 {
     private readonly MixSettings _settings;
     private readonly int _classCount;

@@ -4,7 +4,7 @@ namespace OnnxVideo.Training.Loading;
 /// A batch ready for the model: <see cref="Count"/> clips × <see cref="ViewsPerClip"/> samples laid out one after another
 /// in <see cref="Inputs"/>, their labels, and their positions in the dataset.
 /// </summary>
-public sealed record ClipBatch(float[] Inputs, int[] Labels, int[] SampleIndices, int ViewsPerClip, int SampleElements)
+internal sealed record ClipBatch(float[] Inputs, int[] Labels, int[] SampleIndices, int ViewsPerClip, int SampleElements)
 {
     public int Count => Labels.Length;
 

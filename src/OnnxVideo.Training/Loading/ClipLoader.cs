@@ -13,7 +13,7 @@ namespace OnnxVideo.Training.Loading;
 /// that fail to decode (reported, skipped, counted against <see cref="LoaderOptions.MaxFailedClips"/>), so the batches of
 /// an epoch depend only on the seed and the epoch and an epoch can be resumed at any batch.
 /// </summary>
-public sealed class ClipLoader
+internal sealed class ClipLoader
 {
     private readonly IReadOnlyList<VideoSample> _samples;
     private readonly IClipSource _source;

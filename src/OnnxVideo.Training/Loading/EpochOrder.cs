@@ -1,7 +1,7 @@
 namespace OnnxVideo.Training.Loading;
 
 /// <summary>Seeded shuffling: the order of an epoch depends only on the seed and the epoch number.</summary>
-public static class EpochOrder
+internal static class EpochOrder
 {
     public static int[] Permutation(int count, int seed, int epoch)
     {

@@ -1,6 +1,6 @@
 namespace OnnxVideo.Training.Loading;
 
-public sealed record LoaderOptions
+internal sealed record LoaderOptions
 {
     public int BatchSize { get; init; } = 8;
     /// <summary>Clips decoded in parallel.</summary>

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Training.Metrics;
 
 /// <summary>Accumulates logits and true labels clip by clip, then computes a <see cref="ClassificationReport"/>.</summary>
-public sealed class ClassificationMetrics
+internal sealed class ClassificationMetrics
 {
     private readonly IReadOnlyList<string> _classes;
     private readonly int[][] _confusion;

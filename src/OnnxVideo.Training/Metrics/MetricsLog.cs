@@ -9,7 +9,7 @@ namespace OnnxVideo.Training.Metrics;
 /// The run's <c>metrics.jsonl</c>: one JSON object per epoch. Every write replaces the whole file atomically, so a
 /// crash leaves the previous complete version; on resume the lines after the resumed epoch are dropped.
 /// </summary>
-public sealed class MetricsLog
+internal sealed class MetricsLog
 {
     public static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -12,7 +12,7 @@ namespace OnnxVideo.Training.Packages;
 /// whose graphs start from the features. The parameters, their names and optimizer state are unchanged, so checkpoints
 /// and inference export of the original package apply. Used to cache frozen-backbone features across epochs.
 /// </summary>
-public sealed record HeadOnlyPackage(TrainingPackageLayout Head, string BackbonePath, string FeatureName, long[] FeatureShape)
+internal sealed record HeadOnlyPackage(TrainingPackageLayout Head, string BackbonePath, string FeatureName, long[] FeatureShape)
 {
     /// <summary>
     /// Writes the split graphs into <paramref name="workDirectory"/>; null (with the reason) when the package is not

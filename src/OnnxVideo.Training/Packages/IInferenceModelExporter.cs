@@ -6,7 +6,7 @@ namespace OnnxVideo.Training.Packages;
 /// Bakes trained weights into a plain inference model.onnx (LoRA merged, contract in the metadata). Implemented by the
 /// package format's side (OnnxVideo.Packaging), which owns the graph format; see <see cref="TrainingPackageLayout"/>.
 /// </summary>
-public interface IInferenceModelExporter
+internal interface IInferenceModelExporter
 {
     /// <param name="trainableWeightsPath">A safetensors file holding every trainable parameter under its ONNX name.</param>
     /// <param name="outputPath">The model.onnx to write.</param>

@@ -11,7 +11,7 @@ public static class PackageLayouts
 {
     public static TrainingPackageLayout Load(string directory) => FromExport(TrainingPackage.Load(directory));
 
-    public static TrainingPackageLayout FromExport(TrainingPackage package)
+    internal static TrainingPackageLayout FromExport(TrainingPackage package)
     {
         var m = package.Manifest;
         return new TrainingPackageLayout

@@ -41,5 +41,5 @@ public sealed record TrainingPackageLayout
     public required TuningKind Tuning { get; init; }
     /// <summary>Initializer name of the classifier weight (where backbone features enter the head).</summary>
     public string? HeadWeight { get; init; }
-    public IInferenceModelExporter? Exporter { get; init; }
+    internal IInferenceModelExporter? Exporter { get; init; }
 }

@@ -7,7 +7,7 @@ using OnnxVideo.Training.Metrics;
 namespace OnnxVideo.Training.Reports;
 
 /// <summary>A single self-contained HTML page: loss and accuracy curves, confusion matrix and per-class scores.</summary>
-public static class HtmlReport
+internal static class HtmlReport
 {
     public static void Write(string path, string title, IReadOnlyList<EpochMetrics> epochs, ClassificationReport? evaluation,
         IReadOnlyList<string> classes)

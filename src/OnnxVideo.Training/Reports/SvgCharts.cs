@@ -5,7 +5,7 @@ using System.Text;
 namespace OnnxVideo.Training.Reports;
 
 /// <summary>Self-contained SVG line charts and heat maps for the HTML report (no scripts, no external assets).</summary>
-public static class SvgCharts
+internal static class SvgCharts
 {
     private const int Width = 560;
     private const int Height = 320;

@@ -106,8 +106,12 @@ public sealed partial class TrainingSession : IDisposable
         }
     }
 
+    /// <summary>Opens <paramref name="package"/> with its initial weights.</summary>
+    public static TrainingSession Open(TrainingPackageLayout package, TrainingSessionOptions? options = null) =>
+        Open(package, options, checkpoint: null);
+
     /// <summary>Opens <paramref name="package"/> with its initial weights, or those of <paramref name="checkpoint"/>.</summary>
-    public static TrainingSession Open(TrainingPackageLayout package, TrainingSessionOptions? options = null, Checkpoint? checkpoint = null)
+    internal static TrainingSession Open(TrainingPackageLayout package, TrainingSessionOptions? options, Checkpoint? checkpoint)
     {
         var session = new TrainingSession(package, options ?? new TrainingSessionOptions());
         if (checkpoint is not null)
@@ -256,21 +260,21 @@ public sealed partial class TrainingSession : IDisposable
     public void LazyResetGrad() => _accumulator?.Reset();
 
     /// <summary>Current trainable parameters under their ONNX initializer names (copies).</summary>
-    public IReadOnlyList<SafetensorsTensor> GetParameters() => Snapshot(_parameters);
+    internal IReadOnlyList<SafetensorsTensor> GetParameters() => Snapshot(_parameters);
 
     /// <summary>Current running statistics of training-mode BatchNormalization layers (copies).</summary>
-    public IReadOnlyList<SafetensorsTensor> GetRunningStatistics() => Snapshot(_buffers);
+    internal IReadOnlyList<SafetensorsTensor> GetRunningStatistics() => Snapshot(_buffers);
 
     /// <summary>Parameters and running statistics: what checkpoints and exported models hold.</summary>
     private List<DoubleBufferedTensor> Weights => [.. _parameters, .. _buffers];
 
-    public IReadOnlyList<SafetensorsTensor> GetOptimizerState() => Snapshot(_state);
+    internal IReadOnlyList<SafetensorsTensor> GetOptimizerState() => Snapshot(_state);
 
     /// <summary>
     /// The moving average of the parameters and running statistics under the weights' own names (copies); null
     /// without <see cref="TrainingSessionOptions.EmaDecay"/>.
     /// </summary>
-    public IReadOnlyList<SafetensorsTensor>? GetAveragedWeights() => _average is null ? null : AveragedSnapshot();
+    internal IReadOnlyList<SafetensorsTensor>? GetAveragedWeights() => _average is null ? null : AveragedSnapshot();
 
     /// <summary>What evaluation and export use: the averaged weights when kept, the weights otherwise.</summary>
     private List<SafetensorsTensor> ServingSnapshot() => _average is null ? Snapshot(Weights) : AveragedSnapshot();
@@ -302,7 +306,7 @@ public sealed partial class TrainingSession : IDisposable
     /// Saves parameters, optimizer state (with the weight averages, when kept) and <paramref name="trainerStateJson"/> as
     /// checkpoint <see cref="OptimizerStepCount"/>.
     /// </summary>
-    public Checkpoint SaveCheckpoint(CheckpointStore store, int epoch, string trainerStateJson = "{}", long? step = null) =>
+    internal Checkpoint SaveCheckpoint(CheckpointStore store, int epoch, string trainerStateJson = "{}", long? step = null) =>
         store.Save(new CheckpointContent
         {
             Step = step ?? OptimizerStepCount,
@@ -317,7 +321,7 @@ public sealed partial class TrainingSession : IDisposable
     /// Restores parameters, optimizer state and the step count from <paramref name="checkpoint"/>; the weight averages
     /// too when they are kept, or starts them at the restored weights when the checkpoint has none.
     /// </summary>
-    public void LoadCheckpoint(Checkpoint checkpoint)
+    internal void LoadCheckpoint(Checkpoint checkpoint)
     {
         ThrowIfDisposed();
         if (checkpoint.Manifest.PackageId is { } id && id != _package.PackageId)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using OnnxVideo.Ort;
@@ -78,9 +77,7 @@ public sealed class GpuPackageWithoutCudaTests : IClassFixture<GpuPackageWithout
             var (exit, _, error) = CliProcess.Run("onnxvideo-export", new Dictionary<string, string?>(), "create", "--arch", "tiny3d", "--classes", "4", "--out", Model);
             Assert.True(exit == 0, error);
             Clip = Path.Combine(folder.Path, "clip.mp4");
-            using var ffmpeg = Process.Start("ffmpeg", ["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=96x96:rate=25", "-t", "1", "-pix_fmt", "yuv420p", Clip]);
-            ffmpeg.WaitForExit();
-            Assert.Equal(0, ffmpeg.ExitCode);
+            FfmpegTools.Write("-f", "lavfi", "-i", "testsrc=size=96x96:rate=25", "-t", "1", "-pix_fmt", "yuv420p", Clip);
         }
 
         public static string GpuLibrary => typeof(Inputs).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "OrtGpuLibrary").Value!;

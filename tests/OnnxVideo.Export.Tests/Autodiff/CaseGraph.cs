@@ -6,7 +6,7 @@ using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 namespace OnnxVideo.Export.Tests.Autodiff;
 
 /// <summary>Builds a gradient-check forward graph: trainable inputs with seeded values, typed constants, nodes.</summary>
-public sealed class CaseGraph
+internal sealed class CaseGraph
 {
     private readonly Random _random;
 

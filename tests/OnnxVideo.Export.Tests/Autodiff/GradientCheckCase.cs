@@ -5,7 +5,7 @@ namespace OnnxVideo.Export.Tests.Autodiff;
 /// Float64 rows run every op in double precision (ORT CPU has double kernels for them); float32 rows are for ops
 /// ORT only implements in float (Conv, pools, Gelu, Erf …).
 /// </summary>
-public sealed record GradientCheckCase(string Rule, string Description, Func<CaseGraph, string[]> Build)
+internal sealed record GradientCheckCase(string Rule, string Description, Func<CaseGraph, string[]> Build)
 {
     public bool Float64 { get; init; } = true;
 

@@ -1,6 +1,6 @@
 namespace OnnxVideo.Export.Tests.Autodiff;
 
-public enum GradientCheckMode
+internal enum GradientCheckMode
 {
     /// <summary>Analytic gradients against central finite differences of the forward graph run in ORT.</summary>
     FiniteDifferences,

@@ -8,7 +8,7 @@ using static OnnxVideo.Export.Tests.Autodiff.CaseGraph;
 namespace OnnxVideo.Export.Tests.Autodiff;
 
 /// <summary>The gradient-check table: at least one row per registry entry (op + attributes + shapes).</summary>
-public static class GradientCheckTable
+internal static class GradientCheckTable
 {
     private static Dictionary<string, object> A(params (string Key, object Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 

@@ -12,7 +12,7 @@ namespace OnnxVideo.Export.Tests.Autodiff;
 /// Runs one gradient-check row: loss = Σ_outputs Σ R ⊙ y with a random fixed R; analytic gradients from the
 /// appended backward graph against central finite differences of the forward graph, both evaluated by ORT.
 /// </summary>
-public static class GradientChecker
+internal static class GradientChecker
 {
     private static readonly OrtSessionOptions Options = new() { IntraOpThreads = 1, InterOpThreads = 1 };
 

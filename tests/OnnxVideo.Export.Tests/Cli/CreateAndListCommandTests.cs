@@ -19,7 +19,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var labels = _dir.File("labels.txt");
         File.WriteAllLines(labels, ["left", "", "  right  ", "up"]);
         var output = _dir.File("model.onnx");
-        var (code, stdout, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", labels, "--frames", "6", "--size", "48", "--out", output, "--seed", "2");
+        var (code, stdout, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", labels, "--frames", "6", "--size", "48", "--out", output, "--seed", "2");
         Assert.True(code == 0, stderr);
         Assert.Contains("tiny3d, 3 classes", stdout);
 
@@ -41,7 +41,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var weights = _dir.File("w.safetensors");
         SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(source));
         var output = _dir.File("m.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
         Assert.True(code == 0, stderr);
         var model = OnnxModelFile.Load(output);
         var fc = model.Graph.Initializer.Single(t => t.Name == "fc.weight");
@@ -52,7 +52,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     [Fact]
     public void ListShowsEveryArchitectureWithItsCounts()
     {
-        var (code, stdout, stderr) = ExportToolRunner.Run("list", "--frames", "16", "--size", "112");
+        var (code, stdout, stderr) = CliProcess.RunExport("list", "--frames", "16", "--size", "112");
         Assert.True(code == 0, stderr);
         Assert.Contains("33,371,472", stdout.Split('\n').Single(l => l.StartsWith("r3d_18 ")));
         Assert.Contains("81.39", stdout.Split('\n').Single(l => l.StartsWith("r3d_18 ")));
@@ -61,11 +61,11 @@ public sealed class CreateAndListCommandTests : IDisposable
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("tiny3d "));
         // 112 is a multiple of video_vit's patch of 16; 56 is not, which costs video_vit its row, not the listing.
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("video_vit ") && l.Contains("16×3×112×112"));
-        var (code56, stdout56, stderr56) = ExportToolRunner.Run("list", "--size", "56");
+        var (code56, stdout56, stderr56) = CliProcess.RunExport("list", "--size", "56");
         Assert.True(code56 == 0, stderr56);
         Assert.Contains(stdout56.Split('\n'), l => l.StartsWith("tiny3d ") && l.Contains("3×8×56×56"));
         Assert.Contains("video_vit     not available for this clip shape: video_vit: input size 56 must be a positive multiple of the patch size 16", stdout56);
-        var (codeBad, _, stderrBad) = ExportToolRunner.Run("list", "--classes", "0");
+        var (codeBad, _, stderrBad) = CliProcess.RunExport("list", "--classes", "0");
         Assert.Equal(2, codeBad);
         Assert.Contains("classes must be >= 1", stderrBad);
     }
@@ -83,7 +83,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     public void BadInputGivesOneClearMessageAndANonZeroExit(string caseName, string[] args, string expected)
     {
         var output = _dir.File(caseName + ".onnx");
-        var (code, _, stderr) = ExportToolRunner.Run(["create", .. args, "--out", output]);
+        var (code, _, stderr) = CliProcess.RunExport(["create", .. args, "--out", output]);
         Assert.NotEqual(0, code);
         Assert.Contains(expected, stderr);
         Assert.DoesNotContain("   at ", stderr);
@@ -99,7 +99,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var weights = _dir.File("ten.safetensors");
         SafetensorsWriter.WriteFile(weights, tensors);
         var output = _dir.File("x.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
         Assert.NotEqual(0, code);
         Assert.Contains("class count mismatch: the weights' head has 10 classes, 3 were asked for", stderr);
         Assert.Contains("--new-head", stderr);
@@ -115,7 +115,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     {
         var weights = _dir.File("junk.safetensors");
         File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("y.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("y.onnx"));
         Assert.NotEqual(0, code);
         Assert.Contains($"{weights}: invalid safetensors file: truncated", stderr);
     }
@@ -126,7 +126,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var weights = _dir.File("kinetics-like.safetensors");
         SafetensorsWriter.WriteFile(weights, ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 10 })));
         var output = _dir.File("mine.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--new-head", "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--new-head", "--out", output);
         Assert.True(code == 0, stderr);
         Assert.Equal(2, ModelContracts.FixedLastDimension(OnnxModelFile.Load(output), ModelZoo.LogitsName));
     }
@@ -150,7 +150,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Seed = 8 });
         var weights = WritePth("w.pth", Parameters(source), prefix: "module.");
         var output = _dir.File("m.onnx");
-        var (code, stdout, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
+        var (code, stdout, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
         Assert.True(code == 0, stderr);
         Assert.Contains($"weights {weights}", stdout);
         var model = OnnxModelFile.Load(output);
@@ -167,7 +167,7 @@ public sealed class CreateAndListCommandTests : IDisposable
             .Append(("classifier.weight", [0f], [1]));
         var weights = WritePth("keys.pth", tensors);
         var output = _dir.File("k.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
         Assert.Equal(2, code);
         Assert.Contains($"{weights}: weights do not fit tiny3d; 1 missing: stages.3.0.weight; 1 unexpected: classifier.weight", stderr);
         Assert.False(File.Exists(output));
@@ -181,7 +181,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var weights = _dir.File("evil.pth");
         TorchZipWriter.Write(weights, pickle);
         var output = _dir.File("evil.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
         Assert.Equal(2, code);
         Assert.Contains($"{weights}: refused to load: the pickle asks for the global posix.system", stderr);
         Assert.DoesNotContain("   at ", stderr);
@@ -195,7 +195,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var weights = WritePth("whole.pth", Parameters(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3 })));
         var bytes = File.ReadAllBytes(weights);
         File.WriteAllBytes(weights, bytes[..(bytes.Length - 100)]);
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("t.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("t.onnx"));
         Assert.Equal(2, code);
         Assert.Contains($"{weights}: invalid PyTorch checkpoint: not a readable zip archive", stderr);
         Assert.DoesNotContain("   at ", stderr);
@@ -208,7 +208,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     {
         var weights = _dir.File(name);
         File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("j.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("j.onnx"));
         Assert.Equal(2, code);
         Assert.Contains($"{weights}: {expected}", stderr);
     }
@@ -219,7 +219,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 2, Seed = 5 });
         var weights = WritePth("tiny3d.weights", Parameters(source));
         var output = _dir.File("c.onnx");
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--out", output);
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--out", output);
         Assert.True(code == 0, stderr);
         var fc = OnnxModelFile.Load(output).Graph.Initializer.Single(t => t.Name == "fc.weight");
         Assert.Equal(TensorProtos.ToFloats(source.Graph.Initializer.Single(t => t.Name == "fc.weight")), TensorProtos.ToFloats(fc));
@@ -229,7 +229,7 @@ public sealed class CreateAndListCommandTests : IDisposable
     public void ACheckpointOfAnotherModelIsSaidToBeOne()
     {
         var weights = WritePth("other.pth", [("encoder.0.weight", [1f, 2f], [2]), ("decoder.bias", [3f], [1])]);
-        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("o.onnx"));
+        var (code, _, stderr) = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("o.onnx"));
         Assert.Equal(2, code);
         Assert.Contains("not one of its 2 keys is a parameter of tiny3d: is it a checkpoint of another architecture?", stderr);
         Assert.Contains("2 unexpected: decoder.bias, encoder.0.weight", stderr);

@@ -32,7 +32,7 @@ public sealed class ModelZooTests : IDisposable
 
         var random = new Random(11);
         var clip = Enumerable.Range(0, 2 * 3 * frames * size * size).Select(_ => (float)random.NextDouble() * 2 - 1).ToArray();
-        var outputs = OrtTestRunner.Run(model, ModelZoo.InputName, clip, 2, 3, frames, size, size);
+        var outputs = OrtModelRunner.RunAll(model, clip, 2, 3, frames, size, size);
         Assert.Equal(new long[] { 2, 5 }, outputs[ModelZoo.LogitsName].Shape);
         Assert.Equal(new[] { 2, featureCount }, outputs[ModelZoo.FeaturesName].Shape);
         Assert.All(outputs[ModelZoo.LogitsName].Data, v => Assert.True(float.IsFinite(v)));

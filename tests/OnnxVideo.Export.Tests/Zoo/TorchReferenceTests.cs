@@ -1,4 +1,3 @@
-using OnnxVideo.Export.Tests.Cli;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using Xunit.Abstractions;
@@ -23,12 +22,12 @@ public sealed class TorchReferenceTests(TorchReferenceFixture reference, ITestOu
             FeaturesOutput = true,
         });
         const int t = TorchReferenceFixture.Frames, s = TorchReferenceFixture.Size;
-        var outputs = OrtTestRunner.Run(model, ModelZoo.InputName, reference.Floats(arch, "input"), 2, 3, t, s, s);
+        var outputs = OrtModelRunner.RunAll(model, reference.Floats(arch, "input"), 2, 3, t, s, s);
 
         var expectedLogits = reference.Floats(arch, "logits");
         var (logits, logitsShape) = outputs[ModelZoo.LogitsName];
         Assert.Equal(new long[] { 2, TorchReferenceFixture.Classes }, logitsShape);
-        Assert.InRange(OrtTestRunner.MaxAbsDifference(expectedLogits, logits), 0f, 1e-4f);
+        Assert.Equal(expectedLogits, logits, new ToleranceComparer(1e-4f, 0));
         // Guard against a vacuous comparison: the reference logits are not all (nearly) equal.
         Assert.True(expectedLogits.Max() - expectedLogits.Min() > 1e-2f);
 
@@ -37,7 +36,7 @@ public sealed class TorchReferenceTests(TorchReferenceFixture reference, ITestOu
         Assert.Equal(new[] { 2, featureCount }, featuresShape);
         var expectedFeatures = reference.Floats(arch, "features");
         var scale = Math.Max(1f, expectedFeatures.Max(Math.Abs));
-        Assert.InRange(OrtTestRunner.MaxAbsDifference(expectedFeatures, features) / scale, 0f, 1e-4f);
+        Assert.Equal(expectedFeatures, features, new ToleranceComparer(1e-4f * scale, 0));
     }
 
     [Theory]
@@ -56,17 +55,16 @@ public sealed class TorchReferenceTests(TorchReferenceFixture reference, ITestOu
         const string arch = TorchReferenceFixture.PthArchitecture;
         using var dir = new TempDirectory();
         var output = dir.File(arch + ".onnx");
-        var (code, stdout, stderr) = ExportToolRunner.Run("create", "--arch", arch, "--classes", $"{TorchReferenceFixture.Classes}",
+        var (code, stdout, stderr) = CliProcess.RunExport("create", "--arch", arch, "--classes", $"{TorchReferenceFixture.Classes}",
             "--frames", $"{TorchReferenceFixture.Frames}", "--size", $"{TorchReferenceFixture.Size}", "--weights", reference.Checkpoint(arch), "--out", output);
         Assert.True(code == 0, stderr);
         Assert.Contains($"weights {reference.Checkpoint(arch)}", stdout);
 
         const int t = TorchReferenceFixture.Frames, s = TorchReferenceFixture.Size;
-        var logits = OrtTestRunner.Run(OnnxModelFile.Load(output), ModelZoo.InputName, reference.Floats(arch, "input"), 2, 3, t, s, s)[ModelZoo.LogitsName].Data;
+        var logits = OrtModelRunner.RunAll(OnnxModelFile.Load(output), reference.Floats(arch, "input"), 2, 3, t, s, s)[ModelZoo.LogitsName].Data;
         var expected = reference.Floats(arch, "logits");
-        var difference = OrtTestRunner.MaxAbsDifference(expected, logits);
-        log.WriteLine($"{arch} from torch.save .pth: max |logit - PyTorch| = {difference:g3} (logits span {expected.Min():g3} … {expected.Max():g3})");
-        Assert.InRange(difference, 0f, 1e-4f);
+        log.WriteLine($"{arch} from torch.save .pth: max |logit - PyTorch| = {expected.Zip(logits).Max(p => Math.Abs(p.First - p.Second)):g3} (logits span {expected.Min():g3} … {expected.Max():g3})");
+        Assert.Equal(expected, logits, new ToleranceComparer(1e-4f, 0));
         Assert.True(expected.Max() - expected.Min() > 1e-2f);
     }
 
@@ -82,9 +80,9 @@ public sealed class TorchReferenceTests(TorchReferenceFixture reference, ITestOu
             WeightsPath = reference.Checkpoint(arch, legacy: true),
         });
         const int t = TorchReferenceFixture.Frames, s = TorchReferenceFixture.Size;
-        var logits = OrtTestRunner.Run(model, ModelZoo.InputName, reference.Floats(arch, "input"), 2, 3, t, s, s)[ModelZoo.LogitsName].Data;
-        var difference = OrtTestRunner.MaxAbsDifference(reference.Floats(arch, "logits"), logits);
-        log.WriteLine($"{arch} from a legacy-format .pth: max |logit - PyTorch| = {difference:g3}");
-        Assert.InRange(difference, 0f, 1e-4f);
+        var logits = OrtModelRunner.RunAll(model, reference.Floats(arch, "input"), 2, 3, t, s, s)[ModelZoo.LogitsName].Data;
+        var expected = reference.Floats(arch, "logits");
+        log.WriteLine($"{arch} from a legacy-format .pth: max |logit - PyTorch| = {expected.Zip(logits).Max(p => Math.Abs(p.First - p.Second)):g3}");
+        Assert.Equal(expected, logits, new ToleranceComparer(1e-4f, 0));
     }
 }

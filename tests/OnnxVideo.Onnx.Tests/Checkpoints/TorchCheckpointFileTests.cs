@@ -28,13 +28,14 @@ public sealed class TorchCheckpointFileTests(TorchCheckpointFixture torch) : ICl
     }
 
     [Theory]
-    [InlineData("half", TorchDType.Float16)]
-    [InlineData("bf16", TorchDType.BFloat16)]
-    [InlineData("double", TorchDType.Float64)]
-    [InlineData("count", TorchDType.Int64)]
-    [InlineData("conv.weight", TorchDType.Float32)]
-    public void StorageTypesGiveTheirDTypes(string name, TorchDType dtype)
+    [InlineData("half", nameof(TorchDType.Float16))]
+    [InlineData("bf16", nameof(TorchDType.BFloat16))]
+    [InlineData("double", nameof(TorchDType.Float64))]
+    [InlineData("count", nameof(TorchDType.Int64))]
+    [InlineData("conv.weight", nameof(TorchDType.Float32))]
+    public void StorageTypesGiveTheirDTypes(string name, string dtypeName)
     {
+        var dtype = Enum.Parse<TorchDType>(dtypeName);
         using var checkpoint = TorchCheckpointFile.Open(torch.File("zip.pth"));
         Assert.True(checkpoint.TryGetInfo(name, out var info));
         Assert.Equal(dtype, info.DType);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OnnxVideo.Media;
 using OnnxVideo.Runtime;
 using OnnxVideo.Training.Data;
@@ -76,15 +75,7 @@ public sealed class ModelEvaluationTests : IDisposable
     private string FrameFolderOf(string video)
     {
         var folder = Directory.CreateDirectory(_dir.File("frames")).FullName;
-        var start = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var argument in (string[])["-hide_banner", "-nostdin", "-v", "error", "-i", video, Path.Combine(folder, "img_%d.png")])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var ffmpeg = Process.Start(start)!;
-        var stderr = ffmpeg.StandardError.ReadToEnd();
-        ffmpeg.WaitForExit();
-        Assert.True(ffmpeg.ExitCode == 0, stderr);
+        FfmpegTools.Write("-i", video, Path.Combine(folder, "img_%d.png"));
         return folder;
     }
 

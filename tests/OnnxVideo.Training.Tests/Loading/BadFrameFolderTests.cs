@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OnnxVideo.Media;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Loading;
@@ -17,16 +16,7 @@ public sealed class BadFrameFolderTests : IDisposable
     private string FrameFolder(string name)
     {
         var folder = Directory.CreateDirectory(_dir.File(name)).FullName;
-        var start = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var argument in (string[])["-hide_banner", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-                     "color=red:s=32x24:r=25:d=0.24", "-start_number", "1", Path.Combine(folder, "img_%d.jpg")])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var ffmpeg = Process.Start(start)!;
-        var stderr = ffmpeg.StandardError.ReadToEnd();
-        ffmpeg.WaitForExit();
-        Assert.True(ffmpeg.ExitCode == 0, stderr);
+        FfmpegTools.Write("-f", "lavfi", "-i", "color=red:s=32x24:r=25:d=0.24", "-start_number", "1", Path.Combine(folder, "img_%d.jpg"));
         return folder;
     }
 

@@ -36,16 +36,8 @@ public sealed class TrainingSessionTests : IDisposable
         return (video, labels);
     }
 
-    private static void AssertClose(IEnumerable<double> expected, IEnumerable<float> actual, double tolerance = 1e-5)
-    {
-        var e = expected.ToArray();
-        var a = actual.ToArray();
-        Assert.Equal(e.Length, a.Length);
-        for (var i = 0; i < e.Length; i++)
-        {
-            Assert.True(Math.Abs(e[i] - a[i]) <= tolerance * (1 + Math.Abs(e[i])), $"element {i}: expected {e[i]}, got {a[i]}");
-        }
-    }
+    private static void AssertClose(IEnumerable<double> expected, IEnumerable<float> actual, float tolerance = 1e-5f) =>
+        Assert.Equal(expected.Select(v => (float)v), actual, new ToleranceComparer(tolerance, tolerance));
 
     private static float[] Parameter(TrainingSession session, string name)
     {

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Runtime.Tests;
+namespace OnnxVideo.Testing;
 
 /// <summary>
 /// Small synthetic videos (made once per test run with ffmpeg) and the tiny model, shared by the tests: good videos of
@@ -15,23 +15,23 @@ public sealed class VideoFixture : IDisposable
         var good = Directory.CreateDirectory(_dir.File("good")).FullName;
         Good =
         [
-            Ffmpeg.Synthesize(Path.Combine(good, "a_testsrc.mp4"), "testsrc=size=96x64:rate=10", 2),
-            Ffmpeg.Synthesize(Path.Combine(good, "b_testsrc2.mp4"), "testsrc2=size=64x80:rate=12", 1.5),
-            Ffmpeg.Synthesize(Path.Combine(good, "c_mandelbrot.mp4"), "mandelbrot=size=80x60:rate=10", 2),
-            Ffmpeg.Synthesize(Path.Combine(good, "d_smpte.mp4"), "smptebars=size=72x48:rate=8", 1),
+            FfmpegTools.Synthesize(Path.Combine(good, "a_testsrc.mp4"), "testsrc=size=96x64:rate=10", 2),
+            FfmpegTools.Synthesize(Path.Combine(good, "b_testsrc2.mp4"), "testsrc2=size=64x80:rate=12", 1.5),
+            FfmpegTools.Synthesize(Path.Combine(good, "c_mandelbrot.mp4"), "mandelbrot=size=80x60:rate=10", 2),
+            FfmpegTools.Synthesize(Path.Combine(good, "d_smpte.mp4"), "smptebars=size=72x48:rate=8", 1),
         ];
-        LongVideo = Ffmpeg.Synthesize(_dir.File("long.mp4"), "testsrc2=size=64x48:rate=10", 6);
+        LongVideo = FfmpegTools.Synthesize(_dir.File("long.mp4"), "testsrc2=size=64x48:rate=10", 6);
         var mixed = Directory.CreateDirectory(_dir.File("mixed")).FullName;
         foreach (var file in Good)
         {
             System.IO.File.Copy(file, Path.Combine(mixed, Path.GetFileName(file)));
         }
-        Ffmpeg.Synthesize(Path.Combine(mixed, "short.mp4"), "testsrc=size=64x48:rate=10", 0.2);
+        FfmpegTools.Synthesize(Path.Combine(mixed, "short.mp4"), "testsrc=size=64x48:rate=10", 0.2);
         System.IO.File.WriteAllBytes(Path.Combine(mixed, "empty.mp4"), []);
         System.IO.File.WriteAllBytes(Path.Combine(mixed, "garbage.mp4"), Enumerable.Range(0, 5000).Select(i => (byte)(i * 7919 % 251)).ToArray());
         var whole = System.IO.File.ReadAllBytes(Good[0]);
         System.IO.File.WriteAllBytes(Path.Combine(mixed, "truncated.mp4"), whole[..(whole.Length / 3)]);
-        Ffmpeg.Run("ffmpeg", "-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
+        FfmpegTools.Write("-f", "lavfi", "-i", "sine=frequency=440:duration=1",
             "-c:a", "aac", "-f", "mp4", Path.Combine(mixed, "audio_only.mp4"));
         MixedFolder = mixed;
     }

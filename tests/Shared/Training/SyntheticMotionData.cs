@@ -1,6 +1,6 @@
 using OnnxVideo.Media;
 
-namespace OnnxVideo.Training.Tests.EndToEnd;
+namespace OnnxVideo.Testing;
 
 /// <summary>A small synthetic motion dataset (4 classes, 32×32, 8 frames) generated once for the end-to-end tests.</summary>
 public sealed class SyntheticMotionData : IDisposable
@@ -31,7 +31,7 @@ public sealed class SyntheticMotionData : IDisposable
         };
     }
 
-    public SyntheticDataset Dataset { get; }
+    internal SyntheticDataset Dataset { get; }
     /// <summary>List files with 2 training and 1 validation clip per class, for runs repeated many times.</summary>
     public string SmallTrainList { get; }
     public string SmallValidationList { get; }

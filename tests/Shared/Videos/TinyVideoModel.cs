@@ -2,7 +2,7 @@ using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 
-namespace OnnxVideo.Runtime.Tests;
+namespace OnnxVideo.Testing;
 
 /// <summary>
 /// A tiny video classifier built in the test: Conv3d(3→4, k3, pad 1) → ReLU → mean over T,H,W → linear → logits,

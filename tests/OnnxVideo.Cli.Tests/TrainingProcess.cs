@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OnnxVideo.Training.Tests.EndToEnd;
+namespace OnnxVideo.Cli.Tests;
 
 /// <summary>An <c>onnxvideo train</c> child process whose <see cref="Started"/> completes once training is under way.</summary>
 internal sealed class TrainingProcess : IDisposable

@@ -1,4 +1,4 @@
-namespace OnnxVideo.Runtime.Tests;
+namespace OnnxVideo.Cli.Tests;
 
 /// <summary>Labels from a model are untrusted: the human output of <c>classify</c> shows their control characters escaped.</summary>
 [Collection(VideoCollection.Name)]

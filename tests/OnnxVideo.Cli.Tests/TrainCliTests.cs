@@ -3,7 +3,7 @@ using System.Text.Json;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Metrics;
 
-namespace OnnxVideo.Training.Tests.EndToEnd;
+namespace OnnxVideo.Cli.Tests;
 
 public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<SyntheticMotionData>, IDisposable
 {

@@ -4,9 +4,8 @@ using OnnxVideo.Packaging;
 using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
-using OnnxVideo.Training.Tests.Sessions;
 
-namespace OnnxVideo.Training.Tests.EndToEnd;
+namespace OnnxVideo.Testing;
 
 /// <summary>
 /// <see cref="LinearTrainingPackage"/> as a complete training package folder: the exporter's own manifest type lists

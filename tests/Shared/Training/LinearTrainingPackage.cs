@@ -6,7 +6,7 @@ using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Training.Packages;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace OnnxVideo.Training.Tests.Sessions;
+namespace OnnxVideo.Testing;
 
 /// <summary>
 /// A hand-written training package for a linear classifier on the flattened clip, logits = (x ⊙ scale)·W + b, with

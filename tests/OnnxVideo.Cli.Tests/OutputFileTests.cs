@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using OnnxVideo.Onnx.Locking;
 
-namespace OnnxVideo.Runtime.Tests;
+namespace OnnxVideo.Cli.Tests;
 
 /// <summary>The <c>classify --output</c> file: torn lines repaired on resume, one line per input, one writer at a time.</summary>
 [Collection(VideoCollection.Name)]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OnnxVideo.Runtime.Tests;
+namespace OnnxVideo.Cli.Tests;
 
 [Collection(VideoCollection.Name)]
 public sealed class ClassifyCommandTests(VideoFixture videos)

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using OnnxVideo.Packaging;
 using OnnxVideo.Media;
 
-namespace OnnxVideo.Training.Tests.EndToEnd;
+namespace OnnxVideo.Cli.Tests;
 
 /// <summary>
 /// <c>onnxvideo train</c> on tampered packages: each must stop at once with exit code 2 and one error naming the
