@@ -53,7 +53,7 @@ public static class CreateCommand
             var model = FlagValues.Check(() => ModelZoo.Build(architecture, options));
             var t = options.Frames ?? architecture.DefaultFrames;
             var s = options.Size ?? architecture.DefaultSize;
-            var contract = architecture.DefaultContract(t, s) with { Labels = labels };
+            var contract = architecture.DefaultContract(t, s) with { Labels = labels, PlaceholderLabels = ClassLabels.IsCount(parse.GetValue(classes)!) };
             var outPath = parse.GetValue(output)!;
             ModelContracts.Write(model, contract, source: outPath);
             UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(model, outPath));
