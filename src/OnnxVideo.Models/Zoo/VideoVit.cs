@@ -26,6 +26,15 @@ internal sealed class VideoVit : ZooArchitecture
     /// <summary>VideoMAE-Small with mean pooling, 16 × 224² clips.</summary>
     public static VideoVit Default { get; } = new(new VideoVitConfig());
 
+    /// <summary>
+    /// A small ViT for quick training and the project's own pretrained checkpoint (<c>models/</c>): 4 blocks of width
+    /// 96 with 3 heads, MLP 384, tubelets 2×8², 8 frames of 32² by default (~0.48 M parameters).
+    /// </summary>
+    public static VideoVit Tiny { get; } = new(new VideoVitConfig
+    {
+        Depth = 4, Width = 96, Heads = 3, MlpWidth = 384, Patch = 8, Tubelet = 2, DefaultFrames = 8, DefaultSize = 32,
+    }, "video_vit_tiny");
+
     public VideoVitConfig Config { get; }
     public override string Name { get; }
     public override string Description =>
