@@ -32,11 +32,14 @@ pretrain() {
     --warmup 60 --augment none --seed 0 --threads "$THREADS" --workers 2 --json > "$dir/summary.json"
   log "$arch: trained in $((SECONDS - start)) s; $(grep -o '"top1":[0-9.]*' "$dir/summary.json" | head -1) (best validation, pretext task)"
   ox weights --model "$dir/run/best/model.onnx" --arch "$arch" --out "models/$arch-pretext.safetensors"
+  local sha; sha=$(sha256sum "models/$arch-pretext.safetensors" | cut -d' ' -f1)
+  sed -i "s/\"sha256\": \"[0-9a-f]*\"/\"sha256\": \"$sha\"/" "models/$arch.json"
+  log "$arch: models/$arch-pretext.safetensors, sha256 $sha (written into models/$arch.json; update its pretext accuracy by hand)"
 }
 
 what=${1:-all}
 case "$what" in
-  tiny3d|all) pretrain tiny3d 8 64 5e-4 0.01 15 ;;&
+  tiny3d|all) pretrain tiny3d 8 64 5e-4 0.01 20 ;;&
   video_vit_tiny|all) pretrain video_vit_tiny 8 32 5e-4 0.05 20 ;;
   tiny3d) ;;
   *) echo "error: unknown architecture '$what' (tiny3d, video_vit_tiny, all)" >&2; exit 2 ;;

@@ -123,7 +123,6 @@ public static class TransferExperiment
         foreach (var sample in train.Samples)
         {
             await source.ReadTrainingAsync(sample, 0, trainBuffer, CancellationToken.None);
-            await source.ReadEvaluationAsync(sample, evalBuffer, CancellationToken.None);
         }
         foreach (var sample in validation.Samples)
         {

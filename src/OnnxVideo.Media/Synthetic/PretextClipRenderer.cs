@@ -15,16 +15,18 @@ internal static class PretextClipRenderer
         Span<byte> destination)
     {
         var s = (double)size;
-        var (light, dark) = (SyntheticClipRenderer.RandomColour(rng), SyntheticClipRenderer.RandomColour(rng));
+        // A low-contrast texture: the object, not the background, carries the signal.
+        var light = SyntheticClipRenderer.RandomColour(rng);
+        var dark = SyntheticClipRenderer.Mix(light, SyntheticClipRenderer.RandomColour(rng), 0.3);
         var checkered = rng.NextDouble() < 0.5;
         var period = s * (0.1 + 0.12 * rng.NextDouble());
         var colour = SyntheticClipRenderer.RandomColour(rng, contrastWith: SyntheticClipRenderer.Mix(light, dark, 0.5));
         var shape = (Shape)rng.Next(3);
-        var radius = s * (0.12 + 0.06 * rng.NextDouble());
+        var radius = s * (0.15 + 0.05 * rng.NextDouble());
         var steps = Math.Max(1, frames - 1);
-        // Moves cover 25–60 % of the frame (speed varies within a class); orbits turn 0.6–1.2 of a turn.
-        var travel = s * (0.25 + 0.35 * rng.NextDouble());
-        var turn = (0.6 + 0.6 * rng.NextDouble()) * 2 * Math.PI;
+        // Moves cover 30–55 % of the frame (speed varies within a class); orbits turn 0.6–1.0 of a turn.
+        var travel = s * (0.3 + 0.25 * rng.NextDouble());
+        var turn = (0.6 + 0.4 * rng.NextDouble()) * 2 * Math.PI;
         var orbit = s * (0.15 + 0.1 * rng.NextDouble());
         var phase = rng.NextDouble() * 2 * Math.PI;
         var margin = radius + 1;
