@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONFIG=${CONFIG:-Release}
 WORK=${PRETRAIN_WORK:-.cache/pretrain}
-THREADS=${PRETRAIN_THREADS:-2}
+THREADS=${PRETRAIN_THREADS:-2}  # ONNX Runtime threads; PRETRAIN_WORKERS (default 4) clips decoded at once
 ov() { dotnet "src/OnnxVideo.Cli/bin/$CONFIG/net10.0/onnxvideo.dll" "$@"; }
 ox() { dotnet "tools/export/bin/$CONFIG/net10.0/onnxvideo-export.dll" "$@"; }
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -20,16 +20,16 @@ if [ ! -f "$data/val.txt" ]; then
   ov dataset synth --preset pretext --out "$data" --classes 8 --per-class 150 --frames 16 --size 64 --seed 101 --val-fraction 0.2
 fi
 
-# arch, frames, size, learning rate, weight decay, epochs
+# arch, frames, size, learning rate, weight decay, epochs, warm-up steps (120 steps make an epoch)
 pretrain() {
-  local arch=$1 frames=$2 size=$3 lr=$4 decay=$5 epochs=$6 dir="$WORK/$1"
+  local arch=$1 frames=$2 size=$3 lr=$4 decay=$5 epochs=$6 warmup=$7 dir="$WORK/$1"
   rm -rf "$dir"; mkdir -p "$dir"
   log "$arch: create ($frames × $size²), package (full, AdamW lr $lr, weight decay $decay), train $epochs epochs"
   ox create --arch "$arch" --classes "$data/labels.txt" --frames "$frames" --size "$size" --seed 0 --out "$dir/init.onnx"
   ox package --model "$dir/init.onnx" --tune full --lr "$lr" --weight-decay "$decay" --out "$dir/pkg" >/dev/null
   local start=$SECONDS
   ov train --package "$dir/pkg" --train "$data/train.txt" --val "$data/val.txt" --out "$dir/run" --epochs "$epochs" --batch 8 \
-    --warmup 60 --augment none --seed 0 --threads "$THREADS" --workers 2 --json > "$dir/summary.json"
+    --warmup "$warmup" --augment none --seed 0 --threads "$THREADS" --workers "${PRETRAIN_WORKERS:-4}" --json > "$dir/summary.json"
   log "$arch: trained in $((SECONDS - start)) s; $(grep -o '"top1":[0-9.]*' "$dir/summary.json" | head -1) (best validation, pretext task)"
   ox weights --model "$dir/run/best/model.onnx" --arch "$arch" --out "models/$arch-pretext.safetensors"
   local sha; sha=$(sha256sum "models/$arch-pretext.safetensors" | cut -d' ' -f1)
@@ -39,8 +39,8 @@ pretrain() {
 
 what=${1:-all}
 case "$what" in
-  tiny3d|all) pretrain tiny3d 8 64 5e-4 0.01 20 ;;&
-  video_vit_tiny|all) pretrain video_vit_tiny 8 32 5e-4 0.05 20 ;;
+  tiny3d|all) pretrain tiny3d 8 64 5e-4 0.01 20 60 ;;&
+  video_vit_tiny|all) pretrain video_vit_tiny 8 32 1e-3 0.05 15 200 ;;
   tiny3d) ;;
   *) echo "error: unknown architecture '$what' (tiny3d, video_vit_tiny, all)" >&2; exit 2 ;;
 esac

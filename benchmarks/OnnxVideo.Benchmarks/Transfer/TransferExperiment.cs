@@ -118,16 +118,18 @@ public static class TransferExperiment
     private static async Task DecodeAllAsync(IClipSource source, VideoDataset train, VideoDataset validation)
     {
         var watch = Stopwatch.StartNew();
-        var trainBuffer = new float[source.SampleElements];
-        var evalBuffer = new float[source.SampleElements * source.EvaluationViews];
-        foreach (var sample in train.Samples)
+        var reads = train.Samples.Select(s => (Sample: s, Training: true)).Concat(validation.Samples.Select(s => (Sample: s, Training: false)));
+        await Parallel.ForEachAsync(reads, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (read, ct) =>
         {
-            await source.ReadTrainingAsync(sample, 0, trainBuffer, CancellationToken.None);
-        }
-        foreach (var sample in validation.Samples)
-        {
-            await source.ReadEvaluationAsync(sample, evalBuffer, CancellationToken.None);
-        }
+            if (read.Training)
+            {
+                await source.ReadTrainingAsync(read.Sample, 0, new float[source.SampleElements], ct);
+            }
+            else
+            {
+                await source.ReadEvaluationAsync(read.Sample, new float[source.SampleElements * source.EvaluationViews], ct);
+            }
+        });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decoded {train.Count + validation.Count} clips in {watch.Elapsed.TotalSeconds:0.0} s"));
     }
 

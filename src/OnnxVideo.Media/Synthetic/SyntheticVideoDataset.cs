@@ -90,7 +90,8 @@ public static class SyntheticVideoDataset
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, labels.Length), parallel, async (label, token) =>
         {
-            if (EncodedPerClip.Contains(options.Codec))
+            // A single clip per class is one plain encode too (the segment muxer would get no split points).
+            if (EncodedPerClip.Contains(options.Codec) || options.ClipsPerClass == 1)
             {
                 for (var i = 0; i < options.ClipsPerClass; i++)
                 {
