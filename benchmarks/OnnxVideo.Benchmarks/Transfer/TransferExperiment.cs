@@ -38,56 +38,66 @@ public static class TransferExperiment
         Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         foreach (var arch in settings.Architectures)
         {
-            var recipe = ModelRecipeReader.Read(Path.Combine(settings.Models, arch + ".json"));
-            var contract = ZooContract(recipe, train.Classes);
-            var source = new MemoizedClipSource(new VideoClipSource(contract, ClipAugmentation.None));
-            DecodeAllAsync(source, train, validation).GetAwaiter().GetResult();
-            foreach (var init in new[] { "pretrained", "random" })
+            RunArchitecture(settings, arch, root, train, validation, row =>
             {
-                var modelPath = Path.Combine(root, arch, init, "model.onnx");
-                Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-                var model = ModelZoo.Build(arch, new ZooOptions
-                {
-                    Classes = train.Classes.Count, Frames = recipe.Frames, Size = recipe.Size, Seed = settings.Seed,
-                    WeightsPath = init == "pretrained" ? recipe.Weights!.File : null, NewHead = init == "pretrained",
-                });
-                ModelContracts.Write(model, contract, source: modelPath);
-                OnnxModelFile.Save(model, modelPath);
-                foreach (var mode in settings.Modes)
-                {
-                    var (tuning, lr) = Mode(arch, mode);
-                    var packageDir = Path.Combine(root, arch, init, mode, "package");
-                    try
-                    {
-                        TrainingPackageWriter.Write(model, new TrainingPackageOptions
-                        {
-                            Tuning = tuning,
-                            Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW) with { LearningRate = (float)lr },
-                        }, packageDir, modelPath);
-                    }
-                    catch (UserInputException e)
-                    {
-                        Console.WriteLine($"{arch} {init} {mode}: not applicable: {e.Message}");
-                        continue;
-                    }
-                    foreach (var perClass in settings.PerClass)
-                    {
-                        var run = TrainOne(settings, packageDir, Subset(train, perClass), validation, source,
-                            Path.Combine(root, arch, init, mode, $"run-{perClass}"), lr);
-                        var row = new TransferRun(arch, init, mode, perClass, run.BestValidation?.Top1 ?? 0, run.BestEpoch, run.Seconds);
-                        results.Add(row);
-                        File.AppendAllText(resultsPath, JsonSerializer.Serialize(row) + "\n");
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{arch} {init} {mode} {perClass}/class: top-1 {row.Top1 * 100:0.0} % (epoch {row.BestEpoch}), {row.Seconds:0.0} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
-                    }
-                }
-            }
+                results.Add(row);
+                File.AppendAllText(resultsPath, JsonSerializer.Serialize(row) + "\n");
+            });
         }
         Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
         var table = TransferTable.Markdown(results, settings);
         File.WriteAllText(Path.Combine(root, "transfer.md"), table);
         Console.WriteLine(table);
         return 0;
+    }
+
+    /// <summary>Both initialisations of one architecture in every mode and label budget.</summary>
+    private static void RunArchitecture(TransferSettings settings, string arch, string root, VideoDataset train, VideoDataset validation,
+        Action<TransferRun> record)
+    {
+        var recipe = ModelRecipeReader.Read(Path.Combine(settings.Models, arch + ".json"));
+        var contract = ZooContract(recipe, train.Classes);
+        var source = new MemoizedClipSource(new VideoClipSource(contract, ClipAugmentation.None));
+        DecodeAllAsync(source, train, validation).GetAwaiter().GetResult();
+        foreach (var init in new[] { "pretrained", "random" })
+        {
+            var modelPath = Path.Combine(root, arch, init, "model.onnx");
+            Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+            var model = ModelZoo.Build(arch, new ZooOptions
+            {
+                Classes = train.Classes.Count, Frames = recipe.Frames, Size = recipe.Size, Seed = settings.Seed,
+                WeightsPath = init == "pretrained" ? recipe.Weights!.File : null, NewHead = init == "pretrained",
+            });
+            ModelContracts.Write(model, contract, source: modelPath);
+            OnnxModelFile.Save(model, modelPath);
+            foreach (var mode in settings.Modes)
+            {
+                var (tuning, lr) = Mode(arch, mode);
+                var packageDir = Path.Combine(root, arch, init, mode, "package");
+                try
+                {
+                    TrainingPackageWriter.Write(model, new TrainingPackageOptions
+                    {
+                        Tuning = tuning,
+                        Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW) with { LearningRate = (float)lr },
+                    }, packageDir, modelPath);
+                }
+                catch (UserInputException e)
+                {
+                    Console.WriteLine($"{arch} {init} {mode}: not applicable: {e.Message}");
+                    continue;
+                }
+                foreach (var perClass in settings.PerClass)
+                {
+                    var run = TrainOne(settings, packageDir, Subset(train, perClass), validation, source,
+                        Path.Combine(root, arch, init, mode, $"run-{perClass}"), lr);
+                    var row = new TransferRun(arch, init, mode, perClass, run.BestValidation?.Top1 ?? 0, run.BestEpoch, run.Seconds);
+                    record(row);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{arch} {init} {mode} {perClass}/class: top-1 {row.Top1 * 100:0.0} % (epoch {row.BestEpoch}), {row.Seconds:0.0} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                }
+            }
+        }
     }
 
     /// <summary>Training clips (the most any run uses) and a separate validation set from another seed.</summary>

@@ -26,8 +26,8 @@ public static class DatasetCommand
         var distractors = new Option<int>("--distractors") { Description = "Distractor shapes per clip", DefaultValueFactory = _ => defaults.Distractors };
         var preset = new Option<string>("--preset")
         {
-            Description = "motion (bars and triangles whose motion is the class; the default) or pretext (discs, rings and crosses on textures, "
-                          + "moving diagonally, orbiting or bouncing: a pretraining task that differs from motion)",
+            Description = "Classes to render: motion (bars and triangles whose motion is the class; the default) or pretext (discs, rings and "
+                          + "crosses on textures, moving diagonally, orbiting or bouncing: a pretraining task that differs from motion)",
             DefaultValueFactory = _ => "motion",
         };
         var validation = new Option<double>("--val-fraction") { Description = "Share of each class in val.txt", DefaultValueFactory = _ => defaults.ValidationFraction };
