@@ -29,7 +29,17 @@ internal static class TrainingPackageManifestChecks
     {
         var parameters = m.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var adapter = m.Tuning.LoraAdapters.FirstOrDefault(a => !parameters.Contains(a.A) || !parameters.Contains(a.B));
-        return adapter is null ? null : $"LoRA adapter of '{adapter.Weight}': '{adapter.A}' and '{adapter.B}' must be trainable parameters";
+        if (adapter is not null)
+        {
+            return $"LoRA adapter of '{adapter.Weight}': '{adapter.A}' and '{adapter.B}' must be trainable parameters";
+        }
+        if (m.Tuning.Adapters?.FirstOrDefault(a => a?.Tensors is null || !a.Tensors.All(t => t is not null && parameters.Contains(t))) is { } bottleneck)
+        {
+            return $"tuning.adapters: the tensors of '{bottleneck?.Site}' must be a list of trainable parameters";
+        }
+        return m.Tuning.Prompts is { } prompts && (prompts.Tensors is null || !prompts.Tensors.All(t => t is not null && parameters.Contains(t)))
+            ? "tuning.prompts: the prompt tensors must be a list of trainable parameters"
+            : null;
     }
 
     private static string? ScalarProblem(TrainingPackageManifest m)
@@ -64,9 +74,9 @@ internal static class TrainingPackageManifestChecks
         var t = m.Tuning;
         string?[] names = [io.Video, io.Labels, io.LearningRate, io.Step, io.ClipNorm, io.Loss, io.Logits, io.GradientNorm,
             g.TrainStep, g.Eval, g.Gradients, g.Optimizer, g.Trainable, g.OptimizerState, g.Frozen, t.Spec, t.HeadWeight];
-        if (names.Any(string.IsNullOrEmpty) || io.VideoShape is null || io.VideoShape.Any(d => d is null))
+        if (names.Any(string.IsNullOrEmpty) || io.Targets is "" || io.VideoShape is null || io.VideoShape.Any(d => d is null))
         {
-            return "io names, graph file names, tuning.spec and tuning.headWeight must be non-empty strings";
+            return "io names (io.targets when present), graph file names, tuning.spec and tuning.headWeight must be non-empty strings";
         }
         if (t.LoraAdapters is null || t.LoraAdapters.Any(a => !LoraAdapterIsWellFormed(a)))
         {
