@@ -11,6 +11,8 @@ public sealed record PackageGraphFiles
     public string Gradients { get; init; } = "grads.onnx";
     /// <summary>The optimizer update alone, taking parameters, gradients and state.</summary>
     public string Optimizer { get; init; } = "optimizer.onnx";
+    /// <summary>Forward + loss + d loss / d video with the current weights (adversarial training); null when not compiled.</summary>
+    public string? InputGradient { get; init; }
     public string Trainable { get; init; } = "trainable.safetensors";
     public string OptimizerState { get; init; } = "optimizer_state.safetensors";
     /// <summary>Frozen weights, stored once; the graphs reference them as ONNX external data (offsets into this file).</summary>

@@ -22,4 +22,6 @@ public sealed record PackageIoNames
     public string Loss { get; init; } = "loss";
     public string Logits { get; init; } = "logits";
     public string GradientNorm { get; init; } = "grad_norm";
+    /// <summary>Output of the input-gradient graph: d loss / d video, shaped like the video input.</summary>
+    public string VideoGradient { get; init; } = "video_grad";
 }

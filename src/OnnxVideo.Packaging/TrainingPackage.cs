@@ -33,6 +33,8 @@ public sealed class TrainingPackage
     public string TrainablePath => PathOf(Manifest.Graphs.Trainable);
     public string OptimizerStatePath => PathOf(Manifest.Graphs.OptimizerState);
     public string FrozenPath => PathOf(Manifest.Graphs.Frozen);
+    /// <summary>The input-gradient graph (adversarial training), or null when the package was compiled without it.</summary>
+    public string? InputGradientPath => Manifest.Graphs.InputGradient is { } file ? PathOf(file) : null;
 
     public string PathOf(string file) => Path.Combine(Directory, file);
 
@@ -121,7 +123,7 @@ public sealed class TrainingPackage
             }
         }
         var g = m.Graphs;
-        foreach (var required in new[] { g.TrainStep, g.Eval, g.Gradients, g.Optimizer, g.Trainable, g.OptimizerState, g.Frozen })
+        foreach (var required in new[] { g.TrainStep, g.Eval, g.Gradients, g.Optimizer, g.Trainable, g.OptimizerState, g.Frozen, g.InputGradient }.OfType<string>())
         {
             if (!listed.ContainsKey(required))
             {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Locking;
+using OnnxVideo.Training.Adversarial;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Loading;
@@ -60,6 +61,7 @@ public sealed class Trainer
         }
         _train = train;
         _validation = validation is { Count: > 0 } ? validation : null;
+        CheckAdversarial(package, options);
     }
 
     public string OutputDirectory { get; }
@@ -112,7 +114,8 @@ public sealed class Trainer
 
         var run = new TrainingRun(session, state, loader.TrainingBatchesPerEpoch, totalSteps, _train.Classes, validationLoader);
         var report = new ReportWriter(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog, _train.Classes);
-        IStepPolicy policy = _options.AccumulationSteps == 1 ? new PlainSteps(session) : new AccumulatedSteps(session, _options.AccumulationSteps);
+        IStepPolicy policy = _options.Adversarial is { } attack ? new AdversarialSteps(session, attack, package.Contract!)
+            : _options.AccumulationSteps == 1 ? new PlainSteps(session) : new AccumulatedSteps(session, _options.AccumulationSteps);
         await new TrainingLoop(run, policy, loader, _options.Seed, Callbacks(store, metricsLog, loader, report)).RunAsync(ct).ConfigureAwait(false);
 
         var steps = session.OptimizerStepCount;
@@ -211,8 +214,9 @@ public sealed class Trainer
     /// </summary>
     private (TrainingPackageLayout Package, IClipSource Source, BackboneFeatureSource? Features) ChooseInputs()
     {
-        // Mixup and CutMix mix the clips, so the backbone's features of the mixed clips are new every step.
-        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head || _options.Mix is { IsEnabled: true })
+        // Mixup/CutMix and adversarial clips change what the backbone sees every step, so its features are not cached.
+        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head
+            || _options.Mix is { IsEnabled: true } || _options.Adversarial is not null)
         {
             return (_package, _source, null);
         }
@@ -227,6 +231,28 @@ public sealed class Trainer
         _logger.LogInformation("head-only tuning: backbone features [{Shape}] are computed once per clip and cached",
             string.Join(", ", head.FeatureShape));
         return (head.Head, features, features);
+    }
+
+    private static void CheckAdversarial(TrainingPackageLayout package, TrainerOptions options)
+    {
+        if (options.Adversarial is not { } attack)
+        {
+            return;
+        }
+        var flag = $"--adversarial {attack}";
+        if (package.InputGradientPath is null)
+        {
+            throw new TrainingSessionException(package.Directory,
+                "the package has no input-gradient graph, which adversarial training needs: compile it with `onnxvideo-export package --adversarial`");
+        }
+        if (package.Contract is null)
+        {
+            throw new AttackSpecException(flag, $"the package {package.Directory} has no preprocessing contract to convert pixel units with");
+        }
+        if (options.AccumulationSteps != 1)
+        {
+            throw new AttackSpecException(flag, "cannot be combined with gradient accumulation (--accumulate)");
+        }
     }
 
     /// <summary>Exports the best epoch's weights (reloaded from its checkpoint when others came after it) and validates them.</summary>

@@ -54,6 +54,9 @@ public sealed record TrainerOptions
     /// export use it. Null = off.
     /// </summary>
     public double? EmaDecay { get; init; }
+    /// <summary>Adversarial training: each batch also trains on its adversarial clips under this attack (null = off).
+    /// Needs a package compiled with its input-gradient graph; the backbone's features are then never cached.</summary>
+    public Adversarial.AttackSpec? Adversarial { get; init; }
 
     public void Validate()
     {

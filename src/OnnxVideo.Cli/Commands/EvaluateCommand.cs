@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using OnnxVideo.Cli.FewShot;
 using OnnxVideo.Cli.Training;
 using OnnxVideo.CommandLine;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 using OnnxVideo.Runtime;
+using OnnxVideo.Training.Adversarial;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Metrics;
@@ -45,9 +47,15 @@ public static class EvaluateCommand
         public Option<int> MaxFailed { get; } = CommonOptions.AtLeast(
             new Option<int>("--max-failed") { Description = "Clips that may fail to decode before evaluation stops (default 100)", DefaultValueFactory = _ => 100 }, 0);
         public Option<bool> NoPad { get; } = NoPadOption.Create();
+        public Option<string?> Attack { get; } = new("--attack")
+        {
+            Description = "Robust accuracy under an L-inf attack next to clean: fgsm:eps=E or pgd:eps=E,steps=K,alpha=A (pixel units 0-255; one centre clip per video)",
+        };
+        public Option<int> Seed { get; } = CommonOptions.Seed("the episodes' draws");
+        public EpisodeFlags Episodes { get; } = new();
         public GpuProviderFlags Gpu { get; set; } = null!;
 
-        public IEnumerable<Option> All() => [Model, Data, ClassMap, Json, Report, Batch, Workers, Device, Threads, MaxFailed, NoPad];
+        public IEnumerable<Option> All() => [Model, Data, ClassMap, Json, Report, Batch, Workers, Device, Threads, MaxFailed, NoPad, Attack, Seed, .. Episodes.All()];
     }
 
     private static async Task<int> RunAsync(Flags f, ParseResult parse, CancellationToken ct)
@@ -57,6 +65,21 @@ public static class EvaluateCommand
         options.IntraOpThreads = parse.GetValue(f.Threads);
         options.DecodeWorkers = parse.GetValue(f.Workers);
         options.PadShortVideos = !parse.GetValue(f.NoPad);
+        var attack = parse.GetValue(f.Attack) is { } attackText ? AttackSpec.Parse(attackText) : null;
+        if (parse.GetValue(f.Episodes.Episodes) is not null)
+        {
+            if (attack is not null)
+            {
+                throw new InvalidFlagException("--attack", attack.ToString(), "cannot be combined with --episodes");
+            }
+            return await EpisodeEvaluationRun.RunAsync(modelPath, parse.GetValue(f.Data)!, parse.GetValue(f.ClassMap), f.Episodes.Read(parse, parse.GetValue(f.Seed)),
+                parse.GetValue(f.Episodes.Features)!, options, parse.GetValue(f.Json), ct);
+        }
+        if (attack is not null)
+        {
+            return await AttackEvaluationRun.RunAsync(modelPath, parse.GetValue(f.Data)!, parse.GetValue(f.ClassMap), attack, parse.GetValue(f.Batch),
+                parse.GetValue(f.Threads), parse.GetValue(f.MaxFailed), parse.GetValue(f.Json), ct);
+        }
         await using var classifier = FlagValues.Check(() => new VideoClassifier(options));
         var classes = classifier.Labels.Count > 0 ? classifier.Labels : null;
         var dataset = DatasetReader.Read(parse.GetValue(f.Data)!, new DatasetOptions { Classes = classes, ClassMapPath = parse.GetValue(f.ClassMap) });

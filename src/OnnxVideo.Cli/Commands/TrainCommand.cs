@@ -6,6 +6,7 @@ using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 using OnnxVideo.Ort;
 using OnnxVideo.Training;
+using OnnxVideo.Training.Adversarial;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
@@ -68,11 +69,15 @@ public static class TrainCommand
         public Option<double> MixProb { get; } = CommonOptions.Between(new Option<double>("--mix-prob") { Description = "Share of batches mixed when --mixup/--cutmix is on (default 1)", DefaultValueFactory = _ => 1.0 }, 0, 1);
         public Option<double> MixSwitchProb { get; } = CommonOptions.Between(new Option<double>("--mix-switch-prob") { Description = "With both --mixup and --cutmix: share of mixed batches that use CutMix (default 0.5)", DefaultValueFactory = _ => 0.5 }, 0, 1);
         public Option<double?> Ema { get; } = CommonOptions.Between(new Option<double?>("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999); validation and best/model.onnx use it" }, 0, 1, excludeMinimum: true, excludeMaximum: true);
+        public Option<string?> Adversarial { get; } = new("--adversarial")
+        {
+            Description = "Also train on each batch's adversarial clips: fgsm:eps=E or pgd:eps=E,steps=K,alpha=A (pixel units 0-255; the package needs `onnxvideo-export package --adversarial`)",
+        };
         public GpuProviderFlags Gpu { get; set; } = null!;
 
         public IEnumerable<Option> All() => [Package, Train, Val, Output, ClassMap, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup,
             LabelSmoothing, ClipGrad, Accumulate, Patience, Workers, Device, Threads, Seed, Resume, Fresh, Json, Augment, CheckpointEvery, MaxBadSteps,
-            MaxFailed, NoPad, Mixup, Cutmix, MixProb, MixSwitchProb, Ema];
+            MaxFailed, NoPad, Mixup, Cutmix, MixProb, MixSwitchProb, Ema, Adversarial];
 
         /// <summary>Alphas are Beta parameters: infinity is refused like NaN.</summary>
         private static Option<double> Finite(Option<double> option)
@@ -179,6 +184,7 @@ public static class TrainCommand
             SwitchProbability = parse.GetValue(f.MixSwitchProb),
         },
         EmaDecay = parse.GetValue(f.Ema),
+        Adversarial = parse.GetValue(f.Adversarial) is { } attack ? AttackSpec.Parse(attack, "--adversarial") : null,
     };
 
     /// <summary>The optimizer, its weight decay and the loss's label smoothing are compiled into the package's graphs.</summary>

@@ -18,4 +18,5 @@ internal sealed record CompiledTrainingGraphs(
     PackageIoNames Io,
     int ClassCount,
     long TrainableParameterCount,
-    long FrozenParameterCount);
+    long FrozenParameterCount,
+    ModelProto? InputGradient = null);

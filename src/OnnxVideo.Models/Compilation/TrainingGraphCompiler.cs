@@ -10,6 +10,7 @@ using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 using OnnxVideo.Packaging;
+using OnnxVideo.Models.Adversarial;
 
 namespace OnnxVideo.Models.Compilation;
 
@@ -97,6 +98,16 @@ internal static class TrainingGraphCompiler
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
         FusedOps.Lower(trainVariant.Graph);
 
+        GraphProto? inputGradient = null;
+        if (options.InputGradient)
+        {
+            var inputVariant = Variant(source, options, training: false, sourceName);
+            var inputBuilder = GraphBuilder.Wrap(inputVariant.Graph);
+            AddLoss(inputBuilder, io, batch, options.LabelSmoothing, classCount: null);
+            InputGradientGraph.Append(inputBuilder, io.Video, io.Logits, io.Labels, sourceName);
+            inputGradient = inputVariant.Graph;
+        }
+
         var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters.Select(p => (p.Name, p.Shape)).ToList());
         var frozenNames = trainVariant.Selection.Frozen.ToHashSet(StringComparer.Ordinal);
         var contract = options.Contract ?? ContractOf(model, sourceName);
@@ -112,7 +123,8 @@ internal static class TrainingGraphCompiler
             io,
             classCount,
             trainVariant.TrainableCount,
-            trainVariant.FrozenCount);
+            trainVariant.FrozenCount,
+            inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract));
     }
 
     private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,

@@ -21,4 +21,6 @@ public sealed record TrainingPackageOptions
     public BatchNormMode BatchNorm { get; init; } = BatchNormMode.Auto;
     /// <summary>Frozen initializers of at least this many bytes are stored once in frozen.safetensors; smaller ones stay in each graph.</summary>
     public long FrozenThresholdBytes { get; init; } = 1024;
+    /// <summary>Also writes the input-gradient graph (d loss / d clip with the current weights), which adversarial training needs.</summary>
+    public bool InputGradient { get; init; }
 }

@@ -27,7 +27,7 @@ public static class TrainingPackageWriter
         Directory.CreateDirectory(dir);
         var manifestPath = Path.Combine(dir, TrainingPackageManifest.FileName);
         File.Delete(manifestPath);
-        var files = new PackageGraphFiles();
+        var files = new PackageGraphFiles { InputGradient = compiled.InputGradient is null ? null : "input_grad.onnx" };
 
         var stored = compiled.FrozenInitializers
             .Where(t => t.DataType is (int)TensorProto.Types.DataType.Float or (int)TensorProto.Types.DataType.Int64)
@@ -49,7 +49,12 @@ public static class TrainingPackageWriter
                 references[t.Name] = reference;
             }
         }
-        foreach (var (graphModel, file) in new[] { (compiled.TrainStep, files.TrainStep), (compiled.Eval, files.Eval), (compiled.Gradients, files.Gradients) })
+        var graphs = new List<(ModelProto, string)> { (compiled.TrainStep, files.TrainStep), (compiled.Eval, files.Eval), (compiled.Gradients, files.Gradients) };
+        if (compiled.InputGradient is { } inputGradient)
+        {
+            graphs.Add((inputGradient, files.InputGradient!));
+        }
+        foreach (var (graphModel, file) in graphs)
         {
             var copy = graphModel.Clone();
             var initializers = copy.Graph.Initializer;
@@ -77,7 +82,8 @@ public static class TrainingPackageWriter
             SafetensorsTensor.FromFloats(s.Name, new float[p.Shape.Aggregate(1L, (a, d) => a * d)], p.Shape))).ToList();
         SafetensorsWriter.WriteFile(Path.Combine(dir, files.OptimizerState), zeroState);
 
-        foreach (var graph in new[] { files.TrainStep, files.Eval, files.Gradients, files.Optimizer })
+        var graphFiles = graphs.Select(g => g.Item2).Append(files.Optimizer).ToList();
+        foreach (var graph in graphFiles)
         {
             OrtModelCheck.RequireLoadable(Path.Combine(dir, graph));
         }
@@ -100,7 +106,7 @@ public static class TrainingPackageWriter
             Frozen = stored.Select(t => new PackageTensorEntry(t.Name, DTypeOf(t).ToString(), t.Dims.ToArray())).ToList(),
             TrainableParameterCount = compiled.TrainableParameterCount,
             FrozenParameterCount = compiled.FrozenParameterCount,
-            Files = new[] { files.TrainStep, files.Eval, files.Gradients, files.Optimizer, files.Trainable, files.OptimizerState, files.Frozen }
+            Files = graphFiles.Concat([files.Trainable, files.OptimizerState, files.Frozen])
                 .Select(f => Path.Combine(dir, f))
                 .Select(path => new PackageFileEntry(Path.GetFileName(path), new FileInfo(path).Length, TrainingPackage.Sha256Of(path)))
                 .ToList(),

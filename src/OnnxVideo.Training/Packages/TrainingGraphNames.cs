@@ -13,4 +13,6 @@ public sealed record TrainingGraphNames
     public required string Loss { get; init; }
     public required string Logits { get; init; }
     public required string GradientNorm { get; init; }
+    /// <summary>The input-gradient graph's d loss / d video output.</summary>
+    public string VideoGradient { get; init; } = "video_grad";
 }

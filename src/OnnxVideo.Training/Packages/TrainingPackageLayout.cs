@@ -19,6 +19,8 @@ public sealed record TrainingPackageLayout
     public required string EvalPath { get; init; }
     public required string GradientsPath { get; init; }
     public required string OptimizerPath { get; init; }
+    /// <summary>The input-gradient graph (d loss / d video, for adversarial training); null when the package has none.</summary>
+    public string? InputGradientPath { get; init; }
     public required string TrainablePath { get; init; }
     public required string OptimizerStatePath { get; init; }
     /// <summary>Frozen weights (safetensors) shared by all graphs; null when the package has none.</summary>

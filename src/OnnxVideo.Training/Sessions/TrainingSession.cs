@@ -23,7 +23,7 @@ namespace OnnxVideo.Training.Sessions;
 /// same way (device buffers, its own small update graph) and is what evaluation and export use.
 /// Not thread-safe.
 /// </summary>
-public sealed class TrainingSession : IDisposable
+public sealed partial class TrainingSession : IDisposable
 {
     private readonly TrainingPackageLayout _package;
     private readonly TrainingSessionOptions _options;
@@ -569,6 +569,7 @@ public sealed class TrainingSession : IDisposable
         }
         _accumulator?.Dispose();
         _average?.Dispose();
+        DisposeInputGradient();
         foreach (var t in _parameters.Concat(_state).Concat(_buffers))
         {
             t.Dispose();

@@ -12,6 +12,10 @@ batch of 2 clips in eval mode, and writes
   ARCH.json             parameter count and multiply-accumulates per clip, counted with forward hooks
   ARCH.pth              for the --pth architectures: torch.save(model.state_dict()) (zip format)
   ARCH.legacy.pth       for the --legacy-pth architectures: the same in the legacy (non-zip) format
+and for tiny3d an FGSM reference (eps = 2 pixel units, labels [1, 4], Kinetics mean/std as in the default contract):
+  tiny3d.fgsm_input.f32 a clean batch of real pixels, normalised, [2, 3, T, S, S]
+  tiny3d.fgsm_grad.f32  d cross-entropy / d input
+  tiny3d.fgsm_adv.f32   clamp(x + eps / 255 / std * sign(grad), (0 - mean) / std, (1 - mean) / std)
 """
 import json
 import os
@@ -38,6 +42,19 @@ def tiny3d(classes):
     model.fc = nn.Linear(in_channels, classes)
     model.forward = lambda x: model.fc(model.avgpool(model.stages(x)).flatten(1))
     return model
+
+
+def fgsm_reference(model, prefix, frames, size):
+    mean = torch.tensor([0.43216, 0.394666, 0.37645]).view(1, 3, 1, 1, 1)
+    std = torch.tensor([0.22803, 0.22145, 0.216989]).view(1, 3, 1, 1, 1)
+    clean = (torch.rand(2, 3, frames, size, size) - mean) / std
+    x = clean.clone().requires_grad_(True)
+    loss = nn.functional.cross_entropy(model(x), torch.tensor([1, 4]))
+    grad, = torch.autograd.grad(loss, x)
+    adversarial = torch.max(torch.min(clean + 2.0 / 255 / std * grad.sign(), (1 - mean) / std), (0 - mean) / std)
+    clean.numpy().tofile(prefix + ".fgsm_input.f32")
+    grad.numpy().tofile(prefix + ".fgsm_grad.f32")
+    adversarial.detach().numpy().tofile(prefix + ".fgsm_adv.f32")
 
 
 def main():
@@ -94,6 +111,9 @@ def main():
                 "macs_per_clip": macs[0],
                 "features": features["value"].shape[1],
             }, f)
+        # After the counts: its forward pass runs the counting hooks again.
+        if arch == "tiny3d":
+            fgsm_reference(model, prefix, frames, size)
 
 
 if __name__ == "__main__":

@@ -49,9 +49,10 @@ public static class PackageCommand
         };
         public Option<FileInfo?> Contract { get; } = new("--contract") { Description = "Preprocessing contract JSON (default: the model's own)" };
         public Option<DirectoryInfo> Output { get; } = new("--out") { Description = "Package folder to write", Required = true };
+        public Option<bool> Adversarial { get; } = new("--adversarial") { Description = "Also compile input_grad.onnx (d loss / d clip), which `onnxvideo train --adversarial` needs" };
 
         public IEnumerable<Option> All() =>
-            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Contract, Output];
+            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Contract, Output, Adversarial];
     }
 
     private static int Run(Flags f, ParseResult parse)
@@ -153,6 +154,7 @@ public static class PackageCommand
             LabelSmoothing = smoothing,
             ClipNorm = clip,
             BatchNorm = batchNormMode,
+            InputGradient = parse.GetValue(f.Adversarial),
             Contract = contractFile is null ? null : PreprocessingContract.FromJson(
                 UserFileException.Guard(contractFile.FullName, "cannot read the contract", () => File.ReadAllText(contractFile.FullName)), contractFile.FullName),
         };

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using OnnxVideo.Media;
+
+namespace OnnxVideo.Cli.Tests;
+
+/// <summary>
+/// <c>fewshot</c>, <c>evaluate --episodes</c>, <c>evaluate --attack</c> and <c>train --adversarial</c> as a user runs
+/// them, on a 3-class synthetic set and a tiny3d model with a features output; bad inputs exit with 2 naming the input.
+/// </summary>
+public sealed class FewShotAndAttackCommandTests(FewShotAndAttackCommandTests.Inputs inputs) : IClassFixture<FewShotAndAttackCommandTests.Inputs>
+{
+    private static (int Exit, string Stdout, string Stderr) Onnxvideo(params string[] args) => CliProcess.Run(args);
+
+    [Fact]
+    public void Fewshot_writes_a_prototype_model_that_evaluate_and_classify_serve()
+    {
+        var proto = Path.Combine(inputs.Folder.Path, "proto.onnx");
+        var (exit, stdout, stderr) = Onnxvideo("fewshot", "--model", inputs.Model, "--support", inputs.Data, "--shots", "2", "--out", proto, "--json", "--threads", "1");
+        Assert.True(exit == 0, stderr);
+        var written = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["move_right", "move_left", "move_up"], written.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal([2, 2, 2], written.GetProperty("shotsPerClass").EnumerateArray().Select(c => c.GetInt32()));
+
+        (exit, stdout, stderr) = Onnxvideo("evaluate", "--model", proto, "--data", inputs.Data, "--json", "--threads", "1");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(12, JsonDocument.Parse(stdout).RootElement.GetProperty("count").GetInt32());
+        (exit, stdout, stderr) = Onnxvideo("classify", "-m", proto, Directory.GetFiles(Path.Combine(inputs.Data, "move_up"))[0], "--json");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("\"move_", stdout);
+    }
+
+    [Fact]
+    public void Episodes_report_mean_accuracy_with_a_95_percent_interval()
+    {
+        var (exit, stdout, stderr) = Onnxvideo("evaluate", "--model", inputs.Model, "--data", inputs.Data, "--episodes", "6", "--ways", "3",
+            "--shots", "1", "--queries", "2", "--seed", "4", "--json", "--threads", "1");
+        Assert.True(exit == 0, stderr);
+        var result = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(6, result.GetProperty("episodes").GetInt32());
+        Assert.InRange(result.GetProperty("meanAccuracy").GetDouble(), 0, 1);
+        Assert.Equal(1.96 * result.GetProperty("stdDev").GetDouble() / Math.Sqrt(6), result.GetProperty("ci95").GetDouble(), 9);
+    }
+
+    [Fact]
+    public void Attack_reports_robust_accuracy_next_to_clean()
+    {
+        var (exit, stdout, stderr) = Onnxvideo("evaluate", "--model", inputs.Model, "--data", inputs.Data, "--attack", "pgd:eps=4,steps=2,alpha=2", "--json", "--threads", "1");
+        Assert.True(exit == 0, stderr);
+        var result = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("pgd:eps=4,steps=2,alpha=2", result.GetProperty("attack").GetString());
+        Assert.Equal(12, result.GetProperty("clips").GetInt32());
+        Assert.True(result.GetProperty("robustTop1").GetDouble() <= result.GetProperty("cleanTop1").GetDouble());
+    }
+
+    public static TheoryData<string, string[], string> BadInputs => new()
+    {
+        { "empty class", ["fewshot", "--support", "{empty}", "--out", "{out}"], "has no clips" },
+        { "too few shots", ["fewshot", "--support", "{data}", "--shots", "5", "--out", "{out}"], "fewer than --shots 5" },
+        { "ways", ["evaluate", "--data", "{data}", "--episodes", "3", "--ways", "4"], "--ways: 4 is more than the 3 classes" },
+        { "negative eps", ["evaluate", "--data", "{data}", "--attack", "fgsm:eps=-1"], "--attack fgsm:eps=-1: eps must be" },
+        { "NaN eps", ["evaluate", "--data", "{data}", "--attack", "fgsm:eps=NaN"], "--attack fgsm:eps=NaN: eps must be" },
+        { "malformed attack", ["evaluate", "--data", "{data}", "--attack", "pgd:eps=4,steps=x"], "steps 'x' is not a number" },
+        { "adversarial spec", ["train", "--package", "{package}", "--train", "{data}", "--out", "{out}", "--adversarial", "fgsm:eps"], "--adversarial fgsm:eps:" },
+        { "no input gradient", ["train", "--package", "{package}", "--train", "{data}", "--out", "{out}", "--adversarial", "fgsm:eps=2"], "onnxvideo-export package --adversarial" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void Bad_input_exits_2_naming_it(string what, string[] args, string expected)
+    {
+        var replaced = args.Select(a => a.Replace("{data}", inputs.Data).Replace("{empty}", inputs.EmptyClassData).Replace("{package}", inputs.Package)
+            .Replace("{out}", Path.Combine(inputs.Folder.Path, "out-" + what.Replace(' ', '-')))).ToList();
+        if (replaced[0] is "fewshot" or "evaluate")
+        {
+            replaced.InsertRange(1, ["--model", inputs.Model]);
+        }
+        var (exit, _, stderr) = Onnxvideo([.. replaced]);
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Contains(expected, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    /// <summary>The synthetic set (3 classes × 4 clips of 4 frames, 16×16), a copy with an empty class folder, the model and a package without the input-gradient graph.</summary>
+    public sealed class Inputs : IDisposable
+    {
+        public Inputs()
+        {
+            Data = Folder.File("data");
+            SyntheticVideoDataset.GenerateAsync(Data, new SyntheticDatasetOptions { Classes = 3, ClipsPerClass = 4, Frames = 4, Size = 16, Codec = "mjpeg" })
+                .GetAwaiter().GetResult();
+            EmptyClassData = Folder.File("empty-class");
+            Directory.CreateDirectory(Path.Combine(EmptyClassData, "move_left"));
+            var clip = Directory.GetFiles(Path.Combine(Data, "move_right"))[0];
+            Directory.CreateDirectory(Path.Combine(EmptyClassData, "move_right"));
+            File.Copy(clip, Path.Combine(EmptyClassData, "move_right", Path.GetFileName(clip)));
+            Model = Folder.File("m.onnx");
+            Export("create", "--arch", "tiny3d", "--classes", Path.Combine(Data, "labels.txt"), "--frames", "4", "--size", "16", "--features", "--out", Model);
+            Package = Folder.File("pkg");
+            Export("package", "--model", Model, "--tune", "head", "--out", Package);
+        }
+
+        public TempDirectory Folder { get; } = new();
+        public string Data { get; }
+        public string EmptyClassData { get; }
+        public string Model { get; }
+        public string Package { get; }
+
+        private static void Export(params string[] args)
+        {
+            var (exit, _, error) = CliProcess.Run("onnxvideo-export", new Dictionary<string, string?>(), args);
+            Assert.True(exit == 0, error);
+        }
+
+        public void Dispose() => Folder.Dispose();
+    }
+}
