@@ -7,6 +7,8 @@
 #   ./build.sh bench    the BenchmarkDotNet suite
 #   ./build.sh pack-check  pack, then build a new console app on the packages and classify a clip with it
 #   ./build.sh gpu-check  build for GPU, then compare inference and training on CUDA and TensorRT with the CPU
+#   ./build.sh pretrain [arch]  remake the small pretrained checkpoints of models/ on the synthetic pretext task
+#   ./build.sh transfer [opts]  the README's transfer table (pretrained vs random init, few labels)
 #   ./build.sh pack     NuGet packages (libraries with symbols, the two CLIs as dotnet tools) into artifacts/packages
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -149,7 +151,9 @@ case "$cmd" in
   bench) ensure_ffmpeg; ensure_torch; ensure_ort_node_peer; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release --no-build -- "$@" ;;
   gpu-check) gpu_prerequisites; ensure_ffmpeg; GPU=true; build
     ONNXVIDEO_REQUIRE_GPU=1 dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -p:OnnxVideoGpu=true -- gpu-check "$@" ;;
+  pretrain) ensure_ffmpeg; build; tools/pretrain/pretrain.sh "$@" ;;
+  transfer) ensure_ffmpeg; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release --no-build -- transfer "$@" ;;
   pack) dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet ;;
   pack-check) ensure_ffmpeg; build; pack_check ;;
-  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pack | pack-check | gpu-check)" ;;
+  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pretrain | transfer | pack | pack-check | gpu-check)" ;;
 esac

@@ -37,6 +37,24 @@ public sealed class DatasetCommandTests : IDisposable
     }
 
     [Fact]
+    public void Synth_pretext_preset_writes_other_classes_than_the_default()
+    {
+        Assert.Equal(0, Run("dataset", "synth", "--preset", "pretext", "--out", folder, "--classes", "8", "--per-class", "1", "--frames", "4",
+            "--size", "16", "--codec", "mjpeg", "--val-fraction", "0"));
+        var labels = File.ReadAllLines(Path.Combine(folder, "labels.txt"));
+        Assert.Equal(["move_up_right", "move_up_left", "move_down_right", "move_down_left", "orbit_cw", "orbit_ccw", "bounce_horizontal", "bounce_vertical"], labels);
+        Assert.Empty(labels.Intersect(["move_right", "move_left", "move_up", "move_down", "grow", "shrink", "rotate_cw", "rotate_ccw"]));
+        Assert.True(new FileInfo(Path.Combine(folder, "orbit_cw", "orbit_cw_000.mkv")).Length > 0);
+    }
+
+    [Fact]
+    public void Synth_rejects_an_unknown_preset_without_writing()
+    {
+        Assert.Equal(2, Run("dataset", "synth", "--out", folder, "--preset", "kinetics"));
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
     public void Synth_rejects_an_unknown_codec_without_writing()
     {
         Assert.Equal(2, Run("dataset", "synth", "--out", folder, "--codec", "theora"));

@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(HeadCommand.Create());
         root.Subcommands.Add(PackageCommand.Create());
+        root.Subcommands.Add(WeightsCommand.Create());
         return CliProgram.Run(root, args);
     }
 }

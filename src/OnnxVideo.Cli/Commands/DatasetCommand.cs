@@ -24,10 +24,16 @@ public static class DatasetCommand
         };
         var noise = new Option<int>("--noise") { Description = "Pixel noise amplitude (0..128)", DefaultValueFactory = _ => defaults.Noise };
         var distractors = new Option<int>("--distractors") { Description = "Distractor shapes per clip", DefaultValueFactory = _ => defaults.Distractors };
+        var preset = new Option<string>("--preset")
+        {
+            Description = "Classes to render: motion (bars and triangles whose motion is the class; the default) or pretext (discs, rings and "
+                          + "crosses on textures, moving diagonally, orbiting or bouncing: a pretraining task that differs from motion)",
+            DefaultValueFactory = _ => "motion",
+        };
         var validation = new Option<double>("--val-fraction") { Description = "Share of each class in val.txt", DefaultValueFactory = _ => defaults.ValidationFraction };
 
         var synth = new Command("synth", "Generate a synthetic dataset whose classes differ only in motion");
-        foreach (var option in new Option[] { output, classes, perClass, frames, size, seed, codec, noise, distractors, validation })
+        foreach (var option in new Option[] { output, preset, classes, perClass, frames, size, seed, codec, noise, distractors, validation })
         {
             synth.Options.Add(option);
         }
@@ -35,6 +41,7 @@ public static class DatasetCommand
         {
             var options = new SyntheticDatasetOptions
             {
+                Preset = ParsePreset(parse.GetValue(preset)!),
                 Classes = parse.GetValue(classes),
                 ClipsPerClass = parse.GetValue(perClass),
                 Frames = parse.GetValue(frames),
@@ -59,4 +66,11 @@ public static class DatasetCommand
         dataset.Subcommands.Add(synth);
         return dataset;
     }
+
+    private static SyntheticPreset ParsePreset(string value) => value.ToLowerInvariant() switch
+    {
+        "motion" => SyntheticPreset.Motion,
+        "pretext" => SyntheticPreset.Pretext,
+        _ => throw new InvalidFlagException("--preset", value, "unknown preset (motion, pretext)"),
+    };
 }

@@ -40,7 +40,7 @@ public static class TrainCommand
         public Option<string> Train { get; } = new("--train") { Description = "Training clips: a folder-per-class tree or a list file ('path label')", Required = true };
         public Option<string?> Val { get; } = new("--val") { Description = "Validation clips (default: a stratified share of --train)" };
         public Option<string> Output { get; } = new("--out") { Description = "Run folder: checkpoints, metrics.jsonl, report.html, best/model.onnx", Required = true };
-        public Option<string?> ClassMap { get; } = new("--class-map") { Description = "Class-map file when the package's contract has no labels" };
+        public Option<string?> ClassMap { get; } = new("--class-map") { Description = "Class-map file when the package's labels are placeholders (a model built from a class count) or absent" };
         public Option<int> Epochs { get; } = CommonOptions.AtLeast(new Option<int>("--epochs") { Description = "Epochs (default 10)", DefaultValueFactory = _ => 10 }, 1);
         public Option<int> Batch { get; } = CommonOptions.AtLeast(new Option<int>("--batch") { Description = "Clips per batch (default 8)", DefaultValueFactory = _ => 8 }, 1);
         public Option<double?> Lr { get; } = CommonOptions.Positive(new Option<double?>("--lr") { Description = "Peak learning rate (default: the package's)" });
@@ -100,9 +100,7 @@ public static class TrainCommand
         var layout = PackageLayouts.Load(parse.GetValue(f.Package)!);
         CheckCompiledSettings(f, parse, layout);
         var contract = layout.Contract ?? throw new InvalidContractException(layout.Directory, "the package has no preprocessing contract");
-        var classes = contract.Labels.Length > 0 ? contract.Labels : null;
-        var trainSet = DatasetReader.Read(parse.GetValue(f.Train)!,
-            new DatasetOptions { Classes = classes, ClassMapPath = parse.GetValue(f.ClassMap), RequireEveryClass = true });
+        var trainSet = TrainingSetClasses.Read(parse.GetValue(f.Train)!, parse.GetValue(f.ClassMap), contract, layout.ClassCount);
         var valPath = parse.GetValue(f.Val);
         var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
         var source = new VideoClipSource(contract, Augmentation(parse.GetValue(f.Augment)!), NoPadOption.MediaOptions(parse.GetValue(f.NoPad)));

@@ -40,6 +40,13 @@ public sealed record PreprocessingContract
     public TensorLayout Layout { get; init; } = TensorLayout.NCTHW;
     /// <summary>Class labels, index i naming logit i.</summary>
     public string[] Labels { get; init; } = [];
+    /// <summary>
+    /// The labels are placeholders made from a class count (<c>class_0</c> …), not names anyone chose: training takes
+    /// the dataset's class names instead (the count must match), and the trained model carries those. Omitted from
+    /// the JSON when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool PlaceholderLabels { get; init; }
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

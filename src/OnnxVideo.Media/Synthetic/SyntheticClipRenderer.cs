@@ -86,22 +86,29 @@ internal static class SyntheticClipRenderer
             }
             var (xs, ys) = (px[..corners].ToArray(), py[..corners].ToArray());
             Fill(frame, size, xs.Min(), ys.Min(), xs.Max(), ys.Max(), shape, (x, y) => Inside(x, y, xs, ys));
-            if (noise > 0)
-            {
-                for (var i = 0; i < frame.Length; i++)
-                {
-                    noiseState ^= noiseState << 13;
-                    noiseState ^= noiseState >> 7;
-                    noiseState ^= noiseState << 17;
-                    var delta = (int)(noiseState % (ulong)(2 * noise + 1)) - noise;
-                    frame[i] = (byte)Math.Clamp(frame[i] + delta, 0, 255);
-                }
-            }
+            AddNoise(frame, noise, ref noiseState);
+        }
+    }
+
+    /// <summary>Uniform noise in ±<paramref name="noise"/> levels from a xorshift state (cheap and deterministic).</summary>
+    internal static void AddNoise(Span<byte> frame, int noise, ref ulong state)
+    {
+        if (noise <= 0)
+        {
+            return;
+        }
+        for (var i = 0; i < frame.Length; i++)
+        {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            var delta = (int)(state % (ulong)(2 * noise + 1)) - noise;
+            frame[i] = (byte)Math.Clamp(frame[i] + delta, 0, 255);
         }
     }
 
     /// <summary>Paints the pixels whose centres are inside the box and satisfy <paramref name="inside"/>.</summary>
-    private static void Fill(Span<byte> frame, int size, double x0, double y0, double x1, double y1,
+    internal static void Fill(Span<byte> frame, int size, double x0, double y0, double x1, double y1,
         (byte R, byte G, byte B) colour, Func<double, double, bool> inside)
     {
         var (left, right) = (Math.Max(0, (int)Math.Floor(x0)), Math.Min(size - 1, (int)Math.Ceiling(x1)));
@@ -161,9 +168,9 @@ internal static class SyntheticClipRenderer
         return true;
     }
 
-    private static double Wrap(double v, double s) => ((v % s) + s) % s;
+    internal static double Wrap(double v, double s) => ((v % s) + s) % s;
 
-    private static (byte R, byte G, byte B) RandomColour(Random rng, (byte R, byte G, byte B)? contrastWith = null)
+    internal static (byte R, byte G, byte B) RandomColour(Random rng, (byte R, byte G, byte B)? contrastWith = null)
     {
         while (true)
         {
@@ -175,6 +182,6 @@ internal static class SyntheticClipRenderer
         }
     }
 
-    private static (byte R, byte G, byte B) Mix((byte R, byte G, byte B) a, (byte R, byte G, byte B) b, double t) =>
+    internal static (byte R, byte G, byte B) Mix((byte R, byte G, byte B) a, (byte R, byte G, byte B) b, double t) =>
         ((byte)(a.R + (b.R - a.R) * t), (byte)(a.G + (b.G - a.G) * t), (byte)(a.B + (b.B - a.B) * t));
 }

@@ -3,7 +3,9 @@ namespace OnnxVideo.Media;
 /// <summary>Settings of <see cref="SyntheticVideoDataset.GenerateAsync"/>.</summary>
 internal sealed record SyntheticDatasetOptions
 {
-    /// <summary>Number of classes, 2..8 (the first N <see cref="MotionKind"/> values).</summary>
+    /// <summary>Which classes: <see cref="SyntheticPreset.Motion"/> (default) or the pretraining set <see cref="SyntheticPreset.Pretext"/>.</summary>
+    public SyntheticPreset Preset { get; init; } = SyntheticPreset.Motion;
+    /// <summary>Number of classes, 2..8 (the first N <see cref="MotionKind"/> or <see cref="PretextMotion"/> values).</summary>
     public int Classes { get; init; } = 4;
     public int ClipsPerClass { get; init; } = 20;
     public int Frames { get; init; } = 16;
@@ -30,6 +32,7 @@ internal sealed record SyntheticDatasetOptions
                 throw new ArgumentException($"synthetic dataset: {what}");
             }
         }
+        Require(Enum.IsDefined(Preset), $"preset {Preset} unknown");
         Require(Classes is >= 2 and <= 8, $"classes must be 2..8 (got {Classes})");
         Require(ClipsPerClass >= 1, $"clips per class must be >= 1 (got {ClipsPerClass})");
         Require(Frames is >= 2 and <= 1000, $"frames must be 2..1000 (got {Frames})");

@@ -39,6 +39,23 @@ internal static class SyntheticVideoDataset
         _ => throw new ArgumentOutOfRangeException(nameof(motion)),
     };
 
+    public static string LabelOf(PretextMotion motion) => motion switch
+    {
+        PretextMotion.MoveUpRight => "move_up_right",
+        PretextMotion.MoveUpLeft => "move_up_left",
+        PretextMotion.MoveDownRight => "move_down_right",
+        PretextMotion.MoveDownLeft => "move_down_left",
+        PretextMotion.OrbitClockwise => "orbit_cw",
+        PretextMotion.OrbitCounterClockwise => "orbit_ccw",
+        PretextMotion.BounceHorizontal => "bounce_horizontal",
+        PretextMotion.BounceVertical => "bounce_vertical",
+        _ => throw new ArgumentOutOfRangeException(nameof(motion)),
+    };
+
+    /// <summary>The class names of <paramref name="classes"/> classes of a preset, in class order.</summary>
+    public static string[] LabelsOf(SyntheticPreset preset, int classes) => Enumerable.Range(0, classes)
+        .Select(i => preset == SyntheticPreset.Pretext ? LabelOf((PretextMotion)i) : LabelOf((MotionKind)i)).ToArray();
+
     /// <summary>Renders and encodes the dataset under <paramref name="outputDirectory"/> (created if missing; existing
     /// clips with the same names are overwritten). Manifests are written last, so a dataset with manifests is
     /// complete.</summary>
@@ -49,7 +66,7 @@ internal static class SyntheticVideoDataset
         var root = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(root);
         var size = options.Size + (options.Size & 1);
-        var labels = Enumerable.Range(0, options.Classes).Select(i => LabelOf((MotionKind)i)).ToArray();
+        var labels = LabelsOf(options.Preset, options.Classes);
         var (encoder, extension) = Codecs[options.Codec];
         var validationPerClass = (int)Math.Round(options.ClipsPerClass * options.ValidationFraction);
 
@@ -73,7 +90,8 @@ internal static class SyntheticVideoDataset
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, labels.Length), parallel, async (label, token) =>
         {
-            if (EncodedPerClip.Contains(options.Codec))
+            // A single clip per class is one plain encode too (the segment muxer would get no split points).
+            if (EncodedPerClip.Contains(options.Codec) || options.ClipsPerClass == 1)
             {
                 for (var i = 0; i < options.ClipsPerClass; i++)
                 {
@@ -161,8 +179,16 @@ internal static class SyntheticVideoDataset
                 for (var i = first; i < first + count; i++)
                 {
                     var seed = unchecked(options.Seed * 1_000_003 + (int)motion * 10_007 + i);
-                    SyntheticClipRenderer.Render(motion, size, clipFrames, options.Distractors, options.Noise,
-                        new Random(seed), frames);
+                    if (options.Preset == SyntheticPreset.Pretext)
+                    {
+                        PretextClipRenderer.Render((PretextMotion)motion, size, clipFrames, options.Distractors, options.Noise,
+                            new Random(seed), frames);
+                    }
+                    else
+                    {
+                        SyntheticClipRenderer.Render(motion, size, clipFrames, options.Distractors, options.Noise,
+                            new Random(seed), frames);
+                    }
                     await stdin.WriteAsync(frames, token).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);

@@ -24,6 +24,7 @@ internal static class ModelZoo
         VideoResNet.Mc3_18,
         VideoResNet.R2Plus1d18,
         VideoVit.Default,
+        VideoVit.Tiny,
     ];
 
     public static IReadOnlyList<ZooArchitecture> Architectures => Registered;

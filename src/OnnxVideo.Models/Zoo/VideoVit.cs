@@ -26,6 +26,17 @@ internal sealed class VideoVit : ZooArchitecture
     /// <summary>VideoMAE-Small with mean pooling, 16 × 224² clips.</summary>
     public static VideoVit Default { get; } = new(new VideoVitConfig());
 
+    /// <summary>
+    /// A small ViT for quick training and the project's own pretrained checkpoint (<c>models/</c>): 4 blocks of width
+    /// 96 with 3 heads, MLP 384, tubelets 4×4², 8 frames of 32² by default (~0.46 M parameters). Patches of 4 pixels
+    /// over 4 frames let the embedding see small objects move (as a 3-D convolution does); with tubelets 2×8² it did not learn the
+    /// pretext task at all.
+    /// </summary>
+    public static VideoVit Tiny { get; } = new(new VideoVitConfig
+    {
+        Depth = 4, Width = 96, Heads = 3, MlpWidth = 384, Patch = 4, Tubelet = 4, DefaultFrames = 8, DefaultSize = 32,
+    }, "video_vit_tiny");
+
     public VideoVitConfig Config { get; }
     public override string Name { get; }
     public override string Description =>

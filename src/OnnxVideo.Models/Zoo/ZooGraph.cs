@@ -25,11 +25,17 @@ internal sealed class ZooGraph
     public long ParameterCount { get; private set; }
     public long MultiplyAccumulates { get; private set; }
 
+    /// <summary>Every parameter and buffer declared so far, in declaration order, with its shape.</summary>
+    public IReadOnlyList<(string Name, long[] Shape)> Declared => _declared;
+
+    private readonly List<(string Name, long[] Shape)> _declared = [];
+
     public void AddMultiplyAccumulates(long count) => MultiplyAccumulates += count;
 
     /// <summary>Declares a parameter; returns its initializer name (which is <paramref name="name"/>).</summary>
     public string Parameter(string name, long[] shape, ParameterInit init)
     {
+        _declared.Add((name, shape));
         if (!init.IsBuffer)
         {
             ParameterCount += shape.Aggregate(1L, (a, d) => a * d);

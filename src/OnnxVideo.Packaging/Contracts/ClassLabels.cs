@@ -24,6 +24,9 @@ internal static class ClassLabels
         return ReadFile(value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is a class count, so <see cref="Resolve"/> makes placeholder labels of it.</summary>
+    public static bool IsCount(string value) => long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
     public static string[] ReadFile(string path)
     {
         if (!File.Exists(path))

@@ -361,7 +361,7 @@ public sealed partial class TrainingSession : IDisposable
             var contract = _package.Contract;
             if (contract is not null && labels is not null)
             {
-                contract = contract with { Labels = labels.ToArray() };
+                contract = contract with { Labels = labels.ToArray(), PlaceholderLabels = false };
             }
             exporter.Export(temp, outputPath, contract);
         }

@@ -12,7 +12,8 @@ public static class CreateCommand
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = "Architecture (see 'onnxvideo-export list')", Required = true };
+        var arch = new Option<string?>("--arch") { Description = "Architecture (see 'onnxvideo-export list'); required unless --recipe names it" };
+        var recipeName = new Option<string?>("--recipe") { Description = "A recipe of models/ by name or a recipe file: architecture, clip shape, preprocessing and pretrained weights (SHA-256 checked), with a new head for --classes" };
         var classes = new Option<string>("--classes") { Description = "Class count N, or a labels file with one label per line", Required = true };
         var frames = new Option<int?>("--frames") { Description = "Frames per clip T (default: the architecture's)" };
         var size = new Option<int?>("--size") { Description = "Side of the square input crop S (default: the architecture's)" };
@@ -23,15 +24,17 @@ public static class CreateCommand
         var features = new Option<bool>("--features") { Description = "Also output the penultimate features [N, F] as 'features'" };
 
         var command = new Command("create", "Build a model from the zoo, random-initialised or with safetensors or PyTorch (.pth) weights, with its preprocessing contract");
-        foreach (var option in new Option[] { arch, classes, frames, size, output, weights, newHead, seed, features })
+        foreach (var option in new Option[] { arch, recipeName, classes, frames, size, output, weights, newHead, seed, features })
         {
             command.Options.Add(option);
         }
         command.SetHandler((parse, _) =>
         {
-            var architecture = ModelZoo.Get(parse.GetValue(arch)!);
+            var recipe = RecipeChoice.Resolve(parse.GetValue(recipeName), parse.GetValue(arch), parse.GetValue(weights));
+            var architecture = ModelZoo.Get(recipe?.Recipe.Architecture ?? parse.GetValue(arch)
+                ?? throw new InvalidFlagException("--arch", "needed: an architecture (see 'onnxvideo-export list'), or --recipe"));
             var labels = ClassLabels.Resolve(parse.GetValue(classes)!);
-            var weightsPath = parse.GetValue(weights);
+            var weightsPath = recipe?.WeightsPath ?? parse.GetValue(weights);
             if (weightsPath is not null && !File.Exists(weightsPath))
             {
                 throw new UserFileException(weightsPath, "weights file not found");
@@ -39,10 +42,10 @@ public static class CreateCommand
             var options = new ZooOptions
             {
                 Classes = labels.Length,
-                Frames = parse.GetValue(frames),
-                Size = parse.GetValue(size),
+                Frames = parse.GetValue(frames) ?? recipe?.Recipe.Frames,
+                Size = parse.GetValue(size) ?? recipe?.Recipe.Size,
                 WeightsPath = weightsPath,
-                NewHead = parse.GetValue(newHead),
+                NewHead = parse.GetValue(newHead) || recipe is not null,
                 Seed = parse.GetValue(seed),
                 FeaturesOutput = parse.GetValue(features),
             };
@@ -53,13 +56,13 @@ public static class CreateCommand
             var model = FlagValues.Check(() => ModelZoo.Build(architecture, options));
             var t = options.Frames ?? architecture.DefaultFrames;
             var s = options.Size ?? architecture.DefaultSize;
-            var contract = architecture.DefaultContract(t, s) with { Labels = labels };
+            var contract = (recipe?.Contract(architecture, t, s) ?? architecture.DefaultContract(t, s)) with { Labels = labels, PlaceholderLabels = ClassLabels.IsCount(parse.GetValue(classes)!) };
             var outPath = parse.GetValue(output)!;
             ModelContracts.Write(model, contract, source: outPath);
             UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(model, outPath));
             var stats = ModelZoo.Measure(architecture.Name, labels.Length, t, s);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {outPath}: {architecture.Name}, {labels.Length} classes, input video [N, {string.Join(", ", architecture.InputShape(t, s))}] ({architecture.InputLayout}), {stats.Parameters:N0} parameters, {stats.GFlops:F2} GFLOPs per clip, weights {(weightsPath ?? $"random (seed {options.Seed})")}"));
+                $"wrote {outPath}: {architecture.Name}, {labels.Length} classes, input video [N, {string.Join(", ", architecture.InputShape(t, s))}] ({architecture.InputLayout}), {stats.Parameters:N0} parameters, {stats.GFlops:F2} GFLOPs per clip, weights {(weightsPath ?? $"random (seed {options.Seed})")}{(recipe is null ? "" : $" (recipe {recipe.Recipe.Name}, SHA-256 checked, new head)")}"));
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;

@@ -151,6 +151,7 @@ public static class HeadCommand
             Sampling = parse.GetValue(f.Sampling) is { } sm ? ParseSampling(sm) : defaults.Sampling,
             Stride = parse.GetValue(f.Stride) ?? defaults.Stride,
             Labels = labels,
+            PlaceholderLabels = ClassLabels.IsCount(parse.GetValue(f.Classes)!),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OnnxVideo.CommandLine;
+using OnnxVideo.Models.Recipes;
 using OnnxVideo.Models.Zoo;
 
 namespace OnnxVideo.ExportTool.Commands;
@@ -51,8 +52,37 @@ public static class ListCommand
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"(parameters for {parse.GetValue(classes)} classes; GFLOPs count a multiply-accumulate as 2 operations)"));
+            PrintRecipes();
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
+    }
+
+    /// <summary>The recipes of models/ (create --recipe NAME): where their weights come from and their accuracy.</summary>
+    private static void PrintRecipes()
+    {
+        var recipes = ModelRecipeCatalog.All();
+        Console.WriteLine();
+        Console.WriteLine($"recipes ({ModelRecipeCatalog.Folder}; 'create --recipe NAME'):");
+        if (recipes.Count == 0)
+        {
+            Console.WriteLine("  none");
+            return;
+        }
+        var width = Math.Max(12, recipes.Max(r => r.Name.Length));
+        foreach (var r in recipes)
+        {
+            var weights = r.Weights switch
+            {
+                null => "no weights",
+                { File: { } file } => $"shipped {Path.GetFileName(file)}",
+                { Url: { } url } => url,
+                _ => "",
+            };
+            var accuracy = r.Accuracy.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+                $", top-1 {r.Accuracy[0].Top1:0.0} % on {r.Accuracy[0].Dataset}");
+            var how = r.Source == RecipeSource.Import ? "import" : r.Architecture;
+            Console.WriteLine($"  {r.Name.PadRight(width)}  {how,-14}  {r.Frames}×{r.Size}²  {weights}{(r.Weights is { } w ? $" ({w.License})" : "")}{accuracy}");
+        }
     }
 }
