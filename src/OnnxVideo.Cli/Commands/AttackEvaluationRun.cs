@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using OnnxVideo.CommandLine;
 using OnnxVideo.Media;
 using OnnxVideo.Models.Adversarial;
@@ -7,7 +6,6 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Packaging.Contracts;
 using OnnxVideo.Training.Adversarial;
 using OnnxVideo.Training.Data;
-using OnnxVideo.Training.Metrics;
 
 namespace OnnxVideo.Cli.Commands;
 
@@ -23,20 +21,9 @@ internal static class AttackEvaluationRun
         var gradientGraph = InputGradientGraph.FromInferenceModel(model, modelPath);
         using var runner = new InputGradientModel(OnnxModelFile.ToBytes(gradientGraph), modelPath, threads);
         var result = await AdversarialEvaluation.RunAsync(runner, contract, data.Samples, attack, batch, maxFailed, ct);
-        foreach (var failure in result.Failures)
-        {
-            Console.Error.WriteLine($"skipped {TerminalText.Escape(failure.Path)}: {TerminalText.Escape(failure.Reason)}");
-        }
-        if (asJson)
-        {
-            Console.WriteLine(JsonSerializer.Serialize(result, MetricsLog.JsonOptions));
-        }
-        else
-        {
-            static string Pct(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{TerminalText.Escape(Path.GetFileName(modelPath))} on {result.Clips} clips (one centre clip each): clean top-1 {Pct(result.CleanTop1)}, {result.Attack} robust top-1 {Pct(result.RobustTop1)}"));
-        }
+        static string Pct(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+        EvaluationRunOutput.Write(result, result.Failures, asJson, () => string.Create(CultureInfo.InvariantCulture,
+            $"{TerminalText.Escape(Path.GetFileName(modelPath))} on {result.Clips} clips (one centre clip each): clean top-1 {Pct(result.CleanTop1)}, {result.Attack} robust top-1 {Pct(result.RobustTop1)}"));
         return ExitCodes.Ok;
     }
 }

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using OnnxVideo.Cli.Commands;
 using OnnxVideo.CommandLine;
 using OnnxVideo.Runtime;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.FewShot;
-using OnnxVideo.Training.Metrics;
 
 namespace OnnxVideo.Cli.FewShot;
 
@@ -18,21 +17,10 @@ internal static class EpisodeEvaluationRun
         var data = DatasetReader.Read(dataPath, new DatasetOptions { ClassMapPath = classMap });
         await using var embedder = ClipEmbedder.Open(modelPath, featuresOutput, classifier);
         var result = await EpisodeEvaluation.RunAsync(embedder, data, options, ct);
-        foreach (var failure in result.Failures)
-        {
-            Console.Error.WriteLine($"skipped {TerminalText.Escape(failure.Path)}: {TerminalText.Escape(failure.Reason)}");
-        }
-        if (asJson)
-        {
-            Console.WriteLine(JsonSerializer.Serialize(result, MetricsLog.JsonOptions));
-        }
-        else
-        {
-            static string Pct(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Ways}-way {result.Shots}-shot ({result.Queries} queries per class), {result.Episodes} episodes, {options.Metric.ToString().ToLowerInvariant()} prototypes: "
+        static string Pct(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+        EvaluationRunOutput.Write(result, result.Failures, asJson, () => string.Create(CultureInfo.InvariantCulture,
+            $"{result.Ways}-way {result.Shots}-shot ({result.Queries} queries per class), {result.Episodes} episodes, {options.Metric.ToString().ToLowerInvariant()} prototypes: "
                 + $"accuracy {Pct(result.MeanAccuracy)} ± {Pct(result.Ci95)} (95 % CI; std {Pct(result.StdDev)}, {result.Clips} clips)"));
-        }
         return ExitCodes.Ok;
     }
 }

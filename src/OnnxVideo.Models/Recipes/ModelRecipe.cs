@@ -7,7 +7,7 @@ namespace OnnxVideo.Models.Recipes;
 /// (with their hash and license), their published accuracy and how to fine-tune it. Read by
 /// <see cref="ModelRecipeReader"/>; <c>onnxvideo-export create --recipe</c> builds from it and <c>list</c> lists it.
 /// </summary>
-public sealed record ModelRecipe
+internal sealed record ModelRecipe
 {
     /// <summary>The recipe file it was read from.</summary>
     public required string Path { get; init; }

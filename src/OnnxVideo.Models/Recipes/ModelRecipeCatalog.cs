@@ -6,7 +6,7 @@ namespace OnnxVideo.Models.Recipes;
 /// The recipe folder: <c>ONNXVIDEO_MODELS</c> when set, else the <c>models/</c> folder shipped beside the tool (a copy
 /// of the repository's <c>models/</c>). A recipe is named by its file name without <c>.json</c>, or given as a path.
 /// </summary>
-public static class ModelRecipeCatalog
+internal static class ModelRecipeCatalog
 {
     public const string FolderVariable = "ONNXVIDEO_MODELS";
 

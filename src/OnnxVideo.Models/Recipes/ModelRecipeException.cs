@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Recipes;
 
 /// <summary>A recipe file that cannot be used: <see cref="UserInputException.Input"/> names the file, the message the field.</summary>
-public sealed class ModelRecipeException : UserInputException
+internal sealed class ModelRecipeException : UserInputException
 {
     public ModelRecipeException(string file, string field, string problem)
         : base(file, field.Length == 0 ? problem : $"field '{field}': {problem}")

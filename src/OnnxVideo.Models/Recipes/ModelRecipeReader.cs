@@ -9,7 +9,7 @@ namespace OnnxVideo.Models.Recipes;
 /// malformed hashes or URLs, and shipped files that do not exist are each a <see cref="ModelRecipeException"/> naming
 /// the file and the field.
 /// </summary>
-public static partial class ModelRecipeReader
+internal static partial class ModelRecipeReader
 {
     /// <summary>Recipe files above this size are refused unread.</summary>
     public const long MaxFileBytes = 256 * 1024;

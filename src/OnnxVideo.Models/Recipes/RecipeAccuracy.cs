@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Recipes;
 
 /// <summary>A published (or, for the project's own checkpoints, measured) accuracy of the recipe's weights.</summary>
-public sealed record RecipeAccuracy
+internal sealed record RecipeAccuracy
 {
     public required string Dataset { get; init; }
     /// <summary>Top-1 in percent.</summary>

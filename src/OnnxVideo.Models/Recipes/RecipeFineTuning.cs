@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Recipes;
 
 /// <summary>A recipe's suggested fine-tuning settings (for <c>onnxvideo-export package</c> and <c>onnxvideo train</c>).</summary>
-public sealed record RecipeFineTuning
+internal sealed record RecipeFineTuning
 {
     /// <summary>A <c>--tune</c> value: head, bitfit, lora:…, pattern:…, full.</summary>
     public required string Tune { get; init; }

@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Recipes;
 
 /// <summary>Where a recipe's model comes from.</summary>
-public enum RecipeSource
+internal enum RecipeSource
 {
     /// <summary>Built by the zoo (<c>onnxvideo-export create --recipe</c>).</summary>
     Zoo,

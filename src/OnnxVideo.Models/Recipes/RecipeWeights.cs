@@ -1,7 +1,7 @@
 namespace OnnxVideo.Models.Recipes;
 
 /// <summary>Published or shipped weights of a recipe, and how to check them.</summary>
-public sealed record RecipeWeights
+internal sealed record RecipeWeights
 {
     /// <summary>A file shipped beside the recipe (full path once read), or null when the weights must be downloaded.</summary>
     public string? File { get; init; }

@@ -10,7 +10,7 @@ namespace OnnxVideo.Models.Zoo;
 /// a trained <c>best/model.onnx</c>, as safetensors tensors under the architecture's names: the file
 /// <see cref="ModelZoo.Build(ZooArchitecture, ZooOptions)"/> reads with <see cref="ZooOptions.WeightsPath"/>.
 /// </summary>
-public static class ZooWeightsExport
+internal static class ZooWeightsExport
 {
     /// <summary>The tensors, in declaration order; a model that lacks one or holds another shape is a
     /// <see cref="ZooWeightsMismatchException"/> naming <paramref name="source"/> and every problem.</summary>
