@@ -84,6 +84,8 @@ internal sealed class ShapeInference
             var inferred = i < outputs.Length ? outputs[i] : null;
             var declared = Get(node.Output[i]);
             if (inferred is null) continue;
+            // Where inference loses the shape, a declared one (value_info, graph output) still gives it.
+            if (inferred.Shape is null && declared?.Shape is not null) inferred = inferred with { Shape = declared.Shape };
             // A declared value_info shape wins over an inferred one only where the inferred one is unknown.
             _values[node.Output[i]] = declared?.Shape is { } ds && inferred.Shape is { } s2 && ds.Rank == s2.Rank
                 ? inferred with { Shape = new TensorShape(s2.Dims.Zip(ds.Dims).Select(p => p.First.IsKnown || p.First.Symbol is not null ? p.First : p.Second).ToArray()) }
@@ -116,10 +118,12 @@ internal sealed class ShapeInference
                 return [Val((int)AttributeValues.Int(node, "to", 0), shape, AttributeValues.Int(node, "to", 0) == Int64 ? x?.IntElements : null)];
             case "Add" or "Sub" or "Mul" or "Div" or "Pow" or "Max" or "Min" or "Mod" or "Sum" or "Mean" or "PRelu":
                 return [Val(type, BroadcastAll(node.Input.Select(Get)), ElementwiseInts(node))];
-            case "Equal" or "Less" or "Greater" or "LessOrEqual" or "GreaterOrEqual" or "And" or "Or" or "Xor":
+            case "Equal":
+                return [Val(Bool, BroadcastAll(node.Input.Select(Get)), EqualInts(node))];
+            case "Less" or "Greater" or "LessOrEqual" or "GreaterOrEqual" or "And" or "Or" or "Xor":
                 return [Val(Bool, BroadcastAll(node.Input.Select(Get)))];
             case "Where":
-                return [Val(In(node, 1)?.ElemType ?? 0, BroadcastAll(node.Input.Select(Get)))];
+                return [Val(In(node, 1)?.ElemType ?? 0, BroadcastAll(node.Input.Select(Get)), WhereInts(node))];
             case "MatMul":
                 return [Val(type, MatMulShape(shape, In(node, 1)?.Shape))];
             case "Gemm":
@@ -139,7 +143,7 @@ internal sealed class ShapeInference
             case "Flatten":
                 return [Val(type, FlattenShape(node, shape))];
             case "Reshape":
-                return [Val(type, ReshapeShape(node, shape, In(node, 1)?.IntElements), x?.IntElements)];
+                return [Val(type, ReshapeShape(node, shape, In(node, 1)?.IntElements) ?? UnknownDims(In(node, 1)), x?.IntElements)];
             case "Transpose":
                 return [Val(type, shape is null ? null : Permute(shape, AttributeValues.Ints(node, "perm") ?? Enumerable.Range(0, shape.Rank).Reverse().Select(i => (long)i).ToArray()))];
             case "Squeeze":
@@ -156,7 +160,8 @@ internal sealed class ShapeInference
                 return [GatherValue(node, x, In(node, 1))];
             case "Expand":
                 var target = In(node, 1)?.IntElements;
-                return [Val(type, shape is null || target is null ? null : Broadcast(shape, new TensorShape(target)))];
+                var targetShape = target is not null ? new TensorShape(target) : UnknownDims(In(node, 1));
+                return [Val(type, shape is null || targetShape is null ? null : Broadcast(shape, targetShape))];
             case "Shape":
                 return [ShapeValue(node, shape)];
             case "Size":
@@ -164,7 +169,10 @@ internal sealed class ShapeInference
             case "ConstantOfShape":
                 var dims = In(node, 0)?.IntElements;
                 var valueType = AttributeValues.Tensor(node, "value")?.DataType ?? Float;
-                return [Val(valueType, dims is null ? null : new TensorShape(dims.ToArray()))];
+                var fill = AttributeValues.Tensor(node, "value") is { } v && ConstantTensors.ToInt64s(v) is [var f] ? (ShapeDim?)f : null;
+                IReadOnlyList<ShapeDim>? filled = fill is not null && KnownInts(node.Input[0]) is [var count] && count <= 64
+                    ? Enumerable.Repeat(fill.Value, (int)count).ToArray() : null;
+                return [Val(valueType, dims is null ? UnknownDims(In(node, 0)) : new TensorShape(dims.ToArray()), filled)];
             case "OneHot":
                 return [Val(In(node, 2)?.ElemType ?? 0, OneHotShape(node, shape))];
             case "Range":
@@ -178,9 +186,11 @@ internal sealed class ShapeInference
             case "Tile":
                 return [Val(type, shape is not null && KnownInts(NodeValues.Input(node, 1)) is { } repeats && repeats.Length == shape.Rank
                     ? new TensorShape(shape.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v * repeats[i]) : repeats[i] == 1 ? d : ShapeDim.Unknown).ToArray())
-                    : null)];
+                    : shape is null ? null : Unknown(shape.Rank))];
             case "ScatterElements" or "ScatterND":
                 return [x];
+            case "If":
+                return IfShapes(node);
             default:
                 return [];
         }
@@ -253,6 +263,32 @@ internal sealed class ShapeInference
         return result;
     }
 
+    /// <summary>
+    /// Equal of small int tensors as 1/0 where decided: equal numbers, or a dim (never negative) against a negative
+    /// number, as torch writes <c>expand(n, -1)</c> (Where(Equal(shape, -1), 1, shape)).
+    /// </summary>
+    private IReadOnlyList<ShapeDim>? EqualInts(NodeProto node)
+    {
+        if (In(node, 0)?.IntElements is not { } a || In(node, 1)?.IntElements is not { } b || (a.Count != b.Count && a.Count != 1 && b.Count != 1)) return null;
+        return Enumerable.Range(0, Math.Max(a.Count, b.Count)).Select(i =>
+        {
+            var (p, q) = (a[a.Count == 1 ? 0 : i], b[b.Count == 1 ? 0 : i]);
+            if (p.Value is long u && q.Value is long v) return (ShapeDim)(u == v ? 1 : 0);
+            if (p.SameAs(q)) return 1;
+            return (p.Symbol is not null && q.Value < 0) || (q.Symbol is not null && p.Value < 0) ? 0 : ShapeDim.Unknown;
+        }).ToArray();
+    }
+
+    /// <summary>Where over small int tensors, element by element, where the condition is known.</summary>
+    private IReadOnlyList<ShapeDim>? WhereInts(NodeProto node)
+    {
+        if (In(node, 0)?.IntElements is not { } c || In(node, 1)?.IntElements is not { } a || In(node, 2)?.IntElements is not { } b) return null;
+        int n = Math.Max(c.Count, Math.Max(a.Count, b.Count));
+        if (new[] { c.Count, a.Count, b.Count }.Any(k => k != n && k != 1)) return null;
+        ShapeDim At(IReadOnlyList<ShapeDim> e, int i) => e[e.Count == 1 ? 0 : i];
+        return Enumerable.Range(0, n).Select(i => At(c, i).Value switch { null => ShapeDim.Unknown, 0 => At(b, i), _ => At(a, i) }).ToArray();
+    }
+
     /// <summary>Product of dims: a number when all are known, a symbol when exactly one symbol times 1, else unknown.</summary>
     internal static ShapeDim Product(IEnumerable<ShapeDim> dims)
     {
@@ -279,12 +315,33 @@ internal sealed class ShapeInference
         return new TensorShape(dims);
     }
 
-    private static TensorShape? GemmShape(NodeProto node, TensorShape? a, TensorShape? b)
+    /// <summary>Gemm is 2-D by definition: the rank is known even where the input shapes are not.</summary>
+    private static TensorShape GemmShape(NodeProto node, TensorShape? a, TensorShape? b)
     {
-        if (a is null || b is null) return null;
-        var m = AttributeValues.Int(node, "transA", 0) != 0 ? a[1] : a[0];
-        var n = AttributeValues.Int(node, "transB", 0) != 0 ? b[0] : b[1];
+        var m = a is not { Rank: 2 } ? ShapeDim.Unknown : AttributeValues.Int(node, "transA", 0) != 0 ? a[1] : a[0];
+        var n = b is not { Rank: 2 } ? ShapeDim.Unknown : AttributeValues.Int(node, "transB", 0) != 0 ? b[0] : b[1];
         return new TensorShape([m, n]);
+    }
+
+    /// <summary>Rank-only shape of a value whose dims come from a 1-D shape tensor of static length (Expand, Reshape targets).</summary>
+    private static TensorShape? UnknownDims(InferredValue? shapeTensor) =>
+        shapeTensor?.Shape is { Rank: 1 } s && s[0].Value is long length ? Unknown((int)length) : null;
+
+    private static TensorShape Unknown(int rank) => new(Enumerable.Repeat(ShapeDim.Unknown, rank).ToArray());
+
+    /// <summary>If: where both branches declare outputs of one rank, that rank (dims kept where both agree on a number).</summary>
+    private static InferredValue?[] IfShapes(NodeProto node)
+    {
+        var then = AttributeValues.Find(node, "then_branch")?.G;
+        var otherwise = AttributeValues.Find(node, "else_branch")?.G;
+        if (then is null || otherwise is null || then.Output.Count != node.Output.Count || otherwise.Output.Count != node.Output.Count) return [];
+        return node.Output.Select((_, i) =>
+        {
+            var (a, b) = (then.Output[i].Type?.TensorType, otherwise.Output[i].Type?.TensorType);
+            if (a?.Shape is null || b?.Shape is null || a.Shape.Dim.Count != b.Shape.Dim.Count) return Val(a?.ElemType ?? b?.ElemType ?? 0, null);
+            var dims = a.Shape.Dim.Zip(b.Shape.Dim).Select(p => p.First.DimValue > 0 && p.First.DimValue == p.Second.DimValue ? (ShapeDim)p.First.DimValue : ShapeDim.Unknown);
+            return (InferredValue?)Val(a.ElemType, new TensorShape(dims.ToArray()));
+        }).ToArray();
     }
 
     private static TensorShape? ConvShape(NodeProto node, TensorShape? x, TensorShape? w)
@@ -415,7 +472,16 @@ internal sealed class ShapeInference
     private InferredValue? ConcatValue(NodeProto node)
     {
         var inputs = node.Input.Select(Get).ToArray();
-        if (inputs.Any(v => v?.Shape is null)) return Val(inputs.FirstOrDefault(v => v is not null)?.ElemType ?? 0, null);
+        if (inputs.Any(v => v?.Shape is null))
+        {
+            // One input of known shape still gives the rank and the dims off the axis.
+            var withShape = inputs.FirstOrDefault(v => v?.Shape is not null);
+            int type = inputs.FirstOrDefault(v => v is not null)?.ElemType ?? 0;
+            if (withShape is null) return Val(type, null);
+            int at = (int)AttributeValues.Int(node, "axis", 0);
+            if (at < 0) at += withShape.Shape!.Rank;
+            return Val(type, new TensorShape(withShape.Shape!.Dims.Select((d, i) => i == at ? ShapeDim.Unknown : d).ToArray()));
+        }
         var first = inputs[0]!;
         int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += first.Shape!.Rank;
@@ -454,7 +520,15 @@ internal sealed class ShapeInference
 
     private InferredValue? SliceValue(NodeProto node, InferredValue? x)
     {
-        if (x?.Shape is null || SliceParameters(node, x.Shape) is not { } p) return Val(x?.ElemType ?? 0, null);
+        if (x?.Shape is null) return Val(x?.ElemType ?? 0, null);
+        if (SliceParameters(node, x.Shape) is not { } p)
+        {
+            // Bounds or dims known only at run time: the rank stays, the sliced axes (all, when not constant) are unknown.
+            var sliced = AttributeValues.Ints(node, "axes") ?? KnownInts(NodeValues.Input(node, 3));
+            var rank = x.Shape.Rank;
+            var cut = sliced?.Select(a => a < 0 ? a + rank : a).ToHashSet();
+            return Val(x.ElemType, new TensorShape(x.Shape.Dims.Select((d, i) => cut is null || cut.Contains(i) ? ShapeDim.Unknown : d).ToArray()));
+        }
         var dims = x.Shape.Dims.ToArray();
         for (int i = 0; i < p.Axes.Length; i++)
         {
@@ -512,7 +586,7 @@ internal sealed class ShapeInference
         if (axis < 0) axis += data.Shape.Rank;
         var dims = data.Shape.Dims.Take(axis).Concat(indices.Shape.Dims).Concat(data.Shape.Dims.Skip(axis + 1)).ToArray();
         IReadOnlyList<ShapeDim>? ints = null;
-        var idx = ConstantInts(node.Input[1]);
+        var idx = KnownInts(node.Input[1]);
         if (data.IntElements is { } e && data.Shape.Rank == 1 && idx is not null)
             ints = idx.Select(i => e[(int)(i < 0 ? i + e.Count : i)]).ToArray();
         return Val(data.ElemType, new TensorShape(dims), ints);
