@@ -189,6 +189,12 @@ internal sealed class ShapeInference
                     : shape is null ? null : Unknown(shape.Rank))];
             case "ScatterElements" or "ScatterND":
                 return [x];
+            case "GatherElements":
+                return [Val(type, In(node, 1)?.Shape)];
+            case "GatherND":
+                return [Val(type, GatherNDShape(node, shape, In(node, 1)?.Shape))];
+            case "Einsum":
+                return [Val(type, EinsumShape(node))];
             case "If":
                 return IfShapes(node);
             default:
@@ -321,6 +327,53 @@ internal sealed class ShapeInference
         var m = a is not { Rank: 2 } ? ShapeDim.Unknown : AttributeValues.Int(node, "transA", 0) != 0 ? a[1] : a[0];
         var n = b is not { Rank: 2 } ? ShapeDim.Unknown : AttributeValues.Int(node, "transB", 0) != 0 ? b[0] : b[1];
         return new TensorShape([m, n]);
+    }
+
+    /// <summary>indices[:-1] + data[batch_dims + m:], m the length of one index tuple (indices' last dim).</summary>
+    private static TensorShape? GatherNDShape(NodeProto node, TensorShape? data, TensorShape? indices)
+    {
+        if (data is null || indices is null || indices.Rank == 0 || indices[indices.Rank - 1].Value is not long m) return null;
+        int batchDims = (int)AttributeValues.Int(node, "batch_dims", 0);
+        return new TensorShape(indices.Dims.Take(indices.Rank - 1).Concat(data.Dims.Skip(batchDims + (int)m)).ToArray());
+    }
+
+    /// <summary>Einsum: each output label takes its size from an operand; an ellipsis broadcasts.</summary>
+    private TensorShape? EinsumShape(NodeProto node)
+    {
+        var equation = AttributeValues.String(node, "equation")?.Replace(" ", "", StringComparison.Ordinal);
+        var arrow = equation?.IndexOf("->", StringComparison.Ordinal) ?? -1;
+        if (equation is null) return null;
+        var terms = (arrow < 0 ? equation : equation[..arrow]).Split(',');
+        if (terms.Length != node.Input.Count) return null;
+        var sizes = new Dictionary<char, ShapeDim>();
+        TensorShape? ellipsis = new(Array.Empty<ShapeDim>());
+        for (int i = 0; i < terms.Length; i++)
+        {
+            if (Get(node.Input[i])?.Shape is not { } shape) return null;
+            var term = terms[i];
+            int dots = term.IndexOf("...", StringComparison.Ordinal);
+            var labels = term.Replace("...", "", StringComparison.Ordinal);
+            int spanned = shape.Rank - labels.Length;
+            if (spanned < 0 || (dots < 0 && spanned != 0)) return null;
+            for (int j = 0; j < labels.Length; j++)
+            {
+                int axis = dots >= 0 && j >= dots ? j + spanned : j;
+                sizes[labels[j]] = sizes.TryGetValue(labels[j], out var seen) && !shape[axis].IsKnown ? seen : shape[axis];
+            }
+            if (dots >= 0) ellipsis = Broadcast(ellipsis!, new TensorShape(shape.Dims.Skip(dots).Take(spanned).ToArray()));
+        }
+        // Implicit output: the ellipsis, then the labels used once, in alphabetical order.
+        var output = arrow >= 0 ? equation[(arrow + 2)..]
+            : (equation.Contains("...", StringComparison.Ordinal) ? "..." : "") + new string(string.Concat(terms).Replace(".", "", StringComparison.Ordinal)
+                .GroupBy(ch => ch).Where(g => g.Count() == 1).Select(g => g.Key).Order().ToArray());
+        var dims = new List<ShapeDim>();
+        for (int j = 0; j < output.Length; j++)
+        {
+            if (output.AsSpan(j).StartsWith("...")) { dims.AddRange(ellipsis!.Dims); j += 2; }
+            else if (sizes.TryGetValue(output[j], out var d)) dims.Add(d);
+            else return null;
+        }
+        return new TensorShape(dims);
     }
 
     /// <summary>Rank-only shape of a value whose dims come from a 1-D shape tensor of static length (Expand, Reshape targets).</summary>
