@@ -1,7 +1,6 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
-using OnnxVideo.Onnx.Shapes;
 
 namespace OnnxVideo.Models.Import.ControlFlow;
 
@@ -18,16 +17,7 @@ internal static class IfFolder
         {
             return 0;
         }
-        ShapeInference? shapes;
-        try
-        {
-            shapes = ShapeInference.Run(graph);
-        }
-        catch (ShapeInferenceException)
-        {
-            shapes = null;
-        }
-        var values = new StaticValues(new GraphView(graph), shapes);
+        var values = new StaticValues(new GraphView(graph), StaticValues.TryInferShapes(graph));
         var builder = GraphBuilder.Wrap(graph);
         var folded = 0;
         for (var k = 0; k < graph.Node.Count; k++)

@@ -17,8 +17,11 @@ internal static class LoopUnroller
     /// <summary>Unrolls every eligible Loop of <paramref name="graph"/>; returns how many.</summary>
     public static int Apply(GraphProto graph)
     {
-        var view = new GraphView(graph);
-        var values = new StaticValues(view, null);
+        if (!graph.Node.Any(n => n.OpType == "Loop"))
+        {
+            return 0;
+        }
+        var values = new StaticValues(new GraphView(graph), StaticValues.TryInferShapes(graph));
         var builder = GraphBuilder.Wrap(graph);
         var unrolled = 0;
         for (var k = 0; k < graph.Node.Count; k++)
@@ -83,13 +86,16 @@ internal static class LoopUnroller
     {
         var carried = loop.Input.Skip(2).ToArray();
         var nodes = new List<NodeProto>();
+        // The iteration number as the body declares it: torch declares [1], ONNX's default is a scalar.
+        var declared = body.Input[0].Type?.TensorType?.Shape?.Dim;
+        long[] iterationDims = declared is { Count: > 0 } && declared.All(d => d.DimValue == 1) ? [.. declared.Select(_ => 1L)] : [];
         var alwaysTrue = AddInitializer(builder, new TensorProto
         {
             Name = builder.UniqueName(loop.Name + "/condition"), DataType = (int)TensorProto.Types.DataType.Bool, Int32Data = { 1 },
         });
         for (long i = 0; i < iterations; i++)
         {
-            var iteration = AddInitializer(builder, TensorProtos.FromInt64s(builder.UniqueName($"{loop.Name}/iteration{i}"), [i]));
+            var iteration = AddInitializer(builder, TensorProtos.FromInt64s(builder.UniqueName($"{loop.Name}/iteration{i}"), [i], iterationDims));
             var inputs = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [body.Input[0].Name] = iteration,

@@ -1,3 +1,4 @@
+using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Shapes;
@@ -8,6 +9,19 @@ namespace OnnxVideo.Models.Import.ControlFlow;
 internal sealed class StaticValues(GraphView view, ShapeInference? shapes)
 {
     public static bool IsDefaultDomain(NodeProto node) => node.Domain is "" or "ai.onnx";
+
+    /// <summary>Shape inference of <paramref name="graph"/> (nodes in topological order), or null where it fails.</summary>
+    public static ShapeInference? TryInferShapes(GraphProto graph)
+    {
+        try
+        {
+            return ShapeInference.Run(graph);
+        }
+        catch (ShapeInferenceException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The elements of an integer value, when all are known.</summary>
     public long[]? Ints(string name)
@@ -36,6 +50,8 @@ internal sealed class StaticValues(GraphView view, ShapeInference? shapes)
         {
             case "Identity" or "Squeeze" or "Reshape" or "Unsqueeze":
                 return Bool(node.Input[0]);
+            case "Cast" when AttributeValues.Int(node, "to", 0) == (int)TensorProto.Types.DataType.Bool:
+                return Bool(node.Input[0]) ?? (Ints(node.Input[0]) is [var n] ? n != 0 : null);
             case "Not":
                 return !Bool(node.Input[0]);
             case "And":
