@@ -51,6 +51,8 @@ public sealed class PackageCommandTests : IDisposable
     [InlineData("--momentum", "0.9", "apply to --optimizer sgd only")]
     [InlineData("--tune", "lora:target=nothing_matches", "matched none")]
     [InlineData("--batchnorm", "sometimes", "--batchnorm sometimes: unknown mode")]
+    [InlineData("--tune", "prompt:tokens=2", "needs a transformer's token sequence")]
+    [InlineData("--tune", "full+lora:r=2", "does not combine with other methods")]
     public void BadFlagsAreRefusedWithTheReason(string flag, string value, string message)
     {
         var output = temp.File("pkg");

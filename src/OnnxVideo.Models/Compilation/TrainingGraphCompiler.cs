@@ -1,4 +1,5 @@
 using OnnxVideo.Autodiff;
+using OnnxVideo.Autodiff.Fused;
 using OnnxVideo.Autodiff.Optimizers;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Packaging.Tuning;
@@ -86,6 +87,7 @@ internal static class TrainingGraphCompiler
             ExposeAs(gradBuilder, gradients.GradientOf(p), name);
             gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
         }
+        FusedOps.Lower(gradVariant.Graph);
 
         var trainVariant = Variant(source, options, training: true, sourceName);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
@@ -95,6 +97,7 @@ internal static class TrainingGraphCompiler
             .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray()))
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
+        FusedOps.Lower(trainVariant.Graph);
 
         var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters.Select(p => (p.Name, p.Shape)).ToList());
         var frozenNames = trainVariant.Selection.Frozen.ToHashSet(StringComparer.Ordinal);
