@@ -50,32 +50,7 @@ public static class OnnxClassifierImporter
         }
 
         var builder = GraphBuilder.Wrap(graph);
-        string? featuresName = null;
-        var features2d = head.FeaturesValue;
-        if (options.ExposeFeatures && head.Kind == ClassifierHeadKind.Gemm && head.FeaturesValue == options.FeaturesName)
-        {
-            // Already named as asked (e.g. a zoo model): declare it as an output unless it is one.
-            if (!graph.Output.Any(o => o.Name == head.FeaturesValue))
-            {
-                builder.Output(head.FeaturesValue, DataType.Float, batch, head.FeatureCount);
-            }
-            featuresName = head.FeaturesValue;
-        }
-        else if (options.ExposeFeatures || (rebuild && head.Kind != ClassifierHeadKind.Gemm))
-        {
-            var name = options.ExposeFeatures ? options.FeaturesName : builder.UniqueName("head.features");
-            if (options.ExposeFeatures && builder.IsNameUsed(name))
-            {
-                throw new ArgumentException($"{source}: the graph already has a value named '{name}'; choose another features name", nameof(options));
-            }
-            AddFeaturesNode(graph, builder, head, name, OnnxModels.DefaultOpset(model));
-            features2d = name;
-            if (options.ExposeFeatures)
-            {
-                builder.Output(name, DataType.Float, batch, head.FeatureCount);
-                featuresName = name;
-            }
-        }
+        var (features2d, featuresName) = AddFeatures(model, builder, head, options, rebuild, batch, source);
 
         var classes = head.ClassCount;
         if (options.NewClasses is { } newClasses)
@@ -100,6 +75,41 @@ public static class OnnxClassifierImporter
             notes.Add($"rewrote the 1×1 Conv + mean head as mean + Gemm ({head.Weight} reshaped to [{head.ClassCount}, {head.FeatureCount}])");
         }
         return new ImportedClassifier(model, head, classes, head.LogitsOutput, featuresName, notes);
+    }
+
+    /// <summary>
+    /// The [N, F] features the new or rebuilt head reads, exposed as an output when asked; returns that value and the
+    /// features output's name (null when not exposed).
+    /// </summary>
+    private static (string Features, string? FeaturesName) AddFeatures(ModelProto model, GraphBuilder builder, ClassifierHead head,
+        ImportOptions options, bool rebuild, Dim batch, string source)
+    {
+        var graph = builder.Graph;
+        if (options.ExposeFeatures && head.Kind == ClassifierHeadKind.Gemm && head.FeaturesValue == options.FeaturesName)
+        {
+            // Already named as asked (e.g. a zoo model): declare it as an output unless it is one.
+            if (!graph.Output.Any(o => o.Name == head.FeaturesValue))
+            {
+                builder.Output(head.FeaturesValue, DataType.Float, batch, head.FeatureCount);
+            }
+            return (head.FeaturesValue, head.FeaturesValue);
+        }
+        if (!options.ExposeFeatures && !(rebuild && head.Kind != ClassifierHeadKind.Gemm))
+        {
+            return (head.FeaturesValue, null);
+        }
+        var name = options.ExposeFeatures ? options.FeaturesName : builder.UniqueName("head.features");
+        if (options.ExposeFeatures && builder.IsNameUsed(name))
+        {
+            throw new ArgumentException($"{source}: the graph already has a value named '{name}'; choose another features name", nameof(options));
+        }
+        AddFeaturesNode(graph, builder, head, name, OnnxModels.DefaultOpset(model));
+        if (!options.ExposeFeatures)
+        {
+            return (name, null);
+        }
+        builder.Output(name, DataType.Float, batch, head.FeatureCount);
+        return (name, name);
     }
 
     /// <summary>
