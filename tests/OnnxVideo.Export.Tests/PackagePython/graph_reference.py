@@ -133,6 +133,24 @@ def decode_attributes(graph):
                 n["attributes"][k] = torch.tensor(v["tensor"], dtype=dtype).reshape(v["dims"])
 
 
+def mix_batch(video, labels, mix, classes, smoothing):
+    """timm's Mixup (mode "batch") with given parameters: the batch against its flip, CutMix boxes over all frames
+    (the last two dimensions), lambda corrected by the box area; mixup_target with label smoothing."""
+    lam = mix["lam"]
+    if mix["cutmix"]:
+        top, bottom, left, right = mix["box"]
+        video = video.clone()
+        video[..., top:bottom, left:right] = video.flip(0)[..., top:bottom, left:right]
+        lam = 1.0 - (bottom - top) * (right - left) / float(video.shape[-2] * video.shape[-1])
+    elif lam < 1.0:
+        video = video.mul(lam).add_(video.flip(0).mul(1.0 - lam))
+    off = smoothing / classes
+    on = 1.0 - smoothing + off
+    def one_hot(y):
+        return torch.full((y.size(0), classes), off).scatter_(1, y.view(-1, 1), on)
+    return video, one_hot(labels) * lam + one_hot(labels.flip(0)) * (1.0 - lam)
+
+
 def main():
     spec = json.load(sys.stdin)
     graph = json.load(open(spec["graph"]))
@@ -150,6 +168,9 @@ def main():
     else:
         opt = torch.optim.SGD(groups, lr=1.0, momentum=opt_spec["momentum"], nesterov=opt_spec["nesterov"])
     losses, norms = [], []
+    ema_decay = spec.get("ema")
+    # timm's ModelEmaV2 over the state dict (parameters and running statistics), starting at the initial weights.
+    ema = {k: v.detach().clone() for k, v in {**params, **buffers}.items()} if ema_decay else {}
     for step in spec["steps"]:
         video = torch.frombuffer(bytearray(open(step["video"], "rb").read()), dtype=torch.float32).reshape(step["shape"])
         labels = torch.tensor(step["labels"], dtype=torch.int64)
@@ -157,8 +178,15 @@ def main():
         env.update(params)
         env.update(buffers)
         env[spec["video_name"]] = video
+        if "mix" in step:
+            video, targets = mix_batch(video, labels, step["mix"], spec["classes"], spec["label_smoothing"])
+            env[spec["video_name"]] = video
         logits = forward(graph, env, spec["logits"], list(buffers.values()))
-        loss = F.cross_entropy(logits, labels, label_smoothing=spec["label_smoothing"])
+        if "mix" in step:
+            # timm's SoftTargetCrossEntropy.
+            loss = torch.sum(-targets * F.log_softmax(logits, dim=-1), dim=-1).mean()
+        else:
+            loss = F.cross_entropy(logits, labels, label_smoothing=spec["label_smoothing"])
         opt.zero_grad()
         loss.backward()
         ordered = [params[n] for n in names]
@@ -169,9 +197,13 @@ def main():
         for g in opt.param_groups:
             g["lr"] = step["lr"]
         opt.step()
+        with torch.no_grad():
+            for k, v in {**params, **buffers}.items():
+                if k in ema:
+                    ema[k].copy_(ema[k] * ema_decay + (1.0 - ema_decay) * v)
         losses.append(float(loss))
         norms.append(float(norm))
-    write(spec["out"], {**{n: params[n].detach() for n in names}, **buffers})
+    write(spec["out"], {**{n: params[n].detach() for n in names}, **buffers, **{"ema/" + k: v for k, v in ema.items()}})
     json.dump({"losses": losses, "norms": norms}, sys.stdout)
 
 

@@ -11,9 +11,16 @@ namespace OnnxVideo.Export.Tests.PackageSupport;
 /// </summary>
 internal static class GraphReference
 {
-    public sealed record Step(float[] Video, long[] Shape, long[] Labels, float LearningRate, float Clip);
+    /// <summary>One step's batch; <paramref name="Targets"/> (N × classes) replaces the one-hot labels in the loss when given.</summary>
+    public sealed record Step(float[] Video, long[] Shape, long[] Labels, float LearningRate, float Clip, float[]? Targets = null)
+    {
+        /// <summary>For PyTorch only: mix the batch as timm does (lam; cutmix with box top, bottom, left, right) before the step.</summary>
+        public object? Mix { get; init; }
+    }
 
-    public static (float[] Losses, float[] Norms, string FinalWeights) Run(TrainingPackage package, IReadOnlyList<Step> steps, string workDirectory)
+    /// <summary>With <paramref name="emaDecay"/>, also keeps timm's EMA of the weights; the final file then holds "ema/NAME" tensors too.</summary>
+    public static (float[] Losses, float[] Norms, string FinalWeights) Run(TrainingPackage package, IReadOnlyList<Step> steps, string workDirectory,
+        double? emaDecay = null)
     {
         var graphJson = Path.Combine(workDirectory, "graph.json");
         var tensors = Path.Combine(workDirectory, "initializers.safetensors");
@@ -24,7 +31,9 @@ internal static class GraphReference
             var bytes = new byte[s.Video.Length * 4];
             Buffer.BlockCopy(s.Video, 0, bytes, 0, bytes.Length);
             File.WriteAllBytes(path, bytes);
-            return new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip };
+            return s.Mix is not null
+                ? (object)new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip, mix = s.Mix }
+                : new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip };
         }).ToList();
         var settings = package.Manifest.Optimizer;
         var final = Path.Combine(workDirectory, "torch-final.safetensors");
@@ -47,6 +56,8 @@ internal static class GraphReference
                 nesterov = settings.Nesterov,
             },
             label_smoothing = package.Manifest.LabelSmoothing,
+            classes = package.Manifest.ClassCount,
+            ema = emaDecay,
             video_name = package.Io.Video,
             logits = package.Io.Logits,
             steps = stepSpecs,

@@ -34,21 +34,25 @@ internal sealed class PackageStepper : IDisposable
         var (losses, norms) = (new List<float>(), new List<float>());
         for (var k = 0; k < steps.Count; k++)
         {
-            var (loss, norm, _) = Step(steps[k].Video, steps[k].Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip);
+            var (loss, norm, _) = Step(steps[k].Video, steps[k].Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip, steps[k].Targets);
             losses.Add(loss);
             norms.Add(norm);
         }
         return (losses, norms);
     }
 
-    public (float Loss, float GradientNorm, float[] Logits) Step(float[] video, long[] videoShape, long[] labels, float lr, int step, float clip)
+    /// <summary>One step; the package's soft-target input gets <paramref name="targets"/> (default: one-hot rows of the labels).</summary>
+    public (float Loss, float GradientNorm, float[] Logits) Step(float[] video, long[] videoShape, long[] labels, float lr, int step, float clip,
+        float[]? targets = null)
     {
         var io = package.Io;
-        var names = new List<string> { io.Video, io.Labels, io.LearningRate, io.Step, io.ClipNorm };
+        var names = new List<string> { io.Video, io.Targets ?? io.Labels, io.LearningRate, io.Step, io.ClipNorm };
         var values = new List<OrtValue>
         {
             OrtValue.CreateTensor(video, videoShape),
-            OrtValue.CreateTensor(labels, labels.Length),
+            io.Targets is null
+                ? OrtValue.CreateTensor(labels, labels.Length)
+                : OrtValue.CreateTensor(targets ?? OneHot(labels, package.Manifest.ClassCount), labels.Length, package.Manifest.ClassCount),
             OrtValue.CreateTensor(new[] { lr }),
             OrtValue.CreateTensor(new[] { (float)step }),
             OrtValue.CreateTensor(new[] { clip }),
@@ -97,6 +101,16 @@ internal sealed class PackageStepper : IDisposable
                 v.Dispose();
             }
         }
+    }
+
+    public static float[] OneHot(long[] labels, int classes)
+    {
+        var rows = new float[labels.Length * classes];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            rows[i * classes + labels[i]] = 1f;
+        }
+        return rows;
     }
 
     public void Dispose() => session.Dispose();
