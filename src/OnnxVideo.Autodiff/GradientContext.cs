@@ -49,7 +49,29 @@ internal sealed class GradientContext
 
     public TensorShape? ShapeOf(string value) => Shapes.ShapeOf(value);
 
-    public int Rank(string value) => ShapeOf(value)?.Rank ?? throw Fail($"the rank of '{value}' is not known at graph-build time");
+    public int Rank(string value) => ShapeOf(value)?.Rank ?? throw Fail($"the rank of '{value}' is not known at graph-build time{RankLostAt(value)}");
+
+    /// <summary>
+    /// Where shape inference lost the rank that <paramref name="value"/> lacks: the first node upstream whose inputs
+    /// all have known ranks but whose output does not (or the graph input declared without a shape).
+    /// </summary>
+    private string RankLostAt(string value)
+    {
+        var producers = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
+        foreach (var node in Graph.Graph.Node)
+        {
+            foreach (var output in node.Output.Where(o => o.Length > 0)) producers.TryAdd(output, node);
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (seen.Add(value))
+        {
+            if (!producers.TryGetValue(value, out var producer)) return $"; it is lost at '{value}', which has no declared shape";
+            var unknown = producer.Input.FirstOrDefault(i => i.Length > 0 && ShapeOf(i) is null);
+            if (unknown is null) return $"; it is lost at node '{producer.Name}' (op {producer.OpType}), whose inputs have known ranks";
+            value = unknown;
+        }
+        return "";
+    }
 
     /// <summary>Element type of a forward value; float when inference does not know it.</summary>
     public TensorProto.Types.DataType ElemType(string value) => Shapes.ElemTypeOf(value) is var t && t != TensorProto.Types.DataType.Undefined ? t : TensorProto.Types.DataType.Float;

@@ -78,6 +78,13 @@ internal static class GradientRegistry
         new("Pad", ShapeRules.Pad),
         new("Tile", ShapeRules.Tile),
 
+        // Gathers and scatters by index tensors, Einsum (Rules/IndexingRules.cs, Rules/EinsumRule.cs)
+        new("GatherND", IndexingRules.GatherND),
+        new("GatherElements", IndexingRules.GatherElements),
+        new("ScatterND", IndexingRules.ScatterND),
+        new("ScatterElements", IndexingRules.ScatterElements),
+        new("Einsum", EinsumRule.Einsum),
+
         // Not differentiable: outputs are integers, booleans or piecewise constant; no gradient flows through them.
         new("Shape", null),
         new("Size", null),

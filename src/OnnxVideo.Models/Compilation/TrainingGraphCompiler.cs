@@ -3,6 +3,7 @@ using OnnxVideo.Autodiff.Fused;
 using OnnxVideo.Autodiff.Optimizers;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Packaging.Tuning;
+using OnnxVideo.Models.Import.ControlFlow;
 using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
@@ -30,6 +31,8 @@ internal static class TrainingGraphCompiler
         var source = model.Graph.Clone();
         // Shape inference and autodiff walk the nodes once, in order; ORT accepts graphs that are not sorted.
         GraphRewrites.SortTopologically(source);
+        // torch.onnx.export's Loops, sequences and Ifs that static shapes decide (the importer does this too).
+        ControlFlowSimplifier.Simplify(source);
         GraphEdits.RemoveInitializerInputs(source);
         GraphEdits.MaterializeInitializerCopies(source);
         if (source.Input.Count != 1)

@@ -20,4 +20,8 @@ internal sealed record ClassifierHead(
     int FeatureCount,
     int ClassCount,
     string LogitsOutput,
-    IReadOnlyList<NodeProto> Nodes);
+    IReadOnlyList<NodeProto> Nodes)
+{
+    /// <summary>Spatial axes averaged by a <see cref="ClassifierHeadKind.ConvMean"/> head (3 for video); 0 otherwise.</summary>
+    public int SpatialRank { get; init; }
+}

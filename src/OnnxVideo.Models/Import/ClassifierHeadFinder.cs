@@ -6,7 +6,8 @@ namespace OnnxVideo.Models.Import;
 
 /// <summary>
 /// Finds the classification head of a graph: from the logits output backwards through shape-only nodes (Identity,
-/// Flatten, Reshape, Squeeze) to a Gemm, or a MatMul with an optional bias Add, whose weights are constants.
+/// Flatten, Reshape, Squeeze) to a Gemm, or a MatMul with an optional bias Add, whose weights are constants, or to a
+/// global mean (ReduceMean over the spatial axes, GlobalAveragePool) of a 1×1(×1) Conv with constant weights.
 /// </summary>
 internal static class ClassifierHeadFinder
 {
@@ -50,7 +51,7 @@ internal static class ClassifierHeadFinder
             if (head is null)
             {
                 throw new HeadNotFoundException(source,
-                    $"output '{output}' comes from {node.OpType} node '{node.Name}', not from a Gemm or MatMul(+Add) with constant weights",
+                    $"output '{output}' comes from {node.OpType} node '{node.Name}', not from a Gemm, MatMul(+Add) or 1×1 Conv + mean with constant weights",
                     Ending(index, output));
             }
             var nodes = head.Nodes.Concat(Enumerable.Reverse(shapeOnly)).ToList();
@@ -99,9 +100,57 @@ internal static class ClassifierHeadFinder
                 }
                 return null;
             }
+            case "ReduceMean" or "GlobalAveragePool":
+                return MatchConvMean(index, node, output);
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// mean(Conv(x, W, b)) over every spatial axis, W [C, F, 1, …, 1], one group, stride 1, no padding: the mean of a
+    /// pointwise linear map is the map of the mean, so this is a linear head on the pooled features.
+    /// </summary>
+    private static ClassifierHead? MatchConvMean(GraphView index, NodeProto mean, string output)
+    {
+        if (index.Producer(mean.Input[0]) is not { OpType: "Conv", Domain: "" or "ai.onnx" } conv || conv.Input.Count < 2
+            || index.Constant(conv.Input[1]) is not { Dims.Count: >= 3 } w || w.Dims.Skip(2).Any(d => d != 1))
+        {
+            return null;
+        }
+        var spatial = w.Dims.Count - 2;
+        var ones = Enumerable.Repeat(1L, spatial);
+        if (AttributeValues.Int(conv, "group", 1) != 1
+            || !(AttributeValues.Ints(conv, "strides") ?? [.. ones]).All(s => s == 1)
+            || (AttributeValues.Ints(conv, "pads") ?? []).Any(p => p != 0))
+        {
+            return null;
+        }
+        if (mean.OpType == "ReduceMean" && !AveragesAxes(index, mean, spatial))
+        {
+            return null;
+        }
+        var bias = conv.Input.Count > 2 && conv.Input[2].Length > 0 ? conv.Input[2] : null;
+        if (bias is not null && index.Constant(bias) is null)
+        {
+            return null;
+        }
+        return new ClassifierHead(ClassifierHeadKind.ConvMean, conv.Input[0], conv.Input[1], bias,
+            (int)w.Dims[1], (int)w.Dims[0], output, [conv, mean]) { SpatialRank = spatial };
+    }
+
+    /// <summary>True when a ReduceMean averages exactly the axes 2 … spatial+1 of a [N, C, spatial…] input.</summary>
+    private static bool AveragesAxes(GraphView index, NodeProto mean, int spatial)
+    {
+        var axes = AttributeValues.Ints(mean, "axes")
+            ?? (NodeValues.Input(mean, 1) is { } a && index.Constant(a) is { } t ? TensorProtos.ToInt64s(t) : null);
+        if (axes is null)
+        {
+            return false;
+        }
+        var rank = spatial + 2;
+        var normalised = axes.Select(x => x < 0 ? x + rank : x).Order().ToArray();
+        return normalised.SequenceEqual(Enumerable.Range(2, spatial).Select(i => (long)i));
     }
 
     private static ClassifierHead? MatchMatMul(GraphView index, NodeProto matMul, NodeProto? add, string output)

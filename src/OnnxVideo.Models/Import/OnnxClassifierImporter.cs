@@ -1,3 +1,4 @@
+using OnnxVideo.Models.Import.ControlFlow;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
@@ -35,44 +36,21 @@ internal static class OnnxClassifierImporter
         {
             notes.AddRange(BatchDimension.MakeSymbolic(graph, BatchDim));
         }
+        notes.AddRange(ControlFlowSimplifier.Simplify(graph));
         var head = ClassifierHeadFinder.Find(new GraphView(graph), source, options.LogitsOutput);
         var logitsInfo = graph.Output.First(o => o.Name == head.LogitsOutput);
         var batch = BatchOf(logitsInfo);
-        if (options.NewClasses is not null)
+        // A Conv + mean head is always rebuilt as mean + Gemm, so that every imported model ends in a 2-D Gemm.
+        var keptConvHead = options.NewClasses is null && head.Kind == ClassifierHeadKind.ConvMean
+            ? KeptConvHeadTensors(new GraphView(graph), head) : null;
+        var rebuild = options.NewClasses is not null || keptConvHead is not null;
+        if (rebuild)
         {
             RemoveHead(graph, head);
         }
 
         var builder = GraphBuilder.Wrap(graph);
-        string? featuresName = null;
-        var features2d = head.FeaturesValue;
-        var flatten = head.Kind != ClassifierHeadKind.Gemm;
-        if (options.ExposeFeatures && !flatten && head.FeaturesValue == options.FeaturesName)
-        {
-            // Already named as asked (e.g. a zoo model): declare it as an output unless it is one.
-            if (!graph.Output.Any(o => o.Name == head.FeaturesValue))
-            {
-                builder.Output(head.FeaturesValue, DataType.Float, batch, head.FeatureCount);
-            }
-            featuresName = head.FeaturesValue;
-        }
-        else if (options.ExposeFeatures || (options.NewClasses is not null && flatten))
-        {
-            // Gemm input is 2-D by definition; a MatMul head may see [N, 1, F] and is flattened to [N, F].
-            var name = options.ExposeFeatures ? options.FeaturesName : builder.UniqueName("head.features");
-            if (options.ExposeFeatures && builder.IsNameUsed(name))
-            {
-                throw new ArgumentException($"{source}: the graph already has a value named '{name}'; choose another features name", nameof(options));
-            }
-            AddNode(graph, builder, flatten ? "Flatten" : "Identity", [head.FeaturesValue], name,
-                flatten ? [AttributeValues.Create("axis", 1L)] : []);
-            features2d = name;
-            if (options.ExposeFeatures)
-            {
-                builder.Output(name, DataType.Float, batch, head.FeatureCount);
-                featuresName = name;
-            }
-        }
+        var (features2d, featuresName) = AddFeatures(model, builder, head, options, rebuild, batch, source);
 
         var classes = head.ClassCount;
         if (options.NewClasses is { } newClasses)
@@ -83,7 +61,102 @@ internal static class OnnxClassifierImporter
             classes = newClasses;
             notes.Add($"replaced the {head.Kind} head ({head.FeatureCount} → {head.ClassCount}) with {ImportOptions.NewHeadWeight}/{ImportOptions.NewHeadBias} ({head.FeatureCount} → {newClasses})");
         }
+        else if (keptConvHead is { } kept)
+        {
+            foreach (var tensor in kept)
+            {
+                if (graph.Initializer.FirstOrDefault(t => t.Name == tensor.Name) is { } old)
+                {
+                    graph.Initializer.Remove(old);
+                }
+                graph.Initializer.Add(tensor);
+            }
+            AddNode(graph, builder, "Gemm", [features2d, .. kept.Select(t => t.Name)], head.LogitsOutput, [AttributeValues.Create("transB", 1L)]);
+            notes.Add($"rewrote the 1×1 Conv + mean head as mean + Gemm ({head.Weight} reshaped to [{head.ClassCount}, {head.FeatureCount}])");
+        }
         return new ImportedClassifier(model, head, classes, head.LogitsOutput, featuresName, notes);
+    }
+
+    /// <summary>
+    /// The [N, F] features the new or rebuilt head reads, exposed as an output when asked; returns that value and the
+    /// features output's name (null when not exposed).
+    /// </summary>
+    private static (string Features, string? FeaturesName) AddFeatures(ModelProto model, GraphBuilder builder, ClassifierHead head,
+        ImportOptions options, bool rebuild, Dim batch, string source)
+    {
+        var graph = builder.Graph;
+        if (options.ExposeFeatures && head.Kind == ClassifierHeadKind.Gemm && head.FeaturesValue == options.FeaturesName)
+        {
+            // Already named as asked (e.g. a zoo model): declare it as an output unless it is one.
+            if (!graph.Output.Any(o => o.Name == head.FeaturesValue))
+            {
+                builder.Output(head.FeaturesValue, DataType.Float, batch, head.FeatureCount);
+            }
+            return (head.FeaturesValue, head.FeaturesValue);
+        }
+        if (!options.ExposeFeatures && !(rebuild && head.Kind != ClassifierHeadKind.Gemm))
+        {
+            return (head.FeaturesValue, null);
+        }
+        var name = options.ExposeFeatures ? options.FeaturesName : builder.UniqueName("head.features");
+        if (options.ExposeFeatures && builder.IsNameUsed(name))
+        {
+            throw new ArgumentException($"{source}: the graph already has a value named '{name}'; choose another features name", nameof(options));
+        }
+        AddFeaturesNode(graph, builder, head, name, OnnxModels.DefaultOpset(model));
+        if (!options.ExposeFeatures)
+        {
+            return (name, null);
+        }
+        builder.Output(name, DataType.Float, batch, head.FeatureCount);
+        return (name, name);
+    }
+
+    /// <summary>
+    /// The features [N, F] the head reads: Identity of a Gemm's input, Flatten of a MatMul's, the spatial mean of a
+    /// Conv + mean head's.
+    /// </summary>
+    private static void AddFeaturesNode(GraphProto graph, GraphBuilder builder, ClassifierHead head, string name, long opset)
+    {
+        switch (head.Kind)
+        {
+            case ClassifierHeadKind.Gemm:
+                AddNode(graph, builder, "Identity", [head.FeaturesValue], name, []);
+                break;
+            case ClassifierHeadKind.ConvMean:
+                var axes = Enumerable.Range(2, head.SpatialRank).Select(a => (long)a).ToArray();
+                var keepDims = AttributeValues.Create("keepdims", 0L);
+                if (opset >= 18)
+                {
+                    AddNode(graph, builder, "ReduceMean", [head.FeaturesValue, builder.Constant(axes)], name, [keepDims]);
+                }
+                else
+                {
+                    AddNode(graph, builder, "ReduceMean", [head.FeaturesValue], name, [keepDims, AttributeValues.Create("axes", axes)]);
+                }
+                break;
+            default:
+                // A MatMul head may see [N, 1, F]; it is flattened to [N, F].
+                AddNode(graph, builder, "Flatten", [head.FeaturesValue], name, [AttributeValues.Create("axis", 1L)]);
+                break;
+        }
+    }
+
+    /// <summary>The Conv head's weight reshaped to [C, F] and its bias, as initializers under their own names.</summary>
+    private static List<TensorProto> KeptConvHeadTensors(GraphView index, ClassifierHead head)
+    {
+        var weight = index.Constant(head.Weight)!.Clone();
+        weight.Name = head.Weight;
+        weight.Dims.Clear();
+        weight.Dims.Add([head.ClassCount, head.FeatureCount]);
+        var tensors = new List<TensorProto> { weight };
+        if (head.Bias is not null)
+        {
+            var bias = index.Constant(head.Bias)!.Clone();
+            bias.Name = head.Bias;
+            tensors.Add(bias);
+        }
+        return tensors;
     }
 
     /// <summary>Removes the head's nodes and whatever only they needed; the features and the other outputs keep theirs.</summary>

@@ -54,6 +54,12 @@ internal static class ShapeRegistry
         new("Tile", DataMovementShapes.Tile),
         .. Each(ElementwiseShapes.Identity, "ScatterElements", "ScatterND"),
 
+        // Gathers by index tensors, Einsum, If (Rules/IndexingShapes.cs)
+        new("GatherElements", IndexingShapes.GatherElements),
+        new("GatherND", IndexingShapes.GatherND),
+        new("Einsum", IndexingShapes.Einsum),
+        new("If", IndexingShapes.If),
+
         // Shape arithmetic and index-producing ops (Rules/ShapeOpShapes.cs)
         new("Shape", ShapeOpShapes.Shape),
         new("Size", ShapeOpShapes.Size),

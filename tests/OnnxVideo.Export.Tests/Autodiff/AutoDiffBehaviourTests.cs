@@ -25,6 +25,21 @@ public sealed class AutoDiffBehaviourTests
     }
 
     [Fact]
+    public void LostRankIsReportedAtTheNodeThatLostIt()
+    {
+        var g = new GraphBuilder("lost_rank");
+        var w = g.Input("w", DataType.Float, 2, 3);
+        var count = g.Input("count", DataType.Int64, 1);
+        // A target shape whose length is known only at run time: inference cannot tell the Reshape's rank.
+        var target = g.Node("Slice", [g.Node("Shape", [w]), Initializers.Int64s(g, "start", [0]), count]);
+        var reshaped = g.Node("Reshape", [w, target], name: "runtime_reshape");
+        var transposed = g.Node("Transpose", [g.Node("Relu", [reshaped], name: "after_reshape")], name: "default_perm");
+        var e = Assert.Throws<UnsupportedGradientException>(() => AutoDiff.AppendGradients(g, g.Node("ReduceSum", [transposed], Keep0), ["w"]));
+        Assert.Equal("default_perm", e.NodeName);
+        Assert.Contains("lost at node 'runtime_reshape' (op Reshape)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OpOfAnotherDomainOnThePathIsRefused()
     {
         var g = new GraphBuilder("domain");

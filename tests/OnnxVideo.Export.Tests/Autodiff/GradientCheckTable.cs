@@ -16,7 +16,7 @@ internal static class GradientCheckTable
         new(op, description ?? "x [2,3]", c => [c.Node(op, [c.Param("x", [2, 3], init)], attributes ?? [])]) { Float64 = float64, Opset = opset };
 
     public static IEnumerable<GradientCheckCase> Rows => Elementwise.Concat(Matrix).Concat(Convolution).Concat(Pooling)
-        .Concat(Normalisation).Concat(Reductions).Concat(DataMovement).Concat(NotDifferentiable);
+        .Concat(Normalisation).Concat(Reductions).Concat(DataMovement).Concat(Indexing).Concat(Einsums).Concat(NotDifferentiable);
 
     /// <summary>Row names as theory data (strings, so every row is its own discovered test case).</summary>
     public static IEnumerable<object[]> Cases => Rows.Select(r => new object[] { r.ToString() });
@@ -220,6 +220,43 @@ internal static class GradientCheckTable
             [c.Node("Gather", [c.Param("x", [2, 4, 3]), c.IntScalar(1)], A(("axis", 1L)))]),
         new("Gather", "axis 1, negative and repeated indices", c =>
             [c.Node("Gather", [c.Param("x", [2, 4]), c.Ints(-1, 0, -1)], A(("axis", 1L)))]),
+    ];
+
+    private static string Indices(CaseGraph c, long[] values, params long[] dims) =>
+        Initializers.Add(c.Graph, TensorProtos.FromInt64s("", values, dims), "idx");
+
+    private static IEnumerable<GradientCheckCase> Indexing =>
+    [
+        new("GatherND", "elements of [3,4] by [3,2] indices, one repeated", c =>
+            [c.Node("GatherND", c.Param("x", [3, 4]), Indices(c, [0, 1, 2, 3, 0, 1], 3, 2))]),
+        new("GatherND", "rows of [3,4] by [2,1] indices", c => [c.Node("GatherND", c.Param("x", [3, 4]), Indices(c, [2, 0], 2, 1))]),
+        new("GatherElements", "axis 1 on [2,3], repeated and negative indices", c =>
+            [c.Node("GatherElements", [c.Param("x", [2, 3]), Indices(c, [0, 0, 2, -1], 2, 2)], A(("axis", 1L)))]),
+        new("ScatterND", "rows 1 and 3 of [4,3] replaced, data and updates trainable", c =>
+            [c.Node("ScatterND", c.Param("data", [4, 3]), Indices(c, [1, 3], 2, 1), c.Param("updates", [2, 3]))]),
+        new("ScatterND", "reduction add, repeated element index", c =>
+            [c.Node("ScatterND", [c.Param("data", [2, 3]), Indices(c, [0, 1, 1, 2, 0, 1], 3, 2), c.Param("updates", [3])], A(("reduction", "add")))]),
+        new("ScatterElements", "axis 1 on [2,3], data and updates trainable", c =>
+            [c.Node("ScatterElements", [c.Param("data", [2, 3]), Indices(c, [2, 0, 1, 2], 2, 2), c.Param("updates", [2, 2])], A(("axis", 1L)))]),
+        new("ScatterElements", "reduction add, repeated indices on axis 0", c =>
+            [c.Node("ScatterElements", [c.Param("data", [3, 2]), Indices(c, [1, 1, 1, 0], 2, 2), c.Param("updates", [2, 2])], A(("axis", 0L), ("reduction", "add")))]),
+    ];
+
+    private static GradientCheckCase Einsum(string equation, long[] a, long[]? b = null) =>
+        new("Einsum", $"'{equation}'", c =>
+        {
+            string[] inputs = b is null ? [c.Param("a", a)] : [c.Param("a", a), c.Param("b", b)];
+            return [c.Node("Einsum", inputs, A(("equation", equation)))];
+        });
+
+    private static IEnumerable<GradientCheckCase> Einsums =>
+    [
+        Einsum("bij,bjk->bik", [2, 2, 3], [2, 3, 2]),
+        Einsum("bthc,hkc->bthk", [2, 2, 3, 4], [3, 2, 4]),
+        Einsum("ij,jk->i", [2, 3], [3, 4]),
+        Einsum("...ij,...jk->...ik", [2, 2, 3], [2, 3, 2]),
+        Einsum("ij,jk", [2, 3], [3, 2]),
+        Einsum("ij->ji", [2, 3]),
     ];
 
     /// <summary>Ops whose outputs carry no gradient: the total gradient through graphs that use them must still match.</summary>

@@ -87,7 +87,15 @@ internal static class DataMovementShapes
     public static InferredValue?[] Concat(ShapeInference s, NodeProto node)
     {
         var inputs = node.Input.Select(s.Get).ToArray();
-        if (inputs.Any(v => v?.Shape is null)) return [new(inputs.FirstOrDefault(v => v is not null)?.ElemType ?? DataType.Undefined, null)];
+        if (inputs.Any(v => v?.Shape is null))
+        {
+            // One input of known shape still gives the rank and the dims off the axis.
+            var type = inputs.FirstOrDefault(v => v is not null)?.ElemType ?? DataType.Undefined;
+            if (inputs.FirstOrDefault(v => v?.Shape is not null)?.Shape is not { } some) return [new(type, null)];
+            int at = (int)AttributeValues.Int(node, "axis", 0);
+            if (at < 0) at += some.Rank;
+            return [new(type, new TensorShape(some.Dims.Select((d, i) => i == at ? ShapeDim.Unknown : d).ToArray()))];
+        }
         var first = inputs[0]!;
         int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += first.Shape!.Rank;
@@ -152,7 +160,7 @@ internal static class DataMovementShapes
         if (axis < 0) axis += data.Shape.Rank;
         var dims = data.Shape.Dims.Take(axis).Concat(indices.Shape.Dims).Concat(data.Shape.Dims.Skip(axis + 1)).ToArray();
         IReadOnlyList<ShapeDim>? ints = null;
-        var idx = s.ConstantInts(node.Input[1]);
+        var idx = s.KnownInts(node.Input[1]);
         if (data.IntElements is { } e && data.Shape.Rank == 1 && idx is not null)
             ints = idx.Select(i => e[(int)(i < 0 ? i + e.Count : i)]).ToArray();
         return [new(data.ElemType, new TensorShape(dims), ints)];

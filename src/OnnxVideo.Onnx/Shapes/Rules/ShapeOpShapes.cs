@@ -25,8 +25,12 @@ internal static class ShapeOpShapes
     /// <summary>The output's rank is the shape input's length, known statically even when its elements are not.</summary>
     public static InferredValue?[] ConstantOfShape(ShapeInference s, NodeProto node)
     {
-        var valueType = AttributeValues.Tensor(node, "value") is { } value ? (DataType)value.DataType : DataType.Float;
-        return [new(valueType, ShapeInference.ShapeFromShapeInput(s.In(node, 0)))];
+        var value = AttributeValues.Tensor(node, "value");
+        var valueType = value is not null ? (DataType)value.DataType : DataType.Float;
+        // A filled int vector (torch's shape arithmetic) keeps its elements.
+        IReadOnlyList<ShapeDim>? filled = value is not null && ConstantTensors.ToInt64s(value) is [var fill] && s.KnownInts(node.Input[0]) is [var count] && count <= 64
+            ? Enumerable.Repeat((ShapeDim)fill, (int)count).ToArray() : null;
+        return [new(valueType, ShapeInference.ShapeFromShapeInput(s.In(node, 0)), filled)];
     }
 
     public static InferredValue?[] OneHot(ShapeInference s, NodeProto node)
