@@ -94,6 +94,10 @@ internal static class TrainingPackageManifestChecks
             {
                 return $"parameters[{i}] needs a name, gradient and updated";
             }
+            if (!float.IsFinite(p.LearningRateScale) || p.LearningRateScale <= 0)
+            {
+                return $"parameters[{i}] '{p.Name}': learningRateScale must be a positive number";
+            }
             if (ShapeProblem(p.Shape) is { } shape)
             {
                 return $"parameters[{i}] '{p.Name}': {shape}";

@@ -5,7 +5,10 @@ using OnnxVideo.Packaging;
 
 namespace OnnxVideo.Models.Compilation;
 
-/// <summary>The graphs of a training package in memory, with frozen weights still inline, the initial parameters and the initial running statistics of training-mode BatchNormalization.</summary>
+/// <summary>
+/// The graphs of a training package in memory, with frozen weights still inline, the initial parameters, the initial
+/// running statistics of training-mode BatchNormalization and each parameter's learning-rate scale.
+/// </summary>
 internal sealed record CompiledTrainingGraphs(
     ModelProto TrainStep,
     ModelProto Eval,
@@ -18,4 +21,5 @@ internal sealed record CompiledTrainingGraphs(
     PackageIoNames Io,
     int ClassCount,
     long TrainableParameterCount,
-    long FrozenParameterCount);
+    long FrozenParameterCount,
+    IReadOnlyDictionary<string, float> LearningRateScales);

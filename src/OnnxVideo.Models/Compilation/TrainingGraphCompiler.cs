@@ -88,12 +88,13 @@ internal static class TrainingGraphCompiler
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
         var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing);
         var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
+        var rateScales = LayerDecay.Scales(trainVariant.Selection.Trainable, options.LayerDecay, sourceName);
         var parameters = trainVariant.Selection.Trainable
-            .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray()))
+            .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray(), rateScales[p]))
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
 
-        var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters.Select(p => (p.Name, p.Shape)).ToList());
+        var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters);
         var frozenNames = trainVariant.Selection.Frozen.ToHashSet(StringComparer.Ordinal);
         var contract = options.Contract ?? ContractOf(model, sourceName);
         return new CompiledTrainingGraphs(
@@ -108,7 +109,8 @@ internal static class TrainingGraphCompiler
             io,
             classCount,
             trainVariant.TrainableCount,
-            trainVariant.FrozenCount);
+            trainVariant.FrozenCount,
+            rateScales);
     }
 
     private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,

@@ -21,4 +21,6 @@ public sealed record TrainingPackageOptions
     public BatchNormMode BatchNorm { get; init; } = BatchNormMode.Auto;
     /// <summary>Frozen initializers of at least this many bytes are stored once in frozen.safetensors; smaller ones stay in each graph.</summary>
     public long FrozenThresholdBytes { get; init; } = 1024;
+    /// <summary>Layer-wise learning-rate decay for transformers (e.g. 0.75, see <see cref="LayerDecay"/>); null = off.</summary>
+    public float? LayerDecay { get; init; }
 }

@@ -47,11 +47,12 @@ public static class PackageCommand
             Description = "auto (train the BatchNorm layers whose scale or bias is trained: batch statistics, running statistics updated) | train (all) | frozen (none)",
             DefaultValueFactory = _ => "auto",
         };
+        public Option<float?> LayerDecay { get; } = new("--layer-decay") { Description = "Layer-wise learning-rate decay for transformer blocks, in (0, 1] (e.g. 0.75: block i of L trains at lr·0.75^(L−i), the head at lr)" };
         public Option<FileInfo?> Contract { get; } = new("--contract") { Description = "Preprocessing contract JSON (default: the model's own)" };
         public Option<DirectoryInfo> Output { get; } = new("--out") { Description = "Package folder to write", Required = true };
 
         public IEnumerable<Option> All() =>
-            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Contract, Output];
+            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, LayerDecay, Contract, Output];
     }
 
     private static int Run(Flags f, ParseResult parse)
@@ -67,7 +68,8 @@ public static class PackageCommand
         var total = manifest.TrainableParameterCount + manifest.FrozenParameterCount;
         Console.WriteLine($"package written to {outDir}");
         Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{(manifest.Tuning.LoraAdapters.Count > 0 ? $", {manifest.Tuning.LoraAdapters.Count} LoRA adapters" : "")})");
-        Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}"
+            + (manifest.LayerDecay is { } decay ? $" layer decay {decay.ToString(CultureInfo.InvariantCulture)} (lr × {manifest.Parameters.Min(p => p.LearningRateScale).ToString("G3", CultureInfo.InvariantCulture)} … 1)" : ""));
         Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
         Console.WriteLine($"  frozen     {manifest.FrozenParameterCount:N0} parameters ({Percent(manifest.FrozenParameterCount, total)}); {manifest.Frozen.Count} tensors stored once in {manifest.Graphs.Frozen}");
         var trainingBatchNorms = manifest.Buffers.Count / 2;
@@ -127,6 +129,11 @@ public static class PackageCommand
             "frozen" => BatchNormMode.Frozen,
             var other => throw new InvalidFlagException("--batchnorm", other ?? "", "unknown mode (use auto, train or frozen)"),
         };
+        var layerDecay = parse.GetValue(f.LayerDecay);
+        if (layerDecay is { } decay && (!float.IsFinite(decay) || decay is <= 0 or > 1))
+        {
+            throw new InvalidFlagException("--layer-decay", decay.ToString(CultureInfo.InvariantCulture), "must be in (0, 1]");
+        }
         var contractFile = parse.GetValue(f.Contract);
         return new TrainingPackageOptions
         {
@@ -135,6 +142,7 @@ public static class PackageCommand
             LabelSmoothing = smoothing,
             ClipNorm = clip,
             BatchNorm = batchNormMode,
+            LayerDecay = layerDecay,
             Contract = contractFile is null ? null : PreprocessingContract.FromJson(
                 UserFileException.Guard(contractFile.FullName, "cannot read the contract", () => File.ReadAllText(contractFile.FullName)), contractFile.FullName),
         };
