@@ -16,4 +16,9 @@ public sealed record PackageIoNames
     public string Loss { get; init; } = "loss";
     public string Logits { get; init; } = "logits";
     public string GradientNorm { get; init; } = "grad_norm";
+    /// <summary>
+    /// Int64 scalar input of the train-step and gradients graphs, in [1, 2^31 − 1), from which their dropout masks
+    /// are computed; null when the graphs have no dropout. The same seed gives the same masks.
+    /// </summary>
+    public string? DropoutSeed { get; init; }
 }

@@ -178,7 +178,7 @@ public sealed class Trainer
 
     private TrainingSession OpenSession(TrainingPackageLayout package, IClipSource source, Checkpoint? resumeFrom, LearningRateSchedule schedule)
     {
-        var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm }, resumeFrom);
+        var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm, DropoutSeed = _options.Seed }, resumeFrom);
         session.Schedule = schedule;
         if (session.SampleElements != source.SampleElements)
         {

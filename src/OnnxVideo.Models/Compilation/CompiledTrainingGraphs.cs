@@ -22,4 +22,5 @@ internal sealed record CompiledTrainingGraphs(
     int ClassCount,
     long TrainableParameterCount,
     long FrozenParameterCount,
-    IReadOnlyDictionary<string, float> LearningRateScales);
+    IReadOnlyDictionary<string, float> LearningRateScales,
+    IReadOnlyList<PackageDropoutSite> DropoutSites);

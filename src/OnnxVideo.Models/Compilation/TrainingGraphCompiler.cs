@@ -62,7 +62,7 @@ internal static class TrainingGraphCompiler
             VideoShape = videoDims.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
             Logits = logits.Name,
         };
-        foreach (var reserved in new[] { io.Labels, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm })
+        foreach (var reserved in new[] { io.Labels, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm, SeededDropout.SeedInput })
         {
             if (GraphBuilder.Wrap(source).IsNameUsed(reserved))
             {
@@ -95,6 +95,7 @@ internal static class TrainingGraphCompiler
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
 
         var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters);
+        io = io with { DropoutSeed = trainVariant.Dropout.Count > 0 ? SeededDropout.SeedInput : null };
         var frozenNames = trainVariant.Selection.Frozen.ToHashSet(StringComparer.Ordinal);
         var contract = options.Contract ?? ContractOf(model, sourceName);
         return new CompiledTrainingGraphs(
@@ -110,16 +111,18 @@ internal static class TrainingGraphCompiler
             classCount,
             trainVariant.TrainableCount,
             trainVariant.FrozenCount,
-            rateScales);
+            rateScales,
+            trainVariant.Dropout);
     }
 
     private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,
-        long TrainableCount, long FrozenCount);
+        long TrainableCount, long FrozenCount, IReadOnlyList<PackageDropoutSite> Dropout);
 
     /// <summary>
     /// One graph of the package: trainable parameters and the running statistics of training-mode BatchNormalization
     /// become inputs; with <paramref name="training"/> those BatchNormalization nodes are rewritten to use batch
-    /// statistics and output their updated running statistics.
+    /// statistics and output their updated running statistics, and Dropout runs in training form with a mask from the
+    /// dropout_seed input (<see cref="SeededDropout"/>); otherwise every Dropout is the identity.
     /// </summary>
     private static GraphVariant Variant(GraphProto source, TrainingPackageOptions options, bool training, string sourceName)
     {
@@ -128,13 +131,19 @@ internal static class TrainingGraphCompiler
         var trainableCount = selection.TrainableElementCount(graph);
         var frozenCount = selection.FrozenElementCount(graph);
         var batchNorms = BatchNormTraining.Select(graph, options.BatchNorm, selection.Trainable);
+        IReadOnlyList<PackageDropoutSite> dropout = [];
         if (training)
         {
             BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
+            dropout = SeededDropout.Rewrite(graph, options.ModelDropout, sourceName);
+        }
+        else
+        {
+            SeededDropout.MakeInference(graph);
         }
         var initial = GraphEdits.PromoteToInputs(graph, selection.Trainable);
         var buffers = GraphEdits.PromoteToInputs(graph, BatchNormTraining.Statistics(batchNorms));
-        return new GraphVariant(graph, selection, initial, buffers, trainableCount, frozenCount);
+        return new GraphVariant(graph, selection, initial, buffers, trainableCount, frozenCount, dropout);
     }
 
     /// <summary>Adds the labels input and the cross-entropy loss, exposed as the scalar output "loss".</summary>

@@ -21,6 +21,11 @@ public sealed record TrainingPackageOptions
     public BatchNormMode BatchNorm { get; init; } = BatchNormMode.Auto;
     /// <summary>Frozen initializers of at least this many bytes are stored once in frozen.safetensors; smaller ones stay in each graph.</summary>
     public long FrozenThresholdBytes { get; init; } = 1024;
+    /// <summary>
+    /// Run the model's own Dropout nodes (exported in inference form) in training form in the training graphs; LoRA's
+    /// dropout runs whatever this says.
+    /// </summary>
+    public bool ModelDropout { get; init; } = true;
     /// <summary>Layer-wise learning-rate decay for transformers (e.g. 0.75, see <see cref="LayerDecay"/>); null = off.</summary>
     public float? LayerDecay { get; init; }
 }

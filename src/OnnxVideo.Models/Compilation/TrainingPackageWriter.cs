@@ -91,6 +91,7 @@ public static class TrainingPackageWriter
             LabelSmoothing = options.LabelSmoothing,
             ClipNorm = options.ClipNorm,
             LayerDecay = options.LayerDecay,
+            Dropout = compiled.DropoutSites,
             Opset = OnnxModels.DefaultOpset(compiled.TrainStep),
             Io = compiled.Io,
             Graphs = files,

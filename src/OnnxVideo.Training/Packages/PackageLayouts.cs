@@ -35,6 +35,7 @@ public static class PackageLayouts
                 Loss = m.Io.Loss,
                 Logits = m.Io.Logits,
                 GradientNorm = m.Io.GradientNorm,
+                DropoutSeed = m.Io.DropoutSeed,
             },
             Parameters = m.Parameters.Select(p => new TrainableParameter(p.Name, p.Shape, p.Gradient, p.Updated,
                 p.State.Select(s => new OptimizerStateTensor(s.Name, s.Updated)).ToList())).ToList(),

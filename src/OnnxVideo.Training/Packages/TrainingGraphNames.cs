@@ -11,4 +11,6 @@ public sealed record TrainingGraphNames
     public required string Loss { get; init; }
     public required string Logits { get; init; }
     public required string GradientNorm { get; init; }
+    /// <summary>Int64 scalar seed of the dropout masks of the train-step and gradients graphs; null when they have none.</summary>
+    public string? DropoutSeed { get; init; }
 }

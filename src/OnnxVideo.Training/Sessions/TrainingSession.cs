@@ -48,6 +48,7 @@ public sealed class TrainingSession : IDisposable
     private readonly OrtIoBinding?[] _evalBindings = new OrtIoBinding?[2];
     private readonly OrtIoBinding?[] _gradientBindings = new OrtIoBinding?[2];
     private readonly OrtIoBinding?[] _optimizerBindings = new OrtIoBinding?[2];
+    private readonly DropoutSeedInput _dropoutSeed;
     private GradientAccumulator? _accumulator;
     private int _parity;
     private bool _disposed;
@@ -64,6 +65,7 @@ public sealed class TrainingSession : IDisposable
         _clipValue = Scalar(_clip);
         _lossValue = Scalar(_loss);
         _gradNormValue = Scalar(_gradNorm);
+        _dropoutSeed = new DropoutSeedInput(package.Names.DropoutSeed, options.DropoutSeed);
         _frozen = new SharedInitializers(package.FrozenPath);
         try
         {
@@ -183,6 +185,7 @@ public sealed class TrainingSession : IDisposable
         var session = _gradients.Value;
         _accumulator ??= new GradientAccumulator(_package.Parameters);
         var binding = _gradientBindings[_parity] ??= CreateGradientBinding(session, _parity);
+        _dropoutSeed.Bind(binding, session, OptimizerStepCount + 1, _accumulator.Batches);
         var logits = RunBatch(session, binding, video, labels);
         var finite = float.IsFinite(_loss[0]) && _accumulator.ScratchIsFinite();
         if (finite)
@@ -441,6 +444,7 @@ public sealed class TrainingSession : IDisposable
         BindIfPresent(binding, session, names.LearningRate, _lrValue, input: true);
         BindIfPresent(binding, session, names.Step, _stepValue, input: true);
         BindIfPresent(binding, session, names.ClipNorm, _clipValue, input: true);
+        _dropoutSeed.Bind(binding, session, OptimizerStepCount + 1, 0);
     }
 
     private OrtIoBinding CreateReadBinding(OrtSession session, int parity)
@@ -590,5 +594,6 @@ public sealed class TrainingSession : IDisposable
             v?.Dispose();
         }
         _frozen?.Dispose();
+        _dropoutSeed?.Dispose();
     }
 }

@@ -19,6 +19,8 @@ public sealed record TrainingSessionOptions
     /// <summary>Global gradient-norm clipping threshold fed to the graphs (0 = off).</summary>
     public float ClipNorm { get; init; }
     public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Run seed from which each step's dropout masks are derived (with the step and micro-batch numbers).</summary>
+    public int DropoutSeed { get; init; }
 
     /// <summary>Test seam: keep weights in managed arrays (the path before device residency) to compare results with.</summary>
     internal bool HostParameterMemory { get; init; }

@@ -11,9 +11,18 @@ namespace OnnxVideo.Export.Tests.PackageSupport;
 /// </summary>
 internal static class GraphReference
 {
-    public sealed record Step(float[] Video, long[] Shape, long[] Labels, float LearningRate, float Clip);
+    /// <summary>One step; <paramref name="DropoutSeed"/> is fed to the package's dropout_seed input (and the reference's masks).</summary>
+    public sealed record Step(float[] Video, long[] Shape, long[] Labels, float LearningRate, float Clip, long? DropoutSeed = null);
 
     public static (float[] Losses, float[] Norms, string FinalWeights) Run(TrainingPackage package, IReadOnlyList<Step> steps, string workDirectory)
+    {
+        var (losses, norms, final, _) = RunWithDropout(package, steps, workDirectory);
+        return (losses, norms, final);
+    }
+
+    /// <summary><see cref="Run"/>, also returning how many elements each dropout site dropped over the steps.</summary>
+    public static (float[] Losses, float[] Norms, string FinalWeights, Dictionary<string, long> Dropped) RunWithDropout(
+        TrainingPackage package, IReadOnlyList<Step> steps, string workDirectory)
     {
         var graphJson = Path.Combine(workDirectory, "graph.json");
         var tensors = Path.Combine(workDirectory, "initializers.safetensors");
@@ -24,7 +33,7 @@ internal static class GraphReference
             var bytes = new byte[s.Video.Length * 4];
             Buffer.BlockCopy(s.Video, 0, bytes, 0, bytes.Length);
             File.WriteAllBytes(path, bytes);
-            return new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip };
+            return new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip, dropout_seed = s.DropoutSeed };
         }).ToList();
         var settings = package.Manifest.Optimizer;
         var final = Path.Combine(workDirectory, "torch-final.safetensors");
@@ -47,11 +56,13 @@ internal static class GraphReference
                 nesterov = settings.Nesterov,
             },
             label_smoothing = package.Manifest.LabelSmoothing,
+            dropout_sites = package.Manifest.Dropout.Select(d => new { output = d.Output, ratio = d.Ratio, salt = d.Salt }),
             video_name = package.Io.Video,
             logits = package.Io.Logits,
             steps = stepSpecs,
             @out = final,
         });
-        return (PythonReference.Floats(result["losses"]), PythonReference.Floats(result["norms"]), final);
+        var dropped = result["dropped"]!.AsObject().ToDictionary(kv => kv.Key, kv => (long)kv.Value!);
+        return (PythonReference.Floats(result["losses"]), PythonReference.Floats(result["norms"]), final, dropped);
     }
 }

@@ -34,14 +34,15 @@ internal sealed class PackageStepper : IDisposable
         var (losses, norms) = (new List<float>(), new List<float>());
         for (var k = 0; k < steps.Count; k++)
         {
-            var (loss, norm, _) = Step(steps[k].Video, steps[k].Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip);
+            var (loss, norm, _) = Step(steps[k].Video, steps[k].Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip, steps[k].DropoutSeed);
             losses.Add(loss);
             norms.Add(norm);
         }
         return (losses, norms);
     }
 
-    public (float Loss, float GradientNorm, float[] Logits) Step(float[] video, long[] videoShape, long[] labels, float lr, int step, float clip)
+    /// <summary>One step; a package with dropout gets <paramref name="dropoutSeed"/> (default 1) as its dropout_seed.</summary>
+    public (float Loss, float GradientNorm, float[] Logits) Step(float[] video, long[] videoShape, long[] labels, float lr, int step, float clip, long? dropoutSeed = null)
     {
         var io = package.Io;
         var names = new List<string> { io.Video, io.Labels, io.LearningRate, io.Step, io.ClipNorm };
@@ -53,6 +54,11 @@ internal sealed class PackageStepper : IDisposable
             OrtValue.CreateTensor(new[] { (float)step }),
             OrtValue.CreateTensor(new[] { clip }),
         };
+        if (io.DropoutSeed is not null)
+        {
+            names.Add(io.DropoutSeed);
+            values.Add(OrtValue.CreateTensor(new[] { dropoutSeed ?? 1L }));
+        }
         var outputs = new List<string> { io.Loss, io.GradientNorm, io.Logits };
         foreach (var p in package.Parameters)
         {
