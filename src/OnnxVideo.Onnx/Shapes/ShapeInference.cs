@@ -1,4 +1,3 @@
-using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 
@@ -6,15 +5,12 @@ namespace OnnxVideo.Onnx.Shapes;
 
 /// <summary>
 /// ONNX-style static type and shape inference over a graph, with symbolic dims ("N") and propagation of small
-/// integer tensors (Shape → Gather → Concat → Reshape chains as torch.onnx.export writes them). Values it cannot
-/// infer are reported as unknown; callers fall back to runtime Shape ops.
+/// integer tensors (Shape → Gather → Concat → Reshape chains as torch.onnx.export writes them). Each op's rule is
+/// one entry of <see cref="ShapeRegistry"/>; values it cannot infer are reported as unknown, and callers fall back to
+/// runtime Shape ops.
 /// </summary>
 internal sealed class ShapeInference
 {
-    private const int Float = (int)TensorProto.Types.DataType.Float;
-    private const int Int64 = (int)TensorProto.Types.DataType.Int64;
-    private const int Bool = (int)TensorProto.Types.DataType.Bool;
-
     private readonly Dictionary<string, InferredValue> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorProto> _constants = new(StringComparer.Ordinal);
 
@@ -30,6 +26,9 @@ internal sealed class ShapeInference
     }
 
     public InferredValue? Get(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>What is known of a node's input <paramref name="index"/>; null when absent or unknown.</summary>
+    public InferredValue? In(NodeProto node, int index) => NodeValues.Input(node, index) is { } n ? Get(n) : null;
 
     public TensorShape? ShapeOf(string name) => Get(name)?.Shape;
 
@@ -69,138 +68,39 @@ internal sealed class ShapeInference
             if (ConstantNodes.Value(node) is { } t) AddConstant(node.Output[0], t);
             return;
         }
+        if (ShapeRegistry.Find(node.OpType) is not { } rule) return;
         InferredValue?[] outputs;
         try
         {
-            outputs = InferOutputs(node);
+            outputs = rule.Infer(this, node);
         }
         catch (ShapeInferenceException e)
         {
             throw new ShapeInferenceException($"node '{node.Name}' ({node.OpType}): {e.Message}");
         }
-        for (int i = 0; i < node.Output.Count; i++)
+        for (int i = 0; i < node.Output.Count && i < outputs.Length; i++)
         {
-            if (node.Output[i].Length == 0) continue;
-            var inferred = i < outputs.Length ? outputs[i] : null;
-            var declared = Get(node.Output[i]);
-            if (inferred is null) continue;
-            // A declared value_info shape wins over an inferred one only where the inferred one is unknown.
-            _values[node.Output[i]] = declared?.Shape is { } ds && inferred.Shape is { } s2 && ds.Rank == s2.Rank
-                ? inferred with { Shape = new TensorShape(s2.Dims.Zip(ds.Dims).Select(p => p.First.IsKnown || p.First.Symbol is not null ? p.First : p.Second).ToArray()) }
-                : inferred;
+            if (node.Output[i].Length == 0 || outputs[i] is not { } inferred) continue;
+            _values[node.Output[i]] = MergeWithDeclared(inferred, Get(node.Output[i]));
         }
     }
 
-    private InferredValue? In(NodeProto node, int index) => NodeValues.Input(node, index) is { } n ? Get(n) : null;
-
-    private static InferredValue Val(int type, TensorShape? shape, IReadOnlyList<ShapeDim>? ints = null) => new(type, shape, ints);
-
-    private InferredValue?[] InferOutputs(NodeProto node)
+    /// <summary>A declared value_info wins over an inferred value only where the inferred one is unknown.</summary>
+    private static InferredValue MergeWithDeclared(InferredValue inferred, InferredValue? declared)
     {
-        var x = In(node, 0);
-        int type = x?.ElemType ?? 0;
-        var shape = x?.Shape;
-        switch (node.OpType)
-        {
-            case "Relu" or "Sigmoid" or "Tanh" or "Erf" or "Gelu" or "Exp" or "Log" or "Sqrt" or "Neg" or "Abs" or "Reciprocal"
-                or "Softmax" or "LogSoftmax" or "Clip" or "LeakyRelu" or "Elu" or "HardSigmoid" or "HardSwish" or "Softplus"
-                or "Floor" or "Ceil" or "Round" or "Sign" or "Sin" or "Cos" or "BatchNormalization" or "Not" or "CumSum":
-                return [Val(type, shape)];
-            case "Identity":
-                return [x];
-            case "Dropout":
-                return [Val(type, shape), Val(Bool, shape)];
-            case "IsNaN" or "IsInf":
-                return [Val(Bool, shape)];
-            case "Cast":
-                return [Val((int)AttributeValues.Int(node, "to", 0), shape, AttributeValues.Int(node, "to", 0) == Int64 ? x?.IntElements : null)];
-            case "Add" or "Sub" or "Mul" or "Div" or "Pow" or "Max" or "Min" or "Mod" or "Sum" or "Mean" or "PRelu":
-                return [Val(type, BroadcastAll(node.Input.Select(Get)), ElementwiseInts(node))];
-            case "Equal" or "Less" or "Greater" or "LessOrEqual" or "GreaterOrEqual" or "And" or "Or" or "Xor":
-                return [Val(Bool, BroadcastAll(node.Input.Select(Get)))];
-            case "Where":
-                return [Val(In(node, 1)?.ElemType ?? 0, BroadcastAll(node.Input.Select(Get)))];
-            case "MatMul":
-                return [Val(type, MatMulShape(shape, In(node, 1)?.Shape))];
-            case "Gemm":
-                return [Val(type, GemmShape(node, shape, In(node, 1)?.Shape))];
-            case "Conv" or "MaxPool" or "AveragePool" or "LpPool":
-                var conv = ConvShape(node, shape, In(node, 1)?.Shape);
-                return [Val(type, conv), Val(Int64, conv)];
-            case "GlobalAveragePool" or "GlobalMaxPool":
-                return [Val(type, shape is null ? null : new TensorShape(shape.Dims.Select((d, i) => i < 2 ? d : 1).ToArray()))];
-            case "LayerNormalization":
-                return LayerNormShapes(node, type, shape);
-            case "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceMin" or "ReduceProd" or "ReduceL1" or "ReduceL2"
-                or "ReduceLogSumExp" or "ReduceSumSquare":
-                return [Val(type, ReduceShape(node, shape))];
-            case "ArgMax" or "ArgMin":
-                return [Val(Int64, ReduceShape(node, shape))];
-            case "Flatten":
-                return [Val(type, FlattenShape(node, shape))];
-            case "Reshape":
-                return [Val(type, ReshapeShape(node, shape, In(node, 1)?.IntElements), x?.IntElements)];
-            case "Transpose":
-                return [Val(type, shape is null ? null : Permute(shape, AttributeValues.Ints(node, "perm") ?? Enumerable.Range(0, shape.Rank).Reverse().Select(i => (long)i).ToArray()))];
-            case "Squeeze":
-                return [Val(type, SqueezeShape(node, shape), x?.IntElements)];
-            case "Unsqueeze":
-                return [Val(type, UnsqueezeShape(node, shape), x?.IntElements)];
-            case "Concat":
-                return [ConcatValue(node)];
-            case "Slice":
-                return [SliceValue(node, x)];
-            case "Split":
-                return SplitShapes(node, type, shape);
-            case "Gather":
-                return [GatherValue(node, x, In(node, 1))];
-            case "Expand":
-                var target = In(node, 1)?.IntElements;
-                return [Val(type, shape is null || target is null ? null : Broadcast(shape, new TensorShape(target)))];
-            case "Shape":
-                return [ShapeValue(node, shape)];
-            case "Size":
-                return [Val(Int64, new TensorShape(), shape is null ? null : [Product(shape.Dims)])];
-            case "ConstantOfShape":
-                var dims = In(node, 0)?.IntElements;
-                var valueType = AttributeValues.Tensor(node, "value")?.DataType ?? Float;
-                return [Val(valueType, dims is null ? null : new TensorShape(dims.ToArray()))];
-            case "OneHot":
-                return [Val(In(node, 2)?.ElemType ?? 0, OneHotShape(node, shape))];
-            case "Range":
-                return [Val(type, RangeShape(node))];
-            case "NonZero":
-                return [Val(Int64, shape is null ? null : new TensorShape([shape.Rank, ShapeDim.Unknown]))];
-            case "Pad":
-                var pads = AttributeValues.Ints(node, "pads") ?? KnownInts(NodeValues.Input(node, 1));
-                return [Val(type, shape is null || pads is null || pads.Length != 2 * shape.Rank || NodeValues.Input(node, 3) is not null ? null
-                    : new TensorShape(shape.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v + pads[i] + pads[shape.Rank + i]) : pads[i] + pads[shape.Rank + i] == 0 ? d : ShapeDim.Unknown).ToArray()))];
-            case "Tile":
-                return [Val(type, shape is not null && KnownInts(NodeValues.Input(node, 1)) is { } repeats && repeats.Length == shape.Rank
-                    ? new TensorShape(shape.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v * repeats[i]) : repeats[i] == 1 ? d : ShapeDim.Unknown).ToArray())
-                    : null)];
-            case "ScatterElements" or "ScatterND":
-                return [x];
-            default:
-                return [];
-        }
+        if (declared?.Shape is not { } ds) return inferred;
+        if (inferred.Shape is not { } s) return inferred with { Shape = ds, ElemType = inferred.ElemType != 0 ? inferred.ElemType : declared.ElemType };
+        if (ds.Rank != s.Rank) return inferred;
+        return inferred with { Shape = new TensorShape(s.Dims.Zip(ds.Dims).Select(p => p.First.IsKnown || p.First.Symbol is not null ? p.First : p.Second).ToArray()) };
     }
 
-    private TensorShape? OneHotShape(NodeProto node, TensorShape? indices)
+    /// <summary>The shape a shape-valued input (Reshape/Expand/ConstantOfShape target) describes: its elements where
+    /// propagated, else its static length as the rank with unknown dims, else unknown.</summary>
+    public static TensorShape? ShapeFromShapeInput(InferredValue? target)
     {
-        if (indices is null || ConstantInts(node.Input[1]) is not [var depth]) return null;
-        long axis = AttributeValues.Int(node, "axis", -1);
-        if (axis < 0) axis += indices.Rank + 1;
-        var dims = indices.Dims.ToList();
-        dims.Insert((int)axis, depth);
-        return new TensorShape(dims);
-    }
-
-    private TensorShape? RangeShape(NodeProto node)
-    {
-        double? Scalar(int i) => ConstantOf(node.Input[i]) is { } t && ConstantTensors.ToDoubles(t) is [var v] ? v : null;
-        if (Scalar(0) is not double start || Scalar(1) is not double limit || Scalar(2) is not double delta || delta == 0) return new TensorShape([ShapeDim.Unknown]);
-        return new TensorShape([(long)Math.Max(0, Math.Ceiling((limit - start) / delta))]);
+        if (target?.IntElements is { } elements) return new TensorShape(elements);
+        if (target?.Shape is { Rank: 1 } s && s[0].Value is long rank) return new TensorShape(Enumerable.Repeat(ShapeDim.Unknown, (int)rank).ToArray());
+        return null;
     }
 
     internal static ShapeDim BroadcastDim(ShapeDim a, ShapeDim b)
@@ -226,29 +126,13 @@ internal sealed class ShapeInference
         return new TensorShape(dims);
     }
 
-    private static TensorShape? BroadcastAll(IEnumerable<InferredValue?> inputs)
+    internal static TensorShape? BroadcastAll(IEnumerable<InferredValue?> inputs)
     {
         TensorShape? result = null;
         foreach (var v in inputs)
         {
             if (v?.Shape is null) return null;
             result = result is null ? v.Shape : Broadcast(result, v.Shape);
-        }
-        return result;
-    }
-
-    private IReadOnlyList<ShapeDim>? ElementwiseInts(NodeProto node)
-    {
-        if (node.Input.Count != 2 || In(node, 0)?.IntElements is not { } a || In(node, 1)?.IntElements is not { } b) return null;
-        if (a.Count != b.Count && a.Count != 1 && b.Count != 1) return null;
-        int n = Math.Max(a.Count, b.Count);
-        var result = new ShapeDim[n];
-        for (int i = 0; i < n; i++)
-        {
-            var (p, q) = (a[a.Count == 1 ? 0 : i], b[b.Count == 1 ? 0 : i]);
-            result[i] = p.Value is long u && q.Value is long v
-                ? node.OpType switch { "Add" => u + v, "Sub" => u - v, "Mul" => u * v, "Div" when v != 0 => u / v, _ => ShapeDim.Unknown }
-                : node.OpType == "Mul" && q.Value == 1 ? p : node.OpType == "Mul" && p.Value == 1 ? q : ShapeDim.Unknown;
         }
         return result;
     }
@@ -267,49 +151,6 @@ internal sealed class ShapeInference
         return symbol is null ? known : known == 1 ? symbol.Value : ShapeDim.Unknown;
     }
 
-    private static TensorShape? MatMulShape(TensorShape? a, TensorShape? b)
-    {
-        if (a is null || b is null) return null;
-        var a2 = a.Rank == 1 ? new TensorShape([1, a[0]]) : a;
-        var b2 = b.Rank == 1 ? new TensorShape([b[0], 1]) : b;
-        var batch = Broadcast(new TensorShape(a2.Dims.Take(a2.Rank - 2).ToArray()), new TensorShape(b2.Dims.Take(b2.Rank - 2).ToArray()));
-        var dims = batch.Dims.ToList();
-        if (a.Rank > 1) dims.Add(a2[a2.Rank - 2]);
-        if (b.Rank > 1) dims.Add(b2[b2.Rank - 1]);
-        return new TensorShape(dims);
-    }
-
-    private static TensorShape? GemmShape(NodeProto node, TensorShape? a, TensorShape? b)
-    {
-        if (a is null || b is null) return null;
-        var m = AttributeValues.Int(node, "transA", 0) != 0 ? a[1] : a[0];
-        var n = AttributeValues.Int(node, "transB", 0) != 0 ? b[0] : b[1];
-        return new TensorShape([m, n]);
-    }
-
-    private static TensorShape? ConvShape(NodeProto node, TensorShape? x, TensorShape? w)
-    {
-        if (x is null) return null;
-        long[]? kernel = AttributeValues.Ints(node, "kernel_shape");
-        bool isConv = node.OpType == "Conv";
-        if (kernel is null && isConv && w is not null && w.Dims.Skip(2).All(d => d.IsKnown)) kernel = w.Dims.Skip(2).Select(d => d.Value!.Value).ToArray();
-        if (kernel is null) return null;
-        var channels = isConv ? (w is null ? ShapeDim.Unknown : w[0]) : x[1];
-        var geometry = ConvGeometry.Compute(node, x, kernel, !isConv);
-        var dims = new List<ShapeDim> { x[0], channels };
-        for (int i = 0; i < kernel.Length; i++) dims.Add(geometry is null ? ShapeDim.Unknown : geometry[i].Out);
-        return new TensorShape(dims);
-    }
-
-    private InferredValue?[] LayerNormShapes(NodeProto node, int type, TensorShape? x)
-    {
-        if (x is null) return [Val(type, null)];
-        int axis = (int)AttributeValues.Int(node, "axis", -1);
-        if (axis < 0) axis += x.Rank;
-        var stats = new TensorShape(x.Dims.Select((d, i) => i < axis ? d : 1).ToArray());
-        return [Val(type, x), Val(Float, stats), Val(Float, stats)];
-    }
-
     /// <summary>Normalized reduction axes of a Reduce* node (attribute or constant second input); null = unknown.</summary>
     public long[]? ReduceAxes(NodeProto node, int rank)
     {
@@ -325,107 +166,11 @@ internal sealed class ShapeInference
         return axes.Select(a => a < 0 ? a + rank : a).Order().ToArray();
     }
 
-    private TensorShape? ReduceShape(NodeProto node, TensorShape? x)
+    /// <summary>Normalized axes of Squeeze/Unsqueeze (attribute or known second input); null = unknown.</summary>
+    public long[]? AxesOf(NodeProto node, int rank)
     {
-        if (x is null || ReduceAxes(node, x.Rank) is not { } axes) return null;
-        bool keep = AttributeValues.Int(node, "keepdims", 1) != 0;
-        var dims = new List<ShapeDim>();
-        for (int i = 0; i < x.Rank; i++)
-        {
-            if (!axes.Contains(i)) dims.Add(x[i]);
-            else if (keep) dims.Add(1);
-        }
-        return new TensorShape(dims);
-    }
-
-    private static TensorShape? FlattenShape(NodeProto node, TensorShape? x)
-    {
-        if (x is null) return null;
-        int axis = (int)AttributeValues.Int(node, "axis", 1);
-        if (axis < 0) axis += x.Rank;
-        return new TensorShape([Product(x.Dims.Take(axis)), Product(x.Dims.Skip(axis))]);
-    }
-
-    private static TensorShape? ReshapeShape(NodeProto node, TensorShape? x, IReadOnlyList<ShapeDim>? target)
-    {
-        if (target is null) return null;
-        bool allowZero = AttributeValues.Int(node, "allowzero", 0) != 0;
-        var dims = new ShapeDim[target.Count];
-        int inferAt = -1;
-        for (int i = 0; i < target.Count; i++)
-        {
-            if (target[i].Value == 0 && !allowZero) dims[i] = x is not null && i < x.Rank ? x[i] : ShapeDim.Unknown;
-            else if (target[i].Value == -1) inferAt = i;
-            else dims[i] = target[i];
-        }
-        if (inferAt >= 0) dims[inferAt] = x is null ? ShapeDim.Unknown : Quotient(x.Dims, dims.Where((_, i) => i != inferAt));
-        return new TensorShape(dims);
-    }
-
-    /// <summary>prod(numerator) / prod(denominator) with symbols cancelled where they appear on both sides.</summary>
-    private static ShapeDim Quotient(IEnumerable<ShapeDim> numerator, IEnumerable<ShapeDim> denominator)
-    {
-        long num = 1, den = 1;
-        var symbols = new List<string>();
-        foreach (var d in numerator)
-        {
-            if (d.Value is long v) num *= v;
-            else if (d.Symbol is { } s) symbols.Add(s);
-            else return ShapeDim.Unknown;
-        }
-        foreach (var d in denominator)
-        {
-            if (d.Value is long v) den *= v;
-            else if (d.Symbol is { } s && symbols.Remove(s)) continue;
-            else return ShapeDim.Unknown;
-        }
-        if (den == 0 || num % den != 0) return ShapeDim.Unknown;
-        return symbols.Count == 0 ? num / den : symbols.Count == 1 && num == den ? ShapeDim.Of(symbols[0]) : ShapeDim.Unknown;
-    }
-
-    private static TensorShape Permute(TensorShape x, long[] perm) => new(perm.Select(p => x[(int)p]).ToArray());
-
-    private long[]? AxesOf(NodeProto node, int rank)
-    {
-        var axes = AttributeValues.Ints(node, "axes") ?? (NodeValues.Input(node, 1) is { } a ? ConstantInts(a) ?? Get(a)?.IntElements?.Select(d => d.Value ?? long.MinValue).ToArray() : null);
-        if (axes is null || axes.Contains(long.MinValue)) return null;
-        return axes.Select(v => v < 0 ? v + rank : v).ToArray();
-    }
-
-    private TensorShape? SqueezeShape(NodeProto node, TensorShape? x)
-    {
-        if (x is null) return null;
-        bool hasAxes = AttributeValues.Find(node, "axes") is not null || NodeValues.Input(node, 1) is not null;
-        if (!hasAxes) return x.Dims.All(d => d.IsKnown) ? new TensorShape(x.Dims.Where(d => d.Value != 1).ToArray()) : null;
-        if (AxesOf(node, x.Rank) is not { } axes) return null;
-        return new TensorShape(x.Dims.Where((_, i) => !axes.Contains(i)).ToArray());
-    }
-
-    private TensorShape? UnsqueezeShape(NodeProto node, TensorShape? x)
-    {
-        if (x is null) return null;
-        int rank = x.Rank + (AttributeValues.Ints(node, "axes")?.Length ?? (NodeValues.Input(node, 1) is { } a ? ConstantInts(a)?.Length ?? Get(a)?.IntElements?.Count ?? -1000 : -1000));
-        if (rank < 0 || AxesOf(node, rank) is not { } axes) return null;
-        var dims = new List<ShapeDim>();
-        int next = 0;
-        for (int i = 0; i < rank; i++) dims.Add(axes.Contains(i) ? 1 : x[next++]);
-        return new TensorShape(dims);
-    }
-
-    private InferredValue? ConcatValue(NodeProto node)
-    {
-        var inputs = node.Input.Select(Get).ToArray();
-        if (inputs.Any(v => v?.Shape is null)) return Val(inputs.FirstOrDefault(v => v is not null)?.ElemType ?? 0, null);
-        var first = inputs[0]!;
-        int axis = (int)AttributeValues.Int(node, "axis", 0);
-        if (axis < 0) axis += first.Shape!.Rank;
-        var dims = first.Shape!.Dims.ToArray();
-        long sum = 0;
-        bool known = true;
-        foreach (var v in inputs) { if (v!.Shape![axis].Value is long d) sum += d; else known = false; }
-        dims[axis] = known ? sum : ShapeDim.Unknown;
-        IReadOnlyList<ShapeDim>? ints = inputs.All(v => v!.IntElements is not null) ? inputs.SelectMany(v => v!.IntElements!).ToArray() : null;
-        return Val(first.ElemType, new TensorShape(dims), ints);
+        var axes = AttributeValues.Ints(node, "axes") ?? (NodeValues.Input(node, 1) is { } a ? KnownInts(a) : null);
+        return axes?.Select(v => v < 0 ? v + rank : v).ToArray();
     }
 
     /// <summary>Constant Slice parameters per axis (start, end, step), clamped like ONNX; null when not constant.</summary>
@@ -452,23 +197,8 @@ internal sealed class ShapeInference
         return (axes, clampedStarts, clampedEnds, steps);
     }
 
-    private InferredValue? SliceValue(NodeProto node, InferredValue? x)
-    {
-        if (x?.Shape is null || SliceParameters(node, x.Shape) is not { } p) return Val(x?.ElemType ?? 0, null);
-        var dims = x.Shape.Dims.ToArray();
-        for (int i = 0; i < p.Axes.Length; i++)
-        {
-            long step = p.Steps[i], span = p.Ends[i] - p.Starts[i];
-            dims[p.Axes[i]] = step > 0 ? Math.Max(0, (span + step - 1) / step) : Math.Max(0, (-span - step - 1) / -step);
-        }
-        IReadOnlyList<ShapeDim>? ints = null;
-        if (x.IntElements is { } e && x.Shape.Rank == 1 && p.Steps[0] == 1)
-            ints = e.Skip((int)p.Starts[0]).Take((int)Math.Max(0, p.Ends[0] - p.Starts[0])).ToArray();
-        return Val(x.ElemType, new TensorShape(dims), ints);
-    }
-
     /// <summary>The elements of a constant or statically propagated int64 tensor, when all are known.</summary>
-    private long[]? KnownInts(string? name)
+    public long[]? KnownInts(string? name)
     {
         if (name is null) return null;
         if (ConstantInts(name) is { } constant) return constant;
@@ -488,45 +218,5 @@ internal sealed class ShapeInference
         int n = node.Output.Count;
         long chunk = (dim + n - 1) / n;
         return Enumerable.Range(0, n).Select(i => Math.Min(chunk, Math.Max(0, dim - i * chunk))).ToArray();
-    }
-
-    private InferredValue?[] SplitShapes(NodeProto node, int type, TensorShape? x)
-    {
-        if (x is null) return node.Output.Select(_ => (InferredValue?)Val(type, null)).ToArray();
-        int axis = (int)AttributeValues.Int(node, "axis", 0);
-        if (axis < 0) axis += x.Rank;
-        var sizes = SplitSizes(node, x)?.Select(size => (ShapeDim)size).ToArray()
-            ?? node.Output.Select(_ => ShapeDim.Unknown).ToArray();
-        return sizes.Select(size =>
-        {
-            var dims = x.Dims.ToArray();
-            dims[axis] = size;
-            return (InferredValue?)Val(type, new TensorShape(dims));
-        }).ToArray();
-    }
-
-    private InferredValue? GatherValue(NodeProto node, InferredValue? data, InferredValue? indices)
-    {
-        if (data?.Shape is null || indices?.Shape is null) return Val(data?.ElemType ?? 0, null);
-        int axis = (int)AttributeValues.Int(node, "axis", 0);
-        if (axis < 0) axis += data.Shape.Rank;
-        var dims = data.Shape.Dims.Take(axis).Concat(indices.Shape.Dims).Concat(data.Shape.Dims.Skip(axis + 1)).ToArray();
-        IReadOnlyList<ShapeDim>? ints = null;
-        var idx = ConstantInts(node.Input[1]);
-        if (data.IntElements is { } e && data.Shape.Rank == 1 && idx is not null)
-            ints = idx.Select(i => e[(int)(i < 0 ? i + e.Count : i)]).ToArray();
-        return Val(data.ElemType, new TensorShape(dims), ints);
-    }
-
-    private static InferredValue ShapeValue(NodeProto node, TensorShape? x)
-    {
-        if (x is null) return Val(Int64, null);
-        long start = AttributeValues.Int(node, "start", 0), end = AttributeValues.Int(node, "end", x.Rank);
-        if (start < 0) start += x.Rank;
-        if (end < 0) end += x.Rank;
-        start = Math.Clamp(start, 0, x.Rank);
-        end = Math.Clamp(end, start, x.Rank);
-        var dims = x.Dims.Skip((int)start).Take((int)(end - start)).ToArray();
-        return Val(Int64, new TensorShape(dims.Length), dims);
     }
 }

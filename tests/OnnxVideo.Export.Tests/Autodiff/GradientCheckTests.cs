@@ -1,4 +1,5 @@
 using OnnxVideo.Autodiff;
+using OnnxVideo.Onnx.Shapes;
 
 namespace OnnxVideo.Export.Tests.Autodiff;
 
@@ -23,6 +24,14 @@ public sealed class GradientCheckTests
         Assert.True(missing.Length == 0, "registry entries without a gradient-check row: " + string.Join(", ", missing));
         var unknown = covered.Where(op => !GradientRegistry.All.ContainsKey(op)).ToArray();
         Assert.True(unknown.Length == 0, "rows for ops that are not in the registry: " + string.Join(", ", unknown));
+    }
+
+    [Fact]
+    public void EveryDifferentiableOpHasAShapeRule()
+    {
+        var missing = GradientRegistry.All.Values.Where(r => r.IsDifferentiable && ShapeRegistry.Find(r.OpType) is null)
+            .Select(r => r.OpType).Order().ToArray();
+        Assert.True(missing.Length == 0, "differentiable ops without a shape rule in ShapeRegistry: " + string.Join(", ", missing));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace OnnxVideo.Export.Tests.Shapes;
+namespace OnnxVideo.Onnx.Tests.Shapes;
 
 /// <summary>Shape inference checked against the shapes ONNX Runtime really produces.</summary>
 public sealed class ShapeInferenceTests
@@ -65,5 +65,42 @@ public sealed class ShapeInferenceTests
         var error = Assert.Throws<ShapeInferenceException>(() => ShapeInference.Run(g.Graph));
         Assert.Contains("node 'bad_add' (Add)", error.Message);
         Assert.Contains("3 and 4", error.Message);
+    }
+
+    public static TheoryData<string> RuntimeShapeOps => ["Expand", "Reshape", "Tile", "ConstantOfShape", "Slice", "Gemm"];
+
+    /// <summary>A shape input whose elements are known only at run time still gives the output's rank (and every
+    /// dim that does not depend on it), as torch.onnx.export's <c>expand(x.size(0), -1)</c> chains need.</summary>
+    [Theory]
+    [MemberData(nameof(RuntimeShapeOps))]
+    public void RankSurvivesShapeInputsKnownOnlyAtRunTime(string op)
+    {
+        var g = new GraphBuilder("runtime_shapes");
+        var x = g.Input("x", DataType.Float, 1, 4);
+        var t = g.Input("t", DataType.Int64, 2);
+        var y = op switch
+        {
+            "Expand" => g.Node("Expand", [x, g.Node("Concat", [g.Constant([3L]), t], new Dictionary<string, object> { ["axis"] = 0L })]),
+            "Reshape" => g.Node("Reshape", [x, t]),
+            "Tile" => g.Node("Tile", [x, t]),
+            "ConstantOfShape" => g.Node("ConstantOfShape", [t]),
+            "Slice" => g.Node("Slice", [x, g.Node("Slice", [t, g.Constant([0L]), g.Constant([1L])]), g.Constant([3L]), g.Constant([1L])]),
+            _ => g.Node("Gemm", [g.Node("Reshape", [x, t]), g.Initializer("w", new float[8], 4, 2)]),
+        };
+        g.Output(y, DataType.Float);
+        var model = OnnxModels.Create(g.Graph);
+        long[] tValue = op == "Slice" ? [1, 0] : op == "Tile" ? [2, 1] : [1, 4];
+
+        var inferred = ShapeInference.Run(model.Graph).ShapeOf(y);
+        using var session = new OrtSession(OnnxModelFile.ToBytes(model), new OrtSessionOptions { IntraOpThreads = 1 });
+        using var xValue = OrtValue.CreateTensor(new float[4], 1, 4);
+        using var tTensor = OrtValue.CreateTensor(tValue, 2);
+        using var output = session.Run(["x", "t"], [xValue, tTensor])[0];
+
+        Assert.NotNull(inferred);
+        Assert.Equal(output.Shape.Length, inferred.Rank);
+        for (int i = 0; i < inferred.Rank; i++)
+            if (inferred[i].Value is long known) Assert.Equal(output.Shape[i], known);
+        if (op is "Expand" or "Slice" or "Gemm") Assert.Contains(inferred.Dims, d => d.IsKnown);
     }
 }
