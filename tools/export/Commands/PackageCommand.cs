@@ -47,7 +47,7 @@ public static class PackageCommand
             Description = "auto (train the BatchNorm layers whose scale or bias is trained: batch statistics, running statistics updated) | train (all) | frozen (none)",
             DefaultValueFactory = _ => "auto",
         };
-        public Option<string> Dropout { get; } = new("--dropout") { Description = "on | off: run the model's own Dropout (and video_vit drop path) in training form when training", DefaultValueFactory = _ => "on" };
+        public Option<string> Dropout { get; } = new("--dropout") { Description = "Run the model's own Dropout (and video_vit drop path) in training form when training: on | off", DefaultValueFactory = _ => "on" };
         public Option<float?> LayerDecay { get; } = new("--layer-decay") { Description = "Layer-wise learning-rate decay for transformer blocks, in (0, 1] (e.g. 0.75: block i of L trains at lr·0.75^(L−i), the head at lr)" };
         public Option<FileInfo?> Contract { get; } = new("--contract") { Description = "Preprocessing contract JSON (default: the model's own)" };
         public Option<DirectoryInfo> Output { get; } = new("--out") { Description = "Package folder to write", Required = true };
