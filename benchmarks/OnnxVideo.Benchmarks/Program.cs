@@ -18,6 +18,11 @@ public static class Program
             Environment.ExitCode = Peers.PeerComparison.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "step-time")
+        {
+            Environment.ExitCode = PackageStepComparison.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "decode-ratio")
         {
             Environment.ExitCode = Media.DecodeSpeedComparison.Run(args[1..]);

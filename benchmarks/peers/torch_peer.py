@@ -16,6 +16,13 @@ import torchvision.models.video as video_models
 from torch_training_step import Tiny3d
 
 
+
+def peak_rss_bytes() -> int:
+    """This interpreter's peak resident size (VmHWM; ru_maxrss would carry the parent's peak across exec)."""
+    with open("/proc/self/status") as status:
+        line = next(l for l in status if l.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
+
 def build(arch: str, classes: int, frames: int) -> torch.nn.Module:
     if arch == "tiny3d":
         return Tiny3d(classes, frames)
@@ -55,7 +62,8 @@ def main() -> None:
         step()
     elapsed = (time.perf_counter() - start) / a.iters
     print(json.dumps({"peer": "pytorch", "arch": a.arch, "mode": a.mode, "batch": a.batch, "frames": a.frames,
-                      "size": a.size, "threads": a.threads, "iters": a.iters, "seconds_per_iter": elapsed}))
+                      "size": a.size, "threads": a.threads, "iters": a.iters, "seconds_per_iter": elapsed,
+                      "peak_rss_bytes": peak_rss_bytes()}))
 
 
 if __name__ == "__main__":

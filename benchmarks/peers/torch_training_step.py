@@ -27,6 +27,13 @@ class Tiny3d(nn.Module):
         return self.fc(self.stages(x).mean(dim=(2, 3, 4)))
 
 
+
+def peak_rss_bytes() -> int:
+    """This interpreter's peak resident size (VmHWM; ru_maxrss would carry the parent's peak across exec)."""
+    with open("/proc/self/status") as status:
+        line = next(l for l in status if l.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--arch", default="tiny3d")
@@ -66,7 +73,8 @@ def main():
         step()
     per = (time.perf_counter() - start) / a.iters
     print(json.dumps({"peer": "pytorch-eager", "arch": a.arch, "tune": a.tune, "batch": a.batch, "frames": a.frames,
-                      "size": a.size, "threads": a.threads, "seconds_per_step": per}))
+                      "size": a.size, "threads": a.threads, "seconds_per_step": per,
+                      "peak_rss_bytes": peak_rss_bytes()}))
 
 
 if __name__ == "__main__":

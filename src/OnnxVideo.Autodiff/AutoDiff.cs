@@ -40,8 +40,8 @@ public static class AutoDiff
             var node = forward[k];
             var outputGrads = node.Output.Select(o => o.Length > 0 ? Total(context, contributions, o) : null).ToArray();
             if (outputGrads.All(o => o is null)) continue;
-            var rule = GradientRegistry.Find(node.OpType);
-            if (!string.IsNullOrEmpty(node.Domain) && node.Domain != "ai.onnx")
+            var rule = GradientRegistry.Find(node);
+            if (rule is null && node.Domain is not ("" or "ai.onnx"))
                 throw new UnsupportedGradientException(node.OpType, node.Name, $"ops of domain '{node.Domain}' have no gradient rules");
             if (rule is null) throw new UnsupportedGradientException(node.OpType, node.Name, "no gradient rule is registered for this op");
             var needs = node.Input.Select(i => i.Length > 0 && active.Contains(i)).ToArray();
@@ -73,7 +73,7 @@ public static class AutoDiff
         foreach (var node in nodes)
         {
             if (!node.Input.Any(active.Contains)) continue;
-            if (GradientRegistry.Find(node.OpType) is { IsDifferentiable: false }) continue;
+            if (GradientRegistry.Find(node) is { IsDifferentiable: false }) continue;
             foreach (var output in node.Output)
             {
                 if (output.Length > 0 && IsFloatOrUnknown(shapes.ElemTypeOf(output))) active.Add(output);
@@ -82,8 +82,8 @@ public static class AutoDiff
         return active;
     }
 
-    private static bool IsFloatOrUnknown(int elemType) => elemType is 0 or (int)TensorProto.Types.DataType.Float
-        or (int)TensorProto.Types.DataType.Double or (int)TensorProto.Types.DataType.Float16 or (int)TensorProto.Types.DataType.Bfloat16;
+    private static bool IsFloatOrUnknown(TensorProto.Types.DataType elemType) => elemType is TensorProto.Types.DataType.Undefined
+        or TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double or TensorProto.Types.DataType.Float16 or TensorProto.Types.DataType.Bfloat16;
 
     /// <summary>Nodes with an active input and an output the loss depends on; everything else is pruned.</summary>
     private static bool[] NodesOnPath(NodeProto[] nodes, HashSet<string> active, string loss)

@@ -10,7 +10,7 @@ namespace OnnxVideo.Autodiff;
 /// </summary>
 internal sealed class GradientContext
 {
-    private readonly Dictionary<(int Type, double Value), string> _scalars = new();
+    private readonly Dictionary<(TensorProto.Types.DataType Type, double Value), string> _scalars = new();
     private readonly Dictionary<string, string> _runtimeShapes = new(StringComparer.Ordinal);
     private NodeProto? _node;
     private bool[] _needs = [];
@@ -52,12 +52,12 @@ internal sealed class GradientContext
     public int Rank(string value) => ShapeOf(value)?.Rank ?? throw Fail($"the rank of '{value}' is not known at graph-build time");
 
     /// <summary>Element type of a forward value; float when inference does not know it.</summary>
-    public int ElemType(string value) => Shapes.ElemTypeOf(value) is var t && t != 0 ? t : (int)TensorProto.Types.DataType.Float;
+    public TensorProto.Types.DataType ElemType(string value) => Shapes.ElemTypeOf(value) is var t && t != TensorProto.Types.DataType.Undefined ? t : TensorProto.Types.DataType.Float;
 
     /// <summary>A rank-0 constant with the element type of <paramref name="like"/>.</summary>
     public string Scalar(double value, string like)
     {
-        int type = ElemType(like);
+        var type = ElemType(like);
         if (_scalars.TryGetValue((type, value), out var name)) return name;
         var tensor = ConstantTensors.Scalar("", value, type, rankZero: true);
         return _scalars[(type, value)] = Initializers.Add(Graph, tensor, "grad_const");
@@ -94,7 +94,7 @@ internal sealed class GradientContext
 
     public string Unsqueeze(string value, params long[] axes) => Op("Unsqueeze", value, Ints(axes));
 
-    public string Cast(string value, int elemType) => Op("Cast", [value], new Dictionary<string, object> { ["to"] = (long)elemType });
+    public string Cast(string value, TensorProto.Types.DataType elemType) => Op("Cast", [value], new Dictionary<string, object> { ["to"] = (long)elemType });
 
     /// <summary>Zeros with the (run-time) shape and element type of <paramref name="like"/>.</summary>
     public string ZerosLike(string like) =>
@@ -133,7 +133,7 @@ internal sealed class GradientContext
         var targetDims = RuntimeShape(target);
         var rankGap = Op("Sub", Op("Size", gradDims), Op("Size", targetDims));
         var ones = Op("ConstantOfShape", [Reshape(rankGap, Ints(1))],
-            new Dictionary<string, object> { ["value"] = ConstantTensors.Scalar("value", 1, (int)TensorProto.Types.DataType.Int64, rankZero: false) });
+            new Dictionary<string, object> { ["value"] = ConstantTensors.Scalar("value", 1, TensorProto.Types.DataType.Int64, rankZero: false) });
         var padded = Op("Concat", [ones, targetDims], new Dictionary<string, object> { ["axis"] = 0L });
         var broadcastAxes = Reshape(Op("NonZero", Op("Not", Op("Equal", padded, gradDims))), Ints(-1));
         var sum = Op("ReduceSum", [grad, broadcastAxes], new Dictionary<string, object> { ["keepdims"] = 1L, ["noop_with_empty_axes"] = 1L });

@@ -1,4 +1,6 @@
+using OnnxVideo.Autodiff.Fused;
 using OnnxVideo.Autodiff.Rules;
+using OnnxVideo.Onnx.Proto;
 
 namespace OnnxVideo.Autodiff;
 
@@ -56,6 +58,7 @@ internal static class GradientRegistry
         // Normalisation (Rules/NormRules.cs)
         new("BatchNormalization", NormRules.BatchNormalization),
         new("LayerNormalization", NormRules.LayerNormalization),
+        new(FusedBatchNormTraining.OpType, NormRules.BatchNormalizationTraining, FusedOps.Domain),
 
         // Reductions (Rules/ReductionRules.cs)
         new("ReduceSum", ReductionRules.ReduceSum),
@@ -102,10 +105,12 @@ internal static class GradientRegistry
         new("Sign", null),
     ];
 
-    private static readonly Dictionary<string, GradientRule> Rules = Table.ToDictionary(r => r.OpType, StringComparer.Ordinal);
+    private static readonly Dictionary<string, GradientRule> Rules = Table.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
-    /// <summary>Every registry entry, keyed by op type.</summary>
+    /// <summary>Every registry entry, keyed by <see cref="GradientRule.Key"/>.</summary>
     public static IReadOnlyDictionary<string, GradientRule> All => Rules;
 
-    public static GradientRule? Find(string opType) => Rules.GetValueOrDefault(opType);
+    /// <summary>The rule of <paramref name="node"/>'s op in its domain ("ai.onnx" is the default domain).</summary>
+    public static GradientRule? Find(NodeProto node) =>
+        Rules.GetValueOrDefault(node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}:{node.OpType}");
 }

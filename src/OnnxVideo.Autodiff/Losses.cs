@@ -16,9 +16,9 @@ public static class Losses
     {
         if (labelSmoothing is < 0f or > 1f) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label smoothing must be in [0, 1]");
         var shapes = ShapeInference.Run(g.Graph);
-        int type = shapes.ElemTypeOf(logits) is var t && t != 0 ? t : (int)TensorProto.Types.DataType.Float;
+        var type = shapes.ElemTypeOf(logits) is var t && t != TensorProto.Types.DataType.Undefined ? t : TensorProto.Types.DataType.Float;
         var logProbabilities = g.Node("LogSoftmax", [logits], new Dictionary<string, object> { ["axis"] = -1L }, name: "loss_log_softmax");
-        var labels64 = shapes.ElemTypeOf(labels) == (int)TensorProto.Types.DataType.Int64 ? labels
+        var labels64 = shapes.ElemTypeOf(labels) == TensorProto.Types.DataType.Int64 ? labels
             : g.Node("Cast", [labels], new Dictionary<string, object> { ["to"] = (long)TensorProto.Types.DataType.Int64 }, name: "loss_labels_int64");
         var classCount = g.Node("Gather", [g.Node("Shape", [logits], name: "loss_logits_shape"), Int64Scalar(g, 1)], name: "loss_class_count");
         var classes = g.Node("Range", [Int64Scalar(g, 0), classCount, Int64Scalar(g, 1)], name: "loss_classes");
@@ -47,6 +47,6 @@ public static class Losses
     private static string Int64Scalar(GraphBuilder g, long value)
         => Initializers.Int64Scalar(g, "loss_int", value);
 
-    private static string Scalar(GraphBuilder g, double value, int type) =>
+    private static string Scalar(GraphBuilder g, double value, TensorProto.Types.DataType type) =>
         Initializers.Add(g, ConstantTensors.Scalar("", value, type, rankZero: true), "loss_const");
 }

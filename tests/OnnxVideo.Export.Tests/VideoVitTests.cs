@@ -25,13 +25,15 @@ public sealed class VideoVitTests(VideoVitTestsFixture fixture) : IClassFixture<
     };
 
     [Theory]
-    [InlineData(VideoVitPooling.Mean)]
-    [InlineData(VideoVitPooling.Cls)]
-    public void MatchesPyTorchReferenceWithTheSameWeights(VideoVitPooling pooling)
+    [InlineData(VideoVitPooling.Mean, "weights.safetensors")]
+    [InlineData(VideoVitPooling.Cls, "weights.safetensors")]
+    [InlineData(VideoVitPooling.Mean, "weights.pth")]
+    [InlineData(VideoVitPooling.Cls, "weights.pth")]
+    public void MatchesPyTorchReferenceWithTheSameWeights(VideoVitPooling pooling, string weights)
     {
         var architecture = new VideoVit(Small(pooling));
 
-        var model = ModelZoo.Build(architecture, new ZooOptions { Classes = 5, WeightsPath = fixture.Reference(pooling, "weights.safetensors") });
+        var model = ModelZoo.Build(architecture, new ZooOptions { Classes = 5, WeightsPath = fixture.Reference(pooling, weights) });
 
         var input = ImportTestsFixture.ReadFloats(fixture.Reference(pooling, "input.bin"));
         var outputs = ImportTestsOrt.Run(model, input, [2, 4, 3, 32, 32]);

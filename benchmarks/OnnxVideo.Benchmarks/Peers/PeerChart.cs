@@ -13,13 +13,16 @@ public static class PeerChart
     {
         var text = new StringBuilder();
         text.Append("# ").Append(title).Append("\n\n");
-        text.Append("| task | peer | ours (s) | peer (s) | ours ÷ peer | faster | note |\n|---|---|---:|---:|---:|---|---|\n");
+        text.Append("| task | peer | ours (s) | peer (s) | ours ÷ peer | peak RSS ours | peak RSS peer | faster | note |\n|---|---|---:|---:|---:|---:|---:|---|---|\n");
         foreach (var r in rows)
         {
-            text.Append($"| {r.Task} | {r.Peer} | {Seconds(r.OursSeconds)} | {Seconds(r.PeerSeconds)} | {(r.Ratio is { } q ? F(q, "0.00") : "n/a")} | {r.Faster} | {r.Note} |\n");
+            text.Append($"| {r.Task} | {r.Peer} | {Seconds(r.OursSeconds)} | {Seconds(r.PeerSeconds)} | {(r.Ratio is { } q ? F(q, "0.00") : "n/a")} | {Bytes(r.OursPeakBytes)} | {Bytes(r.PeerPeakBytes)} | {r.Faster} | {r.Note} |\n");
         }
         return text.ToString();
     }
+
+    /// <summary>A peak resident size in MiB, or a dash where not measured.</summary>
+    public static string Bytes(long? bytes) => bytes is { } b ? F(b / 1048576.0, "0") + " MiB" : "–";
 
     public static string Seconds(double? s) => s switch
     {

@@ -8,7 +8,7 @@ using OnnxVideo.Ort;
 namespace OnnxVideo.Benchmarks.Peers;
 
 /// <summary>
-/// <c>dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- peers [--threads 2 --arch r2plus1d_18
+/// <c>dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- peers [--threads 2 --arch r2plus1d_18|all
 /// --batch 2 --frames 8 --size 112 --iters 3] [--ort-only]</c>: in one session, on the same inputs and thread count, times our
 /// decode + sample + preprocess against bare ffmpeg running the same filter chain, our ORT inference and compiled
 /// training steps against PyTorch eager, our binding against ONNX Runtime's official C# API (separate process, same
@@ -22,7 +22,9 @@ public static class PeerComparison
     public static int Run(string[] args)
     {
         var threads = IntOption(args, "--threads", 2);
-        var arch = StringOption(args, "--arch", "r2plus1d_18");
+        var archOption = StringOption(args, "--arch", "r2plus1d_18")!;
+        string[] archs = archOption == "all" ? ["r3d_18", "mc3_18", "r2plus1d_18"] : [archOption];
+        var arch = archs[^1];
         var batch = IntOption(args, "--batch", 2);
         var frames = IntOption(args, "--frames", 8);
         var size = IntOption(args, "--size", 112);
@@ -30,7 +32,7 @@ public static class PeerComparison
         var root = RepositoryRoot();
         var peers = Path.Combine(root, "benchmarks", "peers");
         var shape = $"{batch}×3×{frames}×{size}×{size}";
-        Console.WriteLine($"peer comparison: {arch}, batch {shape}, {threads} threads, {iterations} timed iterations after warm-up");
+        Console.WriteLine($"peer comparison: {string.Join(", ", archs)}, batch {shape}, {threads} threads, {iterations} timed iterations after warm-up");
 
         var ortOnly = args.Contains("--ort-only");
         var collector = new PeerRowCollector();
@@ -38,13 +40,17 @@ public static class PeerComparison
         {
             collector.Add(() => Decode(iterations, full: false), "decode+sample+preprocess 16×112² (probe once)", "ffmpeg -f null");
             collector.Add(() => Decode(iterations, full: true), "decode+sample+preprocess 16×112² (with ffprobe)", "ffmpeg -f null");
-            collector.Add(() => Inference(arch, batch, frames, size, threads, iterations, peers), $"{arch} inference {shape}", "PyTorch eager");
+            foreach (var a in archs)
+                collector.Add(() => Inference(a, batch, frames, size, threads, iterations, peers), $"{a} inference {shape}", "PyTorch eager");
         }
         collector.Add(() => OrtPeerRows.ManagedApiInference(root, arch, batch, frames, size, threads, iterations), $"{arch} inference {shape}", ManagedApiPeer.PeerName);
         if (!ortOnly)
         {
-            collector.Add(() => TrainingStep(arch, "full", batch, frames, size, threads, iterations, peers), $"{arch} training step, full {shape}", "PyTorch eager");
-            collector.Add(() => TrainingStep(arch, "head", batch, frames, size, threads, iterations, peers), $"{arch} training step, head {shape}", "PyTorch eager");
+            foreach (var a in archs)
+            {
+                collector.Add(() => TrainingStep(a, "full", batch, frames, size, threads, iterations, peers), $"{a} training step, full {shape}", "PyTorch eager");
+                collector.Add(() => TrainingStep(a, "head", batch, frames, size, threads, iterations, peers), $"{a} training step, head {shape}", "PyTorch eager");
+            }
         }
         collector.Add(() => OrtPeerRows.NodeOverhead(root), OrtPeerRows.NodeTask, NodeOverheadPeer.PeerName);
         foreach (var (model, runs) in new[] { (OverheadModel.Add(), 20_000), (OverheadModel.Conv3d(), 2_000) })
@@ -54,13 +60,13 @@ public static class PeerComparison
         }
 
         var rows = collector.Rows;
-        var title = string.Create(CultureInfo.InvariantCulture, $"OnnxVideo vs peers ({arch}, {shape}, {threads} threads)");
+        var title = string.Create(CultureInfo.InvariantCulture, $"OnnxVideo vs peers ({string.Join(", ", archs)}, {shape}, {threads} threads)");
         Console.WriteLine();
-        Console.WriteLine($"{"task",-52} {"peer",-17} {"ours",10} {"peer",10} {"ours÷peer",10}  faster");
+        Console.WriteLine($"{"task",-52} {"peer",-17} {"ours",10} {"peer",10} {"ours÷peer",10} {"peak ours",10} {"peak peer",10}  faster");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Task,-52} {r.Peer,-17} {PeerChart.Seconds(r.OursSeconds),10} {PeerChart.Seconds(r.PeerSeconds),10} {(r.Ratio is { } q ? q.ToString("0.00", CultureInfo.InvariantCulture) : "n/a"),10}  {r.Faster}{(r.Note.Length > 0 ? "  " + r.Note : "")}"));
+                $"{r.Task,-52} {r.Peer,-17} {PeerChart.Seconds(r.OursSeconds),10} {PeerChart.Seconds(r.PeerSeconds),10} {(r.Ratio is { } q ? q.ToString("0.00", CultureInfo.InvariantCulture) : "n/a"),10} {PeerChart.Bytes(r.OursPeakBytes),10} {PeerChart.Bytes(r.PeerPeakBytes),10}  {r.Faster}{(r.Note.Length > 0 ? "  " + r.Note : "")}"));
         }
         var results = Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
         Directory.CreateDirectory(results);
@@ -94,6 +100,7 @@ public static class PeerComparison
             video[i] = (float)(random.NextDouble() * 2 - 1);
         }
         using var input = OrtValue.CreateTensor(video, batch, 3, frames, size, size);
+        PeakMemory.Reset();
         var ours = PeerTiming.MedianSeconds(() =>
         {
             foreach (var output in session.Run([ModelZoo.InputName], [input]))
@@ -101,30 +108,35 @@ public static class PeerComparison
                 output.Dispose();
             }
         }, 1, iterations);
-        var peer = PeerTiming.PythonSeconds(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", arch, "--mode", "forward",
+        var oursPeak = PeakMemory.PeakBytes();
+        var peer = PeerTiming.Python(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", arch, "--mode", "forward",
             "--batch", $"{batch}", "--frames", $"{frames}", "--size", $"{size}", "--classes", "10", "--threads", $"{threads}",
             "--iters", $"{iterations}", "--warmup", "1");
-        return new PeerRow(task, "PyTorch eager", ours, peer);
+        return new PeerRow(task, "PyTorch eager", ours, peer.Seconds) { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
     }
 
     private static PeerRow TrainingStep(string arch, string tuning, int batch, int frames, int size, int threads, int iterations, string peers)
     {
         var benchmark = new TrainingStepBenchmarks { Case = $"{arch}:{tuning}:{batch}:{frames}:{size}", Threads = threads };
         double ours;
+        long oursPeak;
         benchmark.Setup();
         try
         {
+            PeakMemory.Reset();
             ours = PeerTiming.MedianSeconds(benchmark.TrainStep, 1, iterations);
+            oursPeak = PeakMemory.PeakBytes();
         }
         finally
         {
             benchmark.Cleanup();
         }
-        var peer = PeerTiming.PythonSeconds(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", "--arch", arch, "--tune", tuning,
+        var peer = PeerTiming.Python(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", "--arch", arch, "--tune", tuning,
             "--batch", $"{batch}", "--frames", $"{frames}", "--size", $"{size}", "--classes", "10", "--threads", $"{threads}",
             "--iters", $"{iterations}");
-        return new PeerRow($"{arch} training step, {tuning} {batch}×3×{frames}×{size}×{size}", "PyTorch eager", ours, peer,
-            tuning == "full" ? "AdamW, BatchNorm trained (batch statistics) on both sides" : "AdamW, BatchNorm frozen on both sides");
+        return new PeerRow($"{arch} training step, {tuning} {batch}×3×{frames}×{size}×{size}", "PyTorch eager", ours, peer.Seconds,
+            tuning == "full" ? "AdamW, BatchNorm trained (batch statistics) on both sides" : "AdamW, BatchNorm frozen on both sides")
+        { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
     }
 
     private static int IntOption(string[] args, string name, int fallback)

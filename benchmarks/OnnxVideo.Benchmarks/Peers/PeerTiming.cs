@@ -22,10 +22,12 @@ public static class PeerTiming
         return iterations % 2 == 1 ? times[iterations / 2] : (times[iterations / 2 - 1] + times[iterations / 2]) / 2;
     }
 
-    /// <summary>Runs a peer script with Debian's interpreter and returns <paramref name="property"/> of the JSON it prints last.</summary>
-    public static double PythonSeconds(string script, string property, params string[] arguments)
+    /// <summary>Runs a peer script with Debian's interpreter; <paramref name="property"/> of the JSON it prints last,
+    /// and its peak resident memory where it reports one.</summary>
+    public static (double Seconds, long? PeakBytes) Python(string script, string property, params string[] arguments)
     {
         using var json = PeerProcess.RunJson("/usr/bin/python3", [script, .. arguments], Path.GetFileName(script));
-        return json.RootElement.GetProperty(property).GetDouble();
+        var peak = json.RootElement.TryGetProperty("peak_rss_bytes", out var p) ? p.GetInt64() : (long?)null;
+        return (json.RootElement.GetProperty(property).GetDouble(), peak);
     }
 }

@@ -173,9 +173,9 @@ internal static class ElementwiseRules
     /// <summary>Float-to-float casts pass the gradient back in the input's type; other casts are not differentiable.</summary>
     public static string?[] Cast(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
-        int from = c.Shapes.ElemTypeOf(n.Input[0]);
-        bool isFloat = from is (int)TensorProto.Types.DataType.Float or (int)TensorProto.Types.DataType.Double
-            or (int)TensorProto.Types.DataType.Float16 or (int)TensorProto.Types.DataType.Bfloat16;
+        var from = c.Shapes.ElemTypeOf(n.Input[0]);
+        bool isFloat = from is TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double
+            or TensorProto.Types.DataType.Float16 or TensorProto.Types.DataType.Bfloat16;
         if (!isFloat) return [null];
         return [from == c.ElemType(n.Output[0]) ? dy[0] : c.Cast(dy[0]!, from)];
     }

@@ -88,7 +88,7 @@ internal static class ShapeRules
         long axis = AttributeValues.Int(n, "axis", 0);
         if (axis < 0) axis += rank;
         var index = indices;
-        if (c.Shapes.ElemTypeOf(indices) != (int)TensorProto.Types.DataType.Int64) index = c.Cast(index, (int)TensorProto.Types.DataType.Int64);
+        if (c.Shapes.ElemTypeOf(indices) != TensorProto.Types.DataType.Int64) index = c.Cast(index, TensorProto.Types.DataType.Int64);
         if (c.Shapes.ConstantInts(indices) is not { } constant || constant.Any(v => v < 0))
         {
             var dim = c.Op("Gather", c.RuntimeShape(x), c.ScalarInt(axis));

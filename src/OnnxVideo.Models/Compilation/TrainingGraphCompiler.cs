@@ -1,4 +1,5 @@
 using OnnxVideo.Autodiff;
+using OnnxVideo.Autodiff.Fused;
 using OnnxVideo.Autodiff.Optimizers;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Packaging.Tuning;
@@ -83,6 +84,7 @@ internal static class TrainingGraphCompiler
             ExposeAs(gradBuilder, gradients.GradientOf(p), name);
             gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
         }
+        FusedOps.Lower(gradVariant.Graph);
 
         var trainVariant = Variant(source, options, training: true, sourceName);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
@@ -93,6 +95,7 @@ internal static class TrainingGraphCompiler
             .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray(), rateScales[p]))
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
+        FusedOps.Lower(trainVariant.Graph);
 
         var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters);
         io = io with { DropoutSeed = trainVariant.Dropout.Count > 0 ? SeededDropout.SeedInput : null };
@@ -134,8 +137,8 @@ internal static class TrainingGraphCompiler
         IReadOnlyList<PackageDropoutSite> dropout = [];
         if (training)
         {
-            BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
             dropout = SeededDropout.Rewrite(graph, options.ModelDropout, sourceName);
+            BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
         }
         else
         {

@@ -62,8 +62,8 @@ public static class ModelZoo
             return BuildWith(architecture, options, frames, size, new RandomParameterSource(options.Seed));
         }
         using var weights = options.NewHead
-            ? new SafetensorsParameterSource(options.WeightsPath, architecture.HeadParameters.ToHashSet(), new RandomParameterSource(options.Seed))
-            : new SafetensorsParameterSource(options.WeightsPath);
+            ? new WeightsFileParameterSource(options.WeightsPath, architecture.HeadParameters.ToHashSet(), new RandomParameterSource(options.Seed))
+            : new WeightsFileParameterSource(options.WeightsPath);
         var model = BuildWith(architecture, options, frames, size, weights);
         weights.ThrowIfMismatched(architecture.Name, mismatches => ClassCountHint(architecture, mismatches, options.Classes));
         return model;

@@ -9,7 +9,7 @@ public sealed record ZooOptions
     public int? Frames { get; init; }
     /// <summary>Side of the square input crop (S); null takes the architecture's default.</summary>
     public int? Size { get; init; }
-    /// <summary>A safetensors file with every parameter under the architecture's names; null initialises randomly.</summary>
+    /// <summary>A safetensors file or PyTorch checkpoint (.pth/.pt state dict) with every parameter under the architecture's names; null initialises randomly.</summary>
     public string? WeightsPath { get; init; }
     /// <summary>
     /// With <see cref="WeightsPath"/>: keep the file's backbone but initialise a new classification head (randomly,

@@ -47,17 +47,17 @@ internal static class ConstantTensors
     }
 
     /// <summary>A one-element tensor of the given element type (float or double), for scalars and ConstantOfShape values.</summary>
-    public static TensorProto Scalar(string name, double value, int elemType, bool rankZero)
+    public static TensorProto Scalar(string name, double value, TensorProto.Types.DataType elemType, bool rankZero)
     {
-        var t = new TensorProto { Name = name, DataType = elemType };
+        var t = new TensorProto { Name = name, DataType = (int)elemType };
         if (!rankZero) t.Dims.Add(1);
-        switch ((TensorProto.Types.DataType)elemType)
+        switch (elemType)
         {
             case TensorProto.Types.DataType.Float: t.FloatData.Add((float)value); break;
             case TensorProto.Types.DataType.Double: t.DoubleData.Add(value); break;
             case TensorProto.Types.DataType.Int64: t.Int64Data.Add((long)value); break;
             default:
-                throw new NotSupportedException($"gradients are only built for float and double tensors, not element type {(TensorProto.Types.DataType)elemType}");
+                throw new NotSupportedException($"gradients are only built for float and double tensors, not element type {elemType}");
         }
         return t;
     }

@@ -32,7 +32,7 @@ internal sealed class ShapeInference
 
     public TensorShape? ShapeOf(string name) => Get(name)?.Shape;
 
-    public int ElemTypeOf(string name) => Get(name)?.ElemType ?? 0;
+    public TensorProto.Types.DataType ElemTypeOf(string name) => Get(name)?.ElemType ?? TensorProto.Types.DataType.Undefined;
 
     /// <summary>The constant tensor behind a value (initializer or Constant node output), if any.</summary>
     public TensorProto? ConstantOf(string name) => _constants.GetValueOrDefault(name);
@@ -50,7 +50,7 @@ internal sealed class ShapeInference
             : d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam ? ShapeDim.Of(d.DimParam)
             : ShapeDim.Unknown).ToArray());
         var old = Get(vi.Name);
-        _values[vi.Name] = new InferredValue(tt.ElemType != 0 ? tt.ElemType : old?.ElemType ?? 0, shape ?? old?.Shape, old?.IntElements);
+        _values[vi.Name] = new InferredValue(tt.ElemType != 0 ? (TensorProto.Types.DataType)tt.ElemType : old?.ElemType ?? TensorProto.Types.DataType.Undefined, shape ?? old?.Shape, old?.IntElements);
     }
 
     private void AddConstant(string name, TensorProto t)
@@ -58,7 +58,7 @@ internal sealed class ShapeInference
         _constants[name] = t;
         IReadOnlyList<ShapeDim>? ints = null;
         if (t.Dims.Count <= 1 && ConstantTensors.ToInt64s(t) is { Length: <= 64 } v) ints = v.Select(x => (ShapeDim)x).ToArray();
-        _values[name] = new InferredValue(t.DataType, new TensorShape(t.Dims.ToArray()), ints);
+        _values[name] = new InferredValue((TensorProto.Types.DataType)t.DataType, new TensorShape(t.Dims.ToArray()), ints);
     }
 
     private void Infer(NodeProto node)
@@ -89,7 +89,7 @@ internal sealed class ShapeInference
     private static InferredValue MergeWithDeclared(InferredValue inferred, InferredValue? declared)
     {
         if (declared?.Shape is not { } ds) return inferred;
-        if (inferred.Shape is not { } s) return inferred with { Shape = ds, ElemType = inferred.ElemType != 0 ? inferred.ElemType : declared.ElemType };
+        if (inferred.Shape is not { } s) return inferred with { Shape = ds, ElemType = inferred.ElemType != TensorProto.Types.DataType.Undefined ? inferred.ElemType : declared.ElemType };
         if (ds.Rank != s.Rank) return inferred;
         return inferred with { Shape = new TensorShape(s.Dims.Zip(ds.Dims).Select(p => p.First.IsKnown || p.First.Symbol is not null ? p.First : p.Second).ToArray()) };
     }

@@ -1,5 +1,7 @@
 using OnnxVideo.Autodiff;
+using OnnxVideo.Autodiff.Fused;
 using OnnxVideo.Models.Compilation;
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using static OnnxVideo.Export.Tests.Autodiff.CaseGraph;
@@ -163,6 +165,12 @@ public static class GradientCheckTable
             [c.Node("BatchNormalization", [c.Param("x", [2, 3, 2, 2]), c.Param("scale", [3]), c.Param("bias", [3]), c.Const([3]), c.Const([3], Positive)], A(("epsilon", 1e-3f)))]),
         new("BatchNormalization", "2-D [4,3]", c =>
             [c.Node("BatchNormalization", c.Param("x", [4, 3]), c.Param("scale", [3]), c.Param("bias", [3]), c.Const([3]), c.Const([3], Positive))]),
+        new(FusedOps.Domain + ":" + FusedBatchNormTraining.OpType, "5-D [2,3,2,2,2], batch statistics, closed-form backward", c =>
+            [FusedBatchNormTraining.Add(c.Graph, c.Param("x", [2, 3, 2, 2, 2]), c.Param("scale", [3]), c.Param("bias", [3]), 1e-3f,
+                new TensorShape(2, 3, 2, 2, 2), c.Type, "bn").Y]),
+        new(FusedOps.Domain + ":" + FusedBatchNormTraining.OpType, "2-D [4,3]", c =>
+            [FusedBatchNormTraining.Add(c.Graph, c.Param("x", [4, 3]), c.Param("scale", [3]), c.Param("bias", [3]), 1e-5f,
+                new TensorShape(4, 3), c.Type, "bn").Y]),
         new("LayerNormalization", "axis -1 on [2,3,4]", c =>
             [c.Node("LayerNormalization", c.Param("x", [2, 3, 4]), c.Param("scale", [4]), c.Param("bias", [4]))]),
         new("LayerNormalization", "axis 1 on [2,3,4], no bias", c =>

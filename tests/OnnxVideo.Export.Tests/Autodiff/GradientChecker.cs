@@ -1,4 +1,5 @@
 using OnnxVideo.Autodiff;
+using OnnxVideo.Autodiff.Fused;
 using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
@@ -40,12 +41,16 @@ public static class GradientChecker
         }
         DeclareOutput(graph, loss!, type);
         foreach (var (_, value) in cg.Exposed) DeclareOutput(graph, value, DataType.Bool);
-        var forward = OnnxModelFile.ToBytes(OnnxModels.Create(graph.Graph.Clone(), row.Opset));
+        var forwardGraph = graph.Graph.Clone();
+        FusedOps.Lower(forwardGraph);
+        var forward = OnnxModelFile.ToBytes(OnnxModels.Create(forwardGraph, row.Opset));
         int before = graph.Graph.Node.Count;
         var result = AutoDiff.AppendGradients(graph, loss!, cg.Parameters.Select(p => p.Name).ToArray());
         foreach (var p in cg.Parameters) DeclareOutput(graph, result.GradientOf(p.Name), type);
+        var backwardNodes = graph.Graph.Node.Skip(before).ToArray();
+        FusedOps.Lower(graph.Graph);
         var backward = OnnxModelFile.ToBytes(OnnxModels.Create(graph.Graph, row.Opset));
-        return new BuiltCase(cg, forward, backward, loss!, result, graph.Graph.Node.Skip(before).ToArray(), weights);
+        return new BuiltCase(cg, forward, backward, loss!, result, backwardNodes, weights);
     }
 
     public static void Check(GradientCheckCase row)

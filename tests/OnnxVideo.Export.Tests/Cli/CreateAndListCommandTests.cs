@@ -2,6 +2,7 @@ using OnnxVideo.Packaging.Contracts;
 using OnnxVideo.Export.Tests.Zoo;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Safetensors;
 
 namespace OnnxVideo.Export.Tests.Cli;
@@ -141,5 +142,109 @@ public sealed class CreateAndListCommandTests : IDisposable
         var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--new-head", "--out", output);
         Assert.True(code == 0, stderr);
         Assert.Equal(2, ModelContracts.FixedLastDimension(OnnxModelFile.Load(output), ModelZoo.LogitsName));
+    }
+
+    /// <summary>The model's initializers as a torch.save-style zip checkpoint written by hand, keys optionally prefixed.</summary>
+    private string WritePth(string name, IEnumerable<(string Name, float[] Values, long[] Shape)> tensors, string prefix = "")
+    {
+        var list = tensors.ToList();
+        var pickle = PickleWriter.StateDict(list.Select((t, i) => (prefix + t.Name, $"{i}", t.Shape)).ToArray());
+        var path = _dir.File(name);
+        TorchZipWriter.Write(path, pickle, list.Select((t, i) => (Key: $"{i}", Bytes: TorchZipWriter.Floats(t.Values))).ToDictionary(e => e.Key, e => e.Bytes));
+        return path;
+    }
+
+    private static IEnumerable<(string Name, float[] Values, long[] Shape)> Parameters(ModelProto model) =>
+        model.Graph.Initializer.Select(t => (t.Name, TensorProtos.ToFloats(t), t.Dims.ToArray()));
+
+    [Fact]
+    public void CreateLoadsAPyTorchCheckpoint()
+    {
+        var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 4, Seed = 8 });
+        var weights = WritePth("w.pth", Parameters(source), prefix: "module.");
+        var output = _dir.File("m.onnx");
+        var (code, stdout, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "4", "--out", output, "--weights", weights);
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"weights {weights}", stdout);
+        var model = OnnxModelFile.Load(output);
+        foreach (var expected in source.Graph.Initializer)
+        {
+            Assert.Equal(TensorProtos.ToFloats(expected), TensorProtos.ToFloats(model.Graph.Initializer.Single(t => t.Name == expected.Name)));
+        }
+    }
+
+    [Fact]
+    public void ACheckpointWithMissingAndUnexpectedKeysIsListed()
+    {
+        var tensors = Parameters(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3 })).Where(t => t.Name != "stages.3.0.weight")
+            .Append(("classifier.weight", [0f], [1]));
+        var weights = WritePth("keys.pth", tensors);
+        var output = _dir.File("k.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains($"{weights}: weights do not fit tiny3d; 1 missing: stages.3.0.weight; 1 unexpected: classifier.weight", stderr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void CreateRefusesACheckpointWhosePickleWouldRunCode()
+    {
+        var canary = _dir.File("canary");
+        var pickle = new PickleWriter().Proto().Global("posix", "system").Mark().Str("touch " + canary).Tuple().Reduce().Stop().ToArray();
+        var weights = _dir.File("evil.pth");
+        TorchZipWriter.Write(weights, pickle);
+        var output = _dir.File("evil.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains($"{weights}: refused to load: the pickle asks for the global posix.system", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(canary));
+    }
+
+    [Fact]
+    public void ATruncatedCheckpointIsNamedInTheError()
+    {
+        var weights = WritePth("whole.pth", Parameters(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3 })));
+        var bytes = File.ReadAllBytes(weights);
+        File.WriteAllBytes(weights, bytes[..(bytes.Length - 100)]);
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("t.onnx"));
+        Assert.Equal(2, code);
+        Assert.Contains($"{weights}: invalid PyTorch checkpoint: not a readable zip archive", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Theory]
+    [InlineData("junk.pth", "invalid PyTorch checkpoint: neither a zip archive nor a pickle")]
+    [InlineData("junk.weights", "invalid safetensors file: truncated")]
+    public void AWeightsFileIsReadAsTheFormatItsNameOrContentSays(string name, string expected)
+    {
+        var weights = _dir.File(name);
+        File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("j.onnx"));
+        Assert.Equal(2, code);
+        Assert.Contains($"{weights}: {expected}", stderr);
+    }
+
+    [Fact]
+    public void ACheckpointWithoutAKnownExtensionIsRecognisedByItsContent()
+    {
+        var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 2, Seed = 5 });
+        var weights = WritePth("tiny3d.weights", Parameters(source));
+        var output = _dir.File("c.onnx");
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "2", "--weights", weights, "--out", output);
+        Assert.True(code == 0, stderr);
+        var fc = OnnxModelFile.Load(output).Graph.Initializer.Single(t => t.Name == "fc.weight");
+        Assert.Equal(TensorProtos.ToFloats(source.Graph.Initializer.Single(t => t.Name == "fc.weight")), TensorProtos.ToFloats(fc));
+    }
+
+    [Fact]
+    public void ACheckpointOfAnotherModelIsSaidToBeOne()
+    {
+        var weights = WritePth("other.pth", [("encoder.0.weight", [1f, 2f], [2]), ("decoder.bias", [3f], [1])]);
+        var (code, _, stderr) = ExportToolRunner.Run("create", "--arch", "tiny3d", "--classes", "3", "--weights", weights, "--out", _dir.File("o.onnx"));
+        Assert.Equal(2, code);
+        Assert.Contains("not one of its 2 keys is a parameter of tiny3d: is it a checkpoint of another architecture?", stderr);
+        Assert.Contains("2 unexpected: decoder.bias, encoder.0.weight", stderr);
     }
 }

@@ -5,7 +5,7 @@ usage: video_vit_reference.py OUT_DIR CONFIG_JSON [CONFIG_JSON ...]
 
 For each config (its "name" names the sub-folder), writes OUT_DIR/<name>/: weights.safetensors (random weights
 under Hugging Face VideoMAE state-dict names, written by hand: 8-byte little-endian header length, JSON header,
-raw little-endian bytes), input.bin ([N, T, C, S, S] float32), logits.bin and meta.json (parameter count, shape).
+raw little-endian bytes), the same state dict as weights.pth (torch.save, as a pytorch_model.bin), input.bin ([N, T, C, S, S] float32), logits.bin and meta.json (parameter count, shape).
 """
 import json
 import math
@@ -148,6 +148,7 @@ def make_reference(out_dir, c):
         logits = model(video)
     os.makedirs(out_dir, exist_ok=True)
     write(os.path.join(out_dir, "weights.safetensors"), dict(model.state_dict()))
+    torch.save(model.state_dict(), os.path.join(out_dir, "weights.pth"))
     video.numpy().astype("<f4").tofile(os.path.join(out_dir, "input.bin"))
     logits.numpy().astype("<f4").tofile(os.path.join(out_dir, "logits.bin"))
     with open(os.path.join(out_dir, "meta.json"), "w") as f:

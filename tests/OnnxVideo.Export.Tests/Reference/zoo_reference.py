@@ -1,6 +1,6 @@
 """Reference outputs from PyTorch for OnnxVideo's model-zoo tests.
 
-usage: zoo_reference.py OUT_DIR FRAMES SIZE CLASSES SEED ARCH [ARCH ...]
+usage: zoo_reference.py OUT_DIR FRAMES SIZE CLASSES SEED ARCH [ARCH ...] [--pth=ARCH,...] [--legacy-pth=ARCH,...]
 
 For each architecture: builds the PyTorch model (torchvision's video ResNets, or the tiny3d layout written out
 here), randomises every BatchNorm's affine parameters and running statistics so they matter (and widens the head), evaluates a random
@@ -10,6 +10,8 @@ batch of 2 clips in eval mode, and writes
   ARCH.logits.f32       the logits [2, CLASSES]
   ARCH.features.f32     the pooled penultimate features [2, F]
   ARCH.json             parameter count and multiply-accumulates per clip, counted with forward hooks
+  ARCH.pth              for the --pth architectures: torch.save(model.state_dict()) (zip format)
+  ARCH.legacy.pth       for the --legacy-pth architectures: the same in the legacy (non-zip) format
 """
 import json
 import os
@@ -41,7 +43,10 @@ def tiny3d(classes):
 def main():
     out_dir, frames, size, classes, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     torch.set_num_threads(2)
-    for arch in sys.argv[6:]:
+    options = dict(a[2:].split("=", 1) for a in sys.argv[6:] if a.startswith("--"))
+    pth = options.get("pth", "").split(",")
+    legacy_pth = options.get("legacy-pth", "").split(",")
+    for arch in [a for a in sys.argv[6:] if not a.startswith("--")]:
         torch.manual_seed(seed)
         model = tiny3d(classes) if arch == "tiny3d" else getattr(video, arch)(num_classes=classes)
         with torch.no_grad():
@@ -76,6 +81,10 @@ def main():
             logits = model(x)
         prefix = os.path.join(out_dir, arch)
         write(prefix + ".safetensors", model.state_dict())
+        if arch in pth:
+            torch.save(model.state_dict(), prefix + ".pth")
+        if arch in legacy_pth:
+            torch.save(model.state_dict(), prefix + ".legacy.pth", _use_new_zipfile_serialization=False)
         x.numpy().tofile(prefix + ".input.f32")
         logits.numpy().tofile(prefix + ".logits.f32")
         features["value"].numpy().tofile(prefix + ".features.f32")

@@ -36,7 +36,8 @@ public static class HeadCommand
     private sealed class Flags
     {
         public Option<string> Model { get; } = new("--model") { Description = "The ONNX classifier to import (e.g. from torch.onnx.export)", Required = true };
-        public Option<string> Classes { get; } = new("--classes") { Description = "Class count N, or a labels file with one label per line", Required = true };
+        public Option<string?> Classes { get; } = new("--classes") { Description = "Class count N, or a labels file with one label per line (or --extend)" };
+        public Option<string?> Extend { get; } = new("--extend") { Description = "Class-incremental: keep the trained head's classes and add those of this labels file (one per line)" };
         public Option<string> Output { get; } = new("--out") { Description = "The ONNX model to write", Required = true };
         public Option<bool> KeepHead { get; } = new("--keep-head") { Description = "Keep the model's own head (the class count must match it)" };
         public Option<bool> Features { get; } = new("--features") { Description = "Also output the penultimate features [N, F] as 'features'" };
@@ -51,14 +52,18 @@ public static class HeadCommand
         public Option<int?> Stride { get; } = new("--stride") { Description = "Frame step of dense sampling" };
         public Option<string?> Logits { get; } = new("--logits") { Description = "The graph output holding the logits (default: the first output)" };
 
-        public IEnumerable<Option> All() => [Model, Classes, Output, KeepHead, Features, Seed, Frames, Size, Resize, Mean, Std, Layout, Sampling, Stride, Logits];
+        public IEnumerable<Option> All() => [Model, Classes, Extend, Output, KeepHead, Features, Seed, Frames, Size, Resize, Mean, Std, Layout, Sampling, Stride, Logits];
     }
 
     private static int Run(Flags f, ParseResult parse)
     {
         var modelPath = parse.GetValue(f.Model)!;
         var outPath = parse.GetValue(f.Output)!;
-        var labels = ClassLabels.Resolve(parse.GetValue(f.Classes)!);
+        if (parse.GetValue(f.Extend) is { } extend)
+        {
+            return RunExtend(f, parse, modelPath, outPath, extend);
+        }
+        var labels = ClassLabels.Resolve(parse.GetValue(f.Classes) ?? throw new InvalidFlagException("--classes", "needed: a class count or labels file (or --extend with a trained model)"));
         var onnx = OnnxModelFile.Load(modelPath);
         OrtModelCheck.RequireLoadable(modelPath);
         var clip = ClipInput.Of(onnx, modelPath);
@@ -100,6 +105,29 @@ public static class HeadCommand
         {
             Console.WriteLine($"  {note}");
         }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary><c>head --extend</c>: the trained model keeps its head and contract; only new classes are added.</summary>
+    private static int RunExtend(Flags f, ParseResult parse, string modelPath, string outPath, string labelsFile)
+    {
+        if (parse.GetValue(f.Classes) is not null || parse.GetValue(f.KeepHead))
+        {
+            throw new InvalidFlagException("--extend", labelsFile, "adds classes to the model's own head: leave out --classes and --keep-head");
+        }
+        var newLabels = ClassLabels.ReadFile(labelsFile);
+        var onnx = OnnxModelFile.Load(modelPath);
+        OrtModelCheck.RequireLoadable(modelPath);
+        var before = ModelContracts.Read(onnx, modelPath)?.Labels.Length ?? 0;
+        UntrustedModel.Process(modelPath, "extend the head", () =>
+        {
+            HeadExtension.Extend(onnx, newLabels, parse.GetValue(f.Seed), modelPath, labelsFile);
+            return onnx;
+        });
+        OrtModelCheck.RequireLoadable(onnx, outPath);
+        UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(onnx, outPath, onnx.CalculateSize() <= InlineLimitBytes ? long.MaxValue : 1024));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {outPath}: head extended from {before} to {before + newLabels.Length} classes (added {string.Join(", ", newLabels)}); the old classes' weights are unchanged"));
         return ExitCodes.Ok;
     }
 

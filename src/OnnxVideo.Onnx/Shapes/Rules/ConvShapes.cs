@@ -1,4 +1,5 @@
 using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Onnx.Shapes.Rules;
 
@@ -10,13 +11,13 @@ internal static class ConvShapes
     {
         var x = s.In(node, 0);
         var shape = OutputShape(node, x?.Shape, s.In(node, 1)?.Shape);
-        return [new(x?.ElemType ?? 0, shape), new(ElementTypes.Int64, shape)];
+        return [new(x?.ElemType ?? DataType.Undefined, shape), new(DataType.Int64, shape)];
     }
 
     public static InferredValue?[] GlobalPool(ShapeInference s, NodeProto node)
     {
         var x = s.In(node, 0);
-        return [new(x?.ElemType ?? 0, x?.Shape is { } shape ? new TensorShape(shape.Dims.Select((d, i) => i < 2 ? d : 1).ToArray()) : null)];
+        return [new(x?.ElemType ?? DataType.Undefined, x?.Shape is { } shape ? new TensorShape(shape.Dims.Select((d, i) => i < 2 ? d : 1).ToArray()) : null)];
     }
 
     private static TensorShape? OutputShape(NodeProto node, TensorShape? x, TensorShape? w)

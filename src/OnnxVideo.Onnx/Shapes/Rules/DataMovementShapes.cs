@@ -1,5 +1,6 @@
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Onnx.Shapes.Rules;
 
@@ -16,7 +17,7 @@ internal static class DataMovementShapes
             if (axis < 0) axis += xs.Rank;
             shape = new TensorShape([ShapeInference.Product(xs.Dims.Take(axis)), ShapeInference.Product(xs.Dims.Skip(axis))]);
         }
-        return [new(x?.ElemType ?? 0, shape)];
+        return [new(x?.ElemType ?? DataType.Undefined, shape)];
     }
 
     public static InferredValue?[] Reshape(ShapeInference s, NodeProto node)
@@ -39,7 +40,7 @@ internal static class DataMovementShapes
             shape = new TensorShape(dims);
         }
         else shape = ShapeInference.ShapeFromShapeInput(targetValue);
-        return [new(x?.ElemType ?? 0, shape, x?.IntElements)];
+        return [new(x?.ElemType ?? DataType.Undefined, shape, x?.IntElements)];
     }
 
     public static InferredValue?[] Transpose(ShapeInference s, NodeProto node)
@@ -51,7 +52,7 @@ internal static class DataMovementShapes
             var perm = AttributeValues.Ints(node, "perm") ?? Enumerable.Range(0, xs.Rank).Reverse().Select(i => (long)i).ToArray();
             shape = new TensorShape(perm.Select(p => xs[(int)p]).ToArray());
         }
-        return [new(x?.ElemType ?? 0, shape)];
+        return [new(x?.ElemType ?? DataType.Undefined, shape)];
     }
 
     public static InferredValue?[] Squeeze(ShapeInference s, NodeProto node)
@@ -64,7 +65,7 @@ internal static class DataMovementShapes
             if (!hasAxes) shape = xs.Dims.All(d => d.IsKnown) ? new TensorShape(xs.Dims.Where(d => d.Value != 1).ToArray()) : null;
             else if (s.AxesOf(node, xs.Rank) is { } axes) shape = new TensorShape(xs.Dims.Where((_, i) => !axes.Contains(i)).ToArray());
         }
-        return [new(x?.ElemType ?? 0, shape, x?.IntElements)];
+        return [new(x?.ElemType ?? DataType.Undefined, shape, x?.IntElements)];
     }
 
     public static InferredValue?[] Unsqueeze(ShapeInference s, NodeProto node)
@@ -80,13 +81,13 @@ internal static class DataMovementShapes
             for (int i = 0; i < xs.Rank + added; i++) dims.Add(axes.Contains(i) ? 1 : xs[next++]);
             shape = new TensorShape(dims);
         }
-        return [new(x?.ElemType ?? 0, shape, x?.IntElements)];
+        return [new(x?.ElemType ?? DataType.Undefined, shape, x?.IntElements)];
     }
 
     public static InferredValue?[] Concat(ShapeInference s, NodeProto node)
     {
         var inputs = node.Input.Select(s.Get).ToArray();
-        if (inputs.Any(v => v?.Shape is null)) return [new(inputs.FirstOrDefault(v => v is not null)?.ElemType ?? 0, null)];
+        if (inputs.Any(v => v?.Shape is null)) return [new(inputs.FirstOrDefault(v => v is not null)?.ElemType ?? DataType.Undefined, null)];
         var first = inputs[0]!;
         int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += first.Shape!.Rank;
@@ -103,7 +104,7 @@ internal static class DataMovementShapes
     public static InferredValue?[] Slice(ShapeInference s, NodeProto node)
     {
         var x = s.In(node, 0);
-        if (x?.Shape is null) return [new(x?.ElemType ?? 0, null)];
+        if (x?.Shape is null) return [new(x?.ElemType ?? DataType.Undefined, null)];
         if (s.SliceParameters(node, x.Shape) is not { } p) return [new(x.ElemType, SlicedAxesUnknown(s, node, x.Shape))];
         var dims = x.Shape.Dims.ToArray();
         for (int i = 0; i < p.Axes.Length; i++)
@@ -129,7 +130,7 @@ internal static class DataMovementShapes
     public static InferredValue?[] Split(ShapeInference s, NodeProto node)
     {
         var xv = s.In(node, 0);
-        int type = xv?.ElemType ?? 0;
+        var type = xv?.ElemType ?? DataType.Undefined;
         if (xv?.Shape is not { } x) return node.Output.Select(_ => (InferredValue?)new InferredValue(type, null)).ToArray();
         int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += x.Rank;
@@ -146,7 +147,7 @@ internal static class DataMovementShapes
     public static InferredValue?[] Gather(ShapeInference s, NodeProto node)
     {
         var (data, indices) = (s.In(node, 0), s.In(node, 1));
-        if (data?.Shape is null || indices?.Shape is null) return [new(data?.ElemType ?? 0, null)];
+        if (data?.Shape is null || indices?.Shape is null) return [new(data?.ElemType ?? DataType.Undefined, null)];
         int axis = (int)AttributeValues.Int(node, "axis", 0);
         if (axis < 0) axis += data.Shape.Rank;
         var dims = data.Shape.Dims.Take(axis).Concat(indices.Shape.Dims).Concat(data.Shape.Dims.Skip(axis + 1)).ToArray();
@@ -163,7 +164,7 @@ internal static class DataMovementShapes
     {
         var x = s.In(node, 0);
         var target = ShapeInference.ShapeFromShapeInput(s.In(node, 1));
-        return [new(x?.ElemType ?? 0, x?.Shape is null || target is null ? null : ShapeInference.Broadcast(x.Shape, target))];
+        return [new(x?.ElemType ?? DataType.Undefined, x?.Shape is null || target is null ? null : ShapeInference.Broadcast(x.Shape, target))];
     }
 
     public static InferredValue?[] Pad(ShapeInference s, NodeProto node)
@@ -174,7 +175,7 @@ internal static class DataMovementShapes
         if (x?.Shape is { } xs && pads is not null && pads.Length == 2 * xs.Rank && NodeValues.Input(node, 3) is null)
             shape = new TensorShape(xs.Dims.Select((d, i) => d.Value is long v ? (ShapeDim)(v + pads[i] + pads[xs.Rank + i])
                 : pads[i] + pads[xs.Rank + i] == 0 ? d : ShapeDim.Unknown).ToArray());
-        return [new(x?.ElemType ?? 0, shape)];
+        return [new(x?.ElemType ?? DataType.Undefined, shape)];
     }
 
     /// <summary>Tile keeps the rank; dims are known where the repeats are.</summary>
@@ -188,7 +189,7 @@ internal static class DataMovementShapes
             shape = new TensorShape(xs.Dims.Select((d, i) => repeats is null || repeats.Length != xs.Rank ? ShapeDim.Unknown
                 : d.Value is long v ? (ShapeDim)(v * repeats[i]) : repeats[i] == 1 ? d : ShapeDim.Unknown).ToArray());
         }
-        return [new(x?.ElemType ?? 0, shape)];
+        return [new(x?.ElemType ?? DataType.Undefined, shape)];
     }
 
     /// <summary>prod(numerator) / prod(denominator) with symbols cancelled where they appear on both sides.</summary>

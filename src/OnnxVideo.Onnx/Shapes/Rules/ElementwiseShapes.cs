@@ -1,5 +1,6 @@
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Onnx.Shapes.Rules;
 
@@ -13,26 +14,26 @@ internal static class ElementwiseShapes
     public static InferredValue?[] Dropout(ShapeInference s, NodeProto node)
     {
         var x = s.In(node, 0);
-        return [new(x?.ElemType ?? 0, x?.Shape), new(ElementTypes.Bool, x?.Shape)];
+        return [new(x?.ElemType ?? DataType.Undefined, x?.Shape), new(DataType.Bool, x?.Shape)];
     }
 
-    public static InferredValue?[] BooleanOfInput(ShapeInference s, NodeProto node) => [new(ElementTypes.Bool, s.In(node, 0)?.Shape)];
+    public static InferredValue?[] BooleanOfInput(ShapeInference s, NodeProto node) => [new(DataType.Bool, s.In(node, 0)?.Shape)];
 
     public static InferredValue?[] Cast(ShapeInference s, NodeProto node)
     {
         var x = s.In(node, 0);
-        int to = (int)AttributeValues.Int(node, "to", 0);
-        return [new(to, x?.Shape, to == ElementTypes.Int64 ? x?.IntElements : null)];
+        var to = (DataType)AttributeValues.Int(node, "to", 0);
+        return [new(to, x?.Shape, to == DataType.Int64 ? x?.IntElements : null)];
     }
 
     public static InferredValue?[] Arithmetic(ShapeInference s, NodeProto node) =>
-        [new(s.In(node, 0)?.ElemType ?? 0, ShapeInference.BroadcastAll(node.Input.Select(s.Get)), IntegerArithmetic(s, node))];
+        [new(s.In(node, 0)?.ElemType ?? DataType.Undefined, ShapeInference.BroadcastAll(node.Input.Select(s.Get)), IntegerArithmetic(s, node))];
 
     public static InferredValue?[] Comparison(ShapeInference s, NodeProto node) =>
-        [new(ElementTypes.Bool, ShapeInference.BroadcastAll(node.Input.Select(s.Get)))];
+        [new(DataType.Bool, ShapeInference.BroadcastAll(node.Input.Select(s.Get)))];
 
     public static InferredValue?[] Where(ShapeInference s, NodeProto node) =>
-        [new(s.In(node, 1)?.ElemType ?? 0, ShapeInference.BroadcastAll(node.Input.Select(s.Get)))];
+        [new(s.In(node, 1)?.ElemType ?? DataType.Undefined, ShapeInference.BroadcastAll(node.Input.Select(s.Get)))];
 
     /// <summary>Elements of Add/Sub/Mul/Div over propagated small integer tensors (shape arithmetic).</summary>
     private static IReadOnlyList<ShapeDim>? IntegerArithmetic(ShapeInference s, NodeProto node)

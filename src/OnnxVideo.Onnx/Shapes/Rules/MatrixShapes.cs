@@ -1,4 +1,5 @@
 using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Onnx.Shapes.Rules;
 
@@ -19,7 +20,7 @@ internal static class MatrixShapes
             if (b.Rank > 1) dims.Add(b2[b2.Rank - 1]);
             shape = new TensorShape(dims);
         }
-        return [new(s.In(node, 0)?.ElemType ?? 0, shape)];
+        return [new(s.In(node, 0)?.ElemType ?? DataType.Undefined, shape)];
     }
 
     /// <summary>Gemm is 2-D whatever is known of its inputs' dims, so its rank is never lost.</summary>
@@ -28,6 +29,6 @@ internal static class MatrixShapes
         var (a, b) = (s.In(node, 0)?.Shape, s.In(node, 1)?.Shape);
         var m = a is { Rank: 2 } ? a[AttributeValues.Int(node, "transA", 0) != 0 ? 1 : 0] : ShapeDim.Unknown;
         var n = b is { Rank: 2 } ? b[AttributeValues.Int(node, "transB", 0) != 0 ? 0 : 1] : ShapeDim.Unknown;
-        return [new(s.In(node, 0)?.ElemType ?? 0, new TensorShape([m, n]))];
+        return [new(s.In(node, 0)?.ElemType ?? DataType.Undefined, new TensorShape([m, n]))];
     }
 }

@@ -1,4 +1,5 @@
 using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Onnx.Shapes.Rules;
 
@@ -9,11 +10,11 @@ internal static class NormShapes
     public static InferredValue?[] LayerNormalization(ShapeInference s, NodeProto node)
     {
         var xv = s.In(node, 0);
-        int type = xv?.ElemType ?? 0;
+        var type = xv?.ElemType ?? DataType.Undefined;
         if (xv?.Shape is not { } x) return [new(type, null)];
         int axis = (int)AttributeValues.Int(node, "axis", -1);
         if (axis < 0) axis += x.Rank;
         var stats = new TensorShape(x.Dims.Select((d, i) => i < axis ? d : 1).ToArray());
-        return [new(type, x), new(ElementTypes.Float, stats), new(ElementTypes.Float, stats)];
+        return [new(type, x), new(DataType.Float, stats), new(DataType.Float, stats)];
     }
 }

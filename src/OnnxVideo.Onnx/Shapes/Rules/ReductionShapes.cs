@@ -1,13 +1,14 @@
 using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Onnx.Shapes.Rules;
 
 /// <summary>Shape rules of reductions over axes.</summary>
 internal static class ReductionShapes
 {
-    public static InferredValue?[] Reduce(ShapeInference s, NodeProto node) => [new(s.In(node, 0)?.ElemType ?? 0, Reduced(s, node))];
+    public static InferredValue?[] Reduce(ShapeInference s, NodeProto node) => [new(s.In(node, 0)?.ElemType ?? DataType.Undefined, Reduced(s, node))];
 
-    public static InferredValue?[] ArgReduce(ShapeInference s, NodeProto node) => [new(ElementTypes.Int64, Reduced(s, node))];
+    public static InferredValue?[] ArgReduce(ShapeInference s, NodeProto node) => [new(DataType.Int64, Reduced(s, node))];
 
     private static TensorShape? Reduced(ShapeInference s, NodeProto node)
     {

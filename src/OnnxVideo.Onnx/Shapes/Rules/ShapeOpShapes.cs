@@ -1,5 +1,6 @@
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace OnnxVideo.Onnx.Shapes.Rules;
 
@@ -8,23 +9,23 @@ internal static class ShapeOpShapes
 {
     public static InferredValue?[] Shape(ShapeInference s, NodeProto node)
     {
-        if (s.In(node, 0)?.Shape is not { } x) return [new(ElementTypes.Int64, null)];
+        if (s.In(node, 0)?.Shape is not { } x) return [new(DataType.Int64, null)];
         long start = AttributeValues.Int(node, "start", 0), end = AttributeValues.Int(node, "end", x.Rank);
         if (start < 0) start += x.Rank;
         if (end < 0) end += x.Rank;
         start = Math.Clamp(start, 0, x.Rank);
         end = Math.Clamp(end, start, x.Rank);
         var dims = x.Dims.Skip((int)start).Take((int)(end - start)).ToArray();
-        return [new(ElementTypes.Int64, new TensorShape(dims.Length), dims)];
+        return [new(DataType.Int64, new TensorShape(dims.Length), dims)];
     }
 
     public static InferredValue?[] Size(ShapeInference s, NodeProto node) =>
-        [new(ElementTypes.Int64, new TensorShape(), s.In(node, 0)?.Shape is { } x ? [ShapeInference.Product(x.Dims)] : null)];
+        [new(DataType.Int64, new TensorShape(), s.In(node, 0)?.Shape is { } x ? [ShapeInference.Product(x.Dims)] : null)];
 
     /// <summary>The output's rank is the shape input's length, known statically even when its elements are not.</summary>
     public static InferredValue?[] ConstantOfShape(ShapeInference s, NodeProto node)
     {
-        var valueType = AttributeValues.Tensor(node, "value")?.DataType ?? ElementTypes.Float;
+        var valueType = AttributeValues.Tensor(node, "value") is { } value ? (DataType)value.DataType : DataType.Float;
         return [new(valueType, ShapeInference.ShapeFromShapeInput(s.In(node, 0)))];
     }
 
@@ -39,7 +40,7 @@ internal static class ShapeOpShapes
             dims.Insert((int)axis, depth);
             shape = new TensorShape(dims);
         }
-        return [new(s.In(node, 2)?.ElemType ?? 0, shape)];
+        return [new(s.In(node, 2)?.ElemType ?? DataType.Undefined, shape)];
     }
 
     public static InferredValue?[] Range(ShapeInference s, NodeProto node)
@@ -48,9 +49,9 @@ internal static class ShapeOpShapes
         var length = Scalar(0) is double start && Scalar(1) is double limit && Scalar(2) is double delta && delta != 0
             ? (ShapeDim)(long)Math.Max(0, Math.Ceiling((limit - start) / delta))
             : ShapeDim.Unknown;
-        return [new(s.In(node, 0)?.ElemType ?? 0, new TensorShape([length]))];
+        return [new(s.In(node, 0)?.ElemType ?? DataType.Undefined, new TensorShape([length]))];
     }
 
     public static InferredValue?[] NonZero(ShapeInference s, NodeProto node) =>
-        [new(ElementTypes.Int64, s.In(node, 0)?.Shape is { } x ? new TensorShape([x.Rank, ShapeDim.Unknown]) : null)];
+        [new(DataType.Int64, s.In(node, 0)?.Shape is { } x ? new TensorShape([x.Rank, ShapeDim.Unknown]) : null)];
 }

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace OnnxVideo.Benchmarks;
+
+/// <summary>
+/// <c>step-time PACKAGE... [--batch 2] [--threads 2] [--iters 5]</c>: the training steps of several packages timed
+/// in turns (A, B, A, B, …) in one process, so a busy machine slows every package alike; prints each median and its
+/// ratio to the first. For A/B measurements of compiler changes: package the same model with both builds.
+/// </summary>
+public static class PackageStepComparison
+{
+    public static int Run(string[] args)
+    {
+        var packages = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        int Option(string name, int fallback) =>
+            Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        var (batch, threads, iterations) = (Option("--batch", 2), Option("--threads", 2), Option("--iters", 5));
+        if (packages.Length == 0)
+        {
+            Console.Error.WriteLine("usage: step-time PACKAGE... [--batch 2] [--threads 2] [--iters 5]");
+            return 2;
+        }
+        var runners = packages.Select(p => new PackageStepRunner(p, batch, threads)).ToArray();
+        try
+        {
+            foreach (var r in runners) r.Step();
+            var times = runners.Select(_ => new List<double>()).ToArray();
+            for (int k = 0; k < iterations; k++)
+            {
+                for (int i = 0; i < runners.Length; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    runners[i].Step();
+                    times[i].Add(clock.Elapsed.TotalSeconds);
+                }
+            }
+            var medians = times.Select(t => t.Order().ElementAt(t.Count / 2)).ToArray();
+            Console.WriteLine($"batch {batch}, {threads} threads, {iterations} alternating steps each, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            for (int i = 0; i < packages.Length; i++)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{packages[i]}: median {medians[i]:F3} s ({medians[i] / medians[0]:F2}× the first)"));
+            return 0;
+        }
+        finally
+        {
+            foreach (var r in runners) r.Dispose();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using OnnxVideo.Ort;
+using OnnxVideo.Packaging;
+
+namespace OnnxVideo.Benchmarks;
+
+/// <summary>
+/// The compiled training step of one package, ready to run: a seeded random clip batch, labels, parameters,
+/// optimizer state and running statistics bound through IoBinding with preallocated outputs.
+/// </summary>
+public sealed class PackageStepRunner : IDisposable
+{
+    private readonly OrtSession session;
+    private readonly OrtIoBinding binding;
+    private readonly List<OrtValue> values = [];
+
+    public PackageStepRunner(string packageDirectory, int batch, int threads)
+    {
+        var package = TrainingPackage.Load(packageDirectory, verifyHashes: false);
+        var clip = package.Io.VideoShape.Skip(1).Select(long.Parse).ToArray();
+        int classes = package.Manifest.ClassCount;
+        session = new OrtSession(package.TrainStepPath, new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 });
+        binding = session.CreateIoBinding();
+        var random = new Random(0);
+        var video = new float[batch * clip.Aggregate(1L, (a, b) => a * b)];
+        for (var i = 0; i < video.Length; i++) video[i] = (float)(random.NextDouble() * 2 - 1);
+        Bind(package.Io.Video, OrtValue.CreateTensor(video, [batch, .. clip]));
+        Bind(package.Io.Labels, OrtValue.CreateTensor(Enumerable.Range(0, batch).Select(i => (long)(i % classes)).ToArray(), batch));
+        Bind(package.Io.LearningRate, OrtValue.CreateTensor(new[] { 1e-3f }));
+        Bind(package.Io.Step, OrtValue.CreateTensor(new[] { 1f }));
+        Bind(package.Io.ClipNorm, OrtValue.CreateTensor(new[] { 0f }));
+        BindOutput(package.Io.Loss, OrtValue.CreateTensor(new float[1]));
+        BindOutput(package.Io.GradientNorm, OrtValue.CreateTensor(new float[1]));
+        BindOutput(package.Io.Logits, OrtValue.CreateTensor(new float[batch * classes], batch, classes));
+        var stored = package.ReadTrainable();
+        foreach (var p in package.Parameters)
+        {
+            var length = stored[p.Name].Length;
+            Bind(p.Name, OrtValue.CreateTensor(stored[p.Name], p.Shape));
+            BindOutput(p.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
+            foreach (var s in p.State)
+            {
+                Bind(s.Name, OrtValue.CreateTensor(new float[length], p.Shape));
+                BindOutput(s.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
+            }
+        }
+        foreach (var b in package.Buffers)
+        {
+            Bind(b.Name, OrtValue.CreateTensor(stored[b.Name], b.Shape));
+            BindOutput(b.Updated, OrtValue.CreateTensor(new float[stored[b.Name].Length], b.Shape));
+        }
+    }
+
+    public void Step() => session.RunWithBinding(binding);
+
+    public void Dispose()
+    {
+        binding.Dispose();
+        session.Dispose();
+        foreach (var v in values) v.Dispose();
+    }
+
+    private void Bind(string name, OrtValue value)
+    {
+        values.Add(value);
+        binding.BindInput(name, value);
+    }
+
+    private void BindOutput(string name, OrtValue value)
+    {
+        values.Add(value);
+        binding.BindOutput(name, value);
+    }
+}
