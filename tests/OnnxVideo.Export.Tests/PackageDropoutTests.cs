@@ -91,7 +91,7 @@ public sealed class PackageDropoutTests : IDisposable
         var g = new GraphBuilder("mask");
         g.Input("x", DataType.Float, shape.Select(d => (Dim)d).ToArray());
         var seed = g.Input("seed", DataType.Int64);
-        var mask = SeededDropout.Mask(g, "x", (int)DataType.Float, Ratio, seed, SeededDropout.SaltOf(0));
+        var mask = SeededDropout.Mask(g, "x", DataType.Float, Ratio, seed, SeededDropout.SaltOf(0));
         g.Graph.Node.Add(new NodeProto { OpType = "Identity", Name = "out", Input = { mask }, Output = { "mask" } });
         g.Output("mask", DataType.Float, shape.Select(d => (Dim)d).ToArray());
         using var runner = new OrtGraphRunner(OnnxModels.Create(g.Graph, 17));

@@ -90,7 +90,7 @@ internal static class SeededDropout
     /// The kept-and-scaled mask (0 or 1 / (1 − ratio), of <paramref name="elemType"/>) for a value shaped like
     /// <paramref name="x"/>; <paramref name="seed"/> is an int64 scalar value.
     /// </summary>
-    public static string Mask(GraphBuilder g, string x, int elemType, double ratio, string seed, long salt)
+    public static string Mask(GraphBuilder g, string x, DataType elemType, double ratio, string seed, long salt)
     {
         var p = Initializers.Int64Scalar(g, "dropout_p", Prime);
         var shape = g.Node("Shape", [x]);

@@ -77,7 +77,7 @@ public static class GradientCheckTable
         new("Dropout", "seeded training form, ratio 0.4, fixed seed: g · mask / 0.6", c =>
         {
             var x = c.Param("x", [4, 8]);
-            return [c.Node("Mul", x, SeededDropout.Mask(c.Graph, x, (int)c.Type, 0.4, c.IntScalar(987654321), SeededDropout.SaltOf(2)))];
+            return [c.Node("Mul", x, SeededDropout.Mask(c.Graph, x, c.Type, 0.4, c.IntScalar(987654321), SeededDropout.SaltOf(2)))];
         }),
         new("Dropout", "seeded training form, ratio 0: the rewrite leaves the identity", c =>
         {
