@@ -29,7 +29,17 @@ internal static class TrainingPackageManifestChecks
     {
         var parameters = m.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var adapter = m.Tuning.LoraAdapters.FirstOrDefault(a => !parameters.Contains(a.A) || !parameters.Contains(a.B));
-        return adapter is null ? null : $"LoRA adapter of '{adapter.Weight}': '{adapter.A}' and '{adapter.B}' must be trainable parameters";
+        if (adapter is not null)
+        {
+            return $"LoRA adapter of '{adapter.Weight}': '{adapter.A}' and '{adapter.B}' must be trainable parameters";
+        }
+        if (m.Tuning.Adapters?.FirstOrDefault(a => a?.Tensors is null || !a.Tensors.All(t => t is not null && parameters.Contains(t))) is { } bottleneck)
+        {
+            return $"tuning.adapters: the tensors of '{bottleneck?.Site}' must be a list of trainable parameters";
+        }
+        return m.Tuning.Prompts is { } prompts && (prompts.Tensors is null || !prompts.Tensors.All(t => t is not null && parameters.Contains(t)))
+            ? "tuning.prompts: the prompt tensors must be a list of trainable parameters"
+            : null;
     }
 
     private static string? ScalarProblem(TrainingPackageManifest m)

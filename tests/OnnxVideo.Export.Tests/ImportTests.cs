@@ -1,4 +1,6 @@
 using OnnxVideo.Models.Import;
+using OnnxVideo.Models.Tuning;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
@@ -204,4 +206,23 @@ public sealed class ImportTests(ImportTestsFixture fixture) : IClassFixture<Impo
 
     private static float[] Initializer(ModelProto model, string name) =>
         TensorProtos.ToFloats(model.Graph.Initializer.Single(t => t.Name == name));
+
+    [Theory]
+    [InlineData("r3d_18_folded")]
+    [InlineData("mc3_18_batchnorm")]
+    public void TorchExportedVideoResNetsGetAnAdapterAfterEachResidualBlock(string name)
+    {
+        var reference = fixture.Case(name);
+        var graph = OnnxModelFile.Load(reference.ModelPath).Graph;
+        GraphRewrites.SortTopologically(graph);
+        var selection = TrainableSelection.Apply(graph, TuningSpec.Parse("adapter:dim=4"), training: true, source: reference.ModelPath);
+        Assert.Equal([64L, 64, 128, 128, 256, 256, 512, 512], selection.Bottlenecks.Select(a => a.Width));
+        // Each adapter reads a ReLU that follows a residual Add.
+        Assert.All(selection.Bottlenecks, a =>
+        {
+            var relu = graph.Node.Single(n => n.Output.Contains(a.Value));
+            Assert.Equal("Relu", relu.OpType);
+            Assert.Equal("Add", graph.Node.Single(n => n.Output.Contains(relu.Input[0])).OpType);
+        });
+    }
 }

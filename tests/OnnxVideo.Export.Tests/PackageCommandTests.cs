@@ -54,6 +54,8 @@ public sealed class PackageCommandTests : IDisposable
     [InlineData("--layer-decay", "1.5", "--layer-decay 1.5: must be in (0, 1]")]
     [InlineData("--layer-decay", "0.75", "layer-wise learning-rate decay needs transformer blocks")]
     [InlineData("--dropout", "maybe", "--dropout maybe: use on or off")]
+    [InlineData("--tune", "prompt:tokens=2", "needs a transformer's token sequence")]
+    [InlineData("--tune", "full+lora:r=2", "does not combine with other methods")]
     public void BadFlagsAreRefusedWithTheReason(string flag, string value, string message)
     {
         var output = temp.File("pkg");

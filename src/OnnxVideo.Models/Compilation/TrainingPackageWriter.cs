@@ -86,7 +86,8 @@ public static class TrainingPackageWriter
         {
             Contract = options.Contract ?? ContractOf(compiled.Eval),
             ClassCount = compiled.ClassCount,
-            Tuning = new PackageTuningEntry(selection.Spec.ToString(), selection.Spec.Kind, selection.Head.Weight, selection.Head.Bias, selection.Adapters),
+            Tuning = new PackageTuningEntry(selection.Spec.ToString(), selection.Spec.Kind, selection.Head.Weight, selection.Head.Bias, selection.Adapters,
+                selection.Bottlenecks, selection.Prompts),
             Optimizer = settings,
             LabelSmoothing = options.LabelSmoothing,
             ClipNorm = options.ClipNorm,

@@ -7,9 +7,10 @@ using OnnxVideo.Packaging.Tuning;
 namespace OnnxVideo.Models.Tuning;
 
 /// <summary>
-/// Applies a <see cref="TuningSpec"/> to a graph: injects LoRA adapters when asked and decides which initializers are
-/// trained. Parameters are float initializers of rank ≥ 1 that are not used as running statistics, shapes, exponents,
-/// bounds or masks; BatchNormalization running statistics are never trained.
+/// Applies a <see cref="TuningSpec"/> to a graph: injects LoRA adapters, bottleneck adapters and prompt tokens when
+/// asked (in that order; adapter and prompt sites are found on the graph as given, so LoRA's Adds are not taken for
+/// residuals) and decides which initializers are trained. Parameters are float initializers of rank ≥ 1 that are not
+/// used as running statistics, shapes, exponents, bounds or masks; BatchNormalization running statistics are never trained.
 /// </summary>
 internal sealed record TrainableSelection(
     TuningSpec Spec,
@@ -17,7 +18,9 @@ internal sealed record TrainableSelection(
     IReadOnlyList<string> Trainable,
     IReadOnlyList<string> Frozen,
     IReadOnlyList<string> FrozenParameters,
-    IReadOnlyList<LoraAdapter> Adapters)
+    IReadOnlyList<LoraAdapter> Adapters,
+    IReadOnlyList<BottleneckAdapter> Bottlenecks,
+    PromptTokens? Prompts)
 {
     /// <summary>Inputs (op type, input index) that hold statistics or constants rather than learnable weights.</summary>
     private static readonly HashSet<(string Op, int Input)> NonParameterInputs =
@@ -44,36 +47,45 @@ internal sealed record TrainableSelection(
     public IEnumerable<string> HeadParameters => Head.Bias is null ? [Head.Weight] : [Head.Weight, Head.Bias];
 
     /// <summary>
-    /// Selects the trainable set of <paramref name="graph"/> (modified in place when LoRA adds adapters); the head is
+    /// Selects the trainable set of <paramref name="graph"/> (modified in place when LoRA, adapters or prompts are added); the head is
     /// the one feeding <paramref name="logits"/> (default: the first output). <paramref name="source"/> names the model in errors.
     /// </summary>
     public static TrainableSelection Apply(GraphProto graph, TuningSpec spec, bool training, string? logits = null, string source = "model")
     {
         var head = ClassifierHeadFinder.Find(graph, source, logits);
-        var adapters = spec.Kind == TuningKind.Lora ? LoraInjector.Apply(graph, spec.Lora!, head, training) : [];
+        var adapterSpec = spec.Component(TuningKind.Adapter)?.Adapter;
+        var promptSpec = spec.Component(TuningKind.Prompt)?.Prompt;
+        var sites = adapterSpec is null ? [] : AdapterInjector.Sites(graph);
+        var blocks = promptSpec is null ? [] : ResidualStructure.TransformerBlocks(graph);
+        var lora = spec.Component(TuningKind.Lora)?.Lora is { } loraSpec ? LoraInjector.Apply(graph, loraSpec, head, training) : [];
+        var bottlenecks = adapterSpec is null ? [] : AdapterInjector.Apply(graph, adapterSpec, sites, promptSpec?.Tokens ?? 0, source);
+        var prompts = promptSpec is null ? null : PromptInjector.Apply(graph, promptSpec, blocks, source);
         var index = new GraphView(graph);
         var parameters = graph.Initializer.Where(t => IsParameter(index, t)).Select(t => t.Name).ToList();
         var chosen = new HashSet<string>(head.Bias is null ? [head.Weight] : [head.Weight, head.Bias], StringComparer.Ordinal);
-        switch (spec.Kind)
+        foreach (var part in spec.Components)
         {
-            case TuningKind.Full:
-                chosen.UnionWith(parameters);
-                break;
-            case TuningKind.Pattern:
-                var regex = new Regex(spec.Pattern!, RegexOptions.CultureInvariant);
-                chosen.UnionWith(parameters.Where(p => regex.IsMatch(p)));
-                break;
-            case TuningKind.BitFit:
-                chosen.UnionWith(parameters.Where(p => IsBias(index, p)));
-                break;
-            case TuningKind.Lora:
-                chosen.UnionWith(adapters.SelectMany(a => new[] { a.A, a.B }));
-                break;
+            switch (part.Kind)
+            {
+                case TuningKind.Full:
+                    chosen.UnionWith(parameters);
+                    break;
+                case TuningKind.Pattern:
+                    var regex = new Regex(part.Pattern!, RegexOptions.CultureInvariant);
+                    chosen.UnionWith(parameters.Where(p => regex.IsMatch(p)));
+                    break;
+                case TuningKind.BitFit:
+                    chosen.UnionWith(parameters.Where(p => IsBias(index, p)));
+                    break;
+            }
         }
+        chosen.UnionWith(lora.SelectMany(a => new[] { a.A, a.B }));
+        chosen.UnionWith(bottlenecks.SelectMany(a => a.Tensors));
+        chosen.UnionWith(prompts?.Tensors ?? []);
         var trainable = parameters.Where(chosen.Contains).ToList();
         var frozen = graph.Initializer.Select(t => t.Name).Where(n => !chosen.Contains(n)).ToList();
         var frozenParameters = parameters.Where(p => !chosen.Contains(p)).ToList();
-        return new TrainableSelection(spec, head, trainable, frozen, frozenParameters, adapters);
+        return new TrainableSelection(spec, head, trainable, frozen, frozenParameters, lora, bottlenecks, prompts);
     }
 
     private static bool IsParameter(GraphView index, TensorProto t) =>

@@ -13,4 +13,10 @@ public enum TuningKind
     Lora,
     /// <summary>Every parameter.</summary>
     Full,
+    /// <summary>Bottleneck adapters after attention/MLP blocks or residual blocks, plus the head.</summary>
+    Adapter,
+    /// <summary>Learnable prompt tokens in a transformer's token sequence, plus the head.</summary>
+    Prompt,
+    /// <summary>Several of the parameter-efficient methods together (e.g. lora+bitfit); the spec lists them.</summary>
+    Composite,
 }

@@ -136,6 +136,10 @@ public static class GradientCheckTable
         Conv("2-D stride 2 and dilation 2 (zero-interleaved dy)", [1, 2, 7, 7], [2, 2, 2, 2], A(("strides", new long[] { 2, 2 }), ("dilations", new long[] { 2, 2 }), ("pads", new long[] { 1, 0, 0, 1 }))),
         Conv("2-D 1×1 stride 2 (phases without taps)", [2, 3, 5, 4], [4, 3, 1, 1], A(("strides", new long[] { 2, 2 }))),
         Conv("3-D kernel (3,1,1) stride (2,1,1), temporal part of (2+1)D", [1, 2, 5, 3, 3], [2, 2, 3, 1, 1], A(("strides", new long[] { 2, 1, 1 }), ("pads", new long[] { 1, 0, 0, 1, 0, 0 }))),
+        Conv("3-D depthwise kernel (3,1,1) pad 1 over time, ST-Adapter's temporal conv", [2, 3, 4, 2, 2], [3, 1, 3, 1, 1],
+            A(("group", 3L), ("pads", new long[] { 1, 0, 0, 1, 0, 0 })), bias: true),
+        Conv("2-D depthwise kernel (3,1) pad 1 over time on [N, C, T, H·W] tokens", [2, 4, 3, 5], [4, 1, 3, 1],
+            A(("group", 4L), ("pads", new long[] { 1, 0, 1, 0 })), bias: true),
         Conv("2-D symbolic batch [N,2,4,4]", [2, 2, 4, 4], [3, 2, 3, 3], A(("pads", new long[] { 1, 1, 1, 1 })), declaredX: ["N", 2, 4, 4]),
     ];
 
@@ -202,6 +206,14 @@ public static class GradientCheckTable
         new("Squeeze", "axes [1]", c => [c.Node("Squeeze", c.Param("x", [2, 1, 3]), c.Ints(1))]),
         new("Unsqueeze", "axes [0, 3]", c => [c.Node("Unsqueeze", c.Param("x", [2, 3]), c.Ints(0, 3))]),
         new("Expand", "[3,1] → [2,3,4]", c => [c.Node("Expand", c.Param("x", [3, 1]), c.Ints(2, 3, 4))]),
+        new("Expand", "prompt [1,2,4] to the run-time batch, concatenated to tokens [N,3,4] (VPT)", c =>
+        {
+            var x = c.Param("x", [2, 3, 4], declared: ["N", 3, 4]);
+            var batch = c.Node("Slice", c.Node("Shape", x), c.Ints(0), c.Ints(1));
+            var prompts = c.Node("Expand", c.Param("p", [1, 2, 4]), c.Node("Concat", [batch, c.Ints(2, 4)], A(("axis", 0L))));
+            var joined = c.Node("Concat", [x, prompts], A(("axis", 1L)));
+            return [c.Node("Mul", c.Node("Slice", joined, c.Ints(1), c.Ints(-1), c.Ints(1)), c.Const([2, 3, 4]))];
+        }),
         new("Concat", "axis 1 of two trainable inputs and a constant", c =>
             [c.Node("Concat", [c.Param("a", [2, 1, 3]), c.Const([2, 2, 3]), c.Param("b", [2, 3, 3])], A(("axis", 1L)))]),
         new("Concat", "axis -1, symbolic batch", c =>

@@ -30,7 +30,7 @@ public static class PackageCommand
     private sealed class Flags
     {
         public Option<FileInfo> Model { get; } = new("--model") { Description = "ONNX classifier (one video input, logits [N, classes] as first output)", Required = true };
-        public Option<string> Tune { get; } = new("--tune") { Description = "head | pattern:<regex> | bitfit | lora:r=8,alpha=16[,dropout=0.05][,target=<regex>] | full", DefaultValueFactory = _ => "head" };
+        public Option<string> Tune { get; } = new("--tune") { Description = "head | pattern:<regex> | bitfit | lora:r=8,alpha=16[,dropout=0.05][,target=<regex>] | adapter:dim=64[,scale=1][,target=<regex>][,temporal] | prompt:tokens=8[,deep] | full; parameter-efficient methods combine with '+' (lora:r=8+bitfit)", DefaultValueFactory = _ => "head" };
         public Option<string> Optimizer { get; } = new("--optimizer") { Description = "adamw | sgd", DefaultValueFactory = _ => "adamw" };
         public Option<float?> Lr { get; } = new("--lr") { Description = "Default learning rate (adamw 1e-3, sgd 1e-2)" };
         public Option<float?> WeightDecay { get; } = new("--weight-decay") { Description = "Weight decay (adamw 0.01, sgd 0); biases and norm parameters excluded" };
@@ -68,7 +68,7 @@ public static class PackageCommand
             () => TrainingPackageWriter.Write(source, options, outDir, modelPath));
         var total = manifest.TrainableParameterCount + manifest.FrozenParameterCount;
         Console.WriteLine($"package written to {outDir}");
-        Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{(manifest.Tuning.LoraAdapters.Count > 0 ? $", {manifest.Tuning.LoraAdapters.Count} LoRA adapters" : "")})");
+        Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{TuningParts(manifest.Tuning)})");
         Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}"
             + (manifest.LayerDecay is { } decay ? $" layer decay {decay.ToString(CultureInfo.InvariantCulture)} (lr × {manifest.Parameters.Min(p => p.LearningRateScale).ToString("G3", CultureInfo.InvariantCulture)} … 1)" : ""));
         Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
@@ -81,6 +81,24 @@ public static class PackageCommand
         Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: batch statistics in {trainingBatchNorms} layer{(trainingBatchNorms == 1 ? "" : "s")}");
         Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
         return ExitCodes.Ok;
+    }
+
+    private static string TuningParts(PackageTuningEntry tuning)
+    {
+        var parts = new List<string>();
+        if (tuning.LoraAdapters.Count > 0)
+        {
+            parts.Add($"{tuning.LoraAdapters.Count} LoRA adapters");
+        }
+        if (tuning.Adapters is { Count: > 0 } adapters)
+        {
+            parts.Add($"{adapters.Count} bottleneck adapters");
+        }
+        if (tuning.Prompts is { } prompts)
+        {
+            parts.Add($"{prompts.Tokens} prompt tokens{(prompts.Deep ? $" in each of {prompts.Tensors.Count} blocks" : "")}");
+        }
+        return string.Concat(parts.Select(p => ", " + p));
     }
 
     private static OptimizerSettings OptimizerFrom(Flags f, ParseResult parse)
