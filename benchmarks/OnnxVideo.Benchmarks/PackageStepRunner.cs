@@ -4,7 +4,7 @@ using OnnxVideo.Packaging;
 namespace OnnxVideo.Benchmarks;
 
 /// <summary>
-/// The compiled training step of one package, ready to run: a seeded random clip batch, labels, parameters,
+/// The compiled training step of one package, ready to run: a seeded random clip batch, labels (or their one-hot soft targets), parameters,
 /// optimizer state and running statistics bound through IoBinding with preallocated outputs.
 /// </summary>
 public sealed class PackageStepRunner : IDisposable
@@ -24,7 +24,18 @@ public sealed class PackageStepRunner : IDisposable
         var video = new float[batch * clip.Aggregate(1L, (a, b) => a * b)];
         for (var i = 0; i < video.Length; i++) video[i] = (float)(random.NextDouble() * 2 - 1);
         Bind(package.Io.Video, OrtValue.CreateTensor(video, [batch, .. clip]));
-        Bind(package.Io.Labels, OrtValue.CreateTensor(Enumerable.Range(0, batch).Select(i => (long)(i % classes)).ToArray(), batch));
+        var labels = Enumerable.Range(0, batch).Select(i => (long)(i % classes)).ToArray();
+        if (package.Io.Targets is { } targets)
+        {
+            // Packages with soft targets (for mixup) train on one-hot rows of the labels.
+            var oneHot = new float[batch * classes];
+            for (var i = 0; i < batch; i++) oneHot[i * classes + labels[i]] = 1f;
+            Bind(targets, OrtValue.CreateTensor(oneHot, batch, classes));
+        }
+        else
+        {
+            Bind(package.Io.Labels, OrtValue.CreateTensor(labels, batch));
+        }
         Bind(package.Io.LearningRate, OrtValue.CreateTensor(new[] { 1e-3f }));
         Bind(package.Io.Step, OrtValue.CreateTensor(new[] { 1f }));
         Bind(package.Io.ClipNorm, OrtValue.CreateTensor(new[] { 0f }));

@@ -25,6 +25,31 @@ public static class Losses
         var labelColumn = g.Node("Unsqueeze", [labels64, Initializers.Int64s(g, "loss_axes", 1)], name: "loss_labels_column");
         var target = g.Node("Cast", [g.Node("Equal", [labelColumn, classes], name: "loss_one_hot")],
             new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_target");
+        return CrossEntropyWithTargets(g, logProbabilities, target, classCount, labelSmoothing, type);
+    }
+
+    /// <summary>
+    /// Mean over the batch of the cross-entropy between softmax(<paramref name="logits"/>) [N, C] and soft targets
+    /// <paramref name="targets"/> [N, C] (rows of class probabilities, as mixup and cutmix make them), with label
+    /// smoothing ε applied to the targets: target = (1 − ε)·targets + ε / C (timm's mixup_target followed by
+    /// SoftTargetCrossEntropy). One-hot targets give <see cref="SoftmaxCrossEntropy"/>'s loss. Returns the scalar loss.
+    /// </summary>
+    public static string SoftTargetCrossEntropy(GraphBuilder g, string logits, string targets, float labelSmoothing)
+    {
+        if (labelSmoothing is < 0f or > 1f) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label smoothing must be in [0, 1]");
+        var shapes = ShapeInference.Run(g.Graph);
+        var type = shapes.ElemTypeOf(logits) is var t && t != TensorProto.Types.DataType.Undefined ? t : TensorProto.Types.DataType.Float;
+        var logProbabilities = g.Node("LogSoftmax", [logits], new Dictionary<string, object> { ["axis"] = -1L }, name: "loss_log_softmax");
+        var classCount = g.Node("Gather", [g.Node("Shape", [logits], name: "loss_logits_shape"), Int64Scalar(g, 1)], name: "loss_class_count");
+        var target = shapes.ElemTypeOf(targets) == type ? targets
+            : g.Node("Cast", [targets], new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_targets_cast");
+        return CrossEntropyWithTargets(g, logProbabilities, target, classCount, labelSmoothing, type);
+    }
+
+    /// <summary>−mean over the batch of Σ_c target·log p, the target smoothed by ε first.</summary>
+    private static string CrossEntropyWithTargets(GraphBuilder g, string logProbabilities, string target, string classCount,
+        float labelSmoothing, TensorProto.Types.DataType type)
+    {
         if (labelSmoothing > 0f)
         {
             var smoothing = g.Node("Div", [Scalar(g, labelSmoothing, type), g.Node("Cast", [classCount], new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_class_count_float")], name: "loss_smoothing_share");

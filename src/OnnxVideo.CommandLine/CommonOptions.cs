@@ -74,6 +74,24 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>
+    /// Adds a check that the option's value, when given, lies between <paramref name="minimum"/> and
+    /// <paramref name="maximum"/> (each end included unless said otherwise); NaN is refused.
+    /// </summary>
+    public static Option<T> Between<T>(Option<T> option, double minimum, double maximum, bool excludeMinimum = false, bool excludeMaximum = false)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is { } value && Convert.ToDouble(value, CultureInfo.InvariantCulture) is var number
+                && !((excludeMinimum ? number > minimum : number >= minimum) && (excludeMaximum ? number < maximum : number <= maximum)))
+            {
+                var range = $"{(excludeMinimum ? "(" : "[")}{minimum.ToString(CultureInfo.InvariantCulture)}, {maximum.ToString(CultureInfo.InvariantCulture)}{(excludeMaximum ? ")" : "]")}";
+                result.AddError($"{option.Name} must be in {range} (got {Text(value)})");
+            }
+        });
+        return option;
+    }
+
     private static void RequireAtLeast<T>(OptionResult result, string name, double minimum)
     {
         if (result.GetValueOrDefault<T>() is { } value && Convert.ToDouble(value, CultureInfo.InvariantCulture) is var number && !(number >= minimum))

@@ -3,6 +3,7 @@ namespace OnnxVideo.Packaging;
 /// <summary>
 /// Graph input and output names shared by the package's graphs. Scalars (lr, step, clip_norm, loss, grad_norm) are
 /// float32 rank-0 tensors; labels are int64 [N] class indices; step is the 1-based index of the step being taken.
+/// Soft targets are float32 [N, classes] rows of class probabilities (one-hot for plain labels, mixed by mixup/cutmix).
 /// </summary>
 public sealed record PackageIoNames
 {
@@ -10,6 +11,11 @@ public sealed record PackageIoNames
     /// <summary>The video input's shape; symbolic dimensions are names such as "N".</summary>
     public string[] VideoShape { get; init; } = [];
     public string Labels { get; init; } = "labels";
+    /// <summary>
+    /// The soft-target input that the train-step and gradients graphs take instead of <see cref="Labels"/> (the eval graph
+    /// keeps labels); null in packages written before soft targets, whose graphs all take labels.
+    /// </summary>
+    public string? Targets { get; init; }
     public string LearningRate { get; init; } = "lr";
     public string Step { get; init; } = "step";
     public string ClipNorm { get; init; } = "clip_norm";

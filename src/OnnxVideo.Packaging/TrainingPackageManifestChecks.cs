@@ -74,9 +74,9 @@ internal static class TrainingPackageManifestChecks
         var t = m.Tuning;
         string?[] names = [io.Video, io.Labels, io.LearningRate, io.Step, io.ClipNorm, io.Loss, io.Logits, io.GradientNorm,
             g.TrainStep, g.Eval, g.Gradients, g.Optimizer, g.Trainable, g.OptimizerState, g.Frozen, t.Spec, t.HeadWeight];
-        if (names.Any(string.IsNullOrEmpty) || io.VideoShape is null || io.VideoShape.Any(d => d is null))
+        if (names.Any(string.IsNullOrEmpty) || io.Targets is "" || io.VideoShape is null || io.VideoShape.Any(d => d is null))
         {
-            return "io names, graph file names, tuning.spec and tuning.headWeight must be non-empty strings";
+            return "io names (io.targets when present), graph file names, tuning.spec and tuning.headWeight must be non-empty strings";
         }
         if (t.LoraAdapters is null || t.LoraAdapters.Any(a => !LoraAdapterIsWellFormed(a)))
         {

@@ -102,6 +102,7 @@ public sealed class Trainer
         var stepsPerEpoch = (loader.TrainingBatchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
         using var session = OpenSession(package, source, resumeFrom, Schedule(package, stepsPerEpoch, totalSteps));
+        loader.Mixer = Mixer(session);
         var metricsLog = new MetricsLog(MetricsPath);
         metricsLog.TruncateAfter(state.Epoch);
         if (resumeFrom is not null)
@@ -156,6 +157,21 @@ public sealed class Trainer
         return callbacks;
     }
 
+    /// <summary>The batch mixer for mixup/CutMix (null when off); the package's training graphs must take soft targets.</summary>
+    private BatchMixer? Mixer(TrainingSession session)
+    {
+        if (_options.Mix is not { IsEnabled: true } mix)
+        {
+            return null;
+        }
+        if (!session.TakesSoftTargets)
+        {
+            throw new TrainingSessionException(session.Package.TrainStepPath, "the training graph takes hard labels only (the package was "
+                + "written before soft targets): mixup and cutmix need the package written again with 'onnxvideo-export package'");
+        }
+        return new BatchMixer(mix, session.ClassCount, session.SampleShape);
+    }
+
     private ClipLoader NewLoader(VideoDataset data, IClipSource source) => new(data.Samples, source,
         new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
         _logger, _options.ClipCacheBytes);
@@ -178,7 +194,7 @@ public sealed class Trainer
 
     private TrainingSession OpenSession(TrainingPackageLayout package, IClipSource source, Checkpoint? resumeFrom, LearningRateSchedule schedule)
     {
-        var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm, DropoutSeed = _options.Seed }, resumeFrom);
+        var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm, DropoutSeed = _options.Seed, EmaDecay = _options.EmaDecay ?? _sessionOptions.EmaDecay }, resumeFrom);
         session.Schedule = schedule;
         if (session.SampleElements != source.SampleElements)
         {
@@ -195,7 +211,8 @@ public sealed class Trainer
     /// </summary>
     private (TrainingPackageLayout Package, IClipSource Source, BackboneFeatureSource? Features) ChooseInputs()
     {
-        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head)
+        // Mixup and CutMix mix the clips, so the backbone's features of the mixed clips are new every step.
+        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head || _options.Mix is { IsEnabled: true })
         {
             return (_package, _source, null);
         }

@@ -1,3 +1,4 @@
+using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Schedules;
 
 namespace OnnxVideo.Training;
@@ -46,6 +47,13 @@ public sealed record TrainerOptions
     public long ClipCacheBytes { get; init; } = 512L << 20;
     /// <summary>Cache the frozen backbone's features after the first epoch when only the head trains and the clips do not change.</summary>
     public bool CacheBackboneFeatures { get; init; } = true;
+    /// <summary>Mixup / CutMix of training batches (needs a package whose training graphs take soft targets); null = off.</summary>
+    public MixSettings? Mix { get; init; }
+    /// <summary>
+    /// Keep an exponential moving average of the weights with this decay (in (0, 1)); validation, the best model and
+    /// export use it. Null = off.
+    /// </summary>
+    public double? EmaDecay { get; init; }
 
     public void Validate()
     {
@@ -67,5 +75,7 @@ public sealed record TrainerOptions
         Require(MaxBadStepsInRow >= 1, $"bad-step limit must be >= 1 (got {MaxBadStepsInRow})");
         Require(ValidationFraction is > 0 and < 1, $"validation fraction must be between 0 and 1 (got {ValidationFraction})");
         Require(StepEpochs >= 1 && StepGamma > 0, "step schedule needs step epochs >= 1 and gamma > 0");
+        Require(EmaDecay is null || EmaDecay is > 0 and < 1, $"EMA decay must be in (0, 1) (got {EmaDecay})");
+        Mix?.Validate();
     }
 }

@@ -36,7 +36,7 @@ public sealed class PackageDropoutTests : IDisposable
         long[] seeds = [17, 9001, 123456789];
         var steps = Enumerable.Range(0, 3).Select(k => new GraphReference.Step(
             Enumerable.Range(0, (int)Shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(),
-            Shape, [0, 1, 2, 1], k == 1 ? 2e-2f : 1e-2f, k == 2 ? 0.5f : 0f, seeds[k])).ToArray();
+            Shape, [0, 1, 2, 1], k == 1 ? 2e-2f : 1e-2f, k == 2 ? 0.5f : 0f, DropoutSeed: seeds[k])).ToArray();
         using var stepper = new PackageStepper(package);
         var (losses, norms) = stepper.StepAll(steps);
         var reference = GraphReference.RunWithDropout(package, steps, temp.Path);
@@ -61,7 +61,7 @@ public sealed class PackageDropoutTests : IDisposable
         float LossAt(long seed)
         {
             using var stepper = new PackageStepper(package);
-            return stepper.Step(video, Shape, [0, 1, 2, 1], 1e-2f, 1, 0, seed).Loss;
+            return stepper.Step(video, Shape, [0, 1, 2, 1], 1e-2f, 1, 0, dropoutSeed: seed).Loss;
         }
         Assert.Equal(LossAt(5), LossAt(5));
         Assert.NotEqual(LossAt(5), LossAt(6));

@@ -85,6 +85,7 @@ public sealed class PackageManifestFuzzTests : IDisposable
     [InlineData("/parameters/0/shape/0", "-5", "negative dimension")]
     [InlineData("/files/0/bytes", "-1", "bytes must be >= 0")]
     [InlineData("/classCount", "0", "classCount must be >= 1")]
+    [InlineData("/io/targets", "\"\"", "io.targets")]
     public void OutOfRangeNumbersAreRejectedWithTheReason(string path, string value, string reason)
     {
         var dir = WriteValidPackage();

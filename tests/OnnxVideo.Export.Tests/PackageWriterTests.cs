@@ -64,6 +64,7 @@ public sealed class PackageWriterTests : IDisposable
         Assert.Equal(["head.weight.exp_avg", "head.weight.exp_avg_sq"], head.State.Select(s => s.Name));
         Assert.Equal("head.weight.exp_avg.updated", head.State[0].Updated);
         Assert.Equal(("video", "labels", "logits", "loss", "grad_norm"), (m.Io.Video, m.Io.Labels, m.Io.Logits, m.Io.Loss, m.Io.GradientNorm));
+        Assert.Equal("targets", m.Io.Targets);
         Assert.Equal(["N", "3", "2", "4", "4"], m.Io.VideoShape);
         Assert.Equal(3, m.ClassCount);
         Assert.Equal(["a", "b", "c"], m.Contract!.Labels);
@@ -147,7 +148,7 @@ public sealed class PackageWriterTests : IDisposable
             var inputs = new Dictionary<string, (Array, long[])>
             {
                 ["video"] = (video.Skip(k * half).Take(half).ToArray(), [2, 3, 2, 4, 4]),
-                ["labels"] = (labels.Skip(k * 2).Take(2).ToArray(), [2]),
+                ["targets"] = (PackageStepper.OneHot(labels.Skip(k * 2).Take(2).ToArray(), 3), [2, 3]),
             };
             foreach (var p in package.Parameters)
             {

@@ -63,11 +63,29 @@ public static class TrainCommand
         public Option<int> MaxBadSteps { get; } = CommonOptions.AtLeast(new Option<int>("--max-bad-steps") { Description = "Stop after this many non-finite steps in a row (default 5)", DefaultValueFactory = _ => 5 }, 1);
         public Option<int> MaxFailed { get; } = CommonOptions.AtLeast(new Option<int>("--max-failed") { Description = "Clips that may fail to decode before training stops (default 10)", DefaultValueFactory = _ => 10 }, 0);
         public Option<bool> NoPad { get; } = NoPadOption.Create();
+        public Option<double> Mixup { get; } = Finite(CommonOptions.AtLeast(new Option<double>("--mixup") { Description = "Mixup: blend each batch with its reverse, λ ~ Beta(alpha, alpha) (0 = off; e.g. 0.8)" }, 0));
+        public Option<double> Cutmix { get; } = Finite(CommonOptions.AtLeast(new Option<double>("--cutmix") { Description = "CutMix: paste a box (same in every frame) from the reversed batch, λ ~ Beta(alpha, alpha) (0 = off; e.g. 1.0)" }, 0));
+        public Option<double> MixProb { get; } = CommonOptions.Between(new Option<double>("--mix-prob") { Description = "Share of batches mixed when --mixup/--cutmix is on (default 1)", DefaultValueFactory = _ => 1.0 }, 0, 1);
+        public Option<double> MixSwitchProb { get; } = CommonOptions.Between(new Option<double>("--mix-switch-prob") { Description = "With both --mixup and --cutmix: share of mixed batches that use CutMix (default 0.5)", DefaultValueFactory = _ => 0.5 }, 0, 1);
+        public Option<double?> Ema { get; } = CommonOptions.Between(new Option<double?>("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999); validation and best/model.onnx use it" }, 0, 1, excludeMinimum: true, excludeMaximum: true);
         public GpuProviderFlags Gpu { get; set; } = null!;
 
         public IEnumerable<Option> All() => [Package, Train, Val, Output, ClassMap, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup,
             LabelSmoothing, ClipGrad, Accumulate, Patience, Workers, Device, Threads, Seed, Resume, Fresh, Json, Augment, CheckpointEvery, MaxBadSteps,
-            MaxFailed, NoPad];
+            MaxFailed, NoPad, Mixup, Cutmix, MixProb, MixSwitchProb, Ema];
+
+        /// <summary>Alphas are Beta parameters: infinity is refused like NaN.</summary>
+        private static Option<double> Finite(Option<double> option)
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<double>() is var value && double.IsInfinity(value))
+                {
+                    result.AddError($"{option.Name} must be a finite number (got {value.ToString(CultureInfo.InvariantCulture)})");
+                }
+            });
+            return option;
+        }
     }
 
     private static async Task<int> RunAsync(Flags f, ParseResult parse, CancellationToken ct)
@@ -155,6 +173,14 @@ public static class TrainCommand
         CheckpointEverySteps = parse.GetValue(f.CheckpointEvery),
         MaxBadStepsInRow = parse.GetValue(f.MaxBadSteps),
         MaxFailedClips = parse.GetValue(f.MaxFailed),
+        Mix = new MixSettings
+        {
+            MixupAlpha = parse.GetValue(f.Mixup),
+            CutmixAlpha = parse.GetValue(f.Cutmix),
+            Probability = parse.GetValue(f.MixProb),
+            SwitchProbability = parse.GetValue(f.MixSwitchProb),
+        },
+        EmaDecay = parse.GetValue(f.Ema),
     };
 
     /// <summary>The optimizer, its weight decay and the loss's label smoothing are compiled into the package's graphs.</summary>

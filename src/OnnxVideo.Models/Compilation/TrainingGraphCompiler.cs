@@ -62,8 +62,9 @@ internal static class TrainingGraphCompiler
             Video = video.Name,
             VideoShape = videoDims.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
             Logits = logits.Name,
+            Targets = "targets",
         };
-        foreach (var reserved in new[] { io.Labels, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm, SeededDropout.SeedInput })
+        foreach (var reserved in new[] { io.Labels, io.Targets!, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm, SeededDropout.SeedInput })
         {
             if (GraphBuilder.Wrap(source).IsNameUsed(reserved))
             {
@@ -72,11 +73,11 @@ internal static class TrainingGraphCompiler
         }
 
         var evalVariant = Variant(source, options, training: false, sourceName);
-        AddLoss(GraphBuilder.Wrap(evalVariant.Graph), io, batch, options.LabelSmoothing);
+        AddLoss(GraphBuilder.Wrap(evalVariant.Graph), io, batch, options.LabelSmoothing, classCount: null);
 
         var gradVariant = Variant(source, options, training: true, sourceName);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
-        var gradLoss = AddLoss(gradBuilder, io, batch, options.LabelSmoothing);
+        var gradLoss = AddLoss(gradBuilder, io, batch, options.LabelSmoothing, classCount);
         var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable);
         foreach (var p in gradVariant.Selection.Trainable)
         {
@@ -88,7 +89,7 @@ internal static class TrainingGraphCompiler
 
         var trainVariant = Variant(source, options, training: true, sourceName);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
-        var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing);
+        var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing, classCount);
         var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
         var rateScales = LayerDecay.Scales(trainVariant.Selection.Trainable, options.LayerDecay, sourceName);
         var parameters = trainVariant.Selection.Trainable
@@ -149,11 +150,16 @@ internal static class TrainingGraphCompiler
         return new GraphVariant(graph, selection, initial, buffers, trainableCount, frozenCount, dropout);
     }
 
-    /// <summary>Adds the labels input and the cross-entropy loss, exposed as the scalar output "loss".</summary>
-    private static string AddLoss(GraphBuilder builder, PackageIoNames io, Dim batch, float labelSmoothing)
+    /// <summary>
+    /// Adds the cross-entropy loss, exposed as the scalar output "loss": with <paramref name="classCount"/> against the
+    /// soft-target input [N, classes] (training graphs, so mixup and cutmix can mix labels), otherwise against the
+    /// labels input (eval).
+    /// </summary>
+    private static string AddLoss(GraphBuilder builder, PackageIoNames io, Dim batch, float labelSmoothing, int? classCount)
     {
-        var labels = builder.Input(io.Labels, DataType.Int64, batch);
-        var loss = Losses.SoftmaxCrossEntropy(builder, io.Logits, labels, labelSmoothing);
+        var loss = classCount is { } classes
+            ? Losses.SoftTargetCrossEntropy(builder, io.Logits, builder.Input(io.Targets!, DataType.Float, batch, classes), labelSmoothing)
+            : Losses.SoftmaxCrossEntropy(builder, io.Logits, builder.Input(io.Labels, DataType.Int64, batch), labelSmoothing);
         ExposeAs(builder, loss, io.Loss);
         builder.Output(io.Loss, DataType.Float);
         return io.Loss;

@@ -11,6 +11,12 @@ public sealed record ClipBatch(float[] Inputs, int[] Labels, int[] SampleIndices
     /// <summary>Index of this batch within its epoch (0-based).</summary>
     public int BatchIndex { get; init; }
 
+    /// <summary>
+    /// Soft targets (Count × classes, row-major) when the batch was put through a <see cref="BatchMixer"/>; null for
+    /// plain labels.
+    /// </summary>
+    public float[]? Targets { get; init; }
+
     /// <summary>Clips of this batch's share of the epoch that failed to decode and were left out.</summary>
     public IReadOnlyList<ClipFailure> Failures { get; init; } = [];
 }

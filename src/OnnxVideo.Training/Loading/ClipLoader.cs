@@ -51,6 +51,9 @@ public sealed class ClipLoader
 
     public IReadOnlyCollection<ClipFailure> Failures => _failed.Values.ToList();
 
+    /// <summary>When set, each training batch is mixed (mixup/CutMix) as it is assembled and carries soft targets.</summary>
+    public BatchMixer? Mixer { get; set; }
+
     public int TrainingBatchesPerEpoch =>
         _options.DropLast ? _samples.Count / _options.BatchSize : (_samples.Count + _options.BatchSize - 1) / _options.BatchSize;
 
@@ -60,8 +63,10 @@ public sealed class ClipLoader
         var order = EpochOrder.Permutation(_samples.Count, seed, epoch);
         var chunks = Enumerable.Range(startBatch, Math.Max(0, TrainingBatchesPerEpoch - startBatch))
             .Select(b => (Batch: b, Indices: order.Skip(b * _options.BatchSize).Take(_options.BatchSize).ToArray()));
+        var mixer = Mixer;
         return RunAsync(chunks, (index, destination, token) =>
-            ReadTrainingAsync(index, EpochOrder.Mix(seed, epoch, index), destination, token), views: 1, ct);
+            ReadTrainingAsync(index, EpochOrder.Mix(seed, epoch, index), destination, token), views: 1, ct,
+            mixer is null ? null : batch => mixer.Mix(batch, seed, epoch));
     }
 
     /// <summary>All clips in dataset order with their evaluation views, for validation and evaluation.</summary>
@@ -70,7 +75,7 @@ public sealed class ClipLoader
         var batches = (_samples.Count + _options.BatchSize - 1) / _options.BatchSize;
         var chunks = Enumerable.Range(0, batches)
             .Select(b => (Batch: b, Indices: Enumerable.Range(b * _options.BatchSize, Math.Min(_options.BatchSize, _samples.Count - b * _options.BatchSize)).ToArray()));
-        return RunAsync(chunks, ReadEvaluationAsync, _source.EvaluationViews, ct);
+        return RunAsync(chunks, ReadEvaluationAsync, _source.EvaluationViews, ct, finish: null);
     }
 
     private async Task ReadEvaluationAsync(int index, Memory<float> destination, CancellationToken ct)
@@ -102,7 +107,8 @@ public sealed class ClipLoader
     }
 
     private async IAsyncEnumerable<ClipBatch> RunAsync(IEnumerable<(int Batch, int[] Indices)> chunks,
-        Func<int, Memory<float>, CancellationToken, Task> read, int views, [EnumeratorCancellation] CancellationToken ct)
+        Func<int, Memory<float>, CancellationToken, Task> read, int views, [EnumeratorCancellation] CancellationToken ct,
+        Func<ClipBatch, ClipBatch>? finish)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var queue = Channel.CreateBounded<Task<ClipBatch?>>(new BoundedChannelOptions(_options.PrefetchBatches)
@@ -116,7 +122,7 @@ public sealed class ClipLoader
             {
                 foreach (var (batch, indices) in chunks)
                 {
-                    await queue.Writer.WriteAsync(LoadBatchAsync(batch, indices, read, views, stop.Token), stop.Token).ConfigureAwait(false);
+                    await queue.Writer.WriteAsync(LoadBatchAsync(batch, indices, read, views, finish, stop.Token), stop.Token).ConfigureAwait(false);
                 }
                 queue.Writer.Complete();
             }
@@ -148,7 +154,7 @@ public sealed class ClipLoader
     }
 
     private async Task<ClipBatch?> LoadBatchAsync(int batchIndex, int[] indices, Func<int, Memory<float>, CancellationToken, Task> read,
-        int views, CancellationToken ct)
+        int views, Func<ClipBatch, ClipBatch>? finish, CancellationToken ct)
     {
         var stride = _source.SampleElements * views;
         var inputs = new float[indices.Length * stride];
@@ -191,12 +197,13 @@ public sealed class ClipLoader
             }
             inputs = compact;
         }
-        return new ClipBatch(inputs, kept.Select(i => _samples[indices[i]].Label).ToArray(), kept.Select(i => indices[i]).ToArray(),
+        var assembled = new ClipBatch(inputs, kept.Select(i => _samples[indices[i]].Label).ToArray(), kept.Select(i => indices[i]).ToArray(),
             views, _source.SampleElements)
         {
             BatchIndex = batchIndex,
             Failures = failures.Where(f => f is not null).Select(f => f!).ToList(),
         };
+        return finish is null ? assembled : finish(assembled);
     }
 
     private ClipFailure RecordFailure(int index, Exception e)

@@ -29,6 +29,7 @@ public static class PackageLayouts
             {
                 Video = m.Io.Video,
                 Labels = m.Io.Labels,
+                Targets = m.Io.Targets,
                 LearningRate = m.Io.LearningRate,
                 Step = m.Io.Step,
                 ClipNorm = m.Io.ClipNorm,

@@ -1,10 +1,12 @@
 namespace OnnxVideo.Training.Packages;
 
-/// <summary>Input and output names shared by a package's graphs (scalars are float32 rank-0; labels int64 [N]).</summary>
+/// <summary>Input and output names shared by a package's graphs (scalars are float32 rank-0; labels int64 [N]; soft targets float32 [N, classes]).</summary>
 public sealed record TrainingGraphNames
 {
     public required string Video { get; init; }
     public required string Labels { get; init; }
+    /// <summary>Soft targets float [N, classes] that the train-step and gradients graphs take instead of labels; null when they take labels.</summary>
+    public string? Targets { get; init; }
     public required string LearningRate { get; init; }
     public required string Step { get; init; }
     public required string ClipNorm { get; init; }

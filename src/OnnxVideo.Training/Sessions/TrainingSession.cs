@@ -19,6 +19,8 @@ namespace OnnxVideo.Training.Sessions;
 /// steps or between host and device; per step only the batch and the scalars go in and loss, logits and gradient norm
 /// come out. Weights reach the host only when read (checkpoints, export, <see cref="GetParameters"/>). Gradient
 /// accumulation keeps its sums in host memory. Frozen weights are read once and shared by all graphs' sessions.
+/// With <see cref="TrainingSessionOptions.EmaDecay"/> a moving average of the weights follows every applied step the
+/// same way (device buffers, its own small update graph) and is what evaluation and export use.
 /// Not thread-safe.
 /// </summary>
 public sealed class TrainingSession : IDisposable
@@ -49,6 +51,7 @@ public sealed class TrainingSession : IDisposable
     private readonly OrtIoBinding?[] _gradientBindings = new OrtIoBinding?[2];
     private readonly OrtIoBinding?[] _optimizerBindings = new OrtIoBinding?[2];
     private readonly DropoutSeedInput _dropoutSeed;
+    private WeightAverage? _average;
     private GradientAccumulator? _accumulator;
     private int _parity;
     private bool _disposed;
@@ -90,8 +93,13 @@ public sealed class TrainingSession : IDisposable
             SampleElements = SampleShape.Aggregate(1.0, (a, b) => a * b) <= int.MaxValue / 4
                 ? (int)SampleShape.Aggregate(1L, (a, b) => a * b)
                 : throw new TrainingSessionException(package.TrainStepPath, $"one sample of shape [{string.Join(", ", SampleShape)}] is too large");
-            LoadTensors(package.TrainablePath, Weights);
-            LoadTensors(package.OptimizerStatePath, _state);
+            TensorUpload.Load(_memory, package.TrainablePath, Weights, _parity);
+            TensorUpload.Load(_memory, package.OptimizerStatePath, _state, _parity);
+            if (options.EmaDecay is { } decay)
+            {
+                _average = new WeightAverage(decay, Weights, _memory, NewSessionOptions(CopyProvider()));
+                _average.ResetToWeights(_memory, _parity);
+            }
         }
         catch
         {
@@ -133,6 +141,10 @@ public sealed class TrainingSession : IDisposable
     public float ClipNorm { get; set; }
     /// <summary>Micro-batches whose gradients are waiting for <see cref="OptimizerStep"/>.</summary>
     public int AccumulatedBatches => _accumulator?.Batches ?? 0;
+    /// <summary>Whether the training graphs take soft targets (packages written before them take hard labels only).</summary>
+    public bool TakesSoftTargets => _package.Names.Targets is { } targets && _train.InputNames.Contains(targets);
+    /// <summary>Whether an exponential moving average of the weights is kept (<see cref="TrainingSessionOptions.EmaDecay"/>).</summary>
+    public bool AveragesWeights => _average is not null;
     /// <summary>The execution provider the training graph runs on.</summary>
     public ExecutionProviderSelection ExecutionProvider => _train.ExecutionProvider;
 
@@ -143,31 +155,34 @@ public sealed class TrainingSession : IDisposable
 
     /// <summary>
     /// One fused step on a batch: forward, loss, backward and optimizer update. <paramref name="video"/> holds
-    /// labels.Length samples. When the loss or the gradient norm is not finite the update is discarded
+    /// labels.Length samples. <paramref name="softTargets"/> (labels.Length × classes, row-major, e.g. from mixup) replaces
+    /// the one-hot rows of the labels in the loss; it needs a package whose graphs take soft targets
+    /// (<see cref="TakesSoftTargets"/>). When the loss or the gradient norm is not finite the update is discarded
     /// (<see cref="StepResult.Applied"/> is false) and the weights keep their values.
     /// </summary>
-    public StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels)
+    public StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets = default)
     {
         ThrowIfDisposed();
         var binding = _trainBindings[_parity] ??= CreateUpdateBinding(_train, _parity, _parameters.Concat(_state).Concat(_buffers));
         BindScalars(binding, _train);
-        var logits = RunBatch(_train, binding, video, labels);
+        var logits = RunBatch(_train, binding, video, labels, softTargets);
         var result = new StepResult(_loss[0], logits, _gradNorm[0], false);
         if (!result.IsFinite)
         {
             return result;
         }
+        _average?.Update(_parity);
         _parity = 1 - _parity;
         OptimizerStepCount++;
         return result with { Applied = true };
     }
 
-    /// <summary>Forward pass and loss (mean over the batch) without any update.</summary>
+    /// <summary>Forward pass and loss (mean over the batch) without any update; with the averaged weights when <see cref="AveragesWeights"/>.</summary>
     public EvalResult EvalStep(Memory<float> video, ReadOnlySpan<int> labels)
     {
         ThrowIfDisposed();
-        var binding = _evalBindings[_parity] ??= CreateReadBinding(_eval, _parity);
-        var logits = RunBatch(_eval, binding, video, labels);
+        var binding = _evalBindings[_parity] ??= CreateReadBinding(_eval, _parity, averaged: _average is not null);
+        var logits = RunBatch(_eval, binding, video, labels, default);
         return new EvalResult(_loss[0], logits);
     }
 
@@ -177,16 +192,16 @@ public sealed class TrainingSession : IDisposable
     /// <summary>
     /// Forward and backward on a micro-batch; the gradients are added (weighted by batch size) to those waiting for
     /// <see cref="OptimizerStep"/>. A micro-batch with a non-finite loss or gradient is left out
-    /// (<see cref="StepResult.Applied"/> false).
+    /// (<see cref="StepResult.Applied"/> false). <paramref name="softTargets"/> as for <see cref="TrainStep"/>.
     /// </summary>
-    public StepResult AccumulateGradients(Memory<float> video, ReadOnlySpan<int> labels)
+    public StepResult AccumulateGradients(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets = default)
     {
         ThrowIfDisposed();
         var session = _gradients.Value;
         _accumulator ??= new GradientAccumulator(_package.Parameters);
         var binding = _gradientBindings[_parity] ??= CreateGradientBinding(session, _parity);
         _dropoutSeed.Bind(binding, session, OptimizerStepCount + 1, _accumulator.Batches);
-        var logits = RunBatch(session, binding, video, labels);
+        var logits = RunBatch(session, binding, video, labels, softTargets);
         var finite = float.IsFinite(_loss[0]) && _accumulator.ScratchIsFinite();
         if (finite)
         {
@@ -234,6 +249,7 @@ public sealed class TrainingSession : IDisposable
         {
             _memory.Copy(b.ValueAt(_parity), b.ValueAt(1 - _parity));
         }
+        _average?.Update(_parity);
         _parity = 1 - _parity;
         OptimizerStepCount++;
         return new OptimizerStepResult(norm, true);
@@ -253,7 +269,22 @@ public sealed class TrainingSession : IDisposable
 
     public IReadOnlyList<SafetensorsTensor> GetOptimizerState() => Snapshot(_state);
 
-    /// <summary>Overwrites parameter values (e.g. to start from other weights); names must be the package's.</summary>
+    /// <summary>
+    /// The moving average of the parameters and running statistics under the weights' own names (copies); null
+    /// without <see cref="TrainingSessionOptions.EmaDecay"/>.
+    /// </summary>
+    public IReadOnlyList<SafetensorsTensor>? GetAveragedWeights() => _average is null ? null : AveragedSnapshot();
+
+    /// <summary>What evaluation and export use: the averaged weights when kept, the weights otherwise.</summary>
+    private List<SafetensorsTensor> ServingSnapshot() => _average is null ? Snapshot(Weights) : AveragedSnapshot();
+
+    private List<SafetensorsTensor> AveragedSnapshot() =>
+        Weights.Zip(_average!.Averages, (w, a) => SafetensorsTensor.FromFloats(w.Name, _memory.Download(a.ValueAt(_parity), a.Shape), a.Shape)).ToList();
+
+    /// <summary>
+    /// Overwrites parameter values (e.g. to start from other weights); names must be the package's. A kept weight
+    /// average starts again at the new weights.
+    /// </summary>
     public void SetParameters(IReadOnlyDictionary<string, float[]> values)
     {
         foreach (var p in _parameters)
@@ -267,21 +298,28 @@ public sealed class TrainingSession : IDisposable
                 _memory.Upload(data, p.ValueAt(_parity), p.Shape);
             }
         }
+        _average?.ResetToWeights(_memory, _parity);
     }
 
-    /// <summary>Saves parameters, optimizer state and <paramref name="trainerStateJson"/> as checkpoint <see cref="OptimizerStepCount"/>.</summary>
+    /// <summary>
+    /// Saves parameters, optimizer state (with the weight averages, when kept) and <paramref name="trainerStateJson"/> as
+    /// checkpoint <see cref="OptimizerStepCount"/>.
+    /// </summary>
     public Checkpoint SaveCheckpoint(CheckpointStore store, int epoch, string trainerStateJson = "{}", long? step = null) =>
         store.Save(new CheckpointContent
         {
             Step = step ?? OptimizerStepCount,
             Epoch = epoch,
             Trainable = Snapshot(Weights),
-            OptimizerState = GetOptimizerState(),
+            OptimizerState = _average is null ? GetOptimizerState() : [.. GetOptimizerState(), .. Snapshot([.. _average.Averages])],
             TrainerStateJson = trainerStateJson,
             PackageId = _package.PackageId,
         });
 
-    /// <summary>Restores parameters, optimizer state and the step count from <paramref name="checkpoint"/>.</summary>
+    /// <summary>
+    /// Restores parameters, optimizer state and the step count from <paramref name="checkpoint"/>; the weight averages
+    /// too when they are kept, or starts them at the restored weights when the checkpoint has none.
+    /// </summary>
     public void LoadCheckpoint(Checkpoint checkpoint)
     {
         ThrowIfDisposed();
@@ -291,13 +329,18 @@ public sealed class TrainingSession : IDisposable
                 $"checkpoint belongs to package {id}, not to {_package.PackageId} ({_package.Directory})");
         }
         _accumulator?.Reset();
-        LoadTensors(checkpoint.TrainablePath, Weights);
-        LoadTensors(checkpoint.OptimizerStatePath, _state);
+        TensorUpload.Load(_memory, checkpoint.TrainablePath, Weights, _parity);
+        TensorUpload.Load(_memory, checkpoint.OptimizerStatePath, _state, _parity);
+        if (_average is not null && !TensorUpload.TryLoad(_memory, checkpoint.OptimizerStatePath, [.. _average.Averages], _parity))
+        {
+            _average.ResetToWeights(_memory, _parity);
+        }
         OptimizerStepCount = checkpoint.Step;
     }
 
     /// <summary>
-    /// Writes a plain inference model.onnx with the current weights baked in (LoRA merged) and the contract (with
+    /// Writes a plain inference model.onnx with the current weights (the averaged ones when <see cref="AveragesWeights"/>)
+    /// baked in (LoRA merged) and the contract (with
     /// <paramref name="labels"/> when given) in its metadata.
     /// </summary>
     public void ExportModelForInferencing(string outputPath, IReadOnlyList<string>? labels = null)
@@ -305,7 +348,7 @@ public sealed class TrainingSession : IDisposable
         ThrowIfDisposed();
         var exporter = _package.Exporter ?? throw new InvalidOperationException(
             "the package layout has no inference exporter (set TrainingPackageLayout.Exporter)");
-        var weights = Snapshot(Weights);
+        var weights = ServingSnapshot();
         CheckpointStore.EnsureFinite(weights);
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         Directory.CreateDirectory(directory);
@@ -396,41 +439,6 @@ public sealed class TrainingSession : IDisposable
         return rest;
     }
 
-    private void LoadTensors(string path, List<DoubleBufferedTensor> tensors)
-    {
-        if (tensors.Count == 0)
-        {
-            return;
-        }
-        try
-        {
-            using var file = SafetensorsFile.Open(path);
-            foreach (var tensor in tensors)
-            {
-                if (!file.TryGetInfo(tensor.Name, out var info))
-                {
-                    throw new TrainingSessionException(path, $"tensor '{tensor.Name}' is missing");
-                }
-                if (info.DType != SafetensorsDType.F32 || !info.Shape.SequenceEqual(tensor.Shape))
-                {
-                    throw new TrainingSessionException(path,
-                        $"tensor '{tensor.Name}' is {info.DType} {info.ShapeText}, expected F32 [{string.Join(", ", tensor.Shape)}]");
-                }
-            }
-            foreach (var tensor in tensors)
-            {
-                // Both buffers, so a graph that leaves a tensor unwritten still finds defined values after the flip.
-                var data = file.GetSpan<float>(tensor.Name);
-                _memory.Upload(data, tensor.ValueAt(_parity), tensor.Shape);
-                _memory.Upload(data, tensor.ValueAt(1 - _parity), tensor.Shape);
-            }
-        }
-        catch (SafetensorsFormatException e)
-        {
-            throw new TrainingSessionException(path, e.Problem, e);
-        }
-    }
-
     /// <summary>
     /// Binds this step's learning rate, step number and clip threshold. They are bound for every run: a host input is
     /// copied to the device when it is bound, so a binding made once would keep feeding the first step's values.
@@ -447,12 +455,16 @@ public sealed class TrainingSession : IDisposable
         _dropoutSeed.Bind(binding, session, OptimizerStepCount + 1, 0);
     }
 
-    private OrtIoBinding CreateReadBinding(OrtSession session, int parity)
+    private OrtIoBinding CreateReadBinding(OrtSession session, int parity, bool averaged = false)
     {
         var binding = session.CreateIoBinding();
-        foreach (var p in Weights.Where(p => session.InputNames.Contains(p.Name)))
+        var weights = Weights;
+        for (var i = 0; i < weights.Count; i++)
         {
-            binding.BindInput(p.Name, p.ValueAt(parity));
+            if (session.InputNames.Contains(weights[i].Name))
+            {
+                binding.BindInput(weights[i].Name, (averaged ? _average!.Averages[i] : weights[i]).ValueAt(parity));
+            }
         }
         binding.BindOutput(_package.Names.Loss, _lossValue);
         return binding;
@@ -504,31 +516,18 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
-    private float[] RunBatch(OrtSession session, OrtIoBinding binding, Memory<float> video, ReadOnlySpan<int> labels)
+    private float[] RunBatch(OrtSession session, OrtIoBinding binding, Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets)
     {
         var n = labels.Length;
         if (n == 0 || video.Length != (long)n * SampleElements)
         {
             throw new ArgumentException($"batch of {n} labels needs {n}×{SampleElements} input values, got {video.Length}");
         }
-        var labelData = new long[n];
-        for (var i = 0; i < n; i++)
-        {
-            if ((uint)labels[i] >= (uint)ClassCount)
-            {
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"label outside the {ClassCount} classes");
-            }
-            labelData[i] = labels[i];
-        }
         var logits = new float[n * ClassCount];
+        using var targetValue = BatchTargets.Bind(binding, session, _package.Names, labels, softTargets, ClassCount);
         using var videoValue = OrtValue.CreateTensor(video, [n, .. SampleShape]);
-        using var labelValue = OrtValue.CreateTensor(labelData, n);
         using var logitsValue = OrtValue.CreateTensor(logits, n, ClassCount);
         binding.BindInput(_package.Names.Video, videoValue);
-        if (session.InputNames.Contains(_package.Names.Labels))
-        {
-            binding.BindInput(_package.Names.Labels, labelValue);
-        }
         binding.BindOutput(_package.Names.Logits, logitsValue);
         _loss[0] = float.NaN;
         _gradNorm[0] = float.NaN;
@@ -573,6 +572,7 @@ public sealed class TrainingSession : IDisposable
             binding?.Dispose();
         }
         _accumulator?.Dispose();
+        _average?.Dispose();
         foreach (var t in _parameters.Concat(_state).Concat(_buffers))
         {
             t.Dispose();

@@ -21,6 +21,11 @@ public sealed record TrainingSessionOptions
     public float LearningRate { get; init; } = 1e-3f;
     /// <summary>Run seed from which each step's dropout masks are derived (with the step and micro-batch numbers).</summary>
     public int DropoutSeed { get; init; }
+    /// <summary>
+    /// Keep an exponential moving average of the weights with this decay (in (0, 1), e.g. 0.999), updated after every
+    /// optimizer step; evaluation, checkpoints' best model and export then use the averaged weights. Null = off.
+    /// </summary>
+    public double? EmaDecay { get; init; }
 
     /// <summary>Test seam: keep weights in managed arrays (the path before device residency) to compare results with.</summary>
     internal bool HostParameterMemory { get; init; }
@@ -37,6 +42,10 @@ public sealed record TrainingSessionOptions
             throw new ArgumentException("TrainingSessionOptions: CUDA graphs cannot be used for training: a captured graph replays "
                 + "fixed device addresses and shapes, but each step binds a new batch (and the double-buffered weights alternate "
                 + "between two sets of buffers); leave Cuda.EnableCudaGraph off");
+        }
+        if (EmaDecay is { } decay && !(decay is > 0 and < 1))
+        {
+            throw new ArgumentException($"TrainingSessionOptions: the EMA decay must be in (0, 1) (got {decay.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
         }
         Cuda.Validate();
         TensorRt.Validate();

@@ -14,13 +14,14 @@ namespace OnnxVideo.Training.Tests.EndToEnd;
 /// </summary>
 internal static class ExportedLinearPackage
 {
-    public static string Write(string directory, PreprocessingContract contract, float learningRate = 0.05f)
+    /// <param name="softTargets">Training graphs take soft targets (as packages the exporter writes now), so mixup can be used.</param>
+    public static string Write(string directory, PreprocessingContract contract, float learningRate = 0.05f, bool softTargets = false)
     {
         long[] sampleShape = [3, contract.Frames, contract.CropSize, contract.CropSize];
         var features = (int)sampleShape.Aggregate(1L, (a, b) => a * b);
         var classes = contract.Labels.Length;
         LinearTrainingPackage.Write(directory, sampleShape, classes, Enumerable.Repeat(1f, features).ToArray(),
-            new float[features * classes], new float[classes]);
+            new float[features * classes], new float[classes], softTargets);
         var files = Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal)
             .Select(name => new PackageFileEntry(name!, new FileInfo(Path.Combine(directory, name!)).Length,
                 Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, name!))))))
@@ -32,6 +33,7 @@ internal static class ExportedLinearPackage
             Tuning = new PackageTuningEntry("full", TuningKind.Full, "W", "b", []),
             Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = learningRate, WeightDecay = 0, Momentum = LinearTrainingPackage.Momentum },
             Opset = 17,
+            Io = new PackageIoNames { Targets = softTargets ? "targets" : null },
             Parameters =
             [
                 new PackageParameterEntry("W", [features, classes], true, "W.grad", "W.new", [new PackageStateEntry("W.momentum", "W.momentum.new")]),

@@ -51,9 +51,14 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
         Assert.Contains("top-1", plain.Stdout);
     }
 
-    [Fact]
-    public Task KilledAtRandomMomentsAndResumedEndsWithTheWeightsOfAnUninterruptedRun() =>
-        KillAndResumeAsync(ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract), kills: 10);
+    /// <param name="regularised">Mixup and CutMix batches (soft targets) and an EMA of the weights, which checkpoints
+    /// carry as optimizer state; fewer kills, as the resume machinery is the plain variant's.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task KilledAtRandomMomentsAndResumedEndsWithTheWeightsOfAnUninterruptedRun(bool regularised) =>
+        KillAndResumeAsync(ExportedLinearPackage.Write(_dir.File("pkg"), data.Contract, softTargets: regularised), regularised ? 6 : 10,
+            regularised ? ["--mixup", "0.4", "--cutmix", "1.0", "--ema", "0.9"] : []);
 
     /// <summary>With dropout on, the resumed run draws the masks the uninterrupted one drew (seeded per step).</summary>
     [Fact]
@@ -61,14 +66,15 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
     {
         var package = DropoutLinearPackage.Write(_dir.File("pkg"), data.Contract);
         Assert.Single(OnnxVideo.Packaging.TrainingPackage.Load(package).Manifest.Dropout);
-        await KillAndResumeAsync(package, kills: 4);
+        await KillAndResumeAsync(package, 4, []);
     }
 
-    private async Task KillAndResumeAsync(string package, int kills)
+    private async Task KillAndResumeAsync(string package, int killCount, string[] regularisation)
     {
         const int Epochs = 8;
         string[] Arguments(string output, params string[] extra) =>
-            ArgumentsFor(data.SmallTrainList, data.SmallValidationList, package, output, ["--batch", "2", "--checkpoint-every", "1", "--epochs", $"{Epochs}", .. extra]);
+            ArgumentsFor(data.SmallTrainList, data.SmallValidationList, package, output,
+                ["--batch", "2", "--checkpoint-every", "1", "--epochs", $"{Epochs}", .. regularisation, .. extra]);
         var straightDir = _dir.File("straight");
         var trainingTime = await TrainingTimeAsync(Arguments(straightDir));
         // Kill moments scale with this machine's step time, so a fast machine cannot finish the run between kills
@@ -81,7 +87,7 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
         var rng = new Random(20261122);
         var killed = 0;
         var killsAfterACheckpoint = 0;
-        while (killed < kills)
+        while (kills < killCount)
         {
             using var process = new TrainingProcess(Arguments(resumedDir, "--resume"));
             await process.Started.WaitAsync(TimeSpan.FromMinutes(2));
@@ -106,7 +112,7 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
             killed++;
             killsAfterACheckpoint += new CheckpointStore(checkpoints).LoadNewestValid() is null ? 0 : 1;
         }
-        Assert.True(killsAfterACheckpoint >= kills / 2, $"only {killsAfterACheckpoint} of the kills came after a checkpoint was written");
+        Assert.True(killsAfterACheckpoint >= killCount / 2, $"only {killsAfterACheckpoint} of the kills came after a checkpoint was written");
         var final = CliProcess.Run(Arguments(resumedDir, "--resume"));
         Assert.True(final.ExitCode == 0, final.Stderr);
 
@@ -118,6 +124,17 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
         foreach (var name in new[] { "W", "b" })
         {
             Assert.Equal(a.ReadFloats(name), b.ReadFloats(name));
+        }
+        using var stateA = expected.OpenOptimizerState();
+        using var stateB = actual.OpenOptimizerState();
+        Assert.Equal(regularised, stateA.TryGetInfo("ema/W", out _));
+        if (regularised)
+        {
+            foreach (var name in new[] { "ema/W", "ema/b", "W.momentum", "b.momentum" })
+            {
+                Assert.Equal(stateA.ReadFloats(name), stateB.ReadFloats(name));
+            }
+            Assert.NotEqual(a.ReadFloats("W"), stateA.ReadFloats("ema/W"));
         }
         Assert.Equal(MetricsLog.Read(Path.Combine(straightDir, "metrics.jsonl")).Select(e => (e.TrainLoss, e.ValidationTop1)),
             MetricsLog.Read(Path.Combine(resumedDir, "metrics.jsonl")).Select(e => (e.TrainLoss, e.ValidationTop1)));
@@ -202,6 +219,12 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
         var missing = CliProcess.Run("train", "--package", package, "--train", _dir.File("nope.txt"), "--out", _dir.File("y"));
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nope.txt: no such folder or list file", missing.Stderr);
+
+        var hardLabels = CliProcess.Run(TrainArguments(package, _dir.File("z"), "--mixup", "0.8"));
+        Assert.True(hardLabels.ExitCode == 2, hardLabels.Stderr);
+        Assert.Contains("train_step.onnx: the training graph takes hard labels only", hardLabels.Stderr);
+        Assert.Contains("'onnxvideo-export package'", hardLabels.Stderr);
+        Assert.DoesNotContain("   at ", hardLabels.Stderr);
 
         File.WriteAllText(_dir.File("bad.txt"), $"{data.Dataset.Clips[0].RelativePath} jumping\n");
         var unknown = CliProcess.Run("evaluate", "--model", Path.Combine(package, "eval.onnx"), "--data", _dir.File("bad.txt"));

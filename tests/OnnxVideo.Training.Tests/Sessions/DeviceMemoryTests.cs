@@ -63,10 +63,13 @@ public sealed class DeviceMemoryTests : IDisposable
         });
     }
 
-    [Fact]
-    public void TrainAndEvalStepsCopyNoWeightsAndReadsCopyEachTensorOnce()
+    /// <param name="ema">With a moving average of the weights, whose update graph also works in device memory.</param>
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0.9)]
+    public void TrainAndEvalStepsCopyNoWeightsAndReadsCopyEachTensorOnce(double? ema)
     {
-        using var session = TrainingSession.Open(_tiny.Layout, new TrainingSessionOptions { IntraOpThreads = 1 });
+        using var session = TrainingSession.Open(_tiny.Layout, new TrainingSessionOptions { IntraOpThreads = 1, EmaDecay = ema });
         var afterOpen = session.WeightCopyCount;
         for (var i = 0; i < 3; i++)
         {

@@ -14,21 +14,23 @@ namespace OnnxVideo.Training.Tests.Sessions;
 /// SGD with momentum 0.9 — small enough to check every number against plain C# arithmetic.
 /// The graphs carry the frozen scale inline as all ones; the real values are in frozen.safetensors, so a session that
 /// does not use the shared frozen weights computes different numbers.
+/// With <c>softTargets</c> the train-step and gradients graphs take soft targets float [N, classes] instead of labels
+/// (loss −mean Σ targets·log softmax, gradient (softmax − targets)/N), as packages written for mixup do.
 /// </summary>
 internal static class LinearTrainingPackage
 {
     public const float Momentum = 0.9f;
 
     public static TrainingPackageLayout Write(string directory, long[] sampleShape, int classes, float[] frozenScale,
-        float[] initialWeight, float[] initialBias)
+        float[] initialWeight, float[] initialBias, bool softTargets = false)
     {
         Directory.CreateDirectory(directory);
         var d = sampleShape.Aggregate(1L, (a, b) => a * b);
         string P(string name) => Path.Combine(directory, name);
-        Save(Build(sampleShape, classes, GraphKind.TrainStep), P("train_step.onnx"));
-        Save(Build(sampleShape, classes, GraphKind.Eval), P("eval.onnx"));
-        Save(Build(sampleShape, classes, GraphKind.Gradients), P("grads.onnx"));
-        Save(Build(sampleShape, classes, GraphKind.Optimizer), P("optimizer.onnx"));
+        Save(Build(sampleShape, classes, GraphKind.TrainStep, softTargets), P("train_step.onnx"));
+        Save(Build(sampleShape, classes, GraphKind.Eval, softTargets), P("eval.onnx"));
+        Save(Build(sampleShape, classes, GraphKind.Gradients, softTargets), P("grads.onnx"));
+        Save(Build(sampleShape, classes, GraphKind.Optimizer, softTargets), P("optimizer.onnx"));
         SafetensorsWriter.WriteFile(P("trainable.safetensors"),
         [
             SafetensorsTensor.FromFloats("W", initialWeight, d, classes),
@@ -54,7 +56,7 @@ internal static class LinearTrainingPackage
             Names = new TrainingGraphNames
             {
                 Video = "video", Labels = "labels", LearningRate = "lr", Step = "step", ClipNorm = "clip_norm",
-                Loss = "loss", Logits = "logits", GradientNorm = "grad_norm",
+                Loss = "loss", Logits = "logits", GradientNorm = "grad_norm", Targets = softTargets ? "targets" : null,
             },
             Parameters =
             [
@@ -79,7 +81,7 @@ internal static class LinearTrainingPackage
 
     private static void Save(GraphProto graph, string path) => OnnxModelFile.Save(OnnxModels.Create(graph, 17), path);
 
-    private static GraphProto Build(long[] sampleShape, int classes, GraphKind kind)
+    private static GraphProto Build(long[] sampleShape, int classes, GraphKind kind, bool softTargets)
     {
         var g = new GraphBuilder(kind.ToString());
         var d = sampleShape.Aggregate(1L, (a, b) => a * b);
@@ -89,13 +91,23 @@ internal static class LinearTrainingPackage
         if (kind != GraphKind.Optimizer)
         {
             var video = g.Input("video", DataType.Float, ["N", .. sampleShape.Select(s => (Dim)s)]);
-            var labels = g.Input("labels", DataType.Int64, "N");
+            var soft = softTargets && kind != GraphKind.Eval;
+            var labels = soft ? g.Input("targets", DataType.Float, "N", classes) : g.Input("labels", DataType.Int64, "N");
             var scale = g.Initializer("scale", Enumerable.Repeat(1f, (int)d).ToArray(), d);
             var x = g.Node("Mul", [g.Node("Flatten", [video], new Dictionary<string, object> { ["axis"] = 1L }), scale]);
             var logits = g.Node("Add", [g.Node("MatMul", [x, W]), b], name: "logits_node");
             g.Graph.Node[^1].Output[0] = "logits";
             logits = "logits";
-            var loss = g.Node("SoftmaxCrossEntropyLoss", [logits, labels], new Dictionary<string, object> { ["reduction"] = "mean" });
+            if (soft)
+            {
+                var perClip = g.Node("ReduceSum", [g.Node("Mul", [labels, g.Node("LogSoftmax", [logits], new Dictionary<string, object> { ["axis"] = 1L })]), Ints(g, 1)],
+                    new Dictionary<string, object> { ["keepdims"] = 0L });
+                g.Node("Neg", [g.Node("ReduceMean", [perClip], new Dictionary<string, object> { ["keepdims"] = 0L })]);
+            }
+            else
+            {
+                g.Node("SoftmaxCrossEntropyLoss", [logits, labels], new Dictionary<string, object> { ["reduction"] = "mean" });
+            }
             g.Graph.Node[^1].Output[0] = "loss";
             g.Output("loss", DataType.Float);
             g.Output("logits", DataType.Float, "N", classes);
@@ -104,9 +116,9 @@ internal static class LinearTrainingPackage
                 return g.Graph;
             }
             var probabilities = g.Node("Softmax", [logits], new Dictionary<string, object> { ["axis"] = 1L });
-            var oneHot = g.Node("OneHot", [labels, Ints(g, classes), g.Initializer("onehot_values", [0f, 1f], 2)],
+            var oneHot = soft ? labels : g.Node("OneHot", [labels, Ints(g, classes), g.Initializer("onehot_values", [0f, 1f], 2)],
                 new Dictionary<string, object> { ["axis"] = -1L });
-            var count = g.Node("Cast", [g.Node("Shape", [labels])], new Dictionary<string, object> { ["to"] = (long)DataType.Float });
+            var count = g.Node("Cast", [g.Node("Gather", [g.Node("Shape", [labels]), Ints(g, 0)])], new Dictionary<string, object> { ["to"] = (long)DataType.Float });
             var dLogits = g.Node("Div", [g.Node("Sub", [probabilities, oneHot]), count]);
             dW = g.Node("MatMul", [g.Node("Transpose", [x]), dLogits]);
             db = g.Node("ReduceSum", [dLogits, Ints(g, 0)], new Dictionary<string, object> { ["keepdims"] = 0L });
