@@ -37,7 +37,11 @@ public sealed class PackageLayerDecayTests : IDisposable
         long[] labels = [0, 2];
         var initial = package.ReadTrainable();
         using var gradientsGraph = new OrtGraphRunner(package.GradientsPath);
-        var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (video, Shape), ["labels"] = (labels, [2]) };
+        // The gradients graph takes soft targets [N, classes]: one-hot rows of the labels.
+        var targets = new float[2 * 3];
+        targets[0 * 3 + 0] = 1;
+        targets[1 * 3 + 2] = 1;
+        var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (video, Shape), [package.Io.Targets ?? package.Io.Labels] = package.Io.Targets is null ? (labels, [2]) : (targets, [2, 3]) };
         foreach (var p in package.Parameters)
         {
             inputs[p.Name] = (initial[p.Name], p.Shape);
