@@ -24,4 +24,9 @@ internal sealed record PackageIoNames
     public string GradientNorm { get; init; } = "grad_norm";
     /// <summary>Output of the input-gradient graph: d loss / d video, shaped like the video input.</summary>
     public string VideoGradient { get; init; } = "video_grad";
+    /// <summary>
+    /// Int64 scalar input of the train-step and gradients graphs, in [1, 2^31 − 1), from which their dropout masks
+    /// are computed; null when the graphs have no dropout. The same seed gives the same masks.
+    /// </summary>
+    public string? DropoutSeed { get; init; }
 }

@@ -28,6 +28,10 @@ internal sealed record TrainingPackageManifest
     public float LabelSmoothing { get; init; }
     /// <summary>Default for the clip_norm input (0 = no clipping).</summary>
     public float ClipNorm { get; init; }
+    /// <summary>Layer-wise learning-rate decay compiled into the updates (null = none); see each parameter's LearningRateScale.</summary>
+    public float? LayerDecay { get; init; }
+    /// <summary>Dropout sites of the training graphs, masked from the <see cref="PackageIoNames.DropoutSeed"/> input.</summary>
+    public IReadOnlyList<PackageDropoutSite> Dropout { get; init; } = [];
     /// <summary>Opset of the compiled graphs.</summary>
     public long Opset { get; init; }
     public PackageIoNames Io { get; init; } = new();

@@ -83,6 +83,14 @@ internal static class TrainingPackageManifestChecks
         {
             return "tuning.loraAdapters must be a list of adapters with weight, A, B names, a 2-D weight shape and joins";
         }
+        if (m.Dropout is null || m.Dropout.Any(d => d is not { Output.Length: > 0, Ratio: >= 0 and < 1, Salt: >= 0 and < int.MaxValue }))
+        {
+            return "dropout must be a list of sites with an output name, a ratio in [0, 1) and a salt in [0, 2^31 − 1)";
+        }
+        if ((m.Dropout.Count > 0) != !string.IsNullOrEmpty(io.DropoutSeed))
+        {
+            return "io.dropoutSeed must be named exactly when dropout sites are listed";
+        }
         return null;
     }
 
@@ -104,6 +112,10 @@ internal static class TrainingPackageManifestChecks
             if (p is null || string.IsNullOrEmpty(p.Name) || string.IsNullOrEmpty(p.Gradient) || string.IsNullOrEmpty(p.Updated))
             {
                 return $"parameters[{i}] needs a name, gradient and updated";
+            }
+            if (!float.IsFinite(p.LearningRateScale) || p.LearningRateScale <= 0)
+            {
+                return $"parameters[{i}] '{p.Name}': learningRateScale must be a positive number";
             }
             if (ShapeProblem(p.Shape) is { } shape)
             {

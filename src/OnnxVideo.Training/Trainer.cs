@@ -197,7 +197,7 @@ public sealed class Trainer
 
     private TrainingSession OpenSession(TrainingPackageLayout package, IClipSource source, Checkpoint? resumeFrom, LearningRateSchedule schedule)
     {
-        var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm, EmaDecay = _options.EmaDecay ?? _sessionOptions.EmaDecay }, resumeFrom);
+        var session = TrainingSession.Open(package, _sessionOptions with { ClipNorm = _options.ClipGradNorm, DropoutSeed = _options.Seed, EmaDecay = _options.EmaDecay ?? _sessionOptions.EmaDecay }, resumeFrom);
         session.Schedule = schedule;
         if (session.SampleElements != source.SampleElements)
         {

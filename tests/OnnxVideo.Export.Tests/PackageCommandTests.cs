@@ -50,6 +50,9 @@ public sealed class PackageCommandTests : IDisposable
     [InlineData("--momentum", "0.9", "apply to --optimizer sgd only")]
     [InlineData("--tune", "lora:target=nothing_matches", "matched none")]
     [InlineData("--batchnorm", "sometimes", "--batchnorm sometimes: unknown mode")]
+    [InlineData("--layer-decay", "1.5", "--layer-decay 1.5: must be in (0, 1]")]
+    [InlineData("--layer-decay", "0.75", "layer-wise learning-rate decay needs transformer blocks")]
+    [InlineData("--dropout", "maybe", "--dropout maybe: use on or off")]
     [InlineData("--tune", "prompt:tokens=2", "needs a transformer's token sequence")]
     [InlineData("--tune", "full+lora:r=2", "does not combine with other methods")]
     public void BadFlagsAreRefusedWithTheReason(string flag, string value, string message)

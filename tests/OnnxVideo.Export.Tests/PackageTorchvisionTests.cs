@@ -1,3 +1,4 @@
+using OnnxVideo.Testing;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Packaging;
 using OnnxVideo.Models.Compilation;
@@ -14,6 +15,9 @@ namespace OnnxVideo.Export.Tests;
 /// </summary>
 public sealed class PackageTorchvisionTests : IDisposable
 {
+    private static readonly long[] Shape = [2, 3, 4, 32, 32];
+    private static readonly float[] LearningRates = [1e-3f, 2e-3f, 1.5e-3f];
+    private static readonly float[] Clips = [0f, 1f, 0f];
     private readonly TempDirectory temp = new();
 
     public void Dispose() => temp.Dispose();
@@ -21,65 +25,124 @@ public sealed class PackageTorchvisionTests : IDisposable
     [Fact]
     public void ThreeAdamWStepsOfAFullyFineTunedVideoResNetMatchPyTorch()
     {
-        long[] shape = [2, 3, 4, 32, 32];
-        var videos = Enumerable.Range(0, 3).Select(k => temp.File($"video{k}.f32")).ToArray();
-        var onnx = temp.File("model.onnx");
-        var common = new { seed = 0, classes = 4, shape, step_count = 3 };
-        var export = PythonReference.Run("torchvision_reference.py", new { common.seed, common.classes, common.shape, common.step_count, phase = "export", onnx, videos });
-        var labels = export["labels"]!.AsArray().Select(l => l!.AsArray().Select(v => (long)v!).ToArray()).ToArray();
-
+        var run = Export("3d");
         var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.05f, Epsilon = 1e-8f };
-        var dir = temp.File("package");
-        TrainingPackageWriter.Write(OnnxModelFile.Load(onnx), new TrainingPackageOptions { Tuning = TuningSpec.Full, Optimizer = settings, LabelSmoothing = 0.1f }, dir);
-        var package = TrainingPackage.Load(dir);
+        var package = Package(run, TuningSpec.Full, settings);
         // Every torch parameter, and nothing else, is trained; every BatchNorm trains with batch statistics.
-        Assert.Equal(export["parameters"]!.AsArray().Select(n => (string)n!).Order(), package.Parameters.Select(p => p.Name).Order());
+        Assert.Equal(run.Export["parameters"]!.AsArray().Select(n => (string)n!).Order(), package.Parameters.Select(p => p.Name).Order());
+        StepAndCompare(run, package, settings, lora: null);
+        Assert.Equal(run.Export["statistics"]!.AsArray().Select(n => (string)n!).Order(), package.Buffers.Select(b => b.Name).Order());
+    }
 
-        float[] lrs = [1e-3f, 2e-3f, 1.5e-3f];
-        float[] clips = [0f, 1f, 0f];
+    /// <summary>
+    /// LoRA on R(2+1)D convolutions (1×3×3 spatial, 3×1×1 temporal, the 3×7×7 stem): the package's pair of
+    /// convolutions against peft-style LoRA modules written in torch, then the merged export against the eval graph.
+    /// </summary>
+    [Fact]
+    public void ThreeAdamWStepsOfLoraOnR2Plus1dConvolutionsMatchPyTorch()
+    {
+        var run = Export("2plus1d");
+        var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.05f, Epsilon = 1e-8f };
+        var spec = TuningSpec.Parse("lora:r=4,alpha=8,seed=5");
+        var package = Package(run, spec, settings);
+        var adapters = package.Manifest.Tuning.LoraAdapters;
+        var kernels = adapters.Select(a => string.Join("×", a.WeightShape.Skip(2))).ToHashSet();
+        Assert.Contains("1×3×3", kernels);
+        Assert.Contains("3×1×1", kernels);
+        Assert.Contains("1×7×7", kernels);
+        Assert.Empty(package.Buffers);
+        var lora = new { weights = adapters.Select(a => a.Weight), scale = 2.0, initial = package.TrainablePath };
+        var trained = StepAndCompare(run, package, settings, lora);
+
+        var weights = temp.File("trained.safetensors");
+        SafetensorsWriter.WriteFile(weights, package.Parameters.Select(p => SafetensorsTensor.FromFloats(p.Name, trained[p.Name], p.Shape)).ToList());
+        var exported = temp.File("model.onnx");
+        var model = InferenceExport.Build(package, weights);
+        Assert.DoesNotContain(model.Graph.Initializer, t => t.Name.Contains("lora", StringComparison.Ordinal));
+        Assert.Equal(run.ConvCount, model.Graph.Node.Count(n => n.OpType == "Conv"));
+        OnnxModelFile.Save(model, exported);
+        var video = ReadVideo(run.Videos[0]);
+        using var eval = new OrtModelRunner(package.EvalPath);
+        var inputs = new Dictionary<string, (Array, long[])> { ["video"] = (video, Shape), ["labels"] = (new long[Shape[0]], [Shape[0]]) };
+        foreach (var p in package.Parameters)
+        {
+            inputs[p.Name] = (trained[p.Name], p.Shape);
+        }
+        using var inference = new OrtModelRunner(exported);
+        Assert.Equal(eval.Run(inputs, ["logits"])["logits"],
+            inference.Run(new Dictionary<string, (Array, long[])> { ["video"] = (video, Shape) }, ["logits"])["logits"],
+            new ToleranceComparer(1e-5f, 1e-4f));
+    }
+
+    private sealed record ExportedRun(string Onnx, string[] Videos, long[][] Labels, System.Text.Json.Nodes.JsonNode Export, string Blocks, int ConvCount);
+
+    private ExportedRun Export(string blocks)
+    {
+        var videos = Enumerable.Range(0, 3).Select(k => temp.File($"video{k}.f32")).ToArray();
+        var onnx = temp.File("source.onnx");
+        var export = PythonReference.Run("torchvision_reference.py", new { seed = 0, classes = 4, shape = Shape, step_count = 3, blocks, phase = "export", onnx, videos });
+        var labels = export["labels"]!.AsArray().Select(l => l!.AsArray().Select(v => (long)v!).ToArray()).ToArray();
+        var convs = OnnxModelFile.Load(onnx).Graph.Node.Count(n => n.OpType == "Conv");
+        return new ExportedRun(onnx, videos, labels, export, blocks, convs);
+    }
+
+    private TrainingPackage Package(ExportedRun run, TuningSpec tuning, OptimizerSettings settings)
+    {
+        var dir = temp.File("package");
+        TrainingPackageWriter.Write(OnnxModelFile.Load(run.Onnx), new TrainingPackageOptions { Tuning = tuning, Optimizer = settings, LabelSmoothing = 0.1f }, dir);
+        return TrainingPackage.Load(dir);
+    }
+
+    private static float[] ReadVideo(string path)
+    {
+        var video = new float[Shape.Aggregate(1L, (a, d) => a * d)];
+        Buffer.BlockCopy(File.ReadAllBytes(path), 0, video, 0, video.Length * 4);
+        return video;
+    }
+
+    /// <summary>Three steps on ORT and in torch; returns the ORT parameters after the last step.</summary>
+    private Dictionary<string, float[]> StepAndCompare(ExportedRun run, TrainingPackage package, OptimizerSettings settings, object? lora)
+    {
         var losses = new List<float>();
         var norms = new List<float>();
-        using (var stepper = new PackageStepper(package))
+        using var stepper = new PackageStepper(package);
+        for (var k = 0; k < 3; k++)
         {
-            for (var k = 0; k < 3; k++)
-            {
-                var video = new float[shape.Aggregate(1L, (a, d) => a * d)];
-                Buffer.BlockCopy(File.ReadAllBytes(videos[k]), 0, video, 0, video.Length * 4);
-                var (loss, norm, _) = stepper.Step(video, shape, labels[k], lrs[k], k + 1, clips[k]);
-                losses.Add(loss);
-                norms.Add(norm);
-            }
-            var final = temp.File("torch.safetensors");
-            var reference = PythonReference.Run("torchvision_reference.py", new
-            {
-                common.seed, common.classes, common.shape, common.step_count, phase = "train",
-                parameter_order = package.Parameters.Select(p => p.Name),
-                optimizer = "adamw", weight_decay = settings.WeightDecay, eps = settings.Epsilon, label_smoothing = 0.1,
-                steps = Enumerable.Range(0, 3).Select(k => new { lr = lrs[k], clip = clips[k] }),
-                @out = final,
-            });
-            Assert.Equal(PythonReference.Floats(reference["losses"]), losses, new ToleranceComparer(1e-5f, 1e-4f));
-            Assert.Equal(PythonReference.Floats(reference["norms"]), norms, new ToleranceComparer(1e-5f, 1e-3f));
-            using var torch = SafetensorsFile.Open(final);
-            var initial = package.ReadTrainable();
-            // Adam divides each gradient element by its own magnitude, so an element whose ReLU input sits within
-            // float32 rounding of 0 (ORT and torch round differently) can move by a different ±lr, and the running
-            // statistics of later steps see those weights. Compare the whole change of each tensor instead: a wrong
-            // rule, sign or factor gives errors near 100 %.
-            foreach (var (name, actual) in stepper.Parameters.Concat(stepper.Buffers))
-            {
-                var expected = torch.ReadFloats(name);
-                var start = initial[name];
-                double error = 0, update = 0;
-                for (var i = 0; i < expected.Length; i++)
-                {
-                    error += Math.Pow(expected[i] - actual[i], 2);
-                    update += Math.Pow(expected[i] - start[i], 2);
-                }
-                Assert.True(update > 0, $"{name} did not move");
-                Assert.True(Math.Sqrt(error / update) < 0.05, $"{name}: |ours - torch| / |torch change| = {Math.Sqrt(error / update):F4}");
-            }
-            Assert.Equal(export["statistics"]!.AsArray().Select(n => (string)n!).Order(), package.Buffers.Select(b => b.Name).Order());
+            var (loss, norm, _) = stepper.Step(ReadVideo(run.Videos[k]), Shape, run.Labels[k], LearningRates[k], k + 1, Clips[k]);
+            losses.Add(loss);
+            norms.Add(norm);
         }
+        var final = temp.File("torch.safetensors");
+        var reference = PythonReference.Run("torchvision_reference.py", new
+        {
+            seed = 0, classes = 4, shape = Shape, step_count = 3, blocks = run.Blocks, phase = "train",
+            parameter_order = package.Parameters.Select(p => p.Name),
+            optimizer = "adamw", weight_decay = settings.WeightDecay, eps = settings.Epsilon, label_smoothing = 0.1,
+            steps = Enumerable.Range(0, 3).Select(k => new { lr = LearningRates[k], clip = Clips[k] }),
+            lora,
+            @out = final,
+        });
+        Assert.Equal(PythonReference.Floats(reference["losses"]), losses, new ToleranceComparer(1e-5f, 1e-4f));
+        Assert.Equal(PythonReference.Floats(reference["norms"]), norms, new ToleranceComparer(1e-5f, 1e-3f));
+        using var torch = SafetensorsFile.Open(final);
+        var initial = package.ReadTrainable();
+        // Adam divides each gradient element by its own magnitude, so an element whose ReLU input sits within
+        // float32 rounding of 0 (ORT and torch round differently) can move by a different ±lr, and the running
+        // statistics of later steps see those weights. Compare the whole change of each tensor instead: a wrong
+        // rule, sign or factor gives errors near 100 %.
+        foreach (var (name, actual) in stepper.Parameters.Concat(stepper.Buffers))
+        {
+            var expected = torch.ReadFloats(name);
+            var start = initial[name];
+            double error = 0, update = 0;
+            for (var i = 0; i < expected.Length; i++)
+            {
+                error += Math.Pow(expected[i] - actual[i], 2);
+                update += Math.Pow(expected[i] - start[i], 2);
+            }
+            Assert.True(update > 0, $"{name} did not move");
+            Assert.True(Math.Sqrt(error / update) < 0.05, $"{name}: |ours - torch| / |torch change| = {Math.Sqrt(error / update):F4}");
+        }
+        return stepper.Parameters;
     }
 }

@@ -281,7 +281,11 @@ public sealed class PackageWriterTests : IDisposable
     public void LoraDropoutIsActiveInTrainingAndAbsentFromEvaluation()
     {
         var package = TrainingPackage.Load(Write(TuningSpec.Parse("lora:r=2,alpha=2,dropout=0.5,target=proj")));
-        Assert.Contains(OnnxModelFile.Load(package.TrainStepPath).Graph.Node, n => n.OpType == "Dropout");
+        // In training the branch input is dropped with a mask from the dropout_seed input (no ORT Dropout).
+        Assert.Equal(0.5f, Assert.Single(package.Manifest.Dropout).Ratio);
+        var trainStep = OnnxModelFile.Load(package.TrainStepPath).Graph;
+        Assert.Contains(trainStep.Input, i => i.Name == package.Io.DropoutSeed);
+        Assert.DoesNotContain(trainStep.Node, n => n.OpType == "Dropout");
         Assert.DoesNotContain(OnnxModelFile.Load(package.EvalPath).Graph.Node, n => n.OpType == "Dropout");
         var (video, labels) = Batch(5);
         using var stepper = new PackageStepper(package);

@@ -1,6 +1,7 @@
 using OnnxVideo.Export.Tests.PackageSupport;
 using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Models.Tuning;
+using OnnxVideo.Models.Zoo;
 
 namespace OnnxVideo.Export.Tests;
 
@@ -95,6 +96,26 @@ public class TuningSelectionTests
             TrainableSelection.Apply(TinyModels.Mlp3d().Graph, TuningSpec.Parse("lora:r=2,target=attn"), training: true));
         Assert.Contains("proj.weight", e.Message);
         Assert.Contains("matched none", e.Message);
+    }
+
+    /// <summary>The zoo's R(2+1)D-18: LoRA reaches every convolution, with A carrying the base's kernel.</summary>
+    [Fact]
+    public void LoraOnR2Plus1dAdaptsTheSpatialAndTemporalKernels()
+    {
+        var graph = ModelZoo.Build("r2plus1d_18", new ZooOptions { Classes = 10, Frames = 4, Size = 32 }).Graph;
+        var convWeights = graph.Node.Where(n => n.OpType == "Conv").Select(n => n.Input[1]).Distinct().ToList();
+        var selection = TrainableSelection.Apply(graph, TuningSpec.Parse("lora:r=4"), training: false);
+        Assert.Equal(convWeights.Order(), selection.Adapters.Select(a => a.Weight).Order());
+        var kernels = selection.Adapters.GroupBy(a => string.Join("×", a.WeightShape.Skip(2))).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["1×7×7"] = 1, ["3×1×1"] = 17, ["1×3×3"] = 16, ["1×1×1"] = 3 }, kernels);
+        var shapes = graph.Initializer.ToDictionary(t => t.Name, t => t.Dims.ToArray());
+        var spatial = selection.Adapters.First(a => a.WeightShape.Skip(2).SequenceEqual([1L, 3, 3]));
+        Assert.Equal([4L, spatial.WeightShape[1], 1, 3, 3], shapes[spatial.A]);
+        Assert.Equal([spatial.WeightShape[0], 4L, 1, 1, 1], shapes[spatial.B]);
+        // The head (512·10 + 10) and every adapter's r·(in·k + out).
+        var expected = 5130 + selection.Adapters.Sum(a => 4 * (a.WeightShape.Skip(1).Aggregate(1L, (x, d) => x * d) + a.WeightShape[0]));
+        Assert.Equal(274_822, expected);
+        Assert.Equal(expected, selection.TrainableElementCount(graph));
     }
 
     [Fact]

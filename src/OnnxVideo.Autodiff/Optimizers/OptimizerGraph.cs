@@ -47,7 +47,13 @@ internal static class OptimizerGraph
         string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = graph.Constant(value);
         var updatedParameters = new List<TensorBinding>();
         var updatedState = new List<TensorBinding>();
-        var shared = settings.Kind == OptimizerKind.AdamW ? AdamWScalars(graph, settings, lr, step, C) : null;
+        // One set of step scalars per learning-rate scale; scale 1 uses the lr input itself, as without layer decay.
+        var scaledRates = new Dictionary<float, string>();
+        string RateFor(float scale) => scale == 1f ? lr
+            : scaledRates.TryGetValue(scale, out var name) ? name : scaledRates[scale] = graph.Node("Mul", [lr, C(scale)]);
+        var sharedByScale = new Dictionary<float, AdamWShared>();
+        AdamWShared SharedFor(float scale) => sharedByScale.TryGetValue(scale, out var s) ? s
+            : sharedByScale[scale] = AdamWScalars(graph, settings, RateFor(scale), step, C);
         foreach (var p in parameters)
         {
             var gradient = graph.Node("Mul", [p.Gradient, coefficient]);
@@ -58,8 +64,8 @@ internal static class OptimizerGraph
                 graph.Input(s, Float, Dims(p.Shape));
             }
             var newStates = settings.Kind == OptimizerKind.AdamW
-                ? AdamW(graph, settings, shared!, p, gradient, decay, states, C)
-                : Sgd(graph, settings, p, gradient, decay, states, lr, C);
+                ? AdamW(graph, settings, SharedFor(p.LearningRateScale), p, gradient, decay, states, C)
+                : Sgd(graph, settings, p, gradient, decay, states, RateFor(p.LearningRateScale), C);
             updatedParameters.Add(new TensorBinding(p.Name, p.Name + UpdatedSuffix, p.Shape));
             graph.Output(p.Name + UpdatedSuffix, Float, Dims(p.Shape));
             for (var i = 0; i < states.Count; i++)
@@ -75,15 +81,22 @@ internal static class OptimizerGraph
     /// A stand-alone optimizer graph: inputs are the parameters, their gradients "&lt;param&gt;.grad" (e.g. summed or
     /// averaged over micro-batches by the caller), the state, lr, step and clip_norm.
     /// </summary>
-    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<(string Name, IReadOnlyList<long> Shape)> parameters, int opset = 17)
+    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<(string Name, IReadOnlyList<long> Shape)> parameters, int opset = 17) =>
+        BuildStandalone(settings, parameters.Select(p => new OptimizerParameter(p.Name, p.Name + GradientSuffix, p.Shape)).ToList(), opset);
+
+    /// <summary>
+    /// <see cref="BuildStandalone(OptimizerSettings, IReadOnlyList{ValueTuple{string, IReadOnlyList{long}}}, int)"/> with
+    /// each parameter's learning-rate scale; the gradient inputs are named "&lt;param&gt;.grad" whatever the given names.
+    /// </summary>
+    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters, int opset = 17)
     {
         var graph = new GraphBuilder("optimizer");
         var optimizerParameters = new List<OptimizerParameter>();
-        foreach (var (name, shape) in parameters)
+        foreach (var p in parameters)
         {
-            graph.Input(name, Float, Dims(shape));
-            graph.Input(name + GradientSuffix, Float, Dims(shape));
-            optimizerParameters.Add(new OptimizerParameter(name, name + GradientSuffix, shape));
+            graph.Input(p.Name, Float, Dims(p.Shape));
+            graph.Input(p.Name + GradientSuffix, Float, Dims(p.Shape));
+            optimizerParameters.Add(p with { Gradient = p.Name + GradientSuffix });
         }
         Append(graph, settings, optimizerParameters);
         return OnnxModels.Create(graph.Graph, opset);

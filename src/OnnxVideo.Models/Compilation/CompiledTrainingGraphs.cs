@@ -5,7 +5,10 @@ using OnnxVideo.Packaging;
 
 namespace OnnxVideo.Models.Compilation;
 
-/// <summary>The graphs of a training package in memory, with frozen weights still inline, the initial parameters and the initial running statistics of training-mode BatchNormalization.</summary>
+/// <summary>
+/// The graphs of a training package in memory, with frozen weights still inline, the initial parameters, the initial
+/// running statistics of training-mode BatchNormalization and each parameter's learning-rate scale.
+/// </summary>
 internal sealed record CompiledTrainingGraphs(
     ModelProto TrainStep,
     ModelProto Eval,
@@ -19,4 +22,6 @@ internal sealed record CompiledTrainingGraphs(
     int ClassCount,
     long TrainableParameterCount,
     long FrozenParameterCount,
+    IReadOnlyDictionary<string, float> LearningRateScales,
+    IReadOnlyList<PackageDropoutSite> DropoutSites,
     ModelProto? InputGradient = null);

@@ -68,7 +68,7 @@ internal static class TrainingGraphCompiler
             Logits = logits.Name,
             Targets = "targets",
         };
-        foreach (var reserved in new[] { io.Labels, io.Targets!, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm })
+        foreach (var reserved in new[] { io.Labels, io.Targets!, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm, SeededDropout.SeedInput })
         {
             if (GraphBuilder.Wrap(source).IsNameUsed(reserved))
             {
@@ -95,8 +95,9 @@ internal static class TrainingGraphCompiler
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
         var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing, classCount);
         var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
+        var rateScales = LayerDecay.Scales(trainVariant.Selection.Trainable, options.LayerDecay, sourceName);
         var parameters = trainVariant.Selection.Trainable
-            .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray()))
+            .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray(), rateScales[p]))
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
         FusedOps.Lower(trainVariant.Graph);
@@ -111,7 +112,8 @@ internal static class TrainingGraphCompiler
             inputGradient = inputVariant.Graph;
         }
 
-        var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters.Select(p => (p.Name, p.Shape)).ToList());
+        var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters);
+        io = io with { DropoutSeed = trainVariant.Dropout.Count > 0 ? SeededDropout.SeedInput : null };
         var frozenNames = trainVariant.Selection.Frozen.ToHashSet(StringComparer.Ordinal);
         var contract = options.Contract ?? ContractOf(model, sourceName);
         return new CompiledTrainingGraphs(
@@ -127,16 +129,19 @@ internal static class TrainingGraphCompiler
             classCount,
             trainVariant.TrainableCount,
             trainVariant.FrozenCount,
+            rateScales,
+            trainVariant.Dropout,
             inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract));
     }
 
     private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,
-        long TrainableCount, long FrozenCount);
+        long TrainableCount, long FrozenCount, IReadOnlyList<PackageDropoutSite> Dropout);
 
     /// <summary>
     /// One graph of the package: trainable parameters and the running statistics of training-mode BatchNormalization
     /// become inputs; with <paramref name="training"/> those BatchNormalization nodes are rewritten to use batch
-    /// statistics and output their updated running statistics.
+    /// statistics and output their updated running statistics, and Dropout runs in training form with a mask from the
+    /// dropout_seed input (<see cref="SeededDropout"/>); otherwise every Dropout is the identity.
     /// </summary>
     private static GraphVariant Variant(GraphProto source, TrainingPackageOptions options, bool training, string sourceName)
     {
@@ -145,13 +150,19 @@ internal static class TrainingGraphCompiler
         var trainableCount = selection.TrainableElementCount(graph);
         var frozenCount = selection.FrozenElementCount(graph);
         var batchNorms = BatchNormTraining.Select(graph, options.BatchNorm, selection.Trainable);
+        IReadOnlyList<PackageDropoutSite> dropout = [];
         if (training)
         {
+            dropout = SeededDropout.Rewrite(graph, options.ModelDropout, sourceName);
             BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
+        }
+        else
+        {
+            SeededDropout.MakeInference(graph);
         }
         var initial = GraphEdits.PromoteToInputs(graph, selection.Trainable);
         var buffers = GraphEdits.PromoteToInputs(graph, BatchNormTraining.Statistics(batchNorms));
-        return new GraphVariant(graph, selection, initial, buffers, trainableCount, frozenCount);
+        return new GraphVariant(graph, selection, initial, buffers, trainableCount, frozenCount, dropout);
     }
 
     /// <summary>

@@ -23,4 +23,11 @@ internal sealed record TrainingPackageOptions
     public long FrozenThresholdBytes { get; init; } = 1024;
     /// <summary>Also writes the input-gradient graph (d loss / d clip with the current weights), which adversarial training needs.</summary>
     public bool InputGradient { get; init; }
+    /// <summary>
+    /// Run the model's own Dropout nodes (exported in inference form) in training form in the training graphs; LoRA's
+    /// dropout runs whatever this says.
+    /// </summary>
+    public bool ModelDropout { get; init; } = true;
+    /// <summary>Layer-wise learning-rate decay for transformers (e.g. 0.75, see <see cref="LayerDecay"/>); null = off.</summary>
+    public float? LayerDecay { get; init; }
 }

@@ -76,7 +76,7 @@ internal static class TrainingPackageWriter
             var shape = t.Dims.ToArray();
             var state = settings.StateSuffixes.Select(s => new PackageStateEntry(t.Name + s, t.Name + s + OptimizerGraph.UpdatedSuffix)).ToList();
             return new PackageParameterEntry(t.Name, shape, settings.DecaysParameter(shape), t.Name + OptimizerGraph.GradientSuffix,
-                t.Name + OptimizerGraph.UpdatedSuffix, state);
+                t.Name + OptimizerGraph.UpdatedSuffix, state, compiled.LearningRateScales[t.Name]);
         }).ToList();
         var zeroState = parameters.SelectMany(p => p.State.Select(s =>
             SafetensorsTensor.FromFloats(s.Name, new float[p.Shape.Aggregate(1L, (a, d) => a * d)], p.Shape))).ToList();
@@ -97,6 +97,8 @@ internal static class TrainingPackageWriter
             Optimizer = settings,
             LabelSmoothing = options.LabelSmoothing,
             ClipNorm = options.ClipNorm,
+            LayerDecay = options.LayerDecay,
+            Dropout = compiled.DropoutSites,
             Opset = OnnxModels.DefaultOpset(compiled.TrainStep),
             Io = compiled.Io,
             Graphs = files,

@@ -11,8 +11,12 @@ namespace OnnxVideo.Models.Tuning;
 
 /// <summary>
 /// Adds LoRA branches to a graph, in peft's form: y = op(x, W) + s·op(op(dropout(x), A), B), A kaiming-uniform
-/// (bound 1/√in), B zero, so the model's output is unchanged before training. A and B become initializers named
-/// "&lt;weight&gt;.lora_A" / "&lt;weight&gt;.lora_B".
+/// (bound 1/√fan_in), B zero, so the model's output is unchanged before training. A and B become initializers named
+/// "&lt;weight&gt;.lora_A" / "&lt;weight&gt;.lora_B". A convolution of any kernel gets peft's pair of convolutions:
+/// A [r, in, k…] with the base's strides, pads and dilations, then B [out, r, 1…] pointwise. This trains faster than
+/// the weight-delta form W + reshape(B·A): the frozen base convolution needs only its input gradient, while a merged
+/// weight would need the full weight gradient of the large convolution every step; it merges exactly at export
+/// (conv(conv(x, A), B) = conv(x, B·A) for a pointwise B).
 /// </summary>
 internal static class LoraInjector
 {
@@ -28,7 +32,7 @@ internal static class LoraInjector
             var names = string.Join(", ", eligible.Take(8).Select(w => w.Name)) + (eligible.Count > 8 ? ", …" : "");
             throw new TuningSpecException(TuningSpec.ForLora(options).ToString(),
                 eligible.Count == 0
-                    ? "the model has no MatMul/Gemm/1×1 Conv weight besides the head to adapt"
+                    ? "the model has no MatMul/Gemm/ungrouped Conv weight besides the head to adapt"
                     : $"target matched none of the eligible weights ({names})");
         }
         var builder = GraphBuilder.Wrap(graph);
@@ -41,11 +45,14 @@ internal static class LoraInjector
         return adapters;
     }
 
-    /// <summary>A weight to adapt and the nodes whose output gets the adapter's branch added.</summary>
+    /// <summary>
+    /// A weight to adapt and the nodes whose output gets the adapter's branch added; <paramref name="In"/> is the
+    /// fan-in (in·k… for a convolution).
+    /// </summary>
     private sealed record Target(string Name, LoraWeightLayout Layout, long[] Shape, long In, long Out, IReadOnlyList<NodeProto> Nodes);
 
     /// <summary>
-    /// Float weights whose every use is the weight input of a MatMul, Gemm or 1×1 ungrouped Conv, or a [out, in]
+    /// Float weights whose every use is the weight input of a MatMul, Gemm or ungrouped Conv, or a [out, in]
     /// weight transposed for MatMul (x·Wᵀ, as PyTorch's Linear is written on 3-D inputs).
     /// </summary>
     private static IEnumerable<Target> EligibleWeights(GraphView index)
@@ -68,7 +75,7 @@ internal static class LoraInjector
             var layouts = uses.Select(u => LayoutOf(u.Node, u.Input, t)).Distinct().ToList();
             if (layouts.Count == 1 && layouts[0] is { } layout)
             {
-                var (inDim, outDim) = layout == LoraWeightLayout.InputMajor ? (shape[0], shape[1]) : (shape[1], shape[0]);
+                var (inDim, outDim) = layout == LoraWeightLayout.InputMajor ? (shape[0], shape[1]) : (shape.Skip(1).Aggregate(1L, (a, d) => a * d), shape[0]);
                 yield return new Target(t.Name, layout, shape, inDim, outDim, uses.Select(u => u.Node).ToList());
             }
         }
@@ -88,7 +95,7 @@ internal static class LoraInjector
             "MatMul" when weight.Dims.Count == 2 => LoraWeightLayout.InputMajor,
             "Gemm" when AttributeValues.Int(node, "transA", 0) == 0 =>
                 AttributeValues.Int(node, "transB", 0) == 1 ? LoraWeightLayout.OutputMajor : LoraWeightLayout.InputMajor,
-            "Conv" when weight.Dims.Count >= 3 && weight.Dims.Skip(2).All(d => d == 1) && AttributeValues.Int(node, "group", 1) == 1 =>
+            "Conv" when weight.Dims.Count >= 3 && AttributeValues.Int(node, "group", 1) == 1 =>
                 LoraWeightLayout.Convolution,
             _ => null,
         };
@@ -97,9 +104,9 @@ internal static class LoraInjector
     private static LoraAdapter AddAdapter(GraphBuilder g, Target target, LoraOptions options, Random random, bool training)
     {
         var r = options.Rank;
-        var kernelOnes = target.Shape.Skip(2).ToArray();
-        var aShape = new long[] { r, target.In }.Concat(kernelOnes).ToArray();
-        var bShape = new long[] { target.Out, r }.Concat(kernelOnes).ToArray();
+        var kernel = target.Shape.Skip(2).ToArray();
+        var aShape = kernel.Length == 0 ? [r, target.In] : new long[] { r, target.Shape[1] }.Concat(kernel).ToArray();
+        var bShape = new long[] { target.Out, r }.Concat(kernel.Select(_ => 1L)).ToArray();
         var bound = 1.0 / Math.Sqrt(target.In);
         var aData = new float[r * target.In];
         for (var i = 0; i < aData.Length; i++)

@@ -2,7 +2,7 @@ namespace OnnxVideo.Models.Tuning;
 
 /// <summary>
 /// LoRA settings: W' = W + (Alpha/Rank)·B·A with A [Rank, in] drawn kaiming-uniform (as peft does) and B [out, Rank]
-/// zero, on every MatMul/Gemm/1×1 Conv weight whose initializer name matches <see cref="Target"/>.
+/// zero, on every MatMul/Gemm/ungrouped Conv weight (A [Rank, in, k…] a convolution with the base's kernel, B pointwise) whose initializer name matches <see cref="Target"/>.
 /// </summary>
 internal sealed record LoraOptions
 {

@@ -51,6 +51,12 @@ internal static class ModelZoo
 
     public static ModelProto Build(ZooArchitecture architecture, ZooOptions options)
     {
+        if (options.DropPathRate != 0)
+        {
+            architecture = architecture is VideoVit vit
+                ? vit.WithDropPath(options.DropPathRate)
+                : throw new ArgumentException($"{architecture.Name}: drop path applies to transformer architectures (video_vit) only");
+        }
         var (frames, size) = Resolve(architecture, options);
         if (options.WeightsPath is null)
         {

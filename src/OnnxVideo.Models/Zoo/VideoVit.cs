@@ -36,6 +36,8 @@ internal sealed class VideoVit : ZooArchitecture
     {
         Depth = 4, Width = 96, Heads = 3, MlpWidth = 384, Patch = 4, Tubelet = 4, DefaultFrames = 8, DefaultSize = 32,
     }, "video_vit_tiny");
+    /// <summary>This architecture with stochastic depth at <paramref name="rate"/> (see <see cref="VideoVitConfig.DropPathRate"/>).</summary>
+    public VideoVit WithDropPath(float rate) => new(Config with { DropPathRate = rate }, Name);
 
     public VideoVitConfig Config { get; }
     public override string Name { get; }
@@ -116,14 +118,31 @@ internal sealed class VideoVit : ZooArchitecture
         var merged = b.Node("Reshape", [b.Node("Transpose", [context], Perm(0, 2, 1, 3), n + "context_tokens"), b.Constant([0, 0, d])], name: n + "context_merged");
         var o = p + "attention.output.dense.";
         var attention = Project(g, merged, o + "weight", g.Parameter(o + "bias", [d], ParameterInit.Zeros), d, d, tokens, n + "attn_out");
-        x = b.Node("Add", [x, attention], name: n + "residual1");
+        x = b.Node("Add", [x, DropPath(b, attention, Config.DropPathOf(index), n + "drop_path1")], name: n + "residual1");
 
         var h2 = LayerNorm(g, x, p + "layernorm_after", Config.LayerNormEpsilon, n + "norm2");
         var i = p + "intermediate.dense.";
         var hidden = Gelu(b, Project(g, h2, i + "weight", g.Parameter(i + "bias", [m], ParameterInit.Zeros), d, m, tokens, n + "mlp_in"), n + "gelu");
         var f = p + "output.dense.";
         var mlp = Project(g, hidden, f + "weight", g.Parameter(f + "bias", [d], ParameterInit.Zeros), m, d, tokens, n + "mlp_out");
-        return b.Node("Add", [x, mlp], name: n + "residual2");
+        return b.Node("Add", [x, DropPath(b, mlp, Config.DropPathOf(index), n + "drop_path2")], name: n + "residual2");
+    }
+
+    /// <summary>
+    /// Stochastic depth on a residual branch [N, L, d]: the branch times Dropout(ones [N, 1, 1]), in inference form
+    /// here (the identity, so eval and export are exact); training packages run that Dropout in training form.
+    /// </summary>
+    private static string DropPath(GraphBuilder b, string branch, float rate, string name)
+    {
+        if (rate <= 0)
+        {
+            return branch;
+        }
+        var batch = b.Node("Shape", [branch], new Dictionary<string, object> { ["start"] = 0L, ["end"] = 1L }, name + ".batch");
+        var shape = b.Node("Concat", [batch, b.Constant([1, 1])], Axis(0), name + ".shape");
+        var ones = b.Node("ConstantOfShape", [shape], new Dictionary<string, object> { ["value"] = TensorProtos.FromFloats("value", [1f], 1) }, name + ".ones");
+        var keep = b.Node("Dropout", [ones, b.Constant(rate)], name: name);
+        return b.Node("Mul", [branch, keep], name: name + ".apply");
     }
 
     private string Pool(ZooGraph g, string x)

@@ -25,9 +25,18 @@ internal sealed record VideoVitConfig
     /// <summary>Epsilon of <c>fc_norm</c>, which VideoMAE creates with PyTorch's default.</summary>
     public float FcNormEpsilon { get; init; } = 1e-5f;
 
+    /// <summary>
+    /// Stochastic depth: block i of the residual branches is dropped per sample with probability
+    /// DropPathRate · i / (Depth − 1) in training (timm's linear rule); 0 = none. Inference is unaffected.
+    /// </summary>
+    public float DropPathRate { get; init; }
+
     public int EffectiveMlpWidth => MlpWidth > 0 ? MlpWidth : 4 * Width;
 
     public int HeadWidth => Width / Heads;
+
+    /// <summary>Drop probability of block <paramref name="index"/>'s residual branches.</summary>
+    public float DropPathOf(int index) => Depth > 1 ? DropPathRate * index / (Depth - 1) : 0f;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field that does not fit.</summary>
     public void Validate()
@@ -38,6 +47,7 @@ internal sealed record VideoVitConfig
         Require(MlpWidth >= 0, $"MLP width must be >= 0 (got {MlpWidth})");
         Require(Tubelet >= 1 && Patch >= 1, $"tubelet and patch must be >= 1 (got {Tubelet}, {Patch})");
         Require(LayerNormEpsilon > 0 && FcNormEpsilon > 0, "LayerNorm epsilons must be positive");
+        Require(DropPathRate is >= 0 and < 1, $"drop-path rate must be in [0, 1) (got {DropPathRate})");
         CheckInput(DefaultFrames, DefaultSize);
     }
 

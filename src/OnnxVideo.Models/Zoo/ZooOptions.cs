@@ -20,4 +20,6 @@ internal sealed record ZooOptions
     public int Seed { get; init; }
     /// <summary>Also expose the penultimate activations as the output <c>features</c> [N, F].</summary>
     public bool FeaturesOutput { get; init; }
+    /// <summary>Stochastic depth rate of transformer architectures (video_vit); 0 = none.</summary>
+    public float DropPathRate { get; init; }
 }

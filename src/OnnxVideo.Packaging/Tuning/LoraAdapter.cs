@@ -1,6 +1,9 @@
 namespace OnnxVideo.Packaging.Tuning;
 
-/// <summary>One LoRA adapter: trainable A [r, in(, 1…)] and B [out, r(, 1…)] added to the frozen weight.</summary>
+/// <summary>
+/// One LoRA adapter: trainable A [r, in] and B [out, r] added to the frozen weight; for a convolution A is
+/// [r, in, k…] (a convolution with the base's kernel) and B [out, r, 1…] (pointwise).
+/// </summary>
 internal sealed record LoraAdapter(
     string Weight,
     string A,
@@ -13,12 +16,15 @@ internal sealed record LoraAdapter(
     public const string ASuffix = ".lora_A";
     public const string BSuffix = ".lora_B";
 
-    /// <summary>W + Scale·B·A in the weight's own layout (row-major float32).</summary>
+    /// <summary>
+    /// W + Scale·B·A in the weight's own layout (row-major float32); a convolution weight is taken as
+    /// [out, in·k…] and A as [r, in·k…].
+    /// </summary>
     public float[] Merge(ReadOnlySpan<float> weight, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var (outDim, inDim) = Layout == LoraWeightLayout.InputMajor
             ? (WeightShape[1], WeightShape[0])
-            : (WeightShape[0], WeightShape[1]);
+            : (WeightShape[0], WeightShape.Skip(1).Aggregate(1L, (p, d) => p * d));
         var rank = a.Length / (int)inDim;
         if (weight.Length != outDim * inDim || a.Length != rank * inDim || b.Length != outDim * rank)
         {

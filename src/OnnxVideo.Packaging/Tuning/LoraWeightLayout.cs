@@ -7,6 +7,6 @@ internal enum LoraWeightLayout
     InputMajor,
     /// <summary>Gemm (transB=1) weight [out, in]: W + s·B·A.</summary>
     OutputMajor,
-    /// <summary>1×1 Conv weight [out, in, 1, …]: W + s·reshape(B·A).</summary>
+    /// <summary>Conv weight [out, in, k…] (any kernel, one group): W + s·reshape(B·A) with A [r, in·k…], B [out, r].</summary>
     Convolution,
 }

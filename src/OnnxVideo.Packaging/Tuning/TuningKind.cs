@@ -9,7 +9,7 @@ public enum TuningKind
     Pattern,
     /// <summary>Biases only (BitFit), plus the head.</summary>
     BitFit,
-    /// <summary>Low-rank adapters on chosen MatMul/Gemm/1×1 Conv weights, plus the head.</summary>
+    /// <summary>Low-rank adapters on chosen MatMul/Gemm/Conv weights, plus the head.</summary>
     Lora,
     /// <summary>Every parameter.</summary>
     Full,

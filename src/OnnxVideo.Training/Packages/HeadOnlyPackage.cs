@@ -30,6 +30,11 @@ internal sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbo
             reason = "BatchNormalization layers train, so backbone features change every step";
             return null;
         }
+        if (package.Names.DropoutSeed is not null)
+        {
+            reason = "the training graphs drop out, so the head's inputs change every step";
+            return null;
+        }
         var eval = OnnxModelFile.Load(package.EvalPath, loadExternalData: true);
         var consumer = new GraphView(eval.Graph).Consumers(package.HeadWeight).Select(u => u.Node).FirstOrDefault();
         var trainable = package.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);

@@ -38,6 +38,7 @@ public static class PackageLayouts
                 Logits = m.Io.Logits,
                 GradientNorm = m.Io.GradientNorm,
                 VideoGradient = m.Io.VideoGradient,
+                DropoutSeed = m.Io.DropoutSeed,
             },
             Parameters = m.Parameters.Select(p => new TrainableParameter(p.Name, p.Shape, p.Gradient, p.Updated,
                 p.State.Select(s => new OptimizerStateTensor(s.Name, s.Updated)).ToList())).ToList(),

@@ -15,4 +15,6 @@ public sealed record TrainingGraphNames
     public required string GradientNorm { get; init; }
     /// <summary>The input-gradient graph's d loss / d video output.</summary>
     public string VideoGradient { get; init; } = "video_grad";
+    /// <summary>Int64 scalar seed of the dropout masks of the train-step and gradients graphs; null when they have none.</summary>
+    public string? DropoutSeed { get; init; }
 }

@@ -50,6 +50,7 @@ public sealed partial class TrainingSession : IDisposable
     private readonly OrtIoBinding?[] _evalBindings = new OrtIoBinding?[2];
     private readonly OrtIoBinding?[] _gradientBindings = new OrtIoBinding?[2];
     private readonly OrtIoBinding?[] _optimizerBindings = new OrtIoBinding?[2];
+    private readonly DropoutSeedInput _dropoutSeed;
     private WeightAverage? _average;
     private GradientAccumulator? _accumulator;
     private int _parity;
@@ -67,6 +68,7 @@ public sealed partial class TrainingSession : IDisposable
         _clipValue = Scalar(_clip);
         _lossValue = Scalar(_loss);
         _gradNormValue = Scalar(_gradNorm);
+        _dropoutSeed = new DropoutSeedInput(package.Names.DropoutSeed, options.DropoutSeed);
         _frozen = new SharedInitializers(package.FrozenPath);
         try
         {
@@ -202,6 +204,7 @@ public sealed partial class TrainingSession : IDisposable
         var session = _gradients.Value;
         _accumulator ??= new GradientAccumulator(_package.Parameters);
         var binding = _gradientBindings[_parity] ??= CreateGradientBinding(session, _parity);
+        _dropoutSeed.Bind(binding, session, OptimizerStepCount + 1, _accumulator.Batches);
         var logits = RunBatch(session, binding, video, labels, softTargets);
         var finite = float.IsFinite(_loss[0]) && _accumulator.ScratchIsFinite();
         if (finite)
@@ -453,6 +456,7 @@ public sealed partial class TrainingSession : IDisposable
         BindIfPresent(binding, session, names.LearningRate, _lrValue, input: true);
         BindIfPresent(binding, session, names.Step, _stepValue, input: true);
         BindIfPresent(binding, session, names.ClipNorm, _clipValue, input: true);
+        _dropoutSeed.Bind(binding, session, OptimizerStepCount + 1, 0);
     }
 
     private OrtIoBinding CreateReadBinding(OrtSession session, int parity, bool averaged = false)
@@ -595,5 +599,6 @@ public sealed partial class TrainingSession : IDisposable
             v?.Dispose();
         }
         _frozen?.Dispose();
+        _dropoutSeed?.Dispose();
     }
 }

@@ -19,6 +19,8 @@ public sealed record TrainingSessionOptions
     /// <summary>Global gradient-norm clipping threshold fed to the graphs (0 = off).</summary>
     public float ClipNorm { get; init; }
     public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Run seed from which each step's dropout masks are derived (with the step and micro-batch numbers).</summary>
+    public int DropoutSeed { get; init; }
     /// <summary>
     /// Keep an exponential moving average of the weights with this decay (in (0, 1), e.g. 0.999), updated after every
     /// optimizer step; evaluation, checkpoints' best model and export then use the averaged weights. Null = off.

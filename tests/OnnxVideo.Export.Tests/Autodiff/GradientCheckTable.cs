@@ -1,5 +1,6 @@
 using OnnxVideo.Autodiff;
 using OnnxVideo.Autodiff.Fused;
+using OnnxVideo.Models.Compilation;
 using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
@@ -71,6 +72,21 @@ internal static class GradientCheckTable
             c.Exposed["mask"] = outputs[1];
             return [outputs[0]];
         }) { Mode = GradientCheckMode.DropoutMask },
+        // Training packages replace Dropout by x · mask(seed); with the seed fixed the mask is fixed, so finite
+        // differences apply and check that the backward reuses the forward's mask and scale.
+        new("Dropout", "seeded training form, ratio 0.4, fixed seed: g · mask / 0.6", c =>
+        {
+            var x = c.Param("x", [4, 8]);
+            return [c.Node("Mul", x, SeededDropout.Mask(c.Graph, x, c.Type, 0.4, c.IntScalar(987654321), SeededDropout.SaltOf(2)))];
+        }),
+        new("Dropout", "seeded training form, ratio 0: the rewrite leaves the identity", c =>
+        {
+            var training = Initializers.Add(c.Graph, new TensorProto { DataType = (int)TensorProto.Types.DataType.Bool, Int32Data = { 1 } }, "training");
+            var y = c.Node("Dropout", c.Param("x", [2, 3]), c.Scalar(0), training);
+            Assert.Empty(SeededDropout.Rewrite(c.Graph.Graph, modelDropout: true, "case"));
+            Assert.DoesNotContain(c.Graph.Graph.Node, n => n.OpType == "Dropout");
+            return [y];
+        }),
         Unary("Identity"),
         Unary("Abs", AwayFromZero),
         Unary("Reciprocal", Positive),

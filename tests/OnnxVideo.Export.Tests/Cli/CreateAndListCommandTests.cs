@@ -91,6 +91,19 @@ public sealed class CreateAndListCommandTests : IDisposable
     }
 
     [Fact]
+    public void DropPathIsRefusedOnConvolutionalArchitecturesAndAddsStochasticDepthToVideoVit()
+    {
+        var cnn = CliProcess.RunExport("create", "--arch", "tiny3d", "--classes", "2", "--drop-path", "0.1", "--out", _dir.File("cnn.onnx"));
+        Assert.Equal(2, cnn.ExitCode);
+        Assert.Contains("drop path applies to transformer architectures (video_vit) only", cnn.Stderr);
+        var output = _dir.File("vit.onnx");
+        var vit = CliProcess.RunExport("create", "--arch", "video_vit", "--classes", "2", "--frames", "2", "--size", "16", "--drop-path", "0.2", "--out", output);
+        Assert.True(vit.ExitCode == 0, vit.Stderr);
+        // 12 blocks: block 0 has rate 0, blocks 1…11 drop both residual branches.
+        Assert.Equal(22, OnnxModelFile.Load(output).Graph.Node.Count(n => n.OpType == "Dropout"));
+    }
+
+    [Fact]
     public void WeightsForAnotherClassCountAndWrongNamesAreListed()
     {
         var tensors = ZooTestWeights.FromModel(ModelZoo.Build("tiny3d", new ZooOptions { Classes = 10 }));

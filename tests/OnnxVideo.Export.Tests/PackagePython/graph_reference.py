@@ -1,5 +1,7 @@
 # Reference training steps for an exported graph: the graph (dumped to JSON by the test) is evaluated op by op with
 # torch functions, the loss is torch's cross-entropy, gradients come from torch autograd and updates from torch.optim.
+# Dropout nodes listed in "dropout_sites" run in training form with the package's documented seeded mask, computed here
+# from its definition (p = 2^31 - 1; h = ((i + 1) s + salt) mod p; twice h = (h^5 mod p) a + b mod p; keep h >= ceil(r p)).
 import json, math, sys
 import torch
 import torch.nn.functional as F
@@ -17,6 +19,35 @@ def conv(x, w, b, a):
         begin = [0] * nd
     fn = [None, F.conv1d, F.conv2d, F.conv3d][nd]
     return fn(x, w, b, a.get("strides", [1] * nd), begin, a.get("dilations", [1] * nd), a.get("group", 1))
+
+
+PRIME = 2147483647
+ROUNDS = [(1103515245, 12345), (69069, 907633385)]
+
+
+def seeded_keep(shape, seed, salt, ratio):
+    h = (torch.arange(1, math.prod(shape) + 1, dtype=torch.int64) * seed + salt) % PRIME
+    for a, b in ROUNDS:
+        h2 = h * h % PRIME
+        h5 = (h2 * h2 % PRIME) * h % PRIME
+        h = (h5 * a + b) % PRIME
+    return (h >= math.ceil(ratio * PRIME)).reshape(shape)
+
+
+class DropoutSites:
+    def __init__(self, sites):
+        self.sites = {s["output"]: s for s in sites}
+        self.seed = None
+        self.dropped = {}
+
+    def apply(self, output, x):
+        site = self.sites.get(output)
+        if site is None or self.seed is None:
+            return x
+        ratio = float(torch.tensor(site["ratio"], dtype=torch.float32))
+        keep = seeded_keep(list(x.shape), self.seed, site["salt"], ratio)
+        self.dropped[output] = self.dropped.get(output, 0) + int((~keep).sum())
+        return x * keep.to(x.dtype) / (1 - ratio)
 
 
 def reshape(x, shape):
@@ -96,7 +127,7 @@ def run_node(op, i, a, training_statistics):
     if op == "Concat": return torch.cat(i, dim=a["axis"])
     if op == "Expand": return i[0].expand(torch.broadcast_shapes(i[0].shape, tuple(i[1].tolist())))
     if op == "Gather": return gather(i[0], i[1], a.get("axis", 0) % i[0].dim())
-    if op == "Shape": return torch.tensor(list(i[0].shape), dtype=torch.int64)
+    if op == "Shape": return torch.tensor(list(i[0].shape)[a.get("start", 0):a.get("end", i[0].dim())], dtype=torch.int64)
     if op == "Unsqueeze":
         x = i[0]
         for ax in sorted(ax % (x.dim() + len(axes_of(a, i, 1))) for ax in axes_of(a, i, 1)):
@@ -109,10 +140,13 @@ def run_node(op, i, a, training_statistics):
     if op in ("Identity", "Dropout"): return i[0]
     if op == "Cast": return i[0].to({1: torch.float32, 7: torch.int64, 9: torch.bool, 11: torch.float64}[a["to"]])
     if op == "Constant": return a["value"]
+    if op == "ConstantOfShape":
+        value = a.get("value", torch.zeros(1))
+        return torch.full(tuple(i[0].tolist()), float(value.reshape(-1)[0]), dtype=value.dtype)
     raise SystemExit(f"op {op} not supported by the reference interpreter")
 
 
-def forward(graph, values, logits_name, training_statistics):
+def forward(graph, values, logits_name, training_statistics, dropout):
     needed, nodes = {logits_name}, []
     for n in reversed(graph["nodes"]):
         if any(o in needed for o in n["outputs"]):
@@ -121,7 +155,7 @@ def forward(graph, values, logits_name, training_statistics):
     env = dict(values)
     for n in reversed(nodes):
         out = run_node(n["op"], [env[x] if x else None for x in n["inputs"]], n["attributes"], training_statistics)
-        env[n["outputs"][0]] = out
+        env[n["outputs"][0]] = dropout.apply(n["outputs"][0], out) if n["op"] == "Dropout" else out
     return env[logits_name]
 
 
@@ -171,7 +205,9 @@ def main():
     ema_decay = spec.get("ema")
     # timm's ModelEmaV2 over the state dict (parameters and running statistics), starting at the initial weights.
     ema = {k: v.detach().clone() for k, v in {**params, **buffers}.items()} if ema_decay else {}
+    dropout = DropoutSites(spec.get("dropout_sites") or [])
     for step in spec["steps"]:
+        dropout.seed = step.get("dropout_seed")
         video = torch.frombuffer(bytearray(open(step["video"], "rb").read()), dtype=torch.float32).reshape(step["shape"])
         labels = torch.tensor(step["labels"], dtype=torch.int64)
         env = dict(constants)
@@ -181,7 +217,7 @@ def main():
         if "mix" in step:
             video, targets = mix_batch(video, labels, step["mix"], spec["classes"], spec["label_smoothing"])
             env[spec["video_name"]] = video
-        logits = forward(graph, env, spec["logits"], list(buffers.values()))
+        logits = forward(graph, env, spec["logits"], list(buffers.values()), dropout)
         if "mix" in step:
             # timm's SoftTargetCrossEntropy.
             loss = torch.sum(-targets * F.log_softmax(logits, dim=-1), dim=-1).mean()
@@ -204,7 +240,7 @@ def main():
         losses.append(float(loss))
         norms.append(float(norm))
     write(spec["out"], {**{n: params[n].detach() for n in names}, **buffers, **{"ema/" + k: v for k, v in ema.items()}})
-    json.dump({"losses": losses, "norms": norms}, sys.stdout)
+    json.dump({"losses": losses, "norms": norms, "dropped": dropout.dropped}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,11 @@ namespace OnnxVideo.Export.Tests.PackageSupport;
 /// </summary>
 internal static class GraphReference
 {
-    /// <summary>One step's batch; <paramref name="Targets"/> (N × classes) replaces the one-hot labels in the loss when given.</summary>
-    public sealed record Step(float[] Video, long[] Shape, long[] Labels, float LearningRate, float Clip, float[]? Targets = null)
+    /// <summary>
+    /// One step's batch; <paramref name="Targets"/> (N × classes) replaces the one-hot labels in the loss when given;
+    /// <paramref name="DropoutSeed"/> is fed to the package's dropout_seed input (and the reference's masks).
+    /// </summary>
+    public sealed record Step(float[] Video, long[] Shape, long[] Labels, float LearningRate, float Clip, float[]? Targets = null, long? DropoutSeed = null)
     {
         /// <summary>For PyTorch only: mix the batch as timm does (lam; cutmix with box top, bottom, left, right) before the step.</summary>
         public object? Mix { get; init; }
@@ -21,6 +24,14 @@ internal static class GraphReference
     /// <summary>With <paramref name="emaDecay"/>, also keeps timm's EMA of the weights; the final file then holds "ema/NAME" tensors too.</summary>
     public static (float[] Losses, float[] Norms, string FinalWeights) Run(TrainingPackage package, IReadOnlyList<Step> steps, string workDirectory,
         double? emaDecay = null)
+    {
+        var (losses, norms, final, _) = RunWithDropout(package, steps, workDirectory, emaDecay);
+        return (losses, norms, final);
+    }
+
+    /// <summary><see cref="Run"/>, also returning how many elements each dropout site dropped over the steps.</summary>
+    public static (float[] Losses, float[] Norms, string FinalWeights, Dictionary<string, long> Dropped) RunWithDropout(
+        TrainingPackage package, IReadOnlyList<Step> steps, string workDirectory, double? emaDecay = null)
     {
         var graphJson = Path.Combine(workDirectory, "graph.json");
         var tensors = Path.Combine(workDirectory, "initializers.safetensors");
@@ -32,8 +43,8 @@ internal static class GraphReference
             Buffer.BlockCopy(s.Video, 0, bytes, 0, bytes.Length);
             File.WriteAllBytes(path, bytes);
             return s.Mix is not null
-                ? (object)new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip, mix = s.Mix }
-                : new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip };
+                ? (object)new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip, mix = s.Mix, dropout_seed = s.DropoutSeed }
+                : new { video = path, shape = s.Shape, labels = s.Labels, lr = s.LearningRate, clip = s.Clip, dropout_seed = s.DropoutSeed };
         }).ToList();
         var settings = package.Manifest.Optimizer;
         var final = Path.Combine(workDirectory, "torch-final.safetensors");
@@ -58,11 +69,13 @@ internal static class GraphReference
             label_smoothing = package.Manifest.LabelSmoothing,
             classes = package.Manifest.ClassCount,
             ema = emaDecay,
+            dropout_sites = package.Manifest.Dropout.Select(d => new { output = d.Output, ratio = d.Ratio, salt = d.Salt }),
             video_name = package.Io.Video,
             logits = package.Io.Logits,
             steps = stepSpecs,
             @out = final,
         });
-        return (PythonReference.Floats(result["losses"]), PythonReference.Floats(result["norms"]), final);
+        var dropped = result["dropped"]!.AsObject().ToDictionary(kv => kv.Key, kv => (long)kv.Value!);
+        return (PythonReference.Floats(result["losses"]), PythonReference.Floats(result["norms"]), final, dropped);
     }
 }

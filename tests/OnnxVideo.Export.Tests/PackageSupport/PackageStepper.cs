@@ -34,16 +34,19 @@ internal sealed class PackageStepper : IDisposable
         var (losses, norms) = (new List<float>(), new List<float>());
         for (var k = 0; k < steps.Count; k++)
         {
-            var (loss, norm, _) = Step(steps[k].Video, steps[k].Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip, steps[k].Targets);
+            var (loss, norm, _) = Step(steps[k].Video, steps[k].Shape, steps[k].Labels, steps[k].LearningRate, k + 1, steps[k].Clip, steps[k].Targets, steps[k].DropoutSeed);
             losses.Add(loss);
             norms.Add(norm);
         }
         return (losses, norms);
     }
 
-    /// <summary>One step; the package's soft-target input gets <paramref name="targets"/> (default: one-hot rows of the labels).</summary>
+    /// <summary>
+    /// One step; the package's soft-target input gets <paramref name="targets"/> (default: one-hot rows of the labels),
+    /// and a package with dropout gets <paramref name="dropoutSeed"/> (default 1) as its dropout_seed.
+    /// </summary>
     public (float Loss, float GradientNorm, float[] Logits) Step(float[] video, long[] videoShape, long[] labels, float lr, int step, float clip,
-        float[]? targets = null)
+        float[]? targets = null, long? dropoutSeed = null)
     {
         var io = package.Io;
         var names = new List<string> { io.Video, io.Targets ?? io.Labels, io.LearningRate, io.Step, io.ClipNorm };
@@ -57,6 +60,11 @@ internal sealed class PackageStepper : IDisposable
             OrtValue.CreateTensor(new[] { (float)step }),
             OrtValue.CreateTensor(new[] { clip }),
         };
+        if (io.DropoutSeed is not null)
+        {
+            names.Add(io.DropoutSeed);
+            values.Add(OrtValue.CreateTensor(new[] { dropoutSeed ?? 1L }));
+        }
         var outputs = new List<string> { io.Loss, io.GradientNorm, io.Logits };
         foreach (var p in package.Parameters)
         {

@@ -21,10 +21,11 @@ public static class CreateCommand
         var weights = new Option<string?>("--weights") { Description = "Weights with the architecture's parameter names: safetensors, or a PyTorch state dict saved by torch.save (.pth/.pt; read without Python, nothing in it executed) (default: random initialisation)" };
         var newHead = new Option<bool>("--new-head") { Description = "With --weights: keep the backbone, start a new random head for --classes (e.g. Kinetics weights, your labels)" };
         var seed = CommonOptions.Seed("the random initialisation");
+        var dropPath = new Option<float>("--drop-path") { Description = "Stochastic depth rate of video_vit (timm's linear rule over the blocks; training only)" };
         var features = new Option<bool>("--features") { Description = "Also output the penultimate features [N, F] as 'features'" };
 
         var command = new Command("create", "Build a model from the zoo, random-initialised or with safetensors or PyTorch (.pth) weights, with its preprocessing contract");
-        foreach (var option in new Option[] { arch, recipeName, classes, frames, size, output, weights, newHead, seed, features })
+        foreach (var option in new Option[] { arch, recipeName, classes, frames, size, output, weights, newHead, seed, features, dropPath })
         {
             command.Options.Add(option);
         }
@@ -48,6 +49,7 @@ public static class CreateCommand
                 NewHead = parse.GetValue(newHead) || recipe is not null,
                 Seed = parse.GetValue(seed),
                 FeaturesOutput = parse.GetValue(features),
+                DropPathRate = parse.GetValue(dropPath),
             };
             if (options.NewHead && weightsPath is null)
             {

@@ -47,12 +47,14 @@ public static class PackageCommand
             Description = "auto (train the BatchNorm layers whose scale or bias is trained: batch statistics, running statistics updated) | train (all) | frozen (none)",
             DefaultValueFactory = _ => "auto",
         };
+        public Option<string> Dropout { get; } = new("--dropout") { Description = "Run the model's own Dropout (and video_vit drop path) in training form when training: on | off", DefaultValueFactory = _ => "on" };
+        public Option<float?> LayerDecay { get; } = new("--layer-decay") { Description = "Layer-wise learning-rate decay for transformer blocks, in (0, 1] (e.g. 0.75: block i of L trains at lr·0.75^(L−i), the head at lr)" };
         public Option<FileInfo?> Contract { get; } = new("--contract") { Description = "Preprocessing contract JSON (default: the model's own)" };
         public Option<DirectoryInfo> Output { get; } = new("--out") { Description = "Package folder to write", Required = true };
         public Option<bool> Adversarial { get; } = new("--adversarial") { Description = "Also compile input_grad.onnx (d loss / d clip), which `onnxvideo train --adversarial` needs" };
 
         public IEnumerable<Option> All() =>
-            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Contract, Output, Adversarial];
+            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Dropout, LayerDecay, Contract, Output, Adversarial];
     }
 
     private static int Run(Flags f, ParseResult parse)
@@ -68,9 +70,14 @@ public static class PackageCommand
         var total = manifest.TrainableParameterCount + manifest.FrozenParameterCount;
         Console.WriteLine($"package written to {outDir}");
         Console.WriteLine($"  tuning     {manifest.Tuning.Spec} (head {manifest.Tuning.HeadWeight}{TuningParts(manifest.Tuning)})");
-        Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"  optimizer  {settings.Kind.ToString().ToLowerInvariant()} lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)} weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}"
+            + (manifest.LayerDecay is { } decay ? $" layer decay {decay.ToString(CultureInfo.InvariantCulture)} (lr × {manifest.Parameters.Min(p => p.LearningRateScale).ToString("G3", CultureInfo.InvariantCulture)} … 1)" : ""));
         Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
         Console.WriteLine($"  frozen     {manifest.FrozenParameterCount:N0} parameters ({Percent(manifest.FrozenParameterCount, total)}); {manifest.Frozen.Count} tensors stored once in {manifest.Graphs.Frozen}");
+        if (manifest.Dropout.Count > 0)
+        {
+            Console.WriteLine($"  dropout    {manifest.Dropout.Count} site{(manifest.Dropout.Count == 1 ? "" : "s")} in training form (ratios {string.Join(", ", manifest.Dropout.Select(d => d.Ratio.ToString("G3", CultureInfo.InvariantCulture)).Distinct())}), masks from input {manifest.Io.DropoutSeed}");
+        }
         var trainingBatchNorms = manifest.Buffers.Count / 2;
         Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: batch statistics in {trainingBatchNorms} layer{(trainingBatchNorms == 1 ? "" : "s")}");
         Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
@@ -146,6 +153,17 @@ public static class PackageCommand
             "frozen" => BatchNormMode.Frozen,
             var other => throw new InvalidFlagException("--batchnorm", other ?? "", "unknown mode (use auto, train or frozen)"),
         };
+        var modelDropout = parse.GetValue(f.Dropout)?.Trim().ToLowerInvariant() switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new InvalidFlagException("--dropout", other ?? "", "use on or off"),
+        };
+        var layerDecay = parse.GetValue(f.LayerDecay);
+        if (layerDecay is { } decay && (!float.IsFinite(decay) || decay is <= 0 or > 1))
+        {
+            throw new InvalidFlagException("--layer-decay", decay.ToString(CultureInfo.InvariantCulture), "must be in (0, 1]");
+        }
         var contractFile = parse.GetValue(f.Contract);
         return new TrainingPackageOptions
         {
@@ -155,6 +173,8 @@ public static class PackageCommand
             ClipNorm = clip,
             BatchNorm = batchNormMode,
             InputGradient = parse.GetValue(f.Adversarial),
+            LayerDecay = layerDecay,
+            ModelDropout = modelDropout,
             Contract = contractFile is null ? null : PreprocessingContract.FromJson(
                 UserFileException.Guard(contractFile.FullName, "cannot read the contract", () => File.ReadAllText(contractFile.FullName)), contractFile.FullName),
         };
