@@ -31,17 +31,19 @@ internal static class HeadExtension
             throw new InvalidContractException(source, $"the head has {head.ClassCount} outputs but the contract names {oldLabels.Length} classes");
         }
         RequireOnlyUse(view, head, source);
-        var random = new Random(seed);
-        var bound = 1 / Math.Sqrt(head.FeatureCount);
-        float Initial() => (float)((random.NextDouble() * 2 - 1) * bound);
-        bool classesFirst = head.Kind == ClassifierHeadKind.Gemm && AttributeValues.Int(head.Nodes[0], "transB", 0) != 0;
-        ReplaceInitializer(graph, head.Weight, w => classesFirst ? AppendRows(w, newLabels.Count, Initial) : AppendColumns(w, newLabels.Count, Initial));
-        if (head.Bias is { } bias) ReplaceInitializer(graph, bias, b => AppendRows(b, newLabels.Count, Initial));
-        var classes = head.ClassCount + newLabels.Count;
-        foreach (var reshape in head.Nodes.Where(n => n.OpType == "Reshape" && view.Constant(n.Input[1]) is { } target && TensorProtos.ToInt64s(target).Contains(head.ClassCount)))
+        if (head.Nodes.FirstOrDefault(n => n.OpType == "Reshape" && view.Constant(n.Input[1]) is { } target && TensorProtos.ToInt64s(target).Contains(head.ClassCount)) is { } reshape)
         {
             throw new InvalidContractException(source, $"the head's Reshape '{reshape.Name}' fixes the class count {head.ClassCount}; extend a model whose head ends in Gemm or MatMul(+Add)");
         }
+        var random = new Random(seed);
+        var bound = 1 / Math.Sqrt(head.FeatureCount);
+        float Initial() => (float)((random.NextDouble() * 2 - 1) * bound);
+        // Gemm with transB and the 1×1(×1) Conv head store one row per class ([C, F(, 1…)]); MatMul and plain Gemm [F, C].
+        bool classesFirst = head.Kind == ClassifierHeadKind.ConvMean
+            || (head.Kind == ClassifierHeadKind.Gemm && AttributeValues.Int(head.Nodes[0], "transB", 0) != 0);
+        ReplaceInitializer(graph, head.Weight, w => classesFirst ? AppendRows(w, newLabels.Count, Initial) : AppendColumns(w, newLabels.Count, Initial));
+        if (head.Bias is { } bias) ReplaceInitializer(graph, bias, b => AppendRows(b, newLabels.Count, Initial));
+        var classes = head.ClassCount + newLabels.Count;
         var headValues = head.Nodes.SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
         var declared = graph.ValueInfo.Where(v => headValues.Contains(v.Name)).ToList();
         foreach (var v in declared) graph.ValueInfo.Remove(v);
