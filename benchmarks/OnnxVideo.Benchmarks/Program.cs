@@ -28,6 +28,16 @@ public static class Program
             Environment.ExitCode = PackageStepComparison.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "write-packages")
+        {
+            Environment.ExitCode = PackagePairWriter.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "first-epoch-read")
+        {
+            Environment.ExitCode = Media.FirstEpochReadComparison.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "decode-ratio")
         {
             Environment.ExitCode = Media.DecodeSpeedComparison.Run(args[1..]);

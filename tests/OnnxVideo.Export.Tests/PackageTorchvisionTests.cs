@@ -34,6 +34,20 @@ public sealed class PackageTorchvisionTests : IDisposable
         Assert.Equal(run.Export["statistics"]!.AsArray().Select(n => (string)n!).Order(), package.Buffers.Select(b => b.Name).Order());
     }
 
+    /// <summary>Issue 17 lever 3: the R(2+1)D ResNet fully fine-tuned with its (1,k,k) and (k,1,1) convolutions run as
+    /// 2-D convolutions over reshaped tensors still steps like torch.</summary>
+    [Fact]
+    public void ThreeAdamWStepsOfAFullyFineTunedR2Plus1dWithConvolutionsLoweredTo2dMatchPyTorch()
+    {
+        var run = Export("2plus1d");
+        var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.05f, Epsilon = 1e-8f };
+        var package = Package(run, TuningSpec.Full, settings, lowerConvs: true);
+        var trainStep = OnnxModelFile.Load(package.TrainStepPath).Graph;
+        var lowered = trainStep.Node.Count(n => n.OpType == "Conv" && n.Name.Contains("/as2d/", StringComparison.Ordinal));
+        Assert.True(lowered >= run.ConvCount / 2, $"{lowered} of {run.ConvCount} convolutions lowered");
+        StepAndCompare(run, package, settings, lora: null);
+    }
+
     /// <summary>
     /// LoRA on R(2+1)D convolutions (1×3×3 spatial, 3×1×1 temporal, the 3×7×7 stem): the package's pair of
     /// convolutions against peft-style LoRA modules written in torch, then the merged export against the eval graph.
@@ -86,10 +100,11 @@ public sealed class PackageTorchvisionTests : IDisposable
         return new ExportedRun(onnx, videos, labels, export, blocks, convs);
     }
 
-    private TrainingPackage Package(ExportedRun run, TuningSpec tuning, OptimizerSettings settings)
+    private TrainingPackage Package(ExportedRun run, TuningSpec tuning, OptimizerSettings settings, bool lowerConvs = false)
     {
         var dir = temp.File("package");
-        TrainingPackageWriter.Write(OnnxModelFile.Load(run.Onnx), new TrainingPackageOptions { Tuning = tuning, Optimizer = settings, LabelSmoothing = 0.1f }, dir);
+        TrainingPackageWriter.Write(OnnxModelFile.Load(run.Onnx),
+            new TrainingPackageOptions { Tuning = tuning, Optimizer = settings, LabelSmoothing = 0.1f, LowerConv3dTo2d = lowerConvs }, dir);
         return TrainingPackage.Load(dir);
     }
 

@@ -155,6 +155,10 @@ internal static class TrainingGraphCompiler
         {
             dropout = SeededDropout.Rewrite(graph, options.ModelDropout, sourceName);
             BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
+            if (options.LowerConv3dTo2d)
+            {
+                Conv3dTo2dLowering.Rewrite(graph);
+            }
         }
         else
         {
