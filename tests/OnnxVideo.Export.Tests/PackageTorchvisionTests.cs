@@ -35,16 +35,20 @@ public sealed class PackageTorchvisionTests : IDisposable
     }
 
     /// <summary>Issue 17 lever 3: the R(2+1)D ResNet fully fine-tuned with its (1,k,k) and (k,1,1) convolutions run as
-    /// 2-D convolutions over reshaped tensors still steps like torch.</summary>
-    [Fact]
-    public void ThreeAdamWStepsOfAFullyFineTunedR2Plus1dWithConvolutionsLoweredTo2dMatchPyTorch()
+    /// 2-D convolutions over reshaped tensors still steps like torch, as it does without the rewrite. SGD: AdamW's
+    /// per-element normalisation turns float32 noise in the gradients of this small, fully trained R(2+1)D into loss
+    /// differences of 3e-4 by the third step, with or without the rewrite.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ThreeSgdStepsOfAFullyFineTunedR2Plus1dWithConvolutionsLoweredTo2dMatchPyTorch(bool lowerConvs)
     {
         var run = Export("2plus1d");
-        var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.05f, Epsilon = 1e-8f };
-        var package = Package(run, TuningSpec.Full, settings, lowerConvs: true);
+        var settings = new OptimizerSettings { Kind = OptimizerKind.Sgd, Momentum = 0.9f, Nesterov = true, WeightDecay = 0.05f };
+        var package = Package(run, TuningSpec.Full, settings, lowerConvs);
         var trainStep = OnnxModelFile.Load(package.TrainStepPath).Graph;
         var lowered = trainStep.Node.Count(n => n.OpType == "Conv" && n.Name.Contains("/as2d/", StringComparison.Ordinal));
-        Assert.True(lowered >= run.ConvCount / 2, $"{lowered} of {run.ConvCount} convolutions lowered");
+        Assert.True(lowerConvs ? lowered >= run.ConvCount / 2 : lowered == 0, $"{lowered} of {run.ConvCount} convolutions lowered");
         StepAndCompare(run, package, settings, lora: null);
     }
 
@@ -132,7 +136,7 @@ public sealed class PackageTorchvisionTests : IDisposable
         {
             seed = 0, classes = 4, shape = Shape, step_count = 3, blocks = run.Blocks, phase = "train",
             parameter_order = package.Parameters.Select(p => p.Name),
-            optimizer = "adamw", weight_decay = settings.WeightDecay, eps = settings.Epsilon, label_smoothing = 0.1,
+            optimizer = settings.Kind == OptimizerKind.Sgd ? "sgd" : "adamw", weight_decay = settings.WeightDecay, eps = settings.Epsilon, label_smoothing = 0.1,
             steps = Enumerable.Range(0, 3).Select(k => new { lr = LearningRates[k], clip = Clips[k] }),
             lora,
             @out = final,
