@@ -104,11 +104,11 @@ public sealed class PackageTorchvisionTests : IDisposable
         return new ExportedRun(onnx, videos, labels, export, blocks, convs);
     }
 
-    private TrainingPackage Package(ExportedRun run, TuningSpec tuning, OptimizerSettings settings, bool lowerConvs = false)
+    private TrainingPackage Package(ExportedRun run, TuningSpec tuning, OptimizerSettings settings, bool? lowerConvs = null)
     {
         var dir = temp.File("package");
-        TrainingPackageWriter.Write(OnnxModelFile.Load(run.Onnx),
-            new TrainingPackageOptions { Tuning = tuning, Optimizer = settings, LabelSmoothing = 0.1f, LowerConv3dTo2d = lowerConvs }, dir);
+        var options = new TrainingPackageOptions { Tuning = tuning, Optimizer = settings, LabelSmoothing = 0.1f };
+        TrainingPackageWriter.Write(OnnxModelFile.Load(run.Onnx), options with { LowerConv3dTo2d = lowerConvs ?? options.LowerConv3dTo2d }, dir);
         return TrainingPackage.Load(dir);
     }
 

@@ -35,13 +35,14 @@ internal static class Conv3dTo2dLowering
                 continue;
             }
             var first = graph.Node.Count;
-            if (IsIdentity(axes[0]))
-            {
-                EmitSpatial(builder, node, weight, axes);
-            }
-            else if (IsIdentity(axes[1]) && IsIdentity(axes[2]))
+            // Temporal first: a 1×1×1 conv needs no transposes in that form.
+            if (IsIdentity(axes[1]) && IsIdentity(axes[2]))
             {
                 EmitTemporal(builder, node, weight, axes);
+            }
+            else if (IsIdentity(axes[0]))
+            {
+                EmitSpatial(builder, node, weight, axes);
             }
             else
             {

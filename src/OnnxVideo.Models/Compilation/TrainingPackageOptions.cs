@@ -31,6 +31,6 @@ internal sealed record TrainingPackageOptions
     /// <summary>Layer-wise learning-rate decay for transformers (e.g. 0.75, see <see cref="LayerDecay"/>); null = off.</summary>
     public float? LayerDecay { get; init; }
     /// <summary>Training graphs run spatial (1,k,k) and temporal (k,1,1) 3-D convolutions as 2-D ones over reshaped
-    /// tensors (<see cref="Conv3dTo2dLowering"/>).</summary>
-    public bool LowerConv3dTo2d { get; init; }
+    /// tensors (<see cref="Conv3dTo2dLowering"/>; r2plus1d_18's full step 0.93–0.95× the time, benchmarks/README.md).</summary>
+    public bool LowerConv3dTo2d { get; init; } = true;
 }
