@@ -169,6 +169,6 @@ public static class CaptionDataset
         {
             throw bad($"video '{video}' is empty (0 bytes) or not a regular file (a FIFO, device or socket)");
         }
-        return Path.GetFullPath(Path.Join(folder, video));
+        return Path.GetFullPath(Path.Join(folder, video)).TrimEnd(Path.DirectorySeparatorChar);
     }
 }
