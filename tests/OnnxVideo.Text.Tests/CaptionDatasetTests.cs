@@ -143,6 +143,9 @@ public sealed class CaptionDatasetTests
 
         Directory.CreateDirectory(dir.File("val"));
         Assert.Contains("does not exist", Assert.Throws<UserFileException>(() => CaptionDataset.Load(dir.File("val"))).Problem);
+
+        Directory.CreateDirectory(dir.File("test/captions.jsonl"));
+        Assert.Contains("is a folder", Assert.Throws<UserFileException>(() => CaptionDataset.Load(dir.File("test"))).Problem);
     }
 
     [Fact]

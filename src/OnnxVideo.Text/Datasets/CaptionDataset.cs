@@ -45,10 +45,14 @@ public static class CaptionDataset
         var file = Path.Join(folder, CaptionsFile);
         var real = ContainedPath.Resolve(root, CaptionsFile, out var problem)
             ?? throw new UserFileException(file, problem);
-        var length = UserFileException.Guard(file, "cannot read the captions", () => new FileInfo(real).Length);
-        if (length == 0 || Directory.Exists(real))
+        if (Directory.Exists(real))
         {
-            throw new CaptionDataException(file, 1, "empty file (or not a regular file): no clips");
+            throw new UserFileException(file, "is a folder, not a captions file");
+        }
+        var length = UserFileException.Guard(file, "cannot read the captions", () => new FileInfo(real).Length);
+        if (length == 0)
+        {
+            throw new CaptionDataException(file, 1, "empty file (or not a regular file, such as a FIFO): no clips");
         }
         if (length > MaxFileBytes)
         {
