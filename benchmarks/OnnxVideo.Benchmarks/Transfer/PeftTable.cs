@@ -15,7 +15,7 @@ internal static class PeftTable
         {
             var share = 100.0 * run.TrainableParameters / run.PackageParameters;
             text.Append(CultureInfo.InvariantCulture,
-                $"| {run.Architecture} | {run.Method} | `{run.Tuning}` | {run.Regularisation} | {run.TrainableParameters:N0} ({share:0.##} %) | {run.BestTop1 * 100:0.0} % ({run.BestEpoch}) | {run.LastTop1 * 100:0.0} % | {run.SecondsPerEpoch:0.0} | {run.LoadAverage} |\n");
+                $"| {run.Architecture} | {run.Method} | `{run.Tuning.Replace("|", "\\|", StringComparison.Ordinal)}` | {run.Regularisation} | {run.TrainableParameters:N0} ({share:0.##} %) | {run.BestTop1 * 100:0.0} % ({run.BestEpoch}) | {run.LastTop1 * 100:0.0} % | {run.SecondsPerEpoch:0.0} | {run.LoadAverage} |\n");
         }
         return text.ToString();
     }
