@@ -72,6 +72,11 @@ internal sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbo
             {
                 model.Graph.Input.Remove(video);
             }
+            // The head's graphs start at the features: an eval graph's features output would be its own input.
+            foreach (var output in model.Graph.Output.Where(o => o.Name == feature).ToList())
+            {
+                model.Graph.Output.Remove(output);
+            }
             if (GraphRewrites.CutAt(model.Graph, featureInput.Clone()).Count > 0)
             {
                 return null;
