@@ -79,11 +79,7 @@ internal static class TrainingGraphCompiler
 
         var evalVariant = Variant(source, options, training: false, sourceName);
         AddLoss(GraphBuilder.Wrap(evalVariant.Graph), io, batch, options.LabelSmoothing, classCount: null);
-        // The eval graph keeps the model's features output, so the inference export keeps it (few-shot, episodes).
-        if (features is not null && evalVariant.Graph.Node.Any(n => n.Output.Contains(features.Name)))
-        {
-            evalVariant.Graph.Output.Add(features);
-        }
+        KeepFeatures(evalVariant.Graph, features);
 
         var gradVariant = Variant(source, options, training: true, sourceName);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
@@ -138,6 +134,15 @@ internal static class TrainingGraphCompiler
             rateScales,
             trainVariant.Dropout,
             inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract));
+    }
+
+    /// <summary>The eval graph keeps the model's features output, so the inference export keeps it (few-shot, episodes).</summary>
+    private static void KeepFeatures(GraphProto eval, ValueInfoProto? features)
+    {
+        if (features is not null && eval.Node.Any(n => n.Output.Contains(features.Name)))
+        {
+            eval.Output.Add(features);
+        }
     }
 
     private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,
