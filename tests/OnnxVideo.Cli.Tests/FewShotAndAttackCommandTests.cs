@@ -59,12 +59,29 @@ public sealed class FewShotAndAttackCommandTests(FewShotAndAttackCommandTests.In
         var (exit, _, stderr) = Onnxvideo("train", "--package", inputs.Package, "--train", Path.Combine(inputs.Data, "train.txt"),
             "--val", Path.Combine(inputs.Data, "val.txt"), "--out", run, "--epochs", "1", "--batch", "4", "--augment", "none", "--threads", "1");
         Assert.True(exit == 0, stderr);
+        Assert.Contains("are computed once per clip and cached", stderr);
         var trained = Path.Combine(run, "best", "model.onnx");
         Assert.Equal(["logits", "features"], Onnx.OnnxModelFile.Load(trained).Graph.Output.Select(o => o.Name));
         (exit, var stdout, stderr) = Onnxvideo("evaluate", "--model", trained, "--data", inputs.Data, "--episodes", "3", "--ways", "3",
             "--shots", "1", "--queries", "2", "--json", "--threads", "1");
         Assert.True(exit == 0, stderr);
         Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetProperty("episodes").GetInt32());
+    }
+
+    /// <summary>The prototype head starts after an L2 normalisation of the features: the head-only cut there still works.</summary>
+    [Fact]
+    public void Head_tuning_from_the_prototypes_caches_the_backbone_features()
+    {
+        var proto = Path.Combine(inputs.Folder.Path, "proto-for-tuning.onnx");
+        var (exit, _, stderr) = Onnxvideo("fewshot", "--model", inputs.Model, "--support", inputs.Data, "--shots", "1", "--out", proto, "--threads", "1");
+        Assert.True(exit == 0, stderr);
+        var package = Path.Combine(inputs.Folder.Path, "proto-pkg");
+        Inputs.Export("package", "--model", proto, "--tune", "head", "--out", package);
+        (exit, _, stderr) = Onnxvideo("train", "--package", package, "--train", Path.Combine(inputs.Data, "train.txt"), "--out",
+            Path.Combine(inputs.Folder.Path, "proto-run"), "--epochs", "1", "--batch", "4", "--augment", "none", "--threads", "1");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("are computed once per clip and cached", stderr);
+        Assert.DoesNotContain("not caching", stderr);
     }
 
     public static TheoryData<string, string[], string> BadInputs => new()
@@ -133,7 +150,7 @@ public sealed class FewShotAndAttackCommandTests(FewShotAndAttackCommandTests.In
         public string Model { get; }
         public string Package { get; }
 
-        private static void Export(params string[] args)
+        internal static void Export(params string[] args)
         {
             var (exit, _, error) = CliProcess.Run("onnxvideo-export", new Dictionary<string, string?>(), args);
             Assert.True(exit == 0, error);
