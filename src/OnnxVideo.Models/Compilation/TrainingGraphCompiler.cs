@@ -17,8 +17,8 @@ namespace OnnxVideo.Models.Compilation;
 
 /// <summary>
 /// Compiles a classifier (one video input, logits as the first output) into the graphs of a training package:
-/// eval (logits, loss and the model's features output if it has one), gradients (loss, logits, d loss/d parameter), train step (gradients + optimizer update) and
-/// the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
+/// eval (logits, loss, and the model's features output if it has one), gradients (loss, logits, d loss/d parameter),
+/// train step (gradients + optimizer update) and the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
 /// </summary>
 internal static class TrainingGraphCompiler
 {
