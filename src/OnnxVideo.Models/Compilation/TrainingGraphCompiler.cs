@@ -17,8 +17,8 @@ namespace OnnxVideo.Models.Compilation;
 
 /// <summary>
 /// Compiles a classifier (one video input, logits as the first output) into the graphs of a training package:
-/// eval (logits, loss), gradients (loss, logits, d loss/d parameter), train step (gradients + optimizer update) and
-/// the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
+/// eval (logits, loss, and the model's features output if it has one), gradients (loss, logits, d loss/d parameter),
+/// train step (gradients + optimizer update) and the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
 /// </summary>
 internal static class TrainingGraphCompiler
 {
@@ -51,6 +51,7 @@ internal static class TrainingGraphCompiler
             throw new TrainingPackageException(sourceName, $"the first output '{logits.Name}' must be logits of shape [N, classes] with a fixed class count");
         }
         var classCount = (int)logitsDims[1].DimValue;
+        var features = source.Output.FirstOrDefault(o => o.Name == Zoo.ModelZoo.FeaturesName && o != logits)?.Clone();
         source.Output.Clear();
         source.Output.Add(logits);
         GraphRewrites.Prune(source);
@@ -78,6 +79,7 @@ internal static class TrainingGraphCompiler
 
         var evalVariant = Variant(source, options, training: false, sourceName);
         AddLoss(GraphBuilder.Wrap(evalVariant.Graph), io, batch, options.LabelSmoothing, classCount: null);
+        KeepFeatures(evalVariant.Graph, features);
 
         var gradVariant = Variant(source, options, training: true, sourceName);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
@@ -132,6 +134,15 @@ internal static class TrainingGraphCompiler
             rateScales,
             trainVariant.Dropout,
             inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract));
+    }
+
+    /// <summary>The eval graph keeps the model's features output, so the inference export keeps it (few-shot, episodes).</summary>
+    private static void KeepFeatures(GraphProto eval, ValueInfoProto? features)
+    {
+        if (features is not null && eval.Node.Any(n => n.Output.Contains(features.Name)))
+        {
+            eval.Output.Add(features);
+        }
     }
 
     private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,
