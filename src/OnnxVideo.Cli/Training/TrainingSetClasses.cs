@@ -12,7 +12,9 @@ namespace OnnxVideo.Cli.Training;
 /// </summary>
 internal static class TrainingSetClasses
 {
-    public static VideoDataset Read(string trainPath, string? classMapPath, PreprocessingContract contract, int modelClasses)
+    /// <param name="allowMissingClasses">Class-incremental training: the data may hold only some of the model's
+    /// classes (the new ones; rehearsal brings exemplars of the old ones).</param>
+    public static VideoDataset Read(string trainPath, string? classMapPath, PreprocessingContract contract, int modelClasses, bool allowMissingClasses = false)
     {
         if (contract.PlaceholderLabels || contract.Labels.Length == 0)
         {
@@ -28,7 +30,7 @@ internal static class TrainingSetClasses
         }
         try
         {
-            return DatasetReader.Read(trainPath, new DatasetOptions { Classes = contract.Labels, ClassMapPath = classMapPath, RequireEveryClass = true });
+            return DatasetReader.Read(trainPath, new DatasetOptions { Classes = contract.Labels, ClassMapPath = classMapPath, RequireEveryClass = !allowMissingClasses });
         }
         catch (DatasetException) when (Conflict(trainPath, classMapPath, contract.Labels) is { } conflict)
         {

@@ -30,4 +30,6 @@ internal sealed record TrainingPackageOptions
     public bool ModelDropout { get; init; } = true;
     /// <summary>Layer-wise learning-rate decay for transformers (e.g. 0.75, see <see cref="LayerDecay"/>); null = off.</summary>
     public float? LayerDecay { get; init; }
+    /// <summary>Knowledge distillation from a teacher's logits on the first classes, added to the training graphs' loss; null = off.</summary>
+    public PackageDistillationEntry? Distillation { get; init; }
 }
