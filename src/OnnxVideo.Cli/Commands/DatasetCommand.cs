@@ -5,7 +5,8 @@ using OnnxVideo.Media;
 
 namespace OnnxVideo.Cli.Commands;
 
-/// <summary><c>onnxvideo dataset synth</c>: writes a synthetic motion dataset (folder per class + manifests).</summary>
+/// <summary><c>onnxvideo dataset synth</c>: writes a synthetic motion dataset (folder per class + manifests), or with
+/// <c>--captions</c> a captioned one (train/val/test with captions.jsonl, <see cref="CaptionDatasetSynthesis"/>).</summary>
 public static class DatasetCommand
 {
     public static Command Create()
@@ -31,14 +32,21 @@ public static class DatasetCommand
             DefaultValueFactory = _ => "motion",
         };
         var validation = new Option<double>("--val-fraction") { Description = "Share of each class in val.txt", DefaultValueFactory = _ => defaults.ValidationFraction };
+        var captionFlags = new CaptionSynthFlags();
 
-        var synth = new Command("synth", "Generate a synthetic dataset whose classes differ only in motion");
-        foreach (var option in new Option[] { output, preset, classes, perClass, frames, size, seed, codec, noise, distractors, validation })
+        var synth = new Command("synth", "Generate a synthetic dataset whose classes differ only in motion, or (--captions) a captioned one");
+        foreach (var option in (Option[])[output, preset, classes, perClass, frames, size, seed, codec, noise, distractors, validation, .. captionFlags.All])
         {
             synth.Options.Add(option);
         }
         synth.SetHandler(async (parse, ct) =>
         {
+            if (parse.GetValue(captionFlags.Captions))
+            {
+                return await captionFlags.RunAsync(parse, output, frames, size, noise, seed, codec,
+                    [preset, classes, perClass, distractors, validation], ct);
+            }
+            captionFlags.RefuseWithoutCaptions(parse);
             var options = new SyntheticDatasetOptions
             {
                 Preset = ParsePreset(parse.GetValue(preset)!),

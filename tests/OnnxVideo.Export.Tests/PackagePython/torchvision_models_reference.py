@@ -14,6 +14,7 @@ from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 from torchvision.models import video
 from torchvision.models.video.mvit import MViT, MSBlockConfig
+from torchvision.ops import StochasticDepth
 from safetensors_io import write
 
 spec = json.load(sys.stdin)
@@ -134,9 +135,14 @@ with torch.no_grad():
 for n, p in params.items():
     p.requires_grad_(n in claimed)
 model.train()
+# The exported graphs are deterministic (eval-mode export): no dropout and no stochastic depth (MViT's default 0.2).
 for m in model.modules():
-    if isinstance(m, nn.Dropout):
+    if isinstance(m, (nn.Dropout, StochasticDepth)):
         m.eval()
+if spec.get("dtype") == "float64":
+    # The arbiter for ill-conditioned steps: the same start, batch and update in double precision.
+    model.double()
+    x = x.double()
 names = [n for n in spec["parameter_order"] if n in mapping]
 ordered = [params[mapping[n][0]] for n in names]
 groups = [{"params": [p], "weight_decay": spec["weight_decay"] if initial[n].dim() > 1 else 0.0} for n, p in zip(names, ordered)]
@@ -150,8 +156,8 @@ opt.step()
 out = {}
 for name, (torch_name, how) in mapping.items():
     p = params[torch_name].detach()
-    out[name] = p.t().contiguous() if how else p
+    out[name] = (p.t().contiguous() if how else p).float()
 for name in spec.get("buffer_order", []):
-    out[name] = buffers[name].detach()
+    out[name] = buffers[name].detach().float()
 write(spec["out"], out)
 json.dump({"loss": float(loss), "norm": float(norm), "unmatched": unmatched, "grad_norms": grad_norms}, sys.stdout)
