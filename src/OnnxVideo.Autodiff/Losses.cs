@@ -61,6 +61,32 @@ internal static class Losses
         return g.Node("Neg", [mean], name: "loss");
     }
 
+    /// <summary>
+    /// Knowledge distillation as in Learning without Forgetting (Hinton's soft targets): weight·T²·mean over the batch of
+    /// KL(softmax(teacher/T) ‖ softmax(student/T)), where student is the first <paramref name="oldClasses"/> columns of
+    /// <paramref name="logits"/> [N, C] and teacher is <paramref name="teacherLogits"/> [N, oldClasses] (a constant:
+    /// no gradient flows into it). PyTorch: <c>weight·T²·kl_div(log_softmax(s/T), softmax(t/T), reduction="batchmean")</c>.
+    /// </summary>
+    public static string Distillation(GraphBuilder g, string logits, string teacherLogits, int oldClasses, float temperature, float weight)
+    {
+        if (oldClasses < 1) throw new ArgumentOutOfRangeException(nameof(oldClasses), oldClasses, "distillation needs at least one old class");
+        if (!(temperature > 0f) || !float.IsFinite(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive");
+        const TensorProto.Types.DataType type = TensorProto.Types.DataType.Float;
+        var old = g.Node("Slice", [logits, Initializers.Int64s(g, "distill_starts", 0), Initializers.Int64s(g, "distill_ends", oldClasses),
+            Initializers.Int64s(g, "distill_axes", 1)], name: "distill_student_old");
+        var inverseTemperature = Scalar(g, 1.0 / temperature, type);
+        var softmaxAxis = new Dictionary<string, object> { ["axis"] = -1L };
+        var studentLog = g.Node("LogSoftmax", [g.Node("Mul", [old, inverseTemperature], name: "distill_student_scaled")], softmaxAxis, name: "distill_student_log_p");
+        var teacherScaled = g.Node("Mul", [teacherLogits, inverseTemperature], name: "distill_teacher_scaled");
+        var teacherLog = g.Node("LogSoftmax", [teacherScaled], softmaxAxis, name: "distill_teacher_log_p");
+        var teacherProbability = g.Node("Softmax", [teacherScaled], softmaxAxis, name: "distill_teacher_p");
+        var pointwise = g.Node("Mul", [teacherProbability, g.Node("Sub", [teacherLog, studentLog], name: "distill_log_ratio")], name: "distill_pointwise");
+        var perExample = g.Node("ReduceSum", [pointwise, Initializers.Int64s(g, "distill_axes", 1)],
+            new Dictionary<string, object> { ["keepdims"] = 0L }, name: "distill_per_example");
+        var mean = g.Node("ReduceMean", [perExample], new Dictionary<string, object> { ["keepdims"] = 0L }, name: "distill_mean");
+        return g.Node("Mul", [mean, Scalar(g, (double)weight * temperature * temperature, type)], name: "distill_loss");
+    }
+
     /// <summary>Mean over all elements of (predictions − targets)². Returns the scalar loss value.</summary>
     public static string MeanSquaredError(GraphBuilder g, string predictions, string targets)
     {

@@ -29,4 +29,9 @@ internal sealed record PackageIoNames
     /// are computed; null when the graphs have no dropout. The same seed gives the same masks.
     /// </summary>
     public string? DropoutSeed { get; init; }
+    /// <summary>
+    /// Float32 [N, old classes] input of the train-step and gradients graphs: the previous model's logits for the batch,
+    /// which the distillation term of the loss matches (<see cref="PackageDistillationEntry"/>); null without distillation.
+    /// </summary>
+    public string? TeacherLogits { get; init; }
 }

@@ -30,6 +30,8 @@ internal sealed record TrainingPackageManifest
     public float ClipNorm { get; init; }
     /// <summary>Layer-wise learning-rate decay compiled into the updates (null = none); see each parameter's LearningRateScale.</summary>
     public float? LayerDecay { get; init; }
+    /// <summary>Knowledge distillation compiled into the training graphs' loss (null = none).</summary>
+    public PackageDistillationEntry? Distillation { get; init; }
     /// <summary>Dropout sites of the training graphs, masked from the <see cref="PackageIoNames.DropoutSeed"/> input.</summary>
     public IReadOnlyList<PackageDropoutSite> Dropout { get; init; } = [];
     /// <summary>Opset of the compiled graphs.</summary>

@@ -7,6 +7,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Training.Adversarial;
 using OnnxVideo.Training.Checkpoints;
+using OnnxVideo.Training.Continual;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Loop;
@@ -25,7 +26,10 @@ namespace OnnxVideo.Training;
 /// The trainer prepares a run (run-folder lock, resume point, inputs, session) and finishes it (best model, report,
 /// summary); the epochs are a <see cref="TrainingLoop"/> over a stepping policy (<see cref="PlainSteps"/> or
 /// <see cref="AccumulatedSteps"/>) whose callbacks checkpoint, record metrics, report progress and stop.
-/// Output folder: <c>checkpoints/</c>, <c>metrics.jsonl</c>, <c>report.html</c>, <c>summary.json</c>, <c>best/model.onnx</c>.
+/// Output folder: <c>checkpoints/</c>, <c>metrics.jsonl</c>, <c>report.html</c>, <c>summary.json</c>, <c>best/model.onnx</c>,
+/// and with <see cref="TrainerOptions.Memory"/> the rehearsal memory <c>exemplars.json</c>. Class-incremental training
+/// adds an earlier task's exemplars to the training set (<see cref="TrainerOptions.RehearsalExemplars"/>) and distils
+/// the previous model's logits (<see cref="TrainerOptions.TeacherModel"/>); the training set may then lack the old classes.
 /// </summary>
 public sealed class Trainer
 {
@@ -36,6 +40,8 @@ public sealed class Trainer
     private readonly TrainerOptions _options;
     private readonly TrainingSessionOptions _sessionOptions;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<VideoSample> _newSamples;
+    private readonly ExemplarFile? _rehearsal;
 
     public Trainer(TrainingPackageLayout package, VideoDataset train, VideoDataset? validation, IClipSource source,
         string outputDirectory, TrainerOptions options, TrainingSessionOptions? sessionOptions = null, ILogger? logger = null)
@@ -51,7 +57,7 @@ public sealed class Trainer
         {
             throw new DatasetException(train.Source, $"has {train.Classes.Count} classes but the package's model predicts {package.ClassCount}");
         }
-        if (validation is null && train.CountPerClass().All(c => c >= 2))
+        if (validation is null && train.CountPerClass().Where(c => c > 0).All(c => c >= 2))
         {
             (train, validation) = DatasetSplit.Stratified(train, options.ValidationFraction, options.Seed);
         }
@@ -59,14 +65,31 @@ public sealed class Trainer
         {
             throw new DatasetException(validation.Source, "its classes differ from the training set's (read it with the same class list)");
         }
+        _newSamples = train.Samples;
+        if (options.RehearsalExemplars is { } exemplarPath)
+        {
+            _rehearsal = ExemplarFile.Read(exemplarPath);
+            if (options.Memory is { } memory)
+            {
+                _rehearsal = ExemplarMemory.Limit(_rehearsal, memory);
+            }
+            train = train.WithSamples([.. train.Samples, .. ExemplarMemory.Rehearsal(_rehearsal, exemplarPath, train.Classes)]);
+        }
+        if (train.Count == 0)
+        {
+            throw new DatasetException(train.Source, "has no training clips");
+        }
         _train = train;
         _validation = validation is { Count: > 0 } ? validation : null;
         CheckAdversarial(package, options);
+        CheckDistillation(package, options);
     }
 
     public string OutputDirectory { get; }
     public VideoDataset TrainSet => _train;
     public VideoDataset? ValidationSet => _validation;
+    /// <summary>Exemplars of earlier tasks added to <see cref="TrainSet"/> (<see cref="TrainerOptions.RehearsalExemplars"/>).</summary>
+    public int RehearsedClips => _train.Count - _newSamples.Count;
     public string CheckpointDirectory => Path.Combine(OutputDirectory, "checkpoints");
     public string BestModelPath => Path.Combine(OutputDirectory, "best", "model.onnx");
     public string MetricsPath => Path.Combine(OutputDirectory, "metrics.jsonl");
@@ -74,6 +97,8 @@ public sealed class Trainer
     public string SummaryPath => Path.Combine(OutputDirectory, "summary.json");
     /// <summary>Held while <see cref="RunAsync"/> runs; a second trainer on the folder gets <see cref="OutputInUseException"/>.</summary>
     public string LockPath => Path.Combine(OutputDirectory, "run.lock");
+    /// <summary>The rehearsal memory written after training when <see cref="TrainerOptions.Memory"/> is set.</summary>
+    public string ExemplarsPath => Path.Combine(OutputDirectory, ExemplarFile.FileName);
 
     public IProgress<TrainingProgress>? Progress { get; init; }
 
@@ -104,6 +129,7 @@ public sealed class Trainer
         var stepsPerEpoch = (loader.TrainingBatchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
         using var session = OpenSession(package, source, resumeFrom, Schedule(package, stepsPerEpoch, totalSteps));
+        using var teacher = _options.TeacherModel is { } teacherPath ? OpenTeacher(teacherPath, session) : null;
         loader.Mixer = Mixer(session);
         var metricsLog = new MetricsLog(MetricsPath);
         metricsLog.TruncateAfter(state.Epoch);
@@ -115,11 +141,12 @@ public sealed class Trainer
         var run = new TrainingRun(session, state, loader.TrainingBatchesPerEpoch, totalSteps, _train.Classes, validationLoader);
         var report = new ReportWriter(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog, _train.Classes);
         IStepPolicy policy = _options.Adversarial is { } attack ? new AdversarialSteps(session, attack, package.Contract!)
-            : _options.AccumulationSteps == 1 ? new PlainSteps(session) : new AccumulatedSteps(session, _options.AccumulationSteps);
+            : _options.AccumulationSteps == 1 ? new PlainSteps(session, teacher) : new AccumulatedSteps(session, _options.AccumulationSteps, teacher);
         await new TrainingLoop(run, policy, loader, _options.Seed, Callbacks(store, metricsLog, loader, report)).RunAsync(ct).ConfigureAwait(false);
 
         var steps = session.OptimizerStepCount;
         var best = await ExportBestAsync(run, store, ct).ConfigureAwait(false);
+        var exemplars = _options.Memory is { } memory ? await StoreExemplarsAsync(memory, ct).ConfigureAwait(false) : null;
         var summary = new TrainingSummary
         {
             OutputDirectory = OutputDirectory,
@@ -136,6 +163,9 @@ public sealed class Trainer
             MetricsPath = MetricsPath,
             ReportPath = ReportPath,
             Seconds = clock.Elapsed.TotalSeconds,
+            RehearsedClips = RehearsedClips,
+            ExemplarsPath = exemplars is null ? null : ExemplarsPath,
+            Exemplars = exemplars?.Exemplars.Count ?? 0,
         };
         report.Write(best);
         AtomicFile.WriteAllBytes(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(summary, MetricsLog.JsonOptions));
@@ -215,8 +245,9 @@ public sealed class Trainer
     private (TrainingPackageLayout Package, IClipSource Source, BackboneFeatureSource? Features) ChooseInputs()
     {
         // Mixup/CutMix and adversarial clips change what the backbone sees every step, so its features are not cached.
+        // A teacher runs on the clips themselves, so distillation does not cache them either.
         if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head
-            || _options.Mix is { IsEnabled: true } || _options.Adversarial is not null)
+            || _options.Mix is { IsEnabled: true } || _options.Adversarial is not null || _options.TeacherModel is not null)
         {
             return (_package, _source, null);
         }
@@ -253,6 +284,55 @@ public sealed class Trainer
         {
             throw new AttackSpecException(flag, "cannot be combined with gradient accumulation (--accumulate)");
         }
+    }
+
+    private static void CheckDistillation(TrainingPackageLayout package, TrainerOptions options)
+    {
+        if (options.TeacherModel is not { } teacher)
+        {
+            if (package.DistillationClasses is { } old)
+            {
+                throw new TrainingSessionException(package.Directory, $"the package was compiled with distillation of {old} old classes: "
+                    + "give the previous task's model as the teacher (`onnxvideo train --teacher old.onnx`, TrainerOptions.TeacherModel)");
+            }
+            return;
+        }
+        if (package.DistillationClasses is not { } oldClasses)
+        {
+            throw new TeacherModelException(teacher, $"the package {package.Directory} was not compiled with distillation, so it cannot use a teacher: "
+                + "compile it with `onnxvideo-export package --distill old_classes=K`");
+        }
+        if (options.Adversarial is not null)
+        {
+            throw new TeacherModelException(teacher, "distillation cannot be combined with adversarial training (--adversarial)");
+        }
+        TeacherModel.Check(teacher, oldClasses, null);
+    }
+
+    private TeacherModel OpenTeacher(string path, TrainingSession session)
+    {
+        TeacherModel.Check(path, session.DistillationClasses ?? 0, session.SampleShape.Select(d => (long)d).ToArray());
+        return TeacherModel.Open(path, session.SampleShape.Select(d => (long)d).ToArray(), _sessionOptions.IntraOpThreads);
+    }
+
+    /// <summary>
+    /// Picks the rehearsal memory from the new clips and the rehearsed exemplars with the exported best model, and
+    /// writes it atomically to <see cref="ExemplarsPath"/>.
+    /// </summary>
+    private async Task<ExemplarFile> StoreExemplarsAsync(int memory, CancellationToken ct)
+    {
+        async Task<(float[]?[], string)> EmbedAsync(IReadOnlyList<VideoSample> samples)
+        {
+            using var features = ExemplarFeatures.Open(BestModelPath, _package.HeadWeight, _sessionOptions.IntraOpThreads);
+            var vectors = await features.EmbedAsync(NewLoader(_train.WithSamples(samples), _source), ct).ConfigureAwait(false);
+            return (vectors, features.Kind);
+        }
+        var file = await ExemplarMemory.SelectAsync(_train.Classes, _newSamples, _rehearsal, memory, _options.MemorySelection, _options.Seed, EmbedAsync)
+            .ConfigureAwait(false);
+        file.Write(ExemplarsPath);
+        _logger.LogInformation("stored {Count} exemplars of {Classes} classes in {Path} ({Selection})", file.Exemplars.Count,
+            file.Exemplars.Select(e => e.Label).Distinct().Count(), ExemplarsPath, file.Selection);
+        return file;
     }
 
     /// <summary>Exports the best epoch's weights (reloaded from its checkpoint when others came after it) and validates them.</summary>

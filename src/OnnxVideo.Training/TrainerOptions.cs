@@ -1,3 +1,4 @@
+using OnnxVideo.Training.Continual;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Schedules;
 
@@ -57,6 +58,24 @@ public sealed record TrainerOptions
     /// <summary>Adversarial training: each batch also trains on its adversarial clips under this attack (null = off).
     /// Needs a package compiled with its input-gradient graph; the backbone's features are then never cached.</summary>
     public Adversarial.AttackSpec? Adversarial { get; init; }
+    /// <summary>
+    /// Class-incremental training: an exemplar file of earlier tasks (a run's <c>exemplars.json</c>) whose clips are
+    /// added to the training set, so batches mix them with the new classes' clips (rehearsal). Null = none.
+    /// </summary>
+    public string? RehearsalExemplars { get; init; }
+    /// <summary>
+    /// After training, store this many exemplars of all classes seen so far (shared evenly) in the run folder's
+    /// <c>exemplars.json</c>, for the next task's <see cref="RehearsalExemplars"/>; also caps the exemplars rehearsed
+    /// from <see cref="RehearsalExemplars"/> (shared evenly by their classes, 0 = no rehearsal). Null = none stored, all rehearsed.
+    /// </summary>
+    public int? Memory { get; init; }
+    /// <summary>How <see cref="Memory"/> picks exemplars: herding on the trained model's features (iCaRL) or seeded at random.</summary>
+    public ExemplarSelection MemorySelection { get; init; } = ExemplarSelection.Herding;
+    /// <summary>
+    /// The previous task's model (ONNX), whose logits on each batch feed the distillation term of a package compiled
+    /// with <c>onnxvideo-export package --distill</c>; required by such packages. Null = none.
+    /// </summary>
+    public string? TeacherModel { get; init; }
 
     public void Validate()
     {
@@ -79,6 +98,7 @@ public sealed record TrainerOptions
         Require(ValidationFraction is > 0 and < 1, $"validation fraction must be between 0 and 1 (got {ValidationFraction})");
         Require(StepEpochs >= 1 && StepGamma > 0, "step schedule needs step epochs >= 1 and gamma > 0");
         Require(EmaDecay is null || EmaDecay is > 0 and < 1, $"EMA decay must be in (0, 1) (got {EmaDecay})");
+        Require(Memory is null or >= 0, $"memory must be >= 0 exemplars (got {Memory})");
         Mix?.Validate();
     }
 }

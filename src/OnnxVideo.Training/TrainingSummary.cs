@@ -22,4 +22,10 @@ public sealed record TrainingSummary
     public required string MetricsPath { get; init; }
     public required string ReportPath { get; init; }
     public double Seconds { get; init; }
+    /// <summary>Clips of earlier tasks rehearsed with the new data (<see cref="TrainerOptions.RehearsalExemplars"/>).</summary>
+    public int RehearsedClips { get; init; }
+    /// <summary>The rehearsal memory written after training (<see cref="TrainerOptions.Memory"/>); null when none was asked for.</summary>
+    public string? ExemplarsPath { get; init; }
+    /// <summary>Exemplars stored in <see cref="ExemplarsPath"/>.</summary>
+    public int Exemplars { get; init; }
 }

@@ -55,6 +55,37 @@ public sealed class HeadExtensionTests : IDisposable
         Assert.Equal([10.5f, 10.5f, 13f], out1.Data.Skip(4).Take(3));
     }
 
+    [Fact]
+    public void PointwiseConvHeadGrowsByRowsAndKeepsTheOldLogits()
+    {
+        // s3d's head: a 1×1×1 Conv [C, F, 1, 1, 1] averaged over time and space.
+        var g = new GraphBuilder("conv_head");
+        var x = g.Input("x", DataType.Float, "N", 2, 2, 1, 1);
+        var w = g.Initializer("w", new float[] { 1, 2, 3, 4, 5, 6 }, 3, 2, 1, 1, 1);
+        var b = g.Initializer("b", new[] { 0.5f, -0.5f, 1f }, 3);
+        var conv = g.Node("Conv", [x, w, b], new Dictionary<string, object> { ["kernel_shape"] = new long[] { 1, 1, 1 } });
+        var logits = g.Node("ReduceMean", [conv], new Dictionary<string, object> { ["axes"] = new long[] { 2, 3, 4 }, ["keepdims"] = 0L });
+        GraphRewrites.RenameValue(g.Graph, logits, "logits");
+        g.Output("logits", DataType.Float, "N", 3);
+        var model = OnnxModels.Create(g.Graph);
+        ModelContracts.Write(model, new PreprocessingContract { Labels = ["a", "b", "c"] });
+        // One clip, features (1, 3) at t = 0 and (3, 5) at t = 1: the mean feature is (2, 4).
+        float[] clip = [1, 3, 3, 5];
+
+        HeadExtension.Extend(model, ["d", "e"], seed: 0, "conv", "new.txt");
+
+        var result = OrtModelRunner.RunAll(model, clip, [1, 2, 2, 1, 1])["logits"];
+        Assert.Equal([1L, 5L], result.Shape);
+        // Old rows by hand: (1·2 + 2·4 + 0.5, 3·2 + 4·4 − 0.5, 5·2 + 6·4 + 1).
+        Assert.Equal([10.5f, 21.5f, 35f], result.Data.Take(3), new ToleranceComparer(1e-5f, 0));
+        var grown = model.Graph.Initializer.Single(t => t.Name == "w");
+        Assert.Equal([5L, 2L, 1L, 1L, 1L], grown.Dims);
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], TensorProtos.ToFloats(grown).Take(6));
+        var bound = 1 / Math.Sqrt(2);
+        Assert.All(TensorProtos.ToFloats(grown).Skip(6), v => Assert.InRange(v, -bound, bound));
+        Assert.Equal(["a", "b", "c", "d", "e"], ModelContracts.Read(model, "conv")!.Labels);
+    }
+
     [Theory]
     [InlineData("run", "'run' is already a class")]
     [InlineData("sit,sit", "'sit' is listed 2 times")]

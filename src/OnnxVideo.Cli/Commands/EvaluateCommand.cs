@@ -52,10 +52,18 @@ public static class EvaluateCommand
             Description = "Robust accuracy under an L-inf attack next to clean: fgsm:eps=E or pgd:eps=E,steps=K,alpha=A (pixel units 0-255; one centre clip per video)",
         };
         public Option<int> Seed { get; } = CommonOptions.Seed("the episodes' draws");
+        public Option<string?> Tasks { get; } = new("--tasks")
+        {
+            Description = "Class-incremental report: a task file ({\"tasks\": [{\"name\": …, \"classes\": […]}, …]}); accuracy per task over all the model's classes, old against new",
+        };
+        public Option<string?> History { get; } = new("--history")
+        {
+            Description = "With --tasks: a history file (created when missing) that each evaluation appends to; old tasks get their accuracy before, best earlier and forgetting",
+        };
         public EpisodeFlags Episodes { get; } = new();
         public GpuProviderFlags Gpu { get; set; } = null!;
 
-        public IEnumerable<Option> All() => [Model, Data, ClassMap, Json, Report, Batch, Workers, Device, Threads, MaxFailed, NoPad, Attack, Seed, .. Episodes.All()];
+        public IEnumerable<Option> All() => [Model, Data, ClassMap, Json, Report, Batch, Workers, Device, Threads, MaxFailed, NoPad, Attack, Seed, Tasks, History, .. Episodes.All()];
     }
 
     private static async Task<int> RunAsync(Flags f, ParseResult parse, CancellationToken ct)
@@ -66,6 +74,19 @@ public static class EvaluateCommand
         options.DecodeWorkers = parse.GetValue(f.Workers);
         options.PadShortVideos = !parse.GetValue(f.NoPad);
         var attack = parse.GetValue(f.Attack) is { } attackText ? AttackSpec.Parse(attackText) : null;
+        if (parse.GetValue(f.Tasks) is { } tasks)
+        {
+            if (attack is not null || parse.GetValue(f.Episodes.Episodes) is not null)
+            {
+                throw new InvalidFlagException("--tasks", tasks, "cannot be combined with --attack or --episodes");
+            }
+            return await ContinualEvaluationRun.RunAsync(modelPath, parse.GetValue(f.Data)!, parse.GetValue(f.ClassMap), tasks, parse.GetValue(f.History),
+                options, parse.GetValue(f.Json), ct);
+        }
+        if (parse.GetValue(f.History) is { } history)
+        {
+            throw new InvalidFlagException("--history", history, "needs --tasks");
+        }
         if (parse.GetValue(f.Episodes.Episodes) is not null)
         {
             if (attack is not null)

@@ -24,7 +24,7 @@ public static class TrainCommand
     {
         var flags = new Flags();
         var command = new Command("train", "Fine-tune a training package on labelled clips; exports best/model.onnx");
-        foreach (var option in flags.All())
+        foreach (var option in flags.All().Concat(flags.Continual.All()))
         {
             command.Options.Add(option);
         }
@@ -73,6 +73,7 @@ public static class TrainCommand
         {
             Description = "Also train on each batch's adversarial clips: fgsm:eps=E or pgd:eps=E,steps=K,alpha=A (pixel units 0-255; the package needs `onnxvideo-export package --adversarial`)",
         };
+        public ContinualFlags Continual { get; } = new();
         public GpuProviderFlags Gpu { get; set; } = null!;
 
         public IEnumerable<Option> All() => [Package, Train, Val, Output, ClassMap, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup,
@@ -100,11 +101,12 @@ public static class TrainCommand
         var layout = PackageLayouts.Load(parse.GetValue(f.Package)!);
         CheckCompiledSettings(f, parse, layout);
         var contract = layout.Contract ?? throw new InvalidContractException(layout.Directory, "the package has no preprocessing contract");
-        var trainSet = TrainingSetClasses.Read(parse.GetValue(f.Train)!, parse.GetValue(f.ClassMap), contract, layout.ClassCount);
+        var trainSet = TrainingSetClasses.Read(parse.GetValue(f.Train)!, parse.GetValue(f.ClassMap), contract, layout.ClassCount,
+            allowMissingClasses: f.Continual.IsIncremental(parse));
         var valPath = parse.GetValue(f.Val);
         var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
         var source = new VideoClipSource(contract, Augmentation(parse.GetValue(f.Augment)!), NoPadOption.MediaOptions(parse.GetValue(f.NoPad)));
-        var options = TrainerOptionsFrom(f, parse);
+        var options = f.Continual.Apply(TrainerOptionsFrom(f, parse), parse, layout.DistillationClasses is not null);
         FlagValues.Check(options.Validate);
         var runDirectory = parse.GetValue(f.Output)!;
         UserFileException.Guard(runDirectory, "cannot create the run folder", () => Directory.CreateDirectory(runDirectory));
@@ -118,7 +120,8 @@ public static class TrainCommand
                 EpochCompleted = epochDone,
             };
             var what = trainer.ValidationSet is null ? "no validation set" : $"{trainer.ValidationSet.Count} validation clips";
-            Console.Error.WriteLine($"training {layout.Tuning} ({layout.Optimizer}) on {trainer.TrainSet.Count} clips, {what}, {trainSet.Classes.Count} classes");
+            var rehearsed = trainer.RehearsedClips > 0 ? $" ({trainer.RehearsedClips} rehearsed exemplars)" : "";
+            Console.Error.WriteLine($"training {layout.Tuning} ({layout.Optimizer}) on {trainer.TrainSet.Count} clips{rehearsed}, {what}, {trainSet.Classes.Count} classes");
             return trainer.RunAsync(ct);
         }
         TrainingSummary summary;

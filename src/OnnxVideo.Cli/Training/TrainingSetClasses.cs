@@ -12,7 +12,11 @@ namespace OnnxVideo.Cli.Training;
 /// </summary>
 internal static class TrainingSetClasses
 {
-    public static VideoDataset Read(string trainPath, string? classMapPath, PreprocessingContract contract, int modelClasses)
+    private const string MissingOnly = "it has no clips of the model's classes ";
+
+    /// <param name="allowMissingClasses">Class-incremental training: the data may hold only some of the model's
+    /// classes (the new ones; rehearsal brings exemplars of the old ones).</param>
+    public static VideoDataset Read(string trainPath, string? classMapPath, PreprocessingContract contract, int modelClasses, bool allowMissingClasses = false)
     {
         if (contract.PlaceholderLabels || contract.Labels.Length == 0)
         {
@@ -28,10 +32,14 @@ internal static class TrainingSetClasses
         }
         try
         {
-            return DatasetReader.Read(trainPath, new DatasetOptions { Classes = contract.Labels, ClassMapPath = classMapPath, RequireEveryClass = true });
+            return DatasetReader.Read(trainPath, new DatasetOptions { Classes = contract.Labels, ClassMapPath = classMapPath, RequireEveryClass = !allowMissingClasses });
         }
         catch (DatasetException) when (Conflict(trainPath, classMapPath, contract.Labels) is { } conflict)
         {
+            if (conflict.StartsWith(MissingOnly, StringComparison.Ordinal))
+            {
+                throw new DatasetException(trainPath, conflict);
+            }
             throw new DatasetException(trainPath,
                 $"the data's classes differ from the model's labels: {conflict}; rename the class folders (or list labels) to the model's labels, " +
                 $"or build the model with the data's labels (onnxvideo-export create/head --classes {LabelsFileHint(trainPath, null)}) and package it again");
@@ -60,6 +68,11 @@ internal static class TrainingSetClasses
         if (onlyData.Count == 0 && onlyModel.Count == 0)
         {
             return null;
+        }
+        if (onlyData.Count == 0)
+        {
+            return $"{MissingOnly}{Names(onlyModel)} (to add classes to a trained model, rehearse the old ones with "
+                + "--previous-run or --exemplars, or distil them with --teacher)";
         }
         var parts = new List<string>();
         if (onlyData.Count > 0)

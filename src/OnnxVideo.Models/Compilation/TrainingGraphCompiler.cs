@@ -68,8 +68,14 @@ internal static class TrainingGraphCompiler
             VideoShape = videoDims.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
             Logits = logits.Name,
             Targets = "targets",
+            TeacherLogits = options.Distillation is null ? null : "teacher_logits",
         };
-        foreach (var reserved in new[] { io.Labels, io.Targets!, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm, SeededDropout.SeedInput })
+        if (options.Distillation is { } distillation && distillation.OldClasses >= classCount)
+        {
+            throw new TrainingPackageException(sourceName, $"distillation's old_classes={distillation.OldClasses} must be below the model's {classCount} classes "
+                + "(the old classes are the first rows of a head extended with `onnxvideo-export head --extend`)");
+        }
+        foreach (var reserved in new[] { io.Labels, io.Targets!, io.TeacherLogits ?? io.Targets!, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm, SeededDropout.SeedInput })
         {
             if (GraphBuilder.Wrap(source).IsNameUsed(reserved))
             {
@@ -83,7 +89,7 @@ internal static class TrainingGraphCompiler
 
         var gradVariant = Variant(source, options, training: true, sourceName);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
-        var gradLoss = AddLoss(gradBuilder, io, batch, options.LabelSmoothing, classCount);
+        var gradLoss = AddLoss(gradBuilder, io, batch, options.LabelSmoothing, classCount, options.Distillation);
         var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable);
         foreach (var p in gradVariant.Selection.Trainable)
         {
@@ -95,7 +101,7 @@ internal static class TrainingGraphCompiler
 
         var trainVariant = Variant(source, options, training: true, sourceName);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
-        var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing, classCount);
+        var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing, classCount, options.Distillation);
         var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
         var rateScales = LayerDecay.Scales(trainVariant.Selection.Trainable, options.LayerDecay, sourceName);
         var parameters = trainVariant.Selection.Trainable
@@ -183,13 +189,23 @@ internal static class TrainingGraphCompiler
     /// <summary>
     /// Adds the cross-entropy loss, exposed as the scalar output "loss": with <paramref name="classCount"/> against the
     /// soft-target input [N, classes] (training graphs, so mixup and cutmix can mix labels), otherwise against the
-    /// labels input (eval).
+    /// labels input (eval). With <paramref name="distillation"/> (training graphs only) the distillation term against
+    /// the teacher-logits input is added.
     /// </summary>
-    private static string AddLoss(GraphBuilder builder, PackageIoNames io, Dim batch, float labelSmoothing, int? classCount)
+    private static string AddLoss(GraphBuilder builder, PackageIoNames io, Dim batch, float labelSmoothing, int? classCount,
+        PackageDistillationEntry? distillation = null)
     {
         var loss = classCount is { } classes
             ? Losses.SoftTargetCrossEntropy(builder, io.Logits, builder.Input(io.Targets!, DataType.Float, batch, classes), labelSmoothing)
             : Losses.SoftmaxCrossEntropy(builder, io.Logits, builder.Input(io.Labels, DataType.Int64, batch), labelSmoothing);
+        if (distillation is not null && classCount is not null)
+        {
+            var crossEntropy = builder.UniqueName("loss_cross_entropy");
+            GraphRewrites.RenameValue(builder.Graph, loss, crossEntropy);
+            var teacher = builder.Input(io.TeacherLogits!, DataType.Float, batch, distillation.OldClasses);
+            var distill = Losses.Distillation(builder, io.Logits, teacher, distillation.OldClasses, distillation.Temperature, distillation.Weight);
+            loss = builder.Node("Add", [crossEntropy, distill], name: "loss_with_distillation");
+        }
         ExposeAs(builder, loss, io.Loss);
         builder.Output(io.Loss, DataType.Float);
         return io.Loss;

@@ -98,6 +98,7 @@ internal static class TrainingPackageWriter
             LabelSmoothing = options.LabelSmoothing,
             ClipNorm = options.ClipNorm,
             LayerDecay = options.LayerDecay,
+            Distillation = options.Distillation,
             Dropout = compiled.DropoutSites,
             Opset = OnnxModels.DefaultOpset(compiled.TrainStep),
             Io = compiled.Io,

@@ -1,3 +1,4 @@
+using OnnxVideo.Training.Continual;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Sessions;
 
@@ -8,7 +9,7 @@ namespace OnnxVideo.Training.Loop;
 /// an epoch) are summed, then one optimizer step applies their mean. Micro-batches with non-finite gradients are left
 /// out; a group without any finite one takes no update.
 /// </summary>
-internal sealed class AccumulatedSteps(TrainingSession session, int microBatchesPerStep) : IStepPolicy
+internal sealed class AccumulatedSteps(TrainingSession session, int microBatchesPerStep, TeacherModel? teacher = null) : IStepPolicy
 {
     private int _pending;
 
@@ -16,7 +17,7 @@ internal sealed class AccumulatedSteps(TrainingSession session, int microBatches
 
     public BatchOutcome Step(ClipBatch batch, bool lastOfEpoch)
     {
-        var micro = session.AccumulateGradients(batch.Inputs, batch.Labels, batch.Targets);
+        var micro = session.AccumulateGradients(batch.Inputs, batch.Labels, batch.Targets, teacher?.Logits(batch));
         _pending++;
         if (_pending < microBatchesPerStep && !lastOfEpoch)
         {

@@ -1,10 +1,11 @@
+using OnnxVideo.Training.Continual;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Sessions;
 
 namespace OnnxVideo.Training.Loop;
 
-/// <summary>One fused optimizer step (forward, backward, update) per batch.</summary>
-internal sealed class PlainSteps(TrainingSession session) : IStepPolicy
+/// <summary>One fused optimizer step (forward, backward, update) per batch; with a teacher, its logits on the batch feed the distillation term.</summary>
+internal sealed class PlainSteps(TrainingSession session, TeacherModel? teacher = null) : IStepPolicy
 {
     public void BeginEpoch()
     {
@@ -12,7 +13,7 @@ internal sealed class PlainSteps(TrainingSession session) : IStepPolicy
 
     public BatchOutcome Step(ClipBatch batch, bool lastOfEpoch)
     {
-        var result = session.TrainStep(batch.Inputs, batch.Labels, batch.Targets);
+        var result = session.TrainStep(batch.Inputs, batch.Labels, batch.Targets, teacher?.Logits(batch));
         return new BatchOutcome(result.Loss, result.Logits, result.GradientNorm, StepTaken: true, result.Applied);
     }
 }

@@ -39,6 +39,7 @@ public static class PackageLayouts
                 GradientNorm = m.Io.GradientNorm,
                 VideoGradient = m.Io.VideoGradient,
                 DropoutSeed = m.Io.DropoutSeed,
+                TeacherLogits = m.Io.TeacherLogits,
             },
             Parameters = m.Parameters.Select(p => new TrainableParameter(p.Name, p.Shape, p.Gradient, p.Updated,
                 p.State.Select(s => new OptimizerStateTensor(s.Name, s.Updated)).ToList())).ToList(),
@@ -51,6 +52,7 @@ public static class PackageLayouts
             DefaultLearningRate = m.Optimizer.LearningRate,
             Tuning = m.Tuning.Kind,
             HeadWeight = m.Tuning.HeadWeight,
+            DistillationClasses = m.Distillation?.OldClasses,
             Exporter = new Exporter(package),
         };
     }

@@ -17,4 +17,6 @@ public sealed record TrainingGraphNames
     public string VideoGradient { get; init; } = "video_grad";
     /// <summary>Int64 scalar seed of the dropout masks of the train-step and gradients graphs; null when they have none.</summary>
     public string? DropoutSeed { get; init; }
+    /// <summary>Float [N, old classes] teacher logits of the train-step and gradients graphs of a distilling package; null otherwise.</summary>
+    public string? TeacherLogits { get; init; }
 }

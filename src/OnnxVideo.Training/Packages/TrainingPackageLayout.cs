@@ -41,5 +41,10 @@ public sealed record TrainingPackageLayout
     public required TuningKind Tuning { get; init; }
     /// <summary>Initializer name of the classifier weight (where backbone features enter the head).</summary>
     public string? HeadWeight { get; init; }
+    /// <summary>
+    /// With knowledge distillation compiled in (<c>onnxvideo-export package --distill</c>): the number of old classes
+    /// whose teacher logits each training step takes (<see cref="TrainingGraphNames.TeacherLogits"/>); null otherwise.
+    /// </summary>
+    public int? DistillationClasses { get; init; }
     internal IInferenceModelExporter? Exporter { get; init; }
 }

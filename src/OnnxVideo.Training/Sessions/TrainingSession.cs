@@ -146,6 +146,8 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>Micro-batches whose gradients are waiting for <see cref="OptimizerStep"/>.</summary>
     public int AccumulatedBatches => _accumulator?.Batches ?? 0;
     /// <summary>Whether the training graphs take soft targets (packages written before them take hard labels only).</summary>
+    /// <summary>Old classes whose teacher logits each training step takes (a package compiled with distillation); null otherwise.</summary>
+    public int? DistillationClasses => _package.Names.TeacherLogits is { } teacher && _train.InputNames.Contains(teacher) ? _package.DistillationClasses : null;
     public bool TakesSoftTargets => _package.Names.Targets is { } targets && _train.InputNames.Contains(targets);
     /// <summary>Whether an exponential moving average of the weights is kept (<see cref="TrainingSessionOptions.EmaDecay"/>).</summary>
     public bool AveragesWeights => _average is not null;
@@ -162,13 +164,17 @@ public sealed partial class TrainingSession : IDisposable
     /// labels.Length samples. <paramref name="softTargets"/> (labels.Length × classes, row-major, e.g. from mixup) replaces
     /// the one-hot rows of the labels in the loss; it needs a package whose graphs take soft targets
     /// (<see cref="TakesSoftTargets"/>). When the loss or the gradient norm is not finite the update is discarded
-    /// (<see cref="StepResult.Applied"/> is false) and the weights keep their values.
+    /// (<see cref="StepResult.Applied"/> is false) and the weights keep their values. A package compiled with
+    /// distillation (<see cref="DistillationClasses"/>) needs <paramref name="teacherLogits"/>: the previous model's
+    /// logits for the same clips, labels.Length × <see cref="DistillationClasses"/> row-major.
     /// </summary>
-    public StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets = default)
+    public StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets = default,
+        ReadOnlySpan<float> teacherLogits = default)
     {
         ThrowIfDisposed();
         var binding = _trainBindings[_parity] ??= CreateUpdateBinding(_train, _parity, _parameters.Concat(_state).Concat(_buffers));
         BindScalars(binding, _train);
+        using var teacher = BindTeacher(binding, _train, labels.Length, teacherLogits);
         var logits = RunBatch(_train, binding, video, labels, softTargets);
         var result = new StepResult(_loss[0], logits, _gradNorm[0], false);
         if (!result.IsFinite)
@@ -196,15 +202,17 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>
     /// Forward and backward on a micro-batch; the gradients are added (weighted by batch size) to those waiting for
     /// <see cref="OptimizerStep"/>. A micro-batch with a non-finite loss or gradient is left out
-    /// (<see cref="StepResult.Applied"/> false). <paramref name="softTargets"/> as for <see cref="TrainStep"/>.
+    /// (<see cref="StepResult.Applied"/> false). <paramref name="softTargets"/> and <paramref name="teacherLogits"/> as for <see cref="TrainStep"/>.
     /// </summary>
-    public StepResult AccumulateGradients(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets = default)
+    public StepResult AccumulateGradients(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets = default,
+        ReadOnlySpan<float> teacherLogits = default)
     {
         ThrowIfDisposed();
         var session = _gradients.Value;
         _accumulator ??= new GradientAccumulator(_package.Parameters);
         var binding = _gradientBindings[_parity] ??= CreateGradientBinding(session, _parity);
         _dropoutSeed.Bind(binding, session, OptimizerStepCount + 1, _accumulator.Batches);
+        using var teacher = BindTeacher(binding, session, labels.Length, teacherLogits);
         var logits = RunBatch(session, binding, video, labels, softTargets);
         var finite = float.IsFinite(_loss[0]) && _accumulator.ScratchIsFinite();
         if (finite)
@@ -381,6 +389,28 @@ public sealed partial class TrainingSession : IDisposable
         {
             binding.BindOutput(name, value);
         }
+    }
+
+    /// <summary>Binds the teacher logits of a distilling graph; the returned value must stay alive until the run has finished.</summary>
+    private OrtValue? BindTeacher(OrtIoBinding binding, OrtSession session, int count, ReadOnlySpan<float> teacherLogits)
+    {
+        if (_package.Names.TeacherLogits is not { } name || !session.InputNames.Contains(name))
+        {
+            if (!teacherLogits.IsEmpty)
+            {
+                throw new InvalidOperationException("teacher logits were given, but this package was not compiled with distillation ('onnxvideo-export package --distill')");
+            }
+            return null;
+        }
+        var classes = _package.DistillationClasses ?? 0;
+        if (teacherLogits.Length != count * classes || count == 0)
+        {
+            throw new ArgumentException($"the package distils {classes} old classes: a batch of {count} needs {count}×{classes} teacher logits, got {teacherLogits.Length}",
+                nameof(teacherLogits));
+        }
+        var value = OrtValue.CreateTensor(teacherLogits.ToArray(), count, classes);
+        binding.BindInput(name, value);
+        return value;
     }
 
     private float[] RunBatch(OrtSession session, OrtIoBinding binding, Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets)

@@ -52,9 +52,14 @@ public static class PackageCommand
         public Option<FileInfo?> Contract { get; } = new("--contract") { Description = "Preprocessing contract JSON (default: the model's own)" };
         public Option<DirectoryInfo> Output { get; } = new("--out") { Description = "Package folder to write", Required = true };
         public Option<bool> Adversarial { get; } = new("--adversarial") { Description = "Also compile input_grad.onnx (d loss / d clip), which `onnxvideo train --adversarial` needs" };
+        public Option<string?> Distill { get; } = new("--distill")
+        {
+            Description = "Knowledge distillation (LwF) for class-incremental training: old_classes=K[,temperature=T][,weight=W] (defaults 2 and 1); "
+                + "the loss adds W·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) on the first K classes, the teacher's logits coming from `onnxvideo train --teacher`",
+        };
 
         public IEnumerable<Option> All() =>
-            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Dropout, LayerDecay, Contract, Output, Adversarial];
+            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Dropout, LayerDecay, Contract, Output, Adversarial, Distill];
     }
 
     private static int Run(Flags f, ParseResult parse)
@@ -74,6 +79,10 @@ public static class PackageCommand
             + (manifest.LayerDecay is { } decay ? $" layer decay {decay.ToString(CultureInfo.InvariantCulture)} (lr × {manifest.Parameters.Min(p => p.LearningRateScale).ToString("G3", CultureInfo.InvariantCulture)} … 1)" : ""));
         Console.WriteLine($"  trainable  {manifest.TrainableParameterCount:N0} parameters in {manifest.Parameters.Count} tensors ({Percent(manifest.TrainableParameterCount, total)})");
         Console.WriteLine($"  frozen     {manifest.FrozenParameterCount:N0} parameters ({Percent(manifest.FrozenParameterCount, total)}); {manifest.Frozen.Count} tensors stored once in {manifest.Graphs.Frozen}");
+        if (manifest.Distillation is { } distillation)
+        {
+            Console.WriteLine($"  distill    {distillation} (teacher logits input {manifest.Io.TeacherLogits} [N, {distillation.OldClasses}])");
+        }
         if (manifest.Dropout.Count > 0)
         {
             Console.WriteLine($"  dropout    {manifest.Dropout.Count} site{(manifest.Dropout.Count == 1 ? "" : "s")} in training form (ratios {string.Join(", ", manifest.Dropout.Select(d => d.Ratio.ToString("G3", CultureInfo.InvariantCulture)).Distinct())}), masks from input {manifest.Io.DropoutSeed}");
@@ -174,6 +183,7 @@ public static class PackageCommand
             BatchNorm = batchNormMode,
             InputGradient = parse.GetValue(f.Adversarial),
             LayerDecay = layerDecay,
+            Distillation = parse.GetValue(f.Distill) is { } distill ? PackageDistillationEntry.Parse(distill, "--distill") : null,
             ModelDropout = modelDropout,
             Contract = contractFile is null ? null : PreprocessingContract.FromJson(
                 UserFileException.Guard(contractFile.FullName, "cannot read the contract", () => File.ReadAllText(contractFile.FullName)), contractFile.FullName),
