@@ -34,4 +34,11 @@ internal sealed record PackageIoNames
     /// which the distillation term of the loss matches (<see cref="PackageDistillationEntry"/>); null without distillation.
     /// </summary>
     public string? TeacherLogits { get; init; }
+    /// <summary>Captioning packages: int64 [N, L] input tokens (BOS + caption ids, PAD-padded); null for classifiers.</summary>
+    public string? Tokens { get; init; }
+    /// <summary>
+    /// Captioning packages: int64 [N, L] targets (caption ids + EOS, PAD-padded; PAD carries no loss), an input of every
+    /// graph in place of labels and soft targets; null for classifiers.
+    /// </summary>
+    public string? TargetTokens { get; init; }
 }

@@ -35,4 +35,6 @@ internal sealed record TrainingPackageOptions
     public bool LowerConv3dTo2d { get; init; } = true;
     /// <summary>Knowledge distillation from a teacher's logits on the first classes, added to the training graphs' loss; null = off.</summary>
     public PackageDistillationEntry? Distillation { get; init; }
+    /// <summary>Captioners: the tokenizer (tokenizer.json) to store in the package; its vocabulary must be the model's.</summary>
+    public string? TokenizerPath { get; init; }
 }
