@@ -8,12 +8,14 @@ using OnnxVideo.Onnx.Locking;
 using OnnxVideo.Training.Adversarial;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Data;
+using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Loop;
 using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Schedules;
 using OnnxVideo.Training.Sessions;
+using OnnxVideo.Training.Tasks;
 
 namespace OnnxVideo.Training;
 
@@ -30,45 +32,40 @@ namespace OnnxVideo.Training;
 public sealed class Trainer
 {
     private readonly TrainingPackageLayout _package;
-    private readonly VideoDataset _train;
-    private readonly VideoDataset? _validation;
+    private readonly TrainingTask _task;
     private readonly IClipSource _source;
     private readonly TrainerOptions _options;
     private readonly TrainingSessionOptions _sessionOptions;
     private readonly ILogger _logger;
 
+    /// <summary>A classifier run on labelled clips; without <paramref name="validation"/> a stratified share of <paramref name="train"/> validates.</summary>
     public Trainer(TrainingPackageLayout package, VideoDataset train, VideoDataset? validation, IClipSource source,
         string outputDirectory, TrainerOptions options, TrainingSessionOptions? sessionOptions = null, ILogger? logger = null)
+        : this(package, Validated(options, o => new ClassificationTask(package, train, validation, o)), source, outputDirectory, options, sessionOptions, logger)
     {
-        options.Validate();
+    }
+
+    private Trainer(TrainingPackageLayout package, TrainingTask task, IClipSource source, string outputDirectory, TrainerOptions options,
+        TrainingSessionOptions? sessionOptions, ILogger? logger)
+    {
         _package = package;
+        _task = task;
         _source = source;
         _options = options;
         _sessionOptions = sessionOptions ?? new TrainingSessionOptions();
         _logger = logger ?? NullLogger.Instance;
         OutputDirectory = Path.GetFullPath(outputDirectory);
-        if (train.Classes.Count != package.ClassCount)
-        {
-            throw new DatasetException(train.Source, $"has {train.Classes.Count} classes but the package's model predicts {package.ClassCount}");
-        }
-        if (validation is null && train.CountPerClass().All(c => c >= 2))
-        {
-            (train, validation) = DatasetSplit.Stratified(train, options.ValidationFraction, options.Seed);
-        }
-        if (validation is not null && !validation.Classes.SequenceEqual(train.Classes))
-        {
-            throw new DatasetException(validation.Source, "its classes differ from the training set's (read it with the same class list)");
-        }
-        _train = train;
-        _validation = validation is { Count: > 0 } ? validation : null;
+        task.Check(options);
         CheckAdversarial(package, options);
     }
 
     public string OutputDirectory { get; }
-    public VideoDataset TrainSet => _train;
-    public VideoDataset? ValidationSet => _validation;
+    /// <summary>The training clips (for a captioner: all under one placeholder class).</summary>
+    public VideoDataset TrainSet => _task.Train;
+    public VideoDataset? ValidationSet => _task.Validation;
     public string CheckpointDirectory => Path.Combine(OutputDirectory, "checkpoints");
-    public string BestModelPath => Path.Combine(OutputDirectory, "best", "model.onnx");
+    /// <summary><c>best/model.onnx</c> for a classifier; the captioner folder <c>best/captioner</c> for a caption package.</summary>
+    public string BestModelPath => _task.BestModelPath(OutputDirectory);
     public string MetricsPath => Path.Combine(OutputDirectory, "metrics.jsonl");
     public string ReportPath => Path.Combine(OutputDirectory, "report.html");
     public string SummaryPath => Path.Combine(OutputDirectory, "summary.json");
@@ -99,8 +96,8 @@ public sealed class Trainer
         var state = resumeFrom is null ? new TrainerState() : TrainerState.FromJson(resumeFrom.ReadTrainerStateJson());
         var (package, source, features) = ChooseInputs();
         using var featureSource = features;
-        var loader = NewLoader(_train, source);
-        var validationLoader = _validation is null ? null : NewLoader(_validation, source);
+        var loader = NewLoader(_task.Train, source);
+        var validationLoader = _task.Validation is null ? null : NewLoader(_task.Validation, source);
         var stepsPerEpoch = (loader.TrainingBatchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
         using var session = OpenSession(package, source, resumeFrom, Schedule(package, stepsPerEpoch, totalSteps));
@@ -112,8 +109,9 @@ public sealed class Trainer
             _logger.LogInformation("resuming from {Checkpoint} (epoch {Epoch}, batch {Batch})", resumeFrom.Directory, state.Epoch + 1, state.NextBatch);
         }
 
-        var run = new TrainingRun(session, state, loader.TrainingBatchesPerEpoch, totalSteps, _train.Classes, validationLoader);
-        var report = new ReportWriter(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog, _train.Classes);
+        var run = new TrainingRun(session, state, loader.TrainingBatchesPerEpoch, totalSteps,
+            validationLoader is null ? null : token => _task.ValidateAsync(session, validationLoader, token));
+        var report = new ReportWriter(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog, _task.ReportClasses);
         IStepPolicy policy = _options.Adversarial is { } attack ? new AdversarialSteps(session, attack, package.Contract!)
             : _options.AccumulationSteps == 1 ? new PlainSteps(session) : new AccumulatedSteps(session, _options.AccumulationSteps);
         await new TrainingLoop(run, policy, loader, _options.Seed, Callbacks(store, metricsLog, loader, report)).RunAsync(ct).ConfigureAwait(false);
@@ -132,12 +130,12 @@ public sealed class Trainer
             StoppedEarly = run.State.StoppedEarly,
             Resumed = resumeFrom is not null,
             CachedBackboneFeatures = features is not null,
-            BestValidation = best,
+            BestValidation = best?.Classification,
             MetricsPath = MetricsPath,
             ReportPath = ReportPath,
             Seconds = clock.Elapsed.TotalSeconds,
         };
-        report.Write(best);
+        report.Write(best?.Classification);
         AtomicFile.WriteAllBytes(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(summary, MetricsLog.JsonOptions));
         return summary;
     }
@@ -177,7 +175,16 @@ public sealed class Trainer
 
     private ClipLoader NewLoader(VideoDataset data, IClipSource source) => new(data.Samples, source,
         new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
-        _logger, _options.ClipCacheBytes);
+        _logger, _options.ClipCacheBytes)
+    {
+        Targets = _task.Targets,
+    };
+
+    private static TrainingTask Validated(TrainerOptions options, Func<TrainerOptions, TrainingTask> create)
+    {
+        options.Validate();
+        return create(options);
+    }
 
     private LearningRateSchedule Schedule(TrainingPackageLayout package, int stepsPerEpoch, long totalSteps)
     {
@@ -215,7 +222,7 @@ public sealed class Trainer
     private (TrainingPackageLayout Package, IClipSource Source, BackboneFeatureSource? Features) ChooseInputs()
     {
         // Mixup/CutMix and adversarial clips change what the backbone sees every step, so its features are not cached.
-        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head
+        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head || _package.IsCaptioner
             || _options.Mix is { IsEnabled: true } || _options.Adversarial is not null)
         {
             return (_package, _source, null);
@@ -256,14 +263,14 @@ public sealed class Trainer
     }
 
     /// <summary>Exports the best epoch's weights (reloaded from its checkpoint when others came after it) and validates them.</summary>
-    private async Task<ClassificationReport?> ExportBestAsync(TrainingRun run, CheckpointStore store, CancellationToken ct)
+    private async Task<ValidationReport?> ExportBestAsync(TrainingRun run, CheckpointStore store, CancellationToken ct)
     {
         var session = run.Session;
         if (run.State.BestStep >= 0 && run.State.BestStep != session.OptimizerStepCount)
         {
             session.LoadCheckpoint(store.Open(run.State.BestStep));
         }
-        session.ExportModelForInferencing(BestModelPath, _train.Classes);
+        _task.Export(session, BestModelPath);
         return await run.ValidateAsync(ct).ConfigureAwait(false);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class AccumulatedSteps(TrainingSession session, int microBatches
 
     public BatchOutcome Step(ClipBatch batch, bool lastOfEpoch)
     {
-        var micro = session.AccumulateGradients(batch.Inputs, batch.Labels, batch.Targets);
+        var micro = session.Accumulate(batch);
         _pending++;
         if (_pending < microBatchesPerStep && !lastOfEpoch)
         {

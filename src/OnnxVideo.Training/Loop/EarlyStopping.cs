@@ -1,20 +1,21 @@
+using OnnxVideo.Training.Evaluation;
 using Microsoft.Extensions.Logging;
 using OnnxVideo.Training.Metrics;
 
 namespace OnnxVideo.Training.Loop;
 
 /// <summary>
-/// At each epoch end moves the state to the next epoch: keeps the best epoch (by validation top-1; without validation
+/// At each epoch end moves the state to the next epoch: keeps the best epoch (by the validation score: top-1, or token accuracy for captioners; without validation
 /// the latest) and finishes the run after the last epoch, or after <paramref name="patience"/> epochs without
 /// improvement (0 = never stop early).
 /// </summary>
 internal sealed class EarlyStopping(int patience, int epochs, ILogger logger) : ITrainingCallback
 {
-    public void OnEpochEnd(TrainingRun run, ClassificationReport? validation)
+    public void OnEpochEnd(TrainingRun run, ValidationReport? validation)
     {
         var state = run.State;
         var epoch = state.Epoch;
-        var score = validation?.Top1 ?? epoch;
+        var score = validation?.Score ?? epoch;
         var improved = score > state.BestScore;
         var withoutImprovement = improved ? 0 : state.EpochsWithoutImprovement + 1;
         var stopEarly = validation is not null && patience > 0 && withoutImprovement >= patience;
@@ -33,7 +34,7 @@ internal sealed class EarlyStopping(int patience, int epochs, ILogger logger) : 
         };
         if (stopEarly)
         {
-            logger.LogInformation("stopping early: no improvement of validation top-1 for {Patience} epochs", patience);
+            logger.LogInformation("stopping early: no improvement of the validation score for {Patience} epochs", patience);
         }
     }
 }

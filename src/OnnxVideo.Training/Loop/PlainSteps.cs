@@ -12,7 +12,7 @@ internal sealed class PlainSteps(TrainingSession session) : IStepPolicy
 
     public BatchOutcome Step(ClipBatch batch, bool lastOfEpoch)
     {
-        var result = session.TrainStep(batch.Inputs, batch.Labels, batch.Targets);
+        var result = session.Train(batch);
         return new BatchOutcome(result.Loss, result.Logits, result.GradientNorm, StepTaken: true, result.Applied);
     }
 }

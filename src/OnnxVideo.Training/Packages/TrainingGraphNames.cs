@@ -17,4 +17,8 @@ public sealed record TrainingGraphNames
     public string VideoGradient { get; init; } = "video_grad";
     /// <summary>Int64 scalar seed of the dropout masks of the train-step and gradients graphs; null when they have none.</summary>
     public string? DropoutSeed { get; init; }
+    /// <summary>Caption packages: int64 [N, L] decoder input (BOS + caption ids, PAD-padded); null for classifiers.</summary>
+    public string? Tokens { get; init; }
+    /// <summary>Caption packages: int64 [N, L] targets (caption ids + EOS, PAD-padded); null for classifiers.</summary>
+    public string? TargetTokens { get; init; }
 }

@@ -53,6 +53,8 @@ internal static class HtmlReport
                     .Select(e => ((double)e.Epoch, e.ValidationTop1!.Value)).ToList()),
                 new ChartSeries("val top-5", "#2ca02c", epochs.Where(e => e.ValidationTop5 is not null)
                     .Select(e => ((double)e.Epoch, e.ValidationTop5!.Value)).ToList()),
+                new ChartSeries("val token accuracy", "#ff7f0e", epochs.Where(e => e.ValidationTokenAccuracy is not null)
+                    .Select(e => ((double)e.Epoch, e.ValidationTokenAccuracy!.Value)).ToList()),
             ], yMin: 0, yMax: 1, wholeNumberX: true));
             html.Append(SvgCharts.LineChart("Learning rate", "epoch",
             [

@@ -1,0 +1,36 @@
+using OnnxVideo.Training.Data;
+using OnnxVideo.Training.Evaluation;
+using OnnxVideo.Training.Loading;
+using OnnxVideo.Training.Sessions;
+
+namespace OnnxVideo.Training.Tasks;
+
+/// <summary>
+/// What differs between training a classifier and a captioner in one <see cref="Trainer"/> run: the clips, what their
+/// batches carry besides the clips, how an epoch is validated, and what the best weights are exported as. The loop,
+/// checkpoints, resume, early stopping, metrics log and report are shared.
+/// </summary>
+internal abstract class TrainingTask
+{
+    public abstract VideoDataset Train { get; }
+    public abstract VideoDataset? Validation { get; }
+
+    /// <summary>Attaches each batch's targets beyond its labels (null: the labels are the targets).</summary>
+    public virtual IBatchTargets? Targets => null;
+
+    /// <summary>Class names the report's confusion matrix is labelled with (none for captioners).</summary>
+    public virtual IReadOnlyList<string> ReportClasses => Train.Classes;
+
+    /// <summary>Where the best model goes in the run folder.</summary>
+    public abstract string BestModelPath(string outputDirectory);
+
+    public abstract Task<ValidationReport> ValidateAsync(TrainingSession session, ClipLoader loader, CancellationToken ct);
+
+    /// <summary>Writes the session's current weights as the inference model (or model folder) at <paramref name="path"/>.</summary>
+    public abstract void Export(TrainingSession session, string path);
+
+    /// <summary>Refuses trainer options the task cannot honour.</summary>
+    public virtual void Check(TrainerOptions options)
+    {
+    }
+}
