@@ -17,6 +17,7 @@ public sealed class ProjectLayeringTests
         ["src/OnnxVideo.Ort/OnnxVideo.Ort.csproj"] = ["OnnxVideo.Errors"],
         ["src/OnnxVideo.Onnx/OnnxVideo.Onnx.csproj"] = ["OnnxVideo.Errors"],
         ["src/OnnxVideo.Media/OnnxVideo.Media.csproj"] = ["OnnxVideo.Errors"],
+        ["src/OnnxVideo.Text/OnnxVideo.Text.csproj"] = ["OnnxVideo.Errors"],
         ["src/OnnxVideo.Packaging/OnnxVideo.Packaging.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Media"],
         ["src/OnnxVideo.Autodiff/OnnxVideo.Autodiff.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Packaging"],
         ["src/OnnxVideo.Models/OnnxVideo.Models.csproj"] =

@@ -14,7 +14,7 @@ public sealed class PublicApiTests
     private static readonly string[] Libraries =
     [
         "OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging",
-        "OnnxVideo.Autodiff", "OnnxVideo.Models", "OnnxVideo.Training", "OnnxVideo.Runtime",
+        "OnnxVideo.Autodiff", "OnnxVideo.Models", "OnnxVideo.Training", "OnnxVideo.Runtime", "OnnxVideo.Text",
     ];
 
     [Fact]
