@@ -45,6 +45,17 @@ public sealed class Trainer
     {
     }
 
+    /// <summary>
+    /// A captioner run on a caption package: the clips of the caption splits (folders holding <c>captions.jsonl</c>),
+    /// tokenised once with the package's tokenizer; without <paramref name="validationSplit"/> a seeded share of the
+    /// training clips validates. The best epoch (by validation token accuracy) is exported as the captioner folder
+    /// <see cref="BestModelPath"/>.
+    /// </summary>
+    public static Trainer ForCaptions(TrainingPackageLayout package, string trainSplit, string? validationSplit, IClipSource source,
+        string outputDirectory, TrainerOptions options, TrainingSessionOptions? sessionOptions = null, ILogger? logger = null) =>
+        new(package, Validated(options, o => new CaptionTask(package, trainSplit, validationSplit, o)), source, outputDirectory, options,
+            sessionOptions, logger);
+
     private Trainer(TrainingPackageLayout package, TrainingTask task, IClipSource source, string outputDirectory, TrainerOptions options,
         TrainingSessionOptions? sessionOptions, ILogger? logger)
     {
@@ -96,8 +107,8 @@ public sealed class Trainer
         var state = resumeFrom is null ? new TrainerState() : TrainerState.FromJson(resumeFrom.ReadTrainerStateJson());
         var (package, source, features) = ChooseInputs();
         using var featureSource = features;
-        var loader = NewLoader(_task.Train, source);
-        var validationLoader = _task.Validation is null ? null : NewLoader(_task.Validation, source);
+        var loader = NewLoader(_task.Train, source, _task.TrainTargets);
+        var validationLoader = _task.Validation is null ? null : NewLoader(_task.Validation, source, _task.ValidationTargets);
         var stepsPerEpoch = (loader.TrainingBatchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
         using var session = OpenSession(package, source, resumeFrom, Schedule(package, stepsPerEpoch, totalSteps));
@@ -173,11 +184,11 @@ public sealed class Trainer
         return new BatchMixer(mix, session.ClassCount, session.SampleShape);
     }
 
-    private ClipLoader NewLoader(VideoDataset data, IClipSource source) => new(data.Samples, source,
+    private ClipLoader NewLoader(VideoDataset data, IClipSource source, IBatchTargets? targets) => new(data.Samples, source,
         new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
         _logger, _options.ClipCacheBytes)
     {
-        Targets = _task.Targets,
+        Targets = targets,
     };
 
     private static TrainingTask Validated(TrainerOptions options, Func<TrainerOptions, TrainingTask> create)

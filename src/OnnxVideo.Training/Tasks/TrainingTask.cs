@@ -15,8 +15,11 @@ internal abstract class TrainingTask
     public abstract VideoDataset Train { get; }
     public abstract VideoDataset? Validation { get; }
 
-    /// <summary>Attaches each batch's targets beyond its labels (null: the labels are the targets).</summary>
-    public virtual IBatchTargets? Targets => null;
+    /// <summary>Attaches each training batch's targets beyond its labels (null: the labels are the targets).</summary>
+    public virtual IBatchTargets? TrainTargets => null;
+
+    /// <summary>As <see cref="TrainTargets"/>, for the validation clips.</summary>
+    public virtual IBatchTargets? ValidationTargets => null;
 
     /// <summary>Class names the report's confusion matrix is labelled with (none for captioners).</summary>
     public virtual IReadOnlyList<string> ReportClasses => Train.Classes;
