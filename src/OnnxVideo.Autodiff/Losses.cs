@@ -50,15 +50,49 @@ internal static class Losses
     private static string CrossEntropyWithTargets(GraphBuilder g, string logProbabilities, string target, string classCount,
         float labelSmoothing, TensorProto.Types.DataType type)
     {
-        if (labelSmoothing > 0f)
-        {
-            var smoothing = g.Node("Div", [Scalar(g, labelSmoothing, type), g.Node("Cast", [classCount], new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_class_count_float")], name: "loss_smoothing_share");
-            target = g.Node("Add", [g.Node("Mul", [target, Scalar(g, 1 - labelSmoothing, type)], name: "loss_target_scaled"), smoothing], name: "loss_target_smoothed");
-        }
+        target = Smooth(g, target, classCount, labelSmoothing, type);
         var perExample = g.Node("ReduceSum", [g.Node("Mul", [target, logProbabilities], name: "loss_target_log_probability"), Initializers.Int64s(g, "loss_axes", 1)],
             new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_per_example");
         var mean = g.Node("ReduceMean", [perExample], new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_mean");
         return g.Node("Neg", [mean], name: "loss");
+    }
+
+    /// <summary>
+    /// Mean over the target tokens that are not <paramref name="pad"/> of the cross-entropy between softmax(<paramref name="logits"/>)
+    /// [N, L, V] and the int64 <paramref name="targets"/> [N, L], the one-hot target smoothed by ε (as PyTorch's
+    /// CrossEntropyLoss(ignore_index=pad, label_smoothing=ε) on the flattened tokens; 0 when every target is padding).
+    /// </summary>
+    public static string MaskedTokenCrossEntropy(GraphBuilder g, string logits, string targets, long pad, float labelSmoothing)
+    {
+        if (labelSmoothing is < 0f or > 1f) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label smoothing must be in [0, 1]");
+        const TensorProto.Types.DataType type = TensorProto.Types.DataType.Float;
+        var logProbabilities = g.Node("LogSoftmax", [logits], new Dictionary<string, object> { ["axis"] = -1L }, name: "loss_log_softmax");
+        var classCount = g.Node("Gather", [g.Node("Shape", [logits], name: "loss_logits_shape"), Int64Scalar(g, 2)], name: "loss_class_count");
+        var classes = g.Node("Range", [Int64Scalar(g, 0), classCount, Int64Scalar(g, 1)], name: "loss_classes");
+        var column = g.Node("Unsqueeze", [targets, Initializers.Int64s(g, "loss_axes", 2)], name: "loss_targets_column");
+        var target = Smooth(g, g.Node("Cast", [g.Node("Equal", [column, classes], name: "loss_one_hot")],
+            new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_target"), classCount, labelSmoothing, type);
+        var perToken = g.Node("ReduceSum", [g.Node("Mul", [target, logProbabilities], name: "loss_target_log_probability"), Initializers.Int64s(g, "loss_axes", 2)],
+            new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_per_token");
+        var isPad = g.Node("Equal", [targets, Initializers.Int64Scalar(g, "loss_pad", pad)], name: "loss_is_pad");
+        var weight = g.Node("Cast", [g.Node("Not", [isPad], name: "loss_not_pad")], new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_token_weight");
+        var everyAxis = Initializers.Int64s(g, "loss_axes", 0, 1);
+        var total = g.Node("ReduceSum", [g.Node("Mul", [perToken, weight], name: "loss_weighted"), everyAxis],
+            new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_total");
+        var count = g.Node("Max", [g.Node("ReduceSum", [weight, everyAxis], new Dictionary<string, object> { ["keepdims"] = 0L }, name: "loss_token_count"),
+            Scalar(g, 1, type)], name: "loss_token_count_at_least_one");
+        return g.Node("Neg", [g.Node("Div", [total, count], name: "loss_mean")], name: "loss");
+    }
+
+    /// <summary>(1 − ε)·target + ε / C; the target itself when ε = 0.</summary>
+    private static string Smooth(GraphBuilder g, string target, string classCount, float labelSmoothing, TensorProto.Types.DataType type)
+    {
+        if (labelSmoothing <= 0f)
+        {
+            return target;
+        }
+        var smoothing = g.Node("Div", [Scalar(g, labelSmoothing, type), g.Node("Cast", [classCount], new Dictionary<string, object> { ["to"] = (long)type }, name: "loss_class_count_float")], name: "loss_smoothing_share");
+        return g.Node("Add", [g.Node("Mul", [target, Scalar(g, 1 - labelSmoothing, type)], name: "loss_target_scaled"), smoothing], name: "loss_target_smoothed");
     }
 
     /// <summary>Mean over all elements of (predictions − targets)². Returns the scalar loss value.</summary>

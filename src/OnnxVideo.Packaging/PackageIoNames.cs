@@ -29,4 +29,11 @@ internal sealed record PackageIoNames
     /// are computed; null when the graphs have no dropout. The same seed gives the same masks.
     /// </summary>
     public string? DropoutSeed { get; init; }
+    /// <summary>Captioning packages: int64 [N, L] input tokens (BOS + caption ids, PAD-padded); null for classifiers.</summary>
+    public string? Tokens { get; init; }
+    /// <summary>
+    /// Captioning packages: int64 [N, L] targets (caption ids + EOS, PAD-padded; PAD carries no loss), an input of every
+    /// graph in place of labels and soft targets; null for classifiers.
+    /// </summary>
+    public string? TargetTokens { get; init; }
 }

@@ -35,6 +35,8 @@ internal sealed record TrainingPackageManifest
     /// <summary>Opset of the compiled graphs.</summary>
     public long Opset { get; init; }
     public PackageIoNames Io { get; init; } = new();
+    /// <summary>Captioning packages: vocabulary, decoder shape and inference graphs; null for classifiers.</summary>
+    public PackageCaptionEntry? Caption { get; init; }
     public PackageGraphFiles Graphs { get; init; } = new();
     public IReadOnlyList<PackageParameterEntry> Parameters { get; init; } = [];
     /// <summary>Running statistics updated by training (stored in trainable.safetensors with the parameters).</summary>

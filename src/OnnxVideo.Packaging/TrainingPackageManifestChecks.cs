@@ -91,6 +91,33 @@ internal static class TrainingPackageManifestChecks
         {
             return "io.dropoutSeed must be named exactly when dropout sites are listed";
         }
+        if ((m.Caption is null) != (io.TargetTokens is null) || (m.Caption is null) != (io.Tokens is null) || io.Tokens is "" || io.TargetTokens is "")
+        {
+            return "io.tokens and io.targetTokens must be named exactly in captioning packages (those with a caption entry)";
+        }
+        return m.Caption is { } caption ? CaptionProblem(caption, m.ClassCount) : null;
+    }
+
+    private static string? CaptionProblem(PackageCaptionEntry c, int classCount)
+    {
+        if (c.VocabularySize != classCount || c.VocabularySize < 3)
+        {
+            return $"caption.vocabularySize must equal classCount and be >= 3 (got {c.VocabularySize}, classCount {classCount})";
+        }
+        int[] specials = [c.Pad, c.Bos, c.Eos];
+        if (specials.Any(t => t < 0 || t >= c.VocabularySize) || specials.Distinct().Count() != 3)
+        {
+            return "caption.pad, bos and eos must be three different token ids inside the vocabulary";
+        }
+        if (c is not { MaxLength: >= 1, Layers: >= 1, Heads: >= 1, HeadDim: >= 1, MemoryTokens: >= 1 } || c.ModelDim != c.Heads * c.HeadDim)
+        {
+            return "caption.maxLength, layers, heads, headDim and memoryTokens must be >= 1 and modelDim = heads × headDim";
+        }
+        string?[] files = [c.EncoderFile, c.DecoderFile, c.DecoderStepFile, c.TokenizerFile];
+        if (files.Take(3).Any(string.IsNullOrEmpty) || files.Any(f => f is not null && (f.Length == 0 || Path.GetFileName(f) != f)))
+        {
+            return "caption file names must be plain file names inside the package";
+        }
         return null;
     }
 

@@ -24,4 +24,5 @@ internal sealed record CompiledTrainingGraphs(
     long FrozenParameterCount,
     IReadOnlyDictionary<string, float> LearningRateScales,
     IReadOnlyList<PackageDropoutSite> DropoutSites,
-    ModelProto? InputGradient = null);
+    ModelProto? InputGradient = null,
+    CaptionGraphs? Caption = null);

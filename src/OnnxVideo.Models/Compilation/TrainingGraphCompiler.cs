@@ -12,11 +12,12 @@ using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 using OnnxVideo.Packaging;
 using OnnxVideo.Models.Adversarial;
+using OnnxVideo.Models.Zoo;
 
 namespace OnnxVideo.Models.Compilation;
 
 /// <summary>
-/// Compiles a classifier (one video input, logits as the first output) into the graphs of a training package:
+/// Compiles a classifier (one video input, logits as the first output) or a captioner (<see cref="CaptionObjective"/>) into the graphs of a training package:
 /// eval (logits, loss), gradients (loss, logits, d loss/d parameter), train step (gradients + optimizer update) and
 /// the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
 /// </summary>
@@ -35,6 +36,23 @@ internal static class TrainingGraphCompiler
         ControlFlowSimplifier.Simplify(source);
         GraphEdits.RemoveInitializerInputs(source);
         GraphEdits.MaterializeInitializerCopies(source);
+        var objective = ModelMetadata.Get(model, VideoCaptionConfig.MetadataKey) is { } caption
+            ? CaptionObjective.Create(model, source, VideoCaptionConfig.FromJson(caption, sourceName), options, sourceName)
+            : ClassifierObjective(source, options, sourceName);
+        foreach (var reserved in new[] { objective.Io.Labels, objective.Io.Targets, objective.Io.TargetTokens, objective.Io.Loss, objective.Io.LearningRate,
+            objective.Io.Step, objective.Io.ClipNorm, objective.Io.GradientNorm, SeededDropout.SeedInput }.OfType<string>())
+        {
+            if (GraphBuilder.Wrap(source).IsNameUsed(reserved))
+            {
+                throw new TrainingPackageException(sourceName, $"the model already uses the name '{reserved}', which training packages reserve");
+            }
+        }
+        return CompileWith(model, source, options, objective, sourceName);
+    }
+
+    /// <summary>One video input, logits [N, classes]; cross-entropy against soft targets (training) or labels (eval).</summary>
+    private static TrainingObjective ClassifierObjective(GraphProto source, TrainingPackageOptions options, string sourceName)
+    {
         if (source.Input.Count != 1)
         {
             throw new TrainingPackageException(sourceName, $"expected one video input, the model has {source.Input.Count} ({string.Join(", ", source.Input.Select(i => i.Name))})");
@@ -54,34 +72,34 @@ internal static class TrainingGraphCompiler
         source.Output.Clear();
         source.Output.Add(logits);
         GraphRewrites.Prune(source);
-        var video = source.Input[0];
+        var (videoName, videoShape, batch) = VideoInput(source, sourceName);
+        var io = new PackageIoNames { Video = videoName, VideoShape = videoShape, Logits = logits.Name, Targets = "targets" };
+        return new TrainingObjective(io, classCount, (builder, training) => AddLoss(builder, io, batch, options.LabelSmoothing, training ? classCount : null));
+    }
+
+    /// <summary>The float video input: its name, its shape as text (symbolic dimensions by name) and its batch dimension.</summary>
+    internal static (string Name, string[] Shape, Dim Batch) VideoInput(GraphProto source, string sourceName, string? name = null)
+    {
+        var video = name is null ? source.Input[0] : source.Input.First(i => i.Name == name);
         if (video.Type?.TensorType is not { ElemType: (int)TensorProto.Types.DataType.Float, Shape: not null })
         {
             throw new TrainingPackageException(sourceName, $"the video input '{video.Name}' must be a float32 tensor with a shape");
         }
         var videoDims = video.Type.TensorType.Shape.Dim;
         Dim batch = videoDims.Count > 0 && videoDims[0].DimParam.Length > 0 ? videoDims[0].DimParam : videoDims.Count > 0 ? videoDims[0].DimValue : "N";
-        var io = new PackageIoNames
-        {
-            Video = video.Name,
-            VideoShape = videoDims.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-            Logits = logits.Name,
-            Targets = "targets",
-        };
-        foreach (var reserved in new[] { io.Labels, io.Targets!, io.Loss, io.LearningRate, io.Step, io.ClipNorm, io.GradientNorm, SeededDropout.SeedInput })
-        {
-            if (GraphBuilder.Wrap(source).IsNameUsed(reserved))
-            {
-                throw new TrainingPackageException(sourceName, $"the model already uses the name '{reserved}', which training packages reserve");
-            }
-        }
+        var shape = videoDims.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return (video.Name, shape, batch);
+    }
 
+    private static CompiledTrainingGraphs CompileWith(ModelProto model, GraphProto source, TrainingPackageOptions options, TrainingObjective objective, string sourceName)
+    {
+        var io = objective.Io;
         var evalVariant = Variant(source, options, training: false, sourceName);
-        AddLoss(GraphBuilder.Wrap(evalVariant.Graph), io, batch, options.LabelSmoothing, classCount: null);
+        objective.AddLoss(GraphBuilder.Wrap(evalVariant.Graph), false);
 
         var gradVariant = Variant(source, options, training: true, sourceName);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
-        var gradLoss = AddLoss(gradBuilder, io, batch, options.LabelSmoothing, classCount);
+        var gradLoss = objective.AddLoss(gradBuilder, true);
         var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable);
         foreach (var p in gradVariant.Selection.Trainable)
         {
@@ -93,7 +111,7 @@ internal static class TrainingGraphCompiler
 
         var trainVariant = Variant(source, options, training: true, sourceName);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
-        var trainLoss = AddLoss(trainBuilder, io, batch, options.LabelSmoothing, classCount);
+        var trainLoss = objective.AddLoss(trainBuilder, true);
         var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
         var rateScales = LayerDecay.Scales(trainVariant.Selection.Trainable, options.LayerDecay, sourceName);
         var parameters = trainVariant.Selection.Trainable
@@ -105,9 +123,13 @@ internal static class TrainingGraphCompiler
         GraphProto? inputGradient = null;
         if (options.InputGradient)
         {
+            if (objective.Caption is not null)
+            {
+                throw new TrainingPackageException(sourceName, "the input-gradient graph (adversarial training) is for classifiers; captioning packages do not have one");
+            }
             var inputVariant = Variant(source, options, training: false, sourceName);
             var inputBuilder = GraphBuilder.Wrap(inputVariant.Graph);
-            AddLoss(inputBuilder, io, batch, options.LabelSmoothing, classCount: null);
+            objective.AddLoss(inputBuilder, false);
             InputGradientGraph.Append(inputBuilder, io.Video, io.Logits, io.Labels, sourceName);
             inputGradient = inputVariant.Graph;
         }
@@ -126,12 +148,13 @@ internal static class TrainingGraphCompiler
             trainVariant.Buffers,
             trainVariant.Graph.Initializer.Where(t => frozenNames.Contains(t.Name)).ToList(),
             io,
-            classCount,
+            objective.ClassCount,
             trainVariant.TrainableCount,
             trainVariant.FrozenCount,
             rateScales,
             trainVariant.Dropout,
-            inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract));
+            inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract),
+            objective.Caption);
     }
 
     private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,
@@ -181,7 +204,7 @@ internal static class TrainingGraphCompiler
     }
 
     /// <summary>Gives a computed value a chosen name: renames it when a node produces it, otherwise adds an Identity.</summary>
-    private static void ExposeAs(GraphBuilder builder, string value, string name)
+    internal static void ExposeAs(GraphBuilder builder, string value, string name)
     {
         builder.UniqueName(name);
         var graph = builder.Graph;

@@ -30,4 +30,6 @@ internal sealed record TrainingPackageOptions
     public bool ModelDropout { get; init; } = true;
     /// <summary>Layer-wise learning-rate decay for transformers (e.g. 0.75, see <see cref="LayerDecay"/>); null = off.</summary>
     public float? LayerDecay { get; init; }
+    /// <summary>Captioners: the tokenizer (tokenizer.json) to store in the package; its vocabulary must be the model's.</summary>
+    public string? TokenizerPath { get; init; }
 }

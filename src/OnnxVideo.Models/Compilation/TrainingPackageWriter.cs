@@ -87,6 +87,13 @@ internal static class TrainingPackageWriter
         {
             OrtModelCheck.RequireLoadable(Path.Combine(dir, graph));
         }
+        var (caption, captionFiles) = compiled.Caption is { } captionGraphs
+            ? CaptionPackageFiles.Write(captionGraphs, options.TokenizerPath, dir)
+            : (null, []);
+        if (caption is null && options.TokenizerPath is not null)
+        {
+            throw new TrainingPackageException(options.TokenizerPath, "a tokenizer belongs to captioning packages; this model is a classifier");
+        }
         var selection = compiled.Selection;
         var manifest = new TrainingPackageManifest
         {
@@ -101,6 +108,7 @@ internal static class TrainingPackageWriter
             Dropout = compiled.DropoutSites,
             Opset = OnnxModels.DefaultOpset(compiled.TrainStep),
             Io = compiled.Io,
+            Caption = caption,
             Graphs = files,
             Parameters = parameters,
             Buffers = compiled.InitialBuffers.Select(t => new PackageBufferEntry(t.Name, t.Dims.ToArray(), t.Name + OptimizerGraph.UpdatedSuffix)).ToList(),
@@ -108,7 +116,7 @@ internal static class TrainingPackageWriter
             Frozen = stored.Select(t => new PackageTensorEntry(t.Name, DTypeOf(t).ToString(), t.Dims.ToArray())).ToList(),
             TrainableParameterCount = compiled.TrainableParameterCount,
             FrozenParameterCount = compiled.FrozenParameterCount,
-            Files = graphFiles.Concat([files.Trainable, files.OptimizerState, files.Frozen])
+            Files = graphFiles.Concat([files.Trainable, files.OptimizerState, files.Frozen]).Concat(captionFiles)
                 .Select(f => Path.Combine(dir, f))
                 .Select(path => new PackageFileEntry(Path.GetFileName(path), new FileInfo(path).Length, TrainingPackage.Sha256Of(path)))
                 .ToList(),

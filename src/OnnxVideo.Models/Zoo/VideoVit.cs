@@ -1,5 +1,6 @@
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
+using static OnnxVideo.Models.Zoo.TransformerOps;
 
 namespace OnnxVideo.Models.Zoo;
 
@@ -14,8 +15,6 @@ namespace OnnxVideo.Models.Zoo;
 /// </summary>
 internal sealed class VideoVit : ZooArchitecture
 {
-    private static readonly ParameterInit WeightInit = ParameterInit.Normal(0.02);
-
     public VideoVit(VideoVitConfig config, string name = "video_vit")
     {
         config.Validate();
@@ -61,6 +60,15 @@ internal sealed class VideoVit : ZooArchitecture
 
     public override ZooNetworkOutputs Define(ZooGraph g, ZooValue video, int classes)
     {
+        var x = EncodeTokens(g, video).Name;
+        var features = new ZooValue(Pool(g, x), [Config.Width]);
+        var logits = g.Linear(features, VideoVitNames.Classifier, classes, WeightInit, ModelZoo.LogitsName);
+        return new ZooNetworkOutputs(features, logits);
+    }
+
+    /// <summary>The encoder alone: patch embedding, positions and every block, giving the tokens [L, width] before pooling.</summary>
+    public ZooValue EncodeTokens(ZooGraph g, ZooValue video)
+    {
         var (frames, channels, size) = (video.Shape[0], video.Shape[1], video.Shape[2]);
         Config.CheckInput(frames, size);
         var tokens = Embed(g, video.Name, frames, channels, size);
@@ -69,9 +77,7 @@ internal sealed class VideoVit : ZooArchitecture
         {
             x = Block(g, x, tokens.Shape[0], i);
         }
-        var features = new ZooValue(Pool(g, x), [Config.Width]);
-        var logits = g.Linear(features, VideoVitNames.Classifier, classes, WeightInit, ModelZoo.LogitsName);
-        return new ZooNetworkOutputs(features, logits);
+        return tokens with { Name = x };
     }
 
     private ZooValue Embed(ZooGraph g, string video, long frames, long channels, long size)
@@ -159,40 +165,11 @@ internal sealed class VideoVit : ZooArchitecture
         return LayerNorm(g, cls, VideoVitNames.FinalNorm, Config.LayerNormEpsilon, ModelZoo.FeaturesName);
     }
 
-    /// <summary>x · Wᵀ (+ bias) on [N, L, in], W declared in PyTorch's [out, in] layout under its checkpoint name.</summary>
-    private static string Project(ZooGraph g, string x, string weightName, string? bias, long inWidth, long outWidth, long tokens, string name)
-    {
-        var b = g.Builder;
-        var weight = g.Parameter(weightName, [outWidth, inWidth], WeightInit);
-        var wT = b.Node("Transpose", [weight], Perm(1, 0), name + ".weight_t");
-        var y = b.Node("MatMul", [x, wT], name: bias is null ? name : name + ".matmul");
-        g.AddMultiplyAccumulates(tokens * inWidth * outWidth);
-        return bias is null ? y : b.Node("Add", [y, bias], name: name);
-    }
+    private string LayerNorm(ZooGraph g, string x, string prefix, float epsilon, string name) =>
+        TransformerOps.LayerNorm(g, x, prefix, Config.Width, epsilon, name);
 
-    /// <summary>[N, L, width] → [N, L, heads, head width], then transposed by <paramref name="perm"/>.</summary>
-    private string SplitHeads(ZooGraph g, string x, IReadOnlyDictionary<string, object> perm, string name)
-    {
-        var b = g.Builder;
-        var split = b.Node("Reshape", [x, b.Constant([0, 0, Config.Heads, Config.HeadWidth])], name: name + ".split");
-        return b.Node("Transpose", [split], perm, name);
-    }
-
-    private string LayerNorm(ZooGraph g, string x, string prefix, float epsilon, string name)
-    {
-        long d = Config.Width;
-        var scale = g.Parameter(prefix + ".weight", [d], ParameterInit.Ones);
-        var bias = g.Parameter(prefix + ".bias", [d], ParameterInit.Zeros);
-        return g.Builder.Node("LayerNormalization", [x, scale, bias], new Dictionary<string, object> { ["axis"] = -1L, ["epsilon"] = epsilon }, name);
-    }
-
-    /// <summary>Exact GELU, 0.5·x·(1 + erf(x/√2)), from opset-13 ops (the Gelu op needs opset 20).</summary>
-    private static string Gelu(GraphBuilder b, string x, string name)
-    {
-        var erf = b.Node("Erf", [b.Node("Mul", [x, b.Constant((float)(1 / Math.Sqrt(2)))], name: name + ".scaled")], name: name + ".erf");
-        var onePlus = b.Node("Add", [erf, b.Constant(1f)], name: name + ".one_plus");
-        return b.Node("Mul", [b.Node("Mul", [x, b.Constant(0.5f)], name: name + ".half"), onePlus], name: name);
-    }
+    private string SplitHeads(ZooGraph g, string x, IReadOnlyDictionary<string, object> perm, string name) =>
+        TransformerOps.SplitHeads(g.Builder, x, Config.Heads, Config.HeadWidth, perm, name);
 
     /// <summary>VideoMAE's fixed table: position / 10000^(2⌊j/2⌋/width), sine at even j, cosine at odd j.</summary>
     public static float[] SinusoidTable(int positions, int width)
@@ -208,8 +185,4 @@ internal sealed class VideoVit : ZooArchitecture
         }
         return table;
     }
-
-    private static Dictionary<string, object> Perm(params long[] perm) => new() { ["perm"] = perm };
-
-    private static Dictionary<string, object> Axis(long axis) => new() { ["axis"] = axis };
 }

@@ -14,7 +14,7 @@ public static class CreateCommand
     {
         var arch = new Option<string?>("--arch") { Description = "Architecture (see 'onnxvideo-export list'); required unless --recipe names it" };
         var recipeName = new Option<string?>("--recipe") { Description = "A recipe of models/ by name or a recipe file: architecture, clip shape, preprocessing and pretrained weights (SHA-256 checked), with a new head for --classes" };
-        var classes = new Option<string>("--classes") { Description = "Class count N, or a labels file with one label per line", Required = true };
+        var classes = new Option<string?>("--classes") { Description = "Class count N, or a labels file with one label per line (classifiers)" };
         var frames = new Option<int?>("--frames") { Description = "Frames per clip T (default: the architecture's)" };
         var size = new Option<int?>("--size") { Description = "Side of the square input crop S (default: the architecture's)" };
         var output = new Option<string>("--out") { Description = "The ONNX model to write", Required = true };
@@ -24,17 +24,23 @@ public static class CreateCommand
         var dropPath = new Option<float>("--drop-path") { Description = "Stochastic depth rate of video_vit (timm's linear rule over the blocks; training only)" };
         var features = new Option<bool>("--features") { Description = "Also output the penultimate features [N, F] as 'features'" };
 
+        var caption = new CaptionModelFlags();
         var command = new Command("create", "Build a model from the zoo, random-initialised or with safetensors or PyTorch (.pth) weights, with its preprocessing contract");
-        foreach (var option in new Option[] { arch, recipeName, classes, frames, size, output, weights, newHead, seed, features, dropPath })
+        foreach (var option in new Option[] { arch, recipeName, classes, frames, size, output, weights, newHead, seed, features, dropPath }.Concat(caption.All()))
         {
             command.Options.Add(option);
         }
         command.SetHandler((parse, _) =>
         {
+            if (string.Equals(parse.GetValue(arch), VideoCaption.ArchitectureName, StringComparison.OrdinalIgnoreCase))
+            {
+                return Task.FromResult(caption.Run(parse, parse.GetValue(frames), parse.GetValue(size), parse.GetValue(seed), parse.GetValue(output)!));
+            }
+            var classText = parse.GetValue(classes) ?? throw new InvalidFlagException("--classes", "needed: the class count or a labels file");
             var recipe = RecipeChoice.Resolve(parse.GetValue(recipeName), parse.GetValue(arch), parse.GetValue(weights));
             var architecture = ModelZoo.Get(recipe?.Recipe.Architecture ?? parse.GetValue(arch)
                 ?? throw new InvalidFlagException("--arch", "needed: an architecture (see 'onnxvideo-export list'), or --recipe"));
-            var labels = ClassLabels.Resolve(parse.GetValue(classes)!);
+            var labels = ClassLabels.Resolve(classText);
             var weightsPath = recipe?.WeightsPath ?? parse.GetValue(weights);
             if (weightsPath is not null && !File.Exists(weightsPath))
             {
@@ -58,7 +64,7 @@ public static class CreateCommand
             var model = FlagValues.Check(() => ModelZoo.Build(architecture, options));
             var t = options.Frames ?? architecture.DefaultFrames;
             var s = options.Size ?? architecture.DefaultSize;
-            var contract = (recipe?.Contract(architecture, t, s) ?? architecture.DefaultContract(t, s)) with { Labels = labels, PlaceholderLabels = ClassLabels.IsCount(parse.GetValue(classes)!) };
+            var contract = (recipe?.Contract(architecture, t, s) ?? architecture.DefaultContract(t, s)) with { Labels = labels, PlaceholderLabels = ClassLabels.IsCount(classText) };
             var outPath = parse.GetValue(output)!;
             ModelContracts.Write(model, contract, source: outPath);
             UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(model, outPath));

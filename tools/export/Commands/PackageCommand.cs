@@ -29,7 +29,8 @@ public static class PackageCommand
     /// <summary>The options of <c>package</c>.</summary>
     private sealed class Flags
     {
-        public Option<FileInfo> Model { get; } = new("--model") { Description = "ONNX classifier (one video input, logits [N, classes] as first output)", Required = true };
+        public Option<FileInfo> Model { get; } = new("--model") { Description = "ONNX classifier (one video input, logits [N, classes] as first output), or a video_caption model", Required = true };
+        public Option<FileInfo?> Tokenizer { get; } = new("--tokenizer") { Description = "Captioners: the tokenizer.json to store in the package (its vocabulary must be the model's)" };
         public Option<string> Tune { get; } = new("--tune") { Description = "head | pattern:<regex> | bitfit | lora:r=8,alpha=16[,dropout=0.05][,target=<regex>] | adapter:dim=64[,scale=1][,target=<regex>][,temporal] | prompt:tokens=8[,deep] | full; parameter-efficient methods combine with '+' (lora:r=8+bitfit)", DefaultValueFactory = _ => "head" };
         public Option<string> Optimizer { get; } = new("--optimizer") { Description = "adamw | sgd", DefaultValueFactory = _ => "adamw" };
         public Option<float?> Lr { get; } = new("--lr") { Description = "Default learning rate (adamw 1e-3, sgd 1e-2)" };
@@ -54,7 +55,7 @@ public static class PackageCommand
         public Option<bool> Adversarial { get; } = new("--adversarial") { Description = "Also compile input_grad.onnx (d loss / d clip), which `onnxvideo train --adversarial` needs" };
 
         public IEnumerable<Option> All() =>
-            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Dropout, LayerDecay, Contract, Output, Adversarial];
+            [Model, Tune, Optimizer, Lr, WeightDecay, DecayAll, Momentum, Nesterov, Beta1, Beta2, Epsilon, LabelSmoothing, ClipNorm, BatchNorm, Dropout, LayerDecay, Contract, Output, Adversarial, Tokenizer];
     }
 
     private static int Run(Flags f, ParseResult parse)
@@ -80,6 +81,10 @@ public static class PackageCommand
         }
         var trainingBatchNorms = manifest.Buffers.Count / 2;
         Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: batch statistics in {trainingBatchNorms} layer{(trainingBatchNorms == 1 ? "" : "s")}");
+        if (manifest.Caption is { } caption)
+        {
+            Console.WriteLine($"  caption    vocabulary {caption.VocabularySize}, max length {caption.MaxLength}, {caption.Layers} decoder layers × {caption.Heads} heads, memory {caption.MemoryTokens} tokens; {caption.EncoderFile}, {caption.DecoderFile}, {caption.DecoderStepFile}; tokenizer {caption.TokenizerFile ?? "none"}");
+        }
         Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
         return ExitCodes.Ok;
     }
@@ -174,6 +179,7 @@ public static class PackageCommand
             BatchNorm = batchNormMode,
             InputGradient = parse.GetValue(f.Adversarial),
             LayerDecay = layerDecay,
+            TokenizerPath = parse.GetValue(f.Tokenizer)?.FullName,
             ModelDropout = modelDropout,
             Contract = contractFile is null ? null : PreprocessingContract.FromJson(
                 UserFileException.Guard(contractFile.FullName, "cannot read the contract", () => File.ReadAllText(contractFile.FullName)), contractFile.FullName),

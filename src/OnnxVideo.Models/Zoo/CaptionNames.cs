@@ -1,0 +1,31 @@
+namespace OnnxVideo.Models.Zoo;
+
+/// <summary>
+/// Parameter and graph value names of <see cref="VideoCaption"/> models. The encoder keeps <see cref="VideoVitNames"/>
+/// (so a video_vit classifier's encoder loads unchanged); decoder names follow BART's state dict.
+/// </summary>
+internal static class CaptionNames
+{
+    /// <summary>Every decoder parameter starts with this (<c>--tune pattern:^decoder\.</c> freezes the encoder).</summary>
+    public const string DecoderPrefix = "decoder.";
+    public const string TokenEmbedding = "decoder.embed_tokens.weight";
+    public const string PositionEmbedding = "decoder.embed_positions.weight";
+    /// <summary>LayerNorm of the encoder tokens before the decoder reads them (trained with the decoder).</summary>
+    public const string MemoryNorm = "decoder.memory_norm";
+    public const string FinalNorm = "decoder.layer_norm";
+    public const string OutputWeight = "lm_head.weight";
+    public const string OutputBias = "lm_head.bias";
+
+    public const string Video = "video";
+    public const string Tokens = "tokens";
+    public const string Logits = "logits";
+    public const string Memory = "memory";
+    public const string Token = "token";
+    public const string Position = "position";
+
+    public static string Layer(int index) => $"decoder.layers.{index}.";
+    public static string PastKey(int layer) => $"past_key_{layer}";
+    public static string PastValue(int layer) => $"past_value_{layer}";
+    public static string PresentKey(int layer) => $"present_key_{layer}";
+    public static string PresentValue(int layer) => $"present_value_{layer}";
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using OnnxVideo.CommandLine;
+using OnnxVideo.Models.Zoo;
+using OnnxVideo.Onnx;
+using OnnxVideo.Packaging.Contracts;
+
+namespace OnnxVideo.ExportTool.Commands;
+
+/// <summary>The options of <c>create --arch video_caption</c> and how they build the captioner.</summary>
+internal sealed class CaptionModelFlags
+{
+    public Option<int?> Vocabulary { get; } = new("--vocab") { Description = "video_caption: vocabulary size (the tokenizer's, specials and bytes included)" };
+    public Option<int> MaxLength { get; } = new("--max-length") { Description = "video_caption: most caption tokens without BOS/EOS", DefaultValueFactory = _ => 24 };
+    public Option<int> Layers { get; } = new("--decoder-layers") { Description = "video_caption: decoder layers", DefaultValueFactory = _ => 2 };
+    public Option<int> Heads { get; } = new("--decoder-heads") { Description = "video_caption: decoder attention heads", DefaultValueFactory = _ => 4 };
+    public Option<bool> Tie { get; } = new("--tie-embeddings") { Description = "video_caption: the output projection reuses the token embedding" };
+    public Option<FileInfo?> Encoder { get; } = new("--encoder") { Description = "video_caption: take the encoder (shape, clip size and weights) from this video_vit classifier, e.g. a fine-tuned one" };
+
+    public IEnumerable<Option> All() => [Vocabulary, MaxLength, Layers, Heads, Tie, Encoder];
+
+    /// <summary>Builds and writes the captioner; <paramref name="frames"/>, <paramref name="size"/> and <paramref name="seed"/> are create's own flags.</summary>
+    public int Run(ParseResult parse, int? frames, int? size, int seed, string outPath)
+    {
+        var vocabulary = parse.GetValue(Vocabulary) ?? throw new InvalidFlagException("--vocab", "needed with --arch video_caption: the vocabulary size of the tokenizer");
+        var encoder = parse.GetValue(Encoder)?.FullName;
+        if (encoder is not null && !File.Exists(encoder))
+        {
+            throw new UserFileException(encoder, "encoder model not found");
+        }
+        var config = new VideoCaptionConfig
+        {
+            VocabularySize = vocabulary,
+            MaxLength = parse.GetValue(MaxLength),
+            Layers = parse.GetValue(Layers),
+            Heads = parse.GetValue(Heads),
+            TieEmbeddings = parse.GetValue(Tie),
+        };
+        var built = FlagValues.Check(() => VideoCaptionZoo.Build(config, frames, size, seed, encoder));
+        var contract = built.Architecture.DefaultContract(built.Frames, built.Size);
+        ModelContracts.Write(built.Model, contract, source: outPath);
+        UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(built.Model, outPath));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {outPath}: {VideoCaption.ArchitectureName}, {built.Architecture.Description}, input video [N, {string.Join(", ", built.Architecture.Encoder.InputShape(built.Frames, built.Size))}] (NTCHW), {built.Parameters:N0} parameters, encoder {(encoder is null ? $"random (seed {seed})" : encoder)}"));
+        return ExitCodes.Ok;
+    }
+}
