@@ -83,10 +83,10 @@ public sealed class Trainer
     /// <summary>Held while <see cref="RunAsync"/> runs; a second trainer on the folder gets <see cref="OutputInUseException"/>.</summary>
     public string LockPath => Path.Combine(OutputDirectory, "run.lock");
 
-    public IProgress<TrainingProgress>? Progress { get; init; }
+    public IProgress<TrainingProgress>? Progress { get; set; }
 
     /// <summary>Called after each epoch with its metrics line.</summary>
-    public Action<EpochMetrics>? EpochCompleted { get; init; }
+    public Action<EpochMetrics>? EpochCompleted { get; set; }
 
     public async Task<TrainingSummary> RunAsync(CancellationToken ct = default)
     {

@@ -23,7 +23,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var flags = new Flags();
-        var command = new Command("train", "Fine-tune a training package on labelled clips; exports best/model.onnx");
+        var command = new Command("train", "Fine-tune a training package on labelled clips (exports best/model.onnx), or a caption package on captioned clips (exports best/captioner/)");
         foreach (var option in flags.All())
         {
             command.Options.Add(option);
@@ -37,7 +37,7 @@ public static class TrainCommand
     private sealed class Flags
     {
         public Option<string> Package { get; } = new("--package") { Description = "Training package folder (from 'onnxvideo-export package')", Required = true };
-        public Option<string> Train { get; } = new("--train") { Description = "Training clips: a folder-per-class tree or a list file ('path label')", Required = true };
+        public Option<string> Train { get; } = new("--train") { Description = "Training clips: a folder-per-class tree or a list file ('path label'); for a caption package a folder holding captions.jsonl", Required = true };
         public Option<string?> Val { get; } = new("--val") { Description = "Validation clips (default: a stratified share of --train)" };
         public Option<string> Output { get; } = new("--out") { Description = "Run folder: checkpoints, metrics.jsonl, report.html, best/model.onnx", Required = true };
         public Option<string?> ClassMap { get; } = new("--class-map") { Description = "Class-map file when the package's labels are placeholders (a model built from a class count) or absent" };
@@ -100,25 +100,22 @@ public static class TrainCommand
         var layout = PackageLayouts.Load(parse.GetValue(f.Package)!);
         CheckCompiledSettings(f, parse, layout);
         var contract = layout.Contract ?? throw new InvalidContractException(layout.Directory, "the package has no preprocessing contract");
-        var trainSet = TrainingSetClasses.Read(parse.GetValue(f.Train)!, parse.GetValue(f.ClassMap), contract, layout.ClassCount);
-        var valPath = parse.GetValue(f.Val);
-        var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
         var source = new VideoClipSource(contract, Augmentation(parse.GetValue(f.Augment)!), NoPadOption.MediaOptions(parse.GetValue(f.NoPad)));
         var options = TrainerOptionsFrom(f, parse);
         FlagValues.Check(options.Validate);
         var runDirectory = parse.GetValue(f.Output)!;
-        UserFileException.Guard(runDirectory, "cannot create the run folder", () => Directory.CreateDirectory(runDirectory));
         var logger = new StderrLogger();
+        var trainer = NewTrainer(f, parse, layout, source, runDirectory, options, sessionOptions, logger);
+        UserFileException.Guard(runDirectory, "cannot create the run folder", () => Directory.CreateDirectory(runDirectory));
         var asJson = parse.GetValue(f.Json);
         Task<TrainingSummary> RunTrainerAsync(IProgress<TrainingProgress>? progress, Action<EpochMetrics> epochDone)
         {
-            var trainer = new Trainer(layout, trainSet, valSet, source, runDirectory, options, sessionOptions, logger)
-            {
-                Progress = progress,
-                EpochCompleted = epochDone,
-            };
+            trainer.Progress = progress;
+            trainer.EpochCompleted = epochDone;
             var what = trainer.ValidationSet is null ? "no validation set" : $"{trainer.ValidationSet.Count} validation clips";
-            Console.Error.WriteLine($"training {layout.Tuning} ({layout.Optimizer}) on {trainer.TrainSet.Count} clips, {what}, {trainSet.Classes.Count} classes");
+            Console.Error.WriteLine(layout.IsCaptioner
+                ? $"training a captioner, {layout.Tuning} ({layout.Optimizer}), on {trainer.TrainSet.Count} captioned clips, {what}, vocabulary {layout.ClassCount}"
+                : $"training {layout.Tuning} ({layout.Optimizer}) on {trainer.TrainSet.Count} clips, {what}, {trainer.TrainSet.Classes.Count} classes");
             return trainer.RunAsync(ct);
         }
         TrainingSummary summary;
@@ -148,6 +145,25 @@ public static class TrainCommand
             PrintSummary(summary);
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A caption package (its manifest has a caption entry) trains on caption splits (folders with captions.jsonl); a classifier on labelled clips.</summary>
+    private static Trainer NewTrainer(Flags f, ParseResult parse, TrainingPackageLayout layout, VideoClipSource source, string runDirectory,
+        TrainerOptions options, TrainingSessionOptions sessionOptions, StderrLogger logger)
+    {
+        var trainPath = parse.GetValue(f.Train)!;
+        var valPath = parse.GetValue(f.Val);
+        if (layout.IsCaptioner)
+        {
+            if (parse.GetValue(f.ClassMap) is { } classMap)
+            {
+                throw new InvalidFlagException("--class-map", classMap, "a caption package has no classes");
+            }
+            return Trainer.ForCaptions(layout, trainPath, valPath, source, runDirectory, options, sessionOptions, logger);
+        }
+        var trainSet = TrainingSetClasses.Read(trainPath, parse.GetValue(f.ClassMap), source.Contract, layout.ClassCount);
+        var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
+        return new Trainer(layout, trainSet, valSet, source, runDirectory, options, sessionOptions, logger);
     }
 
     private static TrainingSessionOptions SessionOptionsFrom(Flags f, ParseResult parse, GpuProviderSettings gpu) => new()

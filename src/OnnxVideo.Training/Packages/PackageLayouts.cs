@@ -39,6 +39,8 @@ public static class PackageLayouts
                 GradientNorm = m.Io.GradientNorm,
                 VideoGradient = m.Io.VideoGradient,
                 DropoutSeed = m.Io.DropoutSeed,
+                Tokens = m.Io.Tokens,
+                TargetTokens = m.Io.TargetTokens,
             },
             Parameters = m.Parameters.Select(p => new TrainableParameter(p.Name, p.Shape, p.Gradient, p.Updated,
                 p.State.Select(s => new OptimizerStateTensor(s.Name, s.Updated)).ToList())).ToList(),
@@ -51,7 +53,9 @@ public static class PackageLayouts
             DefaultLearningRate = m.Optimizer.LearningRate,
             Tuning = m.Tuning.Kind,
             HeadWeight = m.Tuning.HeadWeight,
-            Exporter = new Exporter(package),
+            Exporter = m.Caption is null ? new Exporter(package) : new CaptionerExporter(package),
+            Captions = m.Caption is { } c ? new Loading.CaptionTokens(c.Pad, c.Bos, c.Eos, c.MaxLength) : null,
+            TokenizerPath = m.Caption?.TokenizerFile is { } tokenizer ? package.PathOf(tokenizer) : null,
         };
     }
 
@@ -59,5 +63,12 @@ public static class PackageLayouts
     {
         public void Export(string trainableWeightsPath, string outputPath, PreprocessingContract? contract) =>
             InferenceExport.Export(package, trainableWeightsPath, outputPath, contract);
+    }
+
+    /// <summary>Caption packages: the trained weights substituted into the package's inference graphs, as a captioner folder.</summary>
+    private sealed class CaptionerExporter(TrainingPackage package) : IInferenceModelExporter
+    {
+        public void Export(string trainableWeightsPath, string outputPath, PreprocessingContract? contract) =>
+            throw new NotSupportedException($"captioner export of {package.Directory} is not available yet");
     }
 }
