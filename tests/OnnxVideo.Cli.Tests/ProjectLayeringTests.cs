@@ -28,7 +28,7 @@ public sealed class ProjectLayeringTests
         ["src/OnnxVideo.CommandLine/OnnxVideo.CommandLine.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort"],
         ["src/OnnxVideo.Cli/OnnxVideo.Cli.csproj"] =
             ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models",
-             "OnnxVideo.Training", "OnnxVideo.Runtime"],
+             "OnnxVideo.Training", "OnnxVideo.Runtime", "OnnxVideo.Text"],
         ["tools/export/OnnxVideo.ExportTool.csproj"] =
             ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models"],
     };

@@ -146,28 +146,50 @@ internal static class SyntheticVideoDataset
 
     /// <summary>Encodes clips <paramref name="first"/>.. of one class: a single clip to a file, or several as one stream
     /// cut into files by the segment muxer (<paramref name="output"/> is then a %03d pattern).</summary>
-    private static async Task EncodeAsync(MotionKind motion, int first, int count, int size,
-        SyntheticDatasetOptions options, string[] encoder, string extension, string output, CancellationToken ct)
+    private static Task EncodeAsync(MotionKind motion, int first, int count, int size,
+        SyntheticDatasetOptions options, string[] encoder, string extension, string output, CancellationToken ct) =>
+        EncodeClipsAsync(new SyntheticEncoding(size, options.Frames, options.FrameRate, encoder, extension, options.Media),
+            count, 0, output, (i, frames) =>
+            {
+                var seed = unchecked(options.Seed * 1_000_003 + (int)motion * 10_007 + first + i);
+                if (options.Preset == SyntheticPreset.Pretext)
+                {
+                    PretextClipRenderer.Render((PretextMotion)motion, size, options.Frames, options.Distractors, options.Noise,
+                        new Random(seed), frames);
+                }
+                else
+                {
+                    SyntheticClipRenderer.Render(motion, size, options.Frames, options.Distractors, options.Noise,
+                        new Random(seed), frames);
+                }
+            }, ct);
+
+    /// <summary>Encodes <paramref name="count"/> clips rendered by <paramref name="renderClip"/> (clip index, rgb24
+    /// frames to fill): one clip to the file <paramref name="output"/>, or several as one stream cut into files by the
+    /// segment muxer (<paramref name="output"/> is then a printf pattern numbered from <paramref name="startNumber"/>).</summary>
+    internal static async Task EncodeClipsAsync(SyntheticEncoding encoding, int count, int startNumber, string output,
+        Action<int, byte[]> renderClip, CancellationToken ct)
     {
-        var clipFrames = options.Frames;
+        var (size, clipFrames) = (encoding.Size, encoding.Frames);
         var splits = string.Join(',', Enumerable.Range(1, count - 1).Select(i => (i * clipFrames).ToString(CultureInfo.InvariantCulture)));
-        var format = extension switch { "mp4" => "mp4", "webm" => "webm", "avi" => "avi", _ => "matroska" };
+        var format = encoding.Extension switch { "mp4" => "mp4", "webm" => "webm", "avi" => "avi", _ => "matroska" };
         List<string> arguments =
         [
             "-hide_banner", "-v", "error", "-y", "-threads", "1",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{size}x{size}",
-            "-framerate", options.FrameRate.ToString(CultureInfo.InvariantCulture), "-i", "pipe:0",
-            .. encoder,
+            "-framerate", encoding.FrameRate.ToString(CultureInfo.InvariantCulture), "-i", "pipe:0",
+            .. encoding.Encoder,
             "-g", clipFrames.ToString(CultureInfo.InvariantCulture),
             "-force_key_frames", $"expr:eq(mod(n,{clipFrames}),0)",
         ];
         if (count > 1)
         {
-            arguments.AddRange(["-f", "segment", "-segment_format", format, "-segment_frames", splits, "-reset_timestamps", "1"]);
+            arguments.AddRange(["-f", "segment", "-segment_format", format, "-segment_frames", splits, "-reset_timestamps", "1",
+                "-segment_start_number", startNumber.ToString(CultureInfo.InvariantCulture)]);
         }
         arguments.Add("file:" + output);
-        var run = await ToolRunner.RunAsync(options.Media.FfmpegPath, arguments, output, options.Media,
-            options.Media.DecodeTimeout,
+        var run = await ToolRunner.RunAsync(encoding.Media.FfmpegPath, arguments, output, encoding.Media,
+            encoding.Media.DecodeTimeout,
             async (stdout, token) =>
             {
                 await stdout.CopyToAsync(Stream.Null, token).ConfigureAwait(false);
@@ -176,19 +198,9 @@ internal static class SyntheticVideoDataset
             async (stdin, token) =>
             {
                 var frames = new byte[clipFrames * size * size * 3];
-                for (var i = first; i < first + count; i++)
+                for (var i = 0; i < count; i++)
                 {
-                    var seed = unchecked(options.Seed * 1_000_003 + (int)motion * 10_007 + i);
-                    if (options.Preset == SyntheticPreset.Pretext)
-                    {
-                        PretextClipRenderer.Render((PretextMotion)motion, size, clipFrames, options.Distractors, options.Noise,
-                            new Random(seed), frames);
-                    }
-                    else
-                    {
-                        SyntheticClipRenderer.Render(motion, size, clipFrames, options.Distractors, options.Noise,
-                            new Random(seed), frames);
-                    }
+                    renderClip(i, frames);
                     await stdin.WriteAsync(frames, token).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);

@@ -7,7 +7,8 @@ namespace OnnxVideo.Models.Zoo;
 /// The text decoder of <see cref="VideoCaption"/>, one builder for the training graph, decoder.onnx and
 /// decoder_step.onnx: token embedding + learned positions, then pre-norm layers of causal self-attention,
 /// cross-attention to the memory (the normalised encoder tokens) and a GELU MLP, a final LayerNorm and the output
-/// projection (Gemm, so the package compiler finds it as the head). The full form masks future positions with an
+/// projection (Gemm, so the package compiler finds it as the head). Key projections have no bias (as Whisper's): it
+/// adds the same score to every key of a query, so its gradient is zero and Adam would only amplify rounding noise. The full form masks future positions with an
 /// additive −1e9 mask built from Range/Greater/Where; the step form attends to the past keys and values instead.
 /// </summary>
 internal sealed class CaptionDecoder(VideoCaptionConfig config)
@@ -76,7 +77,7 @@ internal sealed class CaptionDecoder(VideoCaptionConfig config)
         var h = LayerNorm(g, x, p + "self_attn_layer_norm", d, config.LayerNormEpsilon, n + "norm1");
         var s = p + "self_attn.";
         var q = SplitHeads(b, Linear(g, h, s + "q_proj", d, d, length, n + "q"), heads, dh, Perm(0, 2, 1, 3), n + "q_heads");
-        var k = SplitHeads(b, Linear(g, h, s + "k_proj", d, d, length, n + "k"), heads, dh, Perm(0, 2, 1, 3), n + "k_heads");
+        var k = SplitHeads(b, Project(g, h, s + "k_proj.weight", null, d, d, length, n + "k"), heads, dh, Perm(0, 2, 1, 3), n + "k_heads");
         var v = SplitHeads(b, Linear(g, h, s + "v_proj", d, d, length, n + "v"), heads, dh, Perm(0, 2, 1, 3), n + "v_heads");
         if (cache is not null)
         {
@@ -92,7 +93,7 @@ internal sealed class CaptionDecoder(VideoCaptionConfig config)
         var h2 = LayerNorm(g, x, p + "encoder_attn_layer_norm", d, config.LayerNormEpsilon, n + "norm2");
         var c = p + "encoder_attn.";
         var cq = SplitHeads(b, Linear(g, h2, c + "q_proj", d, d, length, n + "cross_q"), heads, dh, Perm(0, 2, 1, 3), n + "cross_q_heads");
-        var ckT = SplitHeads(b, Linear(g, memory, c + "k_proj", d, d, memoryTokens, n + "cross_k"), heads, dh, Perm(0, 2, 3, 1), n + "cross_k_heads");
+        var ckT = SplitHeads(b, Project(g, memory, c + "k_proj.weight", null, d, d, memoryTokens, n + "cross_k"), heads, dh, Perm(0, 2, 3, 1), n + "cross_k_heads");
         var cv = SplitHeads(b, Linear(g, memory, c + "v_proj", d, d, memoryTokens, n + "cross_v"), heads, dh, Perm(0, 2, 1, 3), n + "cross_v_heads");
         var crossContext = Attend(b, cq, ckT, cv, dh, null, n + "cross_");
         g.AddMultiplyAccumulates(2 * length * memoryTokens * d);

@@ -49,17 +49,37 @@ internal sealed class PackageStepper : IDisposable
         float[]? targets = null, long? dropoutSeed = null)
     {
         var io = package.Io;
-        var names = new List<string> { io.Video, io.Targets ?? io.Labels, io.LearningRate, io.Step, io.ClipNorm };
+        var names = new List<string> { io.Video, io.Targets ?? io.Labels };
         var values = new List<OrtValue>
         {
             OrtValue.CreateTensor(video, videoShape),
             io.Targets is null
                 ? OrtValue.CreateTensor(labels, labels.Length)
                 : OrtValue.CreateTensor(targets ?? OneHot(labels, package.Manifest.ClassCount), labels.Length, package.Manifest.ClassCount),
-            OrtValue.CreateTensor(new[] { lr }),
-            OrtValue.CreateTensor(new[] { (float)step }),
-            OrtValue.CreateTensor(new[] { clip }),
         };
+        return Run(names, values, lr, step, clip, dropoutSeed);
+    }
+
+    /// <summary>One step of a captioning package: teacher-forced <paramref name="tokens"/> and <paramref name="targetTokens"/> [N, L].</summary>
+    public (float Loss, float GradientNorm, float[] Logits) StepCaption(float[] video, long[] videoShape, long[] tokens, long[] targetTokens, long[] tokenShape,
+        float lr, int step, float clip)
+    {
+        var io = package.Io;
+        var names = new List<string> { io.Video, io.Tokens!, io.TargetTokens! };
+        var values = new List<OrtValue>
+        {
+            OrtValue.CreateTensor(video, videoShape),
+            OrtValue.CreateTensor(tokens, tokenShape),
+            OrtValue.CreateTensor(targetTokens, tokenShape),
+        };
+        return Run(names, values, lr, step, clip, dropoutSeed: null);
+    }
+
+    private (float Loss, float GradientNorm, float[] Logits) Run(List<string> names, List<OrtValue> values, float lr, int step, float clip, long? dropoutSeed)
+    {
+        var io = package.Io;
+        names.AddRange([io.LearningRate, io.Step, io.ClipNorm]);
+        values.AddRange([OrtValue.CreateTensor(new[] { lr }), OrtValue.CreateTensor(new[] { (float)step }), OrtValue.CreateTensor(new[] { clip })]);
         if (io.DropoutSeed is not null)
         {
             names.Add(io.DropoutSeed);

@@ -1,0 +1,127 @@
+# An independent PyTorch implementation of the video_caption model (video_vit encoder + transformer decoder), written
+# from the architecture's description, not from the ONNX graph: it loads the package's initial weights, takes the
+# given AdamW steps with teacher forcing and PyTorch's CrossEntropyLoss(ignore_index=PAD, label_smoothing), and
+# writes the final weights. JSON in on stdin, JSON out on stdout.
+import json, math, sys
+import torch
+import torch.nn.functional as F
+from safetensors_io import read, write
+
+torch.use_deterministic_algorithms(True)
+
+
+def sinusoid(positions, width):
+    table = torch.zeros(positions, width, dtype=torch.float64)
+    for pos in range(positions):
+        for j in range(width):
+            angle = pos / math.pow(10000, 2.0 * (j // 2) / width)
+            table[pos, j] = math.sin(angle) if j % 2 == 0 else math.cos(angle)
+    return table.float().unsqueeze(0)
+
+
+def heads(x, h):
+    n, l, d = x.shape
+    return x.reshape(n, l, h, d // h).transpose(1, 2)
+
+
+def attention(q, k, v, h, mask=None):
+    q, k, v = heads(q, h), heads(k, h), heads(v, h)
+    scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(mask, float("-inf"))
+    context = torch.softmax(scores, dim=-1) @ v
+    n, _, l, _ = context.shape
+    return context.transpose(1, 2).reshape(n, l, -1)
+
+
+def encode(p, c, video):
+    e = c["encoder"]
+    x = F.conv3d(video.permute(0, 2, 1, 3, 4), p["videomae.embeddings.patch_embeddings.projection.weight"],
+                 p["videomae.embeddings.patch_embeddings.projection.bias"], stride=(e["tubelet"], e["patch"], e["patch"]))
+    x = x.flatten(2).transpose(1, 2)
+    x = x + p["videomae.embeddings.position_embeddings"]
+    d, eps = x.shape[-1], e["layerNormEpsilon"]
+    for i in range(e["depth"]):
+        a = f"videomae.encoder.layer.{i}."
+        h = F.layer_norm(x, (d,), p[a + "layernorm_before.weight"], p[a + "layernorm_before.bias"], eps)
+        s = a + "attention.attention."
+        q = F.linear(h, p[s + "query.weight"], p[s + "q_bias"])
+        k = F.linear(h, p[s + "key.weight"])
+        v = F.linear(h, p[s + "value.weight"], p[s + "v_bias"])
+        o = a + "attention.output.dense."
+        x = x + F.linear(attention(q, k, v, e["heads"]), p[o + "weight"], p[o + "bias"])
+        h = F.layer_norm(x, (d,), p[a + "layernorm_after.weight"], p[a + "layernorm_after.bias"], eps)
+        h = F.gelu(F.linear(h, p[a + "intermediate.dense.weight"], p[a + "intermediate.dense.bias"]))
+        x = x + F.linear(h, p[a + "output.dense.weight"], p[a + "output.dense.bias"])
+    return F.layer_norm(x, (d,), p["decoder.memory_norm.weight"], p["decoder.memory_norm.bias"], c["layerNormEpsilon"])
+
+
+def decode(p, c, memory, tokens):
+    n, l = tokens.shape
+    d, eps, h = memory.shape[-1], c["layerNormEpsilon"], c["heads"]
+    x = F.embedding(tokens, p["decoder.embed_tokens.weight"]) + p["decoder.embed_positions.weight"][:l]
+    future = torch.triu(torch.ones(l, l, dtype=torch.bool), diagonal=1)
+
+    def lin(x, name):
+        return F.linear(x, p[name + ".weight"], p.get(name + ".bias"))
+
+    def norm(x, name):
+        return F.layer_norm(x, (d,), p[name + ".weight"], p[name + ".bias"], eps)
+
+    for i in range(c["layers"]):
+        a = f"decoder.layers.{i}."
+        y = norm(x, a + "self_attn_layer_norm")
+        s = a + "self_attn."
+        x = x + lin(attention(lin(y, s + "q_proj"), lin(y, s + "k_proj"), lin(y, s + "v_proj"), h, future), s + "out_proj")
+        y = norm(x, a + "encoder_attn_layer_norm")
+        s = a + "encoder_attn."
+        x = x + lin(attention(lin(y, s + "q_proj"), lin(memory, s + "k_proj"), lin(memory, s + "v_proj"), h), s + "out_proj")
+        y = norm(x, a + "final_layer_norm")
+        x = x + lin(F.gelu(lin(y, a + "fc1")), a + "fc2")
+    x = norm(x, "decoder.layer_norm")
+    weight = p["decoder.embed_tokens.weight"] if c["tieEmbeddings"] else p["lm_head.weight"]
+    return F.linear(x, weight, p["lm_head.bias"])
+
+
+def main():
+    spec = json.load(sys.stdin)
+    config = spec["config"]
+    stored = read(spec["weights"])
+    names = spec["parameter_order"]
+    params = {k: stored[k].clone().requires_grad_() for k in names}
+    e = config["encoder"]
+    tokens_per_clip = (spec["shape"][1] // e["tubelet"]) * (spec["shape"][3] // e["patch"]) ** 2
+    table = sinusoid(tokens_per_clip, e["width"])
+    # The package stores VideoMAE's fixed sinusoid table as a tensor of the model; it must be the table itself.
+    assert torch.allclose(stored["videomae.embeddings.position_embeddings"], table, atol=1e-6)
+    opt_spec = spec["optimizer"]
+    groups = [{"params": [params[n]], "weight_decay": opt_spec["weight_decay"] if d else 0.0} for n, d in zip(names, spec["decay"])]
+    opt = torch.optim.AdamW(groups, lr=1.0, betas=(opt_spec["beta1"], opt_spec["beta2"]), eps=opt_spec["eps"])
+    losses, norms, first_logits = [], [], None
+    for step in spec["steps"]:
+        video = torch.tensor(step["video"], dtype=torch.float32).reshape(spec["shape"])
+        tokens = torch.tensor(step["tokens"], dtype=torch.int64)
+        targets = torch.tensor(step["targets"], dtype=torch.int64)
+        logits = decode(params, config, encode(params, config, video), tokens)
+        if first_logits is None:
+            first_logits = logits.detach().flatten().tolist()
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=spec["pad"],
+                               label_smoothing=spec["label_smoothing"])
+        opt.zero_grad()
+        loss.backward()
+        ordered = [params[n] for n in names]
+        if step["clip"] > 0:
+            norm = torch.nn.utils.clip_grad_norm_(ordered, step["clip"])
+        else:
+            norm = torch.norm(torch.stack([torch.norm(q.grad) for q in ordered]))
+        for g in opt.param_groups:
+            g["lr"] = step["lr"]
+        opt.step()
+        losses.append(float(loss))
+        norms.append(float(norm))
+    write(spec["out"], {n: params[n].detach() for n in names})
+    json.dump({"losses": losses, "norms": norms, "logits": first_logits}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
