@@ -42,9 +42,9 @@ ensure_onnx_testdata() {
 }
 
 ensure_torch() {
-  # Reference numbers in tests come from Debian's PyTorch, run with Debian's own interpreter.
-  if ! /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1; then
-    apt_install python3-torch python3-torchvision python3-numpy
+  # Reference numbers in tests come from Debian's PyTorch (and NLTK's BLEU), run with Debian's own interpreter.
+  if ! /usr/bin/python3 -c 'import torch, torchvision, nltk' >/dev/null 2>&1; then
+    apt_install python3-torch python3-torchvision python3-numpy python3-nltk
   fi
 }
 
