@@ -21,8 +21,8 @@ public sealed class ProjectLayeringTests
         ["src/OnnxVideo.Packaging/OnnxVideo.Packaging.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Media"],
         ["src/OnnxVideo.Autodiff/OnnxVideo.Autodiff.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Packaging"],
         ["src/OnnxVideo.Models/OnnxVideo.Models.csproj"] =
-            ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Autodiff", "OnnxVideo.Packaging"],
-        ["src/OnnxVideo.Runtime/OnnxVideo.Runtime.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Media"],
+            ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Autodiff", "OnnxVideo.Packaging", "OnnxVideo.Text"],
+        ["src/OnnxVideo.Runtime/OnnxVideo.Runtime.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Text"],
         ["src/OnnxVideo.Training/OnnxVideo.Training.csproj"] =
             ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Runtime", "OnnxVideo.Text"],
         ["src/OnnxVideo.CommandLine/OnnxVideo.CommandLine.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort"],
@@ -30,7 +30,7 @@ public sealed class ProjectLayeringTests
             ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models",
              "OnnxVideo.Training", "OnnxVideo.Runtime", "OnnxVideo.Text"],
         ["tools/export/OnnxVideo.ExportTool.csproj"] =
-            ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models"],
+            ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models", "OnnxVideo.Text"],
     };
 
     public static TheoryData<string> Projects() => new(Map.Keys);

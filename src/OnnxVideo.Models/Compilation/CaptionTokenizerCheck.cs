@@ -1,6 +1,8 @@
+using OnnxVideo.Text;
+
 namespace OnnxVideo.Models.Compilation;
 
-/// <summary>Refuses a tokenizer file that does not fit the captioner it is packaged with.</summary>
+/// <summary>Refuses a tokenizer file that is not one or whose vocabulary is not the captioner's.</summary>
 internal static class CaptionTokenizerCheck
 {
     public static void Require(string tokenizerPath, int vocabularySize)
@@ -8,6 +10,12 @@ internal static class CaptionTokenizerCheck
         if (!File.Exists(tokenizerPath))
         {
             throw new UserFileException(tokenizerPath, "tokenizer file not found");
+        }
+        var tokenizer = BpeTokenizer.Load(tokenizerPath);
+        if (tokenizer.VocabularySize != vocabularySize)
+        {
+            throw new InvalidInputException(tokenizerPath,
+                $"the tokenizer has {tokenizer.VocabularySize} tokens but the model's vocabulary is {vocabularySize}; create the model with --vocab {tokenizer.VocabularySize} (or --tokenizer)");
         }
     }
 }

@@ -4,6 +4,7 @@ using OnnxVideo.CommandLine;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Packaging.Contracts;
+using OnnxVideo.Text;
 
 namespace OnnxVideo.ExportTool.Commands;
 
@@ -11,18 +12,25 @@ namespace OnnxVideo.ExportTool.Commands;
 internal sealed class CaptionModelFlags
 {
     public Option<int?> Vocabulary { get; } = new("--vocab") { Description = "video_caption: vocabulary size (the tokenizer's, specials and bytes included)" };
+    public Option<FileInfo?> Tokenizer { get; } = new("--tokenizer") { Description = "video_caption: take the vocabulary size from this tokenizer.json (instead of --vocab)" };
     public Option<int> MaxLength { get; } = new("--max-length") { Description = "video_caption: most caption tokens without BOS/EOS", DefaultValueFactory = _ => 24 };
     public Option<int> Layers { get; } = new("--decoder-layers") { Description = "video_caption: decoder layers", DefaultValueFactory = _ => 2 };
     public Option<int> Heads { get; } = new("--decoder-heads") { Description = "video_caption: decoder attention heads", DefaultValueFactory = _ => 4 };
     public Option<bool> Tie { get; } = new("--tie-embeddings") { Description = "video_caption: the output projection reuses the token embedding" };
     public Option<FileInfo?> Encoder { get; } = new("--encoder") { Description = "video_caption: take the encoder (shape, clip size and weights) from this video_vit classifier, e.g. a fine-tuned one" };
 
-    public IEnumerable<Option> All() => [Vocabulary, MaxLength, Layers, Heads, Tie, Encoder];
+    public IEnumerable<Option> All() => [Vocabulary, Tokenizer, MaxLength, Layers, Heads, Tie, Encoder];
 
     /// <summary>Builds and writes the captioner; <paramref name="frames"/>, <paramref name="size"/> and <paramref name="seed"/> are create's own flags.</summary>
     public int Run(ParseResult parse, int? frames, int? size, int seed, string outPath)
     {
-        var vocabulary = parse.GetValue(Vocabulary) ?? throw new InvalidFlagException("--vocab", "needed with --arch video_caption: the vocabulary size of the tokenizer");
+        var tokenizer = parse.GetValue(Tokenizer)?.FullName;
+        if (tokenizer is not null && parse.GetValue(Vocabulary) is not null)
+        {
+            throw new InvalidFlagException("--vocab/--tokenizer", "give one: the tokenizer says the vocabulary size");
+        }
+        var vocabulary = parse.GetValue(Vocabulary) ?? (tokenizer is null ? null : BpeTokenizer.Load(tokenizer).VocabularySize)
+            ?? throw new InvalidFlagException("--vocab", "needed with --arch video_caption: the vocabulary size of the tokenizer (or --tokenizer tokenizer.json)");
         var encoder = parse.GetValue(Encoder)?.FullName;
         if (encoder is not null && !File.Exists(encoder))
         {
