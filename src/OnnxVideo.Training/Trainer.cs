@@ -129,6 +129,7 @@ public sealed class Trainer
 
         var steps = session.OptimizerStepCount;
         var best = await ExportBestAsync(run, store, ct).ConfigureAwait(false);
+        var captions = await _task.ScoreExportedAsync(BestModelPath, _sessionOptions.IntraOpThreads, ct).ConfigureAwait(false);
         var summary = new TrainingSummary
         {
             OutputDirectory = OutputDirectory,
@@ -142,11 +143,12 @@ public sealed class Trainer
             Resumed = resumeFrom is not null,
             CachedBackboneFeatures = features is not null,
             BestValidation = best?.Classification,
+            BestCaptions = captions,
             MetricsPath = MetricsPath,
             ReportPath = ReportPath,
             Seconds = clock.Elapsed.TotalSeconds,
         };
-        report.Write(best?.Classification);
+        report.Write(best?.Classification, captions);
         AtomicFile.WriteAllBytes(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(summary, MetricsLog.JsonOptions));
         return summary;
     }

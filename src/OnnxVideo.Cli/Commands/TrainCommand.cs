@@ -225,6 +225,15 @@ public static class TrainCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done: {s.EpochsRun} epochs, {s.Steps} steps in {s.Seconds:0.0} s{(s.StoppedEarly ? " (stopped early)" : "")}{(s.SkippedSteps > 0 ? $", {s.SkippedSteps} non-finite steps skipped" : "")}{(s.FailedClips > 0 ? $", {s.FailedClips} clips failed to decode" : "")}"));
         Console.WriteLine($"best model: {s.BestModelPath} (epoch {s.BestEpoch}{validation})");
+        if (s.BestCaptions is { } c)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"captions on the {c.Count} validation clips: BLEU-4 {c.Bleu4:0.000}, CIDEr-D {c.CiderD:0.000}, exact match {c.ExactMatch * 100:0.0} %, retrieval recall@1 {c.RecallAt1 * 100:0.0} %"));
+            foreach (var sample in c.Samples.Take(3))
+            {
+                Console.WriteLine($"  {Path.GetFileName(sample.Video)}: \"{sample.Caption}\"");
+            }
+        }
         Console.WriteLine($"metrics: {s.MetricsPath}  report: {s.ReportPath}");
     }
 

@@ -10,5 +10,7 @@ internal sealed class ReportWriter(string path, string title, MetricsLog log, IR
     public void OnEpochEnd(TrainingRun run, ValidationReport? validation) => Write(validation?.Classification);
 
     /// <param name="validation">The report whose confusion matrix and per-class scores are shown.</param>
-    public void Write(ClassificationReport? validation) => HtmlReport.Write(path, title, log.Epochs, validation, classes);
+    /// <param name="captions">Captioners: the best model's caption scores and sample captions.</param>
+    public void Write(ClassificationReport? validation, CaptionScores? captions = null) =>
+        HtmlReport.Write(path, title, log.Epochs, validation, classes, captions);
 }

@@ -69,6 +69,6 @@ public static class PackageLayouts
     private sealed class CaptionerExporter(TrainingPackage package) : IInferenceModelExporter
     {
         public void Export(string trainableWeightsPath, string outputPath, PreprocessingContract? contract) =>
-            throw new NotSupportedException($"captioner export of {package.Directory} is not available yet");
+            CaptionerExport.Export(package, trainableWeightsPath, outputPath, contract);
     }
 }

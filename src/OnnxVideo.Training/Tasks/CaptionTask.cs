@@ -1,3 +1,4 @@
+using OnnxVideo.Runtime;
 using OnnxVideo.Text;
 using OnnxVideo.Training.Data;
 using OnnxVideo.Training.Evaluation;
@@ -57,6 +58,17 @@ internal sealed class CaptionTask : TrainingTask
         TokenEvaluation.RunAsync(loader, (video, tokens) => session.EvalStep(video, tokens), ct);
 
     public override void Export(TrainingSession session, string path) => session.ExportModelForInferencing(path);
+
+    /// <summary>BLEU-4, CIDEr-D, exact match (greedy captions) and retrieval recall@K of the exported captioner on the validation clips.</summary>
+    public override async Task<CaptionScores?> ScoreExportedAsync(string bestModelPath, int threads, CancellationToken ct)
+    {
+        if (ValidationClips is null)
+        {
+            return null;
+        }
+        using var captioner = VideoCaptioner.Open(bestModelPath, new VideoCaptionerOptions { IntraOpThreads = threads });
+        return await CaptionEvaluation.RunAsync(captioner, ValidationClips, CaptionSearch.Greedy, retrieval: true, null, ct).ConfigureAwait(false);
+    }
 
     public override void Check(TrainerOptions options)
     {

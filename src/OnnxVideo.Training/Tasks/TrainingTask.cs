@@ -32,6 +32,9 @@ internal abstract class TrainingTask
     /// <summary>Writes the session's current weights as the inference model (or model folder) at <paramref name="path"/>.</summary>
     public abstract void Export(TrainingSession session, string path);
 
+    /// <summary>Scores the exported best model beyond the validation report (captioners: generated captions); null when nothing more is measured.</summary>
+    public virtual Task<CaptionScores?> ScoreExportedAsync(string bestModelPath, int threads, CancellationToken ct) => Task.FromResult<CaptionScores?>(null);
+
     /// <summary>Refuses trainer options the task cannot honour.</summary>
     public virtual void Check(TrainerOptions options)
     {

@@ -29,7 +29,7 @@ internal sealed class CaptionModelFlags
         {
             throw new InvalidFlagException("--vocab/--tokenizer", "give one: the tokenizer says the vocabulary size");
         }
-        var vocabulary = parse.GetValue(Vocabulary) ?? (tokenizer is null ? null : BpeTokenizer.Load(tokenizer).VocabularySize)
+        var vocabulary = parse.GetValue(Vocabulary) ?? (tokenizer is null ? (int?)null : BpeTokenizer.Load(tokenizer).VocabularySize)
             ?? throw new InvalidFlagException("--vocab", "needed with --arch video_caption: the vocabulary size of the tokenizer (or --tokenizer tokenizer.json)");
         var encoder = parse.GetValue(Encoder)?.FullName;
         if (encoder is not null && !File.Exists(encoder))
