@@ -125,7 +125,7 @@ public sealed class Trainer
         var report = new ReportWriter(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog, _task.ReportClasses);
         IStepPolicy policy = _options.Adversarial is { } attack ? new AdversarialSteps(session, attack, package.Contract!)
             : _options.AccumulationSteps == 1 ? new PlainSteps(session) : new AccumulatedSteps(session, _options.AccumulationSteps);
-        await new TrainingLoop(run, policy, loader, _options.Seed, Callbacks(store, metricsLog, loader, report)).RunAsync(ct).ConfigureAwait(false);
+        await new TrainingLoop(run, policy, loader, _options.Seed, Callbacks(store, metricsLog, loader, report, clock)).RunAsync(ct).ConfigureAwait(false);
 
         var steps = session.OptimizerStepCount;
         var best = await ExportBestAsync(run, store, ct).ConfigureAwait(false);
@@ -154,13 +154,13 @@ public sealed class Trainer
     }
 
     /// <summary>The loop's callbacks, in order: the metrics line is written before the state moves to the next epoch and its checkpoint is saved.</summary>
-    private List<ITrainingCallback> Callbacks(CheckpointStore store, MetricsLog metricsLog, ClipLoader loader, ReportWriter report)
+    private List<ITrainingCallback> Callbacks(CheckpointStore store, MetricsLog metricsLog, ClipLoader loader, ReportWriter report, Stopwatch clock)
     {
         List<ITrainingCallback> callbacks =
         [
             new BadStepAbort(_options.MaxBadStepsInRow),
             new MetricsRecorder(metricsLog, loader, EpochCompleted),
-            new EarlyStopping(_options.Patience, _options.Epochs, _logger),
+            new EarlyStopping(_options.Patience, _options.Epochs, _logger, _options.TimeLimit, () => clock.Elapsed),
             new CheckpointCadence(store, _options.CheckpointEverySteps, _options.KeepCheckpoints),
             report,
         ];

@@ -57,6 +57,11 @@ public sealed record TrainerOptions
     /// <summary>Adversarial training: each batch also trains on its adversarial clips under this attack (null = off).
     /// Needs a package compiled with its input-gradient graph; the backbone's features are then never cached.</summary>
     public Adversarial.AttackSpec? Adversarial { get; init; }
+    /// <summary>
+    /// Wall-clock budget of one <see cref="Trainer.RunAsync"/>: after an epoch, the run finishes when another epoch of
+    /// the mean length so far would end past it (the best epoch is exported as usual). Null = no limit.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; init; }
 
     public void Validate()
     {
@@ -79,6 +84,7 @@ public sealed record TrainerOptions
         Require(ValidationFraction is > 0 and < 1, $"validation fraction must be between 0 and 1 (got {ValidationFraction})");
         Require(StepEpochs >= 1 && StepGamma > 0, "step schedule needs step epochs >= 1 and gamma > 0");
         Require(EmaDecay is null || EmaDecay is > 0 and < 1, $"EMA decay must be in (0, 1) (got {EmaDecay})");
+        Require(TimeLimit is null || TimeLimit > TimeSpan.Zero, $"time limit must be positive (got {TimeLimit})");
         Mix?.Validate();
     }
 }

@@ -73,11 +73,15 @@ public static class TrainCommand
         {
             Description = "Also train on each batch's adversarial clips: fgsm:eps=E or pgd:eps=E,steps=K,alpha=A (pixel units 0-255; the package needs `onnxvideo-export package --adversarial`)",
         };
+        public Option<double?> TimeLimit { get; } = CommonOptions.Positive(new Option<double?>("--time-limit")
+        {
+            Description = "Minutes this run may take: after an epoch it finishes when one more would end past the limit (the best epoch is exported)",
+        });
         public GpuProviderFlags Gpu { get; set; } = null!;
 
         public IEnumerable<Option> All() => [Package, Train, Val, Output, ClassMap, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup,
             LabelSmoothing, ClipGrad, Accumulate, Patience, Workers, Device, Threads, Seed, Resume, Fresh, Json, Augment, CheckpointEvery, MaxBadSteps,
-            MaxFailed, NoPad, Mixup, Cutmix, MixProb, MixSwitchProb, Ema, Adversarial];
+            MaxFailed, NoPad, Mixup, Cutmix, MixProb, MixSwitchProb, Ema, Adversarial, TimeLimit];
 
         /// <summary>Alphas are Beta parameters: infinity is refused like NaN.</summary>
         private static Option<double> Finite(Option<double> option)
@@ -201,6 +205,7 @@ public static class TrainCommand
         },
         EmaDecay = parse.GetValue(f.Ema),
         Adversarial = parse.GetValue(f.Adversarial) is { } attack ? AttackSpec.Parse(attack, "--adversarial") : null,
+        TimeLimit = parse.GetValue(f.TimeLimit) is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
     };
 
     /// <summary>The optimizer, its weight decay and the loss's label smoothing are compiled into the package's graphs.</summary>

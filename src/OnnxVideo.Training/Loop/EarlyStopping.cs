@@ -9,10 +9,16 @@ namespace OnnxVideo.Training.Loop;
 /// the latest) and finishes the run after the last epoch, or after <paramref name="patience"/> epochs without
 /// improvement (0 = never stop early).
 /// </summary>
-internal sealed class EarlyStopping(int patience, int epochs, ILogger logger) : ITrainingCallback
+/// <param name="timeLimit">With <paramref name="elapsed"/> (time since this invocation started): finish when one more epoch
+/// of the mean length so far would end past the limit.</param>
+internal sealed class EarlyStopping(int patience, int epochs, ILogger logger, TimeSpan? timeLimit = null, Func<TimeSpan>? elapsed = null)
+    : ITrainingCallback
 {
+    private int _epochsThisRun;
+
     public void OnEpochEnd(TrainingRun run, ValidationReport? validation)
     {
+        _epochsThisRun++;
         var state = run.State;
         var epoch = state.Epoch;
         var score = validation?.Score ?? epoch;
@@ -29,12 +35,27 @@ internal sealed class EarlyStopping(int patience, int epochs, ILogger logger) : 
             BestEpoch = improved ? epoch : state.BestEpoch,
             BestStep = improved ? run.Session.OptimizerStepCount : state.BestStep,
             EpochsWithoutImprovement = withoutImprovement,
-            Finished = stopEarly || epoch + 1 >= epochs,
+            Finished = stopEarly || epoch + 1 >= epochs || OutOfTime(),
             StoppedEarly = stopEarly,
         };
         if (stopEarly)
         {
             logger.LogInformation("stopping early: no improvement of the validation score for {Patience} epochs", patience);
         }
+    }
+
+    private bool OutOfTime()
+    {
+        if (timeLimit is not { } limit || elapsed is null)
+        {
+            return false;
+        }
+        var spent = elapsed();
+        var outOfTime = spent + spent / _epochsThisRun > limit;
+        if (outOfTime)
+        {
+            logger.LogInformation("stopping: another epoch would end past the time limit of {Limit} ({Spent:0} s spent)", limit, spent.TotalSeconds);
+        }
+        return outOfTime;
     }
 }
