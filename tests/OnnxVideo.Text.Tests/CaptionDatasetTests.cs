@@ -143,5 +143,60 @@ public sealed class CaptionDatasetTests
 
         Directory.CreateDirectory(dir.File("val"));
         Assert.Contains("does not exist", Assert.Throws<UserFileException>(() => CaptionDataset.Load(dir.File("val"))).Problem);
+
+        Directory.CreateDirectory(dir.File("test/captions.jsonl"));
+        Assert.Contains("is a folder", Assert.Throws<UserFileException>(() => CaptionDataset.Load(dir.File("test"))).Problem);
+    }
+
+    [Fact]
+    public void FifosAreRefusedWithoutBeingOpened()
+    {
+        using var dir = new TempDirectory();
+        var split = Split(dir, "{\"video\": \"pipe.mp4\", \"captions\": [\"ok\"]}\n");
+        PackageFifos.Make(Path.Combine(split, "pipe.mp4"));
+        Assert.Contains("not a regular file", Assert.Throws<CaptionDataException>(() => CaptionDataset.Load(split)).Problem);
+
+        File.Delete(Path.Combine(split, "captions.jsonl"));
+        PackageFifos.Make(Path.Combine(split, "captions.jsonl"));
+        Assert.Contains("not a regular file", Assert.Throws<CaptionDataException>(() => CaptionDataset.Load(split)).Problem);
+    }
+
+    [Fact]
+    public void ALinkLoopIsAnErrorNotAHang()
+    {
+        using var dir = new TempDirectory();
+        var split = Split(dir, "{\"video\": \"loop/clip.mp4\", \"captions\": [\"ok\"]}\n");
+        Directory.CreateSymbolicLink(Path.Combine(split, "loop"), "loop");
+
+        Assert.Contains("link loop", Assert.Throws<CaptionDataException>(() => CaptionDataset.Load(split)).Problem);
+    }
+
+    [Fact]
+    public void TextThatIsNotUtf8IsRefusedAndBomAndCrLfAreRead()
+    {
+        using var dir = new TempDirectory();
+        var split = Split(dir, "", "a.mp4");
+        var file = Path.Combine(split, "captions.jsonl");
+        File.WriteAllBytes(file, [.. "\uFEFF{\"video\": \"a.mp4\", \"captions\": [\"ok\"]}\r\n"u8, .. "{\"video\": \"a.mp4\", \"captions\": [\"caf"u8, 0xE9, .. "\"]}\n"u8]);
+
+        var error = Assert.Throws<CaptionDataException>(() => CaptionDataset.Load(split));
+        Assert.Equal(2, error.Line);
+        Assert.Contains("not valid JSON", error.Problem);
+
+        File.WriteAllBytes(file, [.. "\uFEFF{\"video\": \"a.mp4\", \"captions\": [\"Caf\u00e9\"]}\r\n"u8]);
+        Assert.Equal(["café"], Assert.Single(CaptionDataset.Load(split)).Captions);
+    }
+
+    [Fact]
+    public void AnOversizedCaptionFileIsRefusedUnread()
+    {
+        using var dir = new TempDirectory();
+        var split = Split(dir, "");
+        using (var stream = File.OpenWrite(Path.Combine(split, "captions.jsonl")))
+        {
+            stream.SetLength(CaptionDataset.MaxFileBytes + 1);
+        }
+
+        Assert.Contains("above the limit", Assert.Throws<CaptionDataException>(() => CaptionDataset.Load(split)).Problem);
     }
 }

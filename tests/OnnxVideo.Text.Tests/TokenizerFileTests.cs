@@ -51,6 +51,16 @@ public sealed class TokenizerFileTests
     }
 
     [Fact]
+    public void AFileThatIsNotUtf8IsATypedError()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("tokenizer.json");
+        File.WriteAllBytes(path, [.. "{\"format\": \"onnxvideo.bpe-tokenizer/"u8, 0xFF, .. "\"}"u8]);
+
+        Assert.Contains("not UTF-8", Assert.Throws<TokenizerFileException>(() => BpeTokenizer.Load(path)).Problem);
+    }
+
+    [Fact]
     public void ATruncatedFileIsATypedError()
     {
         using var dir = new TempDirectory();
@@ -93,5 +103,9 @@ public sealed class TokenizerFileTests
 
         var empty = dir.Touch("empty.json");
         Assert.Contains("empty", Assert.Throws<TokenizerFileException>(() => BpeTokenizer.Load(empty)).Problem);
+
+        var fifo = dir.File("fifo.json");
+        PackageFifos.Make(fifo);
+        Assert.Contains("not a regular file", Assert.Throws<TokenizerFileException>(() => BpeTokenizer.Load(fifo)).Problem);
     }
 }

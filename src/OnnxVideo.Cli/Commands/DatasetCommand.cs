@@ -32,49 +32,21 @@ public static class DatasetCommand
             DefaultValueFactory = _ => "motion",
         };
         var validation = new Option<double>("--val-fraction") { Description = "Share of each class in val.txt", DefaultValueFactory = _ => defaults.ValidationFraction };
-        var captionDefaults = new SyntheticCaptionOptions();
-        var captions = new Option<bool>("--captions")
-        {
-            Description = "Write a captioned dataset instead: clips of two events in sequence (\"a red square moves left then a blue circle "
-                          + "grows\"), train/, val/ and test/ with captions.jsonl; some colour-shape and shape-motion pairs appear only "
-                          + $"in val/ and test/ (heldout.txt). Defaults then: --size {captionDefaults.Size}, --frames {captionDefaults.Frames}, --noise {captionDefaults.Noise}",
-        };
-        var clips = new Option<int>("--clips") { Description = "With --captions: clips in train/", DefaultValueFactory = _ => captionDefaults.TrainClips };
-        var valClips = new Option<int>("--val-clips") { Description = "With --captions: clips in val/", DefaultValueFactory = _ => captionDefaults.ValidationClips };
-        var testClips = new Option<int>("--test-clips") { Description = "With --captions: clips in test/", DefaultValueFactory = _ => captionDefaults.TestClips };
+        var captionFlags = new CaptionSynthFlags();
 
-        var synth = new Command("synth", "Generate a synthetic dataset whose classes differ only in motion");
-        foreach (var option in new Option[] { output, preset, classes, perClass, frames, size, seed, codec, noise, distractors, validation, captions, clips, valClips, testClips })
+        var synth = new Command("synth", "Generate a synthetic dataset whose classes differ only in motion, or (--captions) a captioned one");
+        foreach (var option in (Option[])[output, preset, classes, perClass, frames, size, seed, codec, noise, distractors, validation, .. captionFlags.All])
         {
             synth.Options.Add(option);
         }
         synth.SetHandler(async (parse, ct) =>
         {
-            bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
-            if (parse.GetValue(captions))
+            if (parse.GetValue(captionFlags.Captions))
             {
-                if (new Option[] { preset, classes, perClass, distractors, validation }.FirstOrDefault(Given) is { } unused)
-                {
-                    throw new InvalidFlagException(unused.Name, "is not used with --captions");
-                }
-                var captionOptions = new SyntheticCaptionOptions
-                {
-                    TrainClips = parse.GetValue(clips),
-                    ValidationClips = parse.GetValue(valClips),
-                    TestClips = parse.GetValue(testClips),
-                    Frames = Given(frames) ? parse.GetValue(frames) : captionDefaults.Frames,
-                    Size = Given(size) ? parse.GetValue(size) : captionDefaults.Size,
-                    Noise = Given(noise) ? parse.GetValue(noise) : captionDefaults.Noise,
-                    Seed = parse.GetValue(seed),
-                    Codec = parse.GetValue(codec)!,
-                };
-                FlagValues.Check(captionOptions.Validate);
-                return await CaptionDatasetSynthesis.RunAsync(parse.GetValue(output)!, captionOptions, ct);
+                return await captionFlags.RunAsync(parse, output, frames, size, noise, seed, codec,
+                    [preset, classes, perClass, distractors, validation], ct);
             }
-            if (new Option[] { clips, valClips, testClips }.FirstOrDefault(Given) is { } captionOnly)
-            {
-                throw new InvalidFlagException(captionOnly.Name, "needs --captions");
-            }
+            captionFlags.RefuseWithoutCaptions(parse);
             var options = new SyntheticDatasetOptions
             {
                 Preset = ParsePreset(parse.GetValue(preset)!),

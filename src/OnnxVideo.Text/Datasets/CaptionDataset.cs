@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace OnnxVideo.Text;
 
@@ -44,22 +45,27 @@ public static class CaptionDataset
         var file = Path.Join(folder, CaptionsFile);
         var real = ContainedPath.Resolve(root, CaptionsFile, out var problem)
             ?? throw new UserFileException(file, problem);
-        var length = UserFileException.Guard(file, "cannot read the captions", () => new FileInfo(real).Length);
-        if (length == 0 || Directory.Exists(real))
+        if (Directory.Exists(real))
         {
-            throw new CaptionDataException(file, 1, "empty file (or not a regular file): no clips");
+            throw new UserFileException(file, "is a folder, not a captions file");
+        }
+        var length = UserFileException.Guard(file, "cannot read the captions", () => new FileInfo(real).Length);
+        if (length == 0)
+        {
+            throw new CaptionDataException(file, 1, "empty file (or not a regular file, such as a FIFO): no clips");
         }
         if (length > MaxFileBytes)
         {
             throw new CaptionDataException(file, 1, $"is {length} bytes, above the limit of {MaxFileBytes} bytes for a caption file");
         }
 
+        var bytes = UserFileException.Guard(file, "cannot read the captions", () => File.ReadAllBytes(real));
         var clips = new List<CaptionedClip>();
         var lineNumber = 0;
-        foreach (var line in UserFileException.Guard(file, "cannot read the captions", () => File.ReadLines(real).ToList()))
+        foreach (var line in Lines(bytes))
         {
             lineNumber++;
-            if (!string.IsNullOrWhiteSpace(line))
+            if (!line.Span.Trim(" \t\r"u8).IsEmpty)
             {
                 clips.Add(ParseLine(file, lineNumber, line, folder, root, tokenizer, maxTokens));
             }
@@ -67,10 +73,31 @@ public static class CaptionDataset
         return clips.Count > 0 ? clips : throw new CaptionDataException(file, 1, "empty file: only blank lines, no clips");
     }
 
-    private static CaptionedClip ParseLine(string file, int line, string text, string folder, string root,
+    /// <summary>The file's lines as UTF-8 bytes (a byte-order mark skipped, "\r\n" ends a line too), parsed as bytes so
+    /// that text which is not UTF-8 is an error rather than silently replaced.</summary>
+    private static IEnumerable<ReadOnlyMemory<byte>> Lines(byte[] bytes)
+    {
+        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        while (start <= bytes.Length)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
+            {
+                end = bytes.Length;
+            }
+            yield return bytes.AsMemory(start, end - start);
+            start = end + 1;
+        }
+    }
+
+    private static CaptionedClip ParseLine(string file, int line, ReadOnlyMemory<byte> text, string folder, string root,
         BpeTokenizer? tokenizer, int maxTokens)
     {
         CaptionDataException Bad(string problem) => new(file, line, problem);
+        if (!Utf8.IsValid(text.Span))
+        {
+            throw Bad("not valid JSON: the line is not UTF-8 text");
+        }
         JsonDocument document;
         try
         {
@@ -146,6 +173,6 @@ public static class CaptionDataset
         {
             throw bad($"video '{video}' is empty (0 bytes) or not a regular file (a FIFO, device or socket)");
         }
-        return Path.GetFullPath(Path.Join(folder, video));
+        return Path.GetFullPath(Path.Join(folder, video)).TrimEnd(Path.DirectorySeparatorChar);
     }
 }

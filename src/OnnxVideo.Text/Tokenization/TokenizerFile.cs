@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace OnnxVideo.Text;
 
@@ -34,6 +35,10 @@ internal static class TokenizerFile
         if (bytes.Length > MaxBytes)
         {
             throw new TokenizerFileException(path, $"is over {MaxBytes} bytes, the limit for a tokenizer file");
+        }
+        if (!Utf8.IsValid(bytes))
+        {
+            throw new TokenizerFileException(path, "not valid JSON: not UTF-8 text");
         }
         JsonDocument document;
         try

@@ -14,6 +14,7 @@ from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 from torchvision.models import video
 from torchvision.models.video.mvit import MViT, MSBlockConfig
+from torchvision.ops import StochasticDepth
 from safetensors_io import write
 
 spec = json.load(sys.stdin)
@@ -134,8 +135,9 @@ with torch.no_grad():
 for n, p in params.items():
     p.requires_grad_(n in claimed)
 model.train()
+# The exported graphs are deterministic (eval-mode export): no dropout and no stochastic depth (MViT's default 0.2).
 for m in model.modules():
-    if isinstance(m, nn.Dropout):
+    if isinstance(m, (nn.Dropout, StochasticDepth)):
         m.eval()
 names = [n for n in spec["parameter_order"] if n in mapping]
 ordered = [params[mapping[n][0]] for n in names]
