@@ -58,8 +58,9 @@ public sealed record TrainerOptions
     /// Needs a package compiled with its input-gradient graph; the backbone's features are then never cached.</summary>
     public Adversarial.AttackSpec? Adversarial { get; init; }
     /// <summary>
-    /// Wall-clock budget of one <see cref="Trainer.RunAsync"/>: after an epoch, the run finishes when another epoch of
-    /// the mean length so far would end past it (the best epoch is exported as usual). Null = no limit.
+    /// Wall-clock budget of one <see cref="Trainer.RunAsync"/>: after an epoch, the run finishes once past it or when
+    /// another epoch as long as the last one would end past it (not judged by the first epoch, which decodes the
+    /// clips); the best epoch is exported as usual. Null = no limit.
     /// </summary>
     public TimeSpan? TimeLimit { get; init; }
 

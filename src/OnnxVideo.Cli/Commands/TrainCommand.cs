@@ -75,7 +75,7 @@ public static class TrainCommand
         };
         public Option<double?> TimeLimit { get; } = CommonOptions.Positive(new Option<double?>("--time-limit")
         {
-            Description = "Minutes this run may take: after an epoch it finishes when one more would end past the limit (the best epoch is exported)",
+            Description = "Minutes this run may take: after an epoch it finishes once past the limit, or when one more epoch as long as the last would end past it (from the second epoch on); the best epoch is exported",
         });
         public GpuProviderFlags Gpu { get; set; } = null!;
 

@@ -9,12 +9,14 @@ namespace OnnxVideo.Training.Loop;
 /// the latest) and finishes the run after the last epoch, or after <paramref name="patience"/> epochs without
 /// improvement (0 = never stop early).
 /// </summary>
-/// <param name="timeLimit">With <paramref name="elapsed"/> (time since this invocation started): finish when one more epoch
-/// of the mean length so far would end past the limit.</param>
+/// <param name="timeLimit">With <paramref name="elapsed"/> (time since this invocation started): finish once past the limit,
+/// or from this invocation's second epoch on when one more epoch as long as the last would end past it (the first epoch
+/// decodes and caches the clips, so it predicts the others badly).</param>
 internal sealed class EarlyStopping(int patience, int epochs, ILogger logger, TimeSpan? timeLimit = null, Func<TimeSpan>? elapsed = null)
     : ITrainingCallback
 {
     private int _epochsThisRun;
+    private TimeSpan _lastEpochEnd;
 
     public void OnEpochEnd(TrainingRun run, ValidationReport? validation)
     {
@@ -51,7 +53,9 @@ internal sealed class EarlyStopping(int patience, int epochs, ILogger logger, Ti
             return false;
         }
         var spent = elapsed();
-        var outOfTime = spent + spent / _epochsThisRun > limit;
+        var lastEpoch = spent - _lastEpochEnd;
+        _lastEpochEnd = spent;
+        var outOfTime = spent >= limit || (_epochsThisRun > 1 && spent + lastEpoch > limit);
         if (outOfTime)
         {
             logger.LogInformation("stopping: another epoch would end past the time limit of {Limit} ({Spent:0} s spent)", limit, spent.TotalSeconds);
