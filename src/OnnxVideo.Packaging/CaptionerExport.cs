@@ -6,7 +6,7 @@ using OnnxVideo.Packaging.Tuning;
 namespace OnnxVideo.Packaging;
 
 /// <summary>
-/// Writes a captioner folder (captioner.json, encoder.onnx, decoder.onnx, decoder_step.onnx, tokenizer.json) from a
+/// Writes a captioner folder (captioner.json, encoder.onnx, decoder.onnx, decoder_memory.onnx, decoder_step.onnx, tokenizer.json) from a
 /// captioning package and trained weights: each inference graph's initializers named like package parameters get the
 /// trained values, LoRA adapters are merged into their base weights. captioner.json is written last, so a folder
 /// with it is complete.
@@ -32,7 +32,7 @@ internal static class CaptionerExport
         Directory.CreateDirectory(dir);
         var manifestPath = Path.Combine(dir, CaptionerManifest.FileName);
         File.Delete(manifestPath);
-        foreach (var file in new[] { caption.EncoderFile, caption.DecoderFile, caption.DecoderStepFile })
+        foreach (var file in new[] { caption.EncoderFile, caption.DecoderFile, caption.DecoderMemoryFile, caption.DecoderStepFile })
         {
             var model = Load(package.PathOf(file));
             Substitute(model.Graph, weights, package.Manifest.Tuning.LoraAdapters);
@@ -55,6 +55,7 @@ internal static class CaptionerExport
             MemoryTokens = caption.MemoryTokens,
             EncoderFile = caption.EncoderFile,
             DecoderFile = caption.DecoderFile,
+            DecoderMemoryFile = caption.DecoderMemoryFile,
             DecoderStepFile = caption.DecoderStepFile,
             TokenizerFile = caption.TokenizerFile,
         };

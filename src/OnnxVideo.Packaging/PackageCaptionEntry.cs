@@ -25,5 +25,7 @@ internal sealed record PackageCaptionEntry
     public string? TokenizerFile { get; init; }
     public string EncoderFile { get; init; } = "encoder.onnx";
     public string DecoderFile { get; init; } = "decoder.onnx";
+    /// <summary>memory → each layer's cross-attention keys and values, computed once per clip for decoder_step.onnx.</summary>
+    public string DecoderMemoryFile { get; init; } = "decoder_memory.onnx";
     public string DecoderStepFile { get; init; } = "decoder_step.onnx";
 }

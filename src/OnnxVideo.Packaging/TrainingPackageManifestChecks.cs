@@ -113,8 +113,8 @@ internal static class TrainingPackageManifestChecks
         {
             return "caption.maxLength, layers, heads, headDim and memoryTokens must be >= 1 and modelDim = heads × headDim";
         }
-        string?[] files = [c.EncoderFile, c.DecoderFile, c.DecoderStepFile, c.TokenizerFile];
-        if (files.Take(3).Any(string.IsNullOrEmpty) || files.Any(f => f is not null && (f.Length == 0 || Path.GetFileName(f) != f)))
+        string?[] files = [c.EncoderFile, c.DecoderFile, c.DecoderMemoryFile, c.DecoderStepFile, c.TokenizerFile];
+        if (files.Take(4).Any(string.IsNullOrEmpty) || files.Any(f => f is not null && (f.Length == 0 || Path.GetFileName(f) != f)))
         {
             return "caption file names must be plain file names inside the package";
         }

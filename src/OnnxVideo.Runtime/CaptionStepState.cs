@@ -2,10 +2,10 @@ using OnnxVideo.Ort;
 
 namespace OnnxVideo.Runtime;
 
-/// <summary>The memory and the cache of one decoding batch.</summary>
-internal sealed class CaptionStepState(OrtValue memory, int rows, OrtValue[] past) : IDisposable
+/// <summary>The memory's cross-attention keys and values and the self-attention cache of one decoding batch.</summary>
+internal sealed class CaptionStepState(OrtValue[] memoryKeysValues, int rows, OrtValue[] past) : IDisposable
 {
-    public OrtValue Memory { get; } = memory;
+    public OrtValue[] MemoryKeysValues { get; } = memoryKeysValues;
     public int Rows { get; } = rows;
     public OrtValue[] Past { get; private set; } = past;
 
@@ -40,6 +40,9 @@ internal sealed class CaptionStepState(OrtValue memory, int rows, OrtValue[] pas
     public void Dispose()
     {
         ReplacePast([]);
-        Memory.Dispose();
+        foreach (var value in MemoryKeysValues)
+        {
+            value.Dispose();
+        }
     }
 }

@@ -43,13 +43,16 @@ internal static class CaptionerFolder
     }
 
     /// <summary>The graphs must have the inputs and outputs captioner.json describes.</summary>
-    public static void CheckGraphs(string folder, CaptionerManifest m, OrtSession encoder, OrtSession decoder, OrtSession step)
+    /// <summary><paramref name="sessions"/>: encoder, decoder, decoder memory, decoder step.</summary>
+    public static void CheckGraphs(string folder, CaptionerManifest m, IReadOnlyList<OrtSession> sessions)
     {
-        Require(folder, m.EncoderFile, encoder, ["video"], ["memory"]);
-        Require(folder, m.DecoderFile, decoder, ["memory", "tokens"], ["logits"]);
+        Require(folder, m.EncoderFile, sessions[0], ["video"], ["memory"]);
+        Require(folder, m.DecoderFile, sessions[1], ["memory", "tokens"], ["logits"]);
         var layers = Enumerable.Range(0, m.Layers).ToList();
-        Require(folder, m.DecoderStepFile, step,
-            ["memory", "token", "position", .. layers.SelectMany(i => new[] { $"past_key_{i}", $"past_value_{i}" })],
+        string[] memory = [.. layers.SelectMany(i => new[] { $"memory_key_{i}", $"memory_value_{i}" })];
+        Require(folder, m.DecoderMemoryFile, sessions[2], ["memory"], memory);
+        Require(folder, m.DecoderStepFile, sessions[3],
+            [.. memory, "token", "position", .. layers.SelectMany(i => new[] { $"past_key_{i}", $"past_value_{i}" })],
             ["logits", .. layers.SelectMany(i => new[] { $"present_key_{i}", $"present_value_{i}" })]);
     }
 

@@ -6,7 +6,7 @@ namespace OnnxVideo.Runtime;
 
 /// <summary>
 /// Describes videos in words with a captioner folder (captioner.json, encoder.onnx, decoder.onnx,
-/// decoder_step.onnx, tokenizer.json, as training exports it): clips are read and preprocessed by the folder's
+/// decoder_memory.onnx, decoder_step.onnx, tokenizer.json, as training exports it): clips are read and preprocessed by the folder's
 /// contract as for classification, encoded once (<see cref="EncodeAsync"/>), then captioned greedily or by beam
 /// search, batched across clips, one decoder_step.onnx run per token with the key/value cache
 /// (<see cref="Caption"/>); <see cref="Score"/> gives the log-likelihood of given texts for retrieval. Thread-safe.
@@ -56,18 +56,18 @@ public sealed class VideoCaptioner : IDisposable
         var sessions = new List<OrtSession>();
         try
         {
-            foreach (var file in new[] { manifest.EncoderFile, manifest.DecoderFile, manifest.DecoderStepFile })
+            foreach (var file in new[] { manifest.EncoderFile, manifest.DecoderFile, manifest.DecoderMemoryFile, manifest.DecoderStepFile })
             {
                 sessions.Add(CaptionerFolder.OpenSession(Path.Combine(folder, file), sessionOptions));
             }
-            CaptionerFolder.CheckGraphs(folder, manifest, sessions[0], sessions[1], sessions[2]);
+            CaptionerFolder.CheckGraphs(folder, manifest, sessions);
         }
         catch
         {
             sessions.ForEach(s => s.Dispose());
             throw;
         }
-        return new VideoCaptioner(manifest, sessions[0], new CaptionDecoderRunner(sessions[1], sessions[2], manifest), tokenizer, options);
+        return new VideoCaptioner(manifest, sessions[0], new CaptionDecoderRunner(sessions[1], sessions[2], sessions[3], manifest), tokenizer, options);
     }
 
     /// <summary>Reads and encodes one video (its test clips and crops are averaged into one memory).</summary>

@@ -6,7 +6,7 @@ namespace OnnxVideo.Media;
 /// <summary>
 /// captioner.json of a captioner folder (written by captioner export, read by the runtime's VideoCaptioner): the
 /// preprocessing contract of the clips, the token ids and decoder shape, and the file names of the encoder,
-/// decoder, decoder-step graphs and the tokenizer, all inside the folder.
+/// decoder, decoder-memory, decoder-step graphs and the tokenizer, all inside the folder.
 /// </summary>
 internal sealed record CaptionerManifest
 {
@@ -30,6 +30,7 @@ internal sealed record CaptionerManifest
     public int MemoryTokens { get; init; }
     public string EncoderFile { get; init; } = "encoder.onnx";
     public string DecoderFile { get; init; } = "decoder.onnx";
+    public string DecoderMemoryFile { get; init; } = "decoder_memory.onnx";
     public string DecoderStepFile { get; init; } = "decoder_step.onnx";
     public string TokenizerFile { get; init; } = "tokenizer.json";
 
@@ -81,7 +82,7 @@ internal sealed record CaptionerManifest
         {
             return "maxLength (1..4096), layers (1..256), heads, headDim and memoryTokens must be positive and modelDim = heads × headDim";
         }
-        string?[] files = [EncoderFile, DecoderFile, DecoderStepFile, TokenizerFile];
+        string?[] files = [EncoderFile, DecoderFile, DecoderMemoryFile, DecoderStepFile, TokenizerFile];
         if (Contract is null || files.Any(f => string.IsNullOrEmpty(f) || Path.GetFileName(f) != f || f is "." or ".."))
         {
             return "contract and the file names (plain names inside the folder) are required";

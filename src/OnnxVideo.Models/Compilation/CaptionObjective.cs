@@ -75,6 +75,7 @@ internal static class CaptionObjective
         return new CaptionGraphs(config,
             architecture.BuildEncoder(weights, frames, size),
             architecture.BuildDecoder(weights, memoryTokens),
+            architecture.BuildDecoderMemory(weights, memoryTokens),
             architecture.BuildDecoderStep(weights, memoryTokens),
             memoryTokens);
     }

@@ -28,8 +28,8 @@ internal static class CaptionPackageFiles
             TiedEmbeddings = config.TieEmbeddings,
             TokenizerFile = tokenizerPath is null ? null : TokenizerFile,
         };
-        var files = new List<string> { entry.EncoderFile, entry.DecoderFile, entry.DecoderStepFile };
-        foreach (var (model, file) in new[] { (graphs.Encoder, entry.EncoderFile), (graphs.Decoder, entry.DecoderFile), (graphs.DecoderStep, entry.DecoderStepFile) })
+        var files = new List<string> { entry.EncoderFile, entry.DecoderFile, entry.DecoderMemoryFile, entry.DecoderStepFile };
+        foreach (var (model, file) in new[] { (graphs.Encoder, entry.EncoderFile), (graphs.Decoder, entry.DecoderFile), (graphs.DecoderMemory, entry.DecoderMemoryFile), (graphs.DecoderStep, entry.DecoderStepFile) })
         {
             var path = Path.Combine(dir, file);
             OnnxModelFile.Save(model, path);

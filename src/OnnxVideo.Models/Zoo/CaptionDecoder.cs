@@ -9,7 +9,8 @@ namespace OnnxVideo.Models.Zoo;
 /// cross-attention to the memory (the normalised encoder tokens) and a GELU MLP, a final LayerNorm and the output
 /// projection (Gemm, so the package compiler finds it as the head). Key projections have no bias (as Whisper's): it
 /// adds the same score to every key of a query, so its gradient is zero and Adam would only amplify rounding noise. The full form masks future positions with an
-/// additive −1e9 mask built from Range/Greater/Where; the step form attends to the past keys and values instead.
+/// additive −1e9 mask built from Range/Greater/Where; the step form attends to the past keys and values instead, and
+/// to the memory's cross-attention keys and values computed once per clip (decoder_memory.onnx).
 /// </summary>
 internal sealed class CaptionDecoder(VideoCaptionConfig config)
 {
@@ -36,7 +37,7 @@ internal sealed class CaptionDecoder(VideoCaptionConfig config)
         var x = embedded;
         for (var i = 0; i < config.Layers; i++)
         {
-            x = Layer(g, x, memory, memoryTokens, i, mask, cache: null);
+            x = Layer(g, x, CrossKeyValue(g, memory, memoryTokens, i), i, mask, cache: null);
         }
         var logits = Head(g, x, "decoder.logits_flat");
         var shape = b.Node("Concat", [b.Node("Shape", [tokens], name: "decoder.logits_batch_length"), b.Constant([config.VocabularySize])], Axis(0), "decoder.logits_shape");
@@ -45,14 +46,15 @@ internal sealed class CaptionDecoder(VideoCaptionConfig config)
 
     /// <summary>
     /// One decoding step: logits [N, V] (named <paramref name="logitsName"/>) for <paramref name="token"/> int64 [N, 1] at
-    /// <paramref name="position"/> int64 [1], reading and extending each layer's <paramref name="caches"/>.
+    /// <paramref name="position"/> int64 [1], attending to each layer's cross-attention keys and values of the memory
+    /// (<see cref="CrossKeyValue"/>, computed once per clip) and reading and extending each layer's <paramref name="caches"/>.
     /// </summary>
-    public string Step(ZooGraph g, string memory, long memoryTokens, string token, string position, IReadOnlyList<LayerCache> caches, string logitsName)
+    public string Step(ZooGraph g, IReadOnlyList<(string Key, string Value)> memoryKeysValues, string token, string position, IReadOnlyList<LayerCache> caches, string logitsName)
     {
         var x = Embed(g, token, position);
         for (var i = 0; i < config.Layers; i++)
         {
-            x = Layer(g, x, memory, memoryTokens, i, mask: null, caches[i]);
+            x = Layer(g, x, memoryKeysValues[i], i, mask: null, caches[i]);
         }
         return Head(g, x, logitsName);
     }
@@ -67,7 +69,20 @@ internal sealed class CaptionDecoder(VideoCaptionConfig config)
         return b.Node("Add", [embedded, placed], name: "decoder.embedded");
     }
 
-    private string Layer(ZooGraph g, string x, string memory, long memoryTokens, int index, string? mask, LayerCache? cache)
+    /// <summary>Layer <paramref name="index"/>'s cross-attention keys and values of the memory [N, S, D], each [N, H, S, Dh].</summary>
+    public (string Key, string Value) CrossKeyValue(ZooGraph g, string memory, long memoryTokens, int index)
+    {
+        var b = g.Builder;
+        var c = CaptionNames.Layer(index) + "encoder_attn.";
+        var n = $"decoder.layer{index}.";
+        long d = config.Width, dh = config.HeadWidth, heads = config.Heads;
+        var key = SplitHeads(b, Project(g, memory, c + "k_proj.weight", null, d, d, memoryTokens, n + "cross_k"), heads, dh, Perm(0, 2, 1, 3), n + "cross_k_heads");
+        var value = SplitHeads(b, Linear(g, memory, c + "v_proj", d, d, memoryTokens, n + "cross_v"), heads, dh, Perm(0, 2, 1, 3), n + "cross_v_heads");
+        g.AddMultiplyAccumulates(2 * config.Positions * memoryTokens * d);
+        return (key, value);
+    }
+
+    private string Layer(ZooGraph g, string x, (string Key, string Value) cross, int index, string? mask, LayerCache? cache)
     {
         var b = g.Builder;
         var p = CaptionNames.Layer(index);
@@ -93,10 +108,8 @@ internal sealed class CaptionDecoder(VideoCaptionConfig config)
         var h2 = LayerNorm(g, x, p + "encoder_attn_layer_norm", d, config.LayerNormEpsilon, n + "norm2");
         var c = p + "encoder_attn.";
         var cq = SplitHeads(b, Linear(g, h2, c + "q_proj", d, d, length, n + "cross_q"), heads, dh, Perm(0, 2, 1, 3), n + "cross_q_heads");
-        var ckT = SplitHeads(b, Project(g, memory, c + "k_proj.weight", null, d, d, memoryTokens, n + "cross_k"), heads, dh, Perm(0, 2, 3, 1), n + "cross_k_heads");
-        var cv = SplitHeads(b, Linear(g, memory, c + "v_proj", d, d, memoryTokens, n + "cross_v"), heads, dh, Perm(0, 2, 1, 3), n + "cross_v_heads");
-        var crossContext = Attend(b, cq, ckT, cv, dh, null, n + "cross_");
-        g.AddMultiplyAccumulates(2 * length * memoryTokens * d);
+        var ckT = b.Node("Transpose", [cross.Key], Perm(0, 1, 3, 2), n + "cross_k_t");
+        var crossContext = Attend(b, cq, ckT, cross.Value, dh, null, n + "cross_");
         x = b.Node("Add", [x, Linear(g, MergeHeads(b, crossContext, d, n + "cross_context"), c + "out_proj", d, d, length, n + "cross_out")], name: n + "residual2");
 
         var h3 = LayerNorm(g, x, p + "final_layer_norm", d, config.LayerNormEpsilon, n + "norm3");

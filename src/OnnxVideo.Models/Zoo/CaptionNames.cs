@@ -24,6 +24,8 @@ internal static class CaptionNames
     public const string Position = "position";
 
     public static string Layer(int index) => $"decoder.layers.{index}.";
+    public static string MemoryKey(int layer) => $"memory_key_{layer}";
+    public static string MemoryValue(int layer) => $"memory_value_{layer}";
     public static string PastKey(int layer) => $"past_key_{layer}";
     public static string PastValue(int layer) => $"past_value_{layer}";
     public static string PresentKey(int layer) => $"present_key_{layer}";

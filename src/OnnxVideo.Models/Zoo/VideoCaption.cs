@@ -70,15 +70,38 @@ internal sealed class VideoCaption
         return Finish(builder);
     }
 
+    /// <summary>decoder_memory.onnx: <c>memory</c> [N, S, D] → memory_key_i / memory_value_i [N, H, S, Dh], each layer's cross-attention keys and values.</summary>
+    public ModelProto BuildDecoderMemory(IZooParameterSource parameters, long memoryTokens)
+    {
+        var builder = new GraphBuilder(ArchitectureName + ".decoder_memory");
+        var graph = new ZooGraph(builder, parameters);
+        builder.Input(CaptionNames.Memory, DataType.Float, "N", memoryTokens, Config.Width);
+        for (var i = 0; i < Config.Layers; i++)
+        {
+            var (key, value) = Decoder.CrossKeyValue(graph, CaptionNames.Memory, memoryTokens, i);
+            GraphRewrites.RenameValue(builder.Graph, key, CaptionNames.MemoryKey(i));
+            GraphRewrites.RenameValue(builder.Graph, value, CaptionNames.MemoryValue(i));
+            builder.Output(CaptionNames.MemoryKey(i), DataType.Float, "N", Config.Heads, memoryTokens, Config.HeadWidth);
+            builder.Output(CaptionNames.MemoryValue(i), DataType.Float, "N", Config.Heads, memoryTokens, Config.HeadWidth);
+        }
+        return Finish(builder);
+    }
+
     /// <summary>
-    /// decoder_step.onnx: <c>memory</c>, <c>token</c> int64 [N, 1], <c>position</c> int64 [1] and past_key_i /
-    /// past_value_i [N, H, P, Dh] → <c>logits</c> [N, V] and present_key_i / present_value_i [N, H, P+1, Dh].
+    /// decoder_step.onnx: memory_key_i / memory_value_i [N, H, S, Dh] (from decoder_memory.onnx), <c>token</c> int64
+    /// [N, 1], <c>position</c> int64 [1] and past_key_i / past_value_i [N, H, P, Dh] → <c>logits</c> [N, V] and
+    /// present_key_i / present_value_i [N, H, P+1, Dh].
     /// </summary>
     public ModelProto BuildDecoderStep(IZooParameterSource parameters, long memoryTokens)
     {
         var builder = new GraphBuilder(ArchitectureName + ".decoder_step");
         var graph = new ZooGraph(builder, parameters);
-        builder.Input(CaptionNames.Memory, DataType.Float, "N", memoryTokens, Config.Width);
+        var memory = new List<(string Key, string Value)>();
+        for (var i = 0; i < Config.Layers; i++)
+        {
+            memory.Add((builder.Input(CaptionNames.MemoryKey(i), DataType.Float, "N", Config.Heads, memoryTokens, Config.HeadWidth),
+                builder.Input(CaptionNames.MemoryValue(i), DataType.Float, "N", Config.Heads, memoryTokens, Config.HeadWidth)));
+        }
         builder.Input(CaptionNames.Token, DataType.Int64, "N", 1);
         builder.Input(CaptionNames.Position, DataType.Int64, 1);
         var caches = new List<CaptionDecoder.LayerCache>();
@@ -88,7 +111,7 @@ internal sealed class VideoCaption
                 builder.Input(CaptionNames.PastKey(i), DataType.Float, "N", Config.Heads, "P", Config.HeadWidth),
                 builder.Input(CaptionNames.PastValue(i), DataType.Float, "N", Config.Heads, "P", Config.HeadWidth)));
         }
-        var logits = Decoder.Step(graph, CaptionNames.Memory, memoryTokens, CaptionNames.Token, CaptionNames.Position, caches, CaptionNames.Logits);
+        var logits = Decoder.Step(graph, memory, CaptionNames.Token, CaptionNames.Position, caches, CaptionNames.Logits);
         builder.Output(logits, DataType.Float, "N", Config.VocabularySize);
         for (var i = 0; i < Config.Layers; i++)
         {

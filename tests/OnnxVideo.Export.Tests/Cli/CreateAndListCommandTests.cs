@@ -61,6 +61,7 @@ public sealed class CreateAndListCommandTests : IDisposable
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("tiny3d "));
         // 112 is a multiple of video_vit's patch of 16; 56 is not, which costs video_vit its row, not the listing.
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("video_vit ") && l.Contains("16×3×112×112"));
+        Assert.Contains(stdout.Split('\n'), l => l.StartsWith("video_caption ") && l.Contains("8×3×32×32") && l.Contains("transformer decoder"));
         var (code56, stdout56, stderr56) = CliProcess.RunExport("list", "--size", "56");
         Assert.True(code56 == 0, stderr56);
         Assert.Contains(stdout56.Split('\n'), l => l.StartsWith("tiny3d ") && l.Contains("3×8×56×56"));

@@ -139,6 +139,10 @@ model.train()
 for m in model.modules():
     if isinstance(m, (nn.Dropout, StochasticDepth)):
         m.eval()
+if spec.get("dtype") == "float64":
+    # The arbiter for ill-conditioned steps: the same start, batch and update in double precision.
+    model.double()
+    x = x.double()
 names = [n for n in spec["parameter_order"] if n in mapping]
 ordered = [params[mapping[n][0]] for n in names]
 groups = [{"params": [p], "weight_decay": spec["weight_decay"] if initial[n].dim() > 1 else 0.0} for n, p in zip(names, ordered)]
@@ -152,8 +156,8 @@ opt.step()
 out = {}
 for name, (torch_name, how) in mapping.items():
     p = params[torch_name].detach()
-    out[name] = p.t().contiguous() if how else p
+    out[name] = (p.t().contiguous() if how else p).float()
 for name in spec.get("buffer_order", []):
-    out[name] = buffers[name].detach()
+    out[name] = buffers[name].detach().float()
 write(spec["out"], out)
 json.dump({"loss": float(loss), "norm": float(norm), "unmatched": unmatched, "grad_norms": grad_norms}, sys.stdout)

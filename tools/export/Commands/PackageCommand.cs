@@ -83,7 +83,7 @@ public static class PackageCommand
         Console.WriteLine($"  batchnorm  {manifest.BatchNorm.ToString().ToLowerInvariant()}: batch statistics in {trainingBatchNorms} layer{(trainingBatchNorms == 1 ? "" : "s")}");
         if (manifest.Caption is { } caption)
         {
-            Console.WriteLine($"  caption    vocabulary {caption.VocabularySize}, max length {caption.MaxLength}, {caption.Layers} decoder layers × {caption.Heads} heads, memory {caption.MemoryTokens} tokens; {caption.EncoderFile}, {caption.DecoderFile}, {caption.DecoderStepFile}; tokenizer {caption.TokenizerFile ?? "none"}");
+            Console.WriteLine($"  caption    vocabulary {caption.VocabularySize}, max length {caption.MaxLength}, {caption.Layers} decoder layers × {caption.Heads} heads, memory {caption.MemoryTokens} tokens; {caption.EncoderFile}, {caption.DecoderFile}, {caption.DecoderMemoryFile}, {caption.DecoderStepFile}; tokenizer {caption.TokenizerFile ?? "none"}");
         }
         Console.WriteLine($"  classes    {manifest.ClassCount}; contract {(manifest.Contract is null ? "none (supply one at training time)" : "included")}");
         return ExitCodes.Ok;
