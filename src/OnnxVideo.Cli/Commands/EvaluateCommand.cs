@@ -65,20 +65,9 @@ public static class EvaluateCommand
     private static async Task<int> RunAsync(Flags f, ParseResult parse, CancellationToken ct)
     {
         var modelPath = parse.GetValue(f.Model)!;
-        if (CaptionEvaluationRun.IsCaptioner(modelPath))
+        if (CaptionEvaluationRun.IsCaptioner(modelPath) || parse.GetValue(f.Retrieval))
         {
-            using var captioner = VideoCaptioner.Open(modelPath, new VideoCaptionerOptions
-            {
-                Device = parse.GetValue(f.Device),
-                IntraOpThreads = parse.GetValue(f.Threads),
-                MaxBatchSize = parse.GetValue(f.Batch),
-            });
-            return await CaptionEvaluationRun.RunAsync(captioner, modelPath, parse.GetValue(f.Data)!, f.Search.Read(parse), parse.GetValue(f.Retrieval),
-                parse.GetValue(f.Json), ct);
-        }
-        if (parse.GetValue(f.Retrieval))
-        {
-            throw new InvalidFlagException("--retrieval", "is for captioner folders (the model is not one)");
+            return await EvaluateCaptionerAsync(f, parse, modelPath, ct);
         }
         var options = ClassifierOptions(modelPath, parse.GetValue(f.Device), f.Gpu.Read(parse), parse.GetValue(f.Batch));
         options.IntraOpThreads = parse.GetValue(f.Threads);
@@ -143,6 +132,22 @@ public static class EvaluateCommand
             }
         }
         return ExitCodes.Ok;
+    }
+
+    private static async Task<int> EvaluateCaptionerAsync(Flags f, ParseResult parse, string modelPath, CancellationToken ct)
+    {
+        if (!CaptionEvaluationRun.IsCaptioner(modelPath))
+        {
+            throw new InvalidFlagException("--retrieval", "is for captioner folders (the model is not one)");
+        }
+        using var captioner = VideoCaptioner.Open(modelPath, new VideoCaptionerOptions
+        {
+            Device = parse.GetValue(f.Device),
+            IntraOpThreads = parse.GetValue(f.Threads),
+            MaxBatchSize = parse.GetValue(f.Batch),
+        });
+        return await CaptionEvaluationRun.RunAsync(captioner, modelPath, parse.GetValue(f.Data)!, f.Search.Read(parse), parse.GetValue(f.Retrieval),
+            parse.GetValue(f.Json), ct);
     }
 
     private static void WriteReport(string reportDir, string title, ClassificationReport result, IReadOnlyList<string> classes) =>
