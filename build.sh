@@ -9,6 +9,7 @@
 #   ./build.sh gpu-check  build for GPU, then compare inference and training on CUDA and TensorRT with the CPU
 #   ./build.sh pretrain [arch]  remake the small pretrained checkpoints of models/ on the synthetic pretext task
 #   ./build.sh transfer [opts]  the README's transfer table (pretrained vs random init, few labels)
+#   ./build.sh peft [opts]  the README's table of tuning methods (head, LoRA, BitFit, adapters, prompts, last, full ± regularisers)
 #   ./build.sh pack     NuGet packages (libraries with symbols, the two CLIs as dotnet tools) into artifacts/packages
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -153,7 +154,8 @@ case "$cmd" in
     ONNXVIDEO_REQUIRE_GPU=1 dotnet run --project src/OnnxVideo.Cli -c "$CONFIG" --no-build -p:OnnxVideoGpu=true -- gpu-check "$@" ;;
   pretrain) ensure_ffmpeg; build; tools/pretrain/pretrain.sh "$@" ;;
   transfer) ensure_ffmpeg; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release --no-build -- transfer "$@" ;;
+  peft) ensure_ffmpeg; build; dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release --no-build -- peft "$@" ;;
   pack) dotnet pack OnnxVideo.sln -c Release -o "$ROOT/artifacts/packages" --nologo -v quiet ;;
   pack-check) ensure_ffmpeg; build; pack_check ;;
-  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pretrain | transfer | pack | pack-check | gpu-check)" ;;
+  *) die "unknown command '$cmd' (use: [--gpu] build | demo | test | bench | pretrain | transfer | peft | pack | pack-check | gpu-check)" ;;
 esac

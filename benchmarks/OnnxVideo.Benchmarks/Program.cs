@@ -23,6 +23,11 @@ public static class Program
             Environment.ExitCode = Transfer.TransferExperiment.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "peft")
+        {
+            Environment.ExitCode = Transfer.PeftExperiment.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "step-time")
         {
             Environment.ExitCode = PackageStepComparison.Run(args[1..]);

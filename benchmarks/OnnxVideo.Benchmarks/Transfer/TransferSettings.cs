@@ -17,9 +17,12 @@ internal sealed record TransferSettings
     public string Output { get; init; } = ".cache/transfer";
     public string Models { get; init; } = "models";
 
-    public static TransferSettings Parse(string[] args)
+    public static TransferSettings Parse(string[] args) => Parse(args, new TransferSettings());
+
+    /// <summary>The options in <paramref name="args"/> over <paramref name="defaults"/>.</summary>
+    public static TransferSettings Parse(string[] args, TransferSettings defaults)
     {
-        var settings = new TransferSettings();
+        var settings = defaults;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];

@@ -10,6 +10,18 @@ namespace OnnxVideo.Training.Sessions;
 /// </summary>
 internal sealed class SharedInitializers : IDisposable
 {
+    /// <summary>
+    /// ORT's transpose optimizer (and its per-provider layout pass) may transpose or reshape an initializer with a single
+    /// consumer in place, keeping its name; the session then binds the value given to AddInitializer under that name,
+    /// with the old layout. A frozen position table behind a Transpose (video_vit's tokens) fails the train step that
+    /// way ("Attempting to broadcast an axis by a dimension other than 1. 96 by 128") as soon as a gradient flows
+    /// through it (BitFit, LoRA on the patch embedding). Sessions with shared values run without those passes.
+    /// </summary>
+    internal const string UnsafeOptimizers =
+        "TransposeOptimizer;TransposeOptimizer_CPUExecutionProvider;TransposeOptimizer_CUDAExecutionProvider";
+
+    private const string DisabledOptimizersKey = "optimization.disable_specified_optimizers";
+
     private readonly Dictionary<string, OrtValue> _values = new(StringComparer.Ordinal);
 
     public SharedInitializers(string? safetensorsPath)
@@ -51,12 +63,20 @@ internal sealed class SharedInitializers : IDisposable
             return;
         }
         var model = OnnxModelFile.Load(modelPath, loadExternalData: false);
+        var shared = 0;
         foreach (var initializer in model.Graph.Initializer)
         {
             if (_values.TryGetValue(initializer.Name, out var value))
             {
                 options.AddInitializer(initializer.Name, value);
+                shared++;
             }
+        }
+        if (shared > 0)
+        {
+            options.ConfigEntries[DisabledOptimizersKey] = options.ConfigEntries.TryGetValue(DisabledOptimizersKey, out var disabled) && disabled.Length > 0
+                ? disabled + ";" + UnsafeOptimizers
+                : UnsafeOptimizers;
         }
     }
 

@@ -1,4 +1,5 @@
-# A torchvision video ResNet (reduced depth), exported with torch.onnx.export, and three reference training steps of
+# A torchvision video ResNet (reduced depth, one block per stage, unless "layers" says e.g. [2, 2, 2, 2], which with
+# blocks "2plus1d" is torchvision's r2plus1d_18 and with "3d" its r3d_18), exported with torch.onnx.export, and three reference training steps of
 # the same module with torch autograd + torch.optim. The export is in eval form; training runs in train() form, as
 # fully fine-tuned packages do (BatchNorm with batch statistics, running statistics updated).
 # With "lora", training wraps the listed Conv3d modules in peft-style LoRA (a Conv3d in->r with the module's kernel,
@@ -41,11 +42,12 @@ def add_lora(model, lora):
 spec = json.load(sys.stdin)
 torch.set_num_threads(2)
 torch.manual_seed(spec["seed"])
+layers = spec.get("layers", [1, 1, 1, 1])
 if spec.get("blocks") == "2plus1d":
-    model = VideoResNet(BasicBlock, [Conv2Plus1D] * 4, [1, 1, 1, 1], R2Plus1dStem, num_classes=spec["classes"])
+    model = VideoResNet(BasicBlock, [Conv2Plus1D] * 4, layers, R2Plus1dStem, num_classes=spec["classes"])
 else:
-    model = VideoResNet(BasicBlock, [Conv3DSimple, Conv3DNoTemporal, Conv3DNoTemporal, Conv3DNoTemporal], [1, 1, 1, 1],
-                        BasicStem, num_classes=spec["classes"])
+    model = VideoResNet(BasicBlock, [Conv3DSimple] * 4, layers, BasicStem, num_classes=spec["classes"]) if spec.get("blocks") == "r3d" else \
+        VideoResNet(BasicBlock, [Conv3DSimple, Conv3DNoTemporal, Conv3DNoTemporal, Conv3DNoTemporal], layers, BasicStem, num_classes=spec["classes"])
 # Non-trivial running statistics, so that their update is really tested.
 for m in model.modules():
     if isinstance(m, torch.nn.BatchNorm3d):

@@ -11,13 +11,13 @@ namespace OnnxVideo.ExportTool.Commands;
 /// <summary>The options of <c>create --arch video_caption</c> and how they build the captioner.</summary>
 internal sealed class CaptionModelFlags
 {
-    public Option<int?> Vocabulary { get; } = new("--vocab") { Description = "video_caption: vocabulary size (the tokenizer's, specials and bytes included)" };
-    public Option<FileInfo?> Tokenizer { get; } = new("--tokenizer") { Description = "video_caption: take the vocabulary size from this tokenizer.json (instead of --vocab)" };
-    public Option<int> MaxLength { get; } = new("--max-length") { Description = "video_caption: most caption tokens without BOS/EOS", DefaultValueFactory = _ => 24 };
-    public Option<int> Layers { get; } = new("--decoder-layers") { Description = "video_caption: decoder layers", DefaultValueFactory = _ => 2 };
-    public Option<int> Heads { get; } = new("--decoder-heads") { Description = "video_caption: decoder attention heads", DefaultValueFactory = _ => 4 };
-    public Option<bool> Tie { get; } = new("--tie-embeddings") { Description = "video_caption: the output projection reuses the token embedding" };
-    public Option<FileInfo?> Encoder { get; } = new("--encoder") { Description = "video_caption: take the encoder (shape, clip size and weights) from this video_vit classifier, e.g. a fine-tuned one" };
+    public Option<int?> Vocabulary { get; } = new("--vocab") { Description = "Vocabulary size of video_caption (the tokenizer's, specials and bytes included)" };
+    public Option<FileInfo?> Tokenizer { get; } = new("--tokenizer") { Description = "The tokenizer.json whose vocabulary size video_caption takes (instead of --vocab)" };
+    public Option<int> MaxLength { get; } = new("--max-length") { Description = "Most caption tokens of video_caption, BOS/EOS not counted", DefaultValueFactory = _ => 24 };
+    public Option<int> Layers { get; } = new("--decoder-layers") { Description = "Decoder layers of video_caption", DefaultValueFactory = _ => 2 };
+    public Option<int> Heads { get; } = new("--decoder-heads") { Description = "Decoder attention heads of video_caption", DefaultValueFactory = _ => 4 };
+    public Option<bool> Tie { get; } = new("--tie-embeddings") { Description = "The output projection of video_caption reuses the token embedding" };
+    public Option<FileInfo?> Encoder { get; } = new("--encoder") { Description = "A video_vit classifier (e.g. a fine-tuned one) whose encoder (shape, clip size and weights) video_caption takes" };
 
     public IEnumerable<Option> All() => [Vocabulary, Tokenizer, MaxLength, Layers, Heads, Tie, Encoder];
 
