@@ -27,7 +27,7 @@ public class ConvGradientBenchmarks
 {
     private const int Batch = 4, Channels = 64, Frames = 8, Size = 56;
 
-    private OrtSession _forward = null!, _inputGradTranspose = null!, _inputGradConv = null!, _inputGradZeros = null!, _weightGrad = null!;
+    private OrtSession _forward = null!, _inputGradTranspose = null!, _inputGradConv = null!, _inputGradZeros = null!, _weightGrad = null!, _weightGradPerTap = null!;
     private OrtValue _x = null!, _w = null!, _dy = null!;
 
     [Params(1, 2)]
@@ -82,6 +82,13 @@ public class ConvGradientBenchmarks
             var c = new GradientContext(g, ShapeInference.Run(g.Graph));
             return ConvGradients.WeightGradient(c, "x", "dy", axes, 1, Channels, Channels);
         });
+        _weightGradPerTap = Session(options, g =>
+        {
+            g.Input("x", DataType.Float, xShape.Select(d => (Dim)d).ToArray());
+            g.Input("dy", DataType.Float, yShape.Select(d => (Dim)d).ToArray());
+            var c = new GradientContext(g, ShapeInference.Run(g.Graph));
+            return PerTapWeightGradient.Build(c, "x", "dy", axes, Channels, Channels);
+        });
 
         var random = new Random(1);
         _x = OrtValue.CreateTensor(RandomArray(random, xShape), xShape);
@@ -98,6 +105,20 @@ public class ConvGradientBenchmarks
             if (viaConv.Length != viaTranspose.Length || worst > 1e-3)
                 throw new InvalidOperationException($"ConvTranspose and flipped-weight Conv disagree (max |difference| {worst})");
         }
+    }
+
+    /// <summary>Lever 2: the per-tap GEMM weight gradient must equal the rule's.</summary>
+    public double WeightGradientsDisagreeBy()
+    {
+        var rule = Output(_weightGrad, ["x", "dy"], [_x, _dy]);
+        var perTap = Output(_weightGradPerTap, ["x", "dy"], [_x, _dy]);
+        double worst = 0, scale = 0;
+        for (int i = 0; i < rule.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(rule[i] - perTap[i]));
+            scale = Math.Max(scale, Math.Abs(rule[i]));
+        }
+        return rule.Length == perTap.Length ? worst / scale : double.PositiveInfinity;
     }
 
     private static float[] Output(OrtSession session, string[] names, OrtValue[] inputs)
@@ -123,10 +144,13 @@ public class ConvGradientBenchmarks
     [Benchmark(Description = "dW: Conv of transposed x, dy (rule)")]
     public long WeightGradient() => RunOnce(_weightGrad, ["x", "dy"], [_x, _dy]);
 
+    [Benchmark(Description = "dW: one Gemm per kernel tap (lever 2)")]
+    public long WeightGradientPerTap() => RunOnce(_weightGradPerTap, ["x", "dy"], [_x, _dy]);
+
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var d in new IDisposable[] { _forward, _inputGradTranspose, _inputGradConv, _inputGradZeros, _weightGrad, _x, _w, _dy }) d.Dispose();
+        foreach (var d in new IDisposable[] { _forward, _inputGradTranspose, _inputGradConv, _inputGradZeros, _weightGrad, _weightGradPerTap, _x, _w, _dy }) d.Dispose();
     }
 
     private static long RunOnce(OrtSession session, string[] names, OrtValue[] inputs)

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using OnnxVideo.Ort;
 
 namespace OnnxVideo.Benchmarks;
 
 /// <summary>
 /// <c>step-time PACKAGE... [--batch 2] [--threads 2] [--iters 5]</c>: the training steps of several packages timed
 /// in turns (A, B, A, B, …) in one process, so a busy machine slows every package alike; prints each median and its
-/// ratio to the first. For A/B measurements of compiler changes: package the same model with both builds.
+/// ratio to the first. For A/B measurements of compiler changes: package the same model with both builds. A package
+/// may carry session options after '@' (issue 17 lever 4), e.g. <c>pkg@opt=extended,mempattern=0,arena=0,spin=1,inter=2,mode=parallel</c>.
 /// </summary>
 public static class PackageStepComparison
 {
@@ -21,7 +23,7 @@ public static class PackageStepComparison
             Console.Error.WriteLine("usage: step-time PACKAGE... [--batch 2] [--threads 2] [--iters 5]");
             return 2;
         }
-        var runners = packages.Select(p => new PackageStepRunner(p, batch, threads)).ToArray();
+        var runners = packages.Select(p => new PackageStepRunner(p.Split('@')[0], batch, threads, SessionVariant(p))).ToArray();
         try
         {
             foreach (var r in runners) r.Step();
@@ -45,5 +47,33 @@ public static class PackageStepComparison
         {
             foreach (var r in runners) r.Dispose();
         }
+    }
+
+    /// <summary>The session options after '@' in a package argument; null when there are none.</summary>
+    private static Action<OrtSessionOptions>? SessionVariant(string package)
+    {
+        var at = package.IndexOf('@');
+        if (at < 0)
+        {
+            return null;
+        }
+        var settings = package[(at + 1)..].Split(',').Select(s => s.Split('=')).ToDictionary(kv => kv[0], kv => kv[1]);
+        return options =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                switch (key)
+                {
+                    case "opt": options.OptimizationLevel = Enum.Parse<GraphOptimizationLevel>(value, ignoreCase: true); break;
+                    case "mempattern": options.EnableMemoryPattern = value == "1"; break;
+                    case "arena": options.EnableCpuMemoryArena = value == "1"; break;
+                    case "spin": options.AllowSpinning = value == "1"; break;
+                    case "inter": options.InterOpThreads = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "intra": options.IntraOpThreads = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "mode": options.ExecutionMode = Enum.Parse<ExecutionMode>(value, ignoreCase: true); break;
+                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, inter, intra, mode)");
+                }
+            }
+        };
     }
 }

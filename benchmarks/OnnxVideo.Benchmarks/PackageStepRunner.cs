@@ -13,12 +13,14 @@ public sealed class PackageStepRunner : IDisposable
     private readonly OrtIoBinding binding;
     private readonly List<OrtValue> values = [];
 
-    public PackageStepRunner(string packageDirectory, int batch, int threads)
+    public PackageStepRunner(string packageDirectory, int batch, int threads, Action<OrtSessionOptions>? configure = null)
     {
         var package = TrainingPackage.Load(packageDirectory, verifyHashes: false);
         var clip = package.Io.VideoShape.Skip(1).Select(long.Parse).ToArray();
         int classes = package.Manifest.ClassCount;
-        session = new OrtSession(package.TrainStepPath, new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 });
+        var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 };
+        configure?.Invoke(options);
+        session = new OrtSession(package.TrainStepPath, options);
         binding = session.CreateIoBinding();
         var random = new Random(0);
         var video = new float[batch * clip.Aggregate(1L, (a, b) => a * b)];

@@ -23,6 +23,11 @@ public static class Program
             Environment.ExitCode = Transfer.TransferExperiment.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "features")
+        {
+            Environment.ExitCode = FewShot.FeatureDump.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "peft")
         {
             Environment.ExitCode = Transfer.PeftExperiment.Run(args[1..]);
@@ -31,6 +36,21 @@ public static class Program
         if (args.Length > 0 && args[0] == "step-time")
         {
             Environment.ExitCode = PackageStepComparison.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "write-packages")
+        {
+            Environment.ExitCode = PackagePairWriter.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "first-epoch-read")
+        {
+            Environment.ExitCode = Media.FirstEpochReadComparison.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "conv-grad-ratio")
+        {
+            Environment.ExitCode = ConvGradientComparison.Run(args[1..]);
             return;
         }
         if (args.Length > 0 && args[0] == "decode-ratio")

@@ -42,6 +42,13 @@ public sealed record MediaOptions
     /// epoch; off by default, because a long-running classifier sees each file once.
     /// </summary>
     public bool CacheProbes { get; init; }
+    /// <summary>
+    /// A training read of a video whose probe is not cached runs one ffmpeg process that reports the stream and
+    /// decodes (<see cref="ProbingFrameDecoder"/>) instead of ffprobe then ffmpeg; whenever that read is not plainly
+    /// fine it falls back to the two processes. Test-time reads always probe with ffprobe (their clips are placed by
+    /// the exact frame count). On by default; off gives the two-process read everywhere.
+    /// </summary>
+    public bool ProbeWhileDecoding { get; init; } = true;
     /// <summary>Bounds the number of ffmpeg/ffprobe processes running at once; shared process-wide by default.</summary>
     public MediaProcessLimiter ProcessLimiter { get; init; } = MediaProcessLimiter.Shared;
 

@@ -13,6 +13,7 @@ public sealed class VideoClipReader
     private readonly FfmpegFrameReader _videos;
     private readonly FrameFolderReader _folders;
     private readonly ProbeCache? _probes;
+    private readonly ProbingFrameDecoder _probing;
 
     public VideoClipReader(PreprocessingContract contract, MediaOptions? options = null,
         ShortVideoPolicy shortVideo = ShortVideoPolicy.RepeatLast)
@@ -24,6 +25,7 @@ public sealed class VideoClipReader
         Preprocessor = new ClipPreprocessor(contract);
         _videos = new FfmpegFrameReader(Options);
         _folders = new FrameFolderReader(Options);
+        _probing = new ProbingFrameDecoder(Options);
         _probes = Options.CacheProbes ? new ProbeCache() : null;
     }
 
@@ -125,11 +127,41 @@ public sealed class VideoClipReader
         return clips * crops.Length;
     }
 
+    /// <summary>A training clip: in one ffmpeg process when the probe is not cached and
+    /// <see cref="MediaOptions.ProbeWhileDecoding"/> is on; otherwise (or when that read falls back) probe, then decode.
+    /// A clip planned from a cached decoder-dump probe that does not read cleanly is read again with ffprobe's.</summary>
     private async Task<ClipReadResult> ReadTrainingAsync(string path, ClipAugmentation augmentation, int seed, SampleSink sink,
         CancellationToken ct)
     {
-        var input = await OpenAsync(path, ct).ConfigureAwait(false);
-        var shortVideo = ClipPlan.ShortVideoWarning(path, input.FrameCount, Contract, Sampler.ShortVideo, Options.PadMissingFrames);
+        if (Options.ProbeWhileDecoding && !Directory.Exists(path) && _probes?.TryGet(path, acceptDump: true) is null
+            && await ReadTrainingInOneProcessAsync(path, augmentation, seed, sink, ct).ConfigureAwait(false) is { } read)
+        {
+            return read;
+        }
+        var input = await OpenAsync(path, ct, acceptDump: true).ConfigureAwait(false);
+        if (input.Probe is { FromDecoderDump: true })
+        {
+            try
+            {
+                var planned = await ReadTrainingAsync(input, augmentation, seed, sink, ct).ConfigureAwait(false);
+                if (planned.Warnings.Count == 0)
+                {
+                    return planned;
+                }
+            }
+            catch (VideoInputException e) when (e.Reason is not (VideoInputError.Timeout or VideoInputError.ToolMissing))
+            {
+                // The estimate may be what failed; the exact probe decides.
+            }
+            input = await OpenAsync(path, ct).ConfigureAwait(false);
+        }
+        return await ReadTrainingAsync(input, augmentation, seed, sink, ct).ConfigureAwait(false);
+    }
+
+    private async Task<ClipReadResult> ReadTrainingAsync(OpenedInput input, ClipAugmentation augmentation, int seed,
+        SampleSink sink, CancellationToken ct)
+    {
+        var shortVideo = ClipPlan.ShortVideoWarning(input.Path, input.FrameCount, Contract, Sampler.ShortVideo, Options.PadMissingFrames);
         var rng = new Random(seed);
         var indices = Sampler.TrainingFrameIndices(input.FrameCount, augmentation.TemporalJitter ? rng : null);
         var geometry = augmentation.PlanGeometry(input.Width, input.Height, Contract, rng);
@@ -137,7 +169,45 @@ public sealed class VideoClipReader
             sink, ct).ConfigureAwait(false);
     }
 
-    private async Task<OpenedInput> OpenAsync(string path, CancellationToken ct)
+    /// <summary>The one-process training read (<see cref="ProbingFrameDecoder"/>), planned exactly as
+    /// <see cref="ReadTrainingAsync(OpenedInput, ClipAugmentation, int, SampleSink, CancellationToken)"/> plans; null
+    /// when it falls back. Videos shorter than a clip are left to the two-process read (their padding is decided from
+    /// the exact frame count).</summary>
+    private async Task<ClipReadResult?> ReadTrainingInOneProcessAsync(string path, ClipAugmentation augmentation, int seed,
+        SampleSink sink, CancellationToken ct)
+    {
+        var decoded = await _probing.TryDecodeAsync(path, probe =>
+        {
+            if (probe.FrameCount < ClipPlan.FramesNeeded(Contract))
+            {
+                return null;
+            }
+            var rng = new Random(seed);
+            var indices = Sampler.TrainingFrameIndices(probe.FrameCount, augmentation.TemporalJitter ? rng : null);
+            var geometry = augmentation.PlanGeometry(probe.DisplayWidth, probe.DisplayHeight, Contract, rng);
+            return new DecodePlan(indices, ClipSampler.ToTimestamps(indices, probe.NominalFrameRate), geometry);
+        }, ct).ConfigureAwait(false);
+        if (decoded is null)
+        {
+            return null;
+        }
+        try
+        {
+            _probes?.Remember(path, decoded.Probe);
+            var (probe, plan) = (decoded.Probe, decoded.Plan);
+            var buffer = decoded.Rgb.AsSpan(0, plan.Indices.Length * plan.Geometry.FrameBytes);
+            var samples = EmitSamples(buffer, plan.Indices.Length / Contract.Frames, plan.Geometry,
+                [new CropRegion(0, 0, Contract.CropSize, Contract.CropSize)], sink);
+            return new ClipReadResult(path, probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount, plan.Indices,
+                plan.Geometry, decoded.Result, samples);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded.Rgb);
+        }
+    }
+
+    private async Task<OpenedInput> OpenAsync(string path, CancellationToken ct, bool acceptDump = false)
     {
         if (Directory.Exists(path))
         {
@@ -146,7 +216,7 @@ public sealed class VideoClipReader
         }
         var probe = _probes is null
             ? await FfprobeRunner.ProbeAsync(path, Options, ct).ConfigureAwait(false)
-            : await _probes.GetOrProbeAsync(path, Options, ct).ConfigureAwait(false);
+            : await _probes.GetOrProbeAsync(path, Options, ct, acceptDump).ConfigureAwait(false);
         return new OpenedInput(path, probe, null, probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount, probe.NominalFrameRate);
     }
 

@@ -29,6 +29,10 @@ public sealed class OrtSessionOptions
 
     public bool EnableCpuMemoryArena { get; set; } = true;
 
+    /// <summary>ORT's memory pattern: plan the intermediate buffers of a run from the shapes of the previous one (ORT's
+    /// default, on).</summary>
+    public bool EnableMemoryPattern { get; set; } = true;
+
     /// <summary>Session log severity; null keeps the environment's.</summary>
     public OrtLoggingLevel? LogSeverityLevel { get; set; }
 
@@ -79,6 +83,7 @@ public sealed class OrtSessionOptions
             OrtStatus.Check(OrtApi.SetSessionGraphOptimizationLevel(options, (int)OptimizationLevel), "SetSessionGraphOptimizationLevel");
             OrtStatus.Check(OrtApi.SetSessionExecutionMode(options, (int)ExecutionMode), "SetSessionExecutionMode");
             OrtStatus.Check(EnableCpuMemoryArena ? OrtApi.EnableCpuMemArena(options) : OrtApi.DisableCpuMemArena(options), "CpuMemArena");
+            OrtStatus.Check(EnableMemoryPattern ? OrtApi.EnableMemPattern(options) : OrtApi.DisableMemPattern(options), "MemPattern");
             if (LogSeverityLevel is { } level)
             {
                 OrtStatus.Check(OrtApi.SetSessionLogSeverityLevel(options, (int)level), "SetSessionLogSeverityLevel");

@@ -9,7 +9,7 @@ namespace OnnxVideo.Packaging;
 /// <summary>
 /// Bakes trained weights into a plain inference model: the package's eval graph with the trainable parameters and running statistics as
 /// initializers, LoRA adapters merged into their base weights, the loss removed and the frozen weights inlined, and the
-/// preprocessing contract in the metadata.
+/// preprocessing contract in the metadata. Outputs: the logits, then the model's features output when the eval graph kept it.
 /// </summary>
 internal static class InferenceExport
 {
@@ -59,8 +59,11 @@ internal static class InferenceExport
         }
         var logits = graph.Output.FirstOrDefault(o => o.Name == io.Logits)
             ?? throw new TrainingPackageException(package.EvalPath, $"the eval graph has no output '{io.Logits}'");
+        // Logits first, then the other outputs the eval graph keeps from the model (its features), not the loss.
+        var kept = graph.Output.Where(o => o.Name != io.Loss && o != logits).ToList();
         graph.Output.Clear();
         graph.Output.Add(logits);
+        graph.Output.AddRange(kept);
         GraphRewrites.Prune(graph);
         var finalContract = contract ?? package.Contract;
         if (finalContract is not null)

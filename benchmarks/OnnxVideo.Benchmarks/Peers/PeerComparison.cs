@@ -38,8 +38,8 @@ public static class PeerComparison
         var collector = new PeerRowCollector();
         if (!ortOnly)
         {
-            collector.Add(() => Decode(iterations, full: false), "decode+sample+preprocess 16×112² (probe once)", "ffmpeg -f null");
-            collector.Add(() => Decode(iterations, full: true), "decode+sample+preprocess 16×112² (with ffprobe)", "ffmpeg -f null");
+            foreach (var (read, task) in DecodeRows)
+                collector.Add(() => Decode(iterations, read, task), task, "ffmpeg -f null");
             foreach (var a in archs)
                 collector.Add(() => Inference(a, batch, frames, size, threads, iterations, peers), $"{a} inference {shape}", "PyTorch eager");
         }
@@ -76,16 +76,20 @@ public static class PeerComparison
         return rows.Any(r => r.Ratio is null && !r.Skipped) ? 1 : 0;
     }
 
-    private static PeerRow Decode(int iterations, bool full)
+    private static readonly (Func<DecodeBenchmarks, Task> Read, string Task)[] DecodeRows =
+    [
+        (b => b.DecodeAndPreprocess(), "decode+sample+preprocess 16×112² (probe once)"),
+        (b => b.ReadTestSample(), "decode+sample+preprocess 16×112² (with ffprobe)"),
+        (b => b.ReadTrainingSampleOneProcess(), "training read 16×112², unprobed (one ffmpeg)"),
+    ];
+
+    private static PeerRow Decode(int iterations, Func<DecodeBenchmarks, Task> read, string task)
     {
         var benchmark = new DecodeBenchmarks();
         benchmark.Setup();
-        // Alternate the two sides so both see the same machine load.
-        var ours = PeerTiming.MedianSeconds(() =>
-            (full ? benchmark.ReadTestSample() : benchmark.DecodeAndPreprocess()).GetAwaiter().GetResult(), 2, 2 * iterations + 1);
+        var ours = PeerTiming.MedianSeconds(() => read(benchmark).GetAwaiter().GetResult(), 2, 2 * iterations + 1);
         var peer = PeerTiming.MedianSeconds(benchmark.FfmpegToNull, 2, 2 * iterations + 1);
-        return new PeerRow(full ? "decode+sample+preprocess 16×112² (with ffprobe)" : "decode+sample+preprocess 16×112² (probe once)",
-            "ffmpeg -f null", ours, peer, "10 s 640×360 h264, 1 decoder thread each");
+        return new PeerRow(task, "ffmpeg -f null", ours, peer, "10 s 640×360 h264, 1 decoder thread each");
     }
 
     private static PeerRow Inference(string arch, int batch, int frames, int size, int threads, int iterations, string peers)

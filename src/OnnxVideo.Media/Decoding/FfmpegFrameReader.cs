@@ -121,7 +121,7 @@ public sealed class FfmpegFrameReader
 
     /// <summary>On a constant-frame-rate video, says how many requests got a later frame because no frame was decoded
     /// near their time (frames lost inside a truncated or damaged stream); null when every target got its own.</summary>
-    private static string? GapWarning(VideoProbe probe, double[] targets, double[]? serving, int delivered,
+    internal static string? GapWarning(VideoProbe probe, double[] targets, double[]? serving, int delivered,
         int[] slotOfRequest)
     {
         if (serving is null || probe.IsVariableFrameRate)

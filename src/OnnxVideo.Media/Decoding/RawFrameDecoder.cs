@@ -59,7 +59,17 @@ internal static class RawFrameDecoder
         MediaOptions options, int frameBytes, int distinctTargets, int[] slotOfRequest, Memory<byte> destination,
         CancellationToken ct)
     {
-        // First request of each distinct target receives the frame straight from the pipe; others are copies.
+        var firstRequest = FirstRequests(distinctTargets, slotOfRequest);
+        var run = await ToolRunner.RunAsync(options.FfmpegPath, arguments, inputPath, options, options.DecodeTimeout,
+            (stdout, token) => ReadFramesAsync(stdout, destination, frameBytes, firstRequest, token), ct).ConfigureAwait(false);
+        CopyRepeats(run.Value, slotOfRequest, firstRequest, frameBytes, destination.Span);
+        return (run.Value, run);
+    }
+
+    /// <summary>For each distinct target, the first request that asks for it: that request's slot receives the frame
+    /// straight from the pipe; the others are copies (<see cref="CopyRepeats"/>).</summary>
+    public static int[] FirstRequests(int distinctTargets, int[] slotOfRequest)
+    {
         var firstRequest = new int[distinctTargets];
         Array.Fill(firstRequest, -1);
         for (var r = 0; r < slotOfRequest.Length; r++)
@@ -69,35 +79,39 @@ internal static class RawFrameDecoder
                 firstRequest[slotOfRequest[r]] = r;
             }
         }
+        return firstRequest;
+    }
 
-        var run = await ToolRunner.RunAsync(options.FfmpegPath, arguments, inputPath, options, options.DecodeTimeout,
-            async (stdout, token) =>
+    /// <summary>Reads rgb frames from <paramref name="stdout"/> into the first request of each distinct target, until
+    /// all are read or the stream ends; returns how many were read and whether that is all of them.</summary>
+    public static async Task<(int Delivered, bool Complete)> ReadFramesAsync(Stream stdout, Memory<byte> destination,
+        int frameBytes, int[] firstRequest, CancellationToken ct)
+    {
+        var delivered = 0;
+        while (delivered < firstRequest.Length)
+        {
+            var frame = destination.Slice(firstRequest[delivered] * frameBytes, frameBytes);
+            var read = await stdout.ReadAtLeastAsync(frame, frameBytes, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (read < frameBytes)
             {
-                var delivered = 0;
-                while (delivered < distinctTargets)
-                {
-                    var frame = destination.Slice(firstRequest[delivered] * frameBytes, frameBytes);
-                    var read = await stdout.ReadAtLeastAsync(frame, frameBytes, throwOnEndOfStream: false, token)
-                        .ConfigureAwait(false);
-                    if (read < frameBytes)
-                    {
-                        break;
-                    }
-                    delivered++;
-                }
-                return (delivered, delivered == distinctTargets);
-            }, ct).ConfigureAwait(false);
+                break;
+            }
+            delivered++;
+        }
+        return (delivered, delivered == firstRequest.Length);
+    }
 
-        var span = destination.Span;
+    /// <summary>Copies each delivered frame to the requests after the first that ask for the same target.</summary>
+    public static void CopyRepeats(int delivered, int[] slotOfRequest, int[] firstRequest, int frameBytes, Span<byte> destination)
+    {
         for (var r = 0; r < slotOfRequest.Length; r++)
         {
             var s = slotOfRequest[r];
-            if (s < run.Value && firstRequest[s] != r)
+            if (s < delivered && firstRequest[s] != r)
             {
-                span.Slice(firstRequest[s] * frameBytes, frameBytes).CopyTo(span.Slice(r * frameBytes, frameBytes));
+                destination.Slice(firstRequest[s] * frameBytes, frameBytes).CopyTo(destination.Slice(r * frameBytes, frameBytes));
             }
         }
-        return (run.Value, run);
     }
 
     /// <summary>Gives every request whose target was not delivered the last delivered frame.</summary>

@@ -19,16 +19,17 @@ internal static class ToolRunner
     }
 
     /// <summary>Reads stdout with <paramref name="readStdout"/>. When it returns true ("I have everything"), the
-    /// process is stopped instead of waited for.</summary>
+    /// process is stopped instead of waited for. <paramref name="stderrLines"/>, when given, sees each line of stderr
+    /// as it arrives, then null when stderr ends.</summary>
     public static async Task<ToolRun<T>> RunAsync<T>(string tool, IReadOnlyList<string> arguments, string inputPath,
         MediaOptions options, TimeSpan timeout, Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout,
-        CancellationToken ct, Func<Stream, CancellationToken, Task>? writeStdin = null)
+        CancellationToken ct, Func<Stream, CancellationToken, Task>? writeStdin = null, Action<string?>? stderrLines = null)
     {
         var limiter = options.ProcessLimiter;
         await limiter.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await RunLimitedAsync(tool, arguments, inputPath, options, timeout, readStdout, writeStdin, ct)
+            return await RunLimitedAsync(tool, arguments, inputPath, options, timeout, readStdout, writeStdin, stderrLines, ct)
                 .ConfigureAwait(false);
         }
         finally
@@ -40,7 +41,7 @@ internal static class ToolRunner
     private static async Task<ToolRun<T>> RunLimitedAsync<T>(string tool, IReadOnlyList<string> arguments,
         string inputPath, MediaOptions options, TimeSpan timeout,
         Func<Stream, CancellationToken, Task<(T Value, bool Complete)>> readStdout,
-        Func<Stream, CancellationToken, Task>? writeStdin, CancellationToken ct)
+        Func<Stream, CancellationToken, Task>? writeStdin, Action<string?>? stderrLines, CancellationToken ct)
     {
         var start = ToolCommand.Create(tool, arguments, options.MaxToolAddressSpaceBytes, inputPath);
         using var process = new Process { StartInfo = start };
@@ -61,7 +62,7 @@ internal static class ToolRunner
         var exited = false;
         try
         {
-            stderrPump = PumpAsync(process.StandardError, stderr);
+            stderrPump = PumpAsync(process.StandardError, stderr, stderrLines);
             await using var kill = linked.Token.Register(() => KillTree(process)).ConfigureAwait(false);
             var feed = Task.CompletedTask;
             if (writeStdin is null)
@@ -194,13 +195,47 @@ internal static class ToolRunner
         }
     }
 
-    private static async Task PumpAsync(StreamReader reader, BoundedTextTail tail)
+    private static async Task PumpAsync(StreamReader reader, BoundedTextTail tail, Action<string?>? lines)
     {
         var buffer = new char[1024];
+        var line = new System.Text.StringBuilder();
         int read;
-        while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+        try
         {
-            tail.Append(buffer.AsSpan(0, read));
+            while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+            {
+                tail.Append(buffer.AsSpan(0, read));
+                if (lines is not null)
+                {
+                    SplitLines(buffer.AsSpan(0, read), line, lines);
+                }
+            }
+        }
+        finally
+        {
+            lines?.Invoke(null);
         }
     }
+
+    private static void SplitLines(ReadOnlySpan<char> chunk, System.Text.StringBuilder line, Action<string?> lines)
+    {
+        foreach (var c in chunk)
+        {
+            if (c is '\n' or '\r')
+            {
+                if (line.Length > 0)
+                {
+                    lines(line.ToString());
+                    line.Clear();
+                }
+            }
+            else if (line.Length < MaxObservedLine)
+            {
+                line.Append(c);
+            }
+        }
+    }
+
+    /// <summary>Longest stderr line handed to an observer; the rest of a longer line is dropped.</summary>
+    private const int MaxObservedLine = 8192;
 }

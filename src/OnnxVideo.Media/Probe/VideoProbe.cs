@@ -27,6 +27,10 @@ public sealed record VideoProbe
     public required int StreamCount { get; init; }
     public required int VideoStreamIndex { get; init; }
     public required bool HasAudio { get; init; }
+    /// <summary>Read from the decoding ffmpeg's own input dump (<see cref="DecoderInputDump"/>) rather than from
+    /// ffprobe: container duration and start, estimated frame count. Good for planning a random training clip; test-time
+    /// reads probe with ffprobe instead.</summary>
+    internal bool FromDecoderDump { get; init; }
 
     /// <summary>Width of the upright frames ffmpeg decodes (rotation applied).</summary>
     public int DisplayWidth => Rotation is 90 or 270 ? Height : Width;

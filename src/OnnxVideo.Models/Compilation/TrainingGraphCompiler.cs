@@ -18,8 +18,8 @@ namespace OnnxVideo.Models.Compilation;
 
 /// <summary>
 /// Compiles a classifier (one video input, logits as the first output) or a captioner (<see cref="CaptionObjective"/>) into the graphs of a training package:
-/// eval (logits, loss), gradients (loss, logits, d loss/d parameter), train step (gradients + optimizer update) and
-/// the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
+/// eval (logits, loss, and a classifier's features output if it has one), gradients (loss, logits, d loss/d parameter),
+/// train step (gradients + optimizer update) and the stand-alone optimizer. Trainable parameters become graph inputs; frozen weights stay initializers.
 /// </summary>
 internal static class TrainingGraphCompiler
 {
@@ -69,12 +69,16 @@ internal static class TrainingGraphCompiler
             throw new TrainingPackageException(sourceName, $"the first output '{logits.Name}' must be logits of shape [N, classes] with a fixed class count");
         }
         var classCount = (int)logitsDims[1].DimValue;
+        var features = source.Output.FirstOrDefault(o => o.Name == Zoo.ModelZoo.FeaturesName && o != logits)?.Clone();
         source.Output.Clear();
         source.Output.Add(logits);
         GraphRewrites.Prune(source);
         var (videoName, videoShape, batch) = VideoInput(source, sourceName);
         var io = new PackageIoNames { Video = videoName, VideoShape = videoShape, Logits = logits.Name, Targets = "targets" };
-        return new TrainingObjective(io, classCount, (builder, training) => AddLoss(builder, io, batch, options.LabelSmoothing, training ? classCount : null));
+        return new TrainingObjective(io, classCount, (builder, training) => AddLoss(builder, io, batch, options.LabelSmoothing, training ? classCount : null))
+        {
+            Features = features,
+        };
     }
 
     /// <summary>The float video input: its name, its shape as text (symbolic dimensions by name) and its batch dimension.</summary>
@@ -96,6 +100,7 @@ internal static class TrainingGraphCompiler
         var io = objective.Io;
         var evalVariant = Variant(source, options, training: false, sourceName);
         objective.AddLoss(GraphBuilder.Wrap(evalVariant.Graph), false);
+        KeepFeatures(evalVariant.Graph, objective.Features);
 
         var gradVariant = Variant(source, options, training: true, sourceName);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
@@ -157,6 +162,15 @@ internal static class TrainingGraphCompiler
             objective.Caption);
     }
 
+    /// <summary>The eval graph keeps the model's features output, so the inference export keeps it (few-shot, episodes).</summary>
+    private static void KeepFeatures(GraphProto eval, ValueInfoProto? features)
+    {
+        if (features is not null && eval.Node.Any(n => n.Output.Contains(features.Name)))
+        {
+            eval.Output.Add(features);
+        }
+    }
+
     private sealed record GraphVariant(GraphProto Graph, TrainableSelection Selection, List<TensorProto> Initial, List<TensorProto> Buffers,
         long TrainableCount, long FrozenCount, IReadOnlyList<PackageDropoutSite> Dropout);
 
@@ -178,6 +192,10 @@ internal static class TrainingGraphCompiler
         {
             dropout = SeededDropout.Rewrite(graph, options.ModelDropout, sourceName);
             BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
+            if (options.LowerConv3dTo2d)
+            {
+                Conv3dTo2dLowering.Rewrite(graph);
+            }
         }
         else
         {

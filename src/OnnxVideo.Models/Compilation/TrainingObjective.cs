@@ -11,4 +11,7 @@ internal sealed record TrainingObjective(PackageIoNames Io, int ClassCount, Func
 {
     /// <summary>The captioner's inference graphs and configuration; null for classifiers.</summary>
     public CaptionGraphs? Caption { get; init; }
+
+    /// <summary>Classifiers: the model's features output, kept by the eval graph (few-shot, episodes); null when it has none.</summary>
+    public Onnx.Proto.ValueInfoProto? Features { get; init; }
 }

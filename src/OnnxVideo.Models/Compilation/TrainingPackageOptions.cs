@@ -32,4 +32,7 @@ internal sealed record TrainingPackageOptions
     public float? LayerDecay { get; init; }
     /// <summary>Captioners: the tokenizer (tokenizer.json) to store in the package; its vocabulary must be the model's.</summary>
     public string? TokenizerPath { get; init; }
+    /// <summary>Training graphs run spatial (1,k,k) and temporal (k,1,1) 3-D convolutions as 2-D ones over reshaped
+    /// tensors (<see cref="Conv3dTo2dLowering"/>; r2plus1d_18's full step 0.93–0.95× the time, benchmarks/README.md).</summary>
+    public bool LowerConv3dTo2d { get; init; } = true;
 }

@@ -6,6 +6,8 @@ internal static unsafe partial class OrtApi
     public static readonly delegate* unmanaged<nint*, nint> CreateSessionOptions = (delegate* unmanaged<nint*, nint>)Slot(10);
     public static readonly delegate* unmanaged<nint, int, nint> SetSessionExecutionMode = (delegate* unmanaged<nint, int, nint>)Slot(13);
     public static readonly delegate* unmanaged<nint, byte*, nint> EnableProfiling = (delegate* unmanaged<nint, byte*, nint>)Slot(14);
+    public static readonly delegate* unmanaged<nint, nint> EnableMemPattern = (delegate* unmanaged<nint, nint>)Slot(16);
+    public static readonly delegate* unmanaged<nint, nint> DisableMemPattern = (delegate* unmanaged<nint, nint>)Slot(17);
     public static readonly delegate* unmanaged<nint, nint> EnableCpuMemArena = (delegate* unmanaged<nint, nint>)Slot(18);
     public static readonly delegate* unmanaged<nint, nint> DisableCpuMemArena = (delegate* unmanaged<nint, nint>)Slot(19);
     public static readonly delegate* unmanaged<nint, byte*, nint> SetSessionLogId = (delegate* unmanaged<nint, byte*, nint>)Slot(20);

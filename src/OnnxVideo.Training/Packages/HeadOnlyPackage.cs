@@ -64,13 +64,18 @@ internal sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbo
         var featureShape = MeasureFeatureShape(backbonePath, package.Names.Video);
         var featureInput = GraphBuilder.ValueInfo(feature, TensorProto.Types.DataType.Float, ["N", .. featureShape.Select(d => (Dim)d)]);
 
-        string? Cut(string path, string name)
+        string? Cut(string path, string name, bool eval = false)
         {
             var model = OnnxModelFile.Load(path, loadExternalData: true);
             var video = model.Graph.Input.FirstOrDefault(i => i.Name == package.Names.Video);
             if (video is not null)
             {
                 model.Graph.Input.Remove(video);
+            }
+            // The eval graph's features output is the backbone's: the head's eval graph keeps only the loss and logits.
+            foreach (var output in model.Graph.Output.Where(o => eval && o.Name != package.Names.Loss && o.Name != package.Names.Logits).ToList())
+            {
+                model.Graph.Output.Remove(output);
             }
             if (GraphRewrites.CutAt(model.Graph, featureInput.Clone()).Count > 0)
             {
@@ -82,7 +87,7 @@ internal sealed record HeadOnlyPackage(TrainingPackageLayout Head, string Backbo
         }
 
         var trainStep = Cut(package.TrainStepPath, "train_step.onnx");
-        var evalHead = Cut(package.EvalPath, "eval.onnx");
+        var evalHead = Cut(package.EvalPath, "eval.onnx", eval: true);
         var gradients = Cut(package.GradientsPath, "grads.onnx");
         if (trainStep is null || evalHead is null || gradients is null)
         {

@@ -99,7 +99,7 @@ public sealed class ModelEvaluationTests : IDisposable
         long[] sampleShape = [3, contract.Frames, contract.CropSize, contract.CropSize];
         var features = (int)sampleShape.Aggregate(1L, (a, b) => a * b);
         var classes = contract.Labels.Length;
-        var random = new Random(11);
+        var random = new Random(12);
         float Uniform(float range) => (float)(random.NextDouble() * 2 - 1) * range;
         var layout = LinearTrainingPackage.Write(_dir.File("package"), sampleShape, classes, Enumerable.Repeat(1f, features).ToArray(),
             Enumerable.Range(0, features * classes).Select(_ => Uniform(0.02f)).ToArray(),

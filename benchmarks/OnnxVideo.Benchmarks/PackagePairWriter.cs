@@ -1,0 +1,43 @@
+using System.Globalization;
+using OnnxVideo.Autodiff.Optimizers;
+using OnnxVideo.Models.Compilation;
+using OnnxVideo.Models.Zoo;
+using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Models.Tuning;
+
+namespace OnnxVideo.Benchmarks;
+
+/// <summary>
+/// <c>OnnxVideo.Benchmarks write-packages ARCH OUT [--tune full] [--frames 8 --size 112] [--variant base,conv2d]</c>:
+/// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
+/// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>).
+/// </summary>
+public static class PackagePairWriter
+{
+    public static int Run(string[] args)
+    {
+        var (arch, output) = (args[0], args[1]);
+        string Option(string name, string fallback)
+        {
+            var at = Array.IndexOf(args, name);
+            return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+        }
+        var frames = int.Parse(Option("--frames", "8"), CultureInfo.InvariantCulture);
+        var size = int.Parse(Option("--size", "112"), CultureInfo.InvariantCulture);
+        var model = ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 });
+        foreach (var variant in Option("--variant", "base,conv2d").Split(','))
+        {
+            var options = new TrainingPackageOptions
+            {
+                Tuning = TuningSpec.Parse(Option("--tune", "full")),
+                Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW),
+                LowerConv3dTo2d = variant == "conv2d",
+            };
+            var directory = Path.Combine(output, variant);
+            Directory.CreateDirectory(directory);
+            TrainingPackageWriter.Write(model, options, directory);
+            Console.WriteLine($"{variant}: {directory}");
+        }
+        return 0;
+    }
+}
