@@ -13,6 +13,8 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ClassifyCommand.Create());
+        root.Subcommands.Add(Captioning.CaptionCommand.Create());
+        root.Subcommands.Add(Captioning.RetrieveCommand.Create());
         root.Subcommands.Add(FewShot.FewShotCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());

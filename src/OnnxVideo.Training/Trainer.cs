@@ -9,12 +9,14 @@ using OnnxVideo.Training.Adversarial;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Continual;
 using OnnxVideo.Training.Data;
+using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Loop;
 using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Schedules;
 using OnnxVideo.Training.Sessions;
+using OnnxVideo.Training.Tasks;
 
 namespace OnnxVideo.Training;
 
@@ -34,64 +36,54 @@ namespace OnnxVideo.Training;
 public sealed class Trainer
 {
     private readonly TrainingPackageLayout _package;
-    private readonly VideoDataset _train;
-    private readonly VideoDataset? _validation;
+    private readonly TrainingTask _task;
     private readonly IClipSource _source;
     private readonly TrainerOptions _options;
     private readonly TrainingSessionOptions _sessionOptions;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<VideoSample> _newSamples;
-    private readonly ExemplarFile? _rehearsal;
 
+    /// <summary>A classifier run on labelled clips; without <paramref name="validation"/> a stratified share of <paramref name="train"/> validates.</summary>
     public Trainer(TrainingPackageLayout package, VideoDataset train, VideoDataset? validation, IClipSource source,
         string outputDirectory, TrainerOptions options, TrainingSessionOptions? sessionOptions = null, ILogger? logger = null)
+        : this(package, Validated(options, o => new ClassificationTask(package, train, validation, o)), source, outputDirectory, options, sessionOptions, logger)
     {
-        options.Validate();
+    }
+
+    /// <summary>
+    /// A captioner run on a caption package: the clips of the caption splits (folders holding <c>captions.jsonl</c>),
+    /// tokenised once with the package's tokenizer; without <paramref name="validationSplit"/> a seeded share of the
+    /// training clips validates. The best epoch (by validation token accuracy) is exported as the captioner folder
+    /// <see cref="BestModelPath"/>.
+    /// </summary>
+    public static Trainer ForCaptions(TrainingPackageLayout package, string trainSplit, string? validationSplit, IClipSource source,
+        string outputDirectory, TrainerOptions options, TrainingSessionOptions? sessionOptions = null, ILogger? logger = null) =>
+        new(package, Validated(options, o => new CaptionTask(package, trainSplit, validationSplit, o)), source, outputDirectory, options,
+            sessionOptions, logger);
+
+    private Trainer(TrainingPackageLayout package, TrainingTask task, IClipSource source, string outputDirectory, TrainerOptions options,
+        TrainingSessionOptions? sessionOptions, ILogger? logger)
+    {
         _package = package;
+        _task = task;
         _source = source;
         _options = options;
         _sessionOptions = sessionOptions ?? new TrainingSessionOptions();
         _logger = logger ?? NullLogger.Instance;
         OutputDirectory = Path.GetFullPath(outputDirectory);
-        if (train.Classes.Count != package.ClassCount)
-        {
-            throw new DatasetException(train.Source, $"has {train.Classes.Count} classes but the package's model predicts {package.ClassCount}");
-        }
-        if (validation is null && train.CountPerClass().Where(c => c > 0).All(c => c >= 2))
-        {
-            (train, validation) = DatasetSplit.Stratified(train, options.ValidationFraction, options.Seed);
-        }
-        if (validation is not null && !validation.Classes.SequenceEqual(train.Classes))
-        {
-            throw new DatasetException(validation.Source, "its classes differ from the training set's (read it with the same class list)");
-        }
-        _newSamples = train.Samples;
-        if (options.RehearsalExemplars is { } exemplarPath)
-        {
-            _rehearsal = ExemplarFile.Read(exemplarPath);
-            if (options.Memory is { } memory)
-            {
-                _rehearsal = ExemplarMemory.Limit(_rehearsal, memory);
-            }
-            train = train.WithSamples([.. train.Samples, .. ExemplarMemory.Rehearsal(_rehearsal, exemplarPath, train.Classes)]);
-        }
-        if (train.Count == 0)
-        {
-            throw new DatasetException(train.Source, "has no training clips");
-        }
-        _train = train;
-        _validation = validation is { Count: > 0 } ? validation : null;
+        task.Check(options);
         CheckAdversarial(package, options);
         CheckDistillation(package, options);
     }
 
     public string OutputDirectory { get; }
-    public VideoDataset TrainSet => _train;
-    public VideoDataset? ValidationSet => _validation;
+    /// <summary>The training clips (for a captioner: all under one placeholder class).</summary>
+    public VideoDataset TrainSet => _task.Train;
+    public VideoDataset? ValidationSet => _task.Validation;
     /// <summary>Exemplars of earlier tasks added to <see cref="TrainSet"/> (<see cref="TrainerOptions.RehearsalExemplars"/>).</summary>
-    public int RehearsedClips => _train.Count - _newSamples.Count;
+    public int RehearsedClips => _task.Train.Count - _task.NewSamples.Count;
     public string CheckpointDirectory => Path.Combine(OutputDirectory, "checkpoints");
-    public string BestModelPath => Path.Combine(OutputDirectory, "best", "model.onnx");
+    /// <summary><c>best/model.onnx</c> for a classifier; the captioner folder <c>best/captioner</c> for a caption package.</summary>
+    public string BestModelPath => _task.BestModelPath(OutputDirectory);
     public string MetricsPath => Path.Combine(OutputDirectory, "metrics.jsonl");
     public string ReportPath => Path.Combine(OutputDirectory, "report.html");
     public string SummaryPath => Path.Combine(OutputDirectory, "summary.json");
@@ -100,10 +92,10 @@ public sealed class Trainer
     /// <summary>The rehearsal memory written after training when <see cref="TrainerOptions.Memory"/> is set.</summary>
     public string ExemplarsPath => Path.Combine(OutputDirectory, ExemplarFile.FileName);
 
-    public IProgress<TrainingProgress>? Progress { get; init; }
+    public IProgress<TrainingProgress>? Progress { get; set; }
 
     /// <summary>Called after each epoch with its metrics line.</summary>
-    public Action<EpochMetrics>? EpochCompleted { get; init; }
+    public Action<EpochMetrics>? EpochCompleted { get; set; }
 
     public async Task<TrainingSummary> RunAsync(CancellationToken ct = default)
     {
@@ -124,8 +116,8 @@ public sealed class Trainer
         var state = resumeFrom is null ? new TrainerState() : TrainerState.FromJson(resumeFrom.ReadTrainerStateJson());
         var (package, source, features) = ChooseInputs();
         using var featureSource = features;
-        var loader = NewLoader(_train, source);
-        var validationLoader = _validation is null ? null : NewLoader(_validation, source);
+        var loader = NewLoader(_task.Train, source, _task.TrainTargets);
+        var validationLoader = _task.Validation is null ? null : NewLoader(_task.Validation, source, _task.ValidationTargets);
         var stepsPerEpoch = (loader.TrainingBatchesPerEpoch + _options.AccumulationSteps - 1) / _options.AccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
         using var session = OpenSession(package, source, resumeFrom, Schedule(package, stepsPerEpoch, totalSteps));
@@ -138,14 +130,16 @@ public sealed class Trainer
             _logger.LogInformation("resuming from {Checkpoint} (epoch {Epoch}, batch {Batch})", resumeFrom.Directory, state.Epoch + 1, state.NextBatch);
         }
 
-        var run = new TrainingRun(session, state, loader.TrainingBatchesPerEpoch, totalSteps, _train.Classes, validationLoader);
-        var report = new ReportWriter(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog, _train.Classes);
+        var run = new TrainingRun(session, state, loader.TrainingBatchesPerEpoch, totalSteps,
+            validationLoader is null ? null : token => _task.ValidateAsync(session, validationLoader, token));
+        var report = new ReportWriter(ReportPath, $"Training run: {Path.GetFileName(OutputDirectory)}", metricsLog, _task.ReportClasses);
         IStepPolicy policy = _options.Adversarial is { } attack ? new AdversarialSteps(session, attack, package.Contract!)
             : _options.AccumulationSteps == 1 ? new PlainSteps(session, teacher) : new AccumulatedSteps(session, _options.AccumulationSteps, teacher);
-        await new TrainingLoop(run, policy, loader, _options.Seed, Callbacks(store, metricsLog, loader, report)).RunAsync(ct).ConfigureAwait(false);
+        await new TrainingLoop(run, policy, loader, _options.Seed, Callbacks(store, metricsLog, loader, report, clock)).RunAsync(ct).ConfigureAwait(false);
 
         var steps = session.OptimizerStepCount;
         var best = await ExportBestAsync(run, store, ct).ConfigureAwait(false);
+        var captions = await _task.ScoreExportedAsync(BestModelPath, _sessionOptions.IntraOpThreads, ct).ConfigureAwait(false);
         var exemplars = _options.Memory is { } memory ? await StoreExemplarsAsync(memory, ct).ConfigureAwait(false) : null;
         var summary = new TrainingSummary
         {
@@ -159,7 +153,8 @@ public sealed class Trainer
             StoppedEarly = run.State.StoppedEarly,
             Resumed = resumeFrom is not null,
             CachedBackboneFeatures = features is not null,
-            BestValidation = best,
+            BestValidation = best?.Classification,
+            BestCaptions = captions,
             MetricsPath = MetricsPath,
             ReportPath = ReportPath,
             Seconds = clock.Elapsed.TotalSeconds,
@@ -167,19 +162,19 @@ public sealed class Trainer
             ExemplarsPath = exemplars is null ? null : ExemplarsPath,
             Exemplars = exemplars?.Exemplars.Count ?? 0,
         };
-        report.Write(best);
+        report.Write(best?.Classification, captions);
         AtomicFile.WriteAllBytes(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(summary, MetricsLog.JsonOptions));
         return summary;
     }
 
     /// <summary>The loop's callbacks, in order: the metrics line is written before the state moves to the next epoch and its checkpoint is saved.</summary>
-    private List<ITrainingCallback> Callbacks(CheckpointStore store, MetricsLog metricsLog, ClipLoader loader, ReportWriter report)
+    private List<ITrainingCallback> Callbacks(CheckpointStore store, MetricsLog metricsLog, ClipLoader loader, ReportWriter report, Stopwatch clock)
     {
         List<ITrainingCallback> callbacks =
         [
             new BadStepAbort(_options.MaxBadStepsInRow),
             new MetricsRecorder(metricsLog, loader, EpochCompleted),
-            new EarlyStopping(_options.Patience, _options.Epochs, _logger),
+            new EarlyStopping(_options.Patience, _options.Epochs, _logger, _options.TimeLimit, () => clock.Elapsed),
             new CheckpointCadence(store, _options.CheckpointEverySteps, _options.KeepCheckpoints),
             report,
         ];
@@ -205,9 +200,18 @@ public sealed class Trainer
         return new BatchMixer(mix, session.ClassCount, session.SampleShape);
     }
 
-    private ClipLoader NewLoader(VideoDataset data, IClipSource source) => new(data.Samples, source,
+    private ClipLoader NewLoader(VideoDataset data, IClipSource source, IBatchTargets? targets) => new(data.Samples, source,
         new LoaderOptions { BatchSize = _options.BatchSize, Workers = _options.Workers, MaxFailedClips = _options.MaxFailedClips },
-        _logger, _options.ClipCacheBytes);
+        _logger, _options.ClipCacheBytes)
+    {
+        Targets = targets,
+    };
+
+    private static TrainingTask Validated(TrainerOptions options, Func<TrainerOptions, TrainingTask> create)
+    {
+        options.Validate();
+        return create(options);
+    }
 
     private LearningRateSchedule Schedule(TrainingPackageLayout package, int stepsPerEpoch, long totalSteps)
     {
@@ -246,7 +250,7 @@ public sealed class Trainer
     {
         // Mixup/CutMix and adversarial clips change what the backbone sees every step, so its features are not cached.
         // A teacher runs on the clips themselves, so distillation does not cache them either.
-        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head
+        if (!_options.CacheBackboneFeatures || !_source.TrainingIsDeterministic || _package.Tuning != TuningKind.Head || _package.IsCaptioner
             || _options.Mix is { IsEnabled: true } || _options.Adversarial is not null || _options.TeacherModel is not null)
         {
             return (_package, _source, null);
@@ -324,10 +328,10 @@ public sealed class Trainer
         async Task<(float[]?[], string)> EmbedAsync(IReadOnlyList<VideoSample> samples)
         {
             using var features = ExemplarFeatures.Open(BestModelPath, _package.HeadWeight, _sessionOptions.IntraOpThreads);
-            var vectors = await features.EmbedAsync(NewLoader(_train.WithSamples(samples), _source), ct).ConfigureAwait(false);
+            var vectors = await features.EmbedAsync(NewLoader(_task.Train.WithSamples(samples), _source, targets: null), ct).ConfigureAwait(false);
             return (vectors, features.Kind);
         }
-        var file = await ExemplarMemory.SelectAsync(_train.Classes, _newSamples, _rehearsal, memory, _options.MemorySelection, _options.Seed, EmbedAsync)
+        var file = await ExemplarMemory.SelectAsync(_task.Train.Classes, _task.NewSamples, _task.Rehearsal, memory, _options.MemorySelection, _options.Seed, EmbedAsync)
             .ConfigureAwait(false);
         file.Write(ExemplarsPath);
         _logger.LogInformation("stored {Count} exemplars of {Classes} classes in {Path} ({Selection})", file.Exemplars.Count,
@@ -336,14 +340,14 @@ public sealed class Trainer
     }
 
     /// <summary>Exports the best epoch's weights (reloaded from its checkpoint when others came after it) and validates them.</summary>
-    private async Task<ClassificationReport?> ExportBestAsync(TrainingRun run, CheckpointStore store, CancellationToken ct)
+    private async Task<ValidationReport?> ExportBestAsync(TrainingRun run, CheckpointStore store, CancellationToken ct)
     {
         var session = run.Session;
         if (run.State.BestStep >= 0 && run.State.BestStep != session.OptimizerStepCount)
         {
             session.LoadCheckpoint(store.Open(run.State.BestStep));
         }
-        session.ExportModelForInferencing(BestModelPath, _train.Classes);
+        _task.Export(session, BestModelPath);
         return await run.ValidateAsync(ct).ConfigureAwait(false);
     }
 }

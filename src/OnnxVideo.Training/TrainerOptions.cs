@@ -76,6 +76,12 @@ public sealed record TrainerOptions
     /// with <c>onnxvideo-export package --distill</c>; required by such packages. Null = none.
     /// </summary>
     public string? TeacherModel { get; init; }
+    /// <summary>
+    /// Wall-clock budget of one <see cref="Trainer.RunAsync"/>: after an epoch, the run finishes once past it or when
+    /// another epoch as long as the last one would end past it (not judged by the first epoch, which decodes the
+    /// clips); the best epoch is exported as usual. Null = no limit.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; init; }
 
     public void Validate()
     {
@@ -99,6 +105,7 @@ public sealed record TrainerOptions
         Require(StepEpochs >= 1 && StepGamma > 0, "step schedule needs step epochs >= 1 and gamma > 0");
         Require(EmaDecay is null || EmaDecay is > 0 and < 1, $"EMA decay must be in (0, 1) (got {EmaDecay})");
         Require(Memory is null or >= 0, $"memory must be >= 0 exemplars (got {Memory})");
+        Require(TimeLimit is null || TimeLimit > TimeSpan.Zero, $"time limit must be positive (got {TimeLimit})");
         Mix?.Validate();
     }
 }

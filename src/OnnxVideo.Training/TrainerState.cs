@@ -10,6 +10,8 @@ internal sealed record TrainerState
     public int NextBatch { get; init; }
     public double EpochLossSum { get; init; }
     public long EpochCorrect { get; init; }
+    /// <summary>What <see cref="EpochCorrect"/> counts out of: clips, or non-pad target tokens for captions.</summary>
+    public long EpochScored { get; init; }
     public long EpochSeen { get; init; }
     public int EpochSkipped { get; init; }
     public double EpochSeconds { get; init; }
@@ -27,6 +29,9 @@ internal sealed record TrainerState
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>The epoch's training accuracy so far (states saved before <see cref="EpochScored"/> scored clips).</summary>
+    public double EpochAccuracy => EpochScored > 0 ? (double)EpochCorrect / EpochScored : EpochSeen > 0 ? (double)EpochCorrect / EpochSeen : 0;
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 

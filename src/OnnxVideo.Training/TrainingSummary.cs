@@ -19,6 +19,8 @@ public sealed record TrainingSummary
     public bool CachedBackboneFeatures { get; init; }
     /// <summary>Validation report of the best model (null without a validation set).</summary>
     public ClassificationReport? BestValidation { get; init; }
+    /// <summary>Captioners: the exported best captioner's greedy captions and retrieval on the validation clips (null for classifiers).</summary>
+    public Evaluation.CaptionScores? BestCaptions { get; init; }
     public required string MetricsPath { get; init; }
     public required string ReportPath { get; init; }
     public double Seconds { get; init; }

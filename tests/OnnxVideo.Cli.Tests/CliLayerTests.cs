@@ -124,7 +124,8 @@ public sealed class CliLayerTests
     {
         Command[] commands = [TrainCommand.Create(), EvaluateCommand.Create(), ClassifyCommand.Create(), DemoCommand.Create(), InfoCommand.Create(),
             DatasetCommand.Create(), GpuCheck.GpuCheckCommand.Create(), ExportTool.Commands.CreateCommand.Create(), ExportTool.Commands.ListCommand.Create(),
-            ExportTool.Commands.HeadCommand.Create(), ExportTool.Commands.PackageCommand.Create(), ExportTool.Commands.WeightsCommand.Create()];
+            ExportTool.Commands.HeadCommand.Create(), ExportTool.Commands.PackageCommand.Create(), ExportTool.Commands.WeightsCommand.Create(),
+            Captioning.CaptionCommand.Create(), Captioning.RetrieveCommand.Create()];
         var all = commands.Concat(commands.SelectMany(c => c.Subcommands)).ToList();
         var lowercase = all.Where(c => c.Description is { Length: > 0 } d && char.IsLower(d[0])).Select(c => c.Name)
             .Concat(all.SelectMany(c => c.Options).Where(o => o.Description is { Length: > 0 } d && char.IsLower(d[0]) && !StartsWithValueName(d))

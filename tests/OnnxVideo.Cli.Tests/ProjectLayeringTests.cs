@@ -24,7 +24,7 @@ public sealed class ProjectLayeringTests
             ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Autodiff", "OnnxVideo.Packaging", "OnnxVideo.Text"],
         ["src/OnnxVideo.Runtime/OnnxVideo.Runtime.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Text"],
         ["src/OnnxVideo.Training/OnnxVideo.Training.csproj"] =
-            ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Runtime"],
+            ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Runtime", "OnnxVideo.Text"],
         ["src/OnnxVideo.CommandLine/OnnxVideo.CommandLine.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort"],
         ["src/OnnxVideo.Cli/OnnxVideo.Cli.csproj"] =
             ["OnnxVideo.Errors", "OnnxVideo.CommandLine", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Models",

@@ -80,46 +80,8 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
         string[] Arguments(string output, params string[] extra) =>
             ArgumentsFor(data.SmallTrainList, data.SmallValidationList, package, output,
                 ["--batch", "2", "--checkpoint-every", "1", "--epochs", $"{Epochs}", .. regularisation, .. extra]);
-        var straightDir = _dir.File("straight");
-        var trainingTime = await TrainingTimeAsync(Arguments(straightDir));
-        // Kill moments scale with this machine's step time, so a fast machine cannot finish the run between kills
-        // and a slow one still sees kills inside steps.
-        var totalSteps = new CheckpointStore(Path.Combine(straightDir, "checkpoints")).LoadNewestValid()!.Step;
-        var stepTime = trainingTime / totalSteps;
-
-        var resumedDir = _dir.File("killed");
+        var (straightDir, resumedDir) = await KilledTrainingRuns.RunAsync(Arguments, _dir, killCount);
         var checkpoints = Path.Combine(resumedDir, "checkpoints");
-        var rng = new Random(20261122);
-        var killed = 0;
-        var killsAfterACheckpoint = 0;
-        while (killed < killCount)
-        {
-            using var process = new TrainingProcess(Arguments(resumedDir, "--resume"));
-            await process.Started.WaitAsync(TimeSpan.FromMinutes(2));
-            var afterCheckpoint = killed % 2 == 1;
-            if (afterCheckpoint)
-            {
-                // Every other kill lands shortly after this process wrote a checkpoint, so resumes from checkpoints are
-                // exercised; the others land anywhere in the first steps after start-up.
-                var before = NewestStep(checkpoints);
-                while (!process.HasExited && NewestStep(checkpoints) == before)
-                {
-                    await Task.Delay(2);
-                }
-            }
-            var delay = stepTime * rng.NextDouble() * (afterCheckpoint ? 0.5 : 1.5);
-            if (process.WaitForExit(delay))
-            {
-                Assert.True(process.ExitCode == 0, await process.StderrAsync());
-                Assert.Fail($"the run finished before kill {killed + 1}; it has {totalSteps} steps of {stepTime.TotalMilliseconds:F0} ms");
-            }
-            process.Kill();
-            killed++;
-            killsAfterACheckpoint += new CheckpointStore(checkpoints).LoadNewestValid() is null ? 0 : 1;
-        }
-        Assert.True(killsAfterACheckpoint >= killCount / 2, $"only {killsAfterACheckpoint} of the kills came after a checkpoint was written");
-        var final = CliProcess.Run(Arguments(resumedDir, "--resume"));
-        Assert.True(final.ExitCode == 0, final.Stderr);
 
         var expected = new CheckpointStore(Path.Combine(straightDir, "checkpoints")).LoadNewestValid()!;
         var actual = new CheckpointStore(checkpoints).LoadNewestValid()!;
@@ -149,18 +111,6 @@ public sealed class TrainCliTests(SyntheticMotionData data) : IClassFixture<Synt
             MetricsLog.Read(Path.Combine(resumedDir, "metrics.jsonl")).Select(e => (e.TrainLoss, e.ValidationTop1)));
         Assert.Equal(File.ReadAllBytes(Path.Combine(straightDir, "best", "model.onnx")), File.ReadAllBytes(Path.Combine(resumedDir, "best", "model.onnx")));
     }
-
-    private static async Task<TimeSpan> TrainingTimeAsync(string[] arguments)
-    {
-        using var process = new TrainingProcess(arguments);
-        await process.Started.WaitAsync(TimeSpan.FromMinutes(2));
-        var clock = Stopwatch.StartNew();
-        Assert.True(await process.WaitForExitAsync() == 0, await process.StderrAsync());
-        return clock.Elapsed;
-    }
-
-    private static long NewestStep(string checkpoints) =>
-        Directory.Exists(checkpoints) ? new CheckpointStore(checkpoints).LoadNewestValid()?.Step ?? -1 : -1;
 
     [Fact]
     public async Task ASecondTrainOnARunFolderInUseIsRefusedAtOnceNamingTheFirst()

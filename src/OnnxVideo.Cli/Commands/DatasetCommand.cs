@@ -72,6 +72,7 @@ public static class DatasetCommand
 
         var dataset = new Command("dataset", "Dataset tools");
         dataset.Subcommands.Add(synth);
+        dataset.Subcommands.Add(TokenizerCommand.Create());
         return dataset;
     }
 

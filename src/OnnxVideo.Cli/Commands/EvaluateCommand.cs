@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using OnnxVideo.Cli.Captioning;
 using OnnxVideo.Cli.FewShot;
 using OnnxVideo.Cli.Training;
 using OnnxVideo.CommandLine;
@@ -22,7 +23,7 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var f = new Flags();
-        var command = new Command("evaluate", "Evaluate a model on labelled clips: top-1/top-5, mean class accuracy, per-class precision/recall/F1, confusion matrix");
+        var command = new Command("evaluate", "Evaluate a model on labelled clips (top-1/top-5, mean class accuracy, per-class precision/recall/F1, confusion matrix), or a captioner on captioned clips (BLEU-4, CIDEr-D, exact match, retrieval recall@K)");
         foreach (var option in f.All())
         {
             command.Options.Add(option);
@@ -35,8 +36,10 @@ public static class EvaluateCommand
     /// <summary>The options of <c>evaluate</c>.</summary>
     private sealed class Flags
     {
-        public Option<string> Model { get; } = new("--model") { Description = "The model.onnx to evaluate (with its preprocessing contract)", Required = true };
-        public Option<string> Data { get; } = new("--data") { Description = "Labelled clips: a folder-per-class tree or a list file ('path label')", Required = true };
+        public Option<string> Model { get; } = new("--model", "-m") { Description = "The model.onnx to evaluate (with its preprocessing contract), or a captioner folder", Required = true };
+        public Option<string> Data { get; } = new("--data") { Description = "Labelled clips: a folder-per-class tree or a list file ('path label'); for a captioner a caption split (folder with captions.jsonl)", Required = true };
+        public Option<bool> Retrieval { get; } = new("--retrieval") { Description = "Captioners: also text-to-clip retrieval recall@1/5/10 (each clip's first caption as the query)" };
+        public SearchFlags Search { get; } = new();
         public Option<string?> ClassMap { get; } = new("--class-map") { Description = "Class-map file when the model's contract has no labels" };
         public Option<bool> Json { get; } = CommonOptions.Json("the report");
         public Option<string?> Report { get; } = new("--report") { Description = "Folder to write report.html and metrics.json into" };
@@ -63,12 +66,17 @@ public static class EvaluateCommand
         public EpisodeFlags Episodes { get; } = new();
         public GpuProviderFlags Gpu { get; set; } = null!;
 
-        public IEnumerable<Option> All() => [Model, Data, ClassMap, Json, Report, Batch, Workers, Device, Threads, MaxFailed, NoPad, Attack, Seed, Tasks, History, .. Episodes.All()];
+        public IEnumerable<Option> All() => [Model, Data, ClassMap, Json, Report, Batch, Workers, Device, Threads, MaxFailed, NoPad, Attack, Seed, Tasks, History,
+            Retrieval, .. Search.All(), .. Episodes.All()];
     }
 
     private static async Task<int> RunAsync(Flags f, ParseResult parse, CancellationToken ct)
     {
         var modelPath = parse.GetValue(f.Model)!;
+        if (CaptionEvaluationRun.IsCaptioner(modelPath) || parse.GetValue(f.Retrieval))
+        {
+            return await EvaluateCaptionerAsync(f, parse, modelPath, ct);
+        }
         var options = ClassifierOptions(modelPath, parse.GetValue(f.Device), f.Gpu.Read(parse), parse.GetValue(f.Batch));
         options.IntraOpThreads = parse.GetValue(f.Threads);
         options.DecodeWorkers = parse.GetValue(f.Workers);
@@ -145,6 +153,22 @@ public static class EvaluateCommand
             }
         }
         return ExitCodes.Ok;
+    }
+
+    private static async Task<int> EvaluateCaptionerAsync(Flags f, ParseResult parse, string modelPath, CancellationToken ct)
+    {
+        if (!CaptionEvaluationRun.IsCaptioner(modelPath))
+        {
+            throw new InvalidFlagException("--retrieval", "is for captioner folders (the model is not one)");
+        }
+        using var captioner = VideoCaptioner.Open(modelPath, new VideoCaptionerOptions
+        {
+            Device = parse.GetValue(f.Device),
+            IntraOpThreads = parse.GetValue(f.Threads),
+            MaxBatchSize = parse.GetValue(f.Batch),
+        });
+        return await CaptionEvaluationRun.RunAsync(captioner, modelPath, parse.GetValue(f.Data)!, f.Search.Read(parse), parse.GetValue(f.Retrieval),
+            parse.GetValue(f.Json), ct);
     }
 
     private static void WriteReport(string reportDir, string title, ClassificationReport result, IReadOnlyList<string> classes) =>

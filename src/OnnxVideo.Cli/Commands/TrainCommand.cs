@@ -23,7 +23,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var flags = new Flags();
-        var command = new Command("train", "Fine-tune a training package on labelled clips; exports best/model.onnx");
+        var command = new Command("train", "Fine-tune a training package on labelled clips (exports best/model.onnx), or a caption package on captioned clips (exports best/captioner/)");
         foreach (var option in flags.All().Concat(flags.Continual.All()))
         {
             command.Options.Add(option);
@@ -37,7 +37,7 @@ public static class TrainCommand
     private sealed class Flags
     {
         public Option<string> Package { get; } = new("--package") { Description = "Training package folder (from 'onnxvideo-export package')", Required = true };
-        public Option<string> Train { get; } = new("--train") { Description = "Training clips: a folder-per-class tree or a list file ('path label')", Required = true };
+        public Option<string> Train { get; } = new("--train") { Description = "Training clips: a folder-per-class tree or a list file ('path label'); for a caption package a folder holding captions.jsonl", Required = true };
         public Option<string?> Val { get; } = new("--val") { Description = "Validation clips (default: a stratified share of --train)" };
         public Option<string> Output { get; } = new("--out") { Description = "Run folder: checkpoints, metrics.jsonl, report.html, best/model.onnx", Required = true };
         public Option<string?> ClassMap { get; } = new("--class-map") { Description = "Class-map file when the package's labels are placeholders (a model built from a class count) or absent" };
@@ -74,11 +74,15 @@ public static class TrainCommand
             Description = "Also train on each batch's adversarial clips: fgsm:eps=E or pgd:eps=E,steps=K,alpha=A (pixel units 0-255; the package needs `onnxvideo-export package --adversarial`)",
         };
         public ContinualFlags Continual { get; } = new();
+        public Option<double?> TimeLimit { get; } = CommonOptions.Positive(new Option<double?>("--time-limit")
+        {
+            Description = "Minutes this run may take: after an epoch it finishes once past the limit, or when one more epoch as long as the last would end past it (from the second epoch on); the best epoch is exported",
+        });
         public GpuProviderFlags Gpu { get; set; } = null!;
 
         public IEnumerable<Option> All() => [Package, Train, Val, Output, ClassMap, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup,
             LabelSmoothing, ClipGrad, Accumulate, Patience, Workers, Device, Threads, Seed, Resume, Fresh, Json, Augment, CheckpointEvery, MaxBadSteps,
-            MaxFailed, NoPad, Mixup, Cutmix, MixProb, MixSwitchProb, Ema, Adversarial];
+            MaxFailed, NoPad, Mixup, Cutmix, MixProb, MixSwitchProb, Ema, Adversarial, TimeLimit];
 
         /// <summary>Alphas are Beta parameters: infinity is refused like NaN.</summary>
         private static Option<double> Finite(Option<double> option)
@@ -101,27 +105,23 @@ public static class TrainCommand
         var layout = PackageLayouts.Load(parse.GetValue(f.Package)!);
         CheckCompiledSettings(f, parse, layout);
         var contract = layout.Contract ?? throw new InvalidContractException(layout.Directory, "the package has no preprocessing contract");
-        var trainSet = TrainingSetClasses.Read(parse.GetValue(f.Train)!, parse.GetValue(f.ClassMap), contract, layout.ClassCount,
-            allowMissingClasses: f.Continual.IsIncremental(parse));
-        var valPath = parse.GetValue(f.Val);
-        var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
         var source = new VideoClipSource(contract, Augmentation(parse.GetValue(f.Augment)!), NoPadOption.MediaOptions(parse.GetValue(f.NoPad)));
         var options = f.Continual.Apply(TrainerOptionsFrom(f, parse), parse, layout.DistillationClasses is not null);
         FlagValues.Check(options.Validate);
         var runDirectory = parse.GetValue(f.Output)!;
-        UserFileException.Guard(runDirectory, "cannot create the run folder", () => Directory.CreateDirectory(runDirectory));
         var logger = new StderrLogger();
+        var trainer = NewTrainer(f, parse, layout, source, runDirectory, options, sessionOptions, logger);
+        UserFileException.Guard(runDirectory, "cannot create the run folder", () => Directory.CreateDirectory(runDirectory));
         var asJson = parse.GetValue(f.Json);
         Task<TrainingSummary> RunTrainerAsync(IProgress<TrainingProgress>? progress, Action<EpochMetrics> epochDone)
         {
-            var trainer = new Trainer(layout, trainSet, valSet, source, runDirectory, options, sessionOptions, logger)
-            {
-                Progress = progress,
-                EpochCompleted = epochDone,
-            };
+            trainer.Progress = progress;
+            trainer.EpochCompleted = epochDone;
             var what = trainer.ValidationSet is null ? "no validation set" : $"{trainer.ValidationSet.Count} validation clips";
             var rehearsed = trainer.RehearsedClips > 0 ? $" ({trainer.RehearsedClips} rehearsed exemplars)" : "";
-            Console.Error.WriteLine($"training {layout.Tuning} ({layout.Optimizer}) on {trainer.TrainSet.Count} clips{rehearsed}, {what}, {trainSet.Classes.Count} classes");
+            Console.Error.WriteLine(layout.IsCaptioner
+                ? $"training a captioner, {layout.Tuning} ({layout.Optimizer}), on {trainer.TrainSet.Count} captioned clips, {what}, vocabulary {layout.ClassCount}"
+                : $"training {layout.Tuning} ({layout.Optimizer}) on {trainer.TrainSet.Count} clips{rehearsed}, {what}, {trainer.TrainSet.Classes.Count} classes");
             return trainer.RunAsync(ct);
         }
         TrainingSummary summary;
@@ -151,6 +151,26 @@ public static class TrainCommand
             PrintSummary(summary);
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A caption package (its manifest has a caption entry) trains on caption splits (folders with captions.jsonl); a classifier on labelled clips.</summary>
+    private static Trainer NewTrainer(Flags f, ParseResult parse, TrainingPackageLayout layout, VideoClipSource source, string runDirectory,
+        TrainerOptions options, TrainingSessionOptions sessionOptions, StderrLogger logger)
+    {
+        var trainPath = parse.GetValue(f.Train)!;
+        var valPath = parse.GetValue(f.Val);
+        if (layout.IsCaptioner)
+        {
+            if (parse.GetValue(f.ClassMap) is { } classMap)
+            {
+                throw new InvalidFlagException("--class-map", classMap, "a caption package has no classes");
+            }
+            return Trainer.ForCaptions(layout, trainPath, valPath, source, runDirectory, options, sessionOptions, logger);
+        }
+        var trainSet = TrainingSetClasses.Read(trainPath, parse.GetValue(f.ClassMap), source.Contract, layout.ClassCount,
+            allowMissingClasses: f.Continual.IsIncremental(parse));
+        var valSet = valPath is null ? null : DatasetReader.Read(valPath, new DatasetOptions { Classes = trainSet.Classes });
+        return new Trainer(layout, trainSet, valSet, source, runDirectory, options, sessionOptions, logger);
     }
 
     private static TrainingSessionOptions SessionOptionsFrom(Flags f, ParseResult parse, GpuProviderSettings gpu) => new()
@@ -188,6 +208,7 @@ public static class TrainCommand
         },
         EmaDecay = parse.GetValue(f.Ema),
         Adversarial = parse.GetValue(f.Adversarial) is { } attack ? AttackSpec.Parse(attack, "--adversarial") : null,
+        TimeLimit = parse.GetValue(f.TimeLimit) is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
     };
 
     /// <summary>The optimizer, its weight decay and the loss's label smoothing are compiled into the package's graphs.</summary>
@@ -212,6 +233,15 @@ public static class TrainCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done: {s.EpochsRun} epochs, {s.Steps} steps in {s.Seconds:0.0} s{(s.StoppedEarly ? " (stopped early)" : "")}{(s.SkippedSteps > 0 ? $", {s.SkippedSteps} non-finite steps skipped" : "")}{(s.FailedClips > 0 ? $", {s.FailedClips} clips failed to decode" : "")}"));
         Console.WriteLine($"best model: {s.BestModelPath} (epoch {s.BestEpoch}{validation})");
+        if (s.BestCaptions is { } c)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"captions on the {c.Count} validation clips: BLEU-4 {c.Bleu4:0.000}, CIDEr-D {c.CiderD:0.000}, exact match {c.ExactMatch * 100:0.0} %, retrieval recall@1 {c.RecallAt1 * 100:0.0} %"));
+            foreach (var sample in c.Samples.Take(3))
+            {
+                Console.WriteLine($"  {Path.GetFileName(sample.Video)}: \"{sample.Caption}\"");
+            }
+        }
         Console.WriteLine($"metrics: {s.MetricsPath}  report: {s.ReportPath}");
     }
 

@@ -17,6 +17,9 @@ internal sealed record ClipBatch(float[] Inputs, int[] Labels, int[] SampleIndic
     /// </summary>
     public float[]? Targets { get; init; }
 
+    /// <summary>Token tensors when the clips are captioned (<see cref="IBatchTargets"/>); null for classification.</summary>
+    public TokenTargets? Tokens { get; init; }
+
     /// <summary>Clips of this batch's share of the epoch that failed to decode and were left out.</summary>
     public IReadOnlyList<ClipFailure> Failures { get; init; } = [];
 }

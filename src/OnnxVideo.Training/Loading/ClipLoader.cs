@@ -54,6 +54,9 @@ internal sealed class ClipLoader
     /// <summary>When set, each training batch is mixed (mixup/CutMix) as it is assembled and carries soft targets.</summary>
     public BatchMixer? Mixer { get; set; }
 
+    /// <summary>When set, attaches each batch's token tensors (captioned clips), in training and evaluation.</summary>
+    public IBatchTargets? Targets { get; set; }
+
     public int TrainingBatchesPerEpoch =>
         _options.DropLast ? _samples.Count / _options.BatchSize : (_samples.Count + _options.BatchSize - 1) / _options.BatchSize;
 
@@ -64,9 +67,12 @@ internal sealed class ClipLoader
         var chunks = Enumerable.Range(startBatch, Math.Max(0, TrainingBatchesPerEpoch - startBatch))
             .Select(b => (Batch: b, Indices: order.Skip(b * _options.BatchSize).Take(_options.BatchSize).ToArray()));
         var mixer = Mixer;
+        var targets = Targets;
+        Func<ClipBatch, ClipBatch>? finish = mixer is not null ? batch => mixer.Mix(batch, seed, epoch)
+            : targets is not null ? batch => targets.ForTraining(batch, seed, epoch)
+            : null;
         return RunAsync(chunks, (index, destination, token) =>
-            ReadTrainingAsync(index, EpochOrder.Mix(seed, epoch, index), destination, token), views: 1, ct,
-            mixer is null ? null : batch => mixer.Mix(batch, seed, epoch));
+            ReadTrainingAsync(index, EpochOrder.Mix(seed, epoch, index), destination, token), views: 1, ct, finish);
     }
 
     /// <summary>All clips in dataset order with their evaluation views, for validation and evaluation.</summary>
@@ -75,7 +81,8 @@ internal sealed class ClipLoader
         var batches = (_samples.Count + _options.BatchSize - 1) / _options.BatchSize;
         var chunks = Enumerable.Range(0, batches)
             .Select(b => (Batch: b, Indices: Enumerable.Range(b * _options.BatchSize, Math.Min(_options.BatchSize, _samples.Count - b * _options.BatchSize)).ToArray()));
-        return RunAsync(chunks, ReadEvaluationAsync, _source.EvaluationViews, ct, finish: null);
+        var targets = Targets;
+        return RunAsync(chunks, ReadEvaluationAsync, _source.EvaluationViews, ct, targets is null ? null : targets.ForEvaluation);
     }
 
     private async Task ReadEvaluationAsync(int index, Memory<float> destination, CancellationToken ct)

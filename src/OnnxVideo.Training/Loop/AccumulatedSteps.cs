@@ -17,7 +17,7 @@ internal sealed class AccumulatedSteps(TrainingSession session, int microBatches
 
     public BatchOutcome Step(ClipBatch batch, bool lastOfEpoch)
     {
-        var micro = session.AccumulateGradients(batch.Inputs, batch.Labels, batch.Targets, teacher?.Logits(batch));
+        var micro = session.Accumulate(batch, teacher);
         _pending++;
         if (_pending < microBatchesPerStep && !lastOfEpoch)
         {

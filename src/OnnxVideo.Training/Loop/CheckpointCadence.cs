@@ -1,3 +1,4 @@
+using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Checkpoints;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
@@ -20,7 +21,7 @@ internal sealed class CheckpointCadence(CheckpointStore store, int everySteps, i
         }
     }
 
-    public void OnEpochEnd(TrainingRun run, ClassificationReport? validation) => Save(run);
+    public void OnEpochEnd(TrainingRun run, ValidationReport? validation) => Save(run);
 
     private void Save(TrainingRun run)
     {

@@ -1,3 +1,4 @@
+using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
 
@@ -20,7 +21,7 @@ internal interface ITrainingCallback
     }
 
     /// <param name="validation">The epoch's validation report (null without a validation set).</param>
-    void OnEpochEnd(TrainingRun run, ClassificationReport? validation)
+    void OnEpochEnd(TrainingRun run, ValidationReport? validation)
     {
     }
 }

@@ -1,3 +1,4 @@
+using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Metrics;
 
@@ -9,7 +10,7 @@ namespace OnnxVideo.Training.Loop;
 /// </summary>
 internal sealed class MetricsRecorder(MetricsLog log, ClipLoader trainLoader, Action<EpochMetrics>? epochCompleted) : ITrainingCallback
 {
-    public void OnEpochEnd(TrainingRun run, ClassificationReport? validation)
+    public void OnEpochEnd(TrainingRun run, ValidationReport? validation)
     {
         var state = run.State;
         var line = new EpochMetrics
@@ -17,12 +18,13 @@ internal sealed class MetricsRecorder(MetricsLog log, ClipLoader trainLoader, Ac
             Epoch = state.Epoch + 1,
             Step = run.Session.OptimizerStepCount,
             TrainLoss = state.EpochSeen == 0 ? double.NaN : state.EpochLossSum / state.EpochSeen,
-            TrainTop1 = state.EpochSeen == 0 ? 0 : (double)state.EpochCorrect / state.EpochSeen,
+            TrainTop1 = state.EpochAccuracy,
             LearningRate = run.Session.CurrentLearningRate,
             ValidationLoss = validation?.Loss,
-            ValidationTop1 = validation?.Top1,
-            ValidationTop5 = validation?.Top5,
-            ValidationMeanClassAccuracy = validation?.MeanClassAccuracy,
+            ValidationTop1 = validation?.Classification?.Top1,
+            ValidationTop5 = validation?.Classification?.Top5,
+            ValidationMeanClassAccuracy = validation?.Classification?.MeanClassAccuracy,
+            ValidationTokenAccuracy = validation?.TokenAccuracy,
             SkippedSteps = state.EpochSkipped,
             FailedClips = trainLoader.FailedClips,
             Seconds = state.EpochSeconds,

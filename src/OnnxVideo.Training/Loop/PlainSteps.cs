@@ -13,7 +13,7 @@ internal sealed class PlainSteps(TrainingSession session, TeacherModel? teacher 
 
     public BatchOutcome Step(ClipBatch batch, bool lastOfEpoch)
     {
-        var result = session.TrainStep(batch.Inputs, batch.Labels, batch.Targets, teacher?.Logits(batch));
+        var result = session.Train(batch, teacher);
         return new BatchOutcome(result.Loss, result.Logits, result.GradientNorm, StepTaken: true, result.Applied);
     }
 }

@@ -1,3 +1,4 @@
+using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Reports;
 
@@ -6,8 +7,10 @@ namespace OnnxVideo.Training.Loop;
 /// <summary>Rewrites the HTML report from <c>metrics.jsonl</c>'s epochs after each epoch.</summary>
 internal sealed class ReportWriter(string path, string title, MetricsLog log, IReadOnlyList<string> classes) : ITrainingCallback
 {
-    public void OnEpochEnd(TrainingRun run, ClassificationReport? validation) => Write(validation);
+    public void OnEpochEnd(TrainingRun run, ValidationReport? validation) => Write(validation?.Classification);
 
     /// <param name="validation">The report whose confusion matrix and per-class scores are shown.</param>
-    public void Write(ClassificationReport? validation) => HtmlReport.Write(path, title, log.Epochs, validation, classes);
+    /// <param name="captions">Captioners: the best model's caption scores and sample captions.</param>
+    public void Write(ClassificationReport? validation, CaptionScores? captions = null) =>
+        HtmlReport.Write(path, title, log.Epochs, validation, classes, captions);
 }

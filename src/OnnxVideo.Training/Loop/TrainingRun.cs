@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using OnnxVideo.Training.Evaluation;
-using OnnxVideo.Training.Loading;
-using OnnxVideo.Training.Metrics;
 using OnnxVideo.Training.Sessions;
 
 namespace OnnxVideo.Training.Loop;
 
 /// <summary>What the loop and its callbacks share during one <see cref="Trainer.RunAsync"/>: the session and the trainer's state.</summary>
+/// <param name="validate">Scores the validation set with the session's current weights; null without one.</param>
 internal sealed class TrainingRun(TrainingSession session, TrainerState state, int batchesPerEpoch, long totalSteps,
-    IReadOnlyList<string> classes, ClipLoader? validationLoader)
+    Func<CancellationToken, Task<ValidationReport>>? validate)
 {
     private readonly Stopwatch _epochClock = new();
 
@@ -17,7 +16,7 @@ internal sealed class TrainingRun(TrainingSession session, TrainerState state, i
     public TrainerState State { get; set; } = state;
     public int BatchesPerEpoch => batchesPerEpoch;
     public long TotalSteps => totalSteps;
-    public bool HasValidation => validationLoader is not null;
+    public bool HasValidation => validate is not null;
 
     public void StartEpochClock() => _epochClock.Restart();
 
@@ -29,8 +28,7 @@ internal sealed class TrainingRun(TrainingSession session, TrainerState state, i
     }
 
     /// <summary>Scores the validation set with the session's current weights (null without one).</summary>
-    public async Task<ClassificationReport?> ValidateAsync(CancellationToken ct) => validationLoader is null
+    public async Task<ValidationReport?> ValidateAsync(CancellationToken ct) => validate is null
         ? null
-        : await ClipEvaluation.RunAsync(validationLoader, classes, (inputs, count) => session.EvalStep(inputs, count), null, ct)
-            .ConfigureAwait(false);
+        : await validate(ct).ConfigureAwait(false);
 }

@@ -40,6 +40,8 @@ public static class PackageLayouts
                 VideoGradient = m.Io.VideoGradient,
                 DropoutSeed = m.Io.DropoutSeed,
                 TeacherLogits = m.Io.TeacherLogits,
+                Tokens = m.Io.Tokens,
+                TargetTokens = m.Io.TargetTokens,
             },
             Parameters = m.Parameters.Select(p => new TrainableParameter(p.Name, p.Shape, p.Gradient, p.Updated,
                 p.State.Select(s => new OptimizerStateTensor(s.Name, s.Updated)).ToList())).ToList(),
@@ -53,7 +55,9 @@ public static class PackageLayouts
             Tuning = m.Tuning.Kind,
             HeadWeight = m.Tuning.HeadWeight,
             DistillationClasses = m.Distillation?.OldClasses,
-            Exporter = new Exporter(package),
+            Exporter = m.Caption is null ? new Exporter(package) : new CaptionerExporter(package),
+            Captions = m.Caption is { } c ? new Loading.CaptionTokens(c.Pad, c.Bos, c.Eos, c.MaxLength) : null,
+            TokenizerPath = m.Caption?.TokenizerFile is { } tokenizer ? package.PathOf(tokenizer) : null,
         };
     }
 
@@ -61,5 +65,12 @@ public static class PackageLayouts
     {
         public void Export(string trainableWeightsPath, string outputPath, PreprocessingContract? contract) =>
             InferenceExport.Export(package, trainableWeightsPath, outputPath, contract);
+    }
+
+    /// <summary>Caption packages: the trained weights substituted into the package's inference graphs, as a captioner folder.</summary>
+    private sealed class CaptionerExporter(TrainingPackage package) : IInferenceModelExporter
+    {
+        public void Export(string trainableWeightsPath, string outputPath, PreprocessingContract? contract) =>
+            CaptionerExport.Export(package, trainableWeightsPath, outputPath, contract);
     }
 }

@@ -19,4 +19,8 @@ public sealed record TrainingGraphNames
     public string? DropoutSeed { get; init; }
     /// <summary>Float [N, old classes] teacher logits of the train-step and gradients graphs of a distilling package; null otherwise.</summary>
     public string? TeacherLogits { get; init; }
+    /// <summary>Caption packages: int64 [N, L] decoder input (BOS + caption ids, PAD-padded); null for classifiers.</summary>
+    public string? Tokens { get; init; }
+    /// <summary>Caption packages: int64 [N, L] targets (caption ids + EOS, PAD-padded); null for classifiers.</summary>
+    public string? TargetTokens { get; init; }
 }

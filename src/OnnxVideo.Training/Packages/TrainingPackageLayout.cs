@@ -47,4 +47,10 @@ public sealed record TrainingPackageLayout
     /// </summary>
     public int? DistillationClasses { get; init; }
     internal IInferenceModelExporter? Exporter { get; init; }
+    /// <summary>Caption packages: special tokens and maximum caption length; null for classifiers.</summary>
+    internal Loading.CaptionTokens? Captions { get; init; }
+    /// <summary>Caption packages: the package's tokenizer.json.</summary>
+    internal string? TokenizerPath { get; init; }
+    /// <summary>Whether the package trains a captioner (token inputs, [N, L, vocabulary] logits) rather than a classifier.</summary>
+    public bool IsCaptioner => Captions is not null;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using OnnxVideo.Onnx;
+using OnnxVideo.Training.Evaluation;
 using OnnxVideo.Training.Metrics;
 
 namespace OnnxVideo.Training.Reports;
@@ -10,13 +11,14 @@ namespace OnnxVideo.Training.Reports;
 internal static class HtmlReport
 {
     public static void Write(string path, string title, IReadOnlyList<EpochMetrics> epochs, ClassificationReport? evaluation,
-        IReadOnlyList<string> classes)
+        IReadOnlyList<string> classes, CaptionScores? captions = null)
     {
-        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(Render(title, epochs, evaluation, classes)));
+        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(Render(title, epochs, evaluation, classes, captions)));
     }
 
+    /// <param name="captions">Captioners: caption metrics and sample captions of the best model.</param>
     public static string Render(string title, IReadOnlyList<EpochMetrics> epochs, ClassificationReport? evaluation,
-        IReadOnlyList<string> classes)
+        IReadOnlyList<string> classes, CaptionScores? captions = null)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
@@ -37,6 +39,10 @@ internal static class HtmlReport
                 .Append(Row("loss", evaluation.Loss.ToString("0.####", CultureInfo.InvariantCulture)))
                 .Append("</table>");
         }
+        if (captions is not null)
+        {
+            CaptionReportSection.Append(html, captions);
+        }
         if (epochs.Count > 0)
         {
             html.Append("<h2>Training curves</h2><div class=\"charts\">");
@@ -53,6 +59,8 @@ internal static class HtmlReport
                     .Select(e => ((double)e.Epoch, e.ValidationTop1!.Value)).ToList()),
                 new ChartSeries("val top-5", "#2ca02c", epochs.Where(e => e.ValidationTop5 is not null)
                     .Select(e => ((double)e.Epoch, e.ValidationTop5!.Value)).ToList()),
+                new ChartSeries("val token accuracy", "#ff7f0e", epochs.Where(e => e.ValidationTokenAccuracy is not null)
+                    .Select(e => ((double)e.Epoch, e.ValidationTokenAccuracy!.Value)).ToList()),
             ], yMin: 0, yMax: 1, wholeNumberX: true));
             html.Append(SvgCharts.LineChart("Learning rate", "epoch",
             [
@@ -76,7 +84,7 @@ internal static class HtmlReport
         if (epochs.Count > 0)
         {
             html.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>step</th><th>train loss</th><th>train top-1</th>" +
-                        "<th>val loss</th><th>val top-1</th><th>val top-5</th><th>lr</th><th>skipped</th><th>s</th></tr>");
+                        "<th>val loss</th><th>val top-1</th><th>val top-5</th><th>val token acc</th><th>lr</th><th>skipped</th><th>s</th></tr>");
             foreach (var e in epochs)
             {
                 html.Append("<tr><td>").Append(e.Epoch).Append("</td><td>").Append(e.Step)
@@ -84,6 +92,7 @@ internal static class HtmlReport
                     .Append("</td><td>").Append(e.ValidationLoss is { } vl ? Num(vl) : "")
                     .Append("</td><td>").Append(e.ValidationTop1 is { } v1 ? Pct(v1) : "")
                     .Append("</td><td>").Append(e.ValidationTop5 is { } v5 ? Pct(v5) : "")
+                    .Append("</td><td>").Append(e.ValidationTokenAccuracy is { } vt ? Pct(vt) : "")
                     .Append("</td><td>").Append(e.LearningRate.ToString("0.######", CultureInfo.InvariantCulture))
                     .Append("</td><td>").Append(e.SkippedSteps).Append("</td><td>").Append(e.Seconds.ToString("0.0", CultureInfo.InvariantCulture))
                     .Append("</td></tr>");

@@ -7,9 +7,11 @@ namespace OnnxVideo.Training.Sessions;
 internal static class SessionGraphChecks
 {
     /// <summary>The session, when the graph has the loss and logits outputs the manifest names; else disposed and refused.</summary>
-    public static OrtSession WithLossAndLogits(OrtSession session, string path, TrainingGraphNames names)
+    /// <param name="logitsOptional">Caption training graphs need not output their [N, L, V] logits (only the eval graph must).</param>
+    public static OrtSession WithLossAndLogits(OrtSession session, string path, TrainingGraphNames names, bool logitsOptional = false)
     {
-        var missing = new[] { names.Loss, names.Logits }.FirstOrDefault(name => !session.OutputNames.Contains(name));
+        string[] required = logitsOptional ? [names.Loss] : [names.Loss, names.Logits];
+        var missing = required.FirstOrDefault(name => !session.OutputNames.Contains(name));
         if (missing is null)
         {
             return session;

@@ -29,7 +29,7 @@ public sealed partial class TrainingSession
         var binding = _inputGradientBindings[_parity] ??= CreateReadBinding(session, _parity);
         using var gradientValue = OrtValue.CreateTensor(gradient, [labels.Length, .. SampleShape]);
         binding.BindOutput(_package.Names.VideoGradient, gradientValue);
-        var logits = RunBatch(session, binding, video, labels, default);
+        var logits = RunBatch(session, binding, video, labels, default, tokens: null);
         return new EvalResult(_loss[0], logits);
     }
 

@@ -2,6 +2,7 @@ using OnnxVideo.Media;
 using OnnxVideo.Onnx.Safetensors;
 using OnnxVideo.Ort;
 using OnnxVideo.Training.Checkpoints;
+using OnnxVideo.Training.Loading;
 using OnnxVideo.Training.Packages;
 using OnnxVideo.Training.Schedules;
 
@@ -72,10 +73,11 @@ public sealed partial class TrainingSession : IDisposable
         _frozen = new SharedInitializers(package.FrozenPath);
         try
         {
-            _train = SessionGraphChecks.WithLossAndLogits(CreateSession(package.TrainStepPath), package.TrainStepPath, package.Names);
+            _train = SessionGraphChecks.WithLossAndLogits(CreateSession(package.TrainStepPath), package.TrainStepPath, package.Names, package.IsCaptioner);
             _memory = new SessionDeviceMemory(_train, options.DeviceId, NewSessionOptions(CopyProvider()), options.HostParameterMemory);
             _eval = SessionGraphChecks.WithLossAndLogits(CreateSession(package.EvalPath), package.EvalPath, package.Names);
-            _gradients = new Lazy<OrtSession>(() => SessionGraphChecks.WithLossAndLogits(CreateSession(package.GradientsPath), package.GradientsPath, package.Names));
+            _gradients = new Lazy<OrtSession>(() => SessionGraphChecks.WithLossAndLogits(CreateSession(package.GradientsPath), package.GradientsPath,
+                package.Names, package.IsCaptioner));
             _optimizer = new Lazy<OrtSession>(() => CreateSession(package.OptimizerPath));
             foreach (var p in package.Parameters)
             {
@@ -169,13 +171,21 @@ public sealed partial class TrainingSession : IDisposable
     /// logits for the same clips, labels.Length × <see cref="DistillationClasses"/> row-major.
     /// </summary>
     public StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets = default,
-        ReadOnlySpan<float> teacherLogits = default)
+        ReadOnlySpan<float> teacherLogits = default) =>
+        TrainStep(video, labels, softTargets, teacherLogits, tokens: null);
+
+    /// <summary>A fused step on a batch of captioned clips: <paramref name="tokens"/> has one row per sample of <paramref name="video"/>.</summary>
+    internal StepResult TrainStep(Memory<float> video, TokenTargets tokens, ReadOnlySpan<float> teacherLogits = default) =>
+        TrainStep(video, new int[tokens.Rows], default, teacherLogits, tokens);
+
+    private StepResult TrainStep(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets, ReadOnlySpan<float> teacherLogits,
+        TokenTargets? tokens)
     {
         ThrowIfDisposed();
         var binding = _trainBindings[_parity] ??= CreateUpdateBinding(_train, _parity, _parameters.Concat(_state).Concat(_buffers));
         BindScalars(binding, _train);
         using var teacher = BindTeacher(binding, _train, labels.Length, teacherLogits);
-        var logits = RunBatch(_train, binding, video, labels, softTargets);
+        var logits = RunBatch(_train, binding, video, labels, softTargets, tokens);
         var result = new StepResult(_loss[0], logits, _gradNorm[0], false);
         if (!result.IsFinite)
         {
@@ -188,11 +198,16 @@ public sealed partial class TrainingSession : IDisposable
     }
 
     /// <summary>Forward pass and loss (mean over the batch) without any update; with the averaged weights when <see cref="AveragesWeights"/>.</summary>
-    public EvalResult EvalStep(Memory<float> video, ReadOnlySpan<int> labels)
+    public EvalResult EvalStep(Memory<float> video, ReadOnlySpan<int> labels) => EvalStep(video, labels, tokens: null);
+
+    /// <summary>Forward pass and loss (mean over the non-pad target tokens) of a batch of captioned clips; logits [rows, L, vocabulary].</summary>
+    internal EvalResult EvalStep(Memory<float> video, TokenTargets tokens) => EvalStep(video, new int[tokens.Rows], tokens);
+
+    private EvalResult EvalStep(Memory<float> video, ReadOnlySpan<int> labels, TokenTargets? tokens)
     {
         ThrowIfDisposed();
         var binding = _evalBindings[_parity] ??= CreateReadBinding(_eval, _parity, averaged: _average is not null);
-        var logits = RunBatch(_eval, binding, video, labels, default);
+        var logits = RunBatch(_eval, binding, video, labels, default, tokens);
         return new EvalResult(_loss[0], logits);
     }
 
@@ -205,7 +220,15 @@ public sealed partial class TrainingSession : IDisposable
     /// (<see cref="StepResult.Applied"/> false). <paramref name="softTargets"/> and <paramref name="teacherLogits"/> as for <see cref="TrainStep"/>.
     /// </summary>
     public StepResult AccumulateGradients(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets = default,
-        ReadOnlySpan<float> teacherLogits = default)
+        ReadOnlySpan<float> teacherLogits = default) =>
+        AccumulateGradients(video, labels, softTargets, teacherLogits, tokens: null);
+
+    /// <summary><see cref="AccumulateGradients(Memory{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float})"/> for a batch of captioned clips.</summary>
+    internal StepResult AccumulateGradients(Memory<float> video, TokenTargets tokens, ReadOnlySpan<float> teacherLogits = default) =>
+        AccumulateGradients(video, new int[tokens.Rows], default, teacherLogits, tokens);
+
+    private StepResult AccumulateGradients(Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets, ReadOnlySpan<float> teacherLogits,
+        TokenTargets? tokens)
     {
         ThrowIfDisposed();
         var session = _gradients.Value;
@@ -213,7 +236,7 @@ public sealed partial class TrainingSession : IDisposable
         var binding = _gradientBindings[_parity] ??= CreateGradientBinding(session, _parity);
         _dropoutSeed.Bind(binding, session, OptimizerStepCount + 1, _accumulator.Batches);
         using var teacher = BindTeacher(binding, session, labels.Length, teacherLogits);
-        var logits = RunBatch(session, binding, video, labels, softTargets);
+        var logits = RunBatch(session, binding, video, labels, softTargets, tokens);
         var finite = float.IsFinite(_loss[0]) && _accumulator.ScratchIsFinite();
         if (finite)
         {
@@ -413,19 +436,28 @@ public sealed partial class TrainingSession : IDisposable
         return value;
     }
 
-    private float[] RunBatch(OrtSession session, OrtIoBinding binding, Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets)
+    /// <summary>Runs one batch; the logits are [n, classes], or [n, L, vocabulary] with <paramref name="tokens"/> (empty when a caption training graph does not output them).</summary>
+    private float[] RunBatch(OrtSession session, OrtIoBinding binding, Memory<float> video, ReadOnlySpan<int> labels, ReadOnlySpan<float> softTargets,
+        TokenTargets? tokens)
     {
         var n = labels.Length;
         if (n == 0 || video.Length != (long)n * SampleElements)
         {
             throw new ArgumentException($"batch of {n} labels needs {n}×{SampleElements} input values, got {video.Length}");
         }
-        var logits = new float[n * ClassCount];
-        using var targetValue = BatchTargets.Bind(binding, session, _package.Names, labels, softTargets, ClassCount);
+        long[] logitsShape = tokens is null ? [n, ClassCount] : [n, tokens.Length, ClassCount];
+        var bindLogits = tokens is null || session.OutputNames.Contains(_package.Names.Logits);
+        var logits = bindLogits ? new float[logitsShape.Aggregate(1L, (a, b) => a * b)] : [];
+        using var targetValues = tokens is null
+            ? new BoundTargets(BatchTargets.Bind(binding, session, _package.Names, labels, softTargets, ClassCount))
+            : TokenInputs.Bind(binding, session, _package.Names, tokens);
         using var videoValue = OrtValue.CreateTensor(video, [n, .. SampleShape]);
-        using var logitsValue = OrtValue.CreateTensor(logits, n, ClassCount);
+        using var logitsValue = bindLogits ? OrtValue.CreateTensor(logits, logitsShape) : null;
         binding.BindInput(_package.Names.Video, videoValue);
-        binding.BindOutput(_package.Names.Logits, logitsValue);
+        if (logitsValue is not null)
+        {
+            binding.BindOutput(_package.Names.Logits, logitsValue);
+        }
         _loss[0] = float.NaN;
         _gradNorm[0] = float.NaN;
         binding.SynchronizeInputs();

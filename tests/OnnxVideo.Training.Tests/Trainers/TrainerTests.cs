@@ -342,6 +342,21 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task ATimeLimitFinishesTheRunWhenAnotherEpochWouldEndPastItAndExportsTheBest()
+    {
+        var data = PatternClipSource.Dataset(6, Classes);
+        var options = Options() with { Epochs = 30, CheckpointEverySteps = 0, TimeLimit = TimeSpan.FromTicks(1) };
+        var summary = await new Trainer(_package, data, null, new PatternClipSource(Features), _dir.File("timed"), options, Session).RunAsync();
+        Assert.Equal(1, summary.EpochsRun);
+        Assert.Single(MetricsLog.Read(summary.MetricsPath));
+        Assert.True(File.Exists(summary.BestModelPath));
+
+        var unlimited = await new Trainer(_package, data, null, new PatternClipSource(Features), _dir.File("untimed"),
+            Options() with { Epochs = 3, CheckpointEverySteps = 0, TimeLimit = TimeSpan.FromHours(1) }, Session).RunAsync();
+        Assert.Equal(3, unlimited.EpochsRun);
+    }
+
+    [Fact]
     public async Task EarlyStoppingKeepsTheBestEpoch()
     {
         var data = PatternClipSource.Dataset(6, Classes);
