@@ -115,7 +115,8 @@ public sealed class TorchvisionModelTests(ITestOutputHelper output) : IDisposabl
     /// flipped elements aside, must be no farther from it than torch float32 is (× 1.5 + 0.01). A flipped element (ours
     /// more than lr from float64 where torch float32 is not) is a gradient that cancels to near 0 over the batch: a
     /// BatchNorm channel's Σ dy over N·T·H·W positions, which ORT's float32 ReduceSum accumulates less precisely than
-    /// PyTorch's cascade sums. At most <see cref="MaxFlipsPerTensor"/> per tensor. Returns the table's note.
+    /// PyTorch's cascade sums; torch float32 flips others. Ours must flip no more than torch float32 does (× 1.5 + 2, the
+    /// 2 for a BatchNorm tensor where torch flips none). Returns the table's note.
     /// </summary>
     private string FloatSixtyFourArbiter(TorchvisionCase c, TrainingPackage package, string onnx, OptimizerSettings settings,
         Dictionary<string, float[]> ours, TorchStepResult torch32, IReadOnlyDictionary<string, float[]> initial, List<string> suspects)
@@ -128,21 +129,22 @@ public sealed class TorchvisionModelTests(ITestOutputHelper output) : IDisposabl
             var (truth, start, mine, theirs) = (torch64.Parameters[name], initial[name], ours[name], torch32.Parameters[name]);
             var flipped = Enumerable.Range(0, truth.Length)
                 .Where(i => Math.Abs(mine[i] - truth[i]) > Lr && Math.Abs(theirs[i] - truth[i]) <= Lr).ToHashSet();
+            var torchFlipped = Enumerable.Range(0, truth.Length)
+                .Count(i => Math.Abs(theirs[i] - truth[i]) > Lr && Math.Abs(mine[i] - truth[i]) <= Lr);
             float[] Kept(float[] v) => [.. v.Where((_, i) => !flipped.Contains(i))];
             var oursError = RelativeToUpdate(Kept(mine), Kept(truth), Kept(start));
             var torchError = RelativeToUpdate(Kept(theirs), Kept(truth), Kept(start));
             (worstOurs, worstTorch, flips) = (Math.Max(worstOurs, oursError), Math.Max(worstTorch, torchError), flips + flipped.Count);
-            if (oursError > 1.5 * torchError + 0.01 || flipped.Count > MaxFlipsPerTensor)
+            if (oursError > 1.5 * torchError + 0.01 || flipped.Count > 1.5 * torchFlipped + 2)
             {
-                wrong.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: ours {oursError:F3}, torch float32 {torchError:F3}, {flipped.Count} flipped"));
+                wrong.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: ours {oursError:F3}, torch float32 {torchError:F3}, flipped {flipped.Count} (torch float32 {torchFlipped})"));
             }
         }
         Assert.True(wrong.Count == 0, "farther from the float64 step than torch float32 is: " + string.Join(", ", wrong));
         return string.Create(CultureInfo.InvariantCulture,
             $"; {suspects.Count} tensors ≥ 0.05: vs float64, ours ≤ {worstOurs:G2}, torch float32 ≤ {worstTorch:G2}, {flips} elements flipped");
     }
-
-    private const int MaxFlipsPerTensor = 2;
 
     private TorchStepResult TorchStep(TorchvisionCase c, TrainingPackage package, string onnx, OptimizerSettings settings, string dtype)
     {
