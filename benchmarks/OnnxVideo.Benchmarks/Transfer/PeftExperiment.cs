@@ -61,26 +61,9 @@ public static class PeftExperiment
         {
             throw new ArgumentException($"unknown mode(s) {string.Join(", ", unknown)} ({string.Join(", ", Methods.Select(m => m.Name))})");
         }
-        var root = Path.GetFullPath(settings.Output);
-        Directory.CreateDirectory(root);
-        var (train, validation) = TransferHarness.MakeDataAsync(settings, root).GetAwaiter().GetResult();
-        var results = new List<PeftRun>();
-        var resultsPath = Path.Combine(root, "results.jsonl");
-        File.WriteAllText(resultsPath, "");
-        Console.WriteLine($"load average at start: {TransferHarness.LoadAverage()} ({DateTime.UtcNow:HH:mm} UTC)");
-        foreach (var arch in settings.Architectures)
-        {
-            RunArchitecture(settings, arch, root, train, validation, row =>
-            {
-                results.Add(row);
-                File.AppendAllText(resultsPath, JsonSerializer.Serialize(row) + "\n");
-            });
-        }
-        Console.WriteLine($"load average at end: {TransferHarness.LoadAverage()} ({DateTime.UtcNow:HH:mm} UTC)");
-        var table = PeftTable.Markdown(results);
-        File.WriteAllText(Path.Combine(root, "peft.md"), table);
-        Console.WriteLine(table);
-        return 0;
+        return TransferHarness.RunExperiment<PeftRun>(settings, "peft.md",
+            (arch, root, train, validation, record) => RunArchitecture(settings, arch, root, train, validation, record),
+            results => PeftTable.Markdown(results));
     }
 
     private static void RunArchitecture(TransferSettings settings, string arch, string root, VideoDataset train, VideoDataset validation,

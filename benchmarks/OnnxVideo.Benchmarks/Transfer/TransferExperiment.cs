@@ -23,26 +23,9 @@ public static class TransferExperiment
     public static int Run(string[] args)
     {
         var settings = TransferSettings.Parse(args);
-        var root = Path.GetFullPath(settings.Output);
-        Directory.CreateDirectory(root);
-        var (train, validation) = TransferHarness.MakeDataAsync(settings, root).GetAwaiter().GetResult();
-        var results = new List<TransferRun>();
-        var resultsPath = Path.Combine(root, "results.jsonl");
-        File.WriteAllText(resultsPath, "");
-        Console.WriteLine($"load average at start: {TransferHarness.LoadAverage()}");
-        foreach (var arch in settings.Architectures)
-        {
-            RunArchitecture(settings, arch, root, train, validation, row =>
-            {
-                results.Add(row);
-                File.AppendAllText(resultsPath, JsonSerializer.Serialize(row) + "\n");
-            });
-        }
-        Console.WriteLine($"load average at end: {TransferHarness.LoadAverage()}");
-        var table = TransferTable.Markdown(results, settings);
-        File.WriteAllText(Path.Combine(root, "transfer.md"), table);
-        Console.WriteLine(table);
-        return 0;
+        return TransferHarness.RunExperiment<TransferRun>(settings, "transfer.md",
+            (arch, root, train, validation, record) => RunArchitecture(settings, arch, root, train, validation, record),
+            results => TransferTable.Markdown(results, settings));
     }
 
     /// <summary>Both initialisations of one architecture in every mode and label budget.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using OnnxVideo.Media;
 using OnnxVideo.Models.Recipes;
@@ -103,4 +104,33 @@ internal static class TransferHarness
     }
 
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Trim();
+
+    /// <summary>
+    /// Makes the data, runs <paramref name="runArchitecture"/> for each architecture (its rows appended to
+    /// results.jsonl as they come), and writes and prints the table <paramref name="table"/> makes of all rows.
+    /// </summary>
+    public static int RunExperiment<TRow>(TransferSettings settings, string tableFile,
+        Action<string, string, VideoDataset, VideoDataset, Action<TRow>> runArchitecture, Func<List<TRow>, string> table)
+    {
+        var root = Path.GetFullPath(settings.Output);
+        Directory.CreateDirectory(root);
+        var (train, validation) = MakeDataAsync(settings, root).GetAwaiter().GetResult();
+        var results = new List<TRow>();
+        var resultsPath = Path.Combine(root, "results.jsonl");
+        File.WriteAllText(resultsPath, "");
+        Console.WriteLine($"load average at start: {LoadAverage()} ({DateTime.UtcNow:HH:mm} UTC)");
+        foreach (var arch in settings.Architectures)
+        {
+            runArchitecture(arch, root, train, validation, row =>
+            {
+                results.Add(row);
+                File.AppendAllText(resultsPath, JsonSerializer.Serialize(row) + "\n");
+            });
+        }
+        Console.WriteLine($"load average at end: {LoadAverage()} ({DateTime.UtcNow:HH:mm} UTC)");
+        var markdown = table(results);
+        File.WriteAllText(Path.Combine(root, tableFile), markdown);
+        Console.WriteLine(markdown);
+        return 0;
+    }
 }
