@@ -66,7 +66,7 @@ internal static class FusedBatchNormTraining
         var perChannel = Initializers.Int64s(g, $"{node.Name}/lowered/per_channel", [1, -1, .. Enumerable.Repeat(1L, rank - 2)]);
         string PerChannel(string v) => g.Node("Reshape", [v, perChannel], name: $"{node.Name}/lowered/Reshape");
 
-        var mean = Mean(x);
+        var mean = type == TensorProto.Types.DataType.Double ? Mean(x) : MeanInDouble(g, node.Name, x, scale, axes, type);
         var centered = Op("Sub", x, mean);
         var variance = Mean(Op("Mul", centered, centered));
         var inverseStd = Op("Reciprocal", Op("Sqrt", Op("Add", variance, Constant(AttributeValues.Float(node, "epsilon", 1e-5f)))));
@@ -75,6 +75,22 @@ internal static class FusedBatchNormTraining
         string[] produced = [y, mean, variance, normalized, inverseStd];
         for (int i = 0; i < produced.Length; i++)
             if (node.Output[i].Length > 0) GraphRewrites.RenameValue(g.Graph, produced[i], node.Output[i]);
+    }
+
+    /// <summary>
+    /// The batch mean accumulated in double and rounded once, as PyTorch's CPU BatchNorm does. A channel whose values
+    /// sit close to their mean (|μ| ≫ σ) turns each ulp of error in μ into a shift of x̂ = (x − μ)·rstd over the whole
+    /// channel; float32 summation and the rounded 1/N left several ulps, which flipped weight-gradient signs in
+    /// r2plus1d_18's layer4 (its statistics span 98 positions). The variance (a sum of squares, no cancellation) stays in float.
+    /// </summary>
+    private static string MeanInDouble(GraphBuilder g, string node, string x, string scale, string axes, TensorProto.Types.DataType type)
+    {
+        string Cast(string v, TensorProto.Types.DataType to) =>
+            g.Node("Cast", [v], new Dictionary<string, object> { ["to"] = (long)to }, name: $"{node}/lowered/Cast");
+        const TensorProto.Types.DataType Double = TensorProto.Types.DataType.Double;
+        var sum = g.Node("ReduceSum", [Cast(x, Double), axes], new Dictionary<string, object> { ["keepdims"] = 1L }, name: $"{node}/lowered/ReduceSum");
+        var count = Cast(g.Node("Div", [g.Node("Size", [x], name: $"{node}/lowered/Size"), g.Node("Size", [scale], name: $"{node}/lowered/Size")], name: $"{node}/lowered/Div"), Double);
+        return Cast(g.Node("Div", [sum, count], name: $"{node}/lowered/Div"), type);
     }
 
     private static void Declare(GraphProto graph, string name, TensorProto.Types.DataType type, IEnumerable<ShapeDim> dims)
