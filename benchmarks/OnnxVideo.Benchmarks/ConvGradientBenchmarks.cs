@@ -80,7 +80,7 @@ public class ConvGradientBenchmarks
             g.Input("x", DataType.Float, xShape.Select(d => (Dim)d).ToArray());
             g.Input("dy", DataType.Float, yShape.Select(d => (Dim)d).ToArray());
             var c = new GradientContext(g, ShapeInference.Run(g.Graph));
-            return ConvGradients.WeightGradient(c, "x", "dy", axes, 1, Channels, Channels);
+            return ConvGradients.TransposedConvWeightGradient(c, "x", "dy", axes, 1, Channels, Channels);
         });
         _weightGradPerTap = Session(options, g =>
         {

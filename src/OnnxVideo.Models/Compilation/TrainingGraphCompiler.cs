@@ -115,7 +115,7 @@ internal static class TrainingGraphCompiler
         var gradVariant = Variant(source, options, training: true, sourceName);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
         var gradLoss = objective.AddLoss(gradBuilder, true);
-        var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable);
+        var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable, GradientOptionsOf(options));
         foreach (var p in gradVariant.Selection.Trainable)
         {
             var name = p + OptimizerGraph.GradientSuffix;
@@ -127,7 +127,7 @@ internal static class TrainingGraphCompiler
         var trainVariant = Variant(source, options, training: true, sourceName);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
         var trainLoss = objective.AddLoss(trainBuilder, true);
-        var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
+        var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable, GradientOptionsOf(options));
         var rateScales = LayerDecay.Scales(trainVariant.Selection.Trainable, options.LayerDecay, sourceName);
         var parameters = trainVariant.Selection.Trainable
             .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray(), rateScales[p]))
@@ -171,6 +171,9 @@ internal static class TrainingGraphCompiler
             inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract),
             objective.Caption);
     }
+
+    private static GradientOptions GradientOptionsOf(TrainingPackageOptions options) =>
+        new() { PerTapConvWeightGradient = options.PerTapConvWeightGradient };
 
     /// <summary>The eval graph keeps the model's features output, so the inference export keeps it (few-shot, episodes).</summary>
     private static void KeepFeatures(GraphProto eval, ValueInfoProto? features)
