@@ -36,10 +36,18 @@ internal static class PerTapWeightGradient
         var windowRows = c.Ints(cin, -1);
         var gemm = new Dictionary<string, object> { ["transB"] = 1L };
         var taps = new List<string>();
+        string? zeros = null;
         foreach (var tap in Taps(axes.Select(a => a.Kernel).ToArray()))
         {
             var starts = tap.Select((t, i) => t * axes[i].Dilation).ToArray();
             var ends = starts.Select((s, i) => s + (axes[i].Out - 1) * axes[i].Stride + 1).ToArray();
+            if (ReadsOnlyPadding(axes, starts, ends))
+            {
+                zeros ??= c.Op("ConstantOfShape", [c.Ints(1, cout, cin)],
+                    new Dictionary<string, object> { ["value"] = ConstantTensors.Scalar("value", 0, c.ElemType(dy), rankZero: false) });
+                taps.Add(zeros);
+                continue;
+            }
             var window = c.Op("Slice", channelsFirst, c.Ints(starts), c.Ints(ends), sliceAxes, steps);
             taps.Add(c.Unsqueeze(c.Op("Gemm", [dyRows, c.Reshape(window, windowRows)], gemm), 0));
         }
@@ -47,6 +55,13 @@ internal static class PerTapWeightGradient
         var kernel = c.Reshape(stacked, c.Ints([.. axes.Select(a => a.Kernel), cout, cin]));
         return c.Transpose(kernel, [spatial, spatial + 1, .. Enumerable.Range(0, spatial).Select(i => (long)i)]);
     }
+
+    /// <summary>
+    /// True when the tap's window lies in the padding along some axis (e.g. the outer temporal taps of a 3³ kernel on
+    /// one frame, r3d_18's layer4): that tap's gradient is zero, so no Slice and Gemm are emitted for it.
+    /// </summary>
+    private static bool ReadsOnlyPadding(ConvAxis[] axes, long[] starts, long[] ends) =>
+        axes.Select((a, i) => ends[i] <= a.PadBegin || starts[i] >= a.PadBegin + a.In).Any(outside => outside);
 
     /// <summary>Every tap of the kernel, the last axis fastest (the order of the stacked Gemm results).</summary>
     private static IEnumerable<long[]> Taps(long[] kernel)

@@ -142,6 +142,7 @@ internal static class GradientCheckTable
             A(("group", 4L), ("pads", new long[] { 1, 0, 1, 0 })), bias: true),
         Conv("2-D symbolic batch [N,2,4,4]", [2, 2, 4, 4], [3, 2, 3, 3], A(("pads", new long[] { 1, 1, 1, 1 })), declaredX: ["N", 2, 4, 4]),
         .. PerTapConvolution,
+        PaddingOnlyTapsConvolution,
         OneTapConvolution,
     ];
 
@@ -155,6 +156,10 @@ internal static class GradientCheckTable
             A(("pads", new long[] { 1, 0, 0, 1, 0, 0 }))),
         Conv("1-D no pads, batch 2 (per-tap weight gradient)", [2, 3, 6], [2, 3, 3], []),
     ];
+
+    /// <summary>One frame, temporal pad 1 (r3d_18's layer4): 18 of the 27 taps read only padding, only 9 take a Gemm.</summary>
+    public static GradientCheckCase PaddingOnlyTapsConvolution { get; } =
+        Conv("3-D one frame, pad 1, batch 2 (per-tap weight gradient, 18 taps only padding)", [2, 2, 1, 3, 3], [3, 2, 3, 3, 3], A(("pads", new long[] { 1, 1, 1, 1, 1, 1 })));
 
     /// <summary>A stride-1 Conv with one tap: the weight gradient must keep the Conv form.</summary>
     public static GradientCheckCase OneTapConvolution { get; } =
