@@ -1,7 +1,9 @@
 # An independent PyTorch implementation of the video_caption model (video_vit encoder + transformer decoder), written
 # from the architecture's description, not from the ONNX graph: it loads the package's initial weights, takes the
 # given AdamW steps with teacher forcing and PyTorch's CrossEntropyLoss(ignore_index=PAD, label_smoothing), and
-# writes the final weights. JSON in on stdin, JSON out on stdout.
+# writes the final weights. Bottleneck adapters (x + branch + scale·up(GELU(down(branch))) on a residual branch) and
+# VPT prompt tokens (appended to the encoder's tokens, dropped after the block) are used where the weights have them.
+# JSON in on stdin, JSON out on stdout.
 import json, math, sys
 import torch
 import torch.nn.functional as F
@@ -34,14 +36,34 @@ def attention(q, k, v, h, mask=None):
     return context.transpose(1, 2).reshape(n, l, -1)
 
 
-def encode(p, c, video):
+def adapt(p, site, branch, scale):
+    if site + ".down.weight" not in p:
+        return branch
+    z = F.gelu(F.linear(branch, p[site + ".down.weight"], p[site + ".down.bias"]))
+    return branch + scale * F.linear(z, p[site + ".up.weight"], p[site + ".up.bias"])
+
+
+def prompts(p, i, depth):
+    """The prompt tokens joined before encoder block i, and whether they are dropped after it."""
+    if f"prompt.{i}.tokens" in p:
+        return p[f"prompt.{i}.tokens"], True
+    shallow = p.get("prompt.tokens")
+    return (shallow if i == 0 else None), shallow is not None and i == depth - 1
+
+
+def encode(p, c, video, scale):
     e = c["encoder"]
     x = F.conv3d(video.permute(0, 2, 1, 3, 4), p["videomae.embeddings.patch_embeddings.projection.weight"],
                  p["videomae.embeddings.patch_embeddings.projection.bias"], stride=(e["tubelet"], e["patch"], e["patch"]))
     x = x.flatten(2).transpose(1, 2)
     x = x + p["videomae.embeddings.position_embeddings"]
     d, eps = x.shape[-1], e["layerNormEpsilon"]
+    count = 0
     for i in range(e["depth"]):
+        joined, dropped = prompts(p, i, e["depth"])
+        if joined is not None:
+            count = joined.shape[1]
+            x = torch.cat([x, joined.expand(x.shape[0], -1, -1)], 1)
         a = f"videomae.encoder.layer.{i}."
         h = F.layer_norm(x, (d,), p[a + "layernorm_before.weight"], p[a + "layernorm_before.bias"], eps)
         s = a + "attention.attention."
@@ -49,14 +71,16 @@ def encode(p, c, video):
         k = F.linear(h, p[s + "key.weight"])
         v = F.linear(h, p[s + "value.weight"], p[s + "v_bias"])
         o = a + "attention.output.dense."
-        x = x + F.linear(attention(q, k, v, e["heads"]), p[o + "weight"], p[o + "bias"])
+        x = x + adapt(p, f"adapter.{i}.attention", F.linear(attention(q, k, v, e["heads"]), p[o + "weight"], p[o + "bias"]), scale)
         h = F.layer_norm(x, (d,), p[a + "layernorm_after.weight"], p[a + "layernorm_after.bias"], eps)
         h = F.gelu(F.linear(h, p[a + "intermediate.dense.weight"], p[a + "intermediate.dense.bias"]))
-        x = x + F.linear(h, p[a + "output.dense.weight"], p[a + "output.dense.bias"])
+        x = x + adapt(p, f"adapter.{i}.mlp", F.linear(h, p[a + "output.dense.weight"], p[a + "output.dense.bias"]), scale)
+        if dropped:
+            x = x[:, :-count]
     return F.layer_norm(x, (d,), p["decoder.memory_norm.weight"], p["decoder.memory_norm.bias"], c["layerNormEpsilon"])
 
 
-def decode(p, c, memory, tokens):
+def decode(p, c, memory, tokens, scale):
     n, l = tokens.shape
     d, eps, h = memory.shape[-1], c["layerNormEpsilon"], c["heads"]
     x = F.embedding(tokens, p["decoder.embed_tokens.weight"]) + p["decoder.embed_positions.weight"][:l]
@@ -72,12 +96,13 @@ def decode(p, c, memory, tokens):
         a = f"decoder.layers.{i}."
         y = norm(x, a + "self_attn_layer_norm")
         s = a + "self_attn."
-        x = x + lin(attention(lin(y, s + "q_proj"), lin(y, s + "k_proj"), lin(y, s + "v_proj"), h, future), s + "out_proj")
+        b = f"adapter.decoder.{i}."
+        x = x + adapt(p, b + "self_attention", lin(attention(lin(y, s + "q_proj"), lin(y, s + "k_proj"), lin(y, s + "v_proj"), h, future), s + "out_proj"), scale)
         y = norm(x, a + "encoder_attn_layer_norm")
         s = a + "encoder_attn."
-        x = x + lin(attention(lin(y, s + "q_proj"), lin(memory, s + "k_proj"), lin(memory, s + "v_proj"), h), s + "out_proj")
+        x = x + adapt(p, b + "cross_attention", lin(attention(lin(y, s + "q_proj"), lin(memory, s + "k_proj"), lin(memory, s + "v_proj"), h), s + "out_proj"), scale)
         y = norm(x, a + "final_layer_norm")
-        x = x + lin(F.gelu(lin(y, a + "fc1")), a + "fc2")
+        x = x + adapt(p, b + "mlp", lin(F.gelu(lin(y, a + "fc1")), a + "fc2"), scale)
     x = norm(x, "decoder.layer_norm")
     weight = p["decoder.embed_tokens.weight"] if c["tieEmbeddings"] else p["lm_head.weight"]
     return F.linear(x, weight, p["lm_head.bias"])
@@ -102,7 +127,8 @@ def main():
         video = torch.tensor(step["video"], dtype=torch.float32).reshape(spec["shape"])
         tokens = torch.tensor(step["tokens"], dtype=torch.int64)
         targets = torch.tensor(step["targets"], dtype=torch.int64)
-        logits = decode(params, config, encode(params, config, video), tokens)
+        scale = spec["adapter_scale"]
+        logits = decode(params, config, encode(params, config, video, scale), tokens, scale)
         if first_logits is None:
             first_logits = logits.detach().flatten().tolist()
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=spec["pad"],
