@@ -1,9 +1,7 @@
 # An independent PyTorch implementation of the video_caption model (video_vit encoder + transformer decoder), written
 # from the architecture's description, not from the ONNX graph: it loads the package's initial weights, takes the
 # given AdamW steps with teacher forcing and PyTorch's CrossEntropyLoss(ignore_index=PAD, label_smoothing), and
-# writes the final weights. Bottleneck adapters (x + branch + scale·up(GELU(down(branch))) on a residual branch) and
-# VPT prompt tokens (appended to the encoder's tokens, dropped after the block) are used where the weights have them.
-# JSON in on stdin, JSON out on stdout.
+# writes the final weights. JSON in on stdin, JSON out on stdout.
 import json, math, sys
 import torch
 import torch.nn.functional as F
@@ -36,11 +34,13 @@ def attention(q, k, v, h, mask=None):
     return context.transpose(1, 2).reshape(n, l, -1)
 
 
-def adapt(p, site, branch, scale):
+# Bottleneck adapters (x + branch + scale·up(GELU(down(branch))) on a residual branch) and VPT prompt tokens (appended
+# to the encoder's tokens, dropped after the block) are used where the weights have them.
+def adapt(p, site, branch, c):
     if site + ".down.weight" not in p:
         return branch
     z = F.gelu(F.linear(branch, p[site + ".down.weight"], p[site + ".down.bias"]))
-    return branch + scale * F.linear(z, p[site + ".up.weight"], p[site + ".up.bias"])
+    return branch + c["adapterScale"] * F.linear(z, p[site + ".up.weight"], p[site + ".up.bias"])
 
 
 def prompts(p, i, depth):
@@ -51,7 +51,7 @@ def prompts(p, i, depth):
     return (shallow if i == 0 else None), shallow is not None and i == depth - 1
 
 
-def encode(p, c, video, scale):
+def encode(p, c, video):
     e = c["encoder"]
     x = F.conv3d(video.permute(0, 2, 1, 3, 4), p["videomae.embeddings.patch_embeddings.projection.weight"],
                  p["videomae.embeddings.patch_embeddings.projection.bias"], stride=(e["tubelet"], e["patch"], e["patch"]))
@@ -71,16 +71,16 @@ def encode(p, c, video, scale):
         k = F.linear(h, p[s + "key.weight"])
         v = F.linear(h, p[s + "value.weight"], p[s + "v_bias"])
         o = a + "attention.output.dense."
-        x = x + adapt(p, f"adapter.{i}.attention", F.linear(attention(q, k, v, e["heads"]), p[o + "weight"], p[o + "bias"]), scale)
+        x = x + adapt(p, f"adapter.{i}.attention", F.linear(attention(q, k, v, e["heads"]), p[o + "weight"], p[o + "bias"]), c)
         h = F.layer_norm(x, (d,), p[a + "layernorm_after.weight"], p[a + "layernorm_after.bias"], eps)
         h = F.gelu(F.linear(h, p[a + "intermediate.dense.weight"], p[a + "intermediate.dense.bias"]))
-        x = x + adapt(p, f"adapter.{i}.mlp", F.linear(h, p[a + "output.dense.weight"], p[a + "output.dense.bias"]), scale)
+        x = x + adapt(p, f"adapter.{i}.mlp", F.linear(h, p[a + "output.dense.weight"], p[a + "output.dense.bias"]), c)
         if dropped:
             x = x[:, :-count]
     return F.layer_norm(x, (d,), p["decoder.memory_norm.weight"], p["decoder.memory_norm.bias"], c["layerNormEpsilon"])
 
 
-def decode(p, c, memory, tokens, scale):
+def decode(p, c, memory, tokens):
     n, l = tokens.shape
     d, eps, h = memory.shape[-1], c["layerNormEpsilon"], c["heads"]
     x = F.embedding(tokens, p["decoder.embed_tokens.weight"]) + p["decoder.embed_positions.weight"][:l]
@@ -97,12 +97,12 @@ def decode(p, c, memory, tokens, scale):
         y = norm(x, a + "self_attn_layer_norm")
         s = a + "self_attn."
         b = f"adapter.decoder.{i}."
-        x = x + adapt(p, b + "self_attention", lin(attention(lin(y, s + "q_proj"), lin(y, s + "k_proj"), lin(y, s + "v_proj"), h, future), s + "out_proj"), scale)
+        x = x + adapt(p, b + "self_attention", lin(attention(lin(y, s + "q_proj"), lin(y, s + "k_proj"), lin(y, s + "v_proj"), h, future), s + "out_proj"), c)
         y = norm(x, a + "encoder_attn_layer_norm")
         s = a + "encoder_attn."
-        x = x + adapt(p, b + "cross_attention", lin(attention(lin(y, s + "q_proj"), lin(memory, s + "k_proj"), lin(memory, s + "v_proj"), h), s + "out_proj"), scale)
+        x = x + adapt(p, b + "cross_attention", lin(attention(lin(y, s + "q_proj"), lin(memory, s + "k_proj"), lin(memory, s + "v_proj"), h), s + "out_proj"), c)
         y = norm(x, a + "final_layer_norm")
-        x = x + adapt(p, b + "mlp", lin(F.gelu(lin(y, a + "fc1")), a + "fc2"), scale)
+        x = x + adapt(p, b + "mlp", lin(F.gelu(lin(y, a + "fc1")), a + "fc2"), c)
     x = norm(x, "decoder.layer_norm")
     weight = p["decoder.embed_tokens.weight"] if c["tieEmbeddings"] else p["lm_head.weight"]
     return F.linear(x, weight, p["lm_head.bias"])
@@ -111,6 +111,7 @@ def decode(p, c, memory, tokens, scale):
 def main():
     spec = json.load(sys.stdin)
     config = spec["config"]
+    config["adapterScale"] = spec["adapter_scale"]
     stored = read(spec["weights"])
     names = spec["parameter_order"]
     params = {k: stored[k].clone().requires_grad_() for k in names}
@@ -127,8 +128,7 @@ def main():
         video = torch.tensor(step["video"], dtype=torch.float32).reshape(spec["shape"])
         tokens = torch.tensor(step["tokens"], dtype=torch.int64)
         targets = torch.tensor(step["targets"], dtype=torch.int64)
-        scale = spec["adapter_scale"]
-        logits = decode(params, config, encode(params, config, video, scale), tokens, scale)
+        logits = decode(params, config, encode(params, config, video), tokens)
         if first_logits is None:
             first_logits = logits.detach().flatten().tolist()
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=spec["pad"],
