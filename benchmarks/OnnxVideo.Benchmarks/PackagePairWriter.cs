@@ -10,7 +10,8 @@ namespace OnnxVideo.Benchmarks;
 /// <summary>
 /// <c>OnnxVideo.Benchmarks write-packages ARCH OUT [--tune full] [--frames 8 --size 112] [--variant base,conv2d]</c>:
 /// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
-/// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>).
+/// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with the
+/// suffix -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, e.g. conv2d-nopertap).
 /// </summary>
 public static class PackagePairWriter
 {
@@ -31,7 +32,8 @@ public static class PackagePairWriter
             {
                 Tuning = TuningSpec.Parse(Option("--tune", "full")),
                 Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW),
-                LowerConv3dTo2d = variant == "conv2d",
+                LowerConv3dTo2d = variant.StartsWith("conv2d", StringComparison.Ordinal),
+                PerTapConvWeightGradient = !variant.EndsWith("-nopertap", StringComparison.Ordinal),
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

@@ -4,6 +4,7 @@ using OnnxVideo.Models.Tuning;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Packaging;
 using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Onnx.Safetensors;
 
 namespace OnnxVideo.Export.Tests.Caption;
@@ -19,15 +20,17 @@ public sealed class PackageCaptionTorchTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ThreeAdamWStepsOfTheCaptionerMatchPyTorch(bool tie)
+    [InlineData(false, "full")]
+    [InlineData(true, "full")]
+    // Every weight trains, with bottleneck adapters (scale 0.5) on every encoder and decoder residual and deep prompts.
+    [InlineData(false, "pattern:.+adapter:dim=4,scale=0.5,seed=1+prompt:tokens=2,seed=2,deep")]
+    public void ThreeAdamWStepsOfTheCaptionerMatchPyTorch(bool tie, string tuning)
     {
         var config = CaptionTestModels.Config(tie);
         var built = VideoCaptionZoo.Build(config, null, null, seed: 5);
         var dir = temp.File("package");
         var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.02f };
-        TrainingPackageWriter.Write(built.Model, new TrainingPackageOptions { Tuning = TuningSpec.Full, Optimizer = settings, LabelSmoothing = 0.1f }, dir);
+        TrainingPackageWriter.Write(built.Model, new TrainingPackageOptions { Tuning = TuningSpec.Parse(tuning), Optimizer = settings, LabelSmoothing = 0.1f }, dir);
         var package = TrainingPackage.Load(dir);
         Assert.Equal(config.VocabularySize, package.Manifest.Caption!.VocabularySize);
         Assert.Equal(("tokens", "target_tokens"), (package.Io.Tokens, package.Io.TargetTokens));
@@ -51,6 +54,7 @@ public sealed class PackageCaptionTorchTests : IDisposable
             decay = package.Parameters.Select(p => p.WeightDecay),
             optimizer = new { weight_decay = settings.WeightDecay, beta1 = settings.Beta1, beta2 = settings.Beta2, eps = settings.Epsilon },
             label_smoothing = 0.1f,
+            adapter_scale = TuningSpec.Parse(tuning).Component(TuningKind.Adapter)?.Adapter?.Scale ?? 1f,
             pad = VideoCaptionConfig.Pad,
             shape = CaptionTestModels.VideoShape,
             steps = steps.Select(s => new { video = s.Video, tokens = Rows(s.Tokens, s.Shape), targets = Rows(s.Targets, s.Shape), lr = s.Lr, clip = s.Clip }),
