@@ -88,11 +88,13 @@ public class GraphCleanupTests
         var batch = g.Graph.Node.Single(n => n.OpType == "Shape");
         var trailing = g.Node("Shape", ["x"], new Dictionary<string, object> { ["start"] = 1L }, name: "trailing");
         g.Output(trailing, DataType.Int64, 2);
+        g.Output(g.Node("Size", ["x"], name: "count"), DataType.Int64);
         var expected = RunFloats(g.Graph, 2);
 
         Assert.Equal(1, ShapeArithmeticFolding.Fold(g.Graph));
 
         Assert.Equal("Shape", batch.OpType);
+        Assert.Equal("Size", g.Graph.Node.Single(n => n.Name == "count").OpType);
         Assert.Equal([3L, 4], ConstantNodes.Value(g.Graph.Node.Single(n => n.Name == "trailing"))!.Int64Data);
         Assert.Equal(expected, RunFloats(g.Graph, 2));
         // Still correct for another batch size: the batch dim is read at run time.
@@ -102,7 +104,7 @@ public class GraphCleanupTests
     public static TheoryData<string> FolderCases =>
     [
         "Gather", "Slice", "SliceBackwards", "Concat", "Unsqueeze", "Squeeze", "CastInt32", "AddBroadcast", "Sub", "Mul", "DivNegative",
-        "EqualWhere", "Reshape", "ConstantOfShape",
+        "EqualWhere", "Reshape", "ConstantOfShape", "Size",
     ];
 
     [Theory]
@@ -128,6 +130,7 @@ public class GraphCleanupTests
             "DivNegative" => g.Node("Div", [m, g.Constant([2L, -3, 4])]),
             "EqualWhere" => g.Node("Where", [g.Node("Equal", [v, g.Constant([2L, 0, 5, 0])]), v, g.Constant([-1L])]),
             "Reshape" => g.Node("Reshape", [m, g.Constant([0L, -1, 1])]),
+            "Size" => g.Node("Size", [m]),
             _ => g.Node("ConstantOfShape", [g.Constant([2L, 3])], new Dictionary<string, object> { ["value"] = TensorProtos.FromInt64s("fill", [7L], 1) }),
         };
         g.Output(y, DataType.Int64);
@@ -149,6 +152,20 @@ public class GraphCleanupTests
         var floats = g.Node("Add", [g.Constant(1f), g.Constant(2f)]);
         g.Output(byZero, DataType.Int64, 1);
         g.Output(floats, DataType.Float, 1);
+
+        Assert.Equal(0, ShapeArithmeticFolding.Fold(g.Graph));
+    }
+
+    [Fact]
+    public void DefaultsOfGraphInputsAreNeitherConstantsNorKnownShapes()
+    {
+        var g = new GraphBuilder("defaults");
+        var offset = g.Initializer("offset", [1L, 2], 2);
+        g.Graph.Input.Add(GraphBuilder.ValueInfo(offset, DataType.Int64, 2));
+        var table = g.Initializer("table", [1f, 2f, 3f], 3);
+        g.Graph.Input.Add(GraphBuilder.ValueInfo(table, DataType.Float, "L"));
+        g.Output(g.Node("Add", [offset, g.Constant([10L])]), DataType.Int64, 2);
+        g.Output(g.Node("Shape", [table]), DataType.Int64, 1);
 
         Assert.Equal(0, ShapeArithmeticFolding.Fold(g.Graph));
     }

@@ -14,6 +14,7 @@ internal static class IntFolders
     private static readonly Dictionary<string, FoldNode> Table = new(StringComparer.Ordinal)
     {
         ["Shape"] = Shape,
+        ["Size"] = Size,
         ["Cast"] = Cast,
         ["Add"] = (n, i, _) => Arithmetic(i, (a, b) => checked(a + b)),
         ["Sub"] = (n, i, _) => Arithmetic(i, (a, b) => checked(a - b)),
@@ -48,6 +49,23 @@ internal static class IntFolders
         end = Math.Clamp(end < 0 ? end + rank : end, start, rank);
         var dims = shape.Dims.Skip((int)start).Take((int)(end - start)).ToArray();
         return dims.All(d => d.IsKnown) ? new IntTensor(DataType.Int64, [dims.Length], dims.Select(d => d.Value!.Value).ToArray()) : null;
+    }
+
+    /// <summary>The element count of a statically known shape (a symbolic batch dim keeps it a runtime Size).</summary>
+    private static IntTensor? Size(NodeProto node, IReadOnlyList<IntTensor?> inputs, ShapeInference shapes)
+    {
+        if (NodeValues.Input(node, 0) is not { } x || shapes.ShapeOf(x) is not { IsFullyKnown: true } shape)
+        {
+            return null;
+        }
+        try
+        {
+            return new IntTensor(DataType.Int64, [], [shape.Dims.Aggregate(1L, (count, d) => checked(count * d.Value!.Value))]);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     private static IntTensor? Cast(NodeProto node, IReadOnlyList<IntTensor?> inputs, ShapeInference shapes)

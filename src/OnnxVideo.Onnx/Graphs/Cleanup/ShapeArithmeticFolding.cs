@@ -7,7 +7,8 @@ namespace OnnxVideo.Onnx.Graphs.Cleanup;
 /// Constant folding of shape arithmetic: a Shape of a statically known shape, and the integer ops of
 /// <see cref="IntFolders"/> over known inputs, become Constant nodes with the same output name. Static shapes come
 /// from <see cref="ShapeInference"/> run from the graph inputs and initializers alone (value_info is set aside, since
-/// an exporter's traced value_info may carry the example's batch size).
+/// an exporter's traced value_info may carry the example's batch size). An initializer that is also a graph input is
+/// only a default the caller may replace, so it counts as neither a constant nor a known shape.
 /// </summary>
 internal static class ShapeArithmeticFolding
 {
@@ -15,11 +16,12 @@ internal static class ShapeArithmeticFolding
     public static int Fold(GraphProto graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var shapes = InferWithoutValueInfo(graph);
+        var inputs = graph.Input.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var shapes = InferFromFixedValues(graph, inputs);
         var known = new Dictionary<string, IntTensor>(StringComparer.Ordinal);
         foreach (var t in graph.Initializer)
         {
-            if (IntTensor.From(t) is { } value)
+            if (!inputs.Contains(t.Name) && IntTensor.From(t) is { } value)
             {
                 known[t.Name] = value;
             }
@@ -50,10 +52,16 @@ internal static class ShapeArithmeticFolding
         return folded;
     }
 
-    private static ShapeInference InferWithoutValueInfo(GraphProto graph)
+    private static ShapeInference InferFromFixedValues(GraphProto graph, HashSet<string> inputs)
     {
-        var valueInfo = graph.ValueInfo.ToList();
+        var (valueInfo, initializers) = (graph.ValueInfo.ToList(), graph.Initializer.ToList());
         graph.ValueInfo.Clear();
+        var defaults = initializers.Where(t => inputs.Contains(t.Name)).ToList();
+        if (defaults.Count > 0)
+        {
+            graph.Initializer.Clear();
+            graph.Initializer.AddRange(initializers.Where(t => !inputs.Contains(t.Name)));
+        }
         try
         {
             return ShapeInference.Run(graph);
@@ -61,6 +69,11 @@ internal static class ShapeArithmeticFolding
         finally
         {
             graph.ValueInfo.AddRange(valueInfo);
+            if (defaults.Count > 0)
+            {
+                graph.Initializer.Clear();
+                graph.Initializer.AddRange(initializers);
+            }
         }
     }
 
