@@ -16,12 +16,12 @@ internal static class ShapeArithmeticFolding
     public static int Fold(GraphProto graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var inputs = graph.Input.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        var shapes = InferFromFixedValues(graph, inputs);
+        var graphInputs = graph.Input.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var shapes = InferFromFixedValues(graph, graphInputs);
         var known = new Dictionary<string, IntTensor>(StringComparer.Ordinal);
         foreach (var t in graph.Initializer)
         {
-            if (!inputs.Contains(t.Name) && IntTensor.From(t) is { } value)
+            if (!graphInputs.Contains(t.Name) && IntTensor.From(t) is { } value)
             {
                 known[t.Name] = value;
             }
