@@ -8,6 +8,7 @@ using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
+using OnnxVideo.Onnx.Graphs.Cleanup;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 using OnnxVideo.Packaging;
@@ -123,6 +124,7 @@ internal static class TrainingGraphCompiler
             gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
         }
         FusedOps.Lower(gradVariant.Graph);
+        CleanUp(gradVariant.Graph, options);
 
         var trainVariant = Variant(source, options, training: true, sourceName, objective.Sites);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
@@ -134,6 +136,7 @@ internal static class TrainingGraphCompiler
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
         FusedOps.Lower(trainVariant.Graph);
+        CleanUp(trainVariant.Graph, options);
 
         GraphProto? inputGradient = null;
         if (options.InputGradient)
@@ -174,6 +177,15 @@ internal static class TrainingGraphCompiler
 
     private static GradientOptions GradientOptionsOf(TrainingPackageOptions options) =>
         new() { PerTapConvWeightGradient = options.PerTapConvWeightGradient };
+
+    /// <summary>The generated gradient graphs are cleaned up once they are final (<see cref="TrainingPackageOptions.CleanUpGraphs"/>).</summary>
+    private static void CleanUp(GraphProto graph, TrainingPackageOptions options)
+    {
+        if (options.CleanUpGraphs)
+        {
+            GraphCleanup.Run(graph);
+        }
+    }
 
     /// <summary>The eval graph keeps the model's features output, so the inference export keeps it (few-shot, episodes).</summary>
     private static void KeepFeatures(GraphProto eval, ValueInfoProto? features)

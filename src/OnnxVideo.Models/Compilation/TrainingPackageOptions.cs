@@ -37,6 +37,9 @@ internal sealed record TrainingPackageOptions
     /// (<see cref="OnnxVideo.Autodiff.Rules.PerTapWeightGradient.Wins"/>); off = always the Conv of transposed input and
     /// output gradient (benchmarks/README.md, lever 2).</summary>
     public bool PerTapConvWeightGradient { get; init; } = true;
+    /// <summary>The gradients and train-step graphs are cleaned up after autodiff and lowering (<see cref="Onnx.Graphs.Cleanup.GraphCleanup"/>:
+    /// common subexpressions merged, shape arithmetic folded, dead nodes removed); off only for A/B measurements.</summary>
+    public bool CleanUpGraphs { get; init; } = true;
     /// <summary>Knowledge distillation from a teacher's logits on the first classes, added to the training graphs' loss; null = off.</summary>
     public PackageDistillationEntry? Distillation { get; init; }
     /// <summary>Captioners: the tokenizer (tokenizer.json) to store in the package; its vocabulary must be the model's.</summary>
