@@ -70,7 +70,14 @@ internal sealed class CaptionModelFlags
                 : throw new InvalidFlagException("--decoder-width", "needs --encoder-arch: it is the width a CNN encoder's channels are projected to (a video_vit encoder's width is the decoder's)");
         }
         var cnn = new CaptionCnnEncoderConfig { Architecture = architecture, Width = width ?? new CaptionCnnEncoderConfig().Width };
-        FlagValues.Check(() => cnn.Resolve());
+        try
+        {
+            cnn.Resolve();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidFlagException("--encoder-arch", e.Message, e);
+        }
         return config with { Encoder = null, CnnEncoder = cnn };
     }
 }
