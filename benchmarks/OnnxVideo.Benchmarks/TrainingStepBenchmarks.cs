@@ -20,7 +20,7 @@ public class TrainingStepBenchmarks
     private string directory = "";
     private PackageStepRunner? runner;
 
-    /// <summary>architecture:tuning:batch:frames:size.</summary>
+    /// <summary>architecture:tuning:batch:frames:size[:frozen] (frozen: BatchNorm on running statistics however tuned).</summary>
     [Params("tiny3d:full:8:8:64", "r3d_18:head:2:8:112", "r3d_18:full:2:8:112", "r2plus1d_18:head:2:16:112", "r2plus1d_18:full:1:16:112")]
     public string Case { get; set; } = "";
 
@@ -32,11 +32,13 @@ public class TrainingStepBenchmarks
     {
         var parts = Case.Split(':');
         var (arch, tuning, batch, frames, size) = (parts[0], parts[1], int.Parse(parts[2]), int.Parse(parts[3]), int.Parse(parts[4]));
+        var batchNorm = parts is [.., "frozen"] ? BatchNormMode.Frozen : BatchNormMode.Auto;
         directory = Directory.CreateTempSubdirectory("onnxvideo-bench-train-").FullName;
         var model = ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 });
         TrainingPackageWriter.Write(model, new TrainingPackageOptions
         {
             Tuning = TuningSpec.Parse(tuning),
+            BatchNorm = batchNorm,
             Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW),
         }, directory);
         runner = new PackageStepRunner(directory, batch, Threads);

@@ -1,6 +1,8 @@
 """PyTorch eager peer of TrainingStepBenchmarks: one training step (forward + cross-entropy + backward + AdamW) with
-BatchNorm as OnnxVideo packages compile it by default (training form for full tuning, frozen for head-only), for the
-same architecture, tuning, batch, clip shape and thread count. Prints one JSON object with seconds per step.
+BatchNorm as OnnxVideo packages compile it by default (training form for full tuning, frozen for head-only and LoRA;
+--batchnorm frozen for full tuning on running statistics), for the same architecture, tuning, batch, clip shape and
+thread count. LoRA is the packages' default (rank 8, alpha 16 on every Conv3d but the head, peft's pair of
+convolutions; the head trains too). Prints one JSON object with seconds per step.
 
   /usr/bin/python3 benchmarks/peers/torch_training_step.py --arch r3d_18 --tune full --batch 4 --frames 8 --size 112
 """
@@ -27,6 +29,32 @@ class Tiny3d(nn.Module):
         return self.fc(self.stages(x).mean(dim=(2, 3, 4)))
 
 
+class LoraConv3d(nn.Module):
+    """peft's LoRA of a convolution: A with the base's kernel, stride and padding (kaiming-uniform), B pointwise (zero)."""
+
+    def __init__(self, base, rank, alpha):
+        super().__init__()
+        self.base, self.scale = base, alpha / rank
+        self.lora_A = nn.Conv3d(base.in_channels, rank, base.kernel_size, base.stride, base.padding, base.dilation, bias=False)
+        self.lora_B = nn.Conv3d(rank, base.out_channels, 1, bias=False)
+        nn.init.zeros_(self.lora_B.weight)
+
+    def forward(self, x):
+        return self.base(x) + self.scale * self.lora_B(self.lora_A(x))
+
+
+def add_lora(model, rank=8, alpha=16.0):
+    """Wraps every Conv3d in LoRA; returns the adapters' parameters."""
+    convs = [(n, m) for n, m in model.named_modules() if isinstance(m, nn.Conv3d)]
+    params = []
+    for name, conv in convs:
+        parent, _, leaf = name.rpartition(".")
+        wrapped = LoraConv3d(conv, rank, alpha)
+        setattr(model.get_submodule(parent) if parent else model, leaf, wrapped)
+        params += [wrapped.lora_A.weight, wrapped.lora_B.weight]
+    return params
+
+
 
 def peak_rss_bytes() -> int:
     """This interpreter's peak resident size (VmHWM; ru_maxrss would carry the parent's peak across exec)."""
@@ -37,7 +65,8 @@ def peak_rss_bytes() -> int:
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--arch", default="tiny3d")
-    p.add_argument("--tune", choices=["full", "head"], default="full")
+    p.add_argument("--tune", choices=["full", "head", "lora"], default="full")
+    p.add_argument("--batchnorm", choices=["auto", "train", "frozen"], default="auto")
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--frames", type=int, default=8)
     p.add_argument("--size", type=int, default=64)
@@ -50,11 +79,13 @@ def main():
     torch.manual_seed(0)
     model = Tiny3d(a.classes, a.frames) if a.arch == "tiny3d" else getattr(video_models, a.arch)(num_classes=a.classes)
     # As OnnxVideo packages do by default: BatchNorm trains (batch statistics) when its parameters do, else frozen.
-    model.train(a.tune == "full")
+    model.train(a.batchnorm == "train" or (a.batchnorm == "auto" and a.tune == "full"))
     head = ("fc.",)
     params = [q for n, q in model.named_parameters() if a.tune == "full" or n.startswith(head)]
     for n, q in model.named_parameters():
         q.requires_grad_(a.tune == "full" or n.startswith(head))
+    if a.tune == "lora":
+        params += add_lora(model)
     decay = [q for q in params if q.dim() > 1]
     no_decay = [q for q in params if q.dim() <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 1e-2}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-3)
@@ -72,7 +103,7 @@ def main():
     for _ in range(a.iters):
         step()
     per = (time.perf_counter() - start) / a.iters
-    print(json.dumps({"peer": "pytorch-eager", "arch": a.arch, "tune": a.tune, "batch": a.batch, "frames": a.frames,
+    print(json.dumps({"peer": "pytorch-eager", "arch": a.arch, "tune": a.tune, "batchnorm": a.batchnorm, "batch": a.batch, "frames": a.frames,
                       "size": a.size, "threads": a.threads, "seconds_per_step": per,
                       "peak_rss_bytes": peak_rss_bytes()}))
 

@@ -11,7 +11,8 @@ namespace OnnxVideo.Benchmarks.Peers;
 /// <c>dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- peers [--threads 2 --arch r2plus1d_18|all
 /// --batch 2 --frames 8 --size 112 --iters 3] [--ort-only]</c>: in one session, on the same inputs and thread count, times our
 /// decode + sample + preprocess against bare ffmpeg running the same filter chain, our ORT inference and compiled
-/// training steps against PyTorch eager, our binding against ONNX Runtime's official C# API (separate process, same
+/// training steps (full with BatchNorm trained and frozen, head-only, LoRA) against PyTorch eager (`--arch all`: tiny3d at
+/// 8×3×8×64², then r3d_18, mc3_18 and r2plus1d_18 at the given batch), our binding against ONNX Runtime's official C# API (separate process, same
 /// native file; a zoo model's inference and per-Run overhead, plain Run and IoBinding), and our per-Run overhead
 /// against onnxruntime-node (its own native build; skipped when npm could not install it). Prints one table of
 /// ours ÷ peer and writes peers.md and peers.svg to BenchmarkDotNet.Artifacts/results.
@@ -23,16 +24,16 @@ public static class PeerComparison
     {
         var threads = IntOption(args, "--threads", 2);
         var archOption = StringOption(args, "--arch", "r2plus1d_18")!;
-        string[] archs = archOption == "all" ? ["r3d_18", "mc3_18", "r2plus1d_18"] : [archOption];
-        var arch = archs[^1];
         var batch = IntOption(args, "--batch", 2);
         var frames = IntOption(args, "--frames", 8);
         var size = IntOption(args, "--size", 112);
         var iterations = IntOption(args, "--iters", 3);
+        var models = archOption == "all"
+            ? [Tiny3dCase, .. new[] { "r3d_18", "mc3_18", "r2plus1d_18" }.Select(a => new PeerModelCase(a, batch, frames, size))]
+            : new[] { new PeerModelCase(archOption, batch, frames, size) };
         var root = RepositoryRoot();
         var peers = Path.Combine(root, "benchmarks", "peers");
-        var shape = $"{batch}×3×{frames}×{size}×{size}";
-        Console.WriteLine($"peer comparison: {string.Join(", ", archs)}, batch {shape}, {threads} threads, {iterations} timed iterations after warm-up");
+        Console.WriteLine($"peer comparison: {string.Join(", ", models.Select(m => $"{m.Arch} {m.Shape}"))}, {threads} threads, {iterations} timed iterations after warm-up");
 
         var ortOnly = args.Contains("--ort-only");
         var collector = new PeerRowCollector();
@@ -40,17 +41,16 @@ public static class PeerComparison
         {
             foreach (var (read, task) in DecodeRows)
                 collector.Add(() => Decode(iterations, read, task), task, "ffmpeg -f null");
-            foreach (var a in archs)
-                collector.Add(() => Inference(a, batch, frames, size, threads, iterations, peers), $"{a} inference {shape}", "PyTorch eager");
+            foreach (var m in models)
+                collector.Add(() => Inference(m, threads, iterations, peers), $"{m.Arch} inference {m.Shape}", "PyTorch eager");
         }
-        collector.Add(() => OrtPeerRows.ManagedApiInference(root, arch, batch, frames, size, threads, iterations), $"{arch} inference {shape}", ManagedApiPeer.PeerName);
+        var last = models[^1];
+        collector.Add(() => OrtPeerRows.ManagedApiInference(root, last.Arch, last.Batch, last.Frames, last.Size, threads, iterations), $"{last.Arch} inference {last.Shape}", ManagedApiPeer.PeerName);
         if (!ortOnly)
         {
-            foreach (var a in archs)
-            {
-                collector.Add(() => TrainingStep(a, "full", batch, frames, size, threads, iterations, peers), $"{a} training step, full {shape}", "PyTorch eager");
-                collector.Add(() => TrainingStep(a, "head", batch, frames, size, threads, iterations, peers), $"{a} training step, head {shape}", "PyTorch eager");
-            }
+            foreach (var m in models)
+                foreach (var step in TrainingSteps)
+                    collector.Add(() => TrainingStep(m, step, threads, iterations, peers), $"{m.Arch} training step, {step.Label} {m.Shape}", "PyTorch eager");
         }
         collector.Add(() => OrtPeerRows.NodeOverhead(root), OrtPeerRows.NodeTask, NodeOverheadPeer.PeerName);
         foreach (var (model, runs) in new[] { (OverheadModel.Add(), 20_000), (OverheadModel.Conv3d(), 2_000) })
@@ -60,13 +60,13 @@ public static class PeerComparison
         }
 
         var rows = collector.Rows;
-        var title = string.Create(CultureInfo.InvariantCulture, $"OnnxVideo vs peers ({string.Join(", ", archs)}, {shape}, {threads} threads)");
+        var title = string.Create(CultureInfo.InvariantCulture, $"OnnxVideo vs peers ({string.Join(", ", models.Select(m => $"{m.Arch} {m.Shape}"))}, {threads} threads)");
         Console.WriteLine();
-        Console.WriteLine($"{"task",-52} {"peer",-17} {"ours",10} {"peer",10} {"ours÷peer",10} {"peak ours",10} {"peak peer",10}  faster");
+        Console.WriteLine($"{"task",-60} {"peer",-17} {"ours",10} {"peer",10} {"ours÷peer",10} {"peak ours",10} {"peak peer",10}  faster");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Task,-52} {r.Peer,-17} {PeerChart.Seconds(r.OursSeconds),10} {PeerChart.Seconds(r.PeerSeconds),10} {(r.Ratio is { } q ? q.ToString("0.00", CultureInfo.InvariantCulture) : "n/a"),10} {PeerChart.Bytes(r.OursPeakBytes),10} {PeerChart.Bytes(r.PeerPeakBytes),10}  {r.Faster}{(r.Note.Length > 0 ? "  " + r.Note : "")}"));
+                $"{r.Task,-60} {r.Peer,-17} {PeerChart.Seconds(r.OursSeconds),10} {PeerChart.Seconds(r.PeerSeconds),10} {(r.Ratio is { } q ? q.ToString("0.00", CultureInfo.InvariantCulture) : "n/a"),10} {PeerChart.Bytes(r.OursPeakBytes),10} {PeerChart.Bytes(r.PeerPeakBytes),10}  {r.Faster}{(r.Note.Length > 0 ? "  " + r.Note : "")}"));
         }
         var results = Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
         Directory.CreateDirectory(results);
@@ -92,9 +92,10 @@ public static class PeerComparison
         return new PeerRow(task, "ffmpeg -f null", ours, peer, "10 s 640×360 h264, 1 decoder thread each");
     }
 
-    private static PeerRow Inference(string arch, int batch, int frames, int size, int threads, int iterations, string peers)
+    private static PeerRow Inference(PeerModelCase m, int threads, int iterations, string peers)
     {
-        var task = $"{arch} inference {batch}×3×{frames}×{size}×{size}";
+        var (arch, batch, frames, size) = (m.Arch, m.Batch, m.Frames, m.Size);
+        var task = $"{arch} inference {m.Shape}";
         var model = ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 });
         using var session = new OrtSession(OnnxModelFile.ToBytes(model), new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 }, arch);
         var random = new Random(0);
@@ -119,9 +120,23 @@ public static class PeerComparison
         return new PeerRow(task, "PyTorch eager", ours, peer.Seconds) { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
     }
 
-    private static PeerRow TrainingStep(string arch, string tuning, int batch, int frames, int size, int threads, int iterations, string peers)
+    /// <summary>The zoo's tiny3d at the shape its own rows were first measured at (issue 17's table).</summary>
+    private static readonly PeerModelCase Tiny3dCase = new("tiny3d", 8, 8, 64);
+
+    /// <summary>Our tuning spec (BatchNorm frozen or as the package compiles it), the PyTorch peer's flags, label and note.</summary>
+    private static readonly (string Tuning, bool FrozenBatchNorm, string[] Torch, string Label, string Note)[] TrainingSteps =
+    [
+        ("full", false, ["--tune", "full"], "full", "AdamW, BatchNorm trained (batch statistics) on both sides"),
+        ("full", true, ["--tune", "full", "--batchnorm", "frozen"], "full, BatchNorm frozen", "AdamW, every parameter trained, BatchNorm on running statistics on both sides"),
+        ("head", false, ["--tune", "head"], "head", "AdamW, BatchNorm frozen on both sides"),
+        ("lora", false, ["--tune", "lora"], "LoRA r=8", "AdamW, LoRA r=8 alpha 16 on every Conv3d + the head, BatchNorm frozen on both sides"),
+    ];
+
+    private static PeerRow TrainingStep(PeerModelCase m, (string Tuning, bool FrozenBatchNorm, string[] Torch, string Label, string Note) step,
+        int threads, int iterations, string peers)
     {
-        var benchmark = new TrainingStepBenchmarks { Case = $"{arch}:{tuning}:{batch}:{frames}:{size}", Threads = threads };
+        var @case = $"{m.Arch}:{step.Tuning}:{m.Batch}:{m.Frames}:{m.Size}{(step.FrozenBatchNorm ? ":frozen" : "")}";
+        var benchmark = new TrainingStepBenchmarks { Case = @case, Threads = threads };
         double ours;
         long oursPeak;
         benchmark.Setup();
@@ -135,11 +150,10 @@ public static class PeerComparison
         {
             benchmark.Cleanup();
         }
-        var peer = PeerTiming.Python(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", "--arch", arch, "--tune", tuning,
-            "--batch", $"{batch}", "--frames", $"{frames}", "--size", $"{size}", "--classes", "10", "--threads", $"{threads}",
-            "--iters", $"{iterations}");
-        return new PeerRow($"{arch} training step, {tuning} {batch}×3×{frames}×{size}×{size}", "PyTorch eager", ours, peer.Seconds,
-            tuning == "full" ? "AdamW, BatchNorm trained (batch statistics) on both sides" : "AdamW, BatchNorm frozen on both sides")
+        var peer = PeerTiming.Python(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", ["--arch", m.Arch, .. step.Torch,
+            "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}", "--classes", "10", "--threads", $"{threads}",
+            "--iters", $"{iterations}"]);
+        return new PeerRow($"{m.Arch} training step, {step.Label} {m.Shape}", "PyTorch eager", ours, peer.Seconds, step.Note)
         { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
     }
 

@@ -1,0 +1,7 @@
+namespace OnnxVideo.Benchmarks.Peers;
+
+/// <summary>A zoo architecture and the clip batch its peer rows run at.</summary>
+internal sealed record PeerModelCase(string Arch, int Batch, int Frames, int Size)
+{
+    public string Shape => $"{Batch}×3×{Frames}×{Size}×{Size}";
+}
