@@ -145,6 +145,19 @@ public sealed class CnnCaptionEncoderTests : IDisposable
         Assert.NotEqual(eval.Run(evalInputs, ["logits"])["logits"], actual, new ToleranceComparer(1e-5f, 1e-4f));
     }
 
+    [Theory]
+    [InlineData("both encoders", "give one encoder")]
+    [InlineData("a CNN encoder that is no zoo CNN", "'video_vit' is not a zoo 3-D CNN")]
+    public void ACaptionerConfigurationWithAnEncoderThatCannotBeBuiltIsRefusedNamingTheModel(string what, string message)
+    {
+        var config = what == "both encoders"
+            ? new VideoCaptionConfig().ToJson().Replace("\"cnnEncoder\":null", "\"cnnEncoder\":{\"architecture\":\"tiny3d\",\"width\":96}", StringComparison.Ordinal)
+            : Config("tiny3d").ToJson().Replace("\"tiny3d\"", "\"video_vit\"", StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidInputException>(() => VideoCaptionConfig.FromJson(config, "cap.onnx"));
+        Assert.Equal("cap.onnx", error.Input);
+        Assert.Contains(message, error.Message);
+    }
+
     /// <summary>Moves every BatchNorm's statistics and affine parameters away from 0 and 1, as training would.</summary>
     private static void PerturbBatchNorm(GraphProto graph, Random random)
     {
