@@ -122,4 +122,21 @@ public sealed class CaptionTrainCliTests(SyntheticMotionData data) : IClassFixtu
         AssertRefused(CliProcess.Run("train", "--package", package, "--train", data.SmallTrainList, "--out", run, "--epochs", "1"),
             run, "captions.jsonl");
     }
+
+    /// <summary>Class-incremental and label-mixing flags have no meaning for captions: refused naming the flag, before any training.</summary>
+    [Fact]
+    public void RehearsalDistillationAndMixingFlagsAreRefusedNamingTheFlag()
+    {
+        var (package, train, val) = Prepare();
+        var run = _dir.File("run");
+        string[][] flags =
+        [
+            ["--memory", "5"], ["--memory", "0"], ["--memory-selection", "random"], ["--exemplars", _dir.File("exemplars.json")],
+            ["--teacher", _dir.File("teacher.onnx")], ["--mixup", "0.8"], ["--cutmix", "1"],
+        ];
+        foreach (var flag in flags)
+        {
+            AssertRefused(CliProcess.Run(Arguments(package, train, val, run, ["--epochs", "1", .. flag])), run, flag[0] + ":");
+        }
+    }
 }

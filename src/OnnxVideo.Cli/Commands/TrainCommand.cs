@@ -165,6 +165,14 @@ public static class TrainCommand
             {
                 throw new InvalidFlagException("--class-map", classMap, "a caption package has no classes");
             }
+            if (f.Continual.FirstGiven(parse) is { } continual)
+            {
+                throw new InvalidFlagException(continual, "rehearsal memory, exemplars and distillation teachers are class-incremental; a caption package has no classes to keep");
+            }
+            if (new[] { f.Mixup, f.Cutmix }.FirstOrDefault(o => parse.GetValue(o) > 0) is { } mix)
+            {
+                throw new InvalidFlagException(mix.Name, "mixup and cutmix mix class labels; a caption package trains on caption tokens");
+            }
             return Trainer.ForCaptions(layout, trainPath, valPath, source, runDirectory, options, sessionOptions, logger);
         }
         var trainSet = TrainingSetClasses.Read(trainPath, parse.GetValue(f.ClassMap), source.Contract, layout.ClassCount,

@@ -33,6 +33,9 @@ internal sealed class ContinualFlags
 
     public IEnumerable<Option> All() => [Memory, MemorySelection, PreviousRun, Exemplars, Teacher];
 
+    /// <summary>The first of these flags given on the command line, or null.</summary>
+    public string? FirstGiven(ParseResult parse) => All().FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+
     /// <summary>Whether the run adds classes to a trained model, so the training data may lack the old classes.</summary>
     public bool IsIncremental(ParseResult parse) =>
         parse.GetValue(PreviousRun) is not null || parse.GetValue(Exemplars) is not null || parse.GetValue(Teacher) is not null;

@@ -49,8 +49,8 @@ internal static class SyntheticCaptionDataset
             await SyntheticVideoDataset.EncodeClipsAsync(encoding, item.Count, item.First, output, (i, frames) =>
             {
                 var index = item.First + i;
-                var seed = unchecked(options.Seed * 1_000_003 + item.Split * 100_003 + index);
-                CaptionedClipRenderer.Render(split.Clips[index].Scene, encoding.Size, options.Frames, options.Noise, new Random(seed), frames);
+                CaptionedClipRenderer.Render(split.Clips[index].Scene, encoding.Size, options.Frames, options.Noise,
+                    new Random(ClipSeed(options.Seed, item.Split, index)), frames);
             }, token).ConfigureAwait(false);
             for (var i = item.First; i < item.First + item.Count; i++)
             {
@@ -63,6 +63,11 @@ internal static class SyntheticCaptionDataset
         }).ConfigureAwait(false);
         return splits;
     }
+
+    /// <summary>The render seed of clip <paramref name="index"/> of split <paramref name="split"/>: hashed like the
+    /// classification clips' (<see cref="SyntheticVideoDataset.ClipSeed"/>), since seeds one apart give correlated
+    /// first draws (background grey, object sizes and positions) from .NET's seeded <see cref="Random"/>.</summary>
+    internal static int ClipSeed(int datasetSeed, int split, int index) => SyntheticVideoDataset.ClipSeed(datasetSeed, split, index);
 
     /// <summary>
     /// Training scenes cycle through every allowed first event (shuffled) with a random allowed second event; held-out

@@ -12,7 +12,7 @@ namespace OnnxVideo.Models.Compilation;
 /// The captioner's side of the compiler: a <c>video_caption</c> model (inputs <c>video</c> and <c>tokens</c>, output
 /// <c>logits</c> [N, L, V]) trains by teacher forcing against the <c>target_tokens</c> input of every graph, with the
 /// label-smoothed cross-entropy averaged over the non-PAD targets; the inference graphs are rebuilt from the model's
-/// configuration and weights by the same builders.
+/// configuration and weights by the same builders (adapters and prompt tokens: <see cref="CaptionTuning"/>).
 /// </summary>
 internal static class CaptionObjective
 {
@@ -31,10 +31,10 @@ internal static class CaptionObjective
         {
             throw new TrainingPackageException(sourceName, $"a captioner's output '{CaptionNames.Logits}' must be [N, L, {config.VocabularySize}] (its vocabulary)");
         }
-        if (options.Tuning.Component(TuningKind.Adapter) is not null || options.Tuning.Component(TuningKind.Prompt) is not null)
+        if (options.Tuning.Component(TuningKind.Adapter)?.Adapter is { Temporal: true })
         {
             throw new TrainingPackageException(sourceName,
-                "bottleneck adapters and prompt tokens are not available for captioners (their inference graphs would lack them); use full, head, lora, bitfit or pattern:^decoder\\. (frozen encoder)");
+                "temporal adapters (ST-Adapter) are not available for captioners: the decoder's tokens have no frame grid; use adapter without temporal");
         }
         source.Output.Clear();
         source.Output.Add(logits);
@@ -51,6 +51,7 @@ internal static class CaptionObjective
         return new TrainingObjective(io, config.VocabularySize, (builder, _) => AddLoss(builder, io, batch, smoothing))
         {
             Caption = InferenceGraphs(model, config, videoShape, sourceName),
+            Sites = CaptionTuning.Sites(config),
         };
     }
 

@@ -108,11 +108,11 @@ internal static class TrainingGraphCompiler
     private static CompiledTrainingGraphs CompileWith(ModelProto model, GraphProto source, TrainingPackageOptions options, TrainingObjective objective, string sourceName)
     {
         var io = objective.Io;
-        var evalVariant = Variant(source, options, training: false, sourceName);
+        var evalVariant = Variant(source, options, training: false, sourceName, objective.Sites);
         objective.AddLoss(GraphBuilder.Wrap(evalVariant.Graph), false);
         KeepFeatures(evalVariant.Graph, objective.Features);
 
-        var gradVariant = Variant(source, options, training: true, sourceName);
+        var gradVariant = Variant(source, options, training: true, sourceName, objective.Sites);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
         var gradLoss = objective.AddLoss(gradBuilder, true);
         var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable);
@@ -124,7 +124,7 @@ internal static class TrainingGraphCompiler
         }
         FusedOps.Lower(gradVariant.Graph);
 
-        var trainVariant = Variant(source, options, training: true, sourceName);
+        var trainVariant = Variant(source, options, training: true, sourceName, objective.Sites);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
         var trainLoss = objective.AddLoss(trainBuilder, true);
         var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
@@ -142,7 +142,7 @@ internal static class TrainingGraphCompiler
             {
                 throw new TrainingPackageException(sourceName, "the input-gradient graph (adversarial training) is for classifiers; captioning packages do not have one");
             }
-            var inputVariant = Variant(source, options, training: false, sourceName);
+            var inputVariant = Variant(source, options, training: false, sourceName, objective.Sites);
             var inputBuilder = GraphBuilder.Wrap(inputVariant.Graph);
             objective.AddLoss(inputBuilder, false);
             InputGradientGraph.Append(inputBuilder, io.Video, io.Logits, io.Labels, sourceName);
@@ -169,7 +169,7 @@ internal static class TrainingGraphCompiler
             rateScales,
             trainVariant.Dropout,
             inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract),
-            objective.Caption);
+            objective.Caption is { } caption ? CaptionTuning.Tune(caption, options.Tuning, trainVariant.Initial, sourceName) : null);
     }
 
     /// <summary>The eval graph keeps the model's features output, so the inference export keeps it (few-shot, episodes).</summary>
@@ -190,10 +190,10 @@ internal static class TrainingGraphCompiler
     /// statistics and output their updated running statistics, and Dropout runs in training form with a mask from the
     /// dropout_seed input (<see cref="SeededDropout"/>); otherwise every Dropout is the identity.
     /// </summary>
-    private static GraphVariant Variant(GraphProto source, TrainingPackageOptions options, bool training, string sourceName)
+    private static GraphVariant Variant(GraphProto source, TrainingPackageOptions options, bool training, string sourceName, TuningSites? sites)
     {
         var graph = source.Clone();
-        var selection = TrainableSelection.Apply(graph, options.Tuning, training, source.Output[0].Name, sourceName);
+        var selection = TrainableSelection.Apply(graph, options.Tuning, training, source.Output[0].Name, sourceName, sites);
         var trainableCount = selection.TrainableElementCount(graph);
         var frozenCount = selection.FrozenElementCount(graph);
         var batchNorms = BatchNormTraining.Select(graph, options.BatchNorm, selection.Trainable);

@@ -1,4 +1,5 @@
 using OnnxVideo.Onnx;
+using OnnxVideo.Models.Tuning;
 using OnnxVideo.Packaging;
 
 namespace OnnxVideo.Models.Compilation;
@@ -11,6 +12,9 @@ internal sealed record TrainingObjective(PackageIoNames Io, int ClassCount, Func
 {
     /// <summary>The captioner's inference graphs and configuration; null for classifiers.</summary>
     public CaptionGraphs? Caption { get; init; }
+
+    /// <summary>Where adapters and prompt tokens go; null: found from the graph's residual structure.</summary>
+    public TuningSites? Sites { get; init; }
 
     /// <summary>A classifier's features output, which the eval graph keeps (few-shot, episodes); null if none.</summary>
     public OnnxVideo.Onnx.Proto.ValueInfoProto? Features { get; init; }

@@ -48,17 +48,20 @@ internal sealed record TrainableSelection(
 
     /// <summary>
     /// Selects the trainable set of <paramref name="graph"/> (modified in place when LoRA, adapters or prompts are added); the head is
-    /// the one feeding <paramref name="logits"/> (default: the first output). <paramref name="source"/> names the model in errors.
+    /// the one feeding <paramref name="logits"/> (default: the first output). <paramref name="source"/> names the model in errors;
+    /// <paramref name="sites"/> says where adapters and prompts go (default: <see cref="TuningSites.Default"/>).
     /// </summary>
-    public static TrainableSelection Apply(GraphProto graph, TuningSpec spec, bool training, string? logits = null, string source = "model")
+    public static TrainableSelection Apply(GraphProto graph, TuningSpec spec, bool training, string? logits = null, string source = "model",
+        TuningSites? sites = null)
     {
         var head = ClassifierHeadFinder.Find(graph, source, logits);
         var adapterSpec = spec.Component(TuningKind.Adapter)?.Adapter;
         var promptSpec = spec.Component(TuningKind.Prompt)?.Prompt;
-        var sites = adapterSpec is null ? [] : AdapterInjector.Sites(graph);
-        var blocks = promptSpec is null ? [] : ResidualStructure.TransformerBlocks(graph);
+        sites ??= TuningSites.Default;
+        var adapterSites = adapterSpec is null ? [] : sites.AdapterSites(graph);
+        var blocks = promptSpec is null ? [] : sites.PromptBlocks(graph);
         var lora = spec.Component(TuningKind.Lora)?.Lora is { } loraSpec ? LoraInjector.Apply(graph, loraSpec, head, training) : [];
-        var bottlenecks = adapterSpec is null ? [] : AdapterInjector.Apply(graph, adapterSpec, sites, promptSpec?.Tokens ?? 0, source);
+        var bottlenecks = adapterSpec is null ? [] : AdapterInjector.Apply(graph, adapterSpec, adapterSites, promptSpec?.Tokens ?? 0, source);
         var prompts = promptSpec is null ? null : PromptInjector.Apply(graph, promptSpec, blocks, source);
         var index = new GraphView(graph);
         var parameters = graph.Initializer.Where(t => IsParameter(index, t)).Select(t => t.Name).ToList();

@@ -103,19 +103,19 @@ internal sealed class CaptionDecoder(VideoCaptionConfig config)
         var kT = b.Node("Transpose", [k], Perm(0, 1, 3, 2), n + "k_t");
         var context = Attend(b, q, kT, v, dh, mask, n + "self_");
         g.AddMultiplyAccumulates(2 * length * length * d);
-        x = b.Node("Add", [x, Linear(g, MergeHeads(b, context, d, n + "self_context"), s + "out_proj", d, d, length, n + "self_out")], name: n + "residual1");
+        x = b.Node("Add", [x, Linear(g, MergeHeads(b, context, d, n + "self_context"), s + "out_proj", d, d, length, n + "self_out")], name: CaptionNames.ResidualNode(index, 1));
 
         var h2 = LayerNorm(g, x, p + "encoder_attn_layer_norm", d, config.LayerNormEpsilon, n + "norm2");
         var c = p + "encoder_attn.";
         var cq = SplitHeads(b, Linear(g, h2, c + "q_proj", d, d, length, n + "cross_q"), heads, dh, Perm(0, 2, 1, 3), n + "cross_q_heads");
         var ckT = b.Node("Transpose", [cross.Key], Perm(0, 1, 3, 2), n + "cross_k_t");
         var crossContext = Attend(b, cq, ckT, cross.Value, dh, null, n + "cross_");
-        x = b.Node("Add", [x, Linear(g, MergeHeads(b, crossContext, d, n + "cross_context"), c + "out_proj", d, d, length, n + "cross_out")], name: n + "residual2");
+        x = b.Node("Add", [x, Linear(g, MergeHeads(b, crossContext, d, n + "cross_context"), c + "out_proj", d, d, length, n + "cross_out")], name: CaptionNames.ResidualNode(index, 2));
 
         var h3 = LayerNorm(g, x, p + "final_layer_norm", d, config.LayerNormEpsilon, n + "norm3");
         var m = config.EffectiveMlpWidth;
         var hidden = Gelu(b, Linear(g, h3, p + "fc1", d, m, length, n + "mlp_in"), n + "gelu");
-        return b.Node("Add", [x, Linear(g, hidden, p + "fc2", m, d, length, n + "mlp_out")], name: n + "residual3");
+        return b.Node("Add", [x, Linear(g, hidden, p + "fc2", m, d, length, n + "mlp_out")], name: CaptionNames.ResidualNode(index, 3));
     }
 
     /// <summary>Final LayerNorm, then logits [N·L, V] = h·Wᵀ + bias as one Gemm (W is the token embedding when tied).</summary>

@@ -30,6 +30,8 @@ internal static class CaptionNames
     public const string Position = "position";
 
     public static string Layer(int index) => $"decoder.layers.{index}.";
+    /// <summary>The residual Add node of decoder layer <paramref name="layer"/>: 1 after self-attention, 2 after cross-attention, 3 after the MLP (adapters attach there).</summary>
+    public static string ResidualNode(int layer, int residual) => $"decoder.layer{layer}.residual{residual}";
     public static string MemoryKey(int layer) => $"memory_key_{layer}";
     public static string MemoryValue(int layer) => $"memory_value_{layer}";
     public static string PastKey(int layer) => $"past_key_{layer}";

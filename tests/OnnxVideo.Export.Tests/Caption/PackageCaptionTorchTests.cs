@@ -4,6 +4,7 @@ using OnnxVideo.Models.Tuning;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Packaging;
 using OnnxVideo.Packaging.Optimizers;
+using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Onnx.Safetensors;
 
 namespace OnnxVideo.Export.Tests.Caption;
@@ -19,10 +20,12 @@ public sealed class PackageCaptionTorchTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Theory]
-    [InlineData(false, null)]
-    [InlineData(true, null)]
-    [InlineData(false, "tiny3d")]
-    public void ThreeAdamWStepsOfTheCaptionerMatchPyTorch(bool tie, string? cnnEncoder)
+    [InlineData(false, "full", null)]
+    [InlineData(true, "full", null)]
+    // Every weight trains, with bottleneck adapters (scale 0.5) on every encoder and decoder residual and deep prompts.
+    [InlineData(false, "pattern:.+adapter:dim=4,scale=0.5,seed=1+prompt:tokens=2,seed=2,deep", null)]
+    [InlineData(false, "full", "tiny3d")]
+    public void ThreeAdamWStepsOfTheCaptionerMatchPyTorch(bool tie, string tuning, string? cnnEncoder)
     {
         var config = CaptionTestModels.Config(tie);
         long[] videoShape = CaptionTestModels.VideoShape;
@@ -34,7 +37,7 @@ public sealed class PackageCaptionTorchTests : IDisposable
         var built = VideoCaptionZoo.Build(config, (int)videoShape[cnnEncoder is null ? 1 : 2], (int)videoShape[3], seed: 5);
         var dir = temp.File("package");
         var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.02f };
-        TrainingPackageWriter.Write(built.Model, new TrainingPackageOptions { Tuning = TuningSpec.Full, Optimizer = settings, LabelSmoothing = 0.1f }, dir);
+        TrainingPackageWriter.Write(built.Model, new TrainingPackageOptions { Tuning = TuningSpec.Parse(tuning), Optimizer = settings, LabelSmoothing = 0.1f }, dir);
         var package = TrainingPackage.Load(dir);
         Assert.Equal(config.VocabularySize, package.Manifest.Caption!.VocabularySize);
         Assert.Equal(("tokens", "target_tokens"), (package.Io.Tokens, package.Io.TargetTokens));
@@ -59,6 +62,7 @@ public sealed class PackageCaptionTorchTests : IDisposable
             decay = package.Parameters.Select(p => p.WeightDecay),
             optimizer = new { weight_decay = settings.WeightDecay, beta1 = settings.Beta1, beta2 = settings.Beta2, eps = settings.Epsilon },
             label_smoothing = 0.1f,
+            adapter_scale = TuningSpec.Parse(tuning).Component(TuningKind.Adapter)?.Adapter?.Scale ?? 1f,
             pad = VideoCaptionConfig.Pad,
             shape = videoShape,
             steps = steps.Select(s => new { video = s.Video, tokens = Rows(s.Tokens, s.Shape), targets = Rows(s.Targets, s.Shape), lr = s.Lr, clip = s.Clip }),

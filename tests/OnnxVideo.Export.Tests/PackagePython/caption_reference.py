@@ -35,6 +35,23 @@ def attention(q, k, v, h, mask=None):
     return context.transpose(1, 2).reshape(n, l, -1)
 
 
+# Bottleneck adapters (x + branch + scale·up(GELU(down(branch))) on a residual branch) and VPT prompt tokens (appended
+# to the encoder's tokens, dropped after the block) are used where the weights have them.
+def adapt(p, site, branch, c):
+    if site + ".down.weight" not in p:
+        return branch
+    z = F.gelu(F.linear(branch, p[site + ".down.weight"], p[site + ".down.bias"]))
+    return branch + c["adapterScale"] * F.linear(z, p[site + ".up.weight"], p[site + ".up.bias"])
+
+
+def prompts(p, i, depth):
+    """The prompt tokens joined before encoder block i, and whether they are dropped after it."""
+    if f"prompt.{i}.tokens" in p:
+        return p[f"prompt.{i}.tokens"], True
+    shallow = p.get("prompt.tokens")
+    return (shallow if i == 0 else None), shallow is not None and i == depth - 1
+
+
 def encode(p, c, video):
     e = c["encoder"]
     x = F.conv3d(video.permute(0, 2, 1, 3, 4), p["videomae.embeddings.patch_embeddings.projection.weight"],
@@ -42,7 +59,12 @@ def encode(p, c, video):
     x = x.flatten(2).transpose(1, 2)
     x = x + p["videomae.embeddings.position_embeddings"]
     d, eps = x.shape[-1], e["layerNormEpsilon"]
+    count = 0
     for i in range(e["depth"]):
+        joined, dropped = prompts(p, i, e["depth"])
+        if joined is not None:
+            count = joined.shape[1]
+            x = torch.cat([x, joined.expand(x.shape[0], -1, -1)], 1)
         a = f"videomae.encoder.layer.{i}."
         h = F.layer_norm(x, (d,), p[a + "layernorm_before.weight"], p[a + "layernorm_before.bias"], eps)
         s = a + "attention.attention."
@@ -50,10 +72,12 @@ def encode(p, c, video):
         k = F.linear(h, p[s + "key.weight"])
         v = F.linear(h, p[s + "value.weight"], p[s + "v_bias"])
         o = a + "attention.output.dense."
-        x = x + F.linear(attention(q, k, v, e["heads"]), p[o + "weight"], p[o + "bias"])
+        x = x + adapt(p, f"adapter.{i}.attention", F.linear(attention(q, k, v, e["heads"]), p[o + "weight"], p[o + "bias"]), c)
         h = F.layer_norm(x, (d,), p[a + "layernorm_after.weight"], p[a + "layernorm_after.bias"], eps)
         h = F.gelu(F.linear(h, p[a + "intermediate.dense.weight"], p[a + "intermediate.dense.bias"]))
-        x = x + F.linear(h, p[a + "output.dense.weight"], p[a + "output.dense.bias"])
+        x = x + adapt(p, f"adapter.{i}.mlp", F.linear(h, p[a + "output.dense.weight"], p[a + "output.dense.bias"]), c)
+        if dropped:
+            x = x[:, :-count]
     return F.layer_norm(x, (d,), p["decoder.memory_norm.weight"], p["decoder.memory_norm.bias"], c["layerNormEpsilon"])
 
 
@@ -90,12 +114,13 @@ def decode(p, c, memory, tokens):
         a = f"decoder.layers.{i}."
         y = norm(x, a + "self_attn_layer_norm")
         s = a + "self_attn."
-        x = x + lin(attention(lin(y, s + "q_proj"), lin(y, s + "k_proj"), lin(y, s + "v_proj"), h, future), s + "out_proj")
+        b = f"adapter.decoder.{i}."
+        x = x + adapt(p, b + "self_attention", lin(attention(lin(y, s + "q_proj"), lin(y, s + "k_proj"), lin(y, s + "v_proj"), h, future), s + "out_proj"), c)
         y = norm(x, a + "encoder_attn_layer_norm")
         s = a + "encoder_attn."
-        x = x + lin(attention(lin(y, s + "q_proj"), lin(memory, s + "k_proj"), lin(memory, s + "v_proj"), h), s + "out_proj")
+        x = x + adapt(p, b + "cross_attention", lin(attention(lin(y, s + "q_proj"), lin(memory, s + "k_proj"), lin(memory, s + "v_proj"), h), s + "out_proj"), c)
         y = norm(x, a + "final_layer_norm")
-        x = x + lin(F.gelu(lin(y, a + "fc1")), a + "fc2")
+        x = x + adapt(p, b + "mlp", lin(F.gelu(lin(y, a + "fc1")), a + "fc2"), c)
     x = norm(x, "decoder.layer_norm")
     weight = p["decoder.embed_tokens.weight"] if c["tieEmbeddings"] else p["lm_head.weight"]
     return F.linear(x, weight, p["lm_head.bias"])
@@ -104,6 +129,7 @@ def decode(p, c, memory, tokens):
 def main():
     spec = json.load(sys.stdin)
     config = spec["config"]
+    config["adapterScale"] = spec["adapter_scale"]
     stored = read(spec["weights"])
     names = spec["parameter_order"]
     params = {k: stored[k].clone().requires_grad_() for k in names}
