@@ -86,6 +86,7 @@ public sealed class CnnCaptionEncoderTests : IDisposable
     [InlineData("pattern:^decoder\\.", 0)]
     [InlineData("lora:r=2,alpha=4,seed=1", 0)]
     [InlineData("head", 0)]
+    [InlineData("adapter:dim=4,seed=1", 0)]
     public void ATiny3dEncoderCaptionerPackagesAndItsExportGivesTheEvalGraphsLogits(string tune, int buffers)
     {
         var tokenizer = temp.File("tokenizer.json");
@@ -104,6 +105,12 @@ public sealed class CnnCaptionEncoderTests : IDisposable
             Assert.All(package.Parameters, p => Assert.Matches("^(decoder\\.|lm_head\\.)", p.Name));
             Assert.Contains(package.Parameters, p => p.Name == CaptionNames.MemoryProjection + ".weight");
             Assert.Contains(package.Parameters, p => p.Name == CaptionNames.MemoryPositions);
+        }
+        else if (tune.StartsWith("adapter", StringComparison.Ordinal))
+        {
+            // A CNN has no transformer blocks: the adapters go on the decoder's residuals only.
+            Assert.Equal(3 * config.Layers, package.Manifest.Tuning.Adapters!.Count);
+            Assert.DoesNotContain(package.Parameters, p => p.Name.StartsWith("stages.", StringComparison.Ordinal));
         }
         else if (tune != "head")
         {
@@ -143,6 +150,16 @@ public sealed class CnnCaptionEncoderTests : IDisposable
             evalInputs[t.Name] = (initial[t.Name], package.ShapeOf(t.Name));
         }
         Assert.NotEqual(eval.Run(evalInputs, ["logits"])["logits"], actual, new ToleranceComparer(1e-5f, 1e-4f));
+    }
+
+    [Fact]
+    public void PromptTokensAreRefusedForACnnEncoderNamingTheModel()
+    {
+        var built = VideoCaptionZoo.Build(Config("tiny3d"), 8, Size, seed: 2);
+        var error = Assert.Throws<TuningSpecException>(() => TrainingGraphCompiler.Compile(built.Model,
+            new TrainingPackageOptions { Tuning = TuningSpec.Parse("prompt:tokens=2") }, "cap.onnx"));
+        Assert.Contains("cap.onnx", error.Message);
+        Assert.Contains("prompt", error.Message);
     }
 
     [Theory]
