@@ -12,8 +12,8 @@ namespace OnnxVideo.Benchmarks;
 /// <summary>
 /// The Conv3-D layer of DESIGN.md (x 4×64×8×56×56, w 64×64×3×3×3, pad 1; stride (1,2,2) as in a ResNet
 /// down-sampling block for the second case) on ORT CPU with 2 threads: forward, the input gradient as ORT
-/// ConvTranspose vs the plain Conv of flipped, transposed weights the autodiff rule emits, and the rule's weight
-/// gradient. Each graph is exactly the nodes the rule appends (built through the same ConvGradients code); for
+/// ConvTranspose vs the plain Conv of flipped, transposed weights the autodiff rule emits, and the weight gradient in
+/// the rule's two forms (Conv of transposed x and dy; one Gemm per tap, which the rule picks at stride 1). Each graph is exactly the nodes the rule appends (built through the same ConvGradients code); for
 /// strides the rule's polyphase form is compared with the simpler zero-interleaved dy.
 /// Measured 2026-11-22 on the shared 2-core machine under heavy load (load average ~30, so absolute times are
 /// inflated ~5×; the ratios to the forward Conv are the point), mean of 5:
@@ -80,7 +80,7 @@ public class ConvGradientBenchmarks
             g.Input("x", DataType.Float, xShape.Select(d => (Dim)d).ToArray());
             g.Input("dy", DataType.Float, yShape.Select(d => (Dim)d).ToArray());
             var c = new GradientContext(g, ShapeInference.Run(g.Graph));
-            return ConvGradients.WeightGradient(c, "x", "dy", axes, 1, Channels, Channels);
+            return ConvGradients.TransposedConvWeightGradient(c, "x", "dy", axes, 1, Channels, Channels);
         });
         _weightGradPerTap = Session(options, g =>
         {
@@ -107,7 +107,7 @@ public class ConvGradientBenchmarks
         }
     }
 
-    /// <summary>Lever 2: the per-tap GEMM weight gradient must equal the rule's.</summary>
+    /// <summary>Lever 2: the per-tap Gemm weight gradient must equal the Conv form.</summary>
     public double WeightGradientsDisagreeBy()
     {
         var rule = Output(_weightGrad, ["x", "dy"], [_x, _dy]);
@@ -141,10 +141,10 @@ public class ConvGradientBenchmarks
     [Benchmark(Description = "dX: Conv, flipped weights, zero-interleaved dy")]
     public long InputGradientZeroInterleaved() => RunOnce(_inputGradZeros, ["dy", "w"], [_dy, _w]);
 
-    [Benchmark(Description = "dW: Conv of transposed x, dy (rule)")]
+    [Benchmark(Description = "dW: Conv of transposed x, dy (rule when strided)")]
     public long WeightGradient() => RunOnce(_weightGrad, ["x", "dy"], [_x, _dy]);
 
-    [Benchmark(Description = "dW: one Gemm per kernel tap (lever 2)")]
+    [Benchmark(Description = "dW: one Gemm per kernel tap (rule at stride 1, lever 2)")]
     public long WeightGradientPerTap() => RunOnce(_weightGradPerTap, ["x", "dy"], [_x, _dy]);
 
     [GlobalCleanup]

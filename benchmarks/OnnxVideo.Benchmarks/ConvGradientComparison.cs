@@ -5,8 +5,8 @@ namespace OnnxVideo.Benchmarks;
 
 /// <summary>
 /// <c>OnnxVideo.Benchmarks conv-grad-ratio [rounds] [--stride 1|2]</c>: the layer of <see cref="ConvGradientBenchmarks"/>,
-/// forward Conv, the rule's weight gradient and the per-tap Gemm weight gradient (lever 2) timed in turns; prints
-/// medians, ratios to the forward Conv and how far the two weight gradients differ.
+/// forward Conv and the weight gradient in both of the rule's forms (Conv of transposed x and dy, per-tap Gemm; lever 2)
+/// timed in turns; prints medians, ratios to the forward Conv and how far the two weight gradients differ.
 /// </summary>
 public static class ConvGradientComparison
 {
@@ -22,8 +22,8 @@ public static class ConvGradientComparison
             var sides = new (string Name, Func<long> Run)[]
             {
                 ("forward Conv", bench.Forward),
-                ("dW: Conv of transposed x, dy (rule)", bench.WeightGradient),
-                ("dW: one Gemm per kernel tap", bench.WeightGradientPerTap),
+                ("dW: Conv of transposed x, dy", bench.WeightGradient),
+                ("dW: one Gemm per kernel tap (rule at stride 1)", bench.WeightGradientPerTap),
             };
             foreach (var side in sides) side.Run();
             var times = sides.Select(_ => new List<double>()).ToArray();

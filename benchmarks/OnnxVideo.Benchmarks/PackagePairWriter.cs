@@ -2,6 +2,7 @@ using System.Globalization;
 using OnnxVideo.Autodiff.Optimizers;
 using OnnxVideo.Models.Compilation;
 using OnnxVideo.Models.Zoo;
+using OnnxVideo.Onnx;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Models.Tuning;
 
@@ -10,7 +11,9 @@ namespace OnnxVideo.Benchmarks;
 /// <summary>
 /// <c>OnnxVideo.Benchmarks write-packages ARCH OUT [--tune full] [--frames 8 --size 112] [--variant base,conv2d]</c>:
 /// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
-/// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>).
+/// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
+/// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off and/or -raw =
+/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -31,12 +34,15 @@ public static class PackagePairWriter
             {
                 Tuning = TuningSpec.Parse(Option("--tune", "full")),
                 Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW),
-                LowerConv3dTo2d = variant == "conv2d",
+                LowerConv3dTo2d = variant.StartsWith("conv2d", StringComparison.Ordinal),
+                PerTapConvWeightGradient = !variant.Contains("-nopertap", StringComparison.Ordinal),
+                CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);
             TrainingPackageWriter.Write(model, options, directory);
-            Console.WriteLine($"{variant}: {directory}");
+            var nodes = OnnxModelFile.Load(Path.Combine(directory, "train_step.onnx")).Graph.Node.Count;
+            Console.WriteLine($"{variant}: {directory} (train_step: {nodes} nodes)");
         }
         return 0;
     }

@@ -53,6 +53,11 @@ public static class Program
             Environment.ExitCode = ConvGradientComparison.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "conv-grad-table")
+        {
+            Environment.ExitCode = ConvWeightGradientTable.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "decode-ratio")
         {
             Environment.ExitCode = Media.DecodeSpeedComparison.Run(args[1..]);

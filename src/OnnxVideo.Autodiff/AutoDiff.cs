@@ -15,9 +15,9 @@ internal static class AutoDiff
     /// <paramref name="wrt"/> (initializers, graph inputs or intermediate values). Only nodes on a path from a
     /// requested value to the loss are differentiated; gradients reaching a value along several paths are summed.
     /// A requested value the loss does not depend on gets zeros. Throws <see cref="UnsupportedGradientException"/>
-    /// when a node on such a path has no rule.
+    /// when a node on such a path has no rule. <paramref name="options"/> picks between equivalent formulations.
     /// </summary>
-    public static GradientResult AppendGradients(GraphBuilder graph, string loss, IReadOnlyCollection<string> wrt)
+    public static GradientResult AppendGradients(GraphBuilder graph, string loss, IReadOnlyCollection<string> wrt, GradientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var g = graph.Graph;
@@ -30,7 +30,7 @@ internal static class AutoDiff
         var forward = g.Node.ToArray();
         var active = ActiveValues(forward, wrt, shapes);
         var onPath = NodesOnPath(forward, active, loss);
-        var context = new GradientContext(graph, shapes);
+        var context = new GradientContext(graph, shapes, options);
         var contributions = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (active.Contains(loss)) contributions[loss] = [Seed(context, loss)];
 

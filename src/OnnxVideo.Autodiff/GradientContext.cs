@@ -15,11 +15,14 @@ internal sealed class GradientContext
     private NodeProto? _node;
     private bool[] _needs = [];
 
-    internal GradientContext(GraphBuilder graph, ShapeInference shapes)
+    internal GradientContext(GraphBuilder graph, ShapeInference shapes, GradientOptions? options = null)
     {
         Graph = graph;
         Shapes = shapes;
+        Options = options ?? GradientOptions.Default;
     }
+
+    public GradientOptions Options { get; }
 
     public GraphBuilder Graph { get; }
 

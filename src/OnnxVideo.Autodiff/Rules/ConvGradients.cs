@@ -94,10 +94,19 @@ internal static class ConvGradients
     }
 
     /// <summary>
+    /// dW [Cout, Cin_g, k…]: one Gemm per kernel tap where <see cref="PerTapWeightGradient.Wins"/> (and the option
+    /// allows it), otherwise <see cref="TransposedConvWeightGradient"/>.
+    /// </summary>
+    public static string WeightGradient(GradientContext c, string x, string dy, ConvAxis[] axes, long groups, long cout, long cinPerGroup) =>
+        c.Options.PerTapConvWeightGradient && PerTapWeightGradient.Wins(axes, groups)
+            ? PerTapWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup)
+            : TransposedConvWeightGradient(c, x, dy, axes, groups, cout, cinPerGroup);
+
+    /// <summary>
     /// dW [Cout, Cin_g, k…] as one Conv: batch = input channels, channels = batch (× groups), kernel = dy. The forward
     /// stride becomes the dilation of that Conv and the forward dilation its stride.
     /// </summary>
-    public static string WeightGradient(GradientContext c, string x, string dy, ConvAxis[] axes, long groups, long cout, long cinPerGroup)
+    public static string TransposedConvWeightGradient(GradientContext c, string x, string dy, ConvAxis[] axes, long groups, long cout, long cinPerGroup)
     {
         int spatial = axes.Length;
         var spatialPerm = Enumerable.Range(2, spatial).Select(i => (long)i).ToArray();

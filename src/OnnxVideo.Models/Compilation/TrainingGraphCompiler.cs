@@ -8,6 +8,7 @@ using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
+using OnnxVideo.Onnx.Graphs.Cleanup;
 using OnnxVideo.Onnx.Proto;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 using OnnxVideo.Packaging;
@@ -115,7 +116,7 @@ internal static class TrainingGraphCompiler
         var gradVariant = Variant(source, options, training: true, sourceName, objective.Sites);
         var gradBuilder = GraphBuilder.Wrap(gradVariant.Graph);
         var gradLoss = objective.AddLoss(gradBuilder, true);
-        var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable);
+        var gradients = AutoDiff.AppendGradients(gradBuilder, gradLoss, gradVariant.Selection.Trainable, GradientOptionsOf(options));
         foreach (var p in gradVariant.Selection.Trainable)
         {
             var name = p + OptimizerGraph.GradientSuffix;
@@ -123,17 +124,19 @@ internal static class TrainingGraphCompiler
             gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
         }
         FusedOps.Lower(gradVariant.Graph);
+        CleanUp(gradVariant.Graph, options);
 
         var trainVariant = Variant(source, options, training: true, sourceName, objective.Sites);
         var trainBuilder = GraphBuilder.Wrap(trainVariant.Graph);
         var trainLoss = objective.AddLoss(trainBuilder, true);
-        var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable);
+        var trainGradients = AutoDiff.AppendGradients(trainBuilder, trainLoss, trainVariant.Selection.Trainable, GradientOptionsOf(options));
         var rateScales = LayerDecay.Scales(trainVariant.Selection.Trainable, options.LayerDecay, sourceName);
         var parameters = trainVariant.Selection.Trainable
             .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray(), rateScales[p]))
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
         FusedOps.Lower(trainVariant.Graph);
+        CleanUp(trainVariant.Graph, options);
 
         GraphProto? inputGradient = null;
         if (options.InputGradient)
@@ -170,6 +173,18 @@ internal static class TrainingGraphCompiler
             trainVariant.Dropout,
             inputGradient is null ? null : Wrap(model, inputGradient, "input_gradient", contract),
             objective.Caption is { } caption ? CaptionTuning.Tune(caption, options.Tuning, trainVariant.Initial, sourceName) : null);
+    }
+
+    private static GradientOptions GradientOptionsOf(TrainingPackageOptions options) =>
+        new() { PerTapConvWeightGradient = options.PerTapConvWeightGradient };
+
+    /// <summary>The generated gradient graphs are cleaned up once they are final (<see cref="TrainingPackageOptions.CleanUpGraphs"/>).</summary>
+    private static void CleanUp(GraphProto graph, TrainingPackageOptions options)
+    {
+        if (options.CleanUpGraphs)
+        {
+            GraphCleanup.Run(graph);
+        }
     }
 
     /// <summary>The eval graph keeps the model's features output, so the inference export keeps it (few-shot, episodes).</summary>

@@ -33,6 +33,13 @@ internal sealed record TrainingPackageOptions
     /// <summary>Training graphs run spatial (1,k,k) and temporal (k,1,1) 3-D convolutions as 2-D ones over reshaped
     /// tensors (<see cref="Conv3dTo2dLowering"/>; r2plus1d_18's full step 0.93–0.95× the time, benchmarks/README.md).</summary>
     public bool LowerConv3dTo2d { get; init; } = true;
+    /// <summary>Conv weight gradients as one Gemm per kernel tap where that form measured faster
+    /// (<see cref="OnnxVideo.Autodiff.Rules.PerTapWeightGradient.Wins"/>); off = always the Conv of transposed input and
+    /// output gradient (benchmarks/README.md, lever 2).</summary>
+    public bool PerTapConvWeightGradient { get; init; } = true;
+    /// <summary>The gradients and train-step graphs are cleaned up after autodiff and lowering (<see cref="Onnx.Graphs.Cleanup.GraphCleanup"/>:
+    /// common subexpressions merged, shape arithmetic folded, dead nodes removed); off only for A/B measurements.</summary>
+    public bool CleanUpGraphs { get; init; } = true;
     /// <summary>Knowledge distillation from a teacher's logits on the first classes, added to the training graphs' loss; null = off.</summary>
     public PackageDistillationEntry? Distillation { get; init; }
     /// <summary>Captioners: the tokenizer (tokenizer.json) to store in the package; its vocabulary must be the model's.</summary>

@@ -141,7 +141,29 @@ internal static class GradientCheckTable
         Conv("2-D depthwise kernel (3,1) pad 1 over time on [N, C, T, H·W] tokens", [2, 4, 3, 5], [4, 1, 3, 1],
             A(("group", 4L), ("pads", new long[] { 1, 0, 1, 0 })), bias: true),
         Conv("2-D symbolic batch [N,2,4,4]", [2, 2, 4, 4], [3, 2, 3, 3], A(("pads", new long[] { 1, 1, 1, 1 })), declaredX: ["N", 2, 4, 4]),
+        .. PerTapConvolution,
+        PaddingOnlyTapsConvolution,
+        OneTapConvolution,
     ];
+
+    /// <summary>Conv rows whose weight gradient takes the per-tap Gemm form (one group, stride 1, dilation 1, several taps).</summary>
+    public static IEnumerable<GradientCheckCase> PerTapConvolution =>
+    [
+        Conv("3-D stride 1 pad 1 (per-tap weight gradient)", [1, 2, 3, 4, 4], [3, 2, 3, 3, 3], A(("pads", new long[] { 1, 1, 1, 1, 1, 1 }))),
+        Conv("2-D asymmetric pads (1,0)/(0,2) (per-tap weight gradient)", [1, 2, 5, 4], [3, 2, 2, 3], A(("pads", new long[] { 1, 0, 0, 2 }))),
+        Conv("2-D batch 3, Cin 2 → Cout 5, pad 1, with bias (per-tap weight gradient)", [3, 2, 4, 5], [5, 2, 3, 3], A(("pads", new long[] { 1, 1, 1, 1 })), bias: true),
+        Conv("3-D kernel (3,1,1) pad 1 over time, batch 2, Cin 3 → Cout 2 (per-tap weight gradient)", [2, 3, 4, 2, 2], [2, 3, 3, 1, 1],
+            A(("pads", new long[] { 1, 0, 0, 1, 0, 0 }))),
+        Conv("1-D no pads, batch 2 (per-tap weight gradient)", [2, 3, 6], [2, 3, 3], []),
+    ];
+
+    /// <summary>One frame, temporal pad 1 (r3d_18's layer4): 18 of the 27 taps read only padding, only 9 take a Gemm.</summary>
+    public static GradientCheckCase PaddingOnlyTapsConvolution { get; } =
+        Conv("3-D one frame, pad 1, batch 2 (per-tap weight gradient, 18 taps only padding)", [2, 2, 1, 3, 3], [3, 2, 3, 3, 3], A(("pads", new long[] { 1, 1, 1, 1, 1, 1 })));
+
+    /// <summary>A stride-1 Conv with one tap: the weight gradient must keep the Conv form.</summary>
+    public static GradientCheckCase OneTapConvolution { get; } =
+        Conv("3-D 1×1×1 kernel stride 1, batch 2, Cin 3 → Cout 4 (one tap: Conv weight gradient)", [2, 3, 2, 3, 3], [4, 3, 1, 1, 1], []);
 
     private static GradientCheckCase Pool(string op, string description, long[] x, Dictionary<string, object> attributes, bool distinct = false) =>
         new(op, description, c => [c.Node(op, [c.Param("x", x, distinct ? Distinct((int)x.Aggregate(1L, (p, d) => p * d)) : null)], attributes)]) { Float64 = false };

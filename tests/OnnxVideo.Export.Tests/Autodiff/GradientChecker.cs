@@ -19,7 +19,7 @@ internal static class GradientChecker
     public sealed record BuiltCase(CaseGraph Case, byte[] Forward, byte[] Backward, string Loss, GradientResult Result,
         IReadOnlyList<NodeProto> BackwardNodes, IReadOnlyList<(string Name, double[] Values)> Weights);
 
-    public static BuiltCase Build(GradientCheckCase row)
+    public static BuiltCase Build(GradientCheckCase row, GradientOptions? options = null)
     {
         var type = row.Float64 ? DataType.Double : DataType.Float;
         var graph = new GraphBuilder("check");
@@ -45,12 +45,20 @@ internal static class GradientChecker
         FusedOps.Lower(forwardGraph);
         var forward = OnnxModelFile.ToBytes(OnnxModels.Create(forwardGraph, row.Opset));
         int before = graph.Graph.Node.Count;
-        var result = AutoDiff.AppendGradients(graph, loss!, cg.Parameters.Select(p => p.Name).ToArray());
+        var result = AutoDiff.AppendGradients(graph, loss!, cg.Parameters.Select(p => p.Name).ToArray(), options);
         foreach (var p in cg.Parameters) DeclareOutput(graph, result.GradientOf(p.Name), type);
         var backwardNodes = graph.Graph.Node.Skip(before).ToArray();
         FusedOps.Lower(graph.Graph);
         var backward = OnnxModelFile.ToBytes(OnnxModels.Create(graph.Graph, row.Opset));
         return new BuiltCase(cg, forward, backward, loss!, result, backwardNodes, weights);
+    }
+
+    /// <summary>The backward graph's gradient of every parameter (in <see cref="CaseGraph.Parameters"/> order), by ORT.</summary>
+    public static double[][] AnalyticGradients(BuiltCase built, bool isDouble)
+    {
+        using var backward = new OrtSession(built.Backward, Options, "backward");
+        var names = built.Case.Parameters.Select(p => built.Result.GradientOf(p.Name)).ToArray();
+        return Run(backward, built.Case, built.Case.Parameters.Select(p => p.Values).ToArray(), names, isDouble);
     }
 
     public static void Check(GradientCheckCase row)

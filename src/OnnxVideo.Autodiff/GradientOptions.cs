@@ -1,0 +1,13 @@
+namespace OnnxVideo.Autodiff;
+
+/// <summary>Choices between equivalent formulations of some gradient rules (A/B switches for benchmarks).</summary>
+internal sealed record GradientOptions
+{
+    public static GradientOptions Default { get; } = new();
+
+    /// <summary>
+    /// Conv weight gradients take the per-tap Gemm form where <see cref="Rules.PerTapWeightGradient.Wins"/> says it is
+    /// faster (benchmarks/README.md, lever 2); off = always the Conv of transposed input and output gradient.
+    /// </summary>
+    public bool PerTapConvWeightGradient { get; init; } = true;
+}

@@ -1,0 +1,78 @@
+using OnnxVideo.Onnx.Shapes;
+
+namespace OnnxVideo.Autodiff.Rules;
+
+/// <summary>
+/// Conv weight gradient as one Gemm per kernel tap (issue 17, lever 2; one group). With x padded and transposed once
+/// to [Cin, N, I…] and dy to [Cout, N·O…], tap t = (t1, t2, …) is dW[:, :, t] = dy · window(t)ᵀ, where window(t) is x
+/// sliced from t·dilation with the strides as steps, viewed as [Cin, N·O…]. The taps are stacked and moved behind the
+/// channels. Where it wins is <see cref="Wins"/>; elsewhere the rule keeps the Conv of transposed x and dy.
+/// </summary>
+internal static class PerTapWeightGradient
+{
+    /// <summary>
+    /// The measured selection (benchmarks/README.md, "Conv weight-gradient forms"): one group, stride 1, dilation 1,
+    /// more than one tap. Strided layers lose (each strided Slice copies as much as its smaller Gemm computes).
+    /// </summary>
+    public static bool Wins(ConvAxis[] axes, long groups) =>
+        groups == 1 && axes.All(a => a.Stride == 1 && a.Dilation == 1) && axes.Aggregate(1L, (taps, a) => taps * a.Kernel) > 1;
+
+    /// <summary>dW [Cout, Cin, k…] for y = Conv(x, w) with one group (any strides, pads and dilations).</summary>
+    public static string Build(GradientContext c, string x, string dy, ConvAxis[] axes, long cout, long cin)
+    {
+        int spatial = axes.Length;
+        var spatialAxes = Enumerable.Range(2, spatial).Select(i => (long)i).ToArray();
+        var pads = new long[2 * (2 + spatial)];
+        for (int i = 0; i < spatial; i++)
+        {
+            pads[2 + i] = axes[i].PadBegin;
+            pads[2 + spatial + 2 + i] = axes[i].PadEnd;
+        }
+        var padded = pads.Any(p => p != 0) ? c.Op("Pad", x, c.Ints(pads)) : x;
+        var channelsFirst = c.Transpose(padded, [1, 0, .. spatialAxes]);
+        var dyRows = c.Reshape(c.Transpose(dy, [1, 0, .. spatialAxes]), c.Ints(cout, -1));
+        var steps = c.Ints(axes.Select(a => a.Stride).ToArray());
+        var sliceAxes = c.Ints(spatialAxes);
+        var windowRows = c.Ints(cin, -1);
+        var gemm = new Dictionary<string, object> { ["transB"] = 1L };
+        var taps = new List<string>();
+        string? zeros = null;
+        foreach (var tap in Taps(axes.Select(a => a.Kernel).ToArray()))
+        {
+            var starts = tap.Select((t, i) => t * axes[i].Dilation).ToArray();
+            var ends = starts.Select((s, i) => s + (axes[i].Out - 1) * axes[i].Stride + 1).ToArray();
+            if (ReadsOnlyPadding(axes, starts, ends))
+            {
+                zeros ??= c.Op("ConstantOfShape", [c.Ints(1, cout, cin)],
+                    new Dictionary<string, object> { ["value"] = ConstantTensors.Scalar("value", 0, c.ElemType(dy), rankZero: false) });
+                taps.Add(zeros);
+                continue;
+            }
+            var window = c.Op("Slice", channelsFirst, c.Ints(starts), c.Ints(ends), sliceAxes, steps);
+            taps.Add(c.Unsqueeze(c.Op("Gemm", [dyRows, c.Reshape(window, windowRows)], gemm), 0));
+        }
+        var stacked = taps.Count == 1 ? taps[0] : c.Op("Concat", taps, new Dictionary<string, object> { ["axis"] = 0L });
+        var kernel = c.Reshape(stacked, c.Ints([.. axes.Select(a => a.Kernel), cout, cin]));
+        return c.Transpose(kernel, [spatial, spatial + 1, .. Enumerable.Range(0, spatial).Select(i => (long)i)]);
+    }
+
+    /// <summary>
+    /// True when the tap's window lies in the padding along some axis (e.g. the outer temporal taps of a 3³ kernel on
+    /// one frame, r3d_18's layer4): that tap's gradient is zero, so no Slice and Gemm are emitted for it.
+    /// </summary>
+    private static bool ReadsOnlyPadding(ConvAxis[] axes, long[] starts, long[] ends) =>
+        axes.Select((a, i) => ends[i] <= a.PadBegin || starts[i] >= a.PadBegin + a.In).Any(outside => outside);
+
+    /// <summary>Every tap of the kernel, the last axis fastest (the order of the stacked Gemm results).</summary>
+    private static IEnumerable<long[]> Taps(long[] kernel)
+    {
+        var tap = new long[kernel.Length];
+        while (true)
+        {
+            yield return (long[])tap.Clone();
+            int i = kernel.Length - 1;
+            while (i >= 0 && ++tap[i] == kernel[i]) tap[i--] = 0;
+            if (i < 0) yield break;
+        }
+    }
+}

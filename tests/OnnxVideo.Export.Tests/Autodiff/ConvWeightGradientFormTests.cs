@@ -1,0 +1,72 @@
+using OnnxVideo.Autodiff;
+
+namespace OnnxVideo.Export.Tests.Autodiff;
+
+/// <summary>
+/// The Conv weight gradient's two forms (issue 17 lever 2): where the selection picks one Gemm per tap, the gradients
+/// must equal the Conv-of-transposed-input form's; elsewhere the rule must keep the Conv form. Finite differences of
+/// the same rows are in <see cref="GradientCheckTests"/>.
+/// </summary>
+public sealed class ConvWeightGradientFormTests
+{
+    private static readonly GradientOptions ConvForm = new() { PerTapConvWeightGradient = false };
+
+    /// <summary>Larger than finite differences allow: layer-like channels, batch 2, padding on every axis.</summary>
+    private static readonly GradientCheckCase LayerLike = new("Conv", "3-D [2,8,4,6,6] · [6,8,3,3,3] pad 1 (form comparison only)", c =>
+        [c.Node("Conv", [c.Param("x", [2, 8, 4, 6, 6]), c.Param("w", [6, 8, 3, 3, 3])], new Dictionary<string, object> { ["pads"] = new long[] { 1, 1, 1, 1, 1, 1 } })])
+    { Float64 = false };
+
+    /// <summary>Each per-tap row with the Gemms it must take: one per tap, except for taps that read only padding.</summary>
+    public static IEnumerable<object[]> PerTapRows => GradientCheckTable.PerTapConvolution
+        .Select(r => new object[] { r.ToString(), TapCount(r) })
+        .Append([GradientCheckTable.PaddingOnlyTapsConvolution.ToString(), 9L]);
+
+    [Theory]
+    [MemberData(nameof(PerTapRows))]
+    public void PerTapRowsTakeTheGemmFormAndMatchTheConvForm(string row, long gemms) => AssertFormsAgree(GradientCheckTable.Find(row), gemms);
+
+    [Fact]
+    public void LayerLikeConvTakesTheGemmFormAndMatchesTheConvForm() => AssertFormsAgree(LayerLike, 27);
+
+    [Fact]
+    public void ConvsOutsideTheSelectionKeepTheConvForm()
+    {
+        string[] rows =
+        [
+            GradientCheckTable.OneTapConvolution.ToString(),
+            "Conv: 3-D stride (1,2,2) pad 1 with bias",
+            "Conv: 2-D stride 2, groups 2",
+            "Conv: 2-D asymmetric pads, dilation 2",
+        ];
+        foreach (var row in rows)
+        {
+            var built = GradientChecker.Build(GradientCheckTable.Find(row));
+            Assert.DoesNotContain(built.BackwardNodes, n => n.OpType == "Gemm");
+            var convForm = GradientChecker.Build(GradientCheckTable.Find(row), ConvForm);
+            Assert.Equal(convForm.BackwardNodes.Select(n => n.OpType), built.BackwardNodes.Select(n => n.OpType));
+        }
+    }
+
+    private static long TapCount(GradientCheckCase row) =>
+        GradientChecker.Build(row).Case.Parameters.Single(p => p.Name == "w").Shape[2..].Aggregate(1L, (t, k) => t * k);
+
+    private static void AssertFormsAgree(GradientCheckCase row, long gemms)
+    {
+        var perTap = GradientChecker.Build(row);
+        var conv = GradientChecker.Build(row, ConvForm);
+        Assert.Equal(gemms, perTap.BackwardNodes.Count(n => n.OpType == "Gemm"));
+        Assert.Equal(1, perTap.BackwardNodes.Count(n => n.OpType == "Conv"));
+        Assert.DoesNotContain(conv.BackwardNodes, n => n.OpType == "Gemm");
+        Assert.Equal(2, conv.BackwardNodes.Count(n => n.OpType == "Conv"));
+
+        var expected = GradientChecker.AnalyticGradients(conv, row.Float64);
+        var actual = GradientChecker.AnalyticGradients(perTap, row.Float64);
+        for (int p = 0; p < expected.Length; p++)
+        {
+            Assert.Equal(expected[p].Length, actual[p].Length);
+            double worst = expected[p].Zip(actual[p], (e, a) => Math.Abs(e - a)).Max();
+            Assert.True(worst <= 1e-5, $"{row}: d loss / d {perTap.Case.Parameters[p].Name} differs between the forms by {worst}");
+            Assert.True(expected[p].Max(Math.Abs) > 1e-2, $"{row}: the gradient of {perTap.Case.Parameters[p].Name} is ~0, the comparison checks nothing");
+        }
+    }
+}
