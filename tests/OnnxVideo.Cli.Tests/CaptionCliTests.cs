@@ -11,11 +11,11 @@ public sealed class CaptionCliTests(SyntheticMotionData data) : IClassFixture<Sy
 
     public void Dispose() => _dir.Dispose();
 
-    private (string Captioner, string Val) Prepare()
+    private (string Captioner, string Val) Prepare(string? cnnEncoder = null)
     {
         var dataset = CaptionTestPackage.WriteDataset(data, _dir.File("captions"));
         var train = Path.Combine(dataset, "train");
-        var package = CaptionTestPackage.Write(_dir.File("pkg"), CaptionTestPackage.Captions(train));
+        var package = CaptionTestPackage.Write(_dir.File("pkg"), CaptionTestPackage.Captions(train), cnnEncoder: cnnEncoder);
         var captioner = _dir.File("captioner");
         CaptionerExport.Export(TrainingPackage.Load(package), null, captioner);
         return (captioner, Path.Combine(dataset, "val"));
@@ -96,5 +96,23 @@ public sealed class CaptionCliTests(SyntheticMotionData data) : IClassFixture<Sy
         }
         Assert.True(report.GetProperty("ciderD").GetDouble() >= 0);
         AssertBadInput(CliProcess.Run(["evaluate", "-m", captioner, "--data", _dir.File("missing")]), "missing");
+    }
+
+    [Fact]
+    public void ACaptionerWithATiny3dEncoderCaptionsRetrievesAndEvaluates()
+    {
+        var (captioner, val) = Prepare(cnnEncoder: "tiny3d");
+        var videos = CaptionDataset.Load(val).Select(c => c.VideoPath).ToList();
+        var caption = CliProcess.Run(["caption", videos[0], videos[1], "-m", captioner, "--beam", "2", "--max-length", "5"]);
+        Assert.True(caption.ExitCode == 0, caption.Stderr);
+        Assert.All(Lines(caption.Stdout), l => Assert.True(l.GetProperty("score").GetDouble() < 0, l.ToString()));
+        var retrieve = CliProcess.Run(["retrieve", "--query", "a square moves left", "-m", captioner, val]);
+        Assert.True(retrieve.ExitCode == 0, retrieve.Stderr);
+        Assert.Equal(videos.Order(), Lines(retrieve.Stdout).Select(l => l.GetProperty("path").GetString()!).Order());
+        var evaluate = CliProcess.Run(["evaluate", "-m", captioner, "--data", val, "--retrieval", "--json"]);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        var report = JsonDocument.Parse(evaluate.Stdout).RootElement;
+        Assert.Equal(4, report.GetProperty("count").GetInt32());
+        Assert.InRange(report.GetProperty("recallAt1").GetDouble(), 0, 1);
     }
 }

@@ -20,14 +20,12 @@ if [ ! -f "$data/val.txt" ]; then
   ov dataset synth --preset pretext --out "$data" --classes 8 --per-class 150 --frames 16 --size 64 --seed 101 --val-fraction 0.2
 fi
 
-# arch, frames, size, learning rate, weight decay, epochs, warm-up steps (120 steps make an epoch)[, stage name]. A
-# later stage starts from the weights the previous stage wrote to models/.
+# arch, frames, size, learning rate, weight decay, epochs, warm-up steps (120 steps make an epoch).
 pretrain() {
-  local arch=$1 frames=$2 size=$3 lr=$4 decay=$5 epochs=$6 warmup=$7 stage=${8:-} dir="$WORK/$1${8:+-$8}" from=()
-  [ -z "$stage" ] || from=(--weights "models/$arch-pretext.safetensors")
+  local arch=$1 frames=$2 size=$3 lr=$4 decay=$5 epochs=$6 warmup=$7 dir="$WORK/$1"
   rm -rf "$dir"; mkdir -p "$dir"
-  log "$arch${stage:+ ($stage)}: create ($frames × $size²), package (full, AdamW lr $lr, weight decay $decay), train $epochs epochs"
-  ox create --arch "$arch" --classes "$data/labels.txt" --frames "$frames" --size "$size" --seed 0 "${from[@]}" --out "$dir/init.onnx"
+  log "$arch: create ($frames × $size²), package (full, AdamW lr $lr, weight decay $decay), train $epochs epochs"
+  ox create --arch "$arch" --classes "$data/labels.txt" --frames "$frames" --size "$size" --seed 0 --out "$dir/init.onnx"
   ox package --model "$dir/init.onnx" --tune full --lr "$lr" --weight-decay "$decay" --out "$dir/pkg" >/dev/null
   local start=$SECONDS
   ov train --package "$dir/pkg" --train "$data/train.txt" --val "$data/val.txt" --out "$dir/run" --epochs "$epochs" --batch 8 \
@@ -39,16 +37,15 @@ pretrain() {
   log "$arch: models/$arch-pretext.safetensors, sha256 $sha (written into models/$arch.json; update its pretext accuracy by hand)"
 }
 
-vit_stage1() { pretrain video_vit_tiny 8 32 1e-3 0.05 15 200; }
-vit_stage2() { pretrain video_vit_tiny 8 32 3e-4 0.05 20 60 stage2; }
+tiny3d() { pretrain tiny3d 8 64 5e-4 0.01 20 60; }
+# The ViT sits at chance while the learning rate is above ~4e-4, so it trains at 3e-4 throughout (one stage of 30
+# epochs: 34.2 % on the pretext task, against 14.2 % for 15 epochs at 1e-3 followed by 20 at 3e-4).
+video_vit_tiny() { pretrain video_vit_tiny 8 32 3e-4 0.05 30 120; }
 
 what=${1:-all}
 case "$what" in
-  tiny3d) pretrain tiny3d 8 64 5e-4 0.01 20 60 ;;
-  # The ViT sits at chance while the learning rate is above ~4e-4 and starts learning as the cosine brings it lower
-  # (21 % after 15 epochs), so a second stage continues from its weights at 3e-4 (video_vit_tiny-stage2 runs only that).
-  video_vit_tiny) vit_stage1; vit_stage2 ;;
-  video_vit_tiny-stage2) vit_stage2 ;;
-  all) pretrain tiny3d 8 64 5e-4 0.01 20 60; vit_stage1; vit_stage2 ;;
-  *) echo "error: unknown architecture '$what' (tiny3d, video_vit_tiny, video_vit_tiny-stage2, all)" >&2; exit 2 ;;
+  tiny3d) tiny3d ;;
+  video_vit_tiny) video_vit_tiny ;;
+  all) tiny3d; video_vit_tiny ;;
+  *) echo "error: unknown architecture '$what' (tiny3d, video_vit_tiny, all)" >&2; exit 2 ;;
 esac

@@ -66,11 +66,12 @@ internal static class CaptionObjective
 
     private static CaptionGraphs InferenceGraphs(ModelProto model, VideoCaptionConfig config, string[] videoShape, string sourceName)
     {
-        if (videoShape.Length != 5 || !int.TryParse(videoShape[1], out var frames) || !int.TryParse(videoShape[3], out var size))
-        {
-            throw new TrainingPackageException(sourceName, $"a captioner's video input must be [N, T, 3, S, S] with fixed T and S (got [{string.Join(", ", videoShape)}])");
-        }
         var architecture = new VideoCaption(config);
+        var ntchw = architecture.Encoder.InputLayout == Media.TensorLayout.NTCHW;
+        if (videoShape.Length != 5 || !int.TryParse(videoShape[ntchw ? 1 : 2], out var frames) || !int.TryParse(videoShape[3], out var size))
+        {
+            throw new TrainingPackageException(sourceName, $"a captioner's video input must be {(ntchw ? "[N, T, 3, S, S]" : "[N, 3, T, S, S]")} with fixed T and S (got [{string.Join(", ", videoShape)}])");
+        }
         var weights = new InitializerParameterSource(model.Graph.Initializer, sourceName);
         var memoryTokens = architecture.MemoryTokens(frames, size);
         return new CaptionGraphs(config,

@@ -2,7 +2,7 @@ namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// Parameter and graph value names of <see cref="VideoCaption"/> models. The encoder keeps <see cref="VideoVitNames"/>
-/// (so a video_vit classifier's encoder loads unchanged); decoder names follow BART's state dict.
+/// or a CNN's torchvision names (so a classifier's encoder loads unchanged); decoder names follow BART's state dict.
 /// </summary>
 internal static class CaptionNames
 {
@@ -13,6 +13,10 @@ internal static class CaptionNames
     /// <summary>LayerNorm of the encoder tokens before the decoder reads them (trained with the decoder).</summary>
     public const string MemoryNorm = "decoder.memory_norm";
     public const string FinalNorm = "decoder.layer_norm";
+    /// <summary>Linear layer from a CNN encoder's channels to the decoder width (<see cref="CnnCaptionEncoder"/>).</summary>
+    public const string MemoryProjection = "decoder.memory_proj";
+    /// <summary>Learned positions [S, D] added to a CNN encoder's projected tokens.</summary>
+    public const string MemoryPositions = "decoder.memory_positions.weight";
     public const string OutputWeight = "lm_head.weight";
     public const string OutputBias = "lm_head.bias";
 
@@ -20,6 +24,8 @@ internal static class CaptionNames
     public const string Tokens = "tokens";
     public const string Logits = "logits";
     public const string Memory = "memory";
+    /// <summary>A CNN encoder's feature map as tokens [N, T'·H'·W', C], before the projection.</summary>
+    public const string EncoderTokens = "encoder_tokens";
     public const string Token = "token";
     public const string Position = "position";
 

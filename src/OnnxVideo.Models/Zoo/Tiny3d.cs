@@ -6,7 +6,7 @@ namespace OnnxVideo.Models.Zoo;
 /// parameters; ~0.07 GFLOPs per 8×64×64 clip. Initialisation as torchvision's video ResNets.
 /// Parameter names: <c>stages.{i}.0.weight</c> (conv), <c>stages.{i}.1.*</c> (BatchNorm), <c>fc.weight</c>, <c>fc.bias</c>.
 /// </summary>
-internal sealed class Tiny3d : ZooArchitecture
+internal sealed class Tiny3d : VideoCnn
 {
     private static readonly (int Channels, int TemporalStride)[] Stages = [(16, 1), (32, 2), (64, 2), (64, 1)];
 
@@ -16,9 +16,7 @@ internal sealed class Tiny3d : ZooArchitecture
     public override string Description => "small 3-D CNN (4 × Conv3d+BN+ReLU, ~181 k parameters before the head) for tests, demos and quick training";
     public override int DefaultFrames => 8;
     public override int DefaultSize => 64;
-    public override IReadOnlyList<string> HeadParameters { get; } = ["fc.weight", "fc.bias"];
-
-    public override ZooNetworkOutputs Define(ZooGraph g, ZooValue video, int classes)
+    public override ZooValue FeatureMap(ZooGraph g, ZooValue video)
     {
         var x = video;
         for (var i = 0; i < Stages.Length; i++)
@@ -29,8 +27,6 @@ internal sealed class Tiny3d : ZooArchitecture
             x = g.Conv3d(x, $"stages.{i}.0", channels, (3, 3, 3), (tStride, 2, 2), (1, 1, 1));
             x = g.Relu(g.BatchNorm(x, $"stages.{i}.1"));
         }
-        var features = g.GlobalAveragePool(x, "features");
-        var logits = g.Linear(features, "fc", classes, ParameterInit.Normal(0.01), "logits");
-        return new ZooNetworkOutputs(features, logits);
+        return x;
     }
 }

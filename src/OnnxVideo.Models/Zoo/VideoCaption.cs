@@ -7,8 +7,9 @@ using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
-/// <c>video_caption</c>: the <see cref="VideoVit"/> encoder (its tokens, LayerNorm-ed, are the memory) and the
-/// <see cref="CaptionDecoder"/>. <see cref="BuildTraining"/> gives the teacher-forcing model (<c>video</c> NTCHW,
+/// <c>video_caption</c>: an <see cref="ICaptionEncoder"/> (the <see cref="VideoVit"/> encoder, or a 3-D CNN's last
+/// feature map as tokens; its tokens, LayerNorm-ed, are the memory) and the <see cref="CaptionDecoder"/>.
+/// <see cref="BuildTraining"/> gives the teacher-forcing model (<c>video</c> in the encoder's layout,
 /// <c>tokens</c> int64 [N, L] → <c>logits</c> [N, L, V]) that <c>onnxvideo-export create</c> writes and the package
 /// compiler compiles; <see cref="BuildEncoder"/>, <see cref="BuildDecoder"/> and <see cref="BuildDecoderStep"/> give the
 /// inference graphs from the same builders, weights as initializers under the same names.
@@ -21,20 +22,19 @@ internal sealed class VideoCaption
     {
         config.Validate();
         Config = config;
-        Encoder = new VideoVit(config.Encoder, ArchitectureName);
+        Encoder = config.CnnEncoder is { } cnn ? new CnnCaptionEncoder(cnn) : new VitCaptionEncoder(config.Encoder!);
         Decoder = new CaptionDecoder(config);
     }
 
     public VideoCaptionConfig Config { get; }
-    public VideoVit Encoder { get; }
+    public ICaptionEncoder Encoder { get; }
     public CaptionDecoder Decoder { get; }
 
     public string Description =>
-        $"video_vit encoder (depth {Config.Encoder.Depth}, width {Config.Width}) + transformer decoder ({Config.Layers} layers, {Config.Heads} heads, vocabulary {Config.VocabularySize}, max length {Config.MaxLength}{(Config.TieEmbeddings ? ", tied embeddings" : "")}), NTCHW video + tokens → logits [N, L, V]";
+        $"{Encoder.Description} + transformer decoder ({Config.Layers} layers, {Config.Heads} heads, vocabulary {Config.VocabularySize}, max length {Config.MaxLength}{(Config.TieEmbeddings ? ", tied embeddings" : "")}), {Encoder.InputLayout} video + tokens → logits [N, L, V]";
 
     /// <summary>Memory tokens per clip of <paramref name="frames"/> × <paramref name="size"/>².</summary>
-    public long MemoryTokens(int frames, int size) =>
-        frames / Config.Encoder.Tubelet * (long)(size / Config.Encoder.Patch) * (size / Config.Encoder.Patch);
+    public long MemoryTokens(int frames, int size) => Encoder.MemoryTokens(frames, size);
 
     public PreprocessingContract DefaultContract(int frames, int size) => Encoder.DefaultContract(frames, size);
 

@@ -5,7 +5,8 @@ namespace OnnxVideo.Models.Zoo;
 
 /// <summary>
 /// Shape of a <see cref="VideoCaption"/> model: a <see cref="VideoVit"/> encoder (mean-pooling config, its tokens are
-/// the memory) and a pre-norm transformer decoder of the same width. Stored as JSON in the model's metadata under
+/// the memory) or a 3-D CNN's last feature map as tokens (<see cref="CnnEncoder"/>), and a pre-norm transformer decoder
+/// of the encoder's width. Stored as JSON in the model's metadata under
 /// <see cref="MetadataKey"/>, which is how the package compiler recognises a captioner and rebuilds its inference graphs.
 /// </summary>
 internal sealed record VideoCaptionConfig
@@ -19,11 +20,16 @@ internal sealed record VideoCaptionConfig
     public const int MaxVocabularySize = 1 << 20;
     public const int MaxMaxLength = 4096;
 
-    /// <summary>Small defaults that train on two cores in minutes: 2 blocks of width 96, 4 heads, tubelets 4×4², 8 × 32².</summary>
-    public VideoVitConfig Encoder { get; init; } = new()
+    /// <summary>
+    /// The video_vit encoder (null with <see cref="CnnEncoder"/>). Small defaults that train on two cores in minutes:
+    /// 2 blocks of width 96, 4 heads, tubelets 4×4², 8 × 32².
+    /// </summary>
+    public VideoVitConfig? Encoder { get; init; } = new()
     {
         Depth = 2, Width = 96, Heads = 4, MlpWidth = 384, Patch = 4, Tubelet = 4, DefaultFrames = 8, DefaultSize = 32,
     };
+    /// <summary>A 3-D CNN encoder instead of <see cref="Encoder"/> (which must then be null).</summary>
+    public CaptionCnnEncoderConfig? CnnEncoder { get; init; }
     public int VocabularySize { get; init; } = 512;
     /// <summary>Most caption tokens (without BOS/EOS); the sequences the decoder sees are at most MaxLength + 1 long.</summary>
     public int MaxLength { get; init; } = 24;
@@ -35,7 +41,7 @@ internal sealed record VideoCaptionConfig
     public bool TieEmbeddings { get; init; }
     public float LayerNormEpsilon { get; init; } = 1e-5f;
 
-    [JsonIgnore] public int Width => Encoder.Width;
+    [JsonIgnore] public int Width => CnnEncoder?.Width ?? Encoder?.Width ?? 0;
     [JsonIgnore] public int HeadWidth => Width / Heads;
     [JsonIgnore] public int EffectiveMlpWidth => MlpWidth > 0 ? MlpWidth : 4 * Width;
     /// <summary>Rows of the position table: BOS + MaxLength tokens.</summary>
@@ -44,8 +50,17 @@ internal sealed record VideoCaptionConfig
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field that does not fit.</summary>
     public void Validate()
     {
-        Encoder.Validate();
-        Require(Encoder.Pooling == VideoVitPooling.Mean, "the encoder must use mean pooling (no [CLS] token)");
+        Require((Encoder is null) != (CnnEncoder is null), "give one encoder: a video_vit (encoder) or a 3-D CNN (cnnEncoder)");
+        if (Encoder is not null)
+        {
+            Encoder.Validate();
+            Require(Encoder.Pooling == VideoVitPooling.Mean, "the encoder must use mean pooling (no [CLS] token)");
+        }
+        if (CnnEncoder is not null)
+        {
+            CnnEncoder.Resolve();
+            Require(CnnEncoder.Width >= 1, $"the CNN encoder's projection width must be >= 1 (got {CnnEncoder.Width})");
+        }
         Require(VocabularySize is >= MinVocabularySize and <= MaxVocabularySize,
             $"vocabulary size must be in [{MinVocabularySize}, {MaxVocabularySize}] (3 special tokens + 256 bytes + merges; got {VocabularySize})");
         Require(MaxLength is >= 1 and <= MaxMaxLength, $"max length must be in [1, {MaxMaxLength}] (got {MaxLength})");

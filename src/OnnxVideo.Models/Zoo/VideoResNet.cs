@@ -5,7 +5,7 @@ namespace OnnxVideo.Models.Zoo;
 /// (<c>stem.0.weight</c>, <c>layer1.0.conv1.0.weight</c>, <c>fc.weight</c>, …) and the same random initialisation
 /// scheme (convolutions kaiming-normal fan_out, BatchNorm weight 1 / bias 0, fc normal(0, 0.01) / bias 0).
 /// </summary>
-internal sealed class VideoResNet : ZooArchitecture
+internal sealed class VideoResNet : VideoCnn
 {
     /// <summary>How a block convolution is built, as torchvision's conv builders.</summary>
     public enum ConvKind
@@ -43,9 +43,7 @@ internal sealed class VideoResNet : ZooArchitecture
 
     public override string Name { get; }
     public override string Description { get; }
-    public override IReadOnlyList<string> HeadParameters { get; } = ["fc.weight", "fc.bias"];
-
-    public override ZooNetworkOutputs Define(ZooGraph g, ZooValue video, int classes)
+    public override ZooValue FeatureMap(ZooGraph g, ZooValue video)
     {
         var x = _twoPlusOneDStem ? R2Plus1dStem(g, video) : BasicStem(g, video);
         long inplanes = 64;
@@ -61,9 +59,7 @@ internal sealed class VideoResNet : ZooArchitecture
                 inplanes = Planes[layer];
             }
         }
-        var features = g.GlobalAveragePool(x, "features");
-        var logits = g.Linear(features, "fc", classes, ParameterInit.Normal(0.01), "logits");
-        return new ZooNetworkOutputs(features, logits);
+        return x;
     }
 
     private static ZooValue BasicStem(ZooGraph g, ZooValue x)

@@ -10,8 +10,8 @@ using OnnxVideo.Onnx.Safetensors;
 namespace OnnxVideo.Export.Tests.Caption;
 
 /// <summary>
-/// Three AdamW steps of a captioning package (encoder + decoder, teacher forcing, padded targets) against an
-/// independent PyTorch implementation of the model (PackagePython/caption_reference.py) from the same weights.
+/// Three AdamW steps of a captioning package (video_vit or tiny3d encoder + decoder, teacher forcing, padded targets)
+/// against an independent PyTorch implementation of the model (PackagePython/caption_reference.py) from the same weights.
 /// </summary>
 public sealed class PackageCaptionTorchTests : IDisposable
 {
@@ -20,14 +20,21 @@ public sealed class PackageCaptionTorchTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Theory]
-    [InlineData(false, "full")]
-    [InlineData(true, "full")]
+    [InlineData(false, "full", null)]
+    [InlineData(true, "full", null)]
     // Every weight trains, with bottleneck adapters (scale 0.5) on every encoder and decoder residual and deep prompts.
-    [InlineData(false, "pattern:.+adapter:dim=4,scale=0.5,seed=1+prompt:tokens=2,seed=2,deep")]
-    public void ThreeAdamWStepsOfTheCaptionerMatchPyTorch(bool tie, string tuning)
+    [InlineData(false, "pattern:.+adapter:dim=4,scale=0.5,seed=1+prompt:tokens=2,seed=2,deep", null)]
+    [InlineData(false, "full", "tiny3d")]
+    public void ThreeAdamWStepsOfTheCaptionerMatchPyTorch(bool tie, string tuning, string? cnnEncoder)
     {
         var config = CaptionTestModels.Config(tie);
-        var built = VideoCaptionZoo.Build(config, null, null, seed: 5);
+        long[] videoShape = CaptionTestModels.VideoShape;
+        if (cnnEncoder is not null)
+        {
+            config = config with { Encoder = null, CnnEncoder = new CaptionCnnEncoderConfig { Architecture = cnnEncoder, Width = 32 } };
+            videoShape = [2, 3, 8, 32, 32];
+        }
+        var built = VideoCaptionZoo.Build(config, (int)videoShape[cnnEncoder is null ? 1 : 2], (int)videoShape[3], seed: 5);
         var dir = temp.File("package");
         var settings = new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.02f };
         TrainingPackageWriter.Write(built.Model, new TrainingPackageOptions { Tuning = TuningSpec.Parse(tuning), Optimizer = settings, LabelSmoothing = 0.1f }, dir);
@@ -39,11 +46,11 @@ public sealed class PackageCaptionTorchTests : IDisposable
         var steps = Enumerable.Range(0, 3).Select(k =>
         {
             var (tokens, targets, shape) = CaptionTestModels.Batch(random, config.VocabularySize, 4, 2);
-            return (Video: CaptionTestModels.RandomVideo(random, CaptionTestModels.VideoShape), Tokens: tokens, Targets: targets, Shape: shape,
+            return (Video: CaptionTestModels.RandomVideo(random, videoShape), Tokens: tokens, Targets: targets, Shape: shape,
                 Lr: k == 1 ? 2e-2f : 1e-2f, Clip: k == 2 ? 0.05f : 0f);
         }).ToList();
         using var stepper = new PackageStepper(package);
-        var results = steps.Select((s, k) => stepper.StepCaption(s.Video, CaptionTestModels.VideoShape, s.Tokens, s.Targets, s.Shape, s.Lr, k + 1, s.Clip)).ToList();
+        var results = steps.Select((s, k) => stepper.StepCaption(s.Video, videoShape, s.Tokens, s.Targets, s.Shape, s.Lr, k + 1, s.Clip)).ToList();
 
         var final = temp.File("torch-final.safetensors");
         var reference = PythonReference.Run("caption_reference.py", new
@@ -51,12 +58,13 @@ public sealed class PackageCaptionTorchTests : IDisposable
             config = System.Text.Json.Nodes.JsonNode.Parse(config.ToJson()),
             weights = package.TrainablePath,
             parameter_order = package.Parameters.Select(p => p.Name),
+            buffers = package.Buffers.Select(b => b.Name),
             decay = package.Parameters.Select(p => p.WeightDecay),
             optimizer = new { weight_decay = settings.WeightDecay, beta1 = settings.Beta1, beta2 = settings.Beta2, eps = settings.Epsilon },
             label_smoothing = 0.1f,
             adapter_scale = TuningSpec.Parse(tuning).Component(TuningKind.Adapter)?.Adapter?.Scale ?? 1f,
             pad = VideoCaptionConfig.Pad,
-            shape = CaptionTestModels.VideoShape,
+            shape = videoShape,
             steps = steps.Select(s => new { video = s.Video, tokens = Rows(s.Tokens, s.Shape), targets = Rows(s.Targets, s.Shape), lr = s.Lr, clip = s.Clip }),
             @out = final,
         });
@@ -77,6 +85,14 @@ public sealed class PackageCaptionTorchTests : IDisposable
             var outside = expected.Zip(ours).Count(x => !strict.Equals(x.First, x.Second));
             Assert.True(outside <= expected.Length / 1000, $"{p.Name}: {outside} of {expected.Length} elements differ from PyTorch");
             Assert.Equal(expected, ours, new ToleranceComparer(5e-4f, 0f));
+        }
+        // tiny3d's BatchNorm trains with batch statistics: its running statistics move as in torch's model.train().
+        Assert.Equal(cnnEncoder is null ? 0 : 8, package.Buffers.Count);
+        foreach (var b in package.Buffers)
+        {
+            var expected = torch.ReadFloats(b.Name);
+            Assert.NotEqual(initial[b.Name], expected);
+            Assert.Equal(expected, stepper.Buffers[b.Name], new ToleranceComparer(2e-5f, 1e-4f));
         }
     }
 

@@ -1,7 +1,8 @@
-# An independent PyTorch implementation of the video_caption model (video_vit encoder + transformer decoder), written
-# from the architecture's description, not from the ONNX graph: it loads the package's initial weights, takes the
-# given AdamW steps with teacher forcing and PyTorch's CrossEntropyLoss(ignore_index=PAD, label_smoothing), and
-# writes the final weights. JSON in on stdin, JSON out on stdout.
+# An independent PyTorch implementation of the video_caption model (video_vit encoder, or tiny3d's last feature map as
+# tokens, + transformer decoder), written from the architecture's description, not from the ONNX graph: it loads the
+# package's initial weights, takes the given AdamW steps with teacher forcing and PyTorch's
+# CrossEntropyLoss(ignore_index=PAD, label_smoothing), and writes the final weights (and BatchNorm running statistics,
+# updated as model.train() does). JSON in on stdin, JSON out on stdout.
 import json, math, sys
 import torch
 import torch.nn.functional as F
@@ -80,6 +81,23 @@ def encode(p, c, video):
     return F.layer_norm(x, (d,), p["decoder.memory_norm.weight"], p["decoder.memory_norm.bias"], c["layerNormEpsilon"])
 
 
+TINY3D_STAGES = [(16, 1), (32, 2), (64, 2), (64, 1)]
+
+
+def encode_tiny3d(p, c, video):
+    # tiny3d up to before global pooling: Conv3d 3x3x3 (no bias) + BatchNorm in training mode + ReLU per stage.
+    x = video
+    for i, (_, temporal_stride) in enumerate(TINY3D_STAGES):
+        t = temporal_stride if x.shape[2] >= 2 else 1
+        x = F.conv3d(x, p[f"stages.{i}.0.weight"], stride=(t, 2, 2), padding=1)
+        b = f"stages.{i}.1."
+        x = F.relu(F.batch_norm(x, p[b + "running_mean"], p[b + "running_var"], p[b + "weight"], p[b + "bias"],
+                                training=True, momentum=0.1, eps=1e-5))
+    tokens = x.flatten(2).transpose(1, 2)
+    x = F.linear(tokens, p["decoder.memory_proj.weight"], p["decoder.memory_proj.bias"]) + p["decoder.memory_positions.weight"]
+    return F.layer_norm(x, (x.shape[-1],), p["decoder.memory_norm.weight"], p["decoder.memory_norm.bias"], c["layerNormEpsilon"])
+
+
 def decode(p, c, memory, tokens):
     n, l = tokens.shape
     d, eps, h = memory.shape[-1], c["layerNormEpsilon"], c["heads"]
@@ -115,11 +133,19 @@ def main():
     stored = read(spec["weights"])
     names = spec["parameter_order"]
     params = {k: stored[k].clone().requires_grad_() for k in names}
-    e = config["encoder"]
-    tokens_per_clip = (spec["shape"][1] // e["tubelet"]) * (spec["shape"][3] // e["patch"]) ** 2
-    table = sinusoid(tokens_per_clip, e["width"])
-    # The package stores VideoMAE's fixed sinusoid table as a tensor of the model; it must be the table itself.
-    assert torch.allclose(stored["videomae.embeddings.position_embeddings"], table, atol=1e-6)
+    buffers = {k: stored[k].clone() for k in spec.get("buffers", [])}
+    params.update(buffers)
+    cnn = config.get("cnnEncoder")
+    if cnn is None:
+        e = config["encoder"]
+        tokens_per_clip = (spec["shape"][1] // e["tubelet"]) * (spec["shape"][3] // e["patch"]) ** 2
+        table = sinusoid(tokens_per_clip, e["width"])
+        # The package stores VideoMAE's fixed sinusoid table as a tensor of the model; it must be the table itself.
+        assert torch.allclose(stored["videomae.embeddings.position_embeddings"], table, atol=1e-6)
+        encoder = encode
+    else:
+        assert cnn["architecture"] == "tiny3d"
+        encoder = encode_tiny3d
     opt_spec = spec["optimizer"]
     groups = [{"params": [params[n]], "weight_decay": opt_spec["weight_decay"] if d else 0.0} for n, d in zip(names, spec["decay"])]
     opt = torch.optim.AdamW(groups, lr=1.0, betas=(opt_spec["beta1"], opt_spec["beta2"]), eps=opt_spec["eps"])
@@ -128,7 +154,7 @@ def main():
         video = torch.tensor(step["video"], dtype=torch.float32).reshape(spec["shape"])
         tokens = torch.tensor(step["tokens"], dtype=torch.int64)
         targets = torch.tensor(step["targets"], dtype=torch.int64)
-        logits = decode(params, config, encode(params, config, video), tokens)
+        logits = decode(params, config, encoder(params, config, video), tokens)
         if first_logits is None:
             first_logits = logits.detach().flatten().tolist()
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=spec["pad"],
@@ -145,7 +171,7 @@ def main():
         opt.step()
         losses.append(float(loss))
         norms.append(float(norm))
-    write(spec["out"], {n: params[n].detach() for n in names})
+    write(spec["out"], {n: params[n].detach() for n in list(names) + list(buffers)})
     json.dump({"losses": losses, "norms": norms, "logits": first_logits}, sys.stdout)
 
 

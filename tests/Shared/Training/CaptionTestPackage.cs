@@ -38,8 +38,12 @@ public static class CaptionTestPackage
         return folder;
     }
 
-    /// <summary>Writes the package (full tuning, AdamW at <paramref name="learningRate"/>) to <paramref name="directory"/>, its tokenizer trained on <paramref name="corpus"/>.</summary>
-    public static string Write(string directory, IEnumerable<string> corpus, int seed = 3, float learningRate = 3e-3f, int vocabularySize = 300)
+    /// <summary>
+    /// Writes the package (full tuning, AdamW at <paramref name="learningRate"/>) to <paramref name="directory"/>, its
+    /// tokenizer trained on <paramref name="corpus"/>. With <paramref name="cnnEncoder"/> (a zoo 3-D CNN) the encoder is
+    /// that CNN's last feature map, projected to width 32, on 8 frames of 32².
+    /// </summary>
+    public static string Write(string directory, IEnumerable<string> corpus, int seed = 3, float learningRate = 3e-3f, int vocabularySize = 300, string? cnnEncoder = null)
     {
         Directory.CreateDirectory(directory);
         var tokenizerPath = Path.Combine(directory, "..", Path.GetFileName(directory) + ".tokenizer.json");
@@ -54,8 +58,12 @@ public static class CaptionTestPackage
             Heads = 4,
             MlpWidth = 64,
         };
-        var built = VideoCaptionZoo.Build(config, frames: null, size: null, seed);
-        var contract = built.Architecture.DefaultContract(built.Frames, built.Size) with { ResizeShortSide = 16 };
+        if (cnnEncoder is not null)
+        {
+            config = config with { Encoder = null, CnnEncoder = new CaptionCnnEncoderConfig { Architecture = cnnEncoder, Width = 32 } };
+        }
+        var built = VideoCaptionZoo.Build(config, cnnEncoder is null ? null : 8, cnnEncoder is null ? null : 32, seed);
+        var contract = built.Architecture.DefaultContract(built.Frames, built.Size) with { ResizeShortSide = built.Size };
         ModelContracts.Write(built.Model, contract, source: "caption-test");
         TrainingPackageWriter.Write(built.Model, new TrainingPackageOptions
         {

@@ -17,12 +17,14 @@ internal sealed class CaptionModelFlags
     public Option<int> Layers { get; } = new("--decoder-layers") { Description = "Decoder layers of video_caption", DefaultValueFactory = _ => 2 };
     public Option<int> Heads { get; } = new("--decoder-heads") { Description = "Decoder attention heads of video_caption", DefaultValueFactory = _ => 4 };
     public Option<bool> Tie { get; } = new("--tie-embeddings") { Description = "The output projection of video_caption reuses the token embedding" };
-    public Option<FileInfo?> Encoder { get; } = new("--encoder") { Description = "A video_vit classifier (e.g. a fine-tuned one) whose encoder (shape, clip size and weights) video_caption takes" };
+    public Option<FileInfo?> Encoder { get; } = new("--encoder") { Description = "A video_vit or 3-D CNN (tiny3d, r3d_18, mc3_18, r2plus1d_18) classifier (e.g. a fine-tuned one) whose encoder (kind, clip size and weights; a CNN's head dropped) video_caption takes" };
+    public Option<string?> EncoderArch { get; } = new("--encoder-arch") { Description = "A 3-D CNN (tiny3d, r3d_18, mc3_18, r2plus1d_18) whose last feature map, as tokens, is video_caption's encoder (default: video_vit); its weights from --weights or --encoder" };
+    public Option<int?> DecoderWidth { get; } = new("--decoder-width") { Description = "With --encoder-arch: the width the CNN's channels are projected to, the decoder's (default 96)" };
 
-    public IEnumerable<Option> All() => [Vocabulary, Tokenizer, MaxLength, Layers, Heads, Tie, Encoder];
+    public IEnumerable<Option> All() => [Vocabulary, Tokenizer, MaxLength, Layers, Heads, Tie, Encoder, EncoderArch, DecoderWidth];
 
-    /// <summary>Builds and writes the captioner; <paramref name="frames"/>, <paramref name="size"/> and <paramref name="seed"/> are create's own flags.</summary>
-    public int Run(ParseResult parse, int? frames, int? size, int seed, string outPath)
+    /// <summary>Builds and writes the captioner; <paramref name="frames"/>, <paramref name="size"/>, <paramref name="seed"/> and <paramref name="weights"/> are create's own flags.</summary>
+    public int Run(ParseResult parse, int? frames, int? size, int seed, string? weights, string outPath)
     {
         var tokenizer = parse.GetValue(Tokenizer)?.FullName;
         if (tokenizer is not null && parse.GetValue(Vocabulary) is not null)
@@ -36,6 +38,10 @@ internal sealed class CaptionModelFlags
         {
             throw new UserFileException(encoder, "encoder model not found");
         }
+        if (weights is not null && !File.Exists(weights))
+        {
+            throw new UserFileException(weights, "weights file not found");
+        }
         var config = new VideoCaptionConfig
         {
             VocabularySize = vocabulary,
@@ -44,12 +50,34 @@ internal sealed class CaptionModelFlags
             Heads = parse.GetValue(Heads),
             TieEmbeddings = parse.GetValue(Tie),
         };
-        var built = FlagValues.Check(() => VideoCaptionZoo.Build(config, frames, size, seed, encoder));
+        config = WithCnnEncoder(parse, config);
+        var built = FlagValues.Check(() => VideoCaptionZoo.Build(config, frames, size, seed, encoder, weights));
         var contract = built.Architecture.DefaultContract(built.Frames, built.Size);
         ModelContracts.Write(built.Model, contract, source: outPath);
         UserFileException.Guard(outPath, "cannot write the model", () => OnnxModelFile.Save(built.Model, outPath));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {outPath}: {VideoCaption.ArchitectureName}, {built.Architecture.Description}, input video [N, {string.Join(", ", built.Architecture.Encoder.InputShape(built.Frames, built.Size))}] (NTCHW), {built.Parameters:N0} parameters, encoder {(encoder is null ? $"random (seed {seed})" : encoder)}"));
+            $"wrote {outPath}: {VideoCaption.ArchitectureName}, {built.Architecture.Description}, input video [N, {string.Join(", ", built.Architecture.Encoder.InputShape(built.Frames, built.Size))}] ({built.Architecture.Encoder.InputLayout}), {built.Architecture.MemoryTokens(built.Frames, built.Size)} memory tokens, {built.Parameters:N0} parameters, encoder {encoder ?? weights ?? $"random (seed {seed})"}"));
         return ExitCodes.Ok;
+    }
+
+    private VideoCaptionConfig WithCnnEncoder(ParseResult parse, VideoCaptionConfig config)
+    {
+        var architecture = parse.GetValue(EncoderArch);
+        var width = parse.GetValue(DecoderWidth);
+        if (architecture is null)
+        {
+            return width is null ? config
+                : throw new InvalidFlagException("--decoder-width", "needs --encoder-arch: it is the width a CNN encoder's channels are projected to (a video_vit encoder's width is the decoder's)");
+        }
+        var cnn = new CaptionCnnEncoderConfig { Architecture = architecture, Width = width ?? new CaptionCnnEncoderConfig().Width };
+        try
+        {
+            cnn.Resolve();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidFlagException("--encoder-arch", e.Message, e);
+        }
+        return config with { Encoder = null, CnnEncoder = cnn };
     }
 }

@@ -34,7 +34,7 @@ public static class CreateCommand
         {
             if (string.Equals(parse.GetValue(arch), VideoCaption.ArchitectureName, StringComparison.OrdinalIgnoreCase))
             {
-                return Task.FromResult(caption.Run(parse, parse.GetValue(frames), parse.GetValue(size), parse.GetValue(seed), parse.GetValue(output)!));
+                return Task.FromResult(caption.Run(parse, parse.GetValue(frames), parse.GetValue(size), parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(output)!));
             }
             var classText = parse.GetValue(classes) ?? throw new InvalidFlagException("--classes", "needed: the class count or a labels file");
             var recipe = RecipeChoice.Resolve(parse.GetValue(recipeName), parse.GetValue(arch), parse.GetValue(weights));

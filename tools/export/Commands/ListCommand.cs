@@ -51,10 +51,10 @@ public static class ListCommand
                     $"{arch.Name.PadRight(nameWidth)}  {input,-14}  {stats.Parameters,12:N0}  {stats.GFlops,11:F2}  {arch.Description}"));
             }
             var caption = new VideoCaption(new VideoCaptionConfig());
-            var (t, s) = (caption.Config.Encoder.DefaultFrames, caption.Config.Encoder.DefaultSize);
+            var (t, s) = (caption.Encoder.DefaultFrames, caption.Encoder.DefaultSize);
             caption.BuildTraining(null, t, s, out var captionGraph);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{VideoCaption.ArchitectureName.PadRight(nameWidth)}  {string.Join("×", caption.Encoder.InputShape(t, s)),-14}  {captionGraph.ParameterCount,12:N0}  {captionGraph.MultiplyAccumulates * 2 / 1e9,11:F2}  {caption.Description} (create --arch video_caption --vocab N)"));
+                $"{VideoCaption.ArchitectureName.PadRight(nameWidth)}  {string.Join("×", caption.Encoder.InputShape(t, s)),-14}  {captionGraph.ParameterCount,12:N0}  {captionGraph.MultiplyAccumulates * 2 / 1e9,11:F2}  {caption.Description} (create --arch video_caption --vocab N; --encoder-arch tiny3d|r3d_18|mc3_18|r2plus1d_18 for a 3-D CNN encoder)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"(parameters for {parse.GetValue(classes)} classes, video_caption for a vocabulary of {caption.Config.VocabularySize}; GFLOPs count a multiply-accumulate as 2 operations)"));
             PrintRecipes();
