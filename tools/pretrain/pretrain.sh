@@ -37,7 +37,8 @@ pretrain() {
   log "$arch: models/$arch-pretext.safetensors, sha256 $sha (written into models/$arch.json; update its pretext accuracy by hand)"
 }
 
-tiny3d() { pretrain tiny3d 8 64 5e-4 0.01 20 60; }
+# tiny3d: 30 epochs reach 90.4 % on the pretext task (20 reached 81.3 %; 30 at 1e-3 only 52.1 %).
+tiny3d() { pretrain tiny3d 8 64 5e-4 0.01 30 60; }
 # The ViT sits at chance while the learning rate is above ~4e-4, so it trains at 3e-4 throughout (one stage of 30
 # epochs: 34.2 % on the pretext task, against 14.2 % for 15 epochs at 1e-3 followed by 20 at 3e-4).
 video_vit_tiny() { pretrain video_vit_tiny 8 32 3e-4 0.05 30 120; }
