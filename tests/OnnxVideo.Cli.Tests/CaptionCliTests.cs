@@ -24,13 +24,6 @@ public sealed class CaptionCliTests(SyntheticMotionData data) : IClassFixture<Sy
     private static List<JsonElement> Lines(string stdout) =>
         stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
 
-    private static void AssertBadInput((int ExitCode, string Stdout, string Stderr) result, string named)
-    {
-        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Stderr}");
-        Assert.Contains(named, result.Stderr);
-        Assert.DoesNotContain("   at ", result.Stderr);
-    }
-
     [Fact]
     public void CaptionWritesAJsonLinePerVideoAndReportsABrokenOneWhileTheOthersGoOn()
     {
@@ -56,13 +49,13 @@ public sealed class CaptionCliTests(SyntheticMotionData data) : IClassFixture<Sy
     {
         var (captioner, val) = Prepare();
         var video = CaptionDataset.Load(val)[0].VideoPath;
-        AssertBadInput(CliProcess.Run(["caption", video, "-m", captioner, "--beam", "0"]), "--beam");
+        CliAssert.UserError(CliProcess.Run(["caption", video, "-m", captioner, "--beam", "0"]), "--beam");
         var empty = Directory.CreateDirectory(_dir.File("not-a-captioner")).FullName;
-        AssertBadInput(CliProcess.Run(["caption", video, "-m", empty]), "captioner.json");
+        CliAssert.UserError(CliProcess.Run(["caption", video, "-m", empty]), "captioner.json");
 
         BpeTokenizer.Train(["completely different words"], 262).Save(Path.Combine(captioner, "tokenizer.json"));
-        AssertBadInput(CliProcess.Run(["caption", video, "-m", captioner]), "tokenizer.json");
-        AssertBadInput(CliProcess.Run(["evaluate", "-m", captioner, "--data", val]), "tokenizer.json");
+        CliAssert.UserError(CliProcess.Run(["caption", video, "-m", captioner]), "tokenizer.json");
+        CliAssert.UserError(CliProcess.Run(["evaluate", "-m", captioner, "--data", val]), "tokenizer.json");
     }
 
     [Fact]
@@ -79,7 +72,7 @@ public sealed class CaptionCliTests(SyntheticMotionData data) : IClassFixture<Sy
         Assert.Equal(CaptionDataset.Load(val).Select(c => c.VideoPath).Order(), lines.Select(l => l.GetProperty("path").GetString()!).Order());
 
         var longQuery = string.Join(' ', Enumerable.Repeat("square", CaptionTestPackage.MaxLength + 5));
-        AssertBadInput(CliProcess.Run(["retrieve", "--query", longQuery, "-m", captioner, val]), "tokens");
+        CliAssert.UserError(CliProcess.Run(["retrieve", "--query", longQuery, "-m", captioner, val]), "tokens");
     }
 
     [Fact]
@@ -95,7 +88,7 @@ public sealed class CaptionCliTests(SyntheticMotionData data) : IClassFixture<Sy
             Assert.InRange(report.GetProperty(metric).GetDouble(), 0, 1);
         }
         Assert.True(report.GetProperty("ciderD").GetDouble() >= 0);
-        AssertBadInput(CliProcess.Run(["evaluate", "-m", captioner, "--data", _dir.File("missing")]), "missing");
+        CliAssert.UserError(CliProcess.Run(["evaluate", "-m", captioner, "--data", _dir.File("missing")]), "missing");
     }
 
     [Fact]

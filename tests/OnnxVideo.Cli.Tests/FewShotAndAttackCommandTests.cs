@@ -110,11 +110,8 @@ public sealed class FewShotAndAttackCommandTests(FewShotAndAttackCommandTests.In
         {
             replaced.InsertRange(1, ["--model", inputs.Model]);
         }
-        var (exit, _, stderr) = Onnxvideo([.. replaced]);
-        Assert.Equal(2, exit);
-        Assert.StartsWith("error: ", stderr);
-        Assert.Contains(expected, stderr);
-        Assert.DoesNotContain("   at ", stderr);
+        var result = Onnxvideo([.. replaced]);
+        CliAssert.UserError(result, expected);
     }
 
     /// <summary>The synthetic set (3 classes × 4 clips of 4 frames, 16×16), a copy with an empty class folder (and a list file with a class of no clips), the model and a package without the input-gradient graph.</summary>
