@@ -13,6 +13,11 @@ public static class Program
             Environment.ExitCode = OrtOverheadComparison.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "peer-row")
+        {
+            Environment.ExitCode = Peers.OwnProcessRow.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "peers")
         {
             Environment.ExitCode = Peers.PeerComparison.Run(args[1..]);

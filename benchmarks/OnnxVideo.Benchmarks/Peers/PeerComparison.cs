@@ -1,9 +1,6 @@
 using System.Globalization;
 using OnnxVideo.Benchmarks.Media;
 using OnnxVideo.Benchmarks.Ort;
-using OnnxVideo.Models.Zoo;
-using OnnxVideo.Onnx;
-using OnnxVideo.Ort;
 
 namespace OnnxVideo.Benchmarks.Peers;
 
@@ -94,30 +91,11 @@ public static class PeerComparison
 
     private static PeerRow Inference(PeerModelCase m, int threads, int iterations, string peers)
     {
-        var (arch, batch, frames, size) = (m.Arch, m.Batch, m.Frames, m.Size);
-        var task = $"{arch} inference {m.Shape}";
-        var model = ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 });
-        using var session = new OrtSession(OnnxModelFile.ToBytes(model), new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 }, arch);
-        var random = new Random(0);
-        var video = new float[batch * 3 * frames * size * size];
-        for (var i = 0; i < video.Length; i++)
-        {
-            video[i] = (float)(random.NextDouble() * 2 - 1);
-        }
-        using var input = OrtValue.CreateTensor(video, batch, 3, frames, size, size);
-        PeakMemory.Reset();
-        var ours = PeerTiming.MedianSeconds(() =>
-        {
-            foreach (var output in session.Run([ModelZoo.InputName], [input]))
-            {
-                output.Dispose();
-            }
-        }, 1, iterations);
-        var oursPeak = PeakMemory.PeakBytes();
-        var peer = PeerTiming.Python(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", arch, "--mode", "forward",
-            "--batch", $"{batch}", "--frames", $"{frames}", "--size", $"{size}", "--classes", "10", "--threads", $"{threads}",
+        var (ours, oursPeak) = OwnProcessRow.Measure("inference", m, "", false, threads, iterations);
+        var peer = PeerTiming.Python(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", m.Arch, "--mode", "forward",
+            "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}", "--classes", "10", "--threads", $"{threads}",
             "--iters", $"{iterations}", "--warmup", "1");
-        return new PeerRow(task, "PyTorch eager", ours, peer.Seconds) { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
+        return new PeerRow($"{m.Arch} inference {m.Shape}", "PyTorch eager", ours, peer.Seconds) { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
     }
 
     /// <summary>The zoo's tiny3d at the shape its own rows were first measured at (issue 17's table).</summary>
@@ -135,21 +113,7 @@ public static class PeerComparison
     private static PeerRow TrainingStep(PeerModelCase m, (string Tuning, bool FrozenBatchNorm, string[] Torch, string Label, string Note) step,
         int threads, int iterations, string peers)
     {
-        var @case = $"{m.Arch}:{step.Tuning}:{m.Batch}:{m.Frames}:{m.Size}{(step.FrozenBatchNorm ? ":frozen" : "")}";
-        var benchmark = new TrainingStepBenchmarks { Case = @case, Threads = threads };
-        double ours;
-        long oursPeak;
-        benchmark.Setup();
-        try
-        {
-            PeakMemory.Reset();
-            ours = PeerTiming.MedianSeconds(benchmark.TrainStep, 1, iterations);
-            oursPeak = PeakMemory.PeakBytes();
-        }
-        finally
-        {
-            benchmark.Cleanup();
-        }
+        var (ours, oursPeak) = OwnProcessRow.Measure("step", m, step.Tuning, step.FrozenBatchNorm, threads, iterations);
         var peer = PeerTiming.Python(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", ["--arch", m.Arch, .. step.Torch,
             "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}", "--classes", "10", "--threads", $"{threads}",
             "--iters", $"{iterations}"]);
