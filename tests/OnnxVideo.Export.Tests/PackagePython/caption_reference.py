@@ -7,6 +7,7 @@ import json, math, sys
 import torch
 import torch.nn.functional as F
 from safetensors_io import read, write
+from reference_step import clip_and_step
 
 torch.use_deterministic_algorithms(True)
 
@@ -161,16 +162,9 @@ def main():
                                label_smoothing=spec["label_smoothing"])
         opt.zero_grad()
         loss.backward()
-        ordered = [params[n] for n in names]
-        if step["clip"] > 0:
-            norm = torch.nn.utils.clip_grad_norm_(ordered, step["clip"])
-        else:
-            norm = torch.norm(torch.stack([torch.norm(q.grad) for q in ordered]))
-        for g in opt.param_groups:
-            g["lr"] = step["lr"]
-        opt.step()
+        norm = clip_and_step(opt, [params[n] for n in names], step)
         losses.append(float(loss))
-        norms.append(float(norm))
+        norms.append(norm)
     write(spec["out"], {n: params[n].detach() for n in list(names) + list(buffers)})
     json.dump({"losses": losses, "norms": norms, "logits": first_logits}, sys.stdout)
 

@@ -6,6 +6,7 @@ import json, math, sys
 import torch
 import torch.nn.functional as F
 from safetensors_io import read, write
+from reference_step import clip_and_step
 
 torch.set_num_threads(2)
 
@@ -225,14 +226,7 @@ def main():
             loss = F.cross_entropy(logits, labels, label_smoothing=spec["label_smoothing"])
         opt.zero_grad()
         loss.backward()
-        ordered = [params[n] for n in names]
-        if step["clip"] > 0:
-            norm = torch.nn.utils.clip_grad_norm_(ordered, step["clip"])
-        else:
-            norm = torch.norm(torch.stack([torch.norm(p.grad) for p in ordered]))
-        for g in opt.param_groups:
-            g["lr"] = step["lr"]
-        opt.step()
+        norm = clip_and_step(opt, [params[n] for n in names], step)
         with torch.no_grad():
             for k, v in {**params, **buffers}.items():
                 if k in ema:

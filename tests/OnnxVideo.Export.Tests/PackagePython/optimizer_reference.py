@@ -2,6 +2,7 @@
 # stdin: a list of cases; stdout: one result per case.
 import json, sys
 import torch
+from reference_step import clip_and_step
 
 
 def run(spec):
@@ -16,13 +17,7 @@ def run(spec):
     for step in spec["steps"]:
         for p, g in zip(params, step["grads"]):
             p.grad = torch.tensor(g, dtype=torch.float32).reshape(p.shape)
-        if step["clip"] > 0:
-            norms.append(float(torch.nn.utils.clip_grad_norm_(params, step["clip"])))
-        else:
-            norms.append(float(torch.norm(torch.stack([torch.norm(p.grad) for p in params]))))
-        for g in opt.param_groups:
-            g["lr"] = step["lr"]
-        opt.step()
+        norms.append(clip_and_step(opt, params, step))
     state = [{k: v.reshape(-1).tolist() for k, v in opt.state[p].items() if k != "step" and v is not None} for p in params]
     return {"params": [p.detach().reshape(-1).tolist() for p in params], "norms": norms, "state": state}
 

@@ -12,6 +12,7 @@ import json, os, sys
 import torch
 import torch.nn.functional as F
 from safetensors_io import read, write
+from reference_step import clip_and_step
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Reference"))
 torch.set_num_threads(2)
@@ -127,14 +128,9 @@ def train(spec):
         loss = F.cross_entropy(forward(model, params, spec, video), torch.tensor(step["labels"]), label_smoothing=spec["label_smoothing"])
         opt.zero_grad()
         loss.backward()
-        ordered = [params[n] for n in names]
-        norm = torch.nn.utils.clip_grad_norm_(ordered, step["clip"]) if step["clip"] > 0 else \
-            torch.norm(torch.stack([torch.norm(q.grad) for q in ordered]))
-        for g in opt.param_groups:
-            g["lr"] = step["lr"]
-        opt.step()
+        norm = clip_and_step(opt, [params[n] for n in names], step)
         losses.append(float(loss))
-        norms.append(float(norm))
+        norms.append(norm)
     write(spec["out"], {n: params[n].detach() for n in names})
     json.dump({"losses": losses, "norms": norms}, sys.stdout)
 

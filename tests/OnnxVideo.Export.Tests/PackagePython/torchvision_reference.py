@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torchvision.models.video.resnet import VideoResNet, BasicBlock, Conv3DSimple, Conv3DNoTemporal, Conv2Plus1D, BasicStem, R2Plus1dStem
 from safetensors_io import read, write
+from reference_step import clip_and_step
 
 
 class LoraConv3d(torch.nn.Module):
@@ -84,14 +85,8 @@ for (x, y), step in zip(batches, spec["steps"]):
     loss = F.cross_entropy(model(x), y, label_smoothing=spec["label_smoothing"])
     opt.zero_grad()
     loss.backward()
-    ordered = [params[n] for n in names]
-    norm = torch.nn.utils.clip_grad_norm_(ordered, step["clip"]) if step["clip"] > 0 else \
-        torch.norm(torch.stack([torch.norm(p.grad) for p in ordered]))
-    for g in opt.param_groups:
-        g["lr"] = step["lr"]
-    opt.step()
+    norms.append(clip_and_step(opt, [params[n] for n in names], step))
     losses.append(float(loss))
-    norms.append(float(norm))
 statistics = {n: b for n, b in model.named_buffers() if n.endswith(("running_mean", "running_var"))}
 write(spec["out"], {**{n: params[n].detach() for n in names}, **statistics})
 json.dump({"losses": losses, "norms": norms}, sys.stdout)
