@@ -13,7 +13,8 @@ namespace OnnxVideo.Benchmarks;
 /// <summary>
 /// <c>OnnxVideo.Benchmarks conv-grad-table [rounds] [--only TEXT] [--threads 2]</c> (issue 17 lever 2): the Conv
 /// layers of r3d_18 and r2plus1d_18 at 2×3×8×112² (the (2+1)D ones as the 2-D convs Conv3dTo2dLowering makes of
-/// them), each weight gradient built both ways — the Conv of transposed x and dy, and one Gemm per tap — timed in
+/// them), each weight gradient built every way — the Conv of transposed x and dy, one Gemm per tap, and (stride 1) dy
+/// shifted per tap in one MatMul (<see cref="ShiftedDyWeightGradient"/>; LoRA's r=8 convs are rows too) — timed in
 /// turns; prints a markdown row per layer with both medians, their ratio, whether the rule picks per-tap, and the load.
 /// </summary>
 public static class ConvWeightGradientTable
@@ -37,6 +38,16 @@ public static class ConvWeightGradientTable
         new("r2plus1d_18 layer3 (3,1) 576→256", [2, 576, 2, 196], [256, 576, 3, 1], [1, 1], [1, 0, 1, 0]),
         new("r2plus1d_18 layer4 3×3 512→1152", [2, 512, 7, 7], [1152, 512, 3, 3], [1, 1], [1, 1, 1, 1]),
         new("r2plus1d_18 layer4 (3,1) 1152→512", [2, 1152, 1, 49], [512, 1152, 3, 1], [1, 1], [1, 0, 1, 0]),
+        new("r3d_18 1×1×1 s1 64→64 on [N,C,T,HW]", [2, 64, 8, 3136], [64, 64, 1, 1], [1, 1], [0, 0, 0, 0]),
+        new("LoRA r=8 A of r3d_18 layer1 3³ 64→8", [2, 64, 8, 56, 56], [8, 64, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
+        new("LoRA r=8 A of r3d_18 layer2 3³ 128→8", [2, 128, 4, 28, 28], [8, 128, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
+        new("LoRA r=8 A of r3d_18 layer3 3³ 256→8", [2, 256, 2, 14, 14], [8, 256, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
+        new("LoRA r=8 A of r3d_18 layer4 3³ 512→8", [2, 512, 1, 7, 7], [8, 512, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
+        new("LoRA r=8 B of r3d_18 layer1 1×1 8→64 on [N,C,T,HW]", [2, 8, 8, 3136], [64, 8, 1, 1], [1, 1], [0, 0, 0, 0]),
+        new("LoRA r=8 B of r3d_18 layer4 1×1 8→512 on [N,C,T,HW]", [2, 8, 1, 49], [512, 8, 1, 1], [1, 1], [0, 0, 0, 0]),
+        new("LoRA r=8 A of r2plus1d_18 layer1 3×3 64→8 on [NT,C,H,W]", [16, 64, 56, 56], [8, 64, 3, 3], [1, 1], [1, 1, 1, 1]),
+        new("LoRA r=8 A of r2plus1d_18 layer1 (3,1) 144→8", [2, 144, 8, 3136], [8, 144, 3, 1], [1, 1], [1, 0, 1, 0]),
+        new("LoRA r=8 A of r2plus1d_18 layer4 3×3 512→8", [2, 512, 7, 7], [8, 512, 3, 3], [1, 1], [1, 1, 1, 1]),
     ];
 
     public static int Run(string[] args)
@@ -45,8 +56,8 @@ public static class ConvWeightGradientTable
         string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         var only = Option("--only");
         var options = new OrtSessionOptions { IntraOpThreads = int.Parse(Option("--threads") ?? "2", CultureInfo.InvariantCulture), InterOpThreads = 1 };
-        Console.WriteLine($"| layer (x, w) | rule dW ms | per-tap dW ms | per-tap ÷ rule | rule picks | load |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine($"| layer (x, w) | Conv form ms | per-tap ms | shifted dy ms | per-tap ÷ Conv | shifted ÷ Conv | rule picks | load |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var layer in Layers.Where(l => only is null || l.Name.Contains(only, StringComparison.Ordinal)))
         {
             Console.WriteLine(Measure(layer, rounds, options));
@@ -58,24 +69,43 @@ public static class ConvWeightGradientTable
     {
         var axes = ConvGeometry.Compute(ForwardNode(layer), new TensorShape(layer.X), layer.W[2..], isPool: false)!;
         long[] dyShape = [layer.X[0], layer.W[0], .. axes.Select(a => a.Out)];
-        using var rule = Session(layer, dyShape, options, (c, a) => ConvGradients.TransposedConvWeightGradient(c, "x", "dy", a, 1, layer.W[0], layer.W[1]), axes);
-        using var perTap = Session(layer, dyShape, options, (c, a) => PerTapWeightGradient.Build(c, "x", "dy", a, layer.W[0], layer.W[1]), axes);
-        var random = new Random(1);
-        using var x = OrtValue.CreateTensor(RandomArray(random, layer.X), layer.X);
-        using var dy = OrtValue.CreateTensor(RandomArray(random, dyShape), dyShape);
-        var difference = RelativeDifference(Output(rule, x, dy), Output(perTap, x, dy));
-        if (difference > 1e-4) throw new InvalidOperationException($"{layer.Name}: the two weight gradients differ by {difference:E2} of the largest element");
-        var times = new[] { new List<double>(), new List<double>() };
-        for (var r = 0; r < rounds; r++)
+        var forms = new List<(string Name, Func<GradientContext, ConvAxis[], string> Build)>
         {
-            times[0].Add(Time(rule, x, dy));
-            times[1].Add(Time(perTap, x, dy));
+            ("Conv", (c, a) => ConvGradients.TransposedConvWeightGradient(c, "x", "dy", a, 1, layer.W[0], layer.W[1])),
+            ("per-tap", (c, a) => PerTapWeightGradient.Build(c, "x", "dy", a, layer.W[0], layer.W[1])),
+        };
+        if (axes.All(a => a.Stride == 1))
+        {
+            forms.Add(("shifted dy", (c, a) => ShiftedDyWeightGradient.Build(c, "x", "dy", a, layer.W[0], layer.W[1])));
         }
-        var (ruleMs, perTapMs) = (Median(times[0]), Median(times[1]));
-        var picks = PerTapWeightGradient.Wins(axes, 1) ? "per-tap" : "Conv";
-        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        return string.Create(CultureInfo.InvariantCulture,
-            $"| {layer.Name} ({string.Join('×', layer.X)}, {string.Join('×', layer.W)}) | {ruleMs:F0} | {perTapMs:F0} | {perTapMs / ruleMs:F2} | {picks} | {load} |");
+        var sessions = forms.Select(f => Session(layer, dyShape, options, f.Build, axes)).ToList();
+        try
+        {
+            var random = new Random(1);
+            using var x = OrtValue.CreateTensor(RandomArray(random, layer.X), layer.X);
+            using var dy = OrtValue.CreateTensor(RandomArray(random, dyShape), dyShape);
+            var reference = Output(sessions[0], x, dy);
+            foreach (var (session, form) in sessions.Zip(forms).Skip(1))
+            {
+                var difference = RelativeDifference(reference, Output(session, x, dy));
+                if (difference > 1e-4) throw new InvalidOperationException($"{layer.Name}: the {form.Name} weight gradient differs from the Conv form's by {difference:E2} of the largest element");
+            }
+            var times = sessions.Select(_ => new List<double>()).ToArray();
+            for (var r = 0; r < rounds; r++)
+            {
+                for (var f = 0; f < sessions.Count; f++) times[f].Add(Time(sessions[f], x, dy));
+            }
+            var ms = times.Select(Median).ToArray();
+            var picks = ShiftedDyWeightGradient.Wins(axes, 1, layer.W[0], layer.W[1]) ? "shifted dy" : PerTapWeightGradient.Wins(axes, 1) ? "per-tap" : "Conv";
+            var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            var shifted = ms.Length > 2 ? string.Create(CultureInfo.InvariantCulture, $"{ms[2]:F1} | {ms[2] / ms[0]:F2}") : "– | –";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"| {layer.Name} ({string.Join('×', layer.X)}, {string.Join('×', layer.W)}) | {ms[0]:F1} | {ms[1]:F1} | {shifted.Split(" | ")[0]} | {ms[1] / ms[0]:F2} | {shifted.Split(" | ")[1]} | {picks} | {load} |");
+        }
+        finally
+        {
+            foreach (var session in sessions) session.Dispose();
+        }
     }
 
     private static NodeProto ForwardNode(Layer layer)

@@ -5,14 +5,16 @@ using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Models.Tuning;
+using OnnxVideo.Packaging;
 
 namespace OnnxVideo.Benchmarks;
 
 /// <summary>
-/// <c>OnnxVideo.Benchmarks write-packages ARCH OUT [--tune full] [--frames 8 --size 112] [--variant base,conv2d]</c>:
+/// <c>OnnxVideo.Benchmarks write-packages ARCH OUT [--tune full] [--batchnorm auto|frozen|train] [--frames 8 --size 112] [--variant base,conv2d]</c>:
 /// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
-/// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off and/or -raw =
+/// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, -noshift =
+/// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off and/or -raw =
 /// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
@@ -33,10 +35,12 @@ public static class PackagePairWriter
             var options = new TrainingPackageOptions
             {
                 Tuning = TuningSpec.Parse(Option("--tune", "full")),
+                BatchNorm = Enum.Parse<BatchNormMode>(Option("--batchnorm", "auto"), ignoreCase: true),
                 Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW),
                 LowerConv3dTo2d = variant.StartsWith("conv2d", StringComparison.Ordinal),
                 PerTapConvWeightGradient = !variant.Contains("-nopertap", StringComparison.Ordinal),
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
+                ShiftedDyConvWeightGradient = !variant.Contains("-noshift", StringComparison.Ordinal),
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

@@ -8,7 +8,8 @@ namespace OnnxVideo.Benchmarks;
 /// <c>step-time PACKAGE... [--batch 2] [--threads 2] [--iters 5]</c>: the training steps of several packages timed
 /// in turns (A, B, A, B, …) in one process, so a busy machine slows every package alike; prints each median and its
 /// ratio to the first. For A/B measurements of compiler changes: package the same model with both builds. A package
-/// may carry session options after '@' (issue 17 lever 4), e.g. <c>pkg@opt=extended,mempattern=0,arena=0,spin=1,inter=2,mode=parallel</c>.
+/// may carry session options after '@' (issue 17 lever 4), e.g. <c>pkg@opt=extended,mempattern=0,arena=0,spin=1,inter=2,mode=parallel</c>;
+/// <c>profile=PREFIX</c> writes ORT's own profile of that session (Chrome trace JSON, every node's time) when it is disposed.
 /// </summary>
 public static class PackageStepComparison
 {
@@ -71,7 +72,8 @@ public static class PackageStepComparison
                     case "inter": options.InterOpThreads = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "intra": options.IntraOpThreads = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "mode": options.ExecutionMode = Enum.Parse<ExecutionMode>(value, ignoreCase: true); break;
-                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, inter, intra, mode)");
+                    case "profile": options.ProfileFilePrefix = value; break;
+                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, inter, intra, mode, profile)");
                 }
             }
         };

@@ -10,4 +10,10 @@ internal sealed record GradientOptions
     /// faster (benchmarks/README.md, lever 2); off = always the Conv of transposed input and output gradient.
     /// </summary>
     public bool PerTapConvWeightGradient { get; init; } = true;
+
+    /// <summary>
+    /// Conv weight gradients of stride-1 convs with a single tap or few output channels (LoRA's B and A) shift dy
+    /// instead of slicing x, in one batched MatMul (<see cref="Rules.ShiftedDyWeightGradient"/>); off = the forms above.
+    /// </summary>
+    public bool ShiftedDyConvWeightGradient { get; init; } = true;
 }

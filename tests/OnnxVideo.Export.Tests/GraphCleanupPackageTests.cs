@@ -29,25 +29,7 @@ public sealed class GraphCleanupPackageTests : IDisposable
         Assert.True(NodeCount(cleaned.TrainStepPath) < NodeCount(raw.TrainStepPath), "the clean-up removed no node of the train step");
         Assert.True(NodeCount(cleaned.GradientsPath) < NodeCount(raw.GradientsPath), "the clean-up removed no node of the gradients graph");
 
-        var random = new Random(3);
-        var labels = Enumerable.Range(0, (int)shape[0]).Select(i => (long)(i % raw.Manifest.ClassCount)).ToArray();
-        var videos = Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, (int)shape.Aggregate(1L, (a, d) => a * d))
-            .Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToList();
-        using var rawStepper = new PackageStepper(raw);
-        using var cleanedStepper = new PackageStepper(cleaned);
-        var exact = new ToleranceComparer(1e-6f, 1e-6f);
-        for (var step = 1; step <= 2; step++)
-        {
-            var expected = rawStepper.Step(videos[step - 1], shape, labels, 1e-2f, step, clip: 0, dropoutSeed: 7 + step);
-            var actual = cleanedStepper.Step(videos[step - 1], shape, labels, 1e-2f, step, clip: 0, dropoutSeed: 7 + step);
-            Assert.Equal(expected.Loss, actual.Loss, exact);
-            Assert.Equal(expected.GradientNorm, actual.GradientNorm, exact);
-            Assert.Equal(expected.Logits, actual.Logits, exact);
-        }
-        AssertSame(rawStepper.Parameters, cleanedStepper.Parameters, exact);
-        AssertSame(rawStepper.State, cleanedStepper.State, exact);
-        AssertSame(rawStepper.Buffers, cleanedStepper.Buffers, exact);
-        AssertSameGradients(raw, cleaned, videos[0], shape, exact);
+        SamePackageSteps.Assert(raw, cleaned, shape, new ToleranceComparer(1e-6f, 1e-6f));
     }
 
     private static (ModelProto Model, TuningSpec Tuning, long[] Shape) Case(string name) => name switch
@@ -68,42 +50,4 @@ public sealed class GraphCleanupPackageTests : IDisposable
     }
 
     private static int NodeCount(string path) => OnnxModelFile.Load(path).Graph.Node.Count;
-
-    private static void AssertSame(Dictionary<string, float[]> expected, Dictionary<string, float[]> actual, ToleranceComparer tolerance)
-    {
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-        foreach (var (name, values) in expected)
-        {
-            Assert.Equal(values, actual[name], tolerance);
-        }
-    }
-
-    private static void AssertSameGradients(TrainingPackage raw, TrainingPackage cleaned, float[] video, long[] shape, ToleranceComparer tolerance)
-    {
-        var classes = raw.Manifest.ClassCount;
-        var targets = Enumerable.Range(0, (int)shape[0] * classes).Select(i => i % classes == (i / classes) % classes ? 1f : 0f).ToArray();
-        var inputs = new Dictionary<string, (Array, long[])> { [raw.Io.Video] = (video, shape), [raw.Io.Targets!] = (targets, [shape[0], classes]) };
-        if (raw.Io.DropoutSeed is { } seed)
-        {
-            inputs[seed] = (new[] { 5L }, []);
-        }
-        var stored = raw.ReadTrainable();
-        foreach (var p in raw.Parameters)
-        {
-            inputs[p.Name] = (stored[p.Name], p.Shape);
-        }
-        foreach (var b in raw.Buffers)
-        {
-            inputs[b.Name] = (stored[b.Name], b.Shape);
-        }
-        List<string> outputs = [raw.Io.Loss, .. raw.Parameters.Select(p => p.Gradient)];
-        using var rawGraph = new OrtModelRunner(raw.GradientsPath);
-        using var cleanedGraph = new OrtModelRunner(cleaned.GradientsPath);
-        var expected = rawGraph.Run(inputs, outputs);
-        var actual = cleanedGraph.Run(inputs, outputs);
-        foreach (var name in outputs)
-        {
-            Assert.Equal(expected[name], actual[name], tolerance);
-        }
-    }
 }

@@ -94,13 +94,18 @@ internal static class ConvGradients
     }
 
     /// <summary>
-    /// dW [Cout, Cin_g, k…]: one Gemm per kernel tap where <see cref="PerTapWeightGradient.Wins"/> (and the option
-    /// allows it), otherwise <see cref="TransposedConvWeightGradient"/>.
+    /// dW [Cout, Cin_g, k…]: dy shifted per tap in one MatMul where <see cref="ShiftedDyWeightGradient.Wins"/>, one
+    /// Gemm per kernel tap where <see cref="PerTapWeightGradient.Wins"/> (each as its option allows), otherwise
+    /// <see cref="TransposedConvWeightGradient"/>.
     /// </summary>
-    public static string WeightGradient(GradientContext c, string x, string dy, ConvAxis[] axes, long groups, long cout, long cinPerGroup) =>
-        c.Options.PerTapConvWeightGradient && PerTapWeightGradient.Wins(axes, groups)
+    public static string WeightGradient(GradientContext c, string x, string dy, ConvAxis[] axes, long groups, long cout, long cinPerGroup)
+    {
+        if (c.Options.ShiftedDyConvWeightGradient && ShiftedDyWeightGradient.Wins(axes, groups, cout, cinPerGroup))
+            return ShiftedDyWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup);
+        return c.Options.PerTapConvWeightGradient && PerTapWeightGradient.Wins(axes, groups)
             ? PerTapWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup)
             : TransposedConvWeightGradient(c, x, dy, axes, groups, cout, cinPerGroup);
+    }
 
     /// <summary>
     /// dW [Cout, Cin_g, k…] as one Conv: batch = input channels, channels = batch (× groups), kernel = dy. The forward

@@ -60,11 +60,11 @@ internal static class PerTapWeightGradient
     /// True when the tap's window lies in the padding along some axis (e.g. the outer temporal taps of a 3³ kernel on
     /// one frame, r3d_18's layer4): that tap's gradient is zero, so no Slice and Gemm are emitted for it.
     /// </summary>
-    private static bool ReadsOnlyPadding(ConvAxis[] axes, long[] starts, long[] ends) =>
+    internal static bool ReadsOnlyPadding(ConvAxis[] axes, long[] starts, long[] ends) =>
         axes.Select((a, i) => ends[i] <= a.PadBegin || starts[i] >= a.PadBegin + a.In).Any(outside => outside);
 
     /// <summary>Every tap of the kernel, the last axis fastest (the order of the stacked Gemm results).</summary>
-    private static IEnumerable<long[]> Taps(long[] kernel)
+    internal static IEnumerable<long[]> Taps(long[] kernel)
     {
         var tap = new long[kernel.Length];
         while (true)

@@ -176,7 +176,7 @@ internal static class TrainingGraphCompiler
     }
 
     private static GradientOptions GradientOptionsOf(TrainingPackageOptions options) =>
-        new() { PerTapConvWeightGradient = options.PerTapConvWeightGradient };
+        new() { PerTapConvWeightGradient = options.PerTapConvWeightGradient, ShiftedDyConvWeightGradient = options.ShiftedDyConvWeightGradient };
 
     /// <summary>The generated gradient graphs are cleaned up once they are final (<see cref="TrainingPackageOptions.CleanUpGraphs"/>).</summary>
     private static void CleanUp(GraphProto graph, TrainingPackageOptions options)

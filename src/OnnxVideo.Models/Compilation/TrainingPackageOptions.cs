@@ -37,6 +37,10 @@ internal sealed record TrainingPackageOptions
     /// (<see cref="OnnxVideo.Autodiff.Rules.PerTapWeightGradient.Wins"/>); off = always the Conv of transposed input and
     /// output gradient (benchmarks/README.md, lever 2).</summary>
     public bool PerTapConvWeightGradient { get; init; } = true;
+    /// <summary>Conv weight gradients of stride-1 convs with one tap or few output channels (LoRA's B and A) as dy
+    /// shifted per tap in one MatMul (<see cref="OnnxVideo.Autodiff.Rules.ShiftedDyWeightGradient"/>); off only for A/B
+    /// measurements (benchmarks/README.md).</summary>
+    public bool ShiftedDyConvWeightGradient { get; init; } = true;
     /// <summary>The gradients and train-step graphs are cleaned up after autodiff and lowering (<see cref="Onnx.Graphs.Cleanup.GraphCleanup"/>:
     /// common subexpressions merged, shape arithmetic folded, dead nodes removed); off only for A/B measurements.</summary>
     public bool CleanUpGraphs { get; init; } = true;

@@ -3,13 +3,14 @@ using OnnxVideo.Autodiff;
 namespace OnnxVideo.Export.Tests.Autodiff;
 
 /// <summary>
-/// The Conv weight gradient's two forms (issue 17 lever 2): where the selection picks one Gemm per tap, the gradients
-/// must equal the Conv-of-transposed-input form's; elsewhere the rule must keep the Conv form. Finite differences of
+/// The Conv weight gradient's forms (issue 17 lever 2 and the LoRA one): where the selection picks one Gemm per tap or
+/// dy shifted per tap in one MatMul, the gradients must equal the Conv-of-transposed-input form's; elsewhere the rule
+/// must keep the Conv form. Finite differences of
 /// the same rows are in <see cref="GradientCheckTests"/>.
 /// </summary>
 public sealed class ConvWeightGradientFormTests
 {
-    private static readonly GradientOptions ConvForm = new() { PerTapConvWeightGradient = false };
+    private static readonly GradientOptions ConvForm = new() { PerTapConvWeightGradient = false, ShiftedDyConvWeightGradient = false };
 
     /// <summary>Larger than finite differences allow: layer-like channels, batch 2, padding on every axis.</summary>
     private static readonly GradientCheckCase LayerLike = new("Conv", "3-D [2,8,4,6,6] · [6,8,3,3,3] pad 1 (form comparison only)", c =>
@@ -28,12 +29,34 @@ public sealed class ConvWeightGradientFormTests
     [Fact]
     public void LayerLikeConvTakesTheGemmFormAndMatchesTheConvForm() => AssertFormsAgree(LayerLike, 27);
 
+    /// <summary>LoRA's A on a layer: the base kernel, r = 2 outputs of 16 input channels, batch 2, pad 1.</summary>
+    private static readonly GradientCheckCase LoraALike = new("Conv", "3-D [2,16,3,5,5] · [2,16,3,3,3] pad 1 (form comparison only)", c =>
+        [c.Node("Conv", [c.Param("x", [2, 16, 3, 5, 5]), c.Param("w", [2, 16, 3, 3, 3])], new Dictionary<string, object> { ["pads"] = new long[] { 1, 1, 1, 1, 1, 1 } })])
+    { Float64 = false };
+
+    public static IEnumerable<object[]> ShiftedDyRows => GradientCheckTable.ShiftedDyConvolution.Append(GradientCheckTable.OneTapConvolution)
+        .Select(r => new object[] { r.ToString() });
+
+    [Theory]
+    [MemberData(nameof(ShiftedDyRows))]
+    public void ShiftedDyRowsTakeOneMatMulAndMatchTheConvForm(string row) => AssertShiftedFormAgrees(GradientCheckTable.Find(row));
+
+    [Fact]
+    public void LoraALikeConvTakesTheShiftedDyFormAndMatchesTheConvForm() => AssertShiftedFormAgrees(LoraALike);
+
+    [Fact]
+    public void ShiftedDyFormSwitchedOffFallsBackToTheGemmForm()
+    {
+        var built = GradientChecker.Build(LoraALike, new GradientOptions { ShiftedDyConvWeightGradient = false });
+        Assert.DoesNotContain(built.BackwardNodes, n => n.OpType == "MatMul");
+        Assert.Equal(27, built.BackwardNodes.Count(n => n.OpType == "Gemm"));
+    }
+
     [Fact]
     public void ConvsOutsideTheSelectionKeepTheConvForm()
     {
         string[] rows =
         [
-            GradientCheckTable.OneTapConvolution.ToString(),
             "Conv: 3-D stride (1,2,2) pad 1 with bias",
             "Conv: 2-D stride 2, groups 2",
             "Conv: 2-D asymmetric pads, dilation 2",
@@ -41,10 +64,19 @@ public sealed class ConvWeightGradientFormTests
         foreach (var row in rows)
         {
             var built = GradientChecker.Build(GradientCheckTable.Find(row));
-            Assert.DoesNotContain(built.BackwardNodes, n => n.OpType == "Gemm");
+            Assert.DoesNotContain(built.BackwardNodes, n => n.OpType is "Gemm" or "MatMul");
             var convForm = GradientChecker.Build(GradientCheckTable.Find(row), ConvForm);
             Assert.Equal(convForm.BackwardNodes.Select(n => n.OpType), built.BackwardNodes.Select(n => n.OpType));
         }
+    }
+
+    private static void AssertShiftedFormAgrees(GradientCheckCase row)
+    {
+        var shifted = GradientChecker.Build(row);
+        Assert.Equal(1, shifted.BackwardNodes.Count(n => n.OpType == "MatMul"));
+        Assert.DoesNotContain(shifted.BackwardNodes, n => n.OpType == "Gemm");
+        Assert.Equal(1, shifted.BackwardNodes.Count(n => n.OpType == "Conv"));
+        AssertSameGradients(row, shifted, GradientChecker.Build(row, ConvForm));
     }
 
     private static long TapCount(GradientCheckCase row) =>
@@ -59,14 +91,19 @@ public sealed class ConvWeightGradientFormTests
         Assert.DoesNotContain(conv.BackwardNodes, n => n.OpType == "Gemm");
         Assert.Equal(2, conv.BackwardNodes.Count(n => n.OpType == "Conv"));
 
+        AssertSameGradients(row, perTap, conv);
+    }
+
+    private static void AssertSameGradients(GradientCheckCase row, GradientChecker.BuiltCase form, GradientChecker.BuiltCase conv)
+    {
         var expected = GradientChecker.AnalyticGradients(conv, row.Float64);
-        var actual = GradientChecker.AnalyticGradients(perTap, row.Float64);
+        var actual = GradientChecker.AnalyticGradients(form, row.Float64);
         for (int p = 0; p < expected.Length; p++)
         {
             Assert.Equal(expected[p].Length, actual[p].Length);
             double worst = expected[p].Zip(actual[p], (e, a) => Math.Abs(e - a)).Max();
-            Assert.True(worst <= 1e-5, $"{row}: d loss / d {perTap.Case.Parameters[p].Name} differs between the forms by {worst}");
-            Assert.True(expected[p].Max(Math.Abs) > 1e-2, $"{row}: the gradient of {perTap.Case.Parameters[p].Name} is ~0, the comparison checks nothing");
+            Assert.True(worst <= 1e-5, $"{row}: d loss / d {form.Case.Parameters[p].Name} differs between the forms by {worst}");
+            Assert.True(expected[p].Max(Math.Abs) > 1e-2, $"{row}: the gradient of {form.Case.Parameters[p].Name} is ~0, the comparison checks nothing");
         }
     }
 }

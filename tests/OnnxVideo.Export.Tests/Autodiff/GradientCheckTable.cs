@@ -144,6 +144,20 @@ internal static class GradientCheckTable
         .. PerTapConvolution,
         PaddingOnlyTapsConvolution,
         OneTapConvolution,
+        .. ShiftedDyConvolution,
+    ];
+
+    /// <summary>
+    /// Conv rows whose weight gradient shifts dy per tap into one MatMul (stride 1, one group, several taps and at
+    /// most half as many output as input channels, as LoRA's A): pads, asymmetric pads with dilation, taps that read only padding.
+    /// </summary>
+    public static IEnumerable<GradientCheckCase> ShiftedDyConvolution =>
+    [
+        Conv("3-D stride 1 pad 1, batch 2, Cin 6 → Cout 2 (shifted-dy weight gradient)", [2, 6, 3, 4, 4], [2, 6, 3, 3, 3], A(("pads", new long[] { 1, 1, 1, 1, 1, 1 }))),
+        Conv("2-D asymmetric pads (1,0)/(0,2), dilation 2, Cin 4 → Cout 1 (shifted-dy weight gradient)", [1, 4, 6, 7], [1, 4, 2, 3],
+            A(("pads", new long[] { 1, 0, 0, 2 }), ("dilations", new long[] { 2, 2 }))),
+        Conv("3-D one frame, pad 1, Cin 4 → Cout 2 (shifted-dy weight gradient, 18 taps only padding)", [2, 4, 1, 3, 3], [2, 4, 3, 3, 3],
+            A(("pads", new long[] { 1, 1, 1, 1, 1, 1 }))),
     ];
 
     /// <summary>Conv rows whose weight gradient takes the per-tap Gemm form (one group, stride 1, dilation 1, several taps).</summary>
@@ -161,9 +175,9 @@ internal static class GradientCheckTable
     public static GradientCheckCase PaddingOnlyTapsConvolution { get; } =
         Conv("3-D one frame, pad 1, batch 2 (per-tap weight gradient, 18 taps only padding)", [2, 2, 1, 3, 3], [3, 2, 3, 3, 3], A(("pads", new long[] { 1, 1, 1, 1, 1, 1 })));
 
-    /// <summary>A stride-1 Conv with one tap: the weight gradient must keep the Conv form.</summary>
+    /// <summary>A stride-1 Conv with one tap (LoRA's B): the weight gradient is one MatMul (the shifted-dy form without shifts).</summary>
     public static GradientCheckCase OneTapConvolution { get; } =
-        Conv("3-D 1×1×1 kernel stride 1, batch 2, Cin 3 → Cout 4 (one tap: Conv weight gradient)", [2, 3, 2, 3, 3], [4, 3, 1, 1, 1], []);
+        Conv("3-D 1×1×1 kernel stride 1, batch 2, Cin 3 → Cout 4 (one tap: one MatMul weight gradient)", [2, 3, 2, 3, 3], [4, 3, 1, 1, 1], []);
 
     private static GradientCheckCase Pool(string op, string description, long[] x, Dictionary<string, object> attributes, bool distinct = false) =>
         new(op, description, c => [c.Node(op, [c.Param("x", x, distinct ? Distinct((int)x.Aggregate(1L, (p, d) => p * d)) : null)], attributes)]) { Float64 = false };

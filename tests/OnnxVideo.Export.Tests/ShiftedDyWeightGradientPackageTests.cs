@@ -1,0 +1,42 @@
+using OnnxVideo.Export.Tests.PackageSupport;
+using OnnxVideo.Models.Compilation;
+using OnnxVideo.Models.Tuning;
+using OnnxVideo.Onnx;
+using OnnxVideo.Packaging;
+
+namespace OnnxVideo.Export.Tests;
+
+/// <summary>
+/// LoRA's convolutions (A: the base kernel with r outputs, B: 1×1) take the shifted-dy weight gradient (one batched
+/// MatMul per conv instead of a Gemm per tap or a Conv of transposed tensors); a package compiled so steps exactly as
+/// one compiled without it.
+/// </summary>
+public sealed class ShiftedDyWeightGradientPackageTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void LoraPackageWithShiftedDyWeightGradientsStepsLikeOneWithout()
+    {
+        var model = TinyModels.Conv3dStack();
+        var tuning = TuningSpec.Parse("lora:r=2,alpha=4,seed=3");
+        var without = Package(model, tuning, shifted: false);
+        var with = Package(model, tuning, shifted: true);
+        // conv2's A (8 → 2 channels, 27 taps) and both B (1×1): three MatMuls; conv1's A (3 → 2) keeps a Gemm per tap.
+        Assert.Equal(3, OpCount(with.TrainStepPath, "MatMul"));
+        Assert.Equal(0, OpCount(without.TrainStepPath, "MatMul"));
+        Assert.Equal(OpCount(without.TrainStepPath, "Gemm") - 27, OpCount(with.TrainStepPath, "Gemm"));
+        SamePackageSteps.Assert(without, with, [2, 3, 4, 6, 6], new ToleranceComparer(1e-6f, 1e-5f));
+    }
+
+    private TrainingPackage Package(Onnx.Proto.ModelProto model, TuningSpec tuning, bool shifted)
+    {
+        var dir = temp.File(shifted ? "shifted" : "without");
+        TrainingPackageWriter.Write(model, new TrainingPackageOptions { Tuning = tuning, ShiftedDyConvWeightGradient = shifted }, dir);
+        return TrainingPackage.Load(dir);
+    }
+
+    private static int OpCount(string path, string op) => OnnxModelFile.Load(path).Graph.Node.Count(n => n.OpType == op);
+}
