@@ -14,7 +14,8 @@ namespace OnnxVideo.Benchmarks;
 /// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, -noshift =
-/// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off and/or -raw =
+/// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off, -nofold =
+/// <see cref="TrainingPackageOptions.FoldFrozenBatchNorm"/> off and/or -raw =
 /// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
@@ -41,6 +42,7 @@ public static class PackagePairWriter
                 PerTapConvWeightGradient = !variant.Contains("-nopertap", StringComparison.Ordinal),
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
                 ShiftedDyConvWeightGradient = !variant.Contains("-noshift", StringComparison.Ordinal),
+                FoldFrozenBatchNorm = !variant.Contains("-nofold", StringComparison.Ordinal),
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

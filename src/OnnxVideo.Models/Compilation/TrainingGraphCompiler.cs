@@ -217,6 +217,10 @@ internal static class TrainingGraphCompiler
         {
             dropout = SeededDropout.Rewrite(graph, options.ModelDropout, sourceName);
             BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
+            if (options.FoldFrozenBatchNorm)
+            {
+                FrozenBatchNormFolding.Rewrite(graph, selection.Trainable);
+            }
             if (options.LowerConv3dTo2d)
             {
                 Conv3dTo2dLowering.Rewrite(graph);

@@ -41,6 +41,9 @@ internal sealed record TrainingPackageOptions
     /// shifted per tap in one MatMul (<see cref="OnnxVideo.Autodiff.Rules.ShiftedDyWeightGradient"/>); off only for A/B
     /// measurements (benchmarks/README.md).</summary>
     public bool ShiftedDyConvWeightGradient { get; init; } = true;
+    /// <summary>Training graphs fold a frozen BatchNorm into the Conv before it when the Conv's weight or the BatchNorm's
+    /// scale or bias trains (<see cref="FrozenBatchNormFolding"/>); off only for A/B measurements.</summary>
+    public bool FoldFrozenBatchNorm { get; init; } = true;
     /// <summary>The gradients and train-step graphs are cleaned up after autodiff and lowering (<see cref="Onnx.Graphs.Cleanup.GraphCleanup"/>:
     /// common subexpressions merged, shape arithmetic folded, dead nodes removed); off only for A/B measurements.</summary>
     public bool CleanUpGraphs { get; init; } = true;
