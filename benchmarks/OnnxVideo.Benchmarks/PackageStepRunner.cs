@@ -1,25 +1,34 @@
 using OnnxVideo.Ort;
 using OnnxVideo.Packaging;
+using OnnxVideo.Training.Sessions;
 
 namespace OnnxVideo.Benchmarks;
 
 /// <summary>
 /// The compiled training step of one package, ready to run: a seeded random clip batch, labels (or their one-hot soft targets), parameters,
-/// optimizer state and running statistics bound through IoBinding with preallocated outputs.
+/// optimizer state and running statistics bound through IoBinding with preallocated outputs. With
+/// <c>shareFrozen</c> the frozen weights are given to the session as the trainer gives them (<see cref="SharedInitializers"/>:
+/// AddInitializer, the transpose optimizer off) instead of being read from the model's external data.
 /// </summary>
 public sealed class PackageStepRunner : IDisposable
 {
     private readonly OrtSession session;
     private readonly OrtIoBinding binding;
     private readonly List<OrtValue> values = [];
+    private readonly SharedInitializers? frozen;
 
-    public PackageStepRunner(string packageDirectory, int batch, int threads, Action<OrtSessionOptions>? configure = null)
+    public PackageStepRunner(string packageDirectory, int batch, int threads, Action<OrtSessionOptions>? configure = null, bool shareFrozen = false)
     {
         var package = TrainingPackage.Load(packageDirectory, verifyHashes: false);
         var clip = package.Io.VideoShape.Skip(1).Select(long.Parse).ToArray();
         int classes = package.Manifest.ClassCount;
         var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 };
         configure?.Invoke(options);
+        if (shareFrozen)
+        {
+            frozen = new SharedInitializers(package.FrozenPath);
+            frozen.AddTo(options, package.TrainStepPath);
+        }
         session = new OrtSession(package.TrainStepPath, options);
         binding = session.CreateIoBinding();
         var random = new Random(0);
@@ -70,6 +79,7 @@ public sealed class PackageStepRunner : IDisposable
         binding.Dispose();
         session.Dispose();
         foreach (var v in values) v.Dispose();
+        frozen?.Dispose();
     }
 
     private void Bind(string name, OrtValue value)
