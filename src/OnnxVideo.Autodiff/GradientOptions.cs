@@ -12,7 +12,7 @@ internal sealed record GradientOptions
     public bool PerTapConvWeightGradient { get; init; } = true;
 
     /// <summary>
-    /// Conv weight gradients of stride-1 convs with a single tap or few output channels (LoRA's B and A) shift dy
+    /// Conv weight gradients of stride-1 convs with a single tap, few output channels (LoRA's B and A) or large outputs shift dy
     /// instead of slicing x, in one batched MatMul (<see cref="Rules.ShiftedDyWeightGradient"/>); off = the forms above.
     /// </summary>
     public bool ShiftedDyConvWeightGradient { get; init; } = true;

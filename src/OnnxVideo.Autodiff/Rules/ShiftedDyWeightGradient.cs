@@ -8,13 +8,15 @@ namespace OnnxVideo.Autodiff.Rules;
 /// x's own grid, so that position q holds dy at q + padBegin − t·dilation. Every tap's shift is stacked along the
 /// channels into [N, taps·Cout, I…] and multiplied with x in one batched MatMul against x transposed (which ORT
 /// folds into the MatMul), summed over the batch. x is never copied; what is copied is taps × dy. That wins where dy
-/// has few channels: LoRA's A (r outputs of the base kernel) and B (a 1×1 kernel, one tap: no shift at all).
+/// has few channels: LoRA's A (r outputs of the base kernel) and B (a 1×1 kernel, one tap: no shift at all), and
+/// where the images are large enough that one MatMul beats a Gemm per tap.
 /// </summary>
 internal static class ShiftedDyWeightGradient
 {
     /// <summary>
-    /// The measured selection (benchmarks/README.md, "Conv weight-gradient forms"): one group, stride 1, and either a
-    /// single tap or at most half as many output as input channels (LoRA's A, R(2+1)D's temporal convs).
+    /// The measured selection (benchmarks/README.md, "Shifted-dy weight gradients"): one group, stride 1, and a single
+    /// tap, at most half as many output as input channels (LoRA's A, R(2+1)D's temporal convs), or no more output than
+    /// input channels with large outputs.
     /// </summary>
     public static bool Wins(ConvAxis[] axes, long groups, long cout, long cin) =>
         groups == 1 && axes.All(a => a.Stride == 1)

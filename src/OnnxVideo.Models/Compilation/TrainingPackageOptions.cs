@@ -37,7 +37,7 @@ internal sealed record TrainingPackageOptions
     /// (<see cref="OnnxVideo.Autodiff.Rules.PerTapWeightGradient.Wins"/>); off = always the Conv of transposed input and
     /// output gradient (benchmarks/README.md, lever 2).</summary>
     public bool PerTapConvWeightGradient { get; init; } = true;
-    /// <summary>Conv weight gradients of stride-1 convs with one tap or few output channels (LoRA's B and A) as dy
+    /// <summary>Conv weight gradients of stride-1 convs with one tap, few output channels (LoRA's B and A) or large outputs as dy
     /// shifted per tap in one MatMul (<see cref="OnnxVideo.Autodiff.Rules.ShiftedDyWeightGradient"/>); off only for A/B
     /// measurements (benchmarks/README.md).</summary>
     public bool ShiftedDyConvWeightGradient { get; init; } = true;
