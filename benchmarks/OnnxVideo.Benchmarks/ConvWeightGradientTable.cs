@@ -18,9 +18,9 @@ namespace OnnxVideo.Benchmarks;
 /// </summary>
 public static class ConvWeightGradientTable
 {
-    private sealed record Layer(string Name, long[] X, long[] W, long[] Strides, long[] Pads);
+    internal sealed record Layer(string Name, long[] X, long[] W, long[] Strides, long[] Pads);
 
-    private static readonly Layer[] Layers =
+    internal static readonly Layer[] Layers =
     [
         new("r3d_18 stem (3,7,7) s(1,2,2) 3→64", [2, 3, 8, 112, 112], [64, 3, 3, 7, 7], [1, 2, 2], [1, 3, 3, 1, 3, 3]),
         new("r3d_18 layer1 3³ 64→64", [2, 64, 8, 56, 56], [64, 64, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
@@ -28,6 +28,8 @@ public static class ConvWeightGradientTable
         new("r3d_18 layer2 3³ 128→128", [2, 128, 4, 28, 28], [128, 128, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
         new("r3d_18 layer3 3³ 256→256", [2, 256, 2, 14, 14], [256, 256, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
         new("r3d_18 layer4 3³ 512→512", [2, 512, 1, 7, 7], [512, 512, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
+        new("probe stacked layer1 as 2-D", [16, 192, 56, 56], [64, 192, 3, 3], [1, 1], [1, 1, 1, 1]),
+        new("probe layer1 3x3 2-D only", [16, 64, 56, 56], [64, 64, 3, 3], [1, 1], [1, 1, 1, 1]),
         new("r2plus1d_18 stem.3 (3,1) 45→64 on [N,C,T,HW]", [2, 45, 8, 3136], [64, 45, 3, 1], [1, 1], [1, 0, 1, 0]),
         new("r2plus1d_18 layer1 3×3 64→144 on [NT,C,H,W]", [16, 64, 56, 56], [144, 64, 3, 3], [1, 1], [1, 1, 1, 1]),
         new("r2plus1d_18 layer1 (3,1) 144→64", [2, 144, 8, 3136], [64, 144, 3, 1], [1, 1], [1, 0, 1, 0]),
@@ -78,7 +80,7 @@ public static class ConvWeightGradientTable
             $"| {layer.Name} ({string.Join('×', layer.X)}, {string.Join('×', layer.W)}) | {ruleMs:F0} | {perTapMs:F0} | {perTapMs / ruleMs:F2} | {picks} | {load} |");
     }
 
-    private static NodeProto ForwardNode(Layer layer)
+    internal static NodeProto ForwardNode(Layer layer)
     {
         var g = new GraphBuilder("conv");
         g.Node("Conv", ["x", "w"], new Dictionary<string, object> { ["strides"] = layer.Strides, ["pads"] = layer.Pads });
@@ -110,7 +112,7 @@ public static class ConvWeightGradientTable
         return data;
     }
 
-    private static double RelativeDifference(float[] a, float[] b)
+    internal static double RelativeDifference(float[] a, float[] b)
     {
         if (a.Length != b.Length) return double.PositiveInfinity;
         double worst = 0, scale = 0;
@@ -122,9 +124,9 @@ public static class ConvWeightGradientTable
         return worst / scale;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    internal static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private static float[] RandomArray(Random random, long[] shape)
+    internal static float[] RandomArray(Random random, long[] shape)
     {
         var data = new float[shape.Aggregate(1L, (p, d) => p * d)];
         for (var i = 0; i < data.Length; i++) data[i] = (float)(random.NextDouble() - 0.5);

@@ -3,6 +3,7 @@ using OnnxVideo.Autodiff.Optimizers;
 using OnnxVideo.Models.Compilation;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Models.Tuning;
 
@@ -13,7 +14,9 @@ namespace OnnxVideo.Benchmarks;
 /// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off and/or -raw =
-/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw). Prints each train-step graph's node count.
+/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw; conv2d with -nostack =
+/// <see cref="TrainingPackageOptions.StackConvTaps"/> off, -gathered or -summed = its other forms,
+/// -before = <see cref="TrainingPackageOptions.StackConvTapsAfterAutodiff"/> off). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -37,6 +40,10 @@ public static class PackagePairWriter
                 LowerConv3dTo2d = variant.StartsWith("conv2d", StringComparison.Ordinal),
                 PerTapConvWeightGradient = !variant.Contains("-nopertap", StringComparison.Ordinal),
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
+                StackConvTaps = variant.Contains("-nostack", StringComparison.Ordinal) ? null
+                    : variant.Contains("-gathered", StringComparison.Ordinal) ? TapStackForm.Gathered
+                    : variant.Contains("-summed", StringComparison.Ordinal) ? TapStackForm.Summed : TapStackForm.Stacked,
+                StackConvTapsAfterAutodiff = !variant.Contains("-before", StringComparison.Ordinal),
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

@@ -3,6 +3,7 @@ using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Packaging.Tuning;
 using OnnxVideo.Models.Tuning;
 using OnnxVideo.Media;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Packaging;
 
 namespace OnnxVideo.Models.Compilation;
@@ -33,6 +34,14 @@ internal sealed record TrainingPackageOptions
     /// <summary>Training graphs run spatial (1,k,k) and temporal (k,1,1) 3-D convolutions as 2-D ones over reshaped
     /// tensors (<see cref="Conv3dTo2dLowering"/>; r2plus1d_18's full step 0.93–0.95× the time, benchmarks/README.md).</summary>
     public bool LowerConv3dTo2d { get; init; } = true;
+    /// <summary>With <see cref="LowerConv3dTo2d"/>, how the other one-group 3-D convolutions (3×3×3 kernels, temporal
+    /// strides) run as 2-D ones over their temporal taps (<see cref="Onnx.Graphs.Conv3dTapStacking"/>, benchmarks/README.md
+    /// lever 3c); null = they stay 3-D (for A/B measurements).</summary>
+    public TapStackForm? StackConvTaps { get; init; } = TapStackForm.Stacked;
+    /// <summary>With <see cref="StackConvTaps"/>: stack the taps once the gradients are built, so that the forward convs
+    /// and the input-gradient convs run in 2-D while the weight gradients keep their 3-D rules; otherwise before autodiff,
+    /// so that the gradients are those of the 2-D form.</summary>
+    public bool StackConvTapsAfterAutodiff { get; init; } = true;
     /// <summary>Conv weight gradients as one Gemm per kernel tap where that form measured faster
     /// (<see cref="OnnxVideo.Autodiff.Rules.PerTapWeightGradient.Wins"/>); off = always the Conv of transposed input and
     /// output gradient (benchmarks/README.md, lever 2).</summary>
