@@ -7,6 +7,7 @@ using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Ort;
+using OnnxVideo.Runtime;
 
 namespace OnnxVideo.Benchmarks;
 
@@ -16,6 +17,9 @@ namespace OnnxVideo.Benchmarks;
 /// they are, with only the spatial and temporal ones lowered to 2-D (lever 3), and with the others' temporal taps
 /// stacked or summed as well (<see cref="Conv3dTapStacking"/>); the variants run in turns after checking that their
 /// logits agree, and the process's peak resident memory is printed (run one variant per process to compare memory).
+/// <c>inference-forms ARCH --save MODEL.onnx</c> writes the zoo model; <c>inference-forms ARCH --load MODEL.onnx --lower on|off</c>
+/// then opens it as <see cref="Runtime.VideoClassifier"/> does (rewritten in memory at load, or from the file) and
+/// prints its time and this fresh process's peak resident memory.
 /// </summary>
 public static class InferenceFormComparison
 {
@@ -24,9 +28,16 @@ public static class InferenceFormComparison
         string Option(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         int Int(string name, int fallback) => int.Parse(Option(name, $"{fallback}"), CultureInfo.InvariantCulture);
         var (arch, batch, frames, size) = (args[0], Int("--batch", 2), Int("--frames", 8), Int("--size", 112));
-        var variants = Option("--variants", "original,factored,stacked").Split(',');
         var options = new OrtSessionOptions { IntraOpThreads = Int("--threads", 2), InterOpThreads = 1 };
-        var sessions = variants.Select(v => new OrtSession(OnnxModelFile.ToBytes(Variant(arch, frames, size, v)), options, $"{arch} {v}")).ToArray();
+        if (Option("--save", "") is { Length: > 0 } save)
+        {
+            OnnxModelFile.Save(ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 }), save);
+            return 0;
+        }
+        var load = Option("--load", "");
+        var variants = load.Length > 0 ? [$"--lower {Option("--lower", "on")}"] : Option("--variants", "original,factored,stacked").Split(',');
+        var sessions = load.Length > 0 ? [Load(load, Option("--lower", "on") == "on", options)]
+            : variants.Select(v => new OrtSession(OnnxModelFile.ToBytes(Variant(arch, frames, size, v)), options, $"{arch} {v}")).ToArray();
         var random = new Random(0);
         var video = new float[batch * 3 * frames * size * size];
         for (var i = 0; i < video.Length; i++) video[i] = (float)(random.NextDouble() * 2 - 1);
@@ -59,6 +70,10 @@ public static class InferenceFormComparison
             foreach (var s in sessions) s.Dispose();
         }
     }
+
+    /// <summary>The session <see cref="Runtime.VideoClassifier"/> opens on the CPU provider.</summary>
+    private static OrtSession Load(string path, bool lower, OrtSessionOptions options) =>
+        lower && CpuConvolutionLowering.TryLower(path) is { } bytes ? new OrtSession(bytes, options, path) : new OrtSession(path, options);
 
     private static ModelProto Variant(string arch, int frames, int size, string variant)
     {

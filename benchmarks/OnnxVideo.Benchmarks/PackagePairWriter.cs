@@ -15,8 +15,7 @@ namespace OnnxVideo.Benchmarks;
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off and/or -raw =
 /// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw; conv2d with -nostack =
-/// <see cref="TrainingPackageOptions.StackConvTaps"/> off, -gathered or -summed = its other forms,
-/// -before = <see cref="TrainingPackageOptions.StackConvTapsAfterAutodiff"/> off). Prints each train-step graph's node count.
+/// <see cref="TrainingPackageOptions.StackConvTaps"/> off, -gathered or -summed = its other forms). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -43,7 +42,6 @@ public static class PackagePairWriter
                 StackConvTaps = variant.Contains("-nostack", StringComparison.Ordinal) ? null
                     : variant.Contains("-gathered", StringComparison.Ordinal) ? TapStackForm.Gathered
                     : variant.Contains("-summed", StringComparison.Ordinal) ? TapStackForm.Summed : TapStackForm.Stacked,
-                StackConvTapsAfterAutodiff = !variant.Contains("-before", StringComparison.Ordinal),
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

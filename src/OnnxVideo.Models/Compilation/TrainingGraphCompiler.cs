@@ -124,7 +124,6 @@ internal static class TrainingGraphCompiler
             gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
         }
         FusedOps.Lower(gradVariant.Graph);
-        StackConvTapsAfterAutodiff(gradVariant.Graph, options);
         CleanUp(gradVariant.Graph, options);
 
         var trainVariant = Variant(source, options, training: true, sourceName, objective.Sites);
@@ -137,7 +136,6 @@ internal static class TrainingGraphCompiler
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
         FusedOps.Lower(trainVariant.Graph);
-        StackConvTapsAfterAutodiff(trainVariant.Graph, options);
         CleanUp(trainVariant.Graph, options);
 
         GraphProto? inputGradient = null;
@@ -180,18 +178,6 @@ internal static class TrainingGraphCompiler
     private static GradientOptions GradientOptionsOf(TrainingPackageOptions options) =>
         new() { PerTapConvWeightGradient = options.PerTapConvWeightGradient };
 
-    /// <summary>
-    /// The forward convs with full kernels and their input-gradient convs (kernels up to 7 per axis; the Conv-form weight
-    /// gradients, whose kernel is the output gradient, stay 3-D) as 2-D convs over stacked temporal taps.
-    /// </summary>
-    private static void StackConvTapsAfterAutodiff(GraphProto graph, TrainingPackageOptions options)
-    {
-        if (options.LowerConv3dTo2d && options.StackConvTapsAfterAutodiff && options.StackConvTaps is { } form)
-        {
-            Conv3dTo2dLowering.Rewrite(graph, form, axes => axes.All(a => a.Kernel <= 7), factoredKernels: false);
-        }
-    }
-
     /// <summary>The generated gradient graphs are cleaned up once they are final (<see cref="TrainingPackageOptions.CleanUpGraphs"/>).</summary>
     private static void CleanUp(GraphProto graph, TrainingPackageOptions options)
     {
@@ -233,7 +219,7 @@ internal static class TrainingGraphCompiler
             BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
             if (options.LowerConv3dTo2d)
             {
-                Conv3dTo2dLowering.Rewrite(graph, options.StackConvTapsAfterAutodiff ? null : options.StackConvTaps);
+                Conv3dTo2dLowering.Rewrite(graph, options.StackConvTaps);
             }
         }
         else

@@ -38,10 +38,6 @@ internal sealed record TrainingPackageOptions
     /// strides) run as 2-D ones over their temporal taps (<see cref="Onnx.Graphs.Conv3dTapStacking"/>, benchmarks/README.md
     /// lever 3c); null = they stay 3-D (for A/B measurements).</summary>
     public TapStackForm? StackConvTaps { get; init; } = TapStackForm.Stacked;
-    /// <summary>With <see cref="StackConvTaps"/>: stack the taps once the gradients are built, so that the forward convs
-    /// and the input-gradient convs run in 2-D while the weight gradients keep their 3-D rules; otherwise before autodiff,
-    /// so that the gradients are those of the 2-D form.</summary>
-    public bool StackConvTapsAfterAutodiff { get; init; } = true;
     /// <summary>Conv weight gradients as one Gemm per kernel tap where that form measured faster
     /// (<see cref="OnnxVideo.Autodiff.Rules.PerTapWeightGradient.Wins"/>); off = always the Conv of transposed input and
     /// output gradient (benchmarks/README.md, lever 2).</summary>

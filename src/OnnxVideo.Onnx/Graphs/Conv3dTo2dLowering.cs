@@ -20,11 +20,9 @@ internal static class Conv3dTo2dLowering
     /// <summary>
     /// Rewrites every eligible Conv of <paramref name="graph"/> in place; returns how many. <paramref name="fullKernels"/>
     /// says what becomes of the convs that are neither spatial nor temporal (null: they stay 3-D), and
-    /// <paramref name="stackWhere"/> which of them; <paramref name="factoredKernels"/> false leaves the spatial and
-    /// temporal ones alone.
+    /// <paramref name="stackWhere"/> which of them (all when null).
     /// </summary>
-    public static int Rewrite(GraphProto graph, TapStackForm? fullKernels = TapStackForm.Stacked, Func<ConvAxis[], bool>? stackWhere = null,
-        bool factoredKernels = true)
+    public static int Rewrite(GraphProto graph, TapStackForm? fullKernels = TapStackForm.Stacked, Func<ConvAxis[], bool>? stackWhere = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var shapes = ShapeInference.Run(graph);
@@ -43,21 +41,13 @@ internal static class Conv3dTo2dLowering
             }
             var first = graph.Node.Count;
             // Temporal first: a 1×1×1 conv needs no transposes in that form.
-            var (temporal, spatial) = (IsIdentity(axes[1]) && IsIdentity(axes[2]), IsIdentity(axes[0]));
-            if (temporal || spatial)
+            if (IsIdentity(axes[1]) && IsIdentity(axes[2]))
             {
-                if (!factoredKernels)
-                {
-                    continue;
-                }
-                if (temporal)
-                {
-                    EmitTemporal(builder, node, weight, axes);
-                }
-                else
-                {
-                    EmitSpatial(builder, node, weight, axes);
-                }
+                EmitTemporal(builder, node, weight, axes);
+            }
+            else if (IsIdentity(axes[0]))
+            {
+                EmitSpatial(builder, node, weight, axes);
             }
             else if (fullKernels is not { } form || stackWhere?.Invoke(axes) == false || !Conv3dTapStacking.TryEmit(builder, node, weight, axes, form))
             {
