@@ -17,7 +17,7 @@ namespace OnnxVideo.Benchmarks;
 /// they are, with only the spatial and temporal ones lowered to 2-D (lever 3), and with the others' temporal taps
 /// stacked or summed as well (<see cref="Conv3dTapStacking"/>); the variants run in turns after checking that their
 /// logits agree, and the process's peak resident memory is printed (run one variant per process to compare memory).
-/// <c>inference-forms ARCH --save MODEL.onnx</c> writes the zoo model; <c>inference-forms ARCH --load MODEL.onnx --lower on|off</c>
+/// <c>inference-forms ARCH --save MODEL.onnx [--lowered]</c> writes the zoo model (as the classifier lowers it); <c>inference-forms ARCH --load MODEL.onnx --lower on|off</c>
 /// then opens it as <see cref="Runtime.VideoClassifier"/> does (rewritten in memory at load, or from the file) and
 /// prints its time and this fresh process's peak resident memory.
 /// </summary>
@@ -31,7 +31,12 @@ public static class InferenceFormComparison
         var options = new OrtSessionOptions { IntraOpThreads = Int("--threads", 2), InterOpThreads = 1 };
         if (Option("--save", "") is { Length: > 0 } save)
         {
-            OnnxModelFile.Save(ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 }), save);
+            var model = ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 });
+            if (args.Contains("--lowered"))
+            {
+                CpuConvolutionLowering.Lower(model);
+            }
+            OnnxModelFile.Save(model, save);
             return 0;
         }
         var load = Option("--load", "");
@@ -73,7 +78,7 @@ public static class InferenceFormComparison
 
     /// <summary>The session <see cref="Runtime.VideoClassifier"/> opens on the CPU provider.</summary>
     private static OrtSession Load(string path, bool lower, OrtSessionOptions options) =>
-        lower && CpuConvolutionLowering.TryLower(path) is { } bytes ? new OrtSession(bytes, options, path) : new OrtSession(path, options);
+        lower ? CpuConvolutionLowering.Open(path, p => new OrtSession(p, options)) : new OrtSession(path, options);
 
     private static ModelProto Variant(string arch, int frames, int size, string variant)
     {

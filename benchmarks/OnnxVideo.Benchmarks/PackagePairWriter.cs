@@ -14,8 +14,8 @@ namespace OnnxVideo.Benchmarks;
 /// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off and/or -raw =
-/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw; conv2d with -nostack =
-/// <see cref="TrainingPackageOptions.StackConvTaps"/> off, -gathered or -summed = its other forms). Prints each train-step graph's node count.
+/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw; conv2d with -stacked,
+/// -gathered or -summed = <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -39,9 +39,9 @@ public static class PackagePairWriter
                 LowerConv3dTo2d = variant.StartsWith("conv2d", StringComparison.Ordinal),
                 PerTapConvWeightGradient = !variant.Contains("-nopertap", StringComparison.Ordinal),
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
-                StackConvTaps = variant.Contains("-nostack", StringComparison.Ordinal) ? null
+                StackConvTaps = variant.Contains("-stacked", StringComparison.Ordinal) ? TapStackForm.Stacked
                     : variant.Contains("-gathered", StringComparison.Ordinal) ? TapStackForm.Gathered
-                    : variant.Contains("-summed", StringComparison.Ordinal) ? TapStackForm.Summed : TapStackForm.Stacked,
+                    : variant.Contains("-summed", StringComparison.Ordinal) ? TapStackForm.Summed : null,
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

@@ -2,6 +2,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Shapes;
+using Google.Protobuf;
 
 namespace OnnxVideo.Runtime;
 
@@ -16,11 +17,31 @@ internal static class CpuConvolutionLowering
     public const TapStackForm InferenceForm = TapStackForm.Gathered;
 
     /// <summary>
-    /// The rewritten model's bytes, or null when nothing changes or the model is left to ONNX Runtime as it is: a file
-    /// our reader cannot parse (ORT then reports on it), weights in external data files (a session from bytes could not
-    /// find them), or shapes that shape inference cannot follow.
+    /// Opens <paramref name="modelPath"/> with <paramref name="open"/>, from a rewritten copy when a convolution was
+    /// lowered, else as it is: also when our reader cannot parse the file (ORT then reports on it), when its weights
+    /// live in external data files, or when shape inference cannot follow it. The copy is a temporary file, deleted once
+    /// the session exists, and the parsed model is collected before ORT reads it, so that the process's peak memory stays
+    /// that of ORT loading the model file.
     /// </summary>
-    public static byte[]? TryLower(string modelPath)
+    public static T Open<T>(string modelPath, Func<string, T> open)
+    {
+        var lowered = TryWriteLowered(modelPath);
+        if (lowered is null)
+        {
+            return open(modelPath);
+        }
+        try
+        {
+            return open(lowered);
+        }
+        finally
+        {
+            File.Delete(lowered);
+        }
+    }
+
+    /// <summary>The path of the lowered copy in the temporary folder, or null when the model is left as it is.</summary>
+    private static string? TryWriteLowered(string modelPath)
     {
         ModelProto model;
         try
@@ -31,11 +52,18 @@ internal static class CpuConvolutionLowering
         {
             return null;
         }
-        if (model.Graph.Initializer.Any(t => t.DataLocation == TensorProto.Types.DataLocation.External))
+        if (model.Graph.Initializer.Any(t => t.DataLocation == TensorProto.Types.DataLocation.External) || !Lower(model))
         {
             return null;
         }
-        return Lower(model) ? OnnxModelFile.ToBytes(model) : null;
+        var path = Path.Combine(Path.GetTempPath(), $"onnxvideo-lowered-{Guid.NewGuid():N}.onnx");
+        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            model.WriteTo(stream);
+        }
+        // The parsed weights (as large as the model) go back before ORT allocates its own copy.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return path;
     }
 
     /// <summary>Rewrites <paramref name="model"/> in place; false when no convolution was lowered.</summary>

@@ -86,11 +86,9 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
     {
         try
         {
-            if (options.LowerConvolutions && options.Device == ExecutionProvider.Cpu && CpuConvolutionLowering.TryLower(modelPath) is { } lowered)
-            {
-                return new OrtSession(lowered, sessionOptions, modelPath);
-            }
-            return new OrtSession(modelPath, sessionOptions);
+            return options.LowerConvolutions && options.Device == ExecutionProvider.Cpu
+                ? CpuConvolutionLowering.Open(modelPath, path => new OrtSession(path, sessionOptions))
+                : new OrtSession(modelPath, sessionOptions);
         }
         catch (OrtException e)
         {

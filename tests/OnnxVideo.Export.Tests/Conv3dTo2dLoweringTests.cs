@@ -3,6 +3,7 @@ using OnnxVideo.Models.Compilation;
 using OnnxVideo.Models.Tuning;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Packaging;
 
 namespace OnnxVideo.Export.Tests;
@@ -21,7 +22,8 @@ public sealed class Conv3dTo2dLoweringTests : IDisposable
     {
         var model = ModelZoo.Build(arch, new ZooOptions { Classes = 3, Frames = 4, Size = 32, Seed = 1 });
         var dir = temp.File($"{arch}-{(lower ? "lowered" : "plain")}");
-        TrainingPackageWriter.Write(model, new TrainingPackageOptions { Tuning = TuningSpec.Full, LowerConv3dTo2d = lower }, dir);
+        var options = new TrainingPackageOptions { Tuning = TuningSpec.Full, LowerConv3dTo2d = lower, StackConvTaps = lower ? TapStackForm.Stacked : null };
+        TrainingPackageWriter.Write(model, options, dir);
         return TrainingPackage.Load(dir);
     }
 

@@ -15,9 +15,7 @@ public sealed class ConvolutionLoweringTests(VideoFixture videos)
     public async Task The_lowered_model_scores_like_the_model_as_written_and_the_file_is_unchanged()
     {
         var before = SHA256.HashData(File.ReadAllBytes(videos.ModelPath));
-        var lowered = CpuConvolutionLowering.TryLower(videos.ModelPath);
-        Assert.NotNull(lowered);
-        var graph = Onnx.Proto.ModelProto.Parser.ParseFrom(lowered).Graph;
+        var graph = CpuConvolutionLowering.Open(videos.ModelPath, path => OnnxModelFile.Load(path)).Graph;
         Assert.Contains(graph.Node, n => n.OpType == "Conv" && n.Name.Contains("/as2d/", StringComparison.Ordinal));
         Assert.Contains(graph.Node, n => n.OpType == "Gather");
 
@@ -37,12 +35,20 @@ public sealed class ConvolutionLoweringTests(VideoFixture videos)
     }
 
     [Fact]
+    public void The_lowered_copy_is_deleted_once_opened()
+    {
+        var copy = CpuConvolutionLowering.Open(videos.ModelPath, path => path);
+        Assert.NotEqual(videos.ModelPath, copy);
+        Assert.False(File.Exists(copy));
+    }
+
+    [Fact]
     public async Task A_model_with_external_weights_loads_as_it_is()
     {
         var path = videos.File("tiny-external.onnx");
         OnnxModelFile.Save(OnnxModelFile.Load(videos.ModelPath), path, externalDataThreshold: 64);
         Assert.True(File.Exists(path + ".data"));
-        Assert.Null(CpuConvolutionLowering.TryLower(path));
+        Assert.Equal(path, CpuConvolutionLowering.Open(path, opened => opened));
         await using var classifier = new VideoClassifier(new VideoClassifierOptions { ModelPath = path, WarmUp = false });
         var result = await classifier.ClassifyAsync(videos.Good[0]);
         Assert.True(result.Succeeded, result.Error?.ToString());
