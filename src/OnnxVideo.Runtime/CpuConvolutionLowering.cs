@@ -3,13 +3,14 @@ using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Shapes;
 using Google.Protobuf;
+using OnnxVideo.Ort;
 
 namespace OnnxVideo.Runtime;
 
 /// <summary>
 /// The in-memory rewrite a model gets before its CPU session is created (issue 17 levers 3 and 3c): 3-D convolutions
-/// as 2-D ones over reshaped tensors (<see cref="Conv3dTo2dLowering"/>), which ran r3d_18 and mc3_18 in 0.82–0.90× the
-/// time (benchmarks/README.md). The model file is not touched.
+/// as 2-D ones over reshaped tensors (<see cref="Conv3dTo2dLowering"/>), which ran r3d_18 and mc3_18 in 0.80–0.90× the
+/// time, for a higher peak memory (r3d_18 671 instead of 454 MiB; benchmarks/README.md). The model file is not touched.
 /// </summary>
 internal static class CpuConvolutionLowering
 {
@@ -19,9 +20,9 @@ internal static class CpuConvolutionLowering
     /// <summary>
     /// Opens <paramref name="modelPath"/> with <paramref name="open"/>, from a rewritten copy when a convolution was
     /// lowered, else as it is: also when our reader cannot parse the file (ORT then reports on it), when its weights
-    /// live in external data files, or when shape inference cannot follow it. The copy is a temporary file, deleted once
-    /// the session exists, and the parsed model is collected before ORT reads it, so that the process's peak memory stays
-    /// that of ORT loading the model file.
+    /// live in external data files, when shape inference cannot follow it, or when ORT refuses the rewritten copy. The
+    /// copy is a temporary file, deleted once the session exists, and the parsed model is collected before ORT reads it,
+    /// so that our copy of the weights and ORT's are not held at once.
     /// </summary>
     public static T Open<T>(string modelPath, Func<string, T> open)
     {
@@ -33,6 +34,11 @@ internal static class CpuConvolutionLowering
         try
         {
             return open(lowered);
+        }
+        catch (OrtException)
+        {
+            // A rewritten model ORT refuses (an op the CPU provider lacks for the new nodes' types) runs as written.
+            return open(modelPath);
         }
         finally
         {
@@ -57,9 +63,15 @@ internal static class CpuConvolutionLowering
             return null;
         }
         var path = Path.Combine(Path.GetTempPath(), $"onnxvideo-lowered-{Guid.NewGuid():N}.onnx");
-        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        try
         {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
             model.WriteTo(stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(path);
+            return null;
         }
         // The parsed weights (as large as the model) go back before ORT allocates its own copy.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -73,8 +85,9 @@ internal static class CpuConvolutionLowering
         {
             return Conv3dTo2dLowering.Rewrite(model.Graph, InferenceForm) > 0;
         }
-        catch (ShapeInferenceException)
+        catch (Exception e) when (e is ShapeInferenceException or InvalidOperationException or ArgumentException)
         {
+            // A graph the rewrite cannot follow (inconsistent shapes, clashing names) is left to ORT as it is.
             return false;
         }
     }
