@@ -14,7 +14,7 @@ namespace OnnxVideo.Onnx.Graphs;
 /// </summary>
 internal static class Conv3dTapStacking
 {
-    /// <summary>Emits the 2-D form of <paramref name="conv"/>; false (nothing emitted) when it has several groups.</summary>
+    /// <summary>Emits the 2-D form of <paramref name="conv"/>; false (nothing emitted) when it has several groups or no tap reads a frame.</summary>
     public static bool TryEmit(GraphBuilder g, NodeProto conv, long[] weight, ConvAxis[] axes, TapStackForm form)
     {
         var time = axes[0];
