@@ -10,7 +10,7 @@ namespace OnnxVideo.Runtime;
 /// <summary>
 /// The in-memory rewrite a model gets before its CPU session is created (issue 17 levers 3 and 3c): 3-D convolutions
 /// as 2-D ones over reshaped tensors (<see cref="Conv3dTo2dLowering"/>), which ran r3d_18 and mc3_18 in 0.80–0.90× the
-/// time, for a higher peak memory (r3d_18 671 instead of 454 MiB; benchmarks/README.md). The model file is not touched.
+/// time, for a higher peak memory (r3d_18 531 instead of 462 MiB; benchmarks/README.md). The model file is not touched.
 /// </summary>
 internal static class CpuConvolutionLowering
 {
@@ -31,6 +31,9 @@ internal static class CpuConvolutionLowering
         {
             return open(modelPath);
         }
+        // The parsed weights (as large as the model), unreachable once TryWriteLowered returned, go back to the system
+        // before ORT allocates its own copy.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         try
         {
             return open(lowered);
@@ -73,8 +76,6 @@ internal static class CpuConvolutionLowering
             File.Delete(path);
             return null;
         }
-        // The parsed weights (as large as the model) go back before ORT allocates its own copy.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return path;
     }
 
