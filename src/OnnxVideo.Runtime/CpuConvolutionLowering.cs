@@ -9,7 +9,7 @@ namespace OnnxVideo.Runtime;
 
 /// <summary>
 /// The in-memory rewrite a model gets before its CPU session is created (issue 17 levers 3 and 3c): 3-D convolutions
-/// as 2-D ones over reshaped tensors (<see cref="Conv3dTo2dLowering"/>), which ran r3d_18 and mc3_18 in 0.80–0.90× the
+/// as 2-D ones over reshaped tensors (<see cref="Conv3dTo2dLowering"/>), which ran r3d_18 and mc3_18 in 0.75–0.90× the
 /// time, for a higher peak memory (r3d_18 531 instead of 462 MiB; benchmarks/README.md). The model file is not touched.
 /// </summary>
 internal static class CpuConvolutionLowering
