@@ -3,6 +3,7 @@ using OnnxVideo.Autodiff.Optimizers;
 using OnnxVideo.Models.Compilation;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Models.Tuning;
 using OnnxVideo.Packaging;
@@ -16,7 +17,8 @@ namespace OnnxVideo.Benchmarks;
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, -noshift =
 /// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off, -nofold =
 /// <see cref="TrainingPackageOptions.FoldFrozenBatchNorm"/> off and/or -raw =
-/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw). Prints each train-step graph's node count.
+/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw; conv2d with -stacked,
+/// -gathered or -summed = <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -43,6 +45,9 @@ public static class PackagePairWriter
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
                 ShiftedDyConvWeightGradient = !variant.Contains("-noshift", StringComparison.Ordinal),
                 FoldFrozenBatchNorm = !variant.Contains("-nofold", StringComparison.Ordinal),
+                StackConvTaps = variant.Contains("-stacked", StringComparison.Ordinal) ? TapStackForm.Stacked
+                    : variant.Contains("-gathered", StringComparison.Ordinal) ? TapStackForm.Gathered
+                    : variant.Contains("-summed", StringComparison.Ordinal) ? TapStackForm.Summed : null,
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

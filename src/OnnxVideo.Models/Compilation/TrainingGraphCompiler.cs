@@ -223,7 +223,7 @@ internal static class TrainingGraphCompiler
             }
             if (options.LowerConv3dTo2d)
             {
-                Conv3dTo2dLowering.Rewrite(graph);
+                Conv3dTo2dLowering.Rewrite(graph, options.StackConvTaps);
             }
         }
         else
