@@ -37,12 +37,13 @@ internal static class FusedBatchNormTraining
     public static long[] ReducedAxes(int rank) => [0, .. Enumerable.Range(2, rank - 2).Select(a => (long)a)];
 
     /// <summary>
-    /// The type the per-channel statistics are computed in. PyTorch's CPU kernel sums in double and rounds each
-    /// statistic once, and so must we: float32 sums over many positions and a float32 1/σ leave errors of a few ulps
-    /// that the whole channel shares, a systematic scale of y that every later weight gradient sums over the batch.
-    /// In s3d with batch statistics over 200k positions that made our AdamW step flip 1.4× as many near-zero
-    /// gradient signs as PyTorch's float32 step (against a float64 one); with mean, variance, 1/σ and the channel's
-    /// scale γ/σ each rounded once from double, 0.9×. y = (x − μ)·(γ/σ) + β then matches PyTorch's x·α + β′ in form.
+    /// The type a float32 BatchNorm is computed in: x is widened once, and the statistics and the outputs are each
+    /// rounded once from double. PyTorch's CPU kernel sums in double too; float32 sums, a float32 1/σ and y = x̂·γ + β
+    /// from a rounded x̂ left errors of a few ulps that a whole channel shares, a systematic scale of y that every later
+    /// weight gradient sums over the batch. With batch statistics over s3d's 200k positions that made our AdamW step
+    /// flip 1.4× as many near-zero gradient signs as PyTorch's float32 step (against a float64 one), 0.94× in double.
+    /// Rounding only the statistics once (y = (x − μ)·round(γ/σ) + β in float) helped s3d (0.88×) but took r3d_18's
+    /// layer1 from no flips to 745 (benchmarks/README.md, lever 1).
     /// </summary>
     private const TensorProto.Types.DataType Wide = TensorProto.Types.DataType.Double;
 
@@ -77,20 +78,19 @@ internal static class FusedBatchNormTraining
         // ReduceSum takes its axes as an input from opset 13 on (ReduceMean only from 18).
         var count = Cast(Op("Div", Op("Size", x), Op("Size", scale)), Wide);
         string WideMean(string v) =>
-            Op("Div", g.Node("ReduceSum", [Widen(v), axes], new Dictionary<string, object> { ["keepdims"] = 1L }, name: $"{node.Name}/lowered/ReduceSum"), count);
+            Op("Div", g.Node("ReduceSum", [v, axes], new Dictionary<string, object> { ["keepdims"] = 1L }, name: $"{node.Name}/lowered/ReduceSum"), count);
 
-        var mean = Narrow(WideMean(x));
-        var centered = Op("Sub", x, mean);
+        var wideX = Widen(x);
+        var mean = WideMean(wideX);
+        var centered = Op("Sub", wideX, mean);
         var variance = WideMean(Op("Mul", centered, centered));
         var epsilon = Initializers.Add(g, ConstantTensors.Scalar("", AttributeValues.Float(node, "epsilon", 1e-5f), Wide, rankZero: true), $"{node.Name}/lowered/const");
-        var wideInverseStd = Op("Reciprocal", Op("Sqrt", Op("Add", variance, epsilon)));
-        var inverseStd = Narrow(wideInverseStd);
+        var inverseStd = Op("Reciprocal", Op("Sqrt", Op("Add", variance, epsilon)));
         var normalized = Op("Mul", centered, inverseStd);
-        var channelScale = Narrow(Op("Mul", wideInverseStd, Widen(PerChannel(scale))));
-        var y = Op("Add", Op("Mul", centered, channelScale), PerChannel(bias));
-        string[] produced = [y, mean, Narrow(variance), normalized, inverseStd];
+        var y = Op("Add", Op("Mul", normalized, Widen(PerChannel(scale))), Widen(PerChannel(bias)));
+        string[] produced = [y, mean, variance, normalized, inverseStd];
         for (int i = 0; i < produced.Length; i++)
-            if (node.Output[i].Length > 0) GraphRewrites.RenameValue(g.Graph, produced[i], node.Output[i]);
+            if (node.Output[i].Length > 0) GraphRewrites.RenameValue(g.Graph, Narrow(produced[i]), node.Output[i]);
     }
 
     private static void Declare(GraphProto graph, string name, TensorProto.Types.DataType type, IEnumerable<ShapeDim> dims)
