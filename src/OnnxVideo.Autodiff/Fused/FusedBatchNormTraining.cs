@@ -9,7 +9,7 @@ namespace OnnxVideo.Autodiff.Fused;
 /// Training-form BatchNormalization as one node while gradients are built: inputs (x, scale, bias), outputs
 /// (y, batch mean, biased batch variance, x̂, 1/√(var + ε)); statistics keep every axis as 1 but channels. Its rule
 /// (<see cref="Rules.NormRules.BatchNormalizationTraining"/>) is the closed form; the lowering writes
-/// x̂ = (x − μ)·rstd, y = (x − μ)·(scale·rstd) + bias with μ and σ² over every axis but channels.
+/// x̂ = (x − μ)·rstd, y = x̂·scale + bias with μ and σ² over every axis but channels.
 /// </summary>
 internal static class FusedBatchNormTraining
 {
@@ -36,17 +36,6 @@ internal static class FusedBatchNormTraining
     /// <summary>The axes the statistics reduce over: all but channels (axis 1).</summary>
     public static long[] ReducedAxes(int rank) => [0, .. Enumerable.Range(2, rank - 2).Select(a => (long)a)];
 
-    /// <summary>
-    /// The type a float32 BatchNorm is computed in: x is widened once, and the statistics and the outputs are each
-    /// rounded once from double. PyTorch's CPU kernel sums in double too; float32 sums, a float32 1/σ and y = x̂·γ + β
-    /// from a rounded x̂ left errors of a few ulps that a whole channel shares, a systematic scale of y that every later
-    /// weight gradient sums over the batch. With batch statistics over s3d's 200k positions that made our AdamW step
-    /// flip 1.4× as many near-zero gradient signs as PyTorch's float32 step (against a float64 one), 0.94× in double.
-    /// Rounding only the statistics once (y = (x − μ)·round(γ/σ) + β in float) helped s3d (0.88×) but took r3d_18's
-    /// layer1 from no flips to 745 (benchmarks/README.md, lever 1).
-    /// </summary>
-    private const TensorProto.Types.DataType Wide = TensorProto.Types.DataType.Double;
-
     public static void Lower(GraphProto graph)
     {
         var shapes = ShapeInference.Run(graph);
@@ -68,29 +57,40 @@ internal static class FusedBatchNormTraining
         var rank = shapes.ShapeOf(x)?.Rank ?? throw new InvalidOperationException($"{node.Name}: the rank of '{x}' is not known");
         var type = shapes.ElemTypeOf(x) is var t && t != TensorProto.Types.DataType.Undefined ? t : TensorProto.Types.DataType.Float;
         string Op(string op, params string[] inputs) => g.Node(op, inputs, name: $"{node.Name}/lowered/{op}");
-        string Cast(string v, TensorProto.Types.DataType to) =>
-            g.Node("Cast", [v], new Dictionary<string, object> { ["to"] = (long)to }, name: $"{node.Name}/lowered/Cast");
-        string Widen(string v) => type == Wide ? v : Cast(v, Wide);
-        string Narrow(string v) => type == Wide ? v : Cast(v, type);
+        string Constant(double value) => Initializers.Add(g, ConstantTensors.Scalar("", value, type, rankZero: true), $"{node.Name}/lowered/const");
         var axes = Initializers.Int64s(g, $"{node.Name}/lowered/axes", ReducedAxes(rank));
+        string Cast(string v) => g.Node("Cast", [v], new Dictionary<string, object> { ["to"] = (long)type }, name: $"{node.Name}/lowered/Cast");
+        // ReduceSum takes its axes as an input from opset 13 on (ReduceMean only from 18).
+        var inverseCount = Op("Div", Cast(Op("Size", scale)), Cast(Op("Size", x)));
+        string Mean(string v) => Op("Mul", g.Node("ReduceSum", [v, axes], new Dictionary<string, object> { ["keepdims"] = 1L }, name: $"{node.Name}/lowered/ReduceSum"), inverseCount);
         var perChannel = Initializers.Int64s(g, $"{node.Name}/lowered/per_channel", [1, -1, .. Enumerable.Repeat(1L, rank - 2)]);
         string PerChannel(string v) => g.Node("Reshape", [v, perChannel], name: $"{node.Name}/lowered/Reshape");
-        // ReduceSum takes its axes as an input from opset 13 on (ReduceMean only from 18).
-        var count = Cast(Op("Div", Op("Size", x), Op("Size", scale)), Wide);
-        string WideMean(string v) =>
-            Op("Div", g.Node("ReduceSum", [v, axes], new Dictionary<string, object> { ["keepdims"] = 1L }, name: $"{node.Name}/lowered/ReduceSum"), count);
 
-        var wideX = Widen(x);
-        var mean = WideMean(wideX);
-        var centered = Op("Sub", wideX, mean);
-        var variance = WideMean(Op("Mul", centered, centered));
-        var epsilon = Initializers.Add(g, ConstantTensors.Scalar("", AttributeValues.Float(node, "epsilon", 1e-5f), Wide, rankZero: true), $"{node.Name}/lowered/const");
-        var inverseStd = Op("Reciprocal", Op("Sqrt", Op("Add", variance, epsilon)));
+        var mean = type == TensorProto.Types.DataType.Double ? Mean(x) : MeanInDouble(g, node.Name, x, scale, axes, type);
+        var centered = Op("Sub", x, mean);
+        var variance = Mean(Op("Mul", centered, centered));
+        var inverseStd = Op("Reciprocal", Op("Sqrt", Op("Add", variance, Constant(AttributeValues.Float(node, "epsilon", 1e-5f)))));
         var normalized = Op("Mul", centered, inverseStd);
-        var y = Op("Add", Op("Mul", normalized, Widen(PerChannel(scale))), Widen(PerChannel(bias)));
+        var y = Op("Add", Op("Mul", normalized, PerChannel(scale)), PerChannel(bias));
         string[] produced = [y, mean, variance, normalized, inverseStd];
         for (int i = 0; i < produced.Length; i++)
-            if (node.Output[i].Length > 0) GraphRewrites.RenameValue(g.Graph, Narrow(produced[i]), node.Output[i]);
+            if (node.Output[i].Length > 0) GraphRewrites.RenameValue(g.Graph, produced[i], node.Output[i]);
+    }
+
+    /// <summary>
+    /// The batch mean accumulated in double and rounded once, as PyTorch's CPU BatchNorm does. A channel whose values
+    /// sit close to their mean (|μ| ≫ σ) turns each ulp of error in μ into a shift of x̂ = (x − μ)·rstd over the whole
+    /// channel; float32 summation and the rounded 1/N left several ulps, which flipped weight-gradient signs in
+    /// r2plus1d_18's layer4 (its statistics span 98 positions). The variance (a sum of squares, no cancellation) stays in float.
+    /// </summary>
+    private static string MeanInDouble(GraphBuilder g, string node, string x, string scale, string axes, TensorProto.Types.DataType type)
+    {
+        string Cast(string v, TensorProto.Types.DataType to) =>
+            g.Node("Cast", [v], new Dictionary<string, object> { ["to"] = (long)to }, name: $"{node}/lowered/Cast");
+        const TensorProto.Types.DataType Double = TensorProto.Types.DataType.Double;
+        var sum = g.Node("ReduceSum", [Cast(x, Double), axes], new Dictionary<string, object> { ["keepdims"] = 1L }, name: $"{node}/lowered/ReduceSum");
+        var count = Cast(g.Node("Div", [g.Node("Size", [x], name: $"{node}/lowered/Size"), g.Node("Size", [scale], name: $"{node}/lowered/Size")], name: $"{node}/lowered/Div"), Double);
+        return Cast(g.Node("Div", [sum, count], name: $"{node}/lowered/Div"), type);
     }
 
     private static void Declare(GraphProto graph, string name, TensorProto.Types.DataType type, IEnumerable<ShapeDim> dims)
