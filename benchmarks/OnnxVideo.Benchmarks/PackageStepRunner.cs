@@ -13,7 +13,7 @@ public sealed class PackageStepRunner : IDisposable
     private readonly OrtIoBinding binding;
     private readonly List<OrtValue> values = [];
 
-    public PackageStepRunner(string packageDirectory, int batch, int threads, Action<OrtSessionOptions>? configure = null)
+    public PackageStepRunner(string packageDirectory, int batch, int threads, Action<OrtSessionOptions>? configure = null, Action<string>? report = null)
     {
         var package = TrainingPackage.Load(packageDirectory, verifyHashes: false);
         var clip = package.Io.VideoShape.Skip(1).Select(long.Parse).ToArray();
@@ -21,6 +21,7 @@ public sealed class PackageStepRunner : IDisposable
         var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 };
         configure?.Invoke(options);
         session = new OrtSession(package.TrainStepPath, options);
+        report?.Invoke("session");
         binding = session.CreateIoBinding();
         var random = new Random(0);
         var video = new float[batch * clip.Aggregate(1L, (a, b) => a * b)];
@@ -61,9 +62,17 @@ public sealed class PackageStepRunner : IDisposable
             Bind(b.Name, OrtValue.CreateTensor(stored[b.Name], b.Shape));
             BindOutput(b.Updated, OrtValue.CreateTensor(new float[stored[b.Name].Length], b.Shape));
         }
+        report?.Invoke("bound");
     }
 
     public void Step() => session.RunWithBinding(binding);
+
+    /// <summary>The statistics of the session's CPU arena (empty without one).</summary>
+    internal IReadOnlyDictionary<string, string> ArenaStatistics()
+    {
+        using var allocator = session.CreateAllocator(OrtMemoryInfo.Cpu);
+        return allocator.GetStatistics();
+    }
 
     public void Dispose()
     {
