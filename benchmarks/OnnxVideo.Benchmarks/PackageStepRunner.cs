@@ -18,7 +18,8 @@ public sealed class PackageStepRunner : IDisposable
         var package = TrainingPackage.Load(packageDirectory, verifyHashes: false);
         var clip = package.Io.VideoShape.Skip(1).Select(long.Parse).ToArray();
         int classes = package.Manifest.ClassCount;
-        var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 };
+        // As TrainingSession opens its graphs (memory pattern off, issue 17).
+        var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1, EnableMemoryPattern = false };
         configure?.Invoke(options);
         session = new OrtSession(package.TrainStepPath, options);
         report?.Invoke("session");
@@ -53,7 +54,10 @@ public sealed class PackageStepRunner : IDisposable
             BindOutput(p.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
             foreach (var s in p.State)
             {
-                Bind(s.Name, OrtValue.CreateTensor(new float[length], p.Shape));
+                // Written, as a session loads the package's state: untouched zero pages would not count as resident.
+                var state = new float[length];
+                Array.Fill(state, 0f);
+                Bind(s.Name, OrtValue.CreateTensor(state, p.Shape));
                 BindOutput(s.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
             }
         }

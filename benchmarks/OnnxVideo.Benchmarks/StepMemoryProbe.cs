@@ -5,9 +5,12 @@ using OnnxVideo.Training.Sessions;
 namespace OnnxVideo.Benchmarks;
 
 /// <summary>
-/// <c>step-memory PACKAGE[@options] [--batch 2] [--threads 2] [--steps 3]</c>: where a training step's resident memory
-/// goes, in this fresh process: VmRSS and VmHWM after opening the package's train-step session, after binding its
-/// inputs and outputs, and after each step (issue 17's memory goal). Session options as for <c>step-time</c>.
+/// <c>step-memory PACKAGE[@options] [--batch 2] [--threads 2] [--steps 3] [--training-session [--memory-pattern]]</c>:
+/// where a training step's resident memory goes, in this fresh process: VmRSS, VmHWM, anonymous and file-backed
+/// resident memory and the GC heap after opening the package's train-step session, after binding its inputs and
+/// outputs, after each step, and the CPU arena's statistics (issue 17's memory goal). Session options as for
+/// <c>step-time</c>. With --training-session the product's <see cref="TrainingSession"/> runs the steps instead of
+/// <see cref="PackageStepRunner"/> (--memory-pattern: with ORT's memory pattern, as before issue 17).
 /// </summary>
 public static class StepMemoryProbe
 {
@@ -19,7 +22,7 @@ public static class StepMemoryProbe
         Report("start");
         if (args.Contains("--training-session"))
         {
-            return RunTrainingSession(args[0], batch, threads, steps);
+            return RunTrainingSession(args[0], batch, threads, steps, args.Contains("--memory-pattern"));
         }
         using var runner = new PackageStepRunner(args[0].Split('@')[0], batch, threads, PackageStepComparison.SessionVariant(args[0]), Report);
         for (var k = 1; k <= steps; k++)
@@ -33,9 +36,9 @@ public static class StepMemoryProbe
     }
 
     /// <summary>The product's path: <see cref="TrainingSession"/> (double-buffered device-resident weights) and TrainStep.</summary>
-    private static int RunTrainingSession(string package, int batch, int threads, int steps)
+    private static int RunTrainingSession(string package, int batch, int threads, int steps, bool memoryPattern)
     {
-        using var session = TrainingSession.Open(PackageLayouts.Load(package), new TrainingSessionOptions { IntraOpThreads = threads, HostParameterMemory = Environment.GetEnvironmentVariable("MEMX_HOST") == "1" });
+        using var session = TrainingSession.Open(PackageLayouts.Load(package), new TrainingSessionOptions { IntraOpThreads = threads, MemoryPattern = memoryPattern });
         Report("session");
         var random = new Random(0);
         var video = new float[batch * session.SampleElements];

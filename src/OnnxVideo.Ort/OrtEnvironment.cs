@@ -56,8 +56,8 @@ public sealed unsafe class OrtEnvironment
 
     /// <summary>
     /// Registers a CPU arena with <paramref name="strategy"/> in this environment. Sessions use it instead of an arena
-    /// of their own when their options set "session.use_env_allocators" to "1" (then they share it, too). Once per
-    /// process: ORT refuses a second allocator for the same memory.
+    /// of their own when their options set "session.use_env_allocators" to "1" (then they share it, too). Call it once
+    /// per process: ORT 1.31 accepts a second call without an error, and which arena sessions then get is not documented.
     /// </summary>
     internal unsafe void RegisterCpuArena(OrtArenaExtendStrategy strategy)
     {

@@ -298,7 +298,7 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>
     /// Memory pattern off: with it ORT plans one block for all of a run's intermediates after the first run, while the
     /// arena keeps the chunks of that first run, so a step holds both (issue 17: r3d_18's step 1.70 → 1.18 GiB
-    /// resident at 2×3×8×112², no measurable change in step time).
+    /// resident at 2×3×8×112², no measurable change in step time). <see cref="TrainingSessionOptions.MemoryPattern"/> turns it on for A/B.
     /// </summary>
     private OrtSessionOptions NewSessionOptions(ExecutionProvider provider) => new()
     {
@@ -306,7 +306,7 @@ public sealed partial class TrainingSession : IDisposable
         IntraOpThreads = _options.IntraOpThreads,
         InterOpThreads = 1,
         ExecutionMode = ExecutionMode.Sequential,
-        EnableMemoryPattern = false,
+        EnableMemoryPattern = _options.MemoryPattern,
         Cuda = _options.Cuda with { DeviceId = _options.DeviceId },
         TensorRt = _options.TensorRt with { DeviceId = _options.DeviceId },
     };
