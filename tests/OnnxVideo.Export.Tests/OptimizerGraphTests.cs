@@ -179,6 +179,18 @@ public class OptimizerGraphTests
         Assert.True((settings with { DecayOneDimensional = true }).DecaysParameter([16]));
     }
 
+    [Fact]
+    public void TheNormsSquaresAreAddedLastParameterFirstAndSummedInParameterOrder()
+    {
+        // ORT's execution order follows the order nodes were added: the last layer's weight gradient must come first so
+        // that each one runs right after its layer's output gradient (issue 17's memory); the sum keeps its value.
+        var model = OptimizerGraph.BuildStandalone(OptimizerSettings.DefaultFor(OptimizerKind.AdamW), [("a", [2]), ("b", [3]), ("c", [4])]);
+        var squares = model.Graph.Node.Where(n => n.OpType == "ReduceSumSquare").ToList();
+        Assert.Equal(["c.grad", "b.grad", "a.grad"], squares.Select(n => n.Input[0]));
+        var sum = model.Graph.Node.Single(n => n.OpType == "Sum");
+        Assert.Equal(["a.grad", "b.grad", "c.grad"], sum.Input.Select(x => squares.Single(n => n.Output[0] == x).Input[0]));
+    }
+
     private static float[] RandomArray(Random random, long[] shape) =>
         Enumerable.Range(0, Count(shape)).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
 
