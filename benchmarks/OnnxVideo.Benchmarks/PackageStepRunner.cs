@@ -57,7 +57,14 @@ public sealed class PackageStepRunner : IDisposable
                 // Written, as a session loads the package's state: untouched zero pages would not count as resident.
                 var state = new float[length];
                 Array.Fill(state, 0f);
-                Bind(s.Name, OrtValue.CreateTensor(state, p.Shape));
+                var stateValue = OrtValue.CreateTensor(state, p.Shape);
+                Bind(s.Name, stateValue);
+                if (package.Manifest.OptimizerStateGuarded)
+                {
+                    // In place, as TrainingSession keeps a guarded state.
+                    binding.BindOutput(s.Updated, stateValue);
+                    continue;
+                }
                 BindOutput(s.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
             }
         }

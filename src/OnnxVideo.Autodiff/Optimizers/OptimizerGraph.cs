@@ -27,7 +27,14 @@ internal static class OptimizerGraph
     /// "&lt;param&gt;.updated", "&lt;state&gt;.updated" and grad_norm. Parameters and gradients must already be values
     /// of <paramref name="graph"/>.
     /// </summary>
-    public static OptimizerUpdate Append(GraphBuilder graph, OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters)
+    /// <remarks>
+    /// The state updates are guarded: when the gradient norm (or the given <paramref name="loss"/>) is not finite, every
+    /// "&lt;state&gt;.updated" equals its input exactly, so a session may keep the state in one buffer, bound as input and
+    /// output (the parameters' own updates are then discarded by the session). The gradient enters the state through
+    /// Where(finite, gradient, 0) and the decay rates become 1, so the values of a finite step are unchanged.
+    /// </remarks>
+    public static OptimizerUpdate Append(GraphBuilder graph, OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters,
+        string? loss = null)
     {
         settings.Validate();
         if (parameters.Count == 0)
@@ -42,6 +49,7 @@ internal static class OptimizerGraph
         Emit(graph, "Identity", [norm], GradientNormOutput);
         graph.Output(GradientNormOutput, Float);
         var coefficient = ClipCoefficient(graph, norm, clip);
+        var finite = AllFinite(graph, loss is null ? [norm] : [norm, loss]);
 
         var constants = new Dictionary<float, string>();
         string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = graph.Constant(value);
@@ -54,9 +62,11 @@ internal static class OptimizerGraph
         var sharedByScale = new Dictionary<float, AdamWShared>();
         AdamWShared SharedFor(float scale) => sharedByScale.TryGetValue(scale, out var s) ? s
             : sharedByScale[scale] = AdamWScalars(graph, settings, RateFor(scale), step, C);
+        var zero = C(0f);
+        string Guarded(float value, float skipped) => graph.Node("Where", [finite, C(value), C(skipped)]);
         foreach (var p in parameters)
         {
-            var gradient = graph.Node("Mul", [p.Gradient, coefficient]);
+            var gradient = graph.Node("Where", [finite, graph.Node("Mul", [p.Gradient, coefficient]), zero]);
             var decay = settings.DecaysParameter(p.Shape);
             var states = settings.StateSuffixes.Select(s => p.Name + s).ToList();
             foreach (var s in states)
@@ -64,8 +74,8 @@ internal static class OptimizerGraph
                 graph.Input(s, Float, Dims(p.Shape));
             }
             var newStates = settings.Kind == OptimizerKind.AdamW
-                ? AdamW(graph, settings, SharedFor(p.LearningRateScale), p, gradient, decay, states, C)
-                : Sgd(graph, settings, p, gradient, decay, states, RateFor(p.LearningRateScale), C);
+                ? AdamW(graph, settings, SharedFor(p.LearningRateScale), p, gradient, decay, states, C, Guarded)
+                : Sgd(graph, settings, p, gradient, decay, states, RateFor(p.LearningRateScale), C, Guarded, finite);
             updatedParameters.Add(new TensorBinding(p.Name, p.Name + UpdatedSuffix, p.Shape));
             graph.Output(p.Name + UpdatedSuffix, Float, Dims(p.Shape));
             for (var i = 0; i < states.Count; i++)
@@ -113,15 +123,18 @@ internal static class OptimizerGraph
         return new AdamWShared(decayFactor, g.Node("Div", [lr, biasCorrection1]), g.Node("Sqrt", [biasCorrection2]));
     }
 
+    /// <param name="guarded">(rate, rate of a skipped step): a scalar that is the first on a finite step.</param>
     private static List<string> AdamW(GraphBuilder g, OptimizerSettings s, AdamWShared shared, OptimizerParameter p,
-        string gradient, bool decay, List<string> states, Func<float, string> c)
+        string gradient, bool decay, List<string> states, Func<float, string> c, Func<float, float, string> guarded)
     {
         var param = decay ? g.Node("Mul", [p.Name, shared.DecayFactor]) : p.Name;
-        // New state values are computed straight into their output names: no copies of optimizer-sized tensors.
-        var expAvg = Emit(g, "Add", [g.Node("Mul", [states[0], c(s.Beta1)]), g.Node("Mul", [gradient, c(1f - s.Beta1)])], states[0] + UpdatedSuffix);
+        // New state values are computed straight into their output names: no copies of optimizer-sized tensors. A
+        // skipped step (gradient 0, rates 1 and 0) gives m·1 + 0·0 = m exactly.
+        var expAvg = Emit(g, "Add", [g.Node("Mul", [states[0], guarded(s.Beta1, 1f)]), g.Node("Mul", [gradient, guarded(1f - s.Beta1, 0f)])],
+            states[0] + UpdatedSuffix);
         var expAvgSq = Emit(g, "Add", [
-            g.Node("Mul", [states[1], c(s.Beta2)]),
-            g.Node("Mul", [g.Node("Mul", [gradient, gradient]), c(1f - s.Beta2)]),
+            g.Node("Mul", [states[1], guarded(s.Beta2, 1f)]),
+            g.Node("Mul", [g.Node("Mul", [gradient, gradient]), guarded(1f - s.Beta2, 0f)]),
         ], states[1] + UpdatedSuffix);
         var denominator = g.Node("Add", [g.Node("Div", [g.Node("Sqrt", [expAvgSq]), shared.SqrtBiasCorrection2]), c(s.Epsilon)]);
         var update = g.Node("Mul", [g.Node("Div", [expAvg, denominator]), shared.StepSize]);
@@ -130,14 +143,16 @@ internal static class OptimizerGraph
     }
 
     private static List<string> Sgd(GraphBuilder g, OptimizerSettings s, OptimizerParameter p, string gradient, bool decay,
-        List<string> states, string lr, Func<float, string> c)
+        List<string> states, string lr, Func<float, string> c, Func<float, float, string> guarded, string finite)
     {
         var direction = decay ? g.Node("Add", [gradient, g.Node("Mul", [p.Name, c(s.WeightDecay)])]) : gradient;
         var newStates = new List<string>();
         if (s.Momentum > 0)
         {
-            // A zero-initialised buffer makes the first step equal torch's "buffer = gradient" (no dampening).
-            var buffer = Emit(g, "Add", [g.Node("Mul", [states[0], c(s.Momentum)]), direction], states[0] + UpdatedSuffix);
+            // A zero-initialised buffer makes the first step equal torch's "buffer = gradient" (no dampening). A
+            // skipped step adds nothing to buffer·1 (the decayed weight term is finite, but not to be added either).
+            var added = decay ? g.Node("Where", [finite, direction, c(0f)]) : direction;
+            var buffer = Emit(g, "Add", [g.Node("Mul", [states[0], guarded(s.Momentum, 1f)]), added], states[0] + UpdatedSuffix);
             newStates.Add(buffer);
             direction = s.Nesterov ? g.Node("Add", [direction, g.Node("Mul", [buffer, c(s.Momentum)])]) : buffer;
         }
@@ -162,6 +177,13 @@ internal static class OptimizerGraph
         }
         var sum = squares.Length == 1 ? squares[0] : g.Node("Sum", squares);
         return g.Node("Sqrt", [sum]);
+    }
+
+    /// <summary>A boolean scalar: every value of <paramref name="scalars"/> is finite (neither NaN nor ±∞).</summary>
+    private static string AllFinite(GraphBuilder g, IReadOnlyList<string> scalars)
+    {
+        var bad = scalars.Select(x => g.Node("Or", [g.Node("IsNaN", [x]), g.Node("IsInf", [x])])).ToList();
+        return g.Node("Not", [bad.Count == 1 ? bad[0] : g.Node("Or", [bad[0], bad[1]])]);
     }
 
     private static string ClipCoefficient(GraphBuilder g, string norm, string clip)

@@ -134,7 +134,7 @@ internal static class TrainingGraphCompiler
         var parameters = trainVariant.Selection.Trainable
             .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray(), rateScales[p]))
             .ToList();
-        OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
+        OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters, trainLoss);
         FusedOps.Lower(trainVariant.Graph);
         CleanUp(trainVariant.Graph, options);
 

@@ -14,7 +14,8 @@ namespace OnnxVideo.Training.Sessions;
 /// <see cref="EvalStep"/>, gradient accumulation with <see cref="AccumulateGradients"/> + <see cref="OptimizerStep"/>,
 /// a learning-rate schedule, <see cref="SaveCheckpoint"/>/<see cref="LoadCheckpoint"/> and
 /// <see cref="ExportModelForInferencing"/>.
-/// Parameters, optimizer state and BatchNormalization running statistics live in two sets of buffers in the memory of
+/// Parameters, optimizer state and BatchNormalization running statistics live in two sets of buffers (the optimizer state
+/// of a package whose graphs keep it unchanged on a non-finite step in one, updated in place) in the memory of
 /// the provider's device (CUDA device memory on cuda/tensorrt, CPU memory on cpu) that ORT reads and writes in place
 /// through IoBindings: step k reads set p and writes set 1−p, then the parity flips, so no weights are copied between
 /// steps or between host and device; per step only the batch and the scalars go in and loss, logits and gradient norm
@@ -84,7 +85,7 @@ public sealed partial class TrainingSession : IDisposable
                 _parameters.Add(new DoubleBufferedTensor(p.Name, p.Updated, p.Shape, _memory));
                 foreach (var s in p.State)
                 {
-                    _state.Add(new DoubleBufferedTensor(s.Name, s.Updated, p.Shape, _memory));
+                    _state.Add(new DoubleBufferedTensor(s.Name, s.Updated, p.Shape, _memory, inPlace: package.OptimizerStateGuarded));
                 }
             }
             foreach (var b in package.Buffers)
