@@ -12,8 +12,9 @@ namespace OnnxVideo.Benchmarks;
 /// <c>OnnxVideo.Benchmarks write-packages ARCH OUT [--tune full] [--frames 8 --size 112] [--variant base,conv2d]</c>:
 /// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
-/// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off and/or -raw =
-/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw). Prints each train-step graph's node count.
+/// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, -raw =
+/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off and/or -inplace = <see cref="TrainingPackageOptions.InPlaceOptimizerState"/>,
+/// e.g. conv2d-nopertap, conv2d-raw, conv2d-inplace). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -37,6 +38,7 @@ public static class PackagePairWriter
                 LowerConv3dTo2d = variant.StartsWith("conv2d", StringComparison.Ordinal),
                 PerTapConvWeightGradient = !variant.Contains("-nopertap", StringComparison.Ordinal),
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
+                InPlaceOptimizerState = variant.Contains("-inplace", StringComparison.Ordinal),
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

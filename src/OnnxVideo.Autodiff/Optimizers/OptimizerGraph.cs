@@ -28,13 +28,13 @@ internal static class OptimizerGraph
     /// of <paramref name="graph"/>.
     /// </summary>
     /// <remarks>
-    /// The state updates are guarded: when the gradient norm (or the given <paramref name="loss"/>) is not finite, every
+    /// With <paramref name="guardState"/> the state updates are guarded: when the gradient norm (or the given <paramref name="loss"/>) is not finite, every
     /// "&lt;state&gt;.updated" equals its input exactly, so a session may keep the state in one buffer, bound as input and
     /// output (the parameters' own updates are then discarded by the session). The gradient enters the state through
     /// Where(finite, gradient, 0) and the decay rates become 1, so the values of a finite step are unchanged.
     /// </remarks>
     public static OptimizerUpdate Append(GraphBuilder graph, OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters,
-        string? loss = null)
+        string? loss = null, bool guardState = false)
     {
         settings.Validate();
         if (parameters.Count == 0)
@@ -49,7 +49,7 @@ internal static class OptimizerGraph
         Emit(graph, "Identity", [norm], GradientNormOutput);
         graph.Output(GradientNormOutput, Float);
         var coefficient = ClipCoefficient(graph, norm, clip);
-        var finite = AllFinite(graph, loss is null ? [norm] : [norm, loss]);
+        var finite = guardState ? AllFinite(graph, loss is null ? [norm] : [norm, loss]) : null;
 
         var constants = new Dictionary<float, string>();
         string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = graph.Constant(value);
@@ -62,11 +62,11 @@ internal static class OptimizerGraph
         var sharedByScale = new Dictionary<float, AdamWShared>();
         AdamWShared SharedFor(float scale) => sharedByScale.TryGetValue(scale, out var s) ? s
             : sharedByScale[scale] = AdamWScalars(graph, settings, RateFor(scale), step, C);
-        var zero = C(0f);
-        string Guarded(float value, float skipped) => graph.Node("Where", [finite, C(value), C(skipped)]);
+        string Guarded(float value, float skipped) => finite is null ? C(value) : graph.Node("Where", [finite, C(value), C(skipped)]);
         foreach (var p in parameters)
         {
-            var gradient = graph.Node("Where", [finite, graph.Node("Mul", [p.Gradient, coefficient]), zero]);
+            var clipped = graph.Node("Mul", [p.Gradient, coefficient]);
+            var gradient = finite is null ? clipped : graph.Node("Where", [finite, clipped, C(0f)]);
             var decay = settings.DecaysParameter(p.Shape);
             var states = settings.StateSuffixes.Select(s => p.Name + s).ToList();
             foreach (var s in states)
@@ -91,14 +91,16 @@ internal static class OptimizerGraph
     /// A stand-alone optimizer graph: inputs are the parameters, their gradients "&lt;param&gt;.grad" (e.g. summed or
     /// averaged over micro-batches by the caller), the state, lr, step and clip_norm.
     /// </summary>
-    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<(string Name, IReadOnlyList<long> Shape)> parameters, int opset = 17) =>
-        BuildStandalone(settings, parameters.Select(p => new OptimizerParameter(p.Name, p.Name + GradientSuffix, p.Shape)).ToList(), opset);
+    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<(string Name, IReadOnlyList<long> Shape)> parameters, int opset = 17,
+        bool guardState = false) =>
+        BuildStandalone(settings, parameters.Select(p => new OptimizerParameter(p.Name, p.Name + GradientSuffix, p.Shape)).ToList(), opset, guardState);
 
     /// <summary>
     /// <see cref="BuildStandalone(OptimizerSettings, IReadOnlyList{ValueTuple{string, IReadOnlyList{long}}}, int)"/> with
     /// each parameter's learning-rate scale; the gradient inputs are named "&lt;param&gt;.grad" whatever the given names.
     /// </summary>
-    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters, int opset = 17)
+    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters, int opset = 17,
+        bool guardState = false)
     {
         var graph = new GraphBuilder("optimizer");
         var optimizerParameters = new List<OptimizerParameter>();
@@ -108,7 +110,7 @@ internal static class OptimizerGraph
             graph.Input(p.Name + GradientSuffix, Float, Dims(p.Shape));
             optimizerParameters.Add(p with { Gradient = p.Name + GradientSuffix });
         }
-        Append(graph, settings, optimizerParameters);
+        Append(graph, settings, optimizerParameters, guardState: guardState);
         return OnnxModels.Create(graph.Graph, opset);
     }
 
@@ -143,7 +145,7 @@ internal static class OptimizerGraph
     }
 
     private static List<string> Sgd(GraphBuilder g, OptimizerSettings s, OptimizerParameter p, string gradient, bool decay,
-        List<string> states, string lr, Func<float, string> c, Func<float, float, string> guarded, string finite)
+        List<string> states, string lr, Func<float, string> c, Func<float, float, string> guarded, string? finite)
     {
         var direction = decay ? g.Node("Add", [gradient, g.Node("Mul", [p.Name, c(s.WeightDecay)])]) : gradient;
         var newStates = new List<string>();
@@ -151,7 +153,7 @@ internal static class OptimizerGraph
         {
             // A zero-initialised buffer makes the first step equal torch's "buffer = gradient" (no dampening). A
             // skipped step adds nothing to buffer·1 (the decayed weight term is finite, but not to be added either).
-            var added = decay ? g.Node("Where", [finite, direction, c(0f)]) : direction;
+            var added = decay && finite is not null ? g.Node("Where", [finite, direction, c(0f)]) : direction;
             var buffer = Emit(g, "Add", [g.Node("Mul", [states[0], guarded(s.Momentum, 1f)]), added], states[0] + UpdatedSuffix);
             newStates.Add(buffer);
             direction = s.Nesterov ? g.Node("Add", [direction, g.Node("Mul", [buffer, c(s.Momentum)])]) : buffer;

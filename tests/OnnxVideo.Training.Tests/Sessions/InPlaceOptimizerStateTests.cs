@@ -5,12 +5,12 @@ using OnnxVideo.Training.Sessions;
 namespace OnnxVideo.Training.Tests.Sessions;
 
 /// <summary>
-/// Compiled packages guard their optimizer state, so the session keeps it in one buffer updated in place (issue 17's
-/// memory): a non-finite step must still leave the AdamW state, like the weights, exactly as it was.
+/// A package compiled with <c>InPlaceOptimizerState</c> guards its optimizer state, so the session keeps it in one buffer
+/// updated in place (issue 17's memory): a non-finite step must still leave the AdamW state, like the weights, exactly as it was.
 /// </summary>
 public sealed class InPlaceOptimizerStateTests : IDisposable
 {
-    private readonly TinyFullTuningPackage _package = new(seed: 4);
+    private readonly TinyFullTuningPackage _package = new(seed: 4, inPlaceOptimizerState: true);
 
     public void Dispose() => _package.Dispose();
 
@@ -47,6 +47,8 @@ public sealed class InPlaceOptimizerStateTests : IDisposable
     public void AGuardedPackageStepsAsIfItsStateWereDoubleBuffered()
     {
         // The same three steps with the state in one buffer and in two (a layout that does not claim the guard).
+        using var plain = new TinyFullTuningPackage(seed: 4);
+        Assert.False(plain.Layout.OptimizerStateGuarded);
         var (video, labels) = TinyFullTuningPackage.Batch(2, 4);
         using var inPlace = TrainingSession.Open(_package.Layout);
         using var doubled = TrainingSession.Open(_package.Layout with { OptimizerStateGuarded = false });
