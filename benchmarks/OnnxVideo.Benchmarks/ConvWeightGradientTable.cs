@@ -18,9 +18,9 @@ namespace OnnxVideo.Benchmarks;
 /// </summary>
 public static class ConvWeightGradientTable
 {
-    private sealed record Layer(string Name, long[] X, long[] W, long[] Strides, long[] Pads);
+    internal sealed record Layer(string Name, long[] X, long[] W, long[] Strides, long[] Pads);
 
-    private static readonly Layer[] Layers =
+    internal static readonly Layer[] Layers =
     [
         new("r3d_18 stem (3,7,7) s(1,2,2) 3→64", [2, 3, 8, 112, 112], [64, 3, 3, 7, 7], [1, 2, 2], [1, 3, 3, 1, 3, 3]),
         new("r3d_18 layer1 3³ 64→64", [2, 64, 8, 56, 56], [64, 64, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
@@ -78,7 +78,7 @@ public static class ConvWeightGradientTable
             $"| {layer.Name} ({string.Join('×', layer.X)}, {string.Join('×', layer.W)}) | {ruleMs:F0} | {perTapMs:F0} | {perTapMs / ruleMs:F2} | {picks} | {load} |");
     }
 
-    private static NodeProto ForwardNode(Layer layer)
+    internal static NodeProto ForwardNode(Layer layer)
     {
         var g = new GraphBuilder("conv");
         g.Node("Conv", ["x", "w"], new Dictionary<string, object> { ["strides"] = layer.Strides, ["pads"] = layer.Pads });
@@ -110,7 +110,7 @@ public static class ConvWeightGradientTable
         return data;
     }
 
-    private static double RelativeDifference(float[] a, float[] b)
+    internal static double RelativeDifference(float[] a, float[] b)
     {
         if (a.Length != b.Length) return double.PositiveInfinity;
         double worst = 0, scale = 0;
@@ -122,9 +122,9 @@ public static class ConvWeightGradientTable
         return worst / scale;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    internal static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private static float[] RandomArray(Random random, long[] shape)
+    internal static float[] RandomArray(Random random, long[] shape)
     {
         var data = new float[shape.Aggregate(1L, (p, d) => p * d)];
         for (var i = 0; i < data.Length; i++) data[i] = (float)(random.NextDouble() - 0.5);

@@ -3,6 +3,7 @@ using OnnxVideo.Autodiff.Optimizers;
 using OnnxVideo.Models.Compilation;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Packaging.Optimizers;
 using OnnxVideo.Models.Tuning;
 
@@ -14,7 +15,8 @@ namespace OnnxVideo.Benchmarks;
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, -raw =
 /// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off and/or -inplace = <see cref="TrainingPackageOptions.InPlaceOptimizerState"/>,
-/// e.g. conv2d-nopertap, conv2d-raw, conv2d-inplace). Prints each train-step graph's node count.
+/// e.g. conv2d-nopertap, conv2d-raw, conv2d-inplace; conv2d with -stacked, -gathered or -summed =
+/// <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -39,6 +41,9 @@ public static class PackagePairWriter
                 PerTapConvWeightGradient = !variant.Contains("-nopertap", StringComparison.Ordinal),
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
                 InPlaceOptimizerState = variant.Contains("-inplace", StringComparison.Ordinal),
+                StackConvTaps = variant.Contains("-stacked", StringComparison.Ordinal) ? TapStackForm.Stacked
+                    : variant.Contains("-gathered", StringComparison.Ordinal) ? TapStackForm.Gathered
+                    : variant.Contains("-summed", StringComparison.Ordinal) ? TapStackForm.Summed : null,
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

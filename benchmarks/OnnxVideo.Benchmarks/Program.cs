@@ -68,6 +68,16 @@ public static class Program
             Environment.ExitCode = ConvWeightGradientTable.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "conv3d-forms")
+        {
+            Environment.ExitCode = Conv3dFormComparison.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "inference-forms")
+        {
+            Environment.ExitCode = InferenceFormComparison.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "decode-ratio")
         {
             Environment.ExitCode = Media.DecodeSpeedComparison.Run(args[1..]);

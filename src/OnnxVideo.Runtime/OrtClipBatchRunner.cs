@@ -36,7 +36,7 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
             throw new VideoModelException(modelPath, "model file not found");
         }
         var sessionOptions = SessionOptions(modelPath, options);
-        _session = OpenSession(modelPath, sessionOptions);
+        _session = OpenSession(modelPath, sessionOptions, options);
         try
         {
             Contract = suppliedContract ?? ContractFromMetadata(modelPath);
@@ -78,12 +78,17 @@ internal sealed class OrtClipBatchRunner : IClipBatchRunner
     public string ExecutionProviderDescription => _session.ExecutionProvider.ToString();
     public string InputDescription => _session.Inputs[0].ToString();
 
-    /// <summary>The model is the caller's: ONNX Runtime refusing it is a <see cref="VideoModelException"/> naming it.</summary>
-    private static OrtSession OpenSession(string modelPath, OrtSessionOptions sessionOptions)
+    /// <summary>
+    /// The model is the caller's: ONNX Runtime refusing it is a <see cref="VideoModelException"/> naming it. On the CPU
+    /// provider its 3-D convolutions are lowered to 2-D in memory first (<see cref="VideoClassifierOptions.LowerConvolutions"/>).
+    /// </summary>
+    private static OrtSession OpenSession(string modelPath, OrtSessionOptions sessionOptions, VideoClassifierOptions options)
     {
         try
         {
-            return new OrtSession(modelPath, sessionOptions);
+            return options.LowerConvolutions && options.Device == ExecutionProvider.Cpu
+                ? CpuConvolutionLowering.Open(modelPath, path => new OrtSession(path, sessionOptions))
+                : new OrtSession(modelPath, sessionOptions);
         }
         catch (OrtException e)
         {

@@ -77,6 +77,13 @@ public sealed class VideoClassifierOptions
     /// <summary>Step between window starts; null = the window length (no overlap).</summary>
     public TimeSpan? WindowStride { get; set; }
 
+    /// <summary>
+    /// On the CPU provider, run the model's 3-D convolutions as 2-D ones over reshaped tensors, which reach ONNX Runtime's
+    /// faster 2-D kernels (r3d_18 and mc3_18 inference in 0.75–0.90× the time). The model is rewritten in memory at load;
+    /// the file is not changed. Models with external weight files load as they are.
+    /// </summary>
+    public bool LowerConvolutions { get; set; } = true;
+
     /// <summary>Run one batch at load so the first request does not pay for ONNX Runtime's lazy initialisation.</summary>
     public bool WarmUp { get; set; } = true;
 

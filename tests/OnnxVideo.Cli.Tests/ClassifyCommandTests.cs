@@ -32,6 +32,25 @@ public sealed class ClassifyCommandTests(VideoFixture videos)
     }
 
     [Fact]
+    public void Keep_conv3d_scores_like_the_default_2d_convolutions()
+    {
+        using var dir = new TempDirectory();
+        var (lowered, asWritten) = (dir.File("lowered.jsonl"), dir.File("as-written.jsonl"));
+
+        Assert.Equal(0, Cli(videos.Good[0], "--model", videos.ModelPath, "--top-k", "5", "--output", lowered));
+        Assert.Equal(0, Cli(videos.Good[0], "--model", videos.ModelPath, "--top-k", "5", "--keep-conv3d", "--output", asWritten));
+
+        static Dictionary<string, double> Scores(JsonElement line) =>
+            line.GetProperty("top").EnumerateArray().ToDictionary(t => t.GetProperty("label").GetString()!, t => t.GetProperty("score").GetDouble());
+        var (a, b) = (Scores(Lines(lowered).Single()), Scores(Lines(asWritten).Single()));
+        Assert.Equal(TinyVideoModel.Contract.Labels.Order(), a.Keys.Order());
+        foreach (var (label, score) in a)
+        {
+            Assert.Equal(score, b[label], 1e-4);
+        }
+    }
+
+    [Fact]
     public void A_failed_item_makes_the_exit_code_non_zero_and_keeps_every_result()
     {
         using var dir = new TempDirectory();

@@ -22,7 +22,7 @@ public sealed class ProjectLayeringTests
         ["src/OnnxVideo.Autodiff/OnnxVideo.Autodiff.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Packaging"],
         ["src/OnnxVideo.Models/OnnxVideo.Models.csproj"] =
             ["OnnxVideo.Errors", "OnnxVideo.Onnx", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Autodiff", "OnnxVideo.Packaging", "OnnxVideo.Text"],
-        ["src/OnnxVideo.Runtime/OnnxVideo.Runtime.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Media", "OnnxVideo.Text"],
+        ["src/OnnxVideo.Runtime/OnnxVideo.Runtime.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Text"],
         ["src/OnnxVideo.Training/OnnxVideo.Training.csproj"] =
             ["OnnxVideo.Errors", "OnnxVideo.Ort", "OnnxVideo.Onnx", "OnnxVideo.Media", "OnnxVideo.Packaging", "OnnxVideo.Runtime", "OnnxVideo.Text"],
         ["src/OnnxVideo.CommandLine/OnnxVideo.CommandLine.csproj"] = ["OnnxVideo.Errors", "OnnxVideo.Ort"],

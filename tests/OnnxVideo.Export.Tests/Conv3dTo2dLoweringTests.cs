@@ -3,12 +3,14 @@ using OnnxVideo.Models.Compilation;
 using OnnxVideo.Models.Tuning;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
+using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Packaging;
 
 namespace OnnxVideo.Export.Tests;
 
-/// <summary>Issue 17 lever 3: R(2+1)D's (1,k,k) spatial and (k,1,1) temporal convolutions compiled as 2-D
-/// convolutions over reshaped tensors give the loss, logits, gradients and BatchNorm statistics of the 3-D form.</summary>
+/// <summary>Issue 17 levers 3 and 3c: 3-D convolutions compiled as 2-D convolutions over reshaped tensors — R(2+1)D's
+/// (1,k,k) spatial and (k,1,1) temporal factors and its 1×1×1 strided shortcuts, and tiny3d's 3×3×3 kernels over
+/// stacked temporal taps — give the loss, logits, gradients and BatchNorm statistics of the 3-D form.</summary>
 public sealed class Conv3dTo2dLoweringTests : IDisposable
 {
     private static readonly long[] Shape = [2, 3, 4, 32, 32];
@@ -16,27 +18,47 @@ public sealed class Conv3dTo2dLoweringTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private TrainingPackage Package(bool lower)
+    private TrainingPackage Package(string arch, bool lower)
     {
-        var model = ModelZoo.Build("r2plus1d_18", new ZooOptions { Classes = 3, Frames = 4, Size = 32, Seed = 1 });
-        var dir = temp.File(lower ? "lowered" : "plain");
-        TrainingPackageWriter.Write(model, new TrainingPackageOptions { Tuning = TuningSpec.Full, LowerConv3dTo2d = lower }, dir);
+        var model = ModelZoo.Build(arch, new ZooOptions { Classes = 3, Frames = 4, Size = 32, Seed = 1 });
+        var dir = temp.File($"{arch}-{(lower ? "lowered" : "plain")}");
+        var options = new TrainingPackageOptions { Tuning = TuningSpec.Full, LowerConv3dTo2d = lower, StackConvTaps = lower ? TapStackForm.Stacked : null };
+        TrainingPackageWriter.Write(model, options, dir);
         return TrainingPackage.Load(dir);
     }
+
+    /// <summary>How many Conv nodes of the lowered gradients graph are 2-D forms of the model's 3-D convs.</summary>
+    private static int LoweredConvs(TrainingPackage lowered) =>
+        OnnxModelFile.Load(lowered.GradientsPath).Graph.Node.Count(n => n.OpType == "Conv" && n.Name.EndsWith("/as2d/conv_2d", StringComparison.Ordinal));
 
     [Fact]
     public void GradientsOfR2Plus1dWithLoweredConvolutionsEqualThoseOfTheThreeDimensionalForm()
     {
-        var (plain, lowered) = (Package(lower: false), Package(lower: true));
-        var forms = OnnxModelFile.Load(lowered.GradientsPath).Graph.Node.Where(n => n.OpType == "Conv")
-            .Select(n => n.Name.EndsWith("/as2d/conv_2d", StringComparison.Ordinal)).ToList();
+        var (plain, lowered) = (Package("r2plus1d_18", lower: false), Package("r2plus1d_18", lower: true));
         var source = ModelZoo.Build("r2plus1d_18", new ZooOptions { Classes = 3, Frames = 4, Size = 32 }).Graph;
         var kernels = source.Initializer.ToDictionary(t => t.Name, t => t.Dims.Skip(2).ToArray());
-        // Every (2+1)D factor is lowered; the 1×1×1 shortcuts with stride 2 in time and space stay 3-D.
+        // Every (2+1)D factor and the 1×1×1 shortcuts with stride 2 in time and space (over stacked taps) are lowered.
         var factored = source.Node.Where(n => n.OpType == "Conv").Count(n => kernels[n.Input[1]] is [1, > 1, > 1] or [> 1, 1, 1]);
-        Assert.True(factored > 0);
-        Assert.Equal(factored, forms.Count(f => f));
+        var shortcuts = source.Node.Where(n => n.OpType == "Conv").Count(n => kernels[n.Input[1]] is [1, 1, 1]);
+        Assert.True(factored > 0 && shortcuts > 0);
+        Assert.Equal(factored + shortcuts, LoweredConvs(lowered));
+        AssertSameStep(plain, lowered);
+    }
 
+    [Fact]
+    public void GradientsOfTiny3dWithStackedTemporalTapsEqualThoseOfTheThreeDimensionalForm()
+    {
+        var (plain, lowered) = (Package("tiny3d", lower: false), Package("tiny3d", lower: true));
+        var source = ModelZoo.Build("tiny3d", new ZooOptions { Classes = 3, Frames = 4, Size = 32 }).Graph;
+        // All four 3×3×3 convs with their BatchNorms: stride 1 and 2 in time, the last on 2 frames, whose first tap
+        // reads only padding.
+        Assert.Equal(4, source.Node.Count(n => n.OpType == "Conv"));
+        Assert.Equal(4, LoweredConvs(lowered));
+        AssertSameStep(plain, lowered);
+    }
+
+    private static void AssertSameStep(TrainingPackage plain, TrainingPackage lowered)
+    {
         var random = new Random(2);
         var video = Enumerable.Range(0, (int)Shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         var inputs = new Dictionary<string, (Array, long[])> { [plain.Io.Video] = (video, Shape), [plain.Io.Targets!] = (new float[] { 1, 0, 0, 0, 0.5f, 0.5f }, [2, 3]) };

@@ -172,6 +172,7 @@ internal static class ClassifyRunner
             Clips = s.Clips,
             Crops = s.Crops,
             PadShortVideos = !s.NoPad,
+            LowerConvolutions = !s.KeepConv3d,
             DecodeWorkers = s.Workers ?? 0,
             Window = s.WindowSeconds is { } w ? TimeSpan.FromSeconds(w) : null,
             WindowStride = s.WindowStrideSeconds is { } ws ? TimeSpan.FromSeconds(ws) : null,

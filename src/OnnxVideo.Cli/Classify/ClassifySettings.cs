@@ -24,4 +24,7 @@ internal sealed record ClassifySettings(
 {
     /// <summary>CUDA/TensorRT settings from the shared GPU flags.</summary>
     public GpuProviderSettings Gpu { get; init; } = GpuProviderSettings.Default;
+
+    /// <summary>`--keep-conv3d`: <see cref="Runtime.VideoClassifierOptions.LowerConvolutions"/> off.</summary>
+    public bool KeepConv3d { get; init; }
 }

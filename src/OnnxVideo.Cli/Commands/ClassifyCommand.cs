@@ -27,13 +27,17 @@ public static class ClassifyCommand
         var windowStride = new Option<double?>("--window-stride") { Description = "Seconds between window starts (default: the window length)" };
         var timeout = new Option<double?>("--timeout") { Description = "Deadline per video in seconds" };
         var noPad = NoPadOption.Create();
+        var keepConv3d = new Option<bool>("--keep-conv3d")
+        {
+            Description = "On CPU, run the model's 3-D convolutions as written instead of as 2-D ones (rewritten in memory at load: faster, more memory)",
+        };
         var json = CommonOptions.Json("one line per video");
         var output = new Option<string?>("--output", "-o") { Description = "JSON lines, one per input (locked while in use); inputs already classified there are skipped, failed ones retried" };
         var shard = new Option<string?>("--shard") { Description = "i/N: classify only shard i (0-based) of N of the sorted input list" };
 
         var command = new Command("classify", "Classify videos with an ONNX video model")
         {
-            inputs, model, device, batch, topK, clips, crops, workers, window, windowStride, timeout, noPad, json, output, shard,
+            inputs, model, device, batch, topK, clips, crops, workers, window, windowStride, timeout, noPad, keepConv3d, json, output, shard,
         };
         var gpu = GpuProviderFlags.AddTo(command, batchProfiles: true);
         command.Validators.Add(result =>
@@ -88,6 +92,7 @@ public static class ClassifyCommand
                 parse.GetValue(shard) is { } text ? InputShard.Parse(text) : InputShard.All)
             {
                 Gpu = gpuSettings,
+                KeepConv3d = parse.GetValue(keepConv3d),
             };
             return ClassifyRunner.RunAsync(settings, cancellationToken);
         });

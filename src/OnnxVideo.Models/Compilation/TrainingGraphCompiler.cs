@@ -219,7 +219,7 @@ internal static class TrainingGraphCompiler
             BatchNormTraining.Rewrite(graph, batchNorms, sourceName);
             if (options.LowerConv3dTo2d)
             {
-                Conv3dTo2dLowering.Rewrite(graph);
+                Conv3dTo2dLowering.Rewrite(graph, options.StackConvTaps);
             }
         }
         else

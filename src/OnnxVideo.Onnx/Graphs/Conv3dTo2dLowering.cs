@@ -1,25 +1,30 @@
-using OnnxVideo.Onnx;
-using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Proto;
 using OnnxVideo.Onnx.Shapes;
 
-namespace OnnxVideo.Models.Compilation;
+namespace OnnxVideo.Onnx.Graphs;
 
 /// <summary>
-/// Rewrites 3-D convolutions whose kernel acts on one part of the volume as 2-D convolutions over a reshaped tensor
-/// (issue 17 lever 3), so they reach ONNX Runtime's 2-D kernels: a spatial (1,k,k) conv with no temporal stride or
-/// padding becomes Transpose → Reshape [N·T, C, H, W] → Conv2d → Reshape → Transpose; a temporal (k,1,1) conv with no
-/// spatial stride or padding becomes Reshape [N, C, T, H·W] → Conv2d (k,1) → Reshape. The weight is reshaped by a node,
-/// so a trainable weight keeps its 5-D shape, and the rewrite runs before autodiff: the gradients are those of the
-/// Conv, Reshape and Transpose rules. Convs whose shapes are not known statically are left as they are.
+/// Rewrites 3-D convolutions as 2-D convolutions over reshaped tensors (issue 17 levers 3 and 3c), so they reach ONNX
+/// Runtime's 2-D (NCHWc) kernels: a spatial (1,k,k) conv with no temporal stride or padding becomes Transpose →
+/// Reshape [N·T, C, H, W] → Conv2d → Reshape → Transpose; a temporal (k,1,1) conv with no spatial stride or padding
+/// becomes Reshape [N, C, T, H·W] → Conv2d (k,1) → Reshape; any other one-group conv (a full 3×3×3 kernel, temporal
+/// strides or padding) becomes one 2-D conv over its temporal taps stacked along the channels
+/// (<see cref="Conv3dTapStacking"/>). Weights are reshaped by nodes, so a trainable weight keeps its 5-D shape; in
+/// the training graphs the rewrite runs before autodiff, so the gradients are those of the Conv, Slice, Concat,
+/// Reshape and Transpose rules. Convs whose shapes are not known statically are left as they are.
 /// </summary>
 internal static class Conv3dTo2dLowering
 {
     private static readonly long[] FramesNextToBatch = [0, 2, 1, 3, 4];
 
-    /// <summary>Rewrites every eligible Conv of <paramref name="graph"/> in place; returns how many.</summary>
-    public static int Rewrite(GraphProto graph)
+    /// <summary>
+    /// Rewrites every eligible Conv of <paramref name="graph"/> in place; returns how many. <paramref name="fullKernels"/>
+    /// says what becomes of the convs that are neither spatial nor temporal (null: they stay 3-D), and
+    /// <paramref name="stackWhere"/> which of them (all when null).
+    /// </summary>
+    public static int Rewrite(GraphProto graph, TapStackForm? fullKernels = TapStackForm.Stacked, Func<ConvAxis[], bool>? stackWhere = null)
     {
+        ArgumentNullException.ThrowIfNull(graph);
         var shapes = ShapeInference.Run(graph);
         var builder = GraphBuilder.Wrap(graph);
         var lowered = 0;
@@ -44,7 +49,7 @@ internal static class Conv3dTo2dLowering
             {
                 EmitSpatial(builder, node, weight, axes);
             }
-            else
+            else if (fullKernels is not { } form || stackWhere?.Invoke(axes) == false || !Conv3dTapStacking.TryEmit(builder, node, weight, axes, form))
             {
                 continue;
             }
@@ -68,9 +73,8 @@ internal static class Conv3dTo2dLowering
         var framesFirst = g.Node("Transpose", [conv.Input[0]], Attributes(("perm", FramesNextToBatch)), $"{prefix}/frames_first");
         var images = g.Node("Reshape", [framesFirst, g.Constant([-1, weight[1] * groups, h.In, w.In])], name: $"{prefix}/as_images");
         var kernel = g.Node("Reshape", [conv.Input[1], g.Constant([weight[0], weight[1], weight[3], weight[4]])], name: $"{prefix}/kernel_2d");
-        var y = Conv2d(g, conv, images, kernel, groups, h, w, $"{prefix}/conv_2d");
-        var volumes = g.Node("Reshape", [y, g.Constant([-1, t, weight[0], h.Out, w.Out])], name: $"{prefix}/as_volumes");
-        Final(g, "Transpose", [volumes], Attributes(("perm", FramesNextToBatch)), conv.Output[0], $"{prefix}/channels_first");
+        var y = Conv2d(g, conv, [images, kernel, .. Bias(conv)], groups, h, w, $"{prefix}/conv_2d");
+        FramesToVolume(g, conv, y, t, weight[0], h.Out, w.Out);
     }
 
     private static void EmitTemporal(GraphBuilder g, NodeProto conv, long[] weight, ConvAxis[] axes)
@@ -80,24 +84,28 @@ internal static class Conv3dTo2dLowering
         var prefix = Prefix(conv);
         var images = g.Node("Reshape", [conv.Input[0], g.Constant([0, weight[1] * groups, t.In, h * w])], name: $"{prefix}/pixels_flat");
         var kernel = g.Node("Reshape", [conv.Input[1], g.Constant([weight[0], weight[1], weight[2], 1])], name: $"{prefix}/kernel_2d");
-        var y = Conv2d(g, conv, images, kernel, groups, t, new ConvAxis(h * w, 1, 1, 1, 0, 0, h * w), $"{prefix}/conv_2d");
+        var y = Conv2d(g, conv, [images, kernel, .. Bias(conv)], groups, t, new ConvAxis(h * w, 1, 1, 1, 0, 0, h * w), $"{prefix}/conv_2d");
         Final(g, "Reshape", [y, g.Constant([0, weight[0], t.Out, h, w])], null, conv.Output[0], $"{prefix}/pixels_volume");
     }
 
-    private static string Conv2d(GraphBuilder g, NodeProto conv, string images, string kernel, long groups, ConvAxis first,
-        ConvAxis second, string name)
-    {
-        var inputs = new List<string> { images, kernel };
-        if (conv.Input.Count > 2 && conv.Input[2].Length > 0)
-        {
-            inputs.Add(conv.Input[2]);
-        }
-        return g.Node("Conv", inputs, Attributes(
+    /// <summary>The Conv's bias input, when it has one.</summary>
+    internal static string[] Bias(NodeProto conv) => conv.Input.Count > 2 && conv.Input[2].Length > 0 ? [conv.Input[2]] : [];
+
+    internal static string Conv2d(GraphBuilder g, NodeProto conv, IReadOnlyList<string> inputs, long groups, ConvAxis first,
+        ConvAxis second, string name) =>
+        g.Node("Conv", inputs, Attributes(
             ("kernel_shape", new[] { first.Kernel, second.Kernel }),
             ("strides", new[] { first.Stride, second.Stride }),
             ("dilations", new[] { first.Dilation, second.Dilation }),
             ("pads", new[] { first.PadBegin, second.PadBegin, first.PadEnd, second.PadEnd }),
             ("group", (object)groups)), name);
+
+    /// <summary>[N·T, Cout, H, W] frames back to the Conv's [N, Cout, T, H, W] output.</summary>
+    internal static void FramesToVolume(GraphBuilder g, NodeProto conv, string frames, long t, long channels, long h, long w)
+    {
+        var prefix = Prefix(conv);
+        var volumes = g.Node("Reshape", [frames, g.Constant([-1, t, channels, h, w])], name: $"{prefix}/as_volumes");
+        Final(g, "Transpose", [volumes], Attributes(("perm", FramesNextToBatch)), conv.Output[0], $"{prefix}/channels_first");
     }
 
     /// <summary>The last node, writing the Conv's own output name.</summary>
@@ -113,8 +121,10 @@ internal static class Conv3dTo2dLowering
         g.Graph.Node.Add(node);
     }
 
-    private static Dictionary<string, object> Attributes(params (string Key, object Value)[] values) =>
+    internal static Dictionary<string, object> Attributes(params (string Key, object Value)[] values) =>
         values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
 
-    private static string Prefix(NodeProto conv) => (conv.Name.Length > 0 ? conv.Name : conv.Output[0]) + "/as2d";
+    internal static long[] FramesFirst => FramesNextToBatch;
+
+    internal static string Prefix(NodeProto conv) => (conv.Name.Length > 0 ? conv.Name : conv.Output[0]) + "/as2d";
 }
