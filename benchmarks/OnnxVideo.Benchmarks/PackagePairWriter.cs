@@ -16,9 +16,10 @@ namespace OnnxVideo.Benchmarks;
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, -noshift =
 /// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off, -nofold =
-/// <see cref="TrainingPackageOptions.FoldFrozenBatchNorm"/> off and/or -raw =
-/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off, e.g. conv2d-nopertap, conv2d-raw; conv2d with -stacked,
-/// -gathered or -summed = <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked). Prints each train-step graph's node count.
+/// <see cref="TrainingPackageOptions.FoldFrozenBatchNorm"/> off, -raw =
+/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off and/or -inplace = <see cref="TrainingPackageOptions.InPlaceOptimizerState"/>,
+/// e.g. conv2d-nopertap, conv2d-raw, conv2d-inplace; conv2d with -stacked, -gathered or -summed =
+/// <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -45,6 +46,7 @@ public static class PackagePairWriter
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
                 ShiftedDyConvWeightGradient = !variant.Contains("-noshift", StringComparison.Ordinal),
                 FoldFrozenBatchNorm = !variant.Contains("-nofold", StringComparison.Ordinal),
+                InPlaceOptimizerState = variant.Contains("-inplace", StringComparison.Ordinal),
                 StackConvTaps = variant.Contains("-stacked", StringComparison.Ordinal) ? TapStackForm.Stacked
                     : variant.Contains("-gathered", StringComparison.Ordinal) ? TapStackForm.Gathered
                     : variant.Contains("-summed", StringComparison.Ordinal) ? TapStackForm.Summed : null,

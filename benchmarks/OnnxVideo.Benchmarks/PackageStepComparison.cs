@@ -50,8 +50,32 @@ public static class PackageStepComparison
         }
     }
 
+    private static readonly object ArenaGate = new();
+    private static OrtArenaExtendStrategy? registeredArena;
+
+    /// <summary>
+    /// envarena=NextPowerOfTwo|SameAsRequested: the session takes the environment's CPU arena, registered with that
+    /// extend strategy on first use (once per process, so every package of one run must ask for the same one).
+    /// </summary>
+    private static void UseEnvironmentArena(OrtSessionOptions options, OrtArenaExtendStrategy strategy)
+    {
+        lock (ArenaGate)
+        {
+            if (registeredArena is null)
+            {
+                OrtEnvironment.Shared.RegisterCpuArena(strategy);
+                registeredArena = strategy;
+            }
+            else if (registeredArena != strategy)
+            {
+                throw new ArgumentException($"envarena: this process already registered a {registeredArena} arena");
+            }
+        }
+        options.ConfigEntries["session.use_env_allocators"] = "1";
+    }
+
     /// <summary>The session options after '@' in a package argument; null when there are none.</summary>
-    private static Action<OrtSessionOptions>? SessionVariant(string package)
+    internal static Action<OrtSessionOptions>? SessionVariant(string package)
     {
         var at = package.IndexOf('@');
         if (at < 0)
@@ -74,7 +98,8 @@ public static class PackageStepComparison
                     case "mode": options.ExecutionMode = Enum.Parse<ExecutionMode>(value, ignoreCase: true); break;
                     case "profile": options.ProfileFilePrefix = value; break;
                     case "shared": break;
-                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, inter, intra, mode, profile, shared)");
+                    case "envarena": UseEnvironmentArena(options, Enum.Parse<OrtArenaExtendStrategy>(value, ignoreCase: true)); break;
+                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, inter, intra, mode, profile, shared, envarena)");
                 }
             }
         };

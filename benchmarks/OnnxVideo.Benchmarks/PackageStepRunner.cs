@@ -17,12 +17,14 @@ public sealed class PackageStepRunner : IDisposable
     private readonly List<OrtValue> values = [];
     private readonly SharedInitializers? frozen;
 
-    public PackageStepRunner(string packageDirectory, int batch, int threads, Action<OrtSessionOptions>? configure = null, bool shareFrozen = false)
+    public PackageStepRunner(string packageDirectory, int batch, int threads, Action<OrtSessionOptions>? configure = null, bool shareFrozen = false,
+        Action<string>? report = null)
     {
         var package = TrainingPackage.Load(packageDirectory, verifyHashes: false);
         var clip = package.Io.VideoShape.Skip(1).Select(long.Parse).ToArray();
         int classes = package.Manifest.ClassCount;
-        var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 };
+        // As TrainingSession opens its graphs (memory pattern off, issue 17).
+        var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1, EnableMemoryPattern = false };
         configure?.Invoke(options);
         if (shareFrozen)
         {
@@ -30,6 +32,7 @@ public sealed class PackageStepRunner : IDisposable
             frozen.AddTo(options, package.TrainStepPath);
         }
         session = new OrtSession(package.TrainStepPath, options);
+        report?.Invoke("session");
         binding = session.CreateIoBinding();
         var random = new Random(0);
         var video = new float[batch * clip.Aggregate(1L, (a, b) => a * b)];
@@ -61,7 +64,17 @@ public sealed class PackageStepRunner : IDisposable
             BindOutput(p.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
             foreach (var s in p.State)
             {
-                Bind(s.Name, OrtValue.CreateTensor(new float[length], p.Shape));
+                // Written, as a session loads the package's state: untouched zero pages would not count as resident.
+                var state = new float[length];
+                Array.Fill(state, 0f);
+                var stateValue = OrtValue.CreateTensor(state, p.Shape);
+                Bind(s.Name, stateValue);
+                if (package.Manifest.OptimizerStateGuarded)
+                {
+                    // In place, as TrainingSession keeps a guarded state.
+                    binding.BindOutput(s.Updated, stateValue);
+                    continue;
+                }
                 BindOutput(s.Updated, OrtValue.CreateTensor(new float[length], p.Shape));
             }
         }
@@ -70,9 +83,17 @@ public sealed class PackageStepRunner : IDisposable
             Bind(b.Name, OrtValue.CreateTensor(stored[b.Name], b.Shape));
             BindOutput(b.Updated, OrtValue.CreateTensor(new float[stored[b.Name].Length], b.Shape));
         }
+        report?.Invoke("bound");
     }
 
     public void Step() => session.RunWithBinding(binding);
+
+    /// <summary>The statistics of the session's CPU arena (empty without one).</summary>
+    internal IReadOnlyDictionary<string, string> ArenaStatistics()
+    {
+        using var allocator = session.CreateAllocator(OrtMemoryInfo.Cpu);
+        return allocator.GetStatistics();
+    }
 
     public void Dispose()
     {

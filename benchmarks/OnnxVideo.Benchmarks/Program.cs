@@ -43,6 +43,11 @@ public static class Program
             Environment.ExitCode = PackageStepComparison.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "step-memory")
+        {
+            Environment.ExitCode = StepMemoryProbe.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "write-packages")
         {
             Environment.ExitCode = PackagePairWriter.Run(args[1..]);

@@ -32,16 +32,21 @@ public class TrainingStepBenchmarks
     {
         var parts = Case.Split(':');
         var (arch, tuning, batch, frames, size) = (parts[0], parts[1], int.Parse(parts[2]), int.Parse(parts[3]), int.Parse(parts[4]));
-        var batchNorm = parts is [.., "frozen"] ? BatchNormMode.Frozen : BatchNormMode.Auto;
         directory = Directory.CreateTempSubdirectory("onnxvideo-bench-train-").FullName;
+        WritePackage(arch, tuning, frames, size, parts is [.., "frozen"], directory);
+        runner = new PackageStepRunner(directory, batch, Threads);
+    }
+
+    /// <summary>The package of a case: a zoo model with 10 classes, AdamW; BatchNorm frozen when asked, else as the tuning compiles it.</summary>
+    internal static void WritePackage(string arch, string tuning, int frames, int size, bool frozenBatchNorm, string directory)
+    {
         var model = ModelZoo.Build(arch, new ZooOptions { Classes = 10, Frames = frames, Size = size, Seed = 0 });
         TrainingPackageWriter.Write(model, new TrainingPackageOptions
         {
             Tuning = TuningSpec.Parse(tuning),
-            BatchNorm = batchNorm,
+            BatchNorm = frozenBatchNorm ? BatchNormMode.Frozen : BatchNormMode.Auto,
             Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW),
         }, directory);
-        runner = new PackageStepRunner(directory, batch, Threads);
     }
 
     [Benchmark]

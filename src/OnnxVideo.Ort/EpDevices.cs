@@ -41,7 +41,7 @@ public static unsafe class EpDevices
             ReadPairs(OrtApi.HardwareDevice_Metadata(hardware)));
     }
 
-    private static Dictionary<string, string> ReadPairs(nint pairs)
+    internal static Dictionary<string, string> ReadPairs(nint pairs)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (pairs == 0)

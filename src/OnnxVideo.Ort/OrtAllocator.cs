@@ -41,6 +41,18 @@ public sealed unsafe class OrtAllocator : IDisposable
         return (nint)memory;
     }
 
+    /// <summary>
+    /// The allocator's statistics as ORT reports them (an arena's "InUse", "TotalAllocated", "MaxInUse", "NumAllocs",
+    /// "NumArenaExtensions", "MaxAllocSize", … in bytes or counts); empty when the allocator keeps none.
+    /// </summary>
+    internal IReadOnlyDictionary<string, string> GetStatistics()
+    {
+        nint pairs;
+        OrtStatus.Check(OrtApi.AllocatorGetStats(Pointer, &pairs), "AllocatorGetStats");
+        using var owned = new OrtKeyValuePairsHandle(pairs);
+        return EpDevices.ReadPairs(pairs);
+    }
+
     public void Free(nint memory)
     {
         if (memory != 0)

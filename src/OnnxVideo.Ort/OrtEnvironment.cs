@@ -55,6 +55,25 @@ public sealed unsafe class OrtEnvironment
     internal OrtEnvHandle Handle { get; }
 
     /// <summary>
+    /// Registers a CPU arena with <paramref name="strategy"/> in this environment. Sessions use it instead of an arena
+    /// of their own when their options set "session.use_env_allocators" to "1" (then they share it, too). Call it once
+    /// per process: ORT 1.31 accepts a second call without an error, and which arena sessions then get is not documented.
+    /// </summary>
+    internal unsafe void RegisterCpuArena(OrtArenaExtendStrategy strategy)
+    {
+        var keys = Utf8.NullTerminated("arena_extend_strategy");
+        nuint value = (nuint)(int)strategy;
+        nint config;
+        fixed (byte* key = keys)
+        {
+            var keyList = stackalloc byte*[] { key };
+            OrtStatus.Check(OrtApi.CreateArenaCfgV2(keyList, &value, 1, &config), "CreateArenaCfgV2");
+        }
+        using var owned = new OrtArenaCfgHandle(config);
+        OrtStatus.Check(OrtApi.CreateAndRegisterAllocator(Handle.Pointer, OrtMemoryInfo.Cpu.Pointer, config), "CreateAndRegisterAllocator");
+    }
+
+    /// <summary>
     /// Creates the shared environment with the given logging settings. Calling it again with the same settings
     /// returns the existing one; different settings after creation throw.
     /// </summary>

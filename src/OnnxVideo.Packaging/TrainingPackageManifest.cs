@@ -24,6 +24,11 @@ internal sealed record TrainingPackageManifest
     public required PackageTuningEntry Tuning { get; init; }
     /// <summary>Optimizer kind and hyper-parameters; LearningRate is the default value of the "lr" input.</summary>
     public required OptimizerSettings Optimizer { get; init; }
+    /// <summary>
+    /// The graphs leave every optimizer-state tensor exactly as it was when a step is not finite (gradient norm or
+    /// loss), so a session may update the state in place in one buffer (issue 17); packages written before are false.
+    /// </summary>
+    public bool OptimizerStateGuarded { get; init; }
     /// <summary>Label smoothing of the cross-entropy loss in the train, gradients and eval graphs.</summary>
     public float LabelSmoothing { get; init; }
     /// <summary>Default for the clip_norm input (0 = no clipping).</summary>

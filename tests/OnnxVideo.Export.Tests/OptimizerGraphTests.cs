@@ -160,6 +160,47 @@ public class OptimizerGraphTests
     }
 
     [Theory]
+    [InlineData(OptimizerKind.AdamW)]
+    [InlineData(OptimizerKind.Sgd)]
+    public void AGuardedGraphKeepsTheStateOnANonFiniteStepAndElseMatchesThePlainOne(OptimizerKind kind)
+    {
+        var settings = OptimizerSettings.DefaultFor(kind) with { Momentum = 0.9f, WeightDecay = 0.1f };
+        (string, IReadOnlyList<long>)[] parameters = [("p", new long[] { 2, 2 })];
+        using var plain = new OrtModelRunner(OptimizerGraph.BuildStandalone(settings, parameters));
+        using var guarded = new OrtModelRunner(OptimizerGraph.BuildStandalone(settings, parameters, guardState: true));
+        var states = settings.StateSuffixes.Select(x => "p" + x).ToList();
+        Dictionary<string, (Array, long[])> Inputs(float[] gradient)
+        {
+            var inputs = new Dictionary<string, (Array, long[])>
+            {
+                ["p"] = (new[] { 1.5f, -2f, 0.25f, 4f }, [2, 2]),
+                ["p.grad"] = (gradient, [2, 2]),
+                ["lr"] = (new[] { 0.01f }, []),
+                ["step"] = (new[] { 3f }, []),
+                ["clip_norm"] = (new[] { 1f }, []),
+            };
+            for (var i = 0; i < states.Count; i++)
+            {
+                inputs[states[i]] = (new[] { 0.3f * (i + 1), -0.1f, 2e-3f, 0.7f }, [2, 2]);
+            }
+            return inputs;
+        }
+        string[] outputs = ["p.updated", .. states.Select(x => x + ".updated")];
+
+        var finite = Inputs([0.1f, -3f, 0f, 2e-3f]);
+        var expected = plain.Run(finite, outputs);
+        var actual = guarded.Run(finite, outputs);
+        Assert.All(outputs, o => Assert.Equal(expected[o], actual[o]));
+
+        foreach (var bad in new[] { float.NaN, float.PositiveInfinity })
+        {
+            var skipped = Inputs([0.1f, bad, 0f, 2e-3f]);
+            var kept = guarded.Run(skipped, outputs);
+            Assert.All(states, x => Assert.Equal((float[])skipped[x].Item1, kept[x + ".updated"]));
+        }
+    }
+
+    [Theory]
     [InlineData(OptimizerKind.AdamW, true, 0.9f, "nesterov")]
     [InlineData(OptimizerKind.Sgd, true, 0f, "nesterov needs momentum")]
     [InlineData(OptimizerKind.Sgd, false, 1.5f, "momentum")]
@@ -177,6 +218,18 @@ public class OptimizerGraphTests
         Assert.False(settings.DecaysParameter([16]));
         Assert.True(settings.DecaysParameter([16, 4]));
         Assert.True((settings with { DecayOneDimensional = true }).DecaysParameter([16]));
+    }
+
+    [Fact]
+    public void TheNormsSquaresAreAddedLastParameterFirstAndSummedInParameterOrder()
+    {
+        // ORT's execution order follows the order nodes were added: the last layer's weight gradient must come first so
+        // that each one runs right after its layer's output gradient (issue 17's memory); the sum keeps its value.
+        var model = OptimizerGraph.BuildStandalone(OptimizerSettings.DefaultFor(OptimizerKind.AdamW), [("a", [2]), ("b", [3]), ("c", [4])]);
+        var squares = model.Graph.Node.Where(n => n.OpType == "ReduceSumSquare").ToList();
+        Assert.Equal(["c.grad", "b.grad", "a.grad"], squares.Select(n => n.Input[0]));
+        var sum = model.Graph.Node.Single(n => n.OpType == "Sum");
+        Assert.Equal(["a.grad", "b.grad", "c.grad"], sum.Input.Select(x => squares.Single(n => n.Output[0] == x).Input[0]));
     }
 
     private static float[] RandomArray(Random random, long[] shape) =>

@@ -4,59 +4,61 @@ using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Ort;
 using OnnxVideo.Runtime;
+using OnnxVideo.Training.Packages;
+using OnnxVideo.Training.Sessions;
 
 namespace OnnxVideo.Benchmarks.Peers;
 
 /// <summary>
-/// Our side of a model row in a process of its own (<c>OnnxVideo.Benchmarks peer-row inference|step ARCH TUNING BATCH
-/// FRAMES SIZE auto|frozen THREADS ITERS</c>), so that its peak resident memory is, like the Python peer's, the
-/// high-water mark of a fresh process: runtime, model, session and the timed runs, and nothing of earlier rows.
+/// Our side of a model row in a process of its own (<c>OnnxVideo.Benchmarks peer-row inference|step DIR BATCH
+/// THREADS ITERS</c>), so that its peak resident memory is, like the Python peer's, the high-water mark of a fresh
+/// process. As a user's would: the harness writes the model (DIR/model.onnx) or the training package (DIR) first, as
+/// <c>onnxvideo-export</c> does in a process of its own, and the row process loads it, as <c>onnxvideo classify</c>
+/// or <c>onnxvideo train</c> does: runtime, session or <see cref="TrainingSession"/> (double-buffered weights), and the
+/// timed runs, but not the compiler's memory.
 /// </summary>
 internal static class OwnProcessRow
 {
     public static (double Seconds, long PeakBytes) Measure(string kind, PeerModelCase m, string tuning, bool frozenBatchNorm, int threads, int iterations)
     {
-        string[] arguments = [typeof(OwnProcessRow).Assembly.Location, "peer-row", kind, m.Arch, tuning, $"{m.Batch}", $"{m.Frames}",
-            $"{m.Size}", frozenBatchNorm ? "frozen" : "auto", $"{threads}", $"{iterations}"];
-        using var json = PeerProcess.RunJson("dotnet", arguments, $"our {kind} row for {m.Arch}");
-        return (json.RootElement.GetProperty("seconds").GetDouble(), json.RootElement.GetProperty("peak_rss_bytes").GetInt64());
+        var directory = Directory.CreateTempSubdirectory("onnxvideo-peer-row-").FullName;
+        try
+        {
+            if (kind == "inference")
+            {
+                var model = ModelZoo.Build(m.Arch, new ZooOptions { Classes = 10, Frames = m.Frames, Size = m.Size, Seed = 0 });
+                OnnxModelFile.Save(model, Path.Combine(directory, "model.onnx"));
+            }
+            else
+            {
+                TrainingStepBenchmarks.WritePackage(m.Arch, tuning, m.Frames, m.Size, frozenBatchNorm, directory);
+            }
+            string[] arguments = [typeof(OwnProcessRow).Assembly.Location, "peer-row", kind, directory, $"{m.Batch}", $"{threads}", $"{iterations}"];
+            using var json = PeerProcess.RunJson("dotnet", arguments, $"our {kind} row for {m.Arch}");
+            return (json.RootElement.GetProperty("seconds").GetDouble(), json.RootElement.GetProperty("peak_rss_bytes").GetInt64());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     public static int Run(string[] args)
     {
         int Int(int i) => int.Parse(args[i], CultureInfo.InvariantCulture);
-        var (kind, m) = (args[0], new PeerModelCase(args[1], Int(3), Int(4), Int(5)));
-        var (tuning, frozen, threads, iterations) = (args[2], args[6] == "frozen", Int(7), Int(8));
-        var seconds = kind == "inference" ? Inference(m, threads, iterations) : Step(m, tuning, frozen, threads, iterations);
+        var (kind, directory, batch, threads, iterations) = (args[0], args[1], Int(2), Int(3), Int(4));
+        var seconds = kind == "inference" ? Inference(directory, batch, threads, iterations) : Step(directory, batch, threads, iterations);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["seconds"] = seconds, ["peak_rss_bytes"] = PeakMemory.PeakBytes() }));
         return 0;
     }
 
-    private static double Inference(PeerModelCase m, int threads, int iterations)
+    private static double Inference(string directory, int batch, int threads, int iterations)
     {
-        // The model is opened from a file as VideoClassifier opens one on the CPU provider (3-D convolutions lowered
-        // in memory at load), so the row's peak memory is that of a user's classifier rather than of the zoo build.
-        var path = Path.Combine(Path.GetTempPath(), $"onnxvideo-peer-{m.Arch}-{Guid.NewGuid():N}.onnx");
-        OnnxModelFile.Save(ModelZoo.Build(m.Arch, new ZooOptions { Classes = 10, Frames = m.Frames, Size = m.Size, Seed = 0 }), path);
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        OrtSession session;
-        try
-        {
-            var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 };
-            session = CpuConvolutionLowering.Open(path, p => new OrtSession(p, options));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-        using var _ = session;
-        var random = new Random(0);
-        var video = new float[m.Batch * 3 * m.Frames * m.Size * m.Size];
-        for (var i = 0; i < video.Length; i++)
-        {
-            video[i] = (float)(random.NextDouble() * 2 - 1);
-        }
-        using var input = OrtValue.CreateTensor(video, m.Batch, 3, m.Frames, m.Size, m.Size);
+        // Opened as VideoClassifier opens a model on the CPU provider (3-D convolutions lowered in memory at load).
+        var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 };
+        using var session = CpuConvolutionLowering.Open(Path.Combine(directory, "model.onnx"), p => new OrtSession(p, options));
+        var shape = session.Inputs.Single(i => i.Name == ModelZoo.InputName).Shape.Skip(1).ToArray();
+        using var input = OrtValue.CreateTensor(RandomClips(batch * (int)shape.Aggregate(1L, (a, b) => a * b)), [batch, .. shape]);
         return PeerTiming.MedianSeconds(() =>
         {
             foreach (var output in session.Run([ModelZoo.InputName], [input]))
@@ -66,21 +68,22 @@ internal static class OwnProcessRow
         }, 1, iterations);
     }
 
-    private static double Step(PeerModelCase m, string tuning, bool frozenBatchNorm, int threads, int iterations)
+    private static double Step(string directory, int batch, int threads, int iterations)
     {
-        var benchmark = new TrainingStepBenchmarks
+        using var session = TrainingSession.Open(PackageLayouts.Load(directory), new TrainingSessionOptions { IntraOpThreads = threads });
+        var video = RandomClips(batch * session.SampleElements);
+        var labels = Enumerable.Range(0, batch).Select(i => i % session.ClassCount).ToArray();
+        return PeerTiming.MedianSeconds(() => session.TrainStep(video, labels), 1, iterations);
+    }
+
+    private static float[] RandomClips(int length)
+    {
+        var random = new Random(0);
+        var video = new float[length];
+        for (var i = 0; i < video.Length; i++)
         {
-            Case = $"{m.Arch}:{tuning}:{m.Batch}:{m.Frames}:{m.Size}{(frozenBatchNorm ? ":frozen" : "")}",
-            Threads = threads,
-        };
-        benchmark.Setup();
-        try
-        {
-            return PeerTiming.MedianSeconds(benchmark.TrainStep, 1, iterations);
+            video[i] = (float)(random.NextDouble() * 2 - 1);
         }
-        finally
-        {
-            benchmark.Cleanup();
-        }
+        return video;
     }
 }

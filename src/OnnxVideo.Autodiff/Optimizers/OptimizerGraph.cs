@@ -27,7 +27,14 @@ internal static class OptimizerGraph
     /// "&lt;param&gt;.updated", "&lt;state&gt;.updated" and grad_norm. Parameters and gradients must already be values
     /// of <paramref name="graph"/>.
     /// </summary>
-    public static OptimizerUpdate Append(GraphBuilder graph, OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters)
+    /// <remarks>
+    /// With <paramref name="guardState"/> the state updates are guarded: when the gradient norm (or the given <paramref name="loss"/>) is not finite, every
+    /// "&lt;state&gt;.updated" equals its input exactly, so a session may keep the state in one buffer, bound as input and
+    /// output (the parameters' own updates are then discarded by the session). The gradient enters the state through
+    /// Where(finite, gradient, 0) and the decay rates become 1, so the values of a finite step are unchanged.
+    /// </remarks>
+    public static OptimizerUpdate Append(GraphBuilder graph, OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters,
+        string? loss = null, bool guardState = false)
     {
         settings.Validate();
         if (parameters.Count == 0)
@@ -42,6 +49,7 @@ internal static class OptimizerGraph
         Emit(graph, "Identity", [norm], GradientNormOutput);
         graph.Output(GradientNormOutput, Float);
         var coefficient = ClipCoefficient(graph, norm, clip);
+        var finite = guardState ? AllFinite(graph, loss is null ? [norm] : [norm, loss]) : null;
 
         var constants = new Dictionary<float, string>();
         string C(float value) => constants.TryGetValue(value, out var name) ? name : constants[value] = graph.Constant(value);
@@ -54,9 +62,11 @@ internal static class OptimizerGraph
         var sharedByScale = new Dictionary<float, AdamWShared>();
         AdamWShared SharedFor(float scale) => sharedByScale.TryGetValue(scale, out var s) ? s
             : sharedByScale[scale] = AdamWScalars(graph, settings, RateFor(scale), step, C);
+        string Guarded(float value, float skipped) => finite is null ? C(value) : graph.Node("Where", [finite, C(value), C(skipped)]);
         foreach (var p in parameters)
         {
-            var gradient = graph.Node("Mul", [p.Gradient, coefficient]);
+            var clipped = graph.Node("Mul", [p.Gradient, coefficient]);
+            var gradient = finite is null ? clipped : graph.Node("Where", [finite, clipped, C(0f)]);
             var decay = settings.DecaysParameter(p.Shape);
             var states = settings.StateSuffixes.Select(s => p.Name + s).ToList();
             foreach (var s in states)
@@ -64,8 +74,8 @@ internal static class OptimizerGraph
                 graph.Input(s, Float, Dims(p.Shape));
             }
             var newStates = settings.Kind == OptimizerKind.AdamW
-                ? AdamW(graph, settings, SharedFor(p.LearningRateScale), p, gradient, decay, states, C)
-                : Sgd(graph, settings, p, gradient, decay, states, RateFor(p.LearningRateScale), C);
+                ? AdamW(graph, settings, SharedFor(p.LearningRateScale), p, gradient, decay, states, C, Guarded)
+                : Sgd(graph, settings, p, gradient, decay, states, RateFor(p.LearningRateScale), C, Guarded, finite);
             updatedParameters.Add(new TensorBinding(p.Name, p.Name + UpdatedSuffix, p.Shape));
             graph.Output(p.Name + UpdatedSuffix, Float, Dims(p.Shape));
             for (var i = 0; i < states.Count; i++)
@@ -81,14 +91,16 @@ internal static class OptimizerGraph
     /// A stand-alone optimizer graph: inputs are the parameters, their gradients "&lt;param&gt;.grad" (e.g. summed or
     /// averaged over micro-batches by the caller), the state, lr, step and clip_norm.
     /// </summary>
-    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<(string Name, IReadOnlyList<long> Shape)> parameters, int opset = 17) =>
-        BuildStandalone(settings, parameters.Select(p => new OptimizerParameter(p.Name, p.Name + GradientSuffix, p.Shape)).ToList(), opset);
+    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<(string Name, IReadOnlyList<long> Shape)> parameters, int opset = 17,
+        bool guardState = false) =>
+        BuildStandalone(settings, parameters.Select(p => new OptimizerParameter(p.Name, p.Name + GradientSuffix, p.Shape)).ToList(), opset, guardState);
 
     /// <summary>
     /// <see cref="BuildStandalone(OptimizerSettings, IReadOnlyList{ValueTuple{string, IReadOnlyList{long}}}, int)"/> with
     /// each parameter's learning-rate scale; the gradient inputs are named "&lt;param&gt;.grad" whatever the given names.
     /// </summary>
-    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters, int opset = 17)
+    public static ModelProto BuildStandalone(OptimizerSettings settings, IReadOnlyList<OptimizerParameter> parameters, int opset = 17,
+        bool guardState = false)
     {
         var graph = new GraphBuilder("optimizer");
         var optimizerParameters = new List<OptimizerParameter>();
@@ -98,7 +110,7 @@ internal static class OptimizerGraph
             graph.Input(p.Name + GradientSuffix, Float, Dims(p.Shape));
             optimizerParameters.Add(p with { Gradient = p.Name + GradientSuffix });
         }
-        Append(graph, settings, optimizerParameters);
+        Append(graph, settings, optimizerParameters, guardState: guardState);
         return OnnxModels.Create(graph.Graph, opset);
     }
 
@@ -113,15 +125,18 @@ internal static class OptimizerGraph
         return new AdamWShared(decayFactor, g.Node("Div", [lr, biasCorrection1]), g.Node("Sqrt", [biasCorrection2]));
     }
 
+    /// <param name="guarded">(rate, rate of a skipped step): a scalar that is the first on a finite step.</param>
     private static List<string> AdamW(GraphBuilder g, OptimizerSettings s, AdamWShared shared, OptimizerParameter p,
-        string gradient, bool decay, List<string> states, Func<float, string> c)
+        string gradient, bool decay, List<string> states, Func<float, string> c, Func<float, float, string> guarded)
     {
         var param = decay ? g.Node("Mul", [p.Name, shared.DecayFactor]) : p.Name;
-        // New state values are computed straight into their output names: no copies of optimizer-sized tensors.
-        var expAvg = Emit(g, "Add", [g.Node("Mul", [states[0], c(s.Beta1)]), g.Node("Mul", [gradient, c(1f - s.Beta1)])], states[0] + UpdatedSuffix);
+        // New state values are computed straight into their output names: no copies of optimizer-sized tensors. A
+        // skipped step (gradient 0, rates 1 and 0) gives m·1 + 0·0 = m exactly.
+        var expAvg = Emit(g, "Add", [g.Node("Mul", [states[0], guarded(s.Beta1, 1f)]), g.Node("Mul", [gradient, guarded(1f - s.Beta1, 0f)])],
+            states[0] + UpdatedSuffix);
         var expAvgSq = Emit(g, "Add", [
-            g.Node("Mul", [states[1], c(s.Beta2)]),
-            g.Node("Mul", [g.Node("Mul", [gradient, gradient]), c(1f - s.Beta2)]),
+            g.Node("Mul", [states[1], guarded(s.Beta2, 1f)]),
+            g.Node("Mul", [g.Node("Mul", [gradient, gradient]), guarded(1f - s.Beta2, 0f)]),
         ], states[1] + UpdatedSuffix);
         var denominator = g.Node("Add", [g.Node("Div", [g.Node("Sqrt", [expAvgSq]), shared.SqrtBiasCorrection2]), c(s.Epsilon)]);
         var update = g.Node("Mul", [g.Node("Div", [expAvg, denominator]), shared.StepSize]);
@@ -130,14 +145,16 @@ internal static class OptimizerGraph
     }
 
     private static List<string> Sgd(GraphBuilder g, OptimizerSettings s, OptimizerParameter p, string gradient, bool decay,
-        List<string> states, string lr, Func<float, string> c)
+        List<string> states, string lr, Func<float, string> c, Func<float, float, string> guarded, string? finite)
     {
         var direction = decay ? g.Node("Add", [gradient, g.Node("Mul", [p.Name, c(s.WeightDecay)])]) : gradient;
         var newStates = new List<string>();
         if (s.Momentum > 0)
         {
-            // A zero-initialised buffer makes the first step equal torch's "buffer = gradient" (no dampening).
-            var buffer = Emit(g, "Add", [g.Node("Mul", [states[0], c(s.Momentum)]), direction], states[0] + UpdatedSuffix);
+            // A zero-initialised buffer makes the first step equal torch's "buffer = gradient" (no dampening). A
+            // skipped step adds nothing to buffer·1 (the decayed weight term is finite, but not to be added either).
+            var added = decay && finite is not null ? g.Node("Where", [finite, direction, c(0f)]) : direction;
+            var buffer = Emit(g, "Add", [g.Node("Mul", [states[0], guarded(s.Momentum, 1f)]), added], states[0] + UpdatedSuffix);
             newStates.Add(buffer);
             direction = s.Nesterov ? g.Node("Add", [direction, g.Node("Mul", [buffer, c(s.Momentum)])]) : buffer;
         }
@@ -145,11 +162,30 @@ internal static class OptimizerGraph
         return newStates;
     }
 
+    /// <summary>
+    /// sqrt(Σ ‖g‖²). The squares are emitted last parameter first (the Sum keeps the parameters' order, so the value is
+    /// unchanged): ORT orders a graph by a depth-first walk from its outputs that visits a node's inputs in the order
+    /// their nodes were added, so the norm's first input decides which weight gradient is computed first. From the
+    /// last layer's on, each weight gradient runs as soon as its layer's output gradient exists and that gradient and
+    /// the saved activations die early; first-layer-first kept every layer's output gradient alive until the end of the
+    /// backward pass (issue 17: r3d_18's step, 2×3×8×112², peak arena use 459 → 375 MiB).
+    /// </summary>
     private static string GlobalNorm(GraphBuilder g, IReadOnlyList<string> gradients)
     {
-        var squares = gradients.Select(x => g.Node("ReduceSumSquare", [x], new Dictionary<string, object> { ["keepdims"] = 0L })).ToList();
-        var sum = squares.Count == 1 ? squares[0] : g.Node("Sum", squares);
+        var squares = new string[gradients.Count];
+        for (var i = gradients.Count - 1; i >= 0; i--)
+        {
+            squares[i] = g.Node("ReduceSumSquare", [gradients[i]], new Dictionary<string, object> { ["keepdims"] = 0L });
+        }
+        var sum = squares.Length == 1 ? squares[0] : g.Node("Sum", squares);
         return g.Node("Sqrt", [sum]);
+    }
+
+    /// <summary>A boolean scalar: every value of <paramref name="scalars"/> is finite (neither NaN nor ±∞).</summary>
+    private static string AllFinite(GraphBuilder g, IReadOnlyList<string> scalars)
+    {
+        var bad = scalars.Select(x => g.Node("Or", [g.Node("IsNaN", [x]), g.Node("IsInf", [x])])).ToList();
+        return g.Node("Not", [bad.Count == 1 ? bad[0] : g.Node("Or", [bad[0], bad[1]])]);
     }
 
     private static string ClipCoefficient(GraphBuilder g, string norm, string clip)

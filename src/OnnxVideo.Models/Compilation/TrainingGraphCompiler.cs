@@ -134,7 +134,7 @@ internal static class TrainingGraphCompiler
         var parameters = trainVariant.Selection.Trainable
             .Select(p => new OptimizerParameter(p, trainGradients.GradientOf(p), trainVariant.Initial.First(t => t.Name == p).Dims.ToArray(), rateScales[p]))
             .ToList();
-        OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters);
+        OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters, trainLoss, options.InPlaceOptimizerState);
         FusedOps.Lower(trainVariant.Graph);
         CleanUp(trainVariant.Graph, options);
 
@@ -152,7 +152,7 @@ internal static class TrainingGraphCompiler
             inputGradient = inputVariant.Graph;
         }
 
-        var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters);
+        var optimizer = OptimizerGraph.BuildStandalone(options.Optimizer, parameters, guardState: options.InPlaceOptimizerState);
         io = io with { DropoutSeed = trainVariant.Dropout.Count > 0 ? SeededDropout.SeedInput : null };
         var frozenNames = trainVariant.Selection.Frozen.ToHashSet(StringComparer.Ordinal);
         var contract = options.Contract ?? ContractOf(model, sourceName);

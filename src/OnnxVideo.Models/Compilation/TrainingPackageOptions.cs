@@ -53,6 +53,10 @@ internal sealed record TrainingPackageOptions
     /// <summary>The gradients and train-step graphs are cleaned up after autodiff and lowering (<see cref="Onnx.Graphs.Cleanup.GraphCleanup"/>:
     /// common subexpressions merged, shape arithmetic folded, dead nodes removed); off only for A/B measurements.</summary>
     public bool CleanUpGraphs { get; init; } = true;
+    /// <summary>The optimizer graphs keep the state unchanged on a non-finite step, so sessions update it in place in
+    /// one buffer (r3d_18's step 1296 → 1007 MiB) — at a cost in time (r2plus1d_18 1.06–1.12×), so off by default
+    /// (benchmarks/README.md, lever 11e).</summary>
+    public bool InPlaceOptimizerState { get; init; }
     /// <summary>Knowledge distillation from a teacher's logits on the first classes, added to the training graphs' loss; null = off.</summary>
     public PackageDistillationEntry? Distillation { get; init; }
     /// <summary>Captioners: the tokenizer (tokenizer.json) to store in the package; its vocabulary must be the model's.</summary>

@@ -102,6 +102,7 @@ internal static class TrainingPackageWriter
             Tuning = new PackageTuningEntry(selection.Spec.ToString(), selection.Spec.Kind, selection.Head.Weight, selection.Head.Bias, selection.Adapters,
                 selection.Bottlenecks, selection.Prompts),
             Optimizer = settings,
+            OptimizerStateGuarded = options.InPlaceOptimizerState,
             LabelSmoothing = options.LabelSmoothing,
             ClipNorm = options.ClipNorm,
             LayerDecay = options.LayerDecay,

@@ -153,6 +153,25 @@ internal sealed class SafetensorsFile : IDisposable
 
     public ReadOnlySpan<T> GetSpan<T>(string name) where T : unmanaged => ReadArray<T>(name);
 
+    /// <summary>
+    /// Copies a float32 tensor straight from the mapped file into <paramref name="destination"/> (exactly its length),
+    /// without the managed array <see cref="ReadArray{T}"/> makes: loading hundreds of MB of weights that way leaves no
+    /// garbage behind.
+    /// </summary>
+    public void ReadInto(string name, Span<float> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var info = GetInfo(name);
+        if (info.DType != SafetensorsDType.F32 || info.ByteLength != (long)destination.Length * sizeof(float))
+        {
+            throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType} {info.ShapeText}, not {destination.Length} float32 values");
+        }
+        if (destination.Length > 0)
+        {
+            _view!.SafeMemoryMappedViewHandle.ReadSpan((ulong)(_view.PointerOffset + DataStart + info.Begin), destination);
+        }
+    }
+
     private T[] Read<T>(SafetensorsTensorInfo info) where T : unmanaged
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -44,6 +44,11 @@ internal static unsafe partial class OrtApi
     public static readonly delegate* unmanaged<nint*, nint> GetAllocatorWithDefaultOptions = (delegate* unmanaged<nint*, nint>)Slot(78);
     public static readonly delegate* unmanaged<nint, nint, nint*, nint> CreateAllocator = (delegate* unmanaged<nint, nint, nint*, nint>)Slot(131);
     public static readonly delegate* unmanaged<nint, void> ReleaseAllocator = (delegate* unmanaged<nint, void>)Slot(132);
+    public static readonly delegate* unmanaged<byte**, nuint*, nuint, nint*, nint> CreateArenaCfgV2 = (delegate* unmanaged<byte**, nuint*, nuint, nint*, nint>)Slot(164);
+    public static readonly delegate* unmanaged<nint, void> ReleaseArenaCfg = (delegate* unmanaged<nint, void>)Slot(157);
+    public static readonly delegate* unmanaged<nint, nint, nint, nint> CreateAndRegisterAllocator = (delegate* unmanaged<nint, nint, nint, nint>)Slot(144);
+    public static readonly delegate* unmanaged<nint, nint*, nint> AllocatorGetStats = (delegate* unmanaged<nint, nint*, nint>)Slot(319);
+    public static readonly delegate* unmanaged<nint, void> ReleaseKeyValuePairs = (delegate* unmanaged<nint, void>)Slot(300);
 
     // Run options.
     public static readonly delegate* unmanaged<nint*, nint> CreateRunOptions = (delegate* unmanaged<nint*, nint>)Slot(39);

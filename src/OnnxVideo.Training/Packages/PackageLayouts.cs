@@ -45,6 +45,7 @@ public static class PackageLayouts
             },
             Parameters = m.Parameters.Select(p => new TrainableParameter(p.Name, p.Shape, p.Gradient, p.Updated,
                 p.State.Select(s => new OptimizerStateTensor(s.Name, s.Updated)).ToList())).ToList(),
+            OptimizerStateGuarded = m.OptimizerStateGuarded,
             Buffers = m.Buffers.Select(b => new RunningStatistic(b.Name, b.Shape, b.Updated)).ToList(),
             Contract = m.Contract,
             ClassCount = m.ClassCount,

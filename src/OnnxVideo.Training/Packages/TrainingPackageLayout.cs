@@ -27,6 +27,8 @@ public sealed record TrainingPackageLayout
     public string? FrozenPath { get; init; }
     public required TrainingGraphNames Names { get; init; }
     public required IReadOnlyList<TrainableParameter> Parameters { get; init; }
+    /// <summary>The graphs keep the optimizer state as it was on a non-finite step, so it can live in one buffer.</summary>
+    public bool OptimizerStateGuarded { get; init; }
     /// <summary>Running statistics updated by each training step; stored with the parameters (trainable file, checkpoints).</summary>
     public IReadOnlyList<RunningStatistic> Buffers { get; init; } = [];
     public PreprocessingContract? Contract { get; init; }

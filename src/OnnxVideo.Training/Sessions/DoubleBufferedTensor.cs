@@ -11,13 +11,16 @@ internal sealed class DoubleBufferedTensor : IDisposable
 {
     private readonly OrtValue[] _values;
 
-    public DoubleBufferedTensor(string name, string updatedName, long[] shape, SessionDeviceMemory memory)
+    /// <param name="inPlace">One buffer for both parities: the graphs update it in place and leave it as it was on a
+    /// step the session discards (a guarded optimizer state).</param>
+    public DoubleBufferedTensor(string name, string updatedName, long[] shape, SessionDeviceMemory memory, bool inPlace = false)
     {
         Name = name;
         UpdatedName = updatedName;
         Shape = shape;
         Length = checked((int)shape.Aggregate(1L, (a, b) => a * b));
-        _values = [memory.Allocate(shape), memory.Allocate(shape)];
+        var first = memory.Allocate(shape);
+        _values = [first, inPlace ? first : memory.Allocate(shape)];
     }
 
     public string Name { get; }
@@ -29,7 +32,7 @@ internal sealed class DoubleBufferedTensor : IDisposable
 
     public void Dispose()
     {
-        foreach (var value in _values)
+        foreach (var value in _values.Distinct())
         {
             value.Dispose();
         }

@@ -48,9 +48,15 @@ internal sealed class SessionDeviceMemory : IDisposable
         ? OrtValue.CreateTensor(new float[ElementCount(shape)], shape)
         : OrtValue.AllocateTensor(TensorElementType.Float, shape, _allocator);
 
-    public void Upload(ReadOnlySpan<float> source, OrtValue destination, long[] shape)
+    /// <summary>Whether tensors allocated here live in host memory that <see cref="HostSpan"/> can reach.</summary>
+    public bool IsHostMemory => _allocator is null || MemoryInfo.DeviceName == OrtMemoryInfo.CpuName;
+
+    /// <summary>The elements of a host-memory tensor of this session in place (<see cref="IsHostMemory"/> only).</summary>
+    public static Span<float> HostSpan(OrtValue value) => value.GetTensorSpan<float>();
+
+    public void Upload(float[] source, OrtValue destination, long[] shape)
     {
-        using var host = OrtValue.CreateTensor(source.ToArray(), shape);
+        using var host = OrtValue.CreateTensor(source, shape);
         _copier.Copy(host, destination);
     }
 

@@ -38,7 +38,15 @@ internal static class TensorUpload
             foreach (var tensor in tensors)
             {
                 // Both buffers, so a graph that leaves a tensor unwritten still finds defined values after the flip.
-                var data = file.GetSpan<float>(tensor.Name);
+                if (memory.IsHostMemory)
+                {
+                    // Straight from the mapped file: no managed copy of every weight left for the GC (issue 17).
+                    var current = SessionDeviceMemory.HostSpan(tensor.ValueAt(parity));
+                    file.ReadInto(tensor.Name, current);
+                    current.CopyTo(SessionDeviceMemory.HostSpan(tensor.ValueAt(1 - parity)));
+                    continue;
+                }
+                var data = file.ReadArray<float>(tensor.Name);
                 memory.Upload(data, tensor.ValueAt(parity), tensor.Shape);
                 memory.Upload(data, tensor.ValueAt(1 - parity), tensor.Shape);
             }

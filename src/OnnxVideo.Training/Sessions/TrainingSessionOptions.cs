@@ -27,6 +27,9 @@ public sealed record TrainingSessionOptions
     /// </summary>
     public double? EmaDecay { get; init; }
 
+    /// <summary>ORT's memory pattern in the sessions of the graphs (off: issue 17's measurements; on for A/B only).</summary>
+    internal bool MemoryPattern { get; init; }
+
     /// <summary>Test seam: keep weights in managed arrays (the path before device residency) to compare results with.</summary>
     internal bool HostParameterMemory { get; init; }
 

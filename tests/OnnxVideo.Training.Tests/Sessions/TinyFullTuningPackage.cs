@@ -12,7 +12,7 @@ internal sealed class TinyFullTuningPackage : IDisposable
     public const int Classes = 3;
     public const int SampleElements = 3 * 2 * 16 * 16;
 
-    public TinyFullTuningPackage(int seed)
+    public TinyFullTuningPackage(int seed, bool inPlaceOptimizerState = false)
     {
         var model = ModelZoo.Build("tiny3d", new ZooOptions { Classes = Classes, Frames = 2, Size = 16, Seed = seed });
         var directory = Folder.File("pkg");
@@ -20,6 +20,7 @@ internal sealed class TinyFullTuningPackage : IDisposable
         {
             Tuning = TuningSpec.Full,
             Optimizer = OptimizerSettings.DefaultFor(OptimizerKind.AdamW) with { LearningRate = 0.01f },
+            InPlaceOptimizerState = inPlaceOptimizerState,
         }, directory, "tiny3d");
         Layout = PackageLayouts.Load(directory);
     }
