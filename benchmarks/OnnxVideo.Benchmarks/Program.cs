@@ -5,85 +5,42 @@ namespace OnnxVideo.Benchmarks;
 
 public static class Program
 {
+    /// <summary>Comparisons with out-of-process peers and the A/B tools; everything else goes to BenchmarkDotNet.</summary>
+    private static readonly Dictionary<string, Func<string[], int>> EntryPoints = new(StringComparer.Ordinal)
+    {
+        ["ort-overhead"] = OrtOverheadComparison.Run,
+        ["peer-row"] = Peers.OwnProcessRow.Run,
+        ["peers"] = Peers.PeerComparison.Run,
+        ["transfer"] = Transfer.TransferExperiment.Run,
+        ["features"] = FewShot.FeatureDump.Run,
+        ["peft"] = Transfer.PeftExperiment.Run,
+        ["step-time"] = PackageStepComparison.Run,
+        ["step-memory"] = StepMemoryProbe.Run,
+        ["write-packages"] = PackagePairWriter.Run,
+        ["first-epoch-read"] = Media.FirstEpochReadComparison.Run,
+        ["conv-grad-ratio"] = ConvGradientComparison.Run,
+        ["conv-grad-table"] = ConvWeightGradientTable.Run,
+        ["conv3d-forms"] = Conv3dFormComparison.Run,
+        ["inference-forms"] = InferenceFormComparison.Run,
+        ["decode-ratio"] = Media.DecodeSpeedComparison.Run,
+    };
+
     public static void Main(string[] args)
     {
-        // Comparisons with out-of-process peers have their own entry points; everything else goes to BenchmarkDotNet.
-        if (args.Length > 0 && args[0] == "ort-overhead")
+        if (args.Length == 0 || !EntryPoints.TryGetValue(args[0], out var run))
         {
-            Environment.ExitCode = OrtOverheadComparison.Run(args[1..]);
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
             return;
         }
-        if (args.Length > 0 && args[0] == "peer-row")
+        try
         {
-            Environment.ExitCode = Peers.OwnProcessRow.Run(args[1..]);
-            return;
+            Environment.ExitCode = run(args[1..]);
         }
-        if (args.Length > 0 && args[0] == "peers")
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or FormatException or UserInputException)
         {
-            Environment.ExitCode = Peers.PeerComparison.Run(args[1..]);
-            return;
+            // A missing or malformed argument or input: say so and name the entry point (benchmarks/README.md lists each one's arguments).
+            Console.Error.WriteLine($"{args[0]}: {(e is IndexOutOfRangeException ? "missing arguments" : e.Message)} (see benchmarks/README.md)");
+            Environment.ExitCode = 2;
         }
-        if (args.Length > 0 && args[0] == "transfer")
-        {
-            Environment.ExitCode = Transfer.TransferExperiment.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "features")
-        {
-            Environment.ExitCode = FewShot.FeatureDump.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "peft")
-        {
-            Environment.ExitCode = Transfer.PeftExperiment.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "step-time")
-        {
-            Environment.ExitCode = PackageStepComparison.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "step-memory")
-        {
-            Environment.ExitCode = StepMemoryProbe.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "write-packages")
-        {
-            Environment.ExitCode = PackagePairWriter.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "first-epoch-read")
-        {
-            Environment.ExitCode = Media.FirstEpochReadComparison.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "conv-grad-ratio")
-        {
-            Environment.ExitCode = ConvGradientComparison.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "conv-grad-table")
-        {
-            Environment.ExitCode = ConvWeightGradientTable.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "conv3d-forms")
-        {
-            Environment.ExitCode = Conv3dFormComparison.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "inference-forms")
-        {
-            Environment.ExitCode = InferenceFormComparison.Run(args[1..]);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "decode-ratio")
-        {
-            Environment.ExitCode = Media.DecodeSpeedComparison.Run(args[1..]);
-            return;
-        }
-
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
