@@ -15,16 +15,13 @@ internal static class ShiftedDyWeightGradient
 {
     /// <summary>
     /// The measured selection (benchmarks/README.md, "Shifted-dy weight gradients"): one group, stride 1, and a single
-    /// tap, at most half as many output as input channels (LoRA's A, R(2+1)D's temporal convs), or no more output than
-    /// input channels with large outputs.
+    /// tap or at most half as many output as input channels (LoRA's A, R(2+1)D's temporal convs). With as many output
+    /// as input channels the form was faster too on large outputs (r3d_18's and mc3_18's layer1, 0.48× the Conv form
+    /// against 0.88× per tap), but its taps × dy copy, alive at once, raised r3d_18's step peak from 1296 to 1843 MiB,
+    /// so those convs stay per tap.
     /// </summary>
     public static bool Wins(ConvAxis[] axes, long groups, long cout, long cin) =>
-        groups == 1 && axes.All(a => a.Stride == 1)
-        && (TapCount(axes) == 1 || 2 * cout <= cin || (cout <= cin && axes.Aggregate(1L, (o, a) => o * a.Out) >= LargeOutput));
-
-    /// <summary>Outputs per sample and channel from which the form also wins with as many output as input channels
-    /// (r3d_18's and mc3_18's layer1, 8×56×56: 0.48× the Conv form against 0.88× per tap).</summary>
-    private const long LargeOutput = 16384;
+        groups == 1 && axes.All(a => a.Stride == 1) && (TapCount(axes) == 1 || 2 * cout <= cin);
 
     /// <summary>dW [Cout, Cin, k…] for y = Conv(x, w) with one group, stride 1 (any pads and dilations).</summary>
     public static string Build(GradientContext c, string x, string dy, ConvAxis[] axes, long cout, long cin)
