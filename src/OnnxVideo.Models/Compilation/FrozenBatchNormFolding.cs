@@ -8,8 +8,9 @@ namespace OnnxVideo.Models.Compilation;
 /// <summary>
 /// Folds a frozen BatchNormalization (running statistics, inference form) into the Conv it follows when the Conv's
 /// weight or the BatchNorm's scale or bias trains: y = Conv(x, W·s, (b − mean)·s + bias) with s = scale/√(var + ε)
-/// per output channel, computed by nodes from the (trainable) tensors each step, where the Conv's output is larger than its weight. ORT folds Conv + BatchNorm itself
-/// only when every tensor is a constant initializer; unfolded, a trained step pays a full-size pass for the
+/// per output channel, computed by nodes from the (trainable) tensors each step, where the Conv's output is larger
+/// than its weight. ORT folds Conv + BatchNorm itself only when every tensor is a constant initializer; unfolded, a
+/// trained step pays a full-size pass for the
 /// BatchNorm forward, and its backward five more (dx, x̂ recomputed, g·x̂, two reductions) where the folded one
 /// needs only Σg: the scale's gradient comes from the weight gradient, which the Conv computes anyway.
 /// </summary>
@@ -25,12 +26,13 @@ internal static class FrozenBatchNormFolding
         foreach (var bn in graph.Node.Where(n => n.OpType == "BatchNormalization" && n.Domain.Length == 0).ToList())
         {
             var view = new GraphView(graph);
-            if (FoldableConv(view, bn, trained) is not { } conv || !ActivationOutweighsWeight(shapes.ShapeOf(bn.Input[0]), view.Initializer(conv.Input[1])!))
+            if (FoldableConv(view, bn, trained) is not { } conv || view.Initializer(conv.Input[1]) is not { } weight
+                || !ActivationOutweighsWeight(shapes.ShapeOf(bn.Input[0]), weight))
             {
                 continue;
             }
             var first = graph.Node.Count;
-            Fold(builder, conv, bn);
+            Fold(builder, conv, bn, weight.Dims.Count);
             var at = graph.Node.IndexOf(conv);
             GraphRewrites.MoveAppendedNodes(graph, first, at);
             graph.Node.Remove(bn);
@@ -82,15 +84,14 @@ internal static class FrozenBatchNormFolding
         return perChannel >= weight.Dims.Skip(1).Aggregate(1L, (p, d) => p * d);
     }
 
-    private static void Fold(GraphBuilder g, NodeProto conv, NodeProto bn)
+    private static void Fold(GraphBuilder g, NodeProto conv, NodeProto bn, int weightRank)
     {
         var (scale, bias, mean, variance) = (bn.Input[1], bn.Input[2], bn.Input[3], bn.Input[4]);
         var prefix = (bn.Name.Length > 0 ? bn.Name : bn.Output[0]) + "/folded";
         string Op(string op, params string[] inputs) => g.Node(op, inputs, name: $"{prefix}/{op}");
         var epsilon = g.Constant(AttributeValues.Float(bn, "epsilon", 1e-5f));
         var perChannel = Op("Mul", scale, Op("Reciprocal", Op("Sqrt", Op("Add", variance, epsilon))));
-        var rank = g.Graph.Initializer.First(t => t.Name == conv.Input[1]).Dims.Count;
-        var weight = Op("Mul", conv.Input[1], Op("Reshape", perChannel, g.Constant([-1, .. Enumerable.Repeat(1L, rank - 1)])));
+        var weight = Op("Mul", conv.Input[1], Op("Reshape", perChannel, g.Constant([-1, .. Enumerable.Repeat(1L, weightRank - 1)])));
         var shift = conv.Input.Count > 2 && conv.Input[2].Length > 0 ? Op("Sub", conv.Input[2], mean) : Op("Neg", mean);
         var foldedBias = Op("Add", Op("Mul", shift, perChannel), bias);
         while (conv.Input.Count < 3)
