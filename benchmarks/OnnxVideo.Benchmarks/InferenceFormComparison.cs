@@ -90,8 +90,8 @@ public static class InferenceFormComparison
             "gathered" => TapStackForm.Gathered,
             _ => null,
         };
-        Func<ConvAxis[], bool>? where = variant.EndsWith("-deadtaps", StringComparison.Ordinal)
-            ? a => a[0].Kernel == 1 || a[0].PadBegin >= a[0].In : null;
+        Func<NodeProto, ConvAxis[], bool>? where = variant.EndsWith("-deadtaps", StringComparison.Ordinal)
+            ? (_, a) => a[0].Kernel == 1 || a[0].PadBegin >= a[0].In : null;
         var lowered = variant == "original" ? 0 : Conv3dTo2dLowering.Rewrite(model.Graph, full, where);
         Console.WriteLine($"{variant}: {lowered} convolutions lowered");
         return model;

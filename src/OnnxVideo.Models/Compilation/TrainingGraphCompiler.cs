@@ -223,7 +223,7 @@ internal static class TrainingGraphCompiler
             }
             if (options.LowerConv3dTo2d)
             {
-                Conv3dTo2dLowering.Rewrite(graph, options.StackConvTaps);
+                LowerConvolutions(graph, options, selection.Trainable);
             }
         }
         else
@@ -233,6 +233,20 @@ internal static class TrainingGraphCompiler
         var initial = GraphEdits.PromoteToInputs(graph, selection.Trainable);
         var buffers = GraphEdits.PromoteToInputs(graph, BatchNormTraining.Statistics(batchNorms));
         return new GraphVariant(graph, selection, initial, buffers, trainableCount, frozenCount, dropout);
+    }
+
+    /// <summary>
+    /// 3-D convs as 2-D ones (<see cref="Conv3dTo2dLowering"/>): those that read nothing computed from a trained tensor
+    /// in <see cref="TrainingPackageOptions.FrozenConvTaps"/>' form, the others in <see cref="TrainingPackageOptions.StackConvTaps"/>'.
+    /// </summary>
+    private static void LowerConvolutions(GraphProto graph, TrainingPackageOptions options, IReadOnlyList<string> trainable)
+    {
+        if (options.FrozenConvTaps is { } frozenForm)
+        {
+            var trained = new GraphView(graph).Dependents(trainable);
+            Conv3dTo2dLowering.Rewrite(graph, frozenForm, (conv, _) => !conv.Input.Any(trained.Contains));
+        }
+        Conv3dTo2dLowering.Rewrite(graph, options.StackConvTaps);
     }
 
     /// <summary>

@@ -39,6 +39,11 @@ internal sealed record TrainingPackageOptions
     /// (<see cref="Onnx.Graphs.Conv3dTapStacking"/>, benchmarks/README.md lever 3c); null (the default) = they stay 3-D:
     /// r3d_18's and mc3_18's full steps measured 0.89–1.01× the time but peaked 35–37 % higher.</summary>
     public TapStackForm? StackConvTaps { get; init; }
+    /// <summary>With <see cref="LowerConv3dTo2d"/>, the 3-D convolutions no gradient passes through (the frozen layers before
+    /// every trained one: head-only and last-layers tuning) stacked as inference stacks them, in this form; null = as
+    /// <see cref="StackConvTaps"/>. Nothing of theirs is kept for a backward pass, so the stacked copies live only as long
+    /// as in inference (benchmarks/README.md, lever 3d).</summary>
+    public TapStackForm? FrozenConvTaps { get; init; } = TapStackForm.Gathered;
     /// <summary>Conv weight gradients as one Gemm per kernel tap where that form measured faster
     /// (<see cref="OnnxVideo.Autodiff.Rules.PerTapWeightGradient.Wins"/>); off = always the Conv of transposed input and
     /// output gradient (benchmarks/README.md, lever 2).</summary>

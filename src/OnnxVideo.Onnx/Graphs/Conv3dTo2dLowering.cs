@@ -22,7 +22,7 @@ internal static class Conv3dTo2dLowering
     /// says what becomes of the convs that are neither spatial nor temporal (null: they stay 3-D), and
     /// <paramref name="stackWhere"/> which of them (all when null).
     /// </summary>
-    public static int Rewrite(GraphProto graph, TapStackForm? fullKernels = TapStackForm.Stacked, Func<ConvAxis[], bool>? stackWhere = null)
+    public static int Rewrite(GraphProto graph, TapStackForm? fullKernels = TapStackForm.Stacked, Func<NodeProto, ConvAxis[], bool>? stackWhere = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var shapes = ShapeInference.Run(graph);
@@ -49,7 +49,7 @@ internal static class Conv3dTo2dLowering
             {
                 EmitSpatial(builder, node, weight, axes);
             }
-            else if (fullKernels is not { } form || stackWhere?.Invoke(axes) == false || !Conv3dTapStacking.TryEmit(builder, node, weight, axes, form))
+            else if (fullKernels is not { } form || stackWhere?.Invoke(node, axes) == false || !Conv3dTapStacking.TryEmit(builder, node, weight, axes, form))
             {
                 continue;
             }

@@ -82,6 +82,20 @@ internal sealed class GraphView
 
     public IReadOnlySet<NodeProto> Ancestors(string value) => Ancestors([value]);
 
+    /// <summary><paramref name="values"/> and every value computed from any of them, directly or through other nodes.</summary>
+    public IReadOnlySet<string> Dependents(IEnumerable<string> values)
+    {
+        var reached = new HashSet<string>(values, StringComparer.Ordinal);
+        foreach (var node in TopologicalOrder())
+        {
+            if (NodeValues.Reads(node).Any(reached.Contains))
+            {
+                reached.UnionWith(node.Output.Where(o => o.Length > 0));
+            }
+        }
+        return reached;
+    }
+
     /// <summary>
     /// The nodes ordered so that every node comes after the producers of what it reads; a graph already in order keeps
     /// its order. Throws <see cref="OnnxFormatException"/> when the nodes form a cycle.
