@@ -17,7 +17,7 @@ namespace OnnxVideo.Benchmarks;
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, -noshift =
 /// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off, -nofold =
 /// <see cref="TrainingPackageOptions.FoldFrozenBatchNorm"/> off, -frozen3d = <see cref="TrainingPackageOptions.FrozenConvTaps"/>
-/// off (-frozenstacked, -frozensummed: in that form), -raw =
+/// off (-frozenstacked, -frozengathered, -frozensummed: in that form), -raw =
 /// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off and/or -inplace = <see cref="TrainingPackageOptions.InPlaceOptimizerState"/>,
 /// e.g. conv2d-nopertap, conv2d-raw, conv2d-inplace; conv2d with -stacked, -gathered or -summed =
 /// <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked). Prints each train-step graph's node count.
@@ -48,12 +48,8 @@ public static class PackagePairWriter
                 ShiftedDyConvWeightGradient = !variant.Contains("-noshift", StringComparison.Ordinal),
                 FoldFrozenBatchNorm = !variant.Contains("-nofold", StringComparison.Ordinal),
                 InPlaceOptimizerState = variant.Contains("-inplace", StringComparison.Ordinal),
-                FrozenConvTaps = variant.Contains("-frozen3d", StringComparison.Ordinal) ? null
-                    : variant.Contains("-frozenstacked", StringComparison.Ordinal) ? TapStackForm.Stacked
-                    : variant.Contains("-frozensummed", StringComparison.Ordinal) ? TapStackForm.Summed : TapStackForm.Gathered,
-                StackConvTaps = variant.Contains("-stacked", StringComparison.Ordinal) ? TapStackForm.Stacked
-                    : variant.Contains("-gathered", StringComparison.Ordinal) ? TapStackForm.Gathered
-                    : variant.Contains("-summed", StringComparison.Ordinal) ? TapStackForm.Summed : null,
+                FrozenConvTaps = variant.Contains("-frozen3d", StringComparison.Ordinal) ? null : StackForm(variant, "-frozen") ?? TapStackForm.Gathered,
+                StackConvTaps = StackForm(variant, "-"),
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);
@@ -63,4 +59,9 @@ public static class PackagePairWriter
         }
         return 0;
     }
+
+    /// <summary>The form a variant names after <paramref name="prefix"/> (e.g. "-stacked", "-frozensummed"), or null.</summary>
+    private static TapStackForm? StackForm(string variant, string prefix) =>
+        Enum.GetValues<TapStackForm>().Cast<TapStackForm?>()
+            .FirstOrDefault(f => variant.Contains(prefix + f.ToString()!.ToLowerInvariant(), StringComparison.Ordinal));
 }

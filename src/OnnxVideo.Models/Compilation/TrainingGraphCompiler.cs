@@ -241,12 +241,18 @@ internal static class TrainingGraphCompiler
     /// </summary>
     private static void LowerConvolutions(GraphProto graph, TrainingPackageOptions options, IReadOnlyList<string> trainable)
     {
-        if (options.FrozenConvTaps is { } frozenForm)
+        if (options.FrozenConvTaps is not { } frozenForm)
         {
-            var trained = new GraphView(graph).Dependents(trainable);
-            Conv3dTo2dLowering.Rewrite(graph, frozenForm, (conv, _) => !conv.Input.Any(trained.Contains));
+            Conv3dTo2dLowering.Rewrite(graph, options.StackConvTaps);
+            return;
         }
-        Conv3dTo2dLowering.Rewrite(graph, options.StackConvTaps);
+        var trained = new GraphView(graph).Dependents(trainable);
+        Conv3dTo2dLowering.Rewrite(graph, frozenForm, (conv, _) => !conv.Input.Any(trained.Contains));
+        // The first pass lowered every spatial and temporal conv already; only full kernels can be left.
+        if (options.StackConvTaps is { } trainedForm)
+        {
+            Conv3dTo2dLowering.Rewrite(graph, trainedForm);
+        }
     }
 
     /// <summary>
