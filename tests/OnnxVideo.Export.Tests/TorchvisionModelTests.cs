@@ -113,59 +113,86 @@ public sealed class TorchvisionModelTests(ITestOutputHelper output) : IDisposabl
     /// gradient ill-conditioned, float32 rounding alone (PyTorch's as much as ours) flips elements and a tensor's update can
     /// differ from torch float32 by more than 5 %. The arbiter is then the same step in float64. Each suspect tensor, its
     /// flipped elements aside, must be no farther from it than torch float32 is (× 1.5 + 0.01). A flipped element (ours
-    /// more than lr from float64 where torch float32 is not) is a gradient within rounding of 0; torch float32 flips
-    /// others. Flips are counts of rare events, so the bounds allow their Poisson noise (3σ of the difference of two
-    /// counts, √(ours + torch's)): summed over the suspects ours must flip no more than torch float32 does (× 1.1), and
-    /// no tensor more than × 1.5 + 2 (a localised error such as a wrong rule flips about half a tensor's elements,
-    /// far beyond either). Each suspect's distances and flips are printed. Returns the table's note.
+    /// more than lr from float64 where a torch float32 run is not) is a gradient within rounding of 0; torch float32 flips
+    /// others. How many each side flips depends on every rounding order: against float32 PyTorch with two threads and
+    /// oneDNN's convolutions, the same with one thread flips 1.6× fewer on r2plus1d_18, its im2col convolutions 25× more
+    /// or fewer in single tensors, and 11× more on mc3_18 (benchmarks/peers/torch_float32_spread.py). So ours is compared
+    /// with those three float32 PyTorch runs, and must be within the bounds against at least one of them: summed over the
+    /// suspects, no more flips than that run has (× 1.1), and in any one tensor no more than × 1.5 + 2 (a localised error
+    /// such as a wrong rule flips about half a tensor's elements, far beyond either), each allowing the counts' Poisson
+    /// noise (3σ of the difference, √(ours + torch's)). Each suspect's distances and flips are printed. Returns the
+    /// table's note.
     /// </summary>
     private string FloatSixtyFourArbiter(TorchvisionCase c, TrainingPackage package, string onnx, OptimizerSettings settings,
         Dictionary<string, float[]> ours, TorchStepResult torch32, IReadOnlyDictionary<string, float[]> initial, List<string> suspects)
     {
         var torch64 = TorchStep(c, package, onnx, settings, "float64");
+        var runs = new[] { ("2 threads, oneDNN", torch32) }
+            .Concat(OtherTorchConfigurations.Select(o => (o.Name, TorchStep(c, package, onnx, settings, "float32", o.Threads, o.OneDnn)))).ToList();
         double worstOurs = 0, worstTorch = 0;
-        var (flips, torchFlips, wrong) = (0, 0, new List<string>());
+        var summed = new (int Ours, int Torch)[runs.Count];
+        var wrong = new List<string>();
         foreach (var name in suspects)
         {
-            var (truth, start, mine, theirs) = (torch64.Parameters[name], initial[name], ours[name], torch32.Parameters[name]);
-            var flipped = Enumerable.Range(0, truth.Length)
-                .Where(i => Math.Abs(mine[i] - truth[i]) > Lr && Math.Abs(theirs[i] - truth[i]) <= Lr).ToHashSet();
-            var torchFlipped = Enumerable.Range(0, truth.Length)
-                .Count(i => Math.Abs(theirs[i] - truth[i]) > Lr && Math.Abs(mine[i] - truth[i]) <= Lr);
+            var (truth, start, mine) = (torch64.Parameters[name], initial[name], ours[name]);
+            var counts = runs.Select(r => Flips(mine, r.Item2.Parameters[name], truth)).ToArray();
+            var flipped = Enumerable.Range(0, truth.Length).Where(i => Math.Abs(mine[i] - truth[i]) > Lr && Math.Abs(torch32.Parameters[name][i] - truth[i]) <= Lr).ToHashSet();
             float[] Kept(float[] v) => [.. v.Where((_, i) => !flipped.Contains(i))];
             var oursError = RelativeToUpdate(Kept(mine), Kept(truth), Kept(start));
-            var torchError = RelativeToUpdate(Kept(theirs), Kept(truth), Kept(start));
+            var torchError = RelativeToUpdate(Kept(torch32.Parameters[name]), Kept(truth), Kept(start));
             (worstOurs, worstTorch) = (Math.Max(worstOurs, oursError), Math.Max(worstTorch, torchError));
-            (flips, torchFlips) = (flips + flipped.Count, torchFlips + torchFlipped);
-            var line = string.Create(CultureInfo.InvariantCulture,
-                $"{name}: ours {oursError:F3}, torch float32 {torchError:F3}, flipped {flipped.Count} (torch float32 {torchFlipped})");
+            for (var r = 0; r < runs.Count; r++)
+            {
+                summed[r] = (summed[r].Ours + counts[r].Ours, summed[r].Torch + counts[r].Torch);
+            }
+            var line = string.Create(CultureInfo.InvariantCulture, $"{name}: ours {oursError:F3}, torch float32 {torchError:F3}, flipped {Describe(runs, counts)}");
             output.WriteLine("  vs float64: " + line);
-            if (oursError > 1.5 * torchError + 0.01 || flipped.Count > 1.5 * torchFlipped + 2 + PoissonSlack(flipped.Count, torchFlipped))
+            if (oursError > 1.5 * torchError + 0.01 || counts.All(k => k.Ours > 1.5 * k.Torch + 2 + PoissonSlack(k.Ours, k.Torch)))
             {
                 wrong.Add(line);
             }
         }
-        if (flips > 1.1 * torchFlips + PoissonSlack(flips, torchFlips))
+        if (summed.All(k => k.Ours > 1.1 * k.Torch + PoissonSlack(k.Ours, k.Torch)))
         {
-            wrong.Add($"all suspects together flipped {flips} (torch float32 {torchFlips})");
+            wrong.Add($"all suspects together flipped {Describe(runs, summed)}");
         }
         Assert.True(wrong.Count == 0, "farther from the float64 step than torch float32 is: " + string.Join(", ", wrong));
         return string.Create(CultureInfo.InvariantCulture,
-            $"; {suspects.Count} tensors ≥ 0.05: vs float64, ours ≤ {worstOurs:G2}, torch float32 ≤ {worstTorch:G2}, {flips} elements flipped (torch float32 {torchFlips})");
+            $"; {suspects.Count} tensors ≥ 0.05: vs float64, ours ≤ {worstOurs:G2}, torch float32 ≤ {worstTorch:G2}, flipped {Describe(runs, summed)}");
     }
+
+    /// <summary>The float32 PyTorch runs besides the reference (two threads, oneDNN convolutions).</summary>
+    private static readonly (string Name, int Threads, bool OneDnn)[] OtherTorchConfigurations = [("1 thread", 1, true), ("im2col", 2, false)];
+
+    /// <summary>Elements more than lr from float64 in ours but not in theirs, and the other way round.</summary>
+    private static (int Ours, int Torch) Flips(float[] ours, float[] theirs, float[] truth)
+    {
+        var (mine, other) = (0, 0);
+        for (var i = 0; i < truth.Length; i++)
+        {
+            var (oursOff, theirsOff) = (Math.Abs(ours[i] - truth[i]) > Lr, Math.Abs(theirs[i] - truth[i]) > Lr);
+            mine += oursOff && !theirsOff ? 1 : 0;
+            other += theirsOff && !oursOff ? 1 : 0;
+        }
+        return (mine, other);
+    }
+
+    private static string Describe(IReadOnlyList<(string Name, TorchStepResult)> runs, (int Ours, int Torch)[] counts) =>
+        string.Join("; ", runs.Select((r, i) => $"{counts[i].Ours} against torch float32 ({r.Name}) {counts[i].Torch}"));
 
     /// <summary>Three standard deviations of the difference of two independent counts of rare events.</summary>
     private static double PoissonSlack(int ours, int torch) => 3 * Math.Sqrt(ours + torch);
 
-    private TorchStepResult TorchStep(TorchvisionCase c, TrainingPackage package, string onnx, OptimizerSettings settings, string dtype)
+    private TorchStepResult TorchStep(TorchvisionCase c, TrainingPackage package, string onnx, OptimizerSettings settings, string dtype,
+        int threads = 2, bool oneDnn = true)
     {
-        var final = temp.File($"torch-{dtype}.safetensors");
+        var final = temp.File($"torch-{dtype}-{threads}-{oneDnn}.safetensors");
         var reference = PythonReference.Run("torchvision_models_reference.py", c.Spec("train", onnx, new
         {
             parameter_order = package.Parameters.Select(p => p.Name),
             buffer_order = package.Buffers.Select(b => b.Name),
             loss_only = c.MergesParameters, lr = Lr, weight_decay = settings.WeightDecay, eps = settings.Epsilon, label_smoothing = 0.1,
-            @out = final, dtype,
+            @out = final, dtype, threads, onednn = oneDnn,
         }));
         using var file = SafetensorsFile.Open(final);
         return new TorchStepResult(

@@ -18,7 +18,10 @@ from torchvision.ops import StochasticDepth
 from safetensors_io import write
 
 spec = json.load(sys.stdin)
-torch.set_num_threads(2)
+# The arbiter of ill-conditioned steps also runs float32 PyTorch in other valid configurations (one thread; the plain
+# im2col convolutions instead of oneDNN's) to measure how far float32 PyTorch is from itself.
+torch.set_num_threads(spec.get("threads", 2))
+torch.backends.mkldnn.enabled = spec.get("onednn", True)
 
 
 def tiny_mvit(v2, classes):
