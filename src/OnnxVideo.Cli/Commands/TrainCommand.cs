@@ -55,7 +55,6 @@ public static class TrainCommand
         public Option<int> Workers { get; } = CommonOptions.Workers();
         public Option<ExecutionProvider> Device { get; } = CommonOptions.Device();
         public Option<int> Threads { get; } = CommonOptions.Threads();
-        public Option<bool> SpinThreads { get; } = new("--spin-threads") { Description = "Let ONNX Runtime's threads spin between kernels instead of sleeping (faster steps for small models when the decoding workers leave cores free)" };
         public Option<int> Seed { get; } = CommonOptions.Seed("shuffling, augmentation and the validation split");
         public Option<bool> Resume { get; } = new("--resume") { Description = "Continue from the newest valid checkpoint in --out" };
         public Option<bool> Fresh { get; } = new("--fresh") { Description = "Start over when --out holds an earlier run none of whose checkpoints verifies (otherwise refused)" };
@@ -82,7 +81,7 @@ public static class TrainCommand
         public GpuProviderFlags Gpu { get; set; } = null!;
 
         public IEnumerable<Option> All() => [Package, Train, Val, Output, ClassMap, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup,
-            LabelSmoothing, ClipGrad, Accumulate, Patience, Workers, Device, Threads, SpinThreads, Seed, Resume, Fresh, Json, Augment, CheckpointEvery, MaxBadSteps,
+            LabelSmoothing, ClipGrad, Accumulate, Patience, Workers, Device, Threads, Seed, Resume, Fresh, Json, Augment, CheckpointEvery, MaxBadSteps,
             MaxFailed, NoPad, Mixup, Cutmix, MixProb, MixSwitchProb, Ema, Adversarial, TimeLimit];
 
         /// <summary>Alphas are Beta parameters: infinity is refused like NaN.</summary>
@@ -186,7 +185,6 @@ public static class TrainCommand
     {
         ExecutionProvider = parse.GetValue(f.Device),
         IntraOpThreads = parse.GetValue(f.Threads),
-        SpinThreads = parse.GetValue(f.SpinThreads),
         DeviceId = gpu.DeviceId,
         Cuda = gpu.Cuda,
         TensorRt = gpu.TensorRt,

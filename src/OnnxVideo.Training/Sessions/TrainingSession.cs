@@ -305,7 +305,6 @@ public sealed partial class TrainingSession : IDisposable
     {
         ExecutionProvider = provider,
         IntraOpThreads = _options.IntraOpThreads,
-        AllowSpinning = _options.SpinThreads,
         InterOpThreads = 1,
         ExecutionMode = ExecutionMode.Sequential,
         EnableMemoryPattern = _options.MemoryPattern,

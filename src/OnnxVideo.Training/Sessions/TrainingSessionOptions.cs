@@ -16,11 +16,6 @@ public sealed record TrainingSessionOptions
     public TensorRtProviderOptions TensorRt { get; init; } = new();
     /// <summary>ORT intra-op threads; 0 = one per core. Fixed counts with sequential execution make CPU runs repeatable.</summary>
     public int IntraOpThreads { get; init; }
-    /// <summary>
-    /// Let ORT's intra-op threads spin between kernels instead of sleeping. Off by default: spinning threads hold the
-    /// cores that decoding workers need. Faster steps for models with many short kernels (benchmarks README, lever 4c).
-    /// </summary>
-    public bool SpinThreads { get; init; }
     /// <summary>Global gradient-norm clipping threshold fed to the graphs (0 = off).</summary>
     public float ClipNorm { get; init; }
     public float LearningRate { get; init; } = 1e-3f;
