@@ -127,15 +127,15 @@ public sealed class TorchvisionModelTests(ITestOutputHelper output) : IDisposabl
         Dictionary<string, float[]> ours, TorchStepResult torch32, IReadOnlyDictionary<string, float[]> initial, List<string> suspects)
     {
         var torch64 = TorchStep(c, package, onnx, settings, "float64");
-        var runs = new[] { ("2 threads, oneDNN", torch32) }
-            .Concat(OtherTorchConfigurations.Select(o => (o.Name, TorchStep(c, package, onnx, settings, "float32", o.Threads, o.OneDnn)))).ToList();
+        var runs = new[] { (Name: "2 threads, oneDNN", Step: torch32) }
+            .Concat(OtherTorchConfigurations.Select(o => (o.Name, Step: TorchStep(c, package, onnx, settings, "float32", o.Threads, o.OneDnn)))).ToList();
         double worstOurs = 0, worstTorch = 0;
         var summed = new (int Ours, int Torch)[runs.Count];
         var wrong = new List<string>();
         foreach (var name in suspects)
         {
             var (truth, start, mine) = (torch64.Parameters[name], initial[name], ours[name]);
-            var counts = runs.Select(r => Flips(mine, r.Item2.Parameters[name], truth)).ToArray();
+            var counts = runs.Select(r => Flips(mine, r.Step.Parameters[name], truth)).ToArray();
             var flipped = Enumerable.Range(0, truth.Length).Where(i => Math.Abs(mine[i] - truth[i]) > Lr && Math.Abs(torch32.Parameters[name][i] - truth[i]) <= Lr).ToHashSet();
             float[] Kept(float[] v) => [.. v.Where((_, i) => !flipped.Contains(i))];
             var oursError = RelativeToUpdate(Kept(mine), Kept(truth), Kept(start));
@@ -177,7 +177,7 @@ public sealed class TorchvisionModelTests(ITestOutputHelper output) : IDisposabl
         return (mine, other);
     }
 
-    private static string Describe(IReadOnlyList<(string Name, TorchStepResult)> runs, (int Ours, int Torch)[] counts) =>
+    private static string Describe(IReadOnlyList<(string Name, TorchStepResult Step)> runs, (int Ours, int Torch)[] counts) =>
         string.Join("; ", runs.Select((r, i) => $"{counts[i].Ours} against torch float32 ({r.Name}) {counts[i].Torch}"));
 
     /// <summary>Three standard deviations of the difference of two independent counts of rare events.</summary>
