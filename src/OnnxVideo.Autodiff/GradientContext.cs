@@ -88,6 +88,11 @@ internal sealed class GradientContext
         return _scalars[(type, value)] = Initializers.Add(Graph, tensor, "grad_const");
     }
 
+    /// <summary>A constant of <paramref name="dims"/> (row-major <paramref name="values"/>) with the element type of
+    /// <paramref name="like"/>, named after <paramref name="hint"/>.</summary>
+    public string Constant(double[] values, long[] dims, string like, string hint) =>
+        Initializers.Add(Graph, ConstantTensors.Of("", values, dims, ElemType(like)), hint);
+
     /// <summary>A 1-D int64 constant.</summary>
     public string Ints(params long[] values) => Initializers.Int64s(Graph, "grad_ints", values);
 

@@ -47,15 +47,19 @@ internal static class ConstantTensors
     }
 
     /// <summary>A one-element tensor of the given element type (float or double), for scalars and ConstantOfShape values.</summary>
-    public static TensorProto Scalar(string name, double value, TensorProto.Types.DataType elemType, bool rankZero)
+    public static TensorProto Scalar(string name, double value, TensorProto.Types.DataType elemType, bool rankZero) =>
+        Of(name, [value], rankZero ? [] : [1], elemType);
+
+    /// <summary>A tensor of <paramref name="dims"/> holding <paramref name="values"/> (row-major) as float, double or int64.</summary>
+    public static TensorProto Of(string name, double[] values, long[] dims, TensorProto.Types.DataType elemType)
     {
         var t = new TensorProto { Name = name, DataType = (int)elemType };
-        if (!rankZero) t.Dims.Add(1);
+        t.Dims.AddRange(dims);
         switch (elemType)
         {
-            case TensorProto.Types.DataType.Float: t.FloatData.Add((float)value); break;
-            case TensorProto.Types.DataType.Double: t.DoubleData.Add(value); break;
-            case TensorProto.Types.DataType.Int64: t.Int64Data.Add((long)value); break;
+            case TensorProto.Types.DataType.Float: t.FloatData.AddRange(values.Select(v => (float)v)); break;
+            case TensorProto.Types.DataType.Double: t.DoubleData.AddRange(values); break;
+            case TensorProto.Types.DataType.Int64: t.Int64Data.AddRange(values.Select(v => (long)v)); break;
             default:
                 throw new NotSupportedException($"gradients are only built for float and double tensors, not element type {elemType}");
         }

@@ -1,5 +1,6 @@
 using OnnxVideo.Autodiff;
 using OnnxVideo.Autodiff.Fused;
+using OnnxVideo.Autodiff.Rules;
 using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Proto;
@@ -18,6 +19,10 @@ internal static class GradientChecker
 
     public sealed record BuiltCase(CaseGraph Case, byte[] Forward, byte[] Backward, string Loss, GradientResult Result,
         IReadOnlyList<NodeProto> BackwardNodes, IReadOnlyList<(string Name, double[] Values)> Weights);
+
+    /// <summary>A MatMul of a weight-gradient form, not the kernel reversal of a Conv's input-gradient weights.</summary>
+    public static bool IsWeightGradientMatMul(NodeProto n) =>
+        n.OpType == "MatMul" && !n.Input.Any(i => i.StartsWith(ConvGradients.KernelReversalName, StringComparison.Ordinal));
 
     public static BuiltCase Build(GradientCheckCase row, GradientOptions? options = null)
     {
