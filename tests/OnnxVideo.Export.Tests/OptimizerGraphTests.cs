@@ -7,7 +7,8 @@ namespace OnnxVideo.Export.Tests;
 
 public class OptimizerGraphTests
 {
-    private static readonly (string Name, long[] Shape)[] Parameters = [("w", [3, 4]), ("b", [4])];
+    /// <summary>"k" has size-1 axes (a temporal conv's kernel), which the graph updates as a flat vector.</summary>
+    private static readonly (string Name, long[] Shape)[] Parameters = [("w", [3, 4]), ("b", [4]), ("k", [2, 3, 3, 1, 1])];
 
     private static readonly (string Variant, float[] Clips)[] Cases =
     [
