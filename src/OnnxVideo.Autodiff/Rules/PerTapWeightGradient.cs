@@ -34,15 +34,7 @@ internal static class PerTapWeightGradient
     {
         int spatial = axes.Length;
         var spatialAxes = Enumerable.Range(2, spatial).Select(i => (long)i).ToArray();
-        var pads = new long[2 * (2 + spatial)];
-        for (int i = 0; i < spatial; i++)
-        {
-            pads[2 + i] = axes[i].PadBegin;
-            pads[2 + spatial + 2 + i] = axes[i].PadEnd;
-        }
-        var padded = pads.Any(p => p != 0) ? c.Op("Pad", x, c.Ints(pads)) : x;
-        var channelsFirst = c.Transpose(padded, [1, 0, .. spatialAxes]);
-        var dyChannelsFirst = c.Transpose(dy, [1, 0, .. spatialAxes]);
+        var (channelsFirst, dyChannelsFirst) = ChannelsFirst(c, x, dy, axes);
         var last = axes[^1];
         var shiftedDy = new string?[last.Kernel];
         string ShiftedDyRows(long j) => shiftedDy[j] ??= c.Reshape(
@@ -59,8 +51,7 @@ internal static class PerTapWeightGradient
             var ends = tap.Select((t, i) => t + axes[i].Out).ToArray();
             if (ReadsOnlyPadding(axes, tap, ends))
             {
-                zeros ??= c.Op("ConstantOfShape", [c.Ints(1, cout, cin)],
-                    new Dictionary<string, object> { ["value"] = ConstantTensors.Scalar("value", 0, c.ElemType(dy), rankZero: false) });
+                zeros ??= ZeroTap(c, dy, cout, cin);
                 taps.Add(zeros);
                 continue;
             }
@@ -72,25 +63,15 @@ internal static class PerTapWeightGradient
             }
             taps.Add(c.Unsqueeze(c.Op("Gemm", [ShiftedDyRows(tap[^1]), window], gemm), 0));
         }
-        var stacked = taps.Count == 1 ? taps[0] : c.Op("Concat", taps, new Dictionary<string, object> { ["axis"] = 0L });
-        var kernel = c.Reshape(stacked, c.Ints([.. axes.Select(a => a.Kernel), cout, cin]));
-        return c.Transpose(kernel, [spatial, spatial + 1, .. Enumerable.Range(0, spatial).Select(i => (long)i)]);
+        return StackTaps(c, taps, axes, cout, cin);
     }
 
     /// <summary>One Slice of x per tap (any strides, pads and dilations).</summary>
     private static string SlicedPerTap(GradientContext c, string x, string dy, ConvAxis[] axes, long cout, long cin)
     {
-        int spatial = axes.Length;
-        var spatialAxes = Enumerable.Range(2, spatial).Select(i => (long)i).ToArray();
-        var pads = new long[2 * (2 + spatial)];
-        for (int i = 0; i < spatial; i++)
-        {
-            pads[2 + i] = axes[i].PadBegin;
-            pads[2 + spatial + 2 + i] = axes[i].PadEnd;
-        }
-        var padded = pads.Any(p => p != 0) ? c.Op("Pad", x, c.Ints(pads)) : x;
-        var channelsFirst = c.Transpose(padded, [1, 0, .. spatialAxes]);
-        var dyRows = c.Reshape(c.Transpose(dy, [1, 0, .. spatialAxes]), c.Ints(cout, -1));
+        var spatialAxes = Enumerable.Range(2, axes.Length).Select(i => (long)i).ToArray();
+        var (channelsFirst, dyChannelsFirst) = ChannelsFirst(c, x, dy, axes);
+        var dyRows = c.Reshape(dyChannelsFirst, c.Ints(cout, -1));
         var steps = c.Ints(axes.Select(a => a.Stride).ToArray());
         var sliceAxes = c.Ints(spatialAxes);
         var windowRows = c.Ints(cin, -1);
@@ -103,14 +84,40 @@ internal static class PerTapWeightGradient
             var ends = starts.Select((s, i) => s + (axes[i].Out - 1) * axes[i].Stride + 1).ToArray();
             if (ReadsOnlyPadding(axes, starts, ends))
             {
-                zeros ??= c.Op("ConstantOfShape", [c.Ints(1, cout, cin)],
-                    new Dictionary<string, object> { ["value"] = ConstantTensors.Scalar("value", 0, c.ElemType(dy), rankZero: false) });
+                zeros ??= ZeroTap(c, dy, cout, cin);
                 taps.Add(zeros);
                 continue;
             }
             var window = c.Op("Slice", channelsFirst, c.Ints(starts), c.Ints(ends), sliceAxes, steps);
             taps.Add(c.Unsqueeze(c.Op("Gemm", [dyRows, c.Reshape(window, windowRows)], gemm), 0));
         }
+        return StackTaps(c, taps, axes, cout, cin);
+    }
+
+    /// <summary>x padded as the Conv pads it and dy, each with the channels moved first: [C, N, …].</summary>
+    private static (string X, string Dy) ChannelsFirst(GradientContext c, string x, string dy, ConvAxis[] axes)
+    {
+        int spatial = axes.Length;
+        var pads = new long[2 * (2 + spatial)];
+        for (int i = 0; i < spatial; i++)
+        {
+            pads[2 + i] = axes[i].PadBegin;
+            pads[2 + spatial + 2 + i] = axes[i].PadEnd;
+        }
+        var padded = pads.Any(p => p != 0) ? c.Op("Pad", x, c.Ints(pads)) : x;
+        long[] perm = [1, 0, .. Enumerable.Range(2, spatial).Select(i => (long)i)];
+        return (c.Transpose(padded, perm), c.Transpose(dy, perm));
+    }
+
+    /// <summary>The gradient of a tap whose window reads only padding: zeros [1, Cout, Cin].</summary>
+    private static string ZeroTap(GradientContext c, string dy, long cout, long cin) =>
+        c.Op("ConstantOfShape", [c.Ints(1, cout, cin)],
+            new Dictionary<string, object> { ["value"] = ConstantTensors.Scalar("value", 0, c.ElemType(dy), rankZero: false) });
+
+    /// <summary>The taps' [1, Cout, Cin] gradients (in <see cref="Taps"/> order) as dW [Cout, Cin, k…].</summary>
+    private static string StackTaps(GradientContext c, List<string> taps, ConvAxis[] axes, long cout, long cin)
+    {
+        int spatial = axes.Length;
         var stacked = taps.Count == 1 ? taps[0] : c.Op("Concat", taps, new Dictionary<string, object> { ["axis"] = 0L });
         var kernel = c.Reshape(stacked, c.Ints([.. axes.Select(a => a.Kernel), cout, cin]));
         return c.Transpose(kernel, [spatial, spatial + 1, .. Enumerable.Range(0, spatial).Select(i => (long)i)]);
