@@ -38,8 +38,8 @@ internal static class ConvGradients
     /// <summary>
     /// Reverses every spatial axis of <paramref name="w"/> [A, B, k…], i.e. its flattened kernel axis of K = ∏k taps,
     /// as a MatMul with the K×K reversal matrix: exact for finite weights (each output is one weight times 1 plus
-    /// zeros) and a GEMM,
-    /// where ORT's Slice with negative steps copies element by element (42 ms for a 512×512×3³ weight here).
+    /// zeros) and a GEMM, where ORT's Slice with negative steps copies element by element (42 ms for a 512×512×3³
+    /// weight on a 2-core machine, 11 ms as the MatMul).
     /// </summary>
     private static string ReverseKernel(GradientContext c, string w, long a, long b, long[] kernel)
     {

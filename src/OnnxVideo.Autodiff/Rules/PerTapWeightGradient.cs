@@ -6,7 +6,8 @@ namespace OnnxVideo.Autodiff.Rules;
 /// Conv weight gradient as one Gemm per kernel tap (issue 17, lever 2; one group). With x padded and transposed once
 /// to [Cin, N, I…] and dy to [Cout, N·O…], tap t = (t1, t2, …) is dW[:, :, t] = dy · window(t)ᵀ, where window(t) is x
 /// sliced from t·dilation with the strides as steps, viewed as [Cin, N·O…]; at stride 1 the taps along the last axis
-/// share one window and shift dy instead. The taps are stacked and moved behind the channels. Where it wins is <see cref="Wins"/>; elsewhere the rule keeps the Conv of transposed x and dy.
+/// share one window and shift dy instead. The taps are stacked and moved behind the channels. Where it wins is
+/// <see cref="Wins"/>; elsewhere the rule keeps the Conv of transposed x and dy.
 /// </summary>
 internal static class PerTapWeightGradient
 {
