@@ -11,7 +11,8 @@ namespace OnnxVideo.Onnx.Graphs;
 /// strides or padding) becomes one 2-D conv over its temporal taps stacked along the channels
 /// (<see cref="Conv3dTapStacking"/>). Weights are reshaped by nodes, so a trainable weight keeps its 5-D shape; in
 /// the training graphs the rewrite runs before autodiff, so the gradients are those of the Conv, Slice, Concat,
-/// Reshape and Transpose rules. Convs whose shapes are not known statically are left as they are.
+/// Reshape and Transpose rules. Convs whose shapes are not known statically are left as they are. Kernel taps that
+/// read only padding are cut first (<see cref="ConvDeadTapTrimming"/>).
 /// </summary>
 internal static class Conv3dTo2dLowering
 {
@@ -25,6 +26,7 @@ internal static class Conv3dTo2dLowering
     public static int Rewrite(GraphProto graph, TapStackForm? fullKernels = TapStackForm.Stacked, Func<NodeProto, ConvAxis[], bool>? stackWhere = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        ConvDeadTapTrimming.Rewrite(graph);
         var shapes = ShapeInference.Run(graph);
         var builder = GraphBuilder.Wrap(graph);
         var lowered = 0;
