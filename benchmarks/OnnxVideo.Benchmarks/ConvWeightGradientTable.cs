@@ -11,11 +11,13 @@ using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 namespace OnnxVideo.Benchmarks;
 
 /// <summary>
-/// <c>OnnxVideo.Benchmarks conv-grad-table [rounds] [--only TEXT] [--threads 2]</c> (issue 17 lever 2): the Conv
-/// layers of r3d_18 and r2plus1d_18 at 2×3×8×112² (the (2+1)D ones as the 2-D convs Conv3dTo2dLowering makes of
-/// them), each weight gradient built every way — the Conv of transposed x and dy, one Gemm per tap, and (stride 1) dy
-/// shifted per tap in one MatMul (<see cref="ShiftedDyWeightGradient"/>; LoRA's r=8 convs are rows too) — timed in
-/// turns; prints a markdown row per layer with both medians, their ratio, whether the rule picks per-tap, and the load.
+/// <c>OnnxVideo.Benchmarks conv-grad-table [rounds] [--only TEXT] [--threads 2] [--profile PREFIX]</c> (issue 17
+/// lever 2): the Conv layers of r3d_18 and r2plus1d_18 at 2×3×8×112² (the (2+1)D ones as the 2-D convs
+/// Conv3dTo2dLowering makes of them) and of tiny3d at 8×3×8×64², each weight gradient built every way — the Conv of
+/// transposed x and dy, one Gemm per tap, and (stride 1) dy shifted per tap in one MatMul
+/// (<see cref="ShiftedDyWeightGradient"/>; LoRA's r=8 convs are rows too) — timed in turns; prints a markdown row per
+/// layer with the medians, their ratios, the form the rule picks, and the load. The profile prefix writes ORT's
+/// profile of each form's session (PREFIX0, PREFIX1, …).
 /// </summary>
 public static class ConvWeightGradientTable
 {
@@ -39,6 +41,11 @@ public static class ConvWeightGradientTable
         new("r2plus1d_18 layer4 3×3 512→1152", [2, 512, 7, 7], [1152, 512, 3, 3], [1, 1], [1, 1, 1, 1]),
         new("r2plus1d_18 layer4 (3,1) 1152→512", [2, 1152, 1, 49], [512, 1152, 3, 1], [1, 1], [1, 0, 1, 0]),
         new("r3d_18 1×1×1 s1 64→64 on [N,C,T,HW]", [2, 64, 8, 3136], [64, 64, 1, 1], [1, 1], [0, 0, 0, 0]),
+        new("r3d_18 layer2.0.downsample 1³ s2 64→128", [2, 64, 8, 56, 56], [128, 64, 1, 1, 1], [2, 2, 2], [0, 0, 0, 0, 0, 0]),
+        new("tiny3d stage0 3³ s(1,2,2) 3→16", [8, 3, 8, 64, 64], [16, 3, 3, 3, 3], [1, 2, 2], [1, 1, 1, 1, 1, 1]),
+        new("tiny3d stage1 3³ s2 16→32", [8, 16, 8, 32, 32], [32, 16, 3, 3, 3], [2, 2, 2], [1, 1, 1, 1, 1, 1]),
+        new("tiny3d stage2 3³ s2 32→64", [8, 32, 4, 16, 16], [64, 32, 3, 3, 3], [2, 2, 2], [1, 1, 1, 1, 1, 1]),
+        new("tiny3d stage3 3³ s(1,2,2) 64→64", [8, 64, 2, 8, 8], [64, 64, 3, 3, 3], [1, 2, 2], [1, 1, 1, 1, 1, 1]),
         new("LoRA r=8 A of r3d_18 layer1 3³ 64→8", [2, 64, 8, 56, 56], [8, 64, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
         new("LoRA r=8 A of r3d_18 layer2 3³ 128→8", [2, 128, 4, 28, 28], [8, 128, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
         new("LoRA r=8 A of r3d_18 layer3 3³ 256→8", [2, 256, 2, 14, 14], [8, 256, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1]),
@@ -60,12 +67,12 @@ public static class ConvWeightGradientTable
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var layer in Layers.Where(l => only is null || l.Name.Contains(only, StringComparison.Ordinal)))
         {
-            Console.WriteLine(Measure(layer, rounds, options));
+            Console.WriteLine(Measure(layer, rounds, options, Option("--profile")));
         }
         return 0;
     }
 
-    private static string Measure(Layer layer, int rounds, OrtSessionOptions options)
+    private static string Measure(Layer layer, int rounds, OrtSessionOptions options, string? profile)
     {
         var axes = ConvGeometry.Compute(ForwardNode(layer), new TensorShape(layer.X), layer.W[2..], isPool: false)!;
         long[] dyShape = [layer.X[0], layer.W[0], .. axes.Select(a => a.Out)];
@@ -78,7 +85,8 @@ public static class ConvWeightGradientTable
         {
             forms.Add(("shifted dy", (c, a) => ShiftedDyWeightGradient.Build(c, "x", "dy", a, layer.W[0], layer.W[1])));
         }
-        var sessions = forms.Select(f => Session(layer, dyShape, options, f.Build, axes)).ToList();
+        var sessions = forms.Select((f, i) => Session(layer, dyShape, profile is null ? options
+            : new OrtSessionOptions { IntraOpThreads = options.IntraOpThreads, InterOpThreads = 1, ProfileFilePrefix = $"{profile}{i}" }, f.Build, axes)).ToList();
         try
         {
             var random = new Random(1);

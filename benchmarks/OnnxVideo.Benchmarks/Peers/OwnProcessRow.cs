@@ -11,10 +11,10 @@ namespace OnnxVideo.Benchmarks.Peers;
 
 /// <summary>
 /// Our side of a model row in a process of its own (<c>OnnxVideo.Benchmarks peer-row inference|step DIR BATCH
-/// THREADS ITERS</c>), so that its peak resident memory is, like the Python peer's, the high-water mark of a fresh
-/// process. As a user's would: the harness writes the model (DIR/model.onnx) or the training package (DIR) first, as
-/// <c>onnxvideo-export</c> does in a process of its own, and the row process loads it, as <c>onnxvideo classify</c>
-/// or <c>onnxvideo train</c> does: runtime, session or <see cref="TrainingSession"/> (double-buffered weights), and the
+/// THREADS ITERS [PROFILE_PREFIX]</c>, the prefix writing ORT's profile of the train step), so that its peak resident
+/// memory is, like the Python peer's, the high-water mark of a fresh process. As a user's would: the harness writes
+/// the model (DIR/model.onnx) or the training package (DIR) first, as <c>onnxvideo-export</c> does in a process of its
+/// own, and the row process loads it, as <c>onnxvideo classify</c> or <c>onnxvideo train</c> does: runtime, session or <see cref="TrainingSession"/> (double-buffered weights), and the
 /// timed runs, but not the compiler's memory.
 /// </summary>
 internal static class OwnProcessRow
@@ -47,7 +47,8 @@ internal static class OwnProcessRow
     {
         int Int(int i) => int.Parse(args[i], CultureInfo.InvariantCulture);
         var (kind, directory, batch, threads, iterations) = (args[0], args[1], Int(2), Int(3), Int(4));
-        var seconds = kind == "inference" ? Inference(directory, batch, threads, iterations) : Step(directory, batch, threads, iterations);
+        var profile = args.Length > 5 ? args[5] : null;
+        var seconds = kind == "inference" ? Inference(directory, batch, threads, iterations) : Step(directory, batch, threads, iterations, profile);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["seconds"] = seconds, ["peak_rss_bytes"] = PeakMemory.PeakBytes() }));
         return 0;
     }
@@ -68,9 +69,10 @@ internal static class OwnProcessRow
         }, 1, iterations);
     }
 
-    private static double Step(string directory, int batch, int threads, int iterations)
+    private static double Step(string directory, int batch, int threads, int iterations, string? profileFilePrefix)
     {
-        using var session = TrainingSession.Open(PackageLayouts.Load(directory), new TrainingSessionOptions { IntraOpThreads = threads });
+        using var session = TrainingSession.Open(PackageLayouts.Load(directory),
+            new TrainingSessionOptions { IntraOpThreads = threads, ProfileFilePrefix = profileFilePrefix });
         var video = RandomClips(batch * session.SampleElements);
         var labels = Enumerable.Range(0, batch).Select(i => i % session.ClassCount).ToArray();
         return PeerTiming.MedianSeconds(() => session.TrainStep(video, labels), 1, iterations);

@@ -12,11 +12,16 @@ namespace OnnxVideo.Autodiff.Rules;
 internal static class PerTapWeightGradient
 {
     /// <summary>
-    /// The measured selection (benchmarks/README.md, "Conv weight-gradient forms"): one group, stride 1, dilation 1,
-    /// more than one tap. Strided layers lose (each strided Slice copies as much as its smaller Gemm computes).
+    /// The measured selection (benchmarks/README.md, "Conv weight-gradient forms"): one group, and stride 1 and
+    /// dilation 1 with more than one tap, or a single tap at any stride (the 1×1×1 stride-2 shortcuts, where the Conv
+    /// form computes 2³ taps and keeps one). Strided layers with larger kernels lose (each strided Slice copies as
+    /// much as its smaller Gemm computes).
     /// </summary>
-    public static bool Wins(ConvAxis[] axes, long groups) =>
-        groups == 1 && axes.All(a => a.Stride == 1 && a.Dilation == 1) && axes.Aggregate(1L, (taps, a) => taps * a.Kernel) > 1;
+    public static bool Wins(ConvAxis[] axes, long groups)
+    {
+        var taps = axes.Aggregate(1L, (product, a) => product * a.Kernel);
+        return groups == 1 && (taps == 1 || (taps > 1 && axes.All(a => a.Stride == 1 && a.Dilation == 1)));
+    }
 
     /// <summary>dW [Cout, Cin, k…] for y = Conv(x, w) with one group (any strides, pads and dilations).</summary>
     public static string Build(GradientContext c, string x, string dy, ConvAxis[] axes, long cout, long cin) =>

@@ -74,7 +74,7 @@ public sealed partial class TrainingSession : IDisposable
         _frozen = new SharedInitializers(package.FrozenPath);
         try
         {
-            _train = SessionGraphChecks.WithLossAndLogits(CreateSession(package.TrainStepPath), package.TrainStepPath, package.Names, package.IsCaptioner);
+            _train = SessionGraphChecks.WithLossAndLogits(CreateSession(package.TrainStepPath, options.ProfileFilePrefix), package.TrainStepPath, package.Names, package.IsCaptioner);
             _memory = new SessionDeviceMemory(_train, options.DeviceId, NewSessionOptions(CopyProvider()), options.HostParameterMemory);
             _eval = SessionGraphChecks.WithLossAndLogits(CreateSession(package.EvalPath), package.EvalPath, package.Names);
             _gradients = new Lazy<OrtSession>(() => SessionGraphChecks.WithLossAndLogits(CreateSession(package.GradientsPath), package.GradientsPath,
@@ -317,10 +317,11 @@ public sealed partial class TrainingSession : IDisposable
         ? Ort.ExecutionProvider.Cuda
         : _train.ExecutionProvider.Chosen;
 
-    private OrtSession CreateSession(string modelPath)
+    private OrtSession CreateSession(string modelPath, string? profileFilePrefix = null)
     {
         // Every graph runs on the provider the training graph got, so 'auto' cannot split them across devices.
         var sessionOptions = NewSessionOptions(_train?.ExecutionProvider.Chosen ?? _options.ExecutionProvider);
+        sessionOptions.ProfileFilePrefix = profileFilePrefix;
         _frozen.AddTo(sessionOptions, modelPath);
         try
         {

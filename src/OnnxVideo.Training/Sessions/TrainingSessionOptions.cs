@@ -27,6 +27,12 @@ public sealed record TrainingSessionOptions
     /// </summary>
     public double? EmaDecay { get; init; }
 
+    /// <summary>
+    /// Writes ORT's own profile of the train-step session (Chrome trace JSON: every node's kernel time and shapes) to
+    /// PREFIX_&lt;date&gt;.json when the session is disposed. Null = off.
+    /// </summary>
+    public string? ProfileFilePrefix { get; init; }
+
     /// <summary>ORT's memory pattern in the sessions of the graphs (off: issue 17's measurements; on for A/B only).</summary>
     internal bool MemoryPattern { get; init; }
 

@@ -160,7 +160,7 @@ internal static class GradientCheckTable
             A(("pads", new long[] { 1, 1, 1, 1, 1, 1 }))),
     ];
 
-    /// <summary>Conv rows whose weight gradient takes the per-tap Gemm form (one group, stride 1, dilation 1, several taps).</summary>
+    /// <summary>Conv rows whose weight gradient takes the per-tap Gemm form (one group; stride 1, dilation 1, several taps, or one tap).</summary>
     public static IEnumerable<GradientCheckCase> PerTapConvolution =>
     [
         Conv("3-D stride 1 pad 1 (per-tap weight gradient)", [1, 2, 3, 4, 4], [3, 2, 3, 3, 3], A(("pads", new long[] { 1, 1, 1, 1, 1, 1 }))),
@@ -169,6 +169,8 @@ internal static class GradientCheckTable
         Conv("3-D kernel (3,1,1) pad 1 over time, batch 2, Cin 3 → Cout 2 (per-tap weight gradient)", [2, 3, 4, 2, 2], [2, 3, 3, 1, 1],
             A(("pads", new long[] { 1, 0, 0, 1, 0, 0 }))),
         Conv("1-D no pads, batch 2 (per-tap weight gradient)", [2, 3, 6], [2, 3, 3], []),
+        Conv("3-D 1×1×1 stride 2, a ResNet shortcut, batch 2 (per-tap weight gradient, one strided tap)", [2, 3, 5, 4, 4], [4, 3, 1, 1, 1],
+            A(("strides", new long[] { 2, 2, 2 }))),
     ];
 
     /// <summary>One frame, temporal pad 1 (r3d_18's layer4): 18 of the 27 taps read only padding, only 9 take a Gemm.</summary>
