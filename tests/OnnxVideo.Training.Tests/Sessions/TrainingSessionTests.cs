@@ -166,4 +166,25 @@ public sealed class TrainingSessionTests : IDisposable
         var error = Assert.Throws<TrainingSessionException>(() => TrainingSession.Open(other, null, store.LoadNewestValid()));
         Assert.Contains("belongs to package", error.Problem);
     }
+
+    /// <summary>Only the train step is profiled (the evaluation session writes nothing), with every kernel's time.</summary>
+    [Fact]
+    public void ProfilePrefixWritesTheTrainStepsNodeTimesOnDispose()
+    {
+        var prefix = _dir.File("profile/train");
+        Directory.CreateDirectory(Path.GetDirectoryName(prefix)!);
+        using (var session = TrainingSession.Open(_package, new TrainingSessionOptions { IntraOpThreads = 1, ProfileFilePrefix = prefix }))
+        {
+            session.TrainStep(Batch(1, 4).Video, Batch(1, 4).Labels);
+            session.EvalStep(Batch(2, 4).Video, Batch(2, 4).Labels);
+        }
+        var profile = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(prefix)!));
+        Assert.StartsWith("train_", Path.GetFileName(profile));
+        using var trace = System.Text.Json.JsonDocument.Parse(File.ReadAllText(profile));
+        var kernels = trace.RootElement.EnumerateArray()
+            .Where(e => e.TryGetProperty("cat", out var cat) && cat.GetString() == "Node" && e.GetProperty("name").GetString()!.EndsWith("_kernel_time", StringComparison.Ordinal))
+            .Select(e => e.GetProperty("args").GetProperty("op_name").GetString())
+            .ToHashSet();
+        Assert.Contains("Flatten", kernels);
+    }
 }
