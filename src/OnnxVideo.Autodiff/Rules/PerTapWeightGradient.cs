@@ -30,11 +30,19 @@ internal static class PerTapWeightGradient
             : SlicedPerTap(c, x, dy, axes, cout, cin);
 
     /// <summary>
+    /// Up to this many output channels, the k shifted copies of dy are stacked into one [k·Cout, N·O…] matrix, so that
+    /// each window takes one Gemm with k·Cout rows instead of k with Cout rows (r3d_18's layer1, 64 channels:
+    /// 0.76–0.88× the per-shift Gemms; from 128 channels up no gain, 0.97–1.17×; benchmarks/README.md, lever 17).
+    /// </summary>
+    internal const long StackedShiftsMaxOutputChannels = 64;
+
+    /// <summary>
     /// Stride 1, dilation 1, more than one tap along the last axis: those taps share their window. x is sliced over
     /// the other axes only, at the full padded length of the last one, and dy is padded along it instead (tap j: j
     /// zeros before, k − 1 − j after), so that Σ shifted dy · window = Σ dy[o]·x[o + j]. That is ∏k / k_last slices
     /// of x and k_last pads of dy instead of ∏k slices (r3d_18's 3³: 12 copies instead of 27), for Gemms longer by
-    /// the padding (56 → 58 columns a row on layer1).
+    /// the padding (56 → 58 columns a row on layer1). A tap along the last axis that reads only padding gives zeros
+    /// either way (the padded x is zero there), so the stacked Gemm need not skip it.
     /// </summary>
     private static string SharedLastAxisWindows(GradientContext c, string x, string dy, ConvAxis[] axes, long cout, long cin)
     {
@@ -46,28 +54,30 @@ internal static class PerTapWeightGradient
         string ShiftedDyRows(long j) => shiftedDy[j] ??= c.Reshape(
             c.Op("Pad", dyChannelsFirst, c.Ints([.. new long[1 + spatial], j, .. new long[1 + spatial], last.Kernel - 1 - j])),
             c.Ints(cout, -1));
+        string? stacked = null;
+        string StackedDyRows() => stacked ??= c.Op("Concat", Enumerable.Range(0, (int)last.Kernel).Select(j => ShiftedDyRows(j)).ToList(),
+            new Dictionary<string, object> { ["axis"] = 0L });
         var windowAxes = spatial == 1 ? null : c.Ints(spatialAxes[..^1]);
-        var windowRows = c.Ints(cin, -1);
         var gemm = new Dictionary<string, object> { ["transB"] = 1L };
         var taps = new List<string>();
-        var windows = new Dictionary<string, string>();
         string? zeros = null;
-        foreach (var tap in Taps(axes.Select(a => a.Kernel).ToArray()))
+        foreach (var start in Taps(axes.Select(a => a.Kernel).ToArray()).Where(t => t[^1] == 0))
         {
-            var ends = tap.Select((t, i) => t + axes[i].Out).ToArray();
-            if (ReadsOnlyPadding(axes, tap, ends))
+            var ends = start.Select((t, i) => t + axes[i].Out).ToArray();
+            var window = ReadsOnlyPadding(axes[..^1], start[..^1], ends[..^1]) ? null : c.Reshape(windowAxes is null ? channelsFirst
+                : c.Op("Slice", channelsFirst, c.Ints(start[..^1]), c.Ints(ends[..^1]), windowAxes), c.Ints(cin, -1));
+            if (window is not null && cout <= StackedShiftsMaxOutputChannels)
             {
-                zeros ??= ZeroTap(c, dy, cout, cin);
-                taps.Add(zeros);
+                taps.Add(c.Reshape(c.Op("Gemm", [StackedDyRows(), window], gemm), c.Ints(last.Kernel, cout, cin)));
                 continue;
             }
-            var key = string.Join(",", tap[..^1]);
-            if (!windows.TryGetValue(key, out var window))
+            for (long j = 0; j < last.Kernel; j++)
             {
-                window = windows[key] = c.Reshape(windowAxes is null ? channelsFirst
-                    : c.Op("Slice", channelsFirst, c.Ints(tap[..^1]), c.Ints(ends[..^1]), windowAxes), windowRows);
+                long[] tap = [.. start[..^1], j];
+                taps.Add(window is null || ReadsOnlyPadding(axes, tap, tap.Select((t, i) => t + axes[i].Out).ToArray())
+                    ? zeros ??= ZeroTap(c, dy, cout, cin)
+                    : c.Unsqueeze(c.Op("Gemm", [ShiftedDyRows(j), window], gemm), 0));
             }
-            taps.Add(c.Unsqueeze(c.Op("Gemm", [ShiftedDyRows(tap[^1]), window], gemm), 0));
         }
         return StackTaps(c, taps, axes, cout, cin);
     }
@@ -120,7 +130,7 @@ internal static class PerTapWeightGradient
         c.Op("ConstantOfShape", [c.Ints(1, cout, cin)],
             new Dictionary<string, object> { ["value"] = ConstantTensors.Scalar("value", 0, c.ElemType(dy), rankZero: false) });
 
-    /// <summary>The taps' [1, Cout, Cin] gradients (in <see cref="Taps"/> order) as dW [Cout, Cin, k…].</summary>
+    /// <summary>The taps' [1, Cout, Cin] (or [k, Cout, Cin]) gradients (in <see cref="Taps"/> order) as dW [Cout, Cin, k…].</summary>
     private static string StackTaps(GradientContext c, List<string> taps, ConvAxis[] axes, long cout, long cin)
     {
         int spatial = axes.Length;
