@@ -42,6 +42,13 @@ public static class ConvWeightGradientTable
         new("r2plus1d_18 layer4 (3,1) 1152→512", [2, 1152, 1, 49], [512, 1152, 3, 1], [1, 1], [1, 0, 1, 0]),
         new("r3d_18 1×1×1 s1 64→64 on [N,C,T,HW]", [2, 64, 8, 3136], [64, 64, 1, 1], [1, 1], [0, 0, 0, 0]),
         new("r3d_18 layer2.0.downsample 1³ s2 64→128", [2, 64, 8, 56, 56], [128, 64, 1, 1, 1], [2, 2, 2], [0, 0, 0, 0, 0, 0]),
+        new("mc3_18 layer2.0.conv1 3×3 s2 64→128 on [NT,C,H,W]", [16, 64, 56, 56], [128, 64, 3, 3], [2, 2], [1, 1, 1, 1]),
+        new("mc3_18 layer3.0.conv1 3×3 s2 128→256 on [NT,C,H,W]", [16, 128, 28, 28], [256, 128, 3, 3], [2, 2], [1, 1, 1, 1]),
+        new("mc3_18 layer4.0.conv1 3×3 s2 256→512 on [NT,C,H,W]", [16, 256, 14, 14], [512, 256, 3, 3], [2, 2], [1, 1, 1, 1]),
+        new("r2plus1d_18 layer2.0.conv1 3×3 s2 64→230 on [NT,C,H,W]", [16, 64, 56, 56], [230, 64, 3, 3], [2, 2], [1, 1, 1, 1]),
+        new("r2plus1d_18 layer2.0.conv1 (3,1) s(2,1) 230→128 on [N,C,T,HW]", [2, 230, 8, 784], [128, 230, 3, 1], [2, 1], [1, 0, 1, 0]),
+        new("r2plus1d_18 layer3.0.conv1 (3,1) s(2,1) 460→256 on [N,C,T,HW]", [2, 460, 4, 196], [256, 460, 3, 1], [2, 1], [1, 0, 1, 0]),
+        new("r2plus1d_18 layer3.0.conv1 3×3 s2 128→460 on [NT,C,H,W]", [8, 128, 28, 28], [460, 128, 3, 3], [2, 2], [1, 1, 1, 1]),
         new("tiny3d stage0 3³ s(1,2,2) 3→16", [8, 3, 8, 64, 64], [16, 3, 3, 3, 3], [1, 2, 2], [1, 1, 1, 1, 1, 1]),
         new("tiny3d stage1 3³ s2 16→32", [8, 16, 8, 32, 32], [32, 16, 3, 3, 3], [2, 2, 2], [1, 1, 1, 1, 1, 1]),
         new("tiny3d stage2 3³ s2 32→64", [8, 32, 4, 16, 16], [64, 32, 3, 3, 3], [2, 2, 2], [1, 1, 1, 1, 1, 1]),
@@ -104,7 +111,7 @@ public static class ConvWeightGradientTable
                 for (var f = 0; f < sessions.Count; f++) times[f].Add(Time(sessions[f], x, dy));
             }
             var ms = times.Select(Median).ToArray();
-            var picks = ShiftedDyWeightGradient.Wins(axes, 1, layer.W[0], layer.W[1]) ? "shifted dy" : PerTapWeightGradient.Wins(axes, 1) ? "per-tap" : "Conv";
+            var picks = ShiftedDyWeightGradient.Wins(axes, 1, layer.W[0], layer.W[1]) ? "shifted dy" : PerTapWeightGradient.Wins(axes, 1, layer.W[1]) ? "per-tap" : "Conv";
             var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
             var shifted = ms.Length > 2 ? string.Create(CultureInfo.InvariantCulture, $"{ms[2]:F1} | {ms[2] / ms[0]:F2}") : "– | –";
             return string.Create(CultureInfo.InvariantCulture,

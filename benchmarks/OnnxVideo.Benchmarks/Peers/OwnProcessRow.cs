@@ -11,7 +11,7 @@ namespace OnnxVideo.Benchmarks.Peers;
 
 /// <summary>
 /// Our side of a model row in a process of its own (<c>OnnxVideo.Benchmarks peer-row inference|step DIR BATCH
-/// THREADS ITERS [PROFILE_PREFIX]</c>, the prefix writing ORT's profile of the train step), so that its peak resident
+/// THREADS ITERS [PROFILE_PREFIX]</c>, the prefix writing ORT's profile of the session or train step), so that its peak resident
 /// memory is, like the Python peer's, the high-water mark of a fresh process. As a user's would: the harness writes
 /// the model (DIR/model.onnx) or the training package (DIR) first, as <c>onnxvideo-export</c> does in a process of its
 /// own, and the row process loads it, as <c>onnxvideo classify</c> or <c>onnxvideo train</c> does: runtime, session or <see cref="TrainingSession"/> (double-buffered weights), and the
@@ -48,15 +48,15 @@ internal static class OwnProcessRow
         int Int(int i) => int.Parse(args[i], CultureInfo.InvariantCulture);
         var (kind, directory, batch, threads, iterations) = (args[0], args[1], Int(2), Int(3), Int(4));
         var profile = args.Length > 5 ? args[5] : null;
-        var seconds = kind == "inference" ? Inference(directory, batch, threads, iterations) : Step(directory, batch, threads, iterations, profile);
+        var seconds = kind == "inference" ? Inference(directory, batch, threads, iterations, profile) : Step(directory, batch, threads, iterations, profile);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["seconds"] = seconds, ["peak_rss_bytes"] = PeakMemory.PeakBytes() }));
         return 0;
     }
 
-    private static double Inference(string directory, int batch, int threads, int iterations)
+    private static double Inference(string directory, int batch, int threads, int iterations, string? profileFilePrefix)
     {
         // Opened as VideoClassifier opens a model on the CPU provider (3-D convolutions lowered in memory at load).
-        var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 };
+        var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1, ProfileFilePrefix = profileFilePrefix };
         using var session = CpuConvolutionLowering.Open(Path.Combine(directory, "model.onnx"), p => new OrtSession(p, options));
         var shape = session.Inputs.Single(i => i.Name == ModelZoo.InputName).Shape.Skip(1).ToArray();
         using var input = OrtValue.CreateTensor(RandomClips(batch * (int)shape.Aggregate(1L, (a, b) => a * b)), [batch, .. shape]);

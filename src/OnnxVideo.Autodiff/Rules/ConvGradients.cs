@@ -120,7 +120,7 @@ internal static class ConvGradients
     {
         if (c.Options.ShiftedDyConvWeightGradient && ShiftedDyWeightGradient.Wins(axes, groups, cout, cinPerGroup))
             return ShiftedDyWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup);
-        return c.Options.PerTapConvWeightGradient && PerTapWeightGradient.Wins(axes, groups)
+        return c.Options.PerTapConvWeightGradient && PerTapWeightGradient.Wins(axes, groups, cinPerGroup)
             ? PerTapWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup)
             : TransposedConvWeightGradient(c, x, dy, axes, groups, cout, cinPerGroup);
     }

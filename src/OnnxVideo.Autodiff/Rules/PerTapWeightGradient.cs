@@ -12,16 +12,23 @@ namespace OnnxVideo.Autodiff.Rules;
 internal static class PerTapWeightGradient
 {
     /// <summary>
-    /// The measured selection (benchmarks/README.md, "Conv weight-gradient forms"): one group, and stride 1 and
-    /// dilation 1 with more than one tap, or a single tap at any stride (the 1×1×1 stride-2 shortcuts, where the Conv
-    /// form computes 2³ taps and keeps one). Strided layers with larger kernels lose (each strided Slice copies as
-    /// much as its smaller Gemm computes).
+    /// The measured selection (benchmarks/README.md, "Conv weight-gradient forms", levers 2 and 16): one group, and
+    /// stride 1 and dilation 1; a single tap at any stride (the 1×1×1 stride-2 shortcuts, where
+    /// the Conv form computes 2³ taps and keeps one); or a strided kernel of at most 9 taps over at least 64 input
+    /// channels (the 2-D 3×3 stride-2 convs of mc3_18 and R(2+1)D: 0.68–0.85× the Conv form, whose GEMM has only 9
+    /// columns). Strided 3³ and larger kernels, and strided convs over few channels, lose (1.4–4.4×: each strided Slice
+    /// copies about as much as its smaller Gemm computes).
     /// </summary>
-    public static bool Wins(ConvAxis[] axes, long groups)
+    public static bool Wins(ConvAxis[] axes, long groups, long cin)
     {
         var taps = axes.Aggregate(1L, (product, a) => product * a.Kernel);
-        return groups == 1 && (taps == 1 || (taps > 1 && axes.All(a => a.Stride == 1 && a.Dilation == 1)));
+        if (groups != 1) return false;
+        if (taps == 1 || axes.All(a => a.Stride == 1 && a.Dilation == 1)) return true;
+        return taps <= StridedMaxTaps && cin >= StridedMinInputChannels && axes.All(a => a.Dilation == 1);
     }
+
+    private const long StridedMaxTaps = 9;
+    private const long StridedMinInputChannels = 64;
 
     /// <summary>dW [Cout, Cin, k…] for y = Conv(x, w) with one group (any strides, pads and dilations).</summary>
     public static string Build(GradientContext c, string x, string dy, ConvAxis[] axes, long cout, long cin) =>

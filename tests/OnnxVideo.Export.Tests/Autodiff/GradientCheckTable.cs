@@ -160,7 +160,7 @@ internal static class GradientCheckTable
             A(("pads", new long[] { 1, 1, 1, 1, 1, 1 }))),
     ];
 
-    /// <summary>Conv rows whose weight gradient takes the per-tap Gemm form (one group; stride 1, dilation 1, several taps, or one tap).</summary>
+    /// <summary>Conv rows whose weight gradient takes the per-tap Gemm form (one group; stride 1 and dilation 1, one tap, or a strided 3×3 over 64 channels).</summary>
     public static IEnumerable<GradientCheckCase> PerTapConvolution =>
     [
         Conv("3-D stride 1 pad 1 (per-tap weight gradient)", [1, 2, 3, 4, 4], [3, 2, 3, 3, 3], A(("pads", new long[] { 1, 1, 1, 1, 1, 1 }))),
@@ -171,6 +171,8 @@ internal static class GradientCheckTable
         Conv("1-D no pads, batch 2 (per-tap weight gradient)", [2, 3, 6], [2, 3, 3], []),
         Conv("3-D 1×1×1 stride 2, a ResNet shortcut, batch 2 (per-tap weight gradient, one strided tap)", [2, 3, 5, 4, 4], [4, 3, 1, 1, 1],
             A(("strides", new long[] { 2, 2, 2 }))),
+        Conv("2-D 3×3 stride 2 pad 1 over 64 input channels, as mc3_18's lowered layer2.0.conv1 (per-tap weight gradient, strided taps)",
+            [1, 64, 4, 4], [2, 64, 3, 3], A(("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }))),
     ];
 
     /// <summary>One frame, temporal pad 1 (r3d_18's layer4): 18 of the 27 taps read only padding, only 9 take a Gemm.</summary>
