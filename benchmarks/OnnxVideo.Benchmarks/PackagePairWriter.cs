@@ -18,8 +18,8 @@ namespace OnnxVideo.Benchmarks;
 /// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off, -nofold =
 /// <see cref="TrainingPackageOptions.FoldFrozenBatchNorm"/> off, -frozen3d = <see cref="TrainingPackageOptions.FrozenConvTaps"/>
 /// off (-frozenstacked, -frozengathered, -frozensummed: in that form), -raw =
-/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off and/or -inplace = <see cref="TrainingPackageOptions.InPlaceOptimizerState"/>,
-/// e.g. conv2d-nopertap, conv2d-raw, conv2d-inplace; conv2d with -stacked, -gathered or -summed =
+/// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off and/or -doublebuffered = <see cref="TrainingPackageOptions.InPlaceOptimizerState"/> off,
+/// e.g. conv2d-nopertap, conv2d-raw, conv2d-doublebuffered; conv2d with -stacked, -gathered or -summed =
 /// <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
@@ -47,7 +47,7 @@ public static class PackagePairWriter
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
                 ShiftedDyConvWeightGradient = !variant.Contains("-noshift", StringComparison.Ordinal),
                 FoldFrozenBatchNorm = !variant.Contains("-nofold", StringComparison.Ordinal),
-                InPlaceOptimizerState = variant.Contains("-inplace", StringComparison.Ordinal),
+                InPlaceOptimizerState = !variant.Contains("-doublebuffered", StringComparison.Ordinal),
                 FrozenConvTaps = variant.Contains("-frozen3d", StringComparison.Ordinal) ? null : StackForm(variant, "-frozen") ?? TapStackForm.Gathered,
                 StackConvTaps = StackForm(variant, "-"),
             };

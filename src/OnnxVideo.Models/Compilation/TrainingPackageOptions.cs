@@ -59,9 +59,9 @@ internal sealed record TrainingPackageOptions
     /// common subexpressions merged, shape arithmetic folded, dead nodes removed); off only for A/B measurements.</summary>
     public bool CleanUpGraphs { get; init; } = true;
     /// <summary>The optimizer graphs keep the state unchanged on a non-finite step, so sessions update it in place in
-    /// one buffer (r3d_18's step 1296 → 1007 MiB) — at a cost in time (r2plus1d_18 1.06–1.12×), so off by default
-    /// (benchmarks/README.md, lever 11e).</summary>
-    public bool InPlaceOptimizerState { get; init; }
+    /// one buffer instead of two (r2plus1d_18's full step 1,812 → 1,573 MB at no measurable cost in time on
+    /// 2026-12-02's machine; benchmarks/README.md, lever 11e); off only for A/B measurements.</summary>
+    public bool InPlaceOptimizerState { get; init; } = true;
     /// <summary>Knowledge distillation from a teacher's logits on the first classes, added to the training graphs' loss; null = off.</summary>
     public PackageDistillationEntry? Distillation { get; init; }
     /// <summary>Captioners: the tokenizer (tokenizer.json) to store in the package; its vocabulary must be the model's.</summary>

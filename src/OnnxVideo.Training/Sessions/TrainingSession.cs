@@ -253,7 +253,9 @@ public sealed partial class TrainingSession : IDisposable
 
     /// <summary>
     /// Applies the accumulated gradients (their size-weighted mean) with the optimizer graph and clears them. When the
-    /// gradient norm or an updated weight is not finite the update is discarded (<see cref="OptimizerStepResult.Applied"/> false).
+    /// gradient norm or an updated weight is not finite the update is discarded (<see cref="OptimizerStepResult.Applied"/> false);
+    /// a package whose optimizer state is updated in place (<see cref="TrainingPackageLayout.OptimizerStateGuarded"/>)
+    /// keeps that step's moments when only the updated weights were not finite (the norm, so every gradient, was).
     /// </summary>
     public OptimizerStepResult OptimizerStep()
     {
