@@ -39,7 +39,13 @@ internal static class ReductionRules
         if (axes.Length == 0) return g;
         bool keep = AttributeValues.Int(n, "keepdims", 1) != 0;
         var kept = keep ? g : c.Unsqueeze(g, axes);
-        return c.Op("Expand", kept, c.ShapeTensorOf(x));
+        // Dims not known at build time but not reduced are in the gradient already: 1 there broadcasts to them, and no
+        // Shape node keeps x alive until the backward pass reaches this node.
+        var shape = c.ShapeOf(x);
+        var target = shape is not null && Enumerable.Range(0, rank).All(i => shape[i].IsKnown || !axes.Contains(i))
+            ? c.Ints(shape.Dims.Select(d => d.Value ?? 1).ToArray())
+            : c.ShapeTensorOf(x);
+        return c.Op("Expand", kept, target);
     }
 
     /// <summary>No axes given (and not a no-op): every axis is reduced and the gradient is a broadcast scalar, whatever the rank.</summary>

@@ -141,14 +141,19 @@ internal sealed class ShapeInference
     internal static ShapeDim Product(IEnumerable<ShapeDim> dims)
     {
         long known = 1;
-        ShapeDim? symbol = null;
+        string? symbol = null;
         foreach (var d in dims)
         {
             if (d.Value is long v) known *= v;
-            else if (d.Symbol is not null && symbol is null) symbol = d;
+            else if (d.Symbol is not null && symbol is null)
+            {
+                var (name, factor) = d.SymbolFactor();
+                symbol = name;
+                known *= factor;
+            }
             else return ShapeDim.Unknown;
         }
-        return symbol is null ? known : known == 1 ? symbol.Value : ShapeDim.Unknown;
+        return symbol is null ? known : known == 0 ? 0 : ShapeDim.Scaled(symbol, known);
     }
 
     /// <summary>Normalized reduction axes of a Reduce* node (attribute or constant second input); null = unknown.</summary>

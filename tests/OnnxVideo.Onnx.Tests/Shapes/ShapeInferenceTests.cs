@@ -55,6 +55,27 @@ public sealed class ShapeInferenceTests
         Assert.Equal(2, shapes.ShapeOf(parts[0])?[0].Value);
     }
 
+    /// <summary>
+    /// The 2-D lowering's round trip: [N, 8, 3, 4] merged to [N·8, 3, 4] (the symbol times 8) and split back to
+    /// [N, 8, 12] recovers N, so gradients of values on either side need no Shape node.
+    /// </summary>
+    [Fact]
+    public void MergedSymbolicBatchIsRecoveredWhenSplitAgain()
+    {
+        var g = new GraphBuilder("merge");
+        var x = g.Input("x", DataType.Float, "N", 8, 3, 4);
+        var merged = g.Node("Reshape", [x, g.Constant([-1L, 3, 4])]);
+        var flat = g.Node("Flatten", [x], new Dictionary<string, object> { ["axis"] = 2L });
+        var split = g.Node("Reshape", [merged, g.Constant([-1L, 8, 12])]);
+        var halved = g.Node("Reshape", [merged, g.Constant([-1L, 2, 3, 4])]);
+        var shapes = ShapeInference.Run(g.Graph);
+        Assert.Equal("N*8", shapes.ShapeOf(merged)![0].Symbol);
+        Assert.Equal("N*8", shapes.ShapeOf(flat)![0].Symbol);
+        Assert.Equal("N", shapes.ShapeOf(split)![0].Symbol);
+        Assert.Equal("N*4", shapes.ShapeOf(halved)![0].Symbol);
+        Assert.Equal([8L, 12], shapes.ShapeOf(split)!.Dims.Skip(1).Select(d => d.Value!.Value));
+    }
+
     [Fact]
     public void KnownUnequalDimensionsCannotBroadcast()
     {

@@ -208,16 +208,21 @@ internal static class DataMovementShapes
         foreach (var d in numerator)
         {
             if (d.Value is long v) num *= v;
-            else if (d.Symbol is { } sym) symbols.Add(sym);
+            else if (d.Symbol is not null)
+            {
+                var (name, factor) = d.SymbolFactor();
+                symbols.Add(name);
+                num *= factor;
+            }
             else return ShapeDim.Unknown;
         }
         foreach (var d in denominator)
         {
             if (d.Value is long v) den *= v;
-            else if (d.Symbol is { } sym && symbols.Remove(sym)) continue;
+            else if (d.Symbol is not null && d.SymbolFactor() is var (name, factor) && symbols.Remove(name)) den *= factor;
             else return ShapeDim.Unknown;
         }
         if (den == 0 || num % den != 0) return ShapeDim.Unknown;
-        return symbols.Count == 0 ? num / den : symbols.Count == 1 && num == den ? ShapeDim.Of(symbols[0]) : ShapeDim.Unknown;
+        return symbols.Count == 0 ? num / den : symbols.Count == 1 ? ShapeDim.Scaled(symbols[0], num / den) : ShapeDim.Unknown;
     }
 }
