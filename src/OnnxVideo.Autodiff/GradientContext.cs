@@ -121,8 +121,8 @@ internal sealed class GradientContext
     /// most one dim is not known (that one as −1), so that no Shape node keeps the forward value alive until the
     /// backward pass reaches it; Shape(like) otherwise.
     /// </summary>
-    public string ReshapeLike(string grad, string like) =>
-        Reshape(grad, ShapeOf(like) is { } s && s.Dims.Count(d => !d.IsKnown) == 1 ? Ints(s.Dims.Select(d => d.Value ?? -1).ToArray()) : ShapeTensorOf(like));
+    public string ReshapeLike(string grad, string like) => Reshape(grad,
+        ShapeOf(like) is { } s && s.Dims.Count(d => !d.IsKnown) == 1 ? Ints(s.Dims.Select(d => d.Value ?? -1).ToArray()) : ShapeTensorOf(like));
 
     public string ReduceSum(string value, IReadOnlyList<long> axes, bool keepDims) =>
         Op("ReduceSum", [value, Ints(axes.ToArray())], new Dictionary<string, object> { ["keepdims"] = keepDims ? 1L : 0L });

@@ -12,12 +12,12 @@ namespace OnnxVideo.Autodiff.Rules;
 internal static class PerTapWeightGradient
 {
     /// <summary>
-    /// The measured selection (benchmarks/README.md, "Conv weight-gradient forms", levers 2 and 16): one group, and
-    /// stride 1 and dilation 1; a single tap at any stride (the 1×1×1 stride-2 shortcuts, where
-    /// the Conv form computes 2³ taps and keeps one); or a strided kernel of at most 9 taps over at least 64 input
-    /// channels (the 2-D 3×3 stride-2 convs of mc3_18 and R(2+1)D: 0.68–0.85× the Conv form, whose GEMM has only 9
-    /// columns). Strided 3³ and larger kernels, and strided convs over few channels, lose (1.4–4.4×: each strided Slice
-    /// copies about as much as its smaller Gemm computes).
+    /// The measured selection (benchmarks/README.md, "Conv weight-gradient forms", levers 2, 16 and 18): one group,
+    /// and stride 1 and dilation 1; or a single tap at any stride (the 1×1×1 stride-2 shortcuts, where the Conv form
+    /// computes 2³ taps and keeps one); or a strided kernel of at most 9 taps over at least 64 input channels (R(2+1)D's
+    /// temporal stride-2 convs 0.22–0.25×, the 2-D 3×3 stride-2 convs of mc3_18 and R(2+1)D 0.64–0.97× the Conv form,
+    /// whose GEMM has only 3 or 9 columns). Strided 3³ and larger kernels, and strided convs over few channels, lose
+    /// (1.3–4.4×: each strided Slice copies about as much as its smaller Gemm computes).
     /// </summary>
     public static bool Wins(ConvAxis[] axes, long groups, long cin)
     {
