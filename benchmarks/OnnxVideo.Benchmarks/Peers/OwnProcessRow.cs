@@ -11,10 +11,11 @@ namespace OnnxVideo.Benchmarks.Peers;
 
 /// <summary>
 /// Our side of a model row in a process of its own (<c>OnnxVideo.Benchmarks peer-row inference|step DIR BATCH
-/// THREADS ITERS [PROFILE_PREFIX]</c>, the prefix writing ORT's profile of the session or train step), so that its peak resident
-/// memory is, like the Python peer's, the high-water mark of a fresh process. As a user's would: the harness writes
-/// the model (DIR/model.onnx) or the training package (DIR) first, as <c>onnxvideo-export</c> does in a process of its
-/// own, and the row process loads it, as <c>onnxvideo classify</c> or <c>onnxvideo train</c> does: runtime, session or <see cref="TrainingSession"/> (double-buffered weights), and the
+/// THREADS ITERS [PROFILE_PREFIX]</c>, the prefix writing ORT's profile of the session or train step), so that its
+/// peak resident memory is, like the Python peer's, the high-water mark of a fresh process. As a user's would: the
+/// harness writes the model (DIR/model.onnx) or the training package (DIR) first, as <c>onnxvideo-export</c> does in a
+/// process of its own, and the row process loads it, as <c>onnxvideo classify</c> or <c>onnxvideo train</c> does:
+/// runtime, session or <see cref="TrainingSession"/> (double-buffered weights, the optimizer state in place), and the
 /// timed runs, but not the compiler's memory.
 /// </summary>
 internal static class OwnProcessRow
