@@ -3,11 +3,11 @@ using OnnxVideo.Onnx.Shapes;
 namespace OnnxVideo.Autodiff.Rules;
 
 /// <summary>
-/// Conv weight gradient as one Gemm per kernel tap (issue 17, lever 2; one group). With x padded and transposed once
-/// to [Cin, N, I…] and dy to [Cout, N·O…], tap t = (t1, t2, …) is dW[:, :, t] = dy · window(t)ᵀ, where window(t) is x
-/// sliced from t·dilation with the strides as steps, viewed as [Cin, N·O…]; at stride 1 the taps along the last axis
-/// share one window and shift dy instead. The taps are stacked and moved behind the channels. Where it wins is
-/// <see cref="Wins"/>; elsewhere the rule keeps the Conv of transposed x and dy.
+/// Conv weight gradient as one matrix product per kernel tap (issue 17, lever 2; one group): tap t = (t1, t2, …) is
+/// dW[:, :, t] = Σ dy · window(t)ᵀ over samples and output positions, where window(t) is the padded x sliced from
+/// t·dilation with the strides as steps (products and layout: <see cref="TapProductLayout"/>). At stride 1 the taps
+/// along the last axis share one window and shift dy instead. The taps are stacked and moved behind the channels.
+/// Where it wins is <see cref="Wins"/>; elsewhere the rule keeps the Conv of transposed x and dy.
 /// </summary>
 internal static class PerTapWeightGradient
 {
@@ -55,27 +55,26 @@ internal static class PerTapWeightGradient
     {
         int spatial = axes.Length;
         var spatialAxes = Enumerable.Range(2, spatial).Select(i => (long)i).ToArray();
-        var (channelsFirst, dyChannelsFirst) = ChannelsFirst(c, x, dy, axes);
+        var layout = TapProductLayout.For(axes, cout, cin);
+        var padded = layout.PaddedInput(c, x, axes);
+        var dyLaidOut = layout.OutputGradient(c, dy, spatial);
         var last = axes[^1];
         var shiftedDy = new string?[last.Kernel];
-        string ShiftedDyRows(long j) => shiftedDy[j] ??= c.Reshape(
-            c.Op("Pad", dyChannelsFirst, c.Ints([.. new long[1 + spatial], j, .. new long[1 + spatial], last.Kernel - 1 - j])),
-            c.Ints(cout, -1));
+        string ShiftedDyRows(long j) => shiftedDy[j] ??= layout.Rows(c,
+            c.Op("Pad", dyLaidOut, c.Ints([.. new long[1 + spatial], j, .. new long[1 + spatial], last.Kernel - 1 - j])), cout);
         string? stacked = null;
-        string StackedDyRows() => stacked ??= c.Op("Concat", Enumerable.Range(0, (int)last.Kernel).Select(j => ShiftedDyRows(j)).ToList(),
-            new Dictionary<string, object> { ["axis"] = 0L });
+        string StackedDyRows() => stacked ??= layout.StackRows(c, Enumerable.Range(0, (int)last.Kernel).Select(j => ShiftedDyRows(j)).ToList());
         var windowAxes = spatial == 1 ? null : c.Ints(spatialAxes[..^1]);
-        var gemm = new Dictionary<string, object> { ["transB"] = 1L };
         var taps = new List<string>();
         string? zeros = null;
         foreach (var start in Taps(axes.Select(a => a.Kernel).ToArray()).Where(t => t[^1] == 0))
         {
             var ends = start.Select((t, i) => t + axes[i].Out).ToArray();
-            var window = ReadsOnlyPadding(axes[..^1], start[..^1], ends[..^1]) ? null : c.Reshape(windowAxes is null ? channelsFirst
-                : c.Op("Slice", channelsFirst, c.Ints(start[..^1]), c.Ints(ends[..^1]), windowAxes), c.Ints(cin, -1));
+            var window = ReadsOnlyPadding(axes[..^1], start[..^1], ends[..^1]) ? null : layout.Rows(c, windowAxes is null ? padded
+                : c.Op("Slice", padded, c.Ints(start[..^1]), c.Ints(ends[..^1]), windowAxes), cin);
             if (window is not null && cout <= StackedShiftsMaxOutputChannels)
             {
-                taps.Add(c.Reshape(c.Op("Gemm", [StackedDyRows(), window], gemm), c.Ints(last.Kernel, cout, cin)));
+                taps.Add(c.Reshape(layout.Product(c, StackedDyRows(), window), c.Ints(last.Kernel, cout, cin)));
                 continue;
             }
             for (long j = 0; j < last.Kernel; j++)
@@ -83,7 +82,7 @@ internal static class PerTapWeightGradient
                 long[] tap = [.. start[..^1], j];
                 taps.Add(window is null || ReadsOnlyPadding(axes, tap, tap.Select((t, i) => t + axes[i].Out).ToArray())
                     ? zeros ??= ZeroTap(c, dy, cout, cin)
-                    : c.Unsqueeze(c.Op("Gemm", [ShiftedDyRows(j), window], gemm), 0));
+                    : c.Unsqueeze(layout.Product(c, ShiftedDyRows(j), window), 0));
             }
         }
         return StackTaps(c, taps, axes, cout, cin);
@@ -93,12 +92,11 @@ internal static class PerTapWeightGradient
     private static string SlicedPerTap(GradientContext c, string x, string dy, ConvAxis[] axes, long cout, long cin)
     {
         var spatialAxes = Enumerable.Range(2, axes.Length).Select(i => (long)i).ToArray();
-        var (channelsFirst, dyChannelsFirst) = ChannelsFirst(c, x, dy, axes);
-        var dyRows = c.Reshape(dyChannelsFirst, c.Ints(cout, -1));
+        var layout = TapProductLayout.For(axes, cout, cin);
+        var padded = layout.PaddedInput(c, x, axes);
+        var dyRows = layout.Rows(c, layout.OutputGradient(c, dy, axes.Length), cout);
         var steps = c.Ints(axes.Select(a => a.Stride).ToArray());
         var sliceAxes = c.Ints(spatialAxes);
-        var windowRows = c.Ints(cin, -1);
-        var gemm = new Dictionary<string, object> { ["transB"] = 1L };
         var taps = new List<string>();
         string? zeros = null;
         foreach (var tap in Taps(axes.Select(a => a.Kernel).ToArray()))
@@ -111,25 +109,10 @@ internal static class PerTapWeightGradient
                 taps.Add(zeros);
                 continue;
             }
-            var window = c.Op("Slice", channelsFirst, c.Ints(starts), c.Ints(ends), sliceAxes, steps);
-            taps.Add(c.Unsqueeze(c.Op("Gemm", [dyRows, c.Reshape(window, windowRows)], gemm), 0));
+            var window = c.Op("Slice", padded, c.Ints(starts), c.Ints(ends), sliceAxes, steps);
+            taps.Add(c.Unsqueeze(layout.Product(c, dyRows, layout.Rows(c, window, cin)), 0));
         }
         return StackTaps(c, taps, axes, cout, cin);
-    }
-
-    /// <summary>x padded as the Conv pads it and dy, each with the channels moved first: [C, N, …].</summary>
-    private static (string X, string Dy) ChannelsFirst(GradientContext c, string x, string dy, ConvAxis[] axes)
-    {
-        int spatial = axes.Length;
-        var pads = new long[2 * (2 + spatial)];
-        for (int i = 0; i < spatial; i++)
-        {
-            pads[2 + i] = axes[i].PadBegin;
-            pads[2 + spatial + 2 + i] = axes[i].PadEnd;
-        }
-        var padded = pads.Any(p => p != 0) ? c.Op("Pad", x, c.Ints(pads)) : x;
-        long[] perm = [1, 0, .. Enumerable.Range(2, spatial).Select(i => (long)i)];
-        return (c.Transpose(padded, perm), c.Transpose(dy, perm));
     }
 
     /// <summary>The gradient of a tap whose window reads only padding: zeros [1, Cout, Cin].</summary>

@@ -3,8 +3,9 @@ using OnnxVideo.Autodiff;
 namespace OnnxVideo.Export.Tests.Autodiff;
 
 /// <summary>
-/// The Conv weight gradient's forms (issue 17 lever 2 and the LoRA one): where the selection picks one Gemm per tap or
-/// dy shifted per tap in one MatMul, the gradients must equal the Conv-of-transposed-input form's; elsewhere the rule
+/// The Conv weight gradient's forms (issue 17 lever 2 and the LoRA one): where the selection picks one product per tap
+/// (a Gemm, or a batched MatMul summed over the batch) or dy shifted per tap in one MatMul, the gradients must equal
+/// the Conv-of-transposed-input form's; elsewhere the rule
 /// must keep the Conv form. Finite differences of
 /// the same rows are in <see cref="GradientCheckTests"/>.
 /// </summary>
@@ -18,7 +19,7 @@ public sealed class ConvWeightGradientFormTests
     { Float64 = false };
 
     /// <summary>
-    /// Each per-tap row with the Gemms it must take, counted by hand: at stride 1 with at most 64 outputs one Gemm per
+    /// Each per-tap row with the tap products it must take, counted by hand: at stride 1 with at most 64 outputs one per
     /// window (the taps along the last axis share it, their shifted dy stacked), none for windows that read only
     /// padding; one per tap where the last axis has one tap, or at a stride.
     /// </summary>
@@ -41,18 +42,30 @@ public sealed class ConvWeightGradientFormTests
 
     [Theory]
     [MemberData(nameof(PerTapRows))]
-    public void PerTapRowsTakeTheGemmFormAndMatchTheConvForm(string row, long gemms) => AssertFormsAgree(GradientCheckTable.Find(row), gemms);
+    public void PerTapRowsTakeThePerTapFormAndMatchTheConvForm(string row, long products) => AssertFormsAgree(GradientCheckTable.Find(row), products);
 
+    /// <summary>A large image over few channels: the batch-summed products (no transposes), checked as every per-tap row is.</summary>
     [Fact]
-    public void LayerLikeConvTakesTheGemmFormAndMatchesTheConvForm() => AssertFormsAgree(LayerLike, 9);
+    public void LayerLikeConvTakesBatchSummedProductsAndMatchesTheConvForm()
+    {
+        AssertFormsAgree(LayerLike, 9);
+        Assert.DoesNotContain(GradientChecker.Build(LayerLike).BackwardNodes, n => n.OpType == "Gemm");
+    }
 
-    /// <summary>More than 64 outputs: one Gemm per tap with its own shifted dy (the stacked rows would not pay).</summary>
+    /// <summary>
+    /// More than 64 outputs: one product per tap with its own shifted dy (the stacked rows would not pay); so many
+    /// outputs over a small image take the channels-first Gemms, the per-sample partial products being larger.
+    /// </summary>
     private static readonly GradientCheckCase ManyOutputs = new("Conv", "2-D [2,3,5,4] · [65,3,3,3] pad 1 (form comparison only)", c =>
         [c.Node("Conv", [c.Param("x", [2, 3, 5, 4]), c.Param("w", [65, 3, 3, 3])], new Dictionary<string, object> { ["pads"] = new long[] { 1, 1, 1, 1 } })])
     { Float64 = false };
 
     [Fact]
-    public void ManyOutputsTakeOneGemmPerTapAndMatchTheConvForm() => AssertFormsAgree(ManyOutputs, 9);
+    public void ManyOutputsTakeOneGemmPerTapAndMatchTheConvForm()
+    {
+        AssertFormsAgree(ManyOutputs, 9);
+        Assert.DoesNotContain(GradientChecker.Build(ManyOutputs).BackwardNodes, GradientChecker.IsWeightGradientMatMul);
+    }
 
     /// <summary>LoRA's A on a layer: the base kernel, r = 2 outputs of 16 input channels, batch 2, pad 1.</summary>
     private static readonly GradientCheckCase LoraALike = new("Conv", "3-D [2,16,3,5,5] · [2,16,3,3,3] pad 1 (form comparison only)", c =>
@@ -78,17 +91,14 @@ public sealed class ConvWeightGradientFormTests
     [Fact]
     public void AsManyOutputsAsInputsKeepThePerTapForm()
     {
-        var built = GradientChecker.Build(SquareConv(128));
-        Assert.DoesNotContain(built.BackwardNodes, GradientChecker.IsWeightGradientMatMul);
-        Assert.Equal(3, built.BackwardNodes.Count(n => n.OpType == "Gemm"));
+        Assert.Equal(3, GradientChecker.Build(SquareConv(128)).BackwardNodes.Count(GradientChecker.IsTapProduct));
     }
 
     [Fact]
-    public void ShiftedDyFormSwitchedOffFallsBackToTheGemmForm()
+    public void ShiftedDyFormSwitchedOffFallsBackToThePerTapForm()
     {
         var built = GradientChecker.Build(LoraALike, new GradientOptions { ShiftedDyConvWeightGradient = false });
-        Assert.DoesNotContain(built.BackwardNodes, GradientChecker.IsWeightGradientMatMul);
-        Assert.Equal(9, built.BackwardNodes.Count(n => n.OpType == "Gemm"));
+        Assert.Equal(9, built.BackwardNodes.Count(GradientChecker.IsTapProduct));
     }
 
     [Fact]
@@ -118,12 +128,12 @@ public sealed class ConvWeightGradientFormTests
         AssertSameGradients(row, shifted, GradientChecker.Build(row, ConvForm));
     }
 
-    private static void AssertFormsAgree(GradientCheckCase row, long gemms)
+    private static void AssertFormsAgree(GradientCheckCase row, long products)
     {
         var perTap = GradientChecker.Build(row);
         var conv = GradientChecker.Build(row, ConvForm);
-        Assert.Equal(gemms, perTap.BackwardNodes.Count(n => n.OpType == "Gemm"));
-        Assert.DoesNotContain(conv.BackwardNodes, n => n.OpType == "Gemm");
+        Assert.Equal(products, perTap.BackwardNodes.Count(GradientChecker.IsTapProduct));
+        Assert.DoesNotContain(conv.BackwardNodes, GradientChecker.IsTapProduct);
         // The input gradient's Convs (one, or one per phase at a stride) are in both; the Conv form adds one for dW.
         Assert.Equal(conv.BackwardNodes.Count(n => n.OpType == "Conv") - 1, perTap.BackwardNodes.Count(n => n.OpType == "Conv"));
 

@@ -24,6 +24,9 @@ internal static class GradientChecker
     public static bool IsWeightGradientMatMul(NodeProto n) =>
         n.OpType == "MatMul" && !n.Input.Any(i => i.StartsWith(ConvGradients.KernelReversalName, StringComparison.Ordinal));
 
+    /// <summary>A product of dy with a window of x: a Gemm (channels first) or a batched MatMul (batch-summed).</summary>
+    public static bool IsTapProduct(NodeProto n) => n.OpType == "Gemm" || IsWeightGradientMatMul(n);
+
     public static BuiltCase Build(GradientCheckCase row, GradientOptions? options = null)
     {
         var type = row.Float64 ? DataType.Double : DataType.Float;
