@@ -9,7 +9,7 @@ namespace OnnxVideo.Benchmarks;
 /// in turns (A, B, A, B, …) in one process, so a busy machine slows every package alike; prints each median and its
 /// ratio to the first. For A/B measurements of compiler changes: package the same model with both builds. A package
 /// may carry session options after '@' (issue 17 lever 4), e.g. <c>pkg@opt=extended,mempattern=0,arena=0,spin=1,inter=2,mode=parallel</c>;
-/// <c>shared=1</c> gives the frozen weights to the session as the trainer does (AddInitializer); <c>profile=PREFIX</c> writes ORT's own profile of that session (Chrome trace JSON, every node's time) when it is disposed.
+/// <c>nchwc=0</c> leaves the convolutions off ORT's NCHWc kernels (lever 22); <c>shared=1</c> gives the frozen weights to the session as the trainer does (AddInitializer); <c>profile=PREFIX</c> writes ORT's own profile of that session (Chrome trace JSON, every node's time) when it is disposed.
 /// </summary>
 public static class PackageStepComparison
 {
@@ -24,7 +24,8 @@ public static class PackageStepComparison
             Console.Error.WriteLine("usage: step-time PACKAGE... [--batch 2] [--threads 2] [--iters 5]");
             return 2;
         }
-        var runners = packages.Select(p => new PackageStepRunner(p.Split('@')[0], batch, threads, SessionVariant(p), p.Contains("shared=1", StringComparison.Ordinal))).ToArray();
+        var runners = packages.Select(p => new PackageStepRunner(p.Split('@')[0], batch, threads, SessionVariant(p), p.Contains("shared=1", StringComparison.Ordinal),
+            nchwcConvolutions: !p.Contains("nchwc=0", StringComparison.Ordinal))).ToArray();
         try
         {
             foreach (var r in runners) r.Step();
@@ -97,9 +98,9 @@ public static class PackageStepComparison
                     case "intra": options.IntraOpThreads = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "mode": options.ExecutionMode = Enum.Parse<ExecutionMode>(value, ignoreCase: true); break;
                     case "profile": options.ProfileFilePrefix = value; break;
-                    case "shared": break;
+                    case "shared" or "nchwc": break;
                     case "envarena": UseEnvironmentArena(options, Enum.Parse<OrtArenaExtendStrategy>(value, ignoreCase: true)); break;
-                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, inter, intra, mode, profile, shared, envarena)");
+                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, inter, intra, mode, profile, shared, nchwc, envarena)");
                 }
             }
         };

@@ -18,12 +18,12 @@ public sealed class PackageStepRunner : IDisposable
     private readonly SharedInitializers? frozen;
 
     public PackageStepRunner(string packageDirectory, int batch, int threads, Action<OrtSessionOptions>? configure = null, bool shareFrozen = false,
-        Action<string>? report = null)
+        Action<string>? report = null, bool nchwcConvolutions = true)
     {
         var package = TrainingPackage.Load(packageDirectory, verifyHashes: false);
         var clip = package.Io.VideoShape.Skip(1).Select(long.Parse).ToArray();
         int classes = package.Manifest.ClassCount;
-        // As TrainingSession opens its graphs (memory pattern off, issue 17).
+        // As TrainingSession opens its graphs (memory pattern off, NCHWc convolutions on the CPU: issue 17).
         var options = new OrtSessionOptions { IntraOpThreads = threads, InterOpThreads = 1, EnableMemoryPattern = false };
         configure?.Invoke(options);
         if (shareFrozen)
@@ -31,7 +31,7 @@ public sealed class PackageStepRunner : IDisposable
             frozen = new SharedInitializers(package.FrozenPath);
             frozen.AddTo(options, package.TrainStepPath);
         }
-        session = new OrtSession(package.TrainStepPath, options);
+        session = CpuTrainingGraphs.Open(package.TrainStepPath, options, nchwcConvolutions);
         report?.Invoke("session");
         binding = session.CreateIoBinding();
         var random = new Random(0);

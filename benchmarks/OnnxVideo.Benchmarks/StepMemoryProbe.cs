@@ -24,7 +24,8 @@ public static class StepMemoryProbe
         {
             return RunTrainingSession(args[0], batch, threads, steps, args.Contains("--memory-pattern"));
         }
-        using var runner = new PackageStepRunner(args[0].Split('@')[0], batch, threads, PackageStepComparison.SessionVariant(args[0]), report: Report);
+        using var runner = new PackageStepRunner(args[0].Split('@')[0], batch, threads, PackageStepComparison.SessionVariant(args[0]), report: Report,
+            nchwcConvolutions: !args[0].Contains("nchwc=0", StringComparison.Ordinal));
         for (var k = 1; k <= steps; k++)
         {
             runner.Step();

@@ -111,9 +111,10 @@ internal static class Conv3dTo2dLowering
     }
 
     /// <summary>The last node, writing the Conv's own output name.</summary>
-    private static void Final(GraphBuilder g, string op, string[] inputs, Dictionary<string, object>? attributes, string output, string name)
+    internal static void Final(GraphBuilder g, string op, string[] inputs, Dictionary<string, object>? attributes, string output, string name,
+        string domain = "")
     {
-        var node = new NodeProto { OpType = op, Name = g.UniqueName(name) };
+        var node = new NodeProto { OpType = op, Name = g.UniqueName(name), Domain = domain };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         foreach (var (key, value) in attributes ?? [])

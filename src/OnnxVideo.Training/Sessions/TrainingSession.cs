@@ -327,7 +327,7 @@ public sealed partial class TrainingSession : IDisposable
         _frozen.AddTo(sessionOptions, modelPath);
         try
         {
-            return new OrtSession(modelPath, sessionOptions);
+            return CpuTrainingGraphs.Open(modelPath, sessionOptions, _options.NchwcConvolutions);
         }
         catch (OrtException e)
         {

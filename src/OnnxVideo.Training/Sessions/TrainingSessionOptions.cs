@@ -36,6 +36,9 @@ public sealed record TrainingSessionOptions
     /// <summary>ORT's memory pattern in the sessions of the graphs (off: issue 17's measurements; on for A/B only).</summary>
     internal bool MemoryPattern { get; init; }
 
+    /// <summary>On the CPU provider, the convolutions with run-time weights on ORT's NCHWc kernels (<see cref="CpuTrainingGraphs"/>; off for A/B and tests).</summary>
+    internal bool NchwcConvolutions { get; init; } = true;
+
     /// <summary>Test seam: keep weights in managed arrays (the path before device residency) to compare results with.</summary>
     internal bool HostParameterMemory { get; init; }
 
