@@ -20,7 +20,9 @@ namespace OnnxVideo.Benchmarks;
 /// off (-frozenstacked, -frozengathered, -frozensummed: in that form), -raw =
 /// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off and/or -doublebuffered = <see cref="TrainingPackageOptions.InPlaceOptimizerState"/> off,
 /// e.g. conv2d-nopertap, conv2d-raw, conv2d-doublebuffered; conv2d with -stacked, -gathered or -summed =
-/// <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked). Prints each train-step graph's node count.
+/// <see cref="TrainingPackageOptions.StackConvTaps"/> in that form, e.g. conv2d-stacked; -after3d, -aftersummed etc. =
+/// <see cref="TrainingPackageOptions.StackConvTapsAfterGradients"/> off or in that form, -dx3d, -dxgathered etc. =
+/// <see cref="TrainingPackageOptions.StackInputGradientConvTaps"/> likewise). Prints each train-step graph's node count.
 /// </summary>
 public static class PackagePairWriter
 {
@@ -50,6 +52,8 @@ public static class PackagePairWriter
                 InPlaceOptimizerState = !variant.Contains("-doublebuffered", StringComparison.Ordinal),
                 FrozenConvTaps = variant.Contains("-frozen3d", StringComparison.Ordinal) ? null : StackForm(variant, "-frozen") ?? TapStackForm.Gathered,
                 StackConvTaps = StackForm(variant, "-"),
+                StackConvTapsAfterGradients = variant.Contains("-after3d", StringComparison.Ordinal) ? null : StackForm(variant, "-after") ?? TapStackForm.Gathered,
+                StackInputGradientConvTaps = variant.Contains("-dx3d", StringComparison.Ordinal) ? null : StackForm(variant, "-dx") ?? TapStackForm.Summed,
             };
             var directory = Path.Combine(output, variant);
             Directory.CreateDirectory(directory);

@@ -4,6 +4,7 @@ using OnnxVideo.Models.Tuning;
 using OnnxVideo.Models.Zoo;
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
+using OnnxVideo.Onnx.Shapes;
 using OnnxVideo.Packaging;
 
 namespace OnnxVideo.Export.Tests;
@@ -18,11 +19,18 @@ public sealed class Conv3dTo2dLoweringTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private TrainingPackage Package(string arch, bool lower)
+    private TrainingPackage Package(string arch, bool lower, TapStackForm? afterGradients = null, TapStackForm? inputGradients = null)
     {
         var model = ModelZoo.Build(arch, new ZooOptions { Classes = 3, Frames = 4, Size = 32, Seed = 1 });
-        var dir = temp.File($"{arch}-{(lower ? "lowered" : "plain")}");
-        var options = new TrainingPackageOptions { Tuning = TuningSpec.Full, LowerConv3dTo2d = lower, StackConvTaps = lower ? TapStackForm.Stacked : null };
+        var dir = temp.File($"{arch}-{(lower ? "lowered" : "plain")}-{afterGradients}");
+        var options = new TrainingPackageOptions
+        {
+            Tuning = TuningSpec.Full,
+            LowerConv3dTo2d = lower || afterGradients is not null || inputGradients is not null,
+            StackConvTaps = lower ? TapStackForm.Stacked : null,
+            StackConvTapsAfterGradients = afterGradients,
+            StackInputGradientConvTaps = inputGradients,
+        };
         TrainingPackageWriter.Write(model, options, dir);
         return TrainingPackage.Load(dir);
     }
@@ -54,6 +62,37 @@ public sealed class Conv3dTo2dLoweringTests : IDisposable
         // reads only padding.
         Assert.Equal(4, source.Node.Count(n => n.OpType == "Conv"));
         Assert.Equal(4, LoweredConvs(lowered));
+        AssertSameStep(plain, lowered);
+    }
+
+    /// <summary>
+    /// Lever 23: stacked after autodiff, the forward passes and input gradients of tiny3d's 3×3×3 convs (strided, so
+    /// the input gradients are one conv per stride phase) become 2-D convs where they have more than one temporal tap;
+    /// the Conv-form weight gradients, whose kernel is the output gradient with its symbolic batch, stay 3-D. The step
+    /// is that of the 3-D form.
+    /// </summary>
+    [Theory]
+    [InlineData("Gathered", "Summed")]
+    [InlineData("Stacked", "Gathered")]
+    public void TinyConvsStackedAfterTheGradientsAreBuiltStepLikeTheThreeDimensionalForm(string forward, string inputGradients)
+    {
+        var (plain, lowered) = (Package("tiny3d", lower: false),
+            Package("tiny3d", lower: false, Enum.Parse<TapStackForm>(forward), Enum.Parse<TapStackForm>(inputGradients)));
+        static (int Known, int Symbolic) ThreeDimensionalConvs(string path)
+        {
+            var graph = OnnxModelFile.Load(path).Graph;
+            var shapes = ShapeInference.Run(graph);
+            var weights = graph.Node.Where(n => n.OpType == "Conv").Select(n => shapes.ShapeOf(n.Input[1])).Where(w => w is { Rank: 5 }).ToList();
+            return (weights.Count(w => w!.IsFullyKnown && w[2].Value > 1), weights.Count(w => !w!.IsFullyKnown));
+        }
+        var (plainKnown, _) = ThreeDimensionalConvs(plain.GradientsPath);
+        Assert.True(plainKnown >= 4 + 3, $"{plainKnown} 3-D convs with static kernels as written");
+        foreach (var path in new[] { lowered.GradientsPath, lowered.TrainStepPath })
+        {
+            var (known, symbolic) = ThreeDimensionalConvs(path);
+            Assert.Equal(0, known);
+            Assert.True(symbolic > 0, "the Conv-form weight gradients stay 3-D");
+        }
         AssertSameStep(plain, lowered);
     }
 

@@ -27,7 +27,9 @@ public sealed class ShiftedDyWeightGradientPackageTests : IDisposable
         var with = Package(model, tuning, shifted: true);
         // conv2's A (8 → 2 channels, 27 taps) and both B (1×1): three shifted-dy MatMuls; conv1's A (3 → 2) keeps the
         // per-tap products. Without the shifted form those three take per-tap products: 9 for conv2's A (one per window
-        // of x, the 3 taps along the last axis stacked) and one for each B, so 11 instead of 3.
+        // of x, the 3 taps along the last axis stacked) and one for each B, so 11 instead of 3. A one-tap conv's shifted
+        // form is the batch-summed per-tap product (dy rows times x transposed, nothing shifted or sliced), so the B
+        // convs look alike in both packages: the count pins conv2's A, the steps below pin all three.
         Assert.Equal(TapProducts(without.TrainStepPath) - 11, TapProducts(with.TrainStepPath) - 3);
         Assert.True(TapProducts(with.TrainStepPath) > 3);
         SamePackageSteps.Assert(without, with, [2, 3, 4, 6, 6], new ToleranceComparer(1e-6f, 1e-5f));

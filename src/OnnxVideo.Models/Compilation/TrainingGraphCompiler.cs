@@ -10,6 +10,7 @@ using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
 using OnnxVideo.Onnx.Graphs.Cleanup;
 using OnnxVideo.Onnx.Proto;
+using OnnxVideo.Onnx.Shapes;
 using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 using OnnxVideo.Packaging;
 using OnnxVideo.Models.Adversarial;
@@ -124,6 +125,7 @@ internal static class TrainingGraphCompiler
             gradBuilder.Output(name, DataType.Float, ShapeOf(gradVariant.Initial, p));
         }
         FusedOps.Lower(gradVariant.Graph);
+        StackConvTapsAfterGradients(gradVariant.Graph, gradLoss, options);
         CleanUp(gradVariant.Graph, options);
 
         var trainVariant = Variant(source, options, training: true, sourceName, objective.Sites);
@@ -136,6 +138,7 @@ internal static class TrainingGraphCompiler
             .ToList();
         OptimizerGraph.Append(trainBuilder, options.Optimizer, parameters, trainLoss, options.InPlaceOptimizerState);
         FusedOps.Lower(trainVariant.Graph);
+        StackConvTapsAfterGradients(trainVariant.Graph, trainLoss, options);
         CleanUp(trainVariant.Graph, options);
 
         GraphProto? inputGradient = null;
@@ -177,6 +180,34 @@ internal static class TrainingGraphCompiler
 
     private static GradientOptions GradientOptionsOf(TrainingPackageOptions options) =>
         new() { PerTapConvWeightGradient = options.PerTapConvWeightGradient, ShiftedDyConvWeightGradient = options.ShiftedDyConvWeightGradient };
+
+    /// <summary>
+    /// <see cref="TrainingPackageOptions.StackConvTapsAfterGradients"/> and <see cref="TrainingPackageOptions.StackInputGradientConvTaps"/>:
+    /// kernels of more than one temporal tap (the 1×1×1 strided shortcuts gained nothing and R(2+1)D's step peaked
+    /// 57 MiB higher with them) and up to 7 taps an axis, which leaves out the Conv-form weight gradients (the output gradient as the kernel; with a symbolic batch their kernel's shape is
+    /// not known statically either, so the lowering would pass them by anyway).
+    /// </summary>
+    private static void StackConvTapsAfterGradients(GraphProto graph, string loss, TrainingPackageOptions options)
+    {
+        if (!options.LowerConv3dTo2d)
+        {
+            return;
+        }
+        var kernels = ShapeInference.Run(graph);
+        var forward = new GraphView(graph).Ancestors([loss]);
+        bool Small(NodeProto conv) =>
+            kernels.ShapeOf(conv.Input[1]) is { Rank: 5, IsFullyKnown: true } w && w[2].Value > 1 && w.ToArray()[2..].All(k => k <= MaxStackedKernel);
+        if (options.StackInputGradientConvTaps is { } inputGradientForm)
+        {
+            Conv3dTo2dLowering.Rewrite(graph, inputGradientForm, convWhere: conv => Small(conv) && !forward.Contains(conv));
+        }
+        if (options.StackConvTapsAfterGradients is { } form)
+        {
+            Conv3dTo2dLowering.Rewrite(graph, form, convWhere: conv => Small(conv) && forward.Contains(conv));
+        }
+    }
+
+    private const long MaxStackedKernel = 7;
 
     /// <summary>The generated gradient graphs are cleaned up once they are final (<see cref="TrainingPackageOptions.CleanUpGraphs"/>).</summary>
     private static void CleanUp(GraphProto graph, TrainingPackageOptions options)

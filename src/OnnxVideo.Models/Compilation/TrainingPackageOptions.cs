@@ -39,6 +39,15 @@ internal sealed record TrainingPackageOptions
     /// (<see cref="Onnx.Graphs.Conv3dTapStacking"/>, benchmarks/README.md lever 3c); null (the default) = they stay 3-D:
     /// r3d_18's and mc3_18's full steps measured 0.89–1.01× the time but peaked 35–37 % higher.</summary>
     public TapStackForm? StackConvTaps { get; init; }
+    /// <summary>With <see cref="LowerConv3dTo2d"/>, the forward passes of the 3-D convolutions left once the gradients
+    /// are built (the trained full kernels, where <see cref="StackConvTaps"/> is null) stacked over their temporal taps
+    /// in this form, in the gradients and train-step graphs: lowered after autodiff, the stacked copies feed only their
+    /// conv and nothing keeps them for the backward pass, and the 2-D convs reach ORT's NCHWc kernels (r3d_18's and
+    /// mc3_18's full steps 0.89–0.91× the time, benchmarks/README.md lever 23); null = they stay 3-D.</summary>
+    public TapStackForm? StackConvTapsAfterGradients { get; init; } = TapStackForm.Gathered;
+    /// <summary>As <see cref="StackConvTapsAfterGradients"/> for the input gradients' 3-D convs (one 2-D conv per tap
+    /// summed: the gathered form's stacked output gradient raised r3d_18's peak by 57 MiB); null = they stay 3-D.</summary>
+    public TapStackForm? StackInputGradientConvTaps { get; init; } = TapStackForm.Summed;
     /// <summary>With <see cref="LowerConv3dTo2d"/>, the 3-D convolutions no gradient passes through (the frozen layers before
     /// every trained one: head-only and last-layers tuning) stacked as inference stacks them, in this form; null = as
     /// <see cref="StackConvTaps"/>. Nothing of theirs is kept for a backward pass, so the stacked copies live only as long

@@ -21,16 +21,18 @@ internal static class Conv3dTo2dLowering
     /// <summary>
     /// Rewrites every eligible Conv of <paramref name="graph"/> in place; returns how many. <paramref name="fullKernels"/>
     /// says what becomes of the convs that are neither spatial nor temporal (null: they stay 3-D), and
-    /// <paramref name="stackWhere"/> which of them (all when null).
+    /// <paramref name="stackWhere"/> which of them (all when null); <paramref name="convWhere"/>, when given, which
+    /// convs are rewritten at all, in any form.
     /// </summary>
-    public static int Rewrite(GraphProto graph, TapStackForm? fullKernels = TapStackForm.Stacked, Func<NodeProto, ConvAxis[], bool>? stackWhere = null)
+    public static int Rewrite(GraphProto graph, TapStackForm? fullKernels = TapStackForm.Stacked, Func<NodeProto, ConvAxis[], bool>? stackWhere = null,
+        Func<NodeProto, bool>? convWhere = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ConvDeadTapTrimming.Rewrite(graph);
         var shapes = ShapeInference.Run(graph);
         var builder = GraphBuilder.Wrap(graph);
         var lowered = 0;
-        foreach (var node in graph.Node.Where(n => n.OpType == "Conv" && n.Domain.Length == 0 && n.Input.Count >= 2).ToList())
+        foreach (var node in graph.Node.Where(n => n.OpType == "Conv" && n.Domain.Length == 0 && n.Input.Count >= 2 && convWhere?.Invoke(n) != false).ToList())
         {
             if (shapes.ShapeOf(node.Input[0]) is not { Rank: 5 } x || shapes.ShapeOf(node.Input[1]) is not { Rank: 5, IsFullyKnown: true } w)
             {

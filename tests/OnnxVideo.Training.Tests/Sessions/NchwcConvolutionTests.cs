@@ -84,13 +84,14 @@ public sealed class NchwcConvolutionTests : IDisposable
         var rewritten = CpuTrainingGraphs.Rewritten(package.GradientsPath);
         Assert.NotNull(rewritten);
         var model = OnnxModelFile.Parse(rewritten, package.GradientsPath);
-        // Every 2-D conv (tiny3d's last two stages are lowered to 2-D, their input gradients split by stride phase) but
-        // the Conv-form weight gradient of stage 2, whose channels are the symbolic batch.
+        // Every 2-D conv but the Conv-form weight gradient of stage 2, whose channels are the symbolic batch: tiny3d's
+        // four forward convs (the last two lowered to 2-D before autodiff, the first two stacked over their taps after
+        // it) and the input gradients of the last two, split by stride phase.
         static int TwoDimensionalConvs(ModelProto m, string domain) =>
             m.Graph.Node.Count(n => n.OpType == "Conv" && n.Domain == domain && (domain.Length > 0 || n.Name.Contains("/as2d/conv_2d", StringComparison.Ordinal)));
         var original = OnnxModelFile.Load(package.GradientsPath, loadExternalData: false);
-        Assert.Equal(11, TwoDimensionalConvs(original, ""));
-        Assert.Equal(10, TwoDimensionalConvs(model, NchwcConvRewrite.Domain));
+        Assert.Equal(13, TwoDimensionalConvs(original, ""));
+        Assert.Equal(12, TwoDimensionalConvs(model, NchwcConvRewrite.Domain));
         Assert.Equal(["stages.2.0/as2d/conv_2d_grad_Conv_4"], model.Graph.Node.Where(n => n.OpType == "Conv" && n.Domain.Length == 0 && n.Name.Contains("/as2d/", StringComparison.Ordinal)).Select(n => n.Name));
 
         var (video, labels) = TinyFullTuningPackage.Batch(9, 2);
