@@ -27,12 +27,15 @@ internal static class NchwcConvRewrite
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 4);
         var graph = model.Graph;
         var constants = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        // Weights computed from constants alone (frozen weights reshaped, reversed or stacked by nodes) are folded by
+        // ORT, whose own transformer then reorders them once; reordering them here would keep a folded copy per chain.
+        var runTime = new GraphView(graph).Dependents(graph.Input.Select(i => i.Name).Where(n => !constants.Contains(n)));
         var shapes = ShapeInference.Run(graph);
         var builder = GraphBuilder.Wrap(graph);
         var rewritten = 0;
         foreach (var node in graph.Node.Where(n => n.OpType == "Conv" && n.Domain.Length == 0 && n.Input.Count >= 2).ToList())
         {
-            if (constants.Contains(node.Input[1]) || EligibleFilter(node, shapes, blockSize) is not { } filter)
+            if (!runTime.Contains(node.Input[1]) || EligibleFilter(node, shapes, blockSize) is not { } filter)
             {
                 continue;
             }

@@ -62,12 +62,24 @@ public sealed class NchwcConvolutionTests : IDisposable
         var w = constantWeights.Graph.Input.Single(i => i.Name == "w");
         constantWeights.Graph.Input.Remove(w);
         constantWeights.Graph.Initializer.Add(TensorProtos.FromFloats("w", new float[16 * 16 * 9], 16, 16, 3, 3));
+        // A frozen weight reshaped by a node: ORT folds it and reorders the folded filter itself.
+        var foldedWeights = constantWeights.Clone();
+        var frozen = foldedWeights.Graph.Initializer.Single(t => t.Name == "w");
+        frozen.Name = "w_flat";
+        frozen.Dims.Clear();
+        frozen.Dims.Add(16 * 16 * 9);
+        foldedWeights.Graph.Initializer.Add(TensorProtos.FromInt64s("w_shape", [16, 16, 3, 3], 4));
+        var reshape = new NodeProto { OpType = "Reshape", Name = "w_reshape" };
+        reshape.Input.AddRange(["w_flat", "w_shape"]);
+        reshape.Output.Add("w");
+        foldedWeights.Graph.Node.Insert(0, reshape);
         ModelProto[] models =
         [
             OneConv(32, 32, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], bias: false, group: 2),
             OneConv(16, 20, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], bias: false, group: 1),
             OneConv(16, 16, [9, 9], [1, 1], [4, 4, 4, 4], [1, 1], bias: false, group: 1),
             constantWeights,
+            foldedWeights,
         ];
         foreach (var model in models)
         {
