@@ -198,8 +198,7 @@ internal static class TrainingGraphCompiler
         var kernels = ShapeInference.Run(graph);
         var view = new GraphView(graph);
         var forward = view.Ancestors([loss]);
-        var constants = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var trained = view.Dependents(graph.Input.Select(i => i.Name).Where(n => !constants.Contains(n)));
+        var trained = view.RunTimeValues();
         bool Small(NodeProto conv) => trained.Contains(conv.Input[1])
             && kernels.ShapeOf(conv.Input[1]) is { Rank: 5, IsFullyKnown: true } w && w[2].Value > 1 && w.ToArray()[2..].All(k => k <= MaxStackedKernel);
         if (options.StackInputGradientConvTaps is { } inputGradientForm)

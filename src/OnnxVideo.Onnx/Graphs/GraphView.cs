@@ -82,6 +82,9 @@ internal sealed class GraphView
 
     public IReadOnlySet<NodeProto> Ancestors(string value) => Ancestors([value]);
 
+    /// <summary>The values fed at run time: the graph inputs that are not initializers and every value computed from them.</summary>
+    public IReadOnlySet<string> RunTimeValues() => Dependents(inputs.Where(i => !initializers.ContainsKey(i)));
+
     /// <summary><paramref name="values"/> and every value computed from any of them, directly or through other nodes.</summary>
     public IReadOnlySet<string> Dependents(IEnumerable<string> values)
     {

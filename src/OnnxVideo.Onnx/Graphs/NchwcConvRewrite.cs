@@ -26,10 +26,9 @@ internal static class NchwcConvRewrite
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 4);
         var graph = model.Graph;
-        var constants = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         // Weights computed from constants alone (frozen weights reshaped, reversed or stacked by nodes) are folded by
         // ORT, whose own transformer then reorders them once; reordering them here would keep a folded copy per chain.
-        var runTime = new GraphView(graph).Dependents(graph.Input.Select(i => i.Name).Where(n => !constants.Contains(n)));
+        var runTime = new GraphView(graph).RunTimeValues();
         var shapes = ShapeInference.Run(graph);
         var builder = GraphBuilder.Wrap(graph);
         var rewritten = 0;
