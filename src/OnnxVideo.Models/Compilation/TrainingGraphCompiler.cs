@@ -185,9 +185,9 @@ internal static class TrainingGraphCompiler
     /// <see cref="TrainingPackageOptions.StackConvTapsAfterGradients"/> and <see cref="TrainingPackageOptions.StackInputGradientConvTaps"/>:
     /// convs whose weights train (a frozen weight stacked by nodes is folded by ORT into a copy beside the original:
     /// r3d_18's LoRA step peaked 97 MiB higher with its frozen base convs stacked), kernels of more than one temporal
-    /// tap (the 1×1×1 strided shortcuts gained nothing and R(2+1)D's step peaked 57 MiB higher with them) and up to 7 taps an axis, which leaves out the Conv-form weight gradients (the output
-    /// gradient as the kernel; with a symbolic batch their kernel's shape is not known statically either, so the
-    /// lowering would pass them by anyway).
+    /// tap (the 1×1×1 strided shortcuts gained nothing and R(2+1)D's step peaked 57 MiB higher with them) and up to 7
+    /// taps an axis, which leaves out the Conv-form weight gradients (the output gradient as the kernel; with a
+    /// symbolic batch their kernel's shape is not known statically either, so the lowering would pass them by anyway).
     /// </summary>
     private static void StackConvTapsAfterGradients(GraphProto graph, string loss, TrainingPackageOptions options)
     {
@@ -199,15 +199,15 @@ internal static class TrainingGraphCompiler
         var view = new GraphView(graph);
         var forward = view.Ancestors([loss]);
         var trained = view.RunTimeValues();
-        bool Small(NodeProto conv) => trained.Contains(conv.Input[1])
+        bool Stackable(NodeProto conv) => trained.Contains(conv.Input[1])
             && kernels.ShapeOf(conv.Input[1]) is { Rank: 5, IsFullyKnown: true } w && w[2].Value > 1 && w.ToArray()[2..].All(k => k <= MaxStackedKernel);
         if (options.StackInputGradientConvTaps is { } inputGradientForm)
         {
-            Conv3dTo2dLowering.Rewrite(graph, inputGradientForm, convWhere: conv => Small(conv) && !forward.Contains(conv));
+            Conv3dTo2dLowering.Rewrite(graph, inputGradientForm, convWhere: conv => Stackable(conv) && !forward.Contains(conv));
         }
         if (options.StackConvTapsAfterGradients is { } form)
         {
-            Conv3dTo2dLowering.Rewrite(graph, form, convWhere: conv => Small(conv) && forward.Contains(conv));
+            Conv3dTo2dLowering.Rewrite(graph, form, convWhere: conv => Stackable(conv) && forward.Contains(conv));
         }
     }
 
