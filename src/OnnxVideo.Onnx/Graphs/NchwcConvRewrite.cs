@@ -20,7 +20,8 @@ internal static class NchwcConvRewrite
     /// <summary>Larger kernels are the Conv-form weight gradients (the output gradient as the kernel): left as they are.</summary>
     private const long MaxKernel = 7;
 
-    /// <summary>Rewrites every eligible Conv of <paramref name="model"/> in place; returns how many.</summary>
+    /// <summary>Rewrites every eligible Conv of <paramref name="model"/> in place (convs only summed then accumulate
+    /// into one buffer: <see cref="NchwcSummedConvs"/>); returns how many convs.</summary>
     public static int Rewrite(ModelProto model, int blockSize)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -46,10 +47,15 @@ internal static class NchwcConvRewrite
             graph.Node.RemoveAt(at + emitted);
             rewritten++;
         }
-        if (rewritten > 0 && !model.OpsetImport.Any(o => o.Domain == Domain))
+        if (rewritten == 0)
+        {
+            return 0;
+        }
+        if (!model.OpsetImport.Any(o => o.Domain == Domain))
         {
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = Domain, Version = 1 });
         }
+        NchwcSummedConvs.Chain(graph, shapes);
         return rewritten;
     }
 
