@@ -6,7 +6,8 @@ namespace OnnxVideo.Autodiff.Optimizers;
 
 /// <summary>
 /// Emits the optimizer update as standard ONNX nodes: global gradient-norm clipping, then AdamW or SGD per parameter,
-/// with the same arithmetic as torch.optim (1.13) and torch.nn.utils.clip_grad_norm_.
+/// computing what torch.optim (1.13) and torch.nn.utils.clip_grad_norm_ compute; AdamW's scalars are regrouped to
+/// spare passes over the parameters (<see cref="AdamWShared"/>, <see cref="AdamWRates"/>), so the last bits may differ.
 /// </summary>
 internal static class OptimizerGraph
 {
@@ -63,6 +64,7 @@ internal static class OptimizerGraph
         AdamWShared SharedFor(float scale) => sharedByScale.TryGetValue(scale, out var s) ? s
             : sharedByScale[scale] = AdamWScalars(graph, settings, RateFor(scale), step, C);
         string Guarded(float value, float skipped) => finite is null ? C(value) : graph.Node("Where", [finite, C(value), C(skipped)]);
+        var adamWGradientRates = settings.Kind == OptimizerKind.AdamW ? AdamWGradientRates(graph, settings, coefficient, finite, C) : null;
         foreach (var p in parameters)
         {
             var states = settings.StateSuffixes.Select(s => p.Name + s).ToList();
@@ -71,12 +73,11 @@ internal static class OptimizerGraph
                 graph.Input(s, Float, Dims(p.Shape));
             }
             var operands = Operands.For(graph, p, states);
-            var clipped = graph.Node("Mul", [operands.Gradient, coefficient]);
-            var gradient = finite is null ? clipped : graph.Node("Where", [finite, clipped, C(0f)]);
             var decay = settings.DecaysParameter(p.Shape);
-            var newStates = settings.Kind == OptimizerKind.AdamW
-                ? AdamW(graph, settings, SharedFor(p.LearningRateScale), p, operands, gradient, decay, C, Guarded)
-                : Sgd(graph, settings, p, operands, gradient, decay, RateFor(p.LearningRateScale), C, Guarded, finite);
+            var newStates = adamWGradientRates is { } rates
+                ? AdamW(graph, settings, SharedFor(p.LearningRateScale), rates, p, operands, Finite(graph, operands.Gradient, finite, C), decay, Guarded)
+                : Sgd(graph, settings, p, operands, Finite(graph, graph.Node("Mul", [operands.Gradient, coefficient]), finite, C), decay,
+                    RateFor(p.LearningRateScale), C, Guarded, finite);
             updatedParameters.Add(new TensorBinding(p.Name, p.Name + UpdatedSuffix, p.Shape));
             graph.Output(p.Name + UpdatedSuffix, Float, Dims(p.Shape));
             for (var i = 0; i < states.Count; i++)
@@ -115,15 +116,41 @@ internal static class OptimizerGraph
         return OnnxModels.Create(graph.Graph, opset);
     }
 
-    private sealed record AdamWShared(string DecayFactor, string StepSize, string SqrtBiasCorrection2);
+    /// <summary>The gradient as the state sees it: zeros on a guarded step that is not finite.</summary>
+    private static string Finite(GraphBuilder g, string gradient, string? finite, Func<float, string> c) =>
+        finite is null ? gradient : g.Node("Where", [finite, gradient, c(0f)]);
+
+    /// <summary>
+    /// AdamW's step scalars. With √bc₂ = √(1 − β₂ᵗ), torch's m / (√v / √bc₂ + ε) · lr / bc₁ is written
+    /// m / (√v + ε·√bc₂) · (lr / bc₁ · √bc₂): the same value, one pass over the parameter fewer.
+    /// </summary>
+    private sealed record AdamWShared(string DecayFactor, string StepSize, string Epsilon);
 
     private static AdamWShared AdamWScalars(GraphBuilder g, OptimizerSettings s, string lr, string step, Func<float, string> c)
     {
         var one = c(1f);
         var decayFactor = g.Node("Sub", [one, g.Node("Mul", [lr, c(s.WeightDecay)])]);
         var biasCorrection1 = g.Node("Sub", [one, g.Node("Pow", [c(s.Beta1), step])]);
-        var biasCorrection2 = g.Node("Sub", [one, g.Node("Pow", [c(s.Beta2), step])]);
-        return new AdamWShared(decayFactor, g.Node("Div", [lr, biasCorrection1]), g.Node("Sqrt", [biasCorrection2]));
+        var sqrtBiasCorrection2 = g.Node("Sqrt", [g.Node("Sub", [one, g.Node("Pow", [c(s.Beta2), step])])]);
+        return new AdamWShared(decayFactor, g.Node("Mul", [g.Node("Div", [lr, biasCorrection1]), sqrtBiasCorrection2]),
+            g.Node("Mul", [c(s.Epsilon), sqrtBiasCorrection2]));
+    }
+
+    /// <summary>
+    /// The rates at which the unclipped gradient g enters m and v: (1 − β₁)·k and (1 − β₂)·k², k the clip coefficient,
+    /// so that g·k is never written out (one pass over each parameter fewer). Guarded, both are 0 on a step that is
+    /// not finite (k may then be NaN), and g is 0 there.
+    /// </summary>
+    private sealed record AdamWRates(string Average, string SquaredAverage);
+
+    private static AdamWRates AdamWGradientRates(GraphBuilder g, OptimizerSettings s, string coefficient, string? finite, Func<float, string> c)
+    {
+        string Rate(float rate, string scale)
+        {
+            var scaled = g.Node("Mul", [c(rate), scale]);
+            return finite is null ? scaled : g.Node("Where", [finite, scaled, c(0f)]);
+        }
+        return new AdamWRates(Rate(1f - s.Beta1, coefficient), Rate(1f - s.Beta2, g.Node("Mul", [coefficient, coefficient])));
     }
 
     /// <summary>
@@ -160,20 +187,20 @@ internal static class OptimizerGraph
     }
 
     /// <param name="guarded">(rate, rate of a skipped step): a scalar that is the first on a finite step.</param>
-    private static List<string> AdamW(GraphBuilder g, OptimizerSettings s, AdamWShared shared, OptimizerParameter p, Operands o,
-        string gradient, bool decay, Func<float, string> c, Func<float, float, string> guarded)
+    private static List<string> AdamW(GraphBuilder g, OptimizerSettings s, AdamWShared shared, AdamWRates rates, OptimizerParameter p, Operands o,
+        string gradient, bool decay, Func<float, float, string> guarded)
     {
         var param = decay ? g.Node("Mul", [o.Param, shared.DecayFactor]) : o.Param;
         var outputs = s.StateSuffixes.Select(suffix => p.Name + suffix + UpdatedSuffix).ToList();
         // New state values are computed straight into their output names (flat ones reshaped into them): no other
         // copies of optimizer-sized tensors. A skipped step (gradient 0, rates 1 and 0) gives m·1 + 0·0 = m exactly.
-        var expAvg = o.EmitOutput(g, "Add", [g.Node("Mul", [o.States[0], guarded(s.Beta1, 1f)]), g.Node("Mul", [gradient, guarded(1f - s.Beta1, 0f)])],
+        var expAvg = o.EmitOutput(g, "Add", [g.Node("Mul", [o.States[0], guarded(s.Beta1, 1f)]), g.Node("Mul", [gradient, rates.Average])],
             outputs[0]);
         var expAvgSq = o.EmitOutput(g, "Add", [
             g.Node("Mul", [o.States[1], guarded(s.Beta2, 1f)]),
-            g.Node("Mul", [g.Node("Mul", [gradient, gradient]), guarded(1f - s.Beta2, 0f)]),
+            g.Node("Mul", [g.Node("Mul", [gradient, gradient]), rates.SquaredAverage]),
         ], outputs[1]);
-        var denominator = g.Node("Add", [g.Node("Div", [g.Node("Sqrt", [expAvgSq]), shared.SqrtBiasCorrection2]), c(s.Epsilon)]);
+        var denominator = g.Node("Add", [g.Node("Sqrt", [expAvgSq]), shared.Epsilon]);
         var update = g.Node("Mul", [g.Node("Div", [expAvg, denominator]), shared.StepSize]);
         o.EmitOutput(g, "Sub", [param, update], p.Name + UpdatedSuffix);
         return outputs;
