@@ -35,25 +35,27 @@ internal static class NormRules
 
     /// <summary>
     /// The fused training form (batch statistics, <see cref="Fused.FusedBatchNormTraining"/>), in closed form from its
-    /// saved x̂ and rstd: with sums over every axis but channels and N their element count,
+    /// saved x − μ and rstd (x̂ = (x − μ)·rstd): with sums over every axis but channels and N their element count,
     /// dbias = Σ g, dscale = Σ g·x̂, dx = scale·rstd·(g − dbias/N − x̂·dscale/N). Gradients reach the statistics
     /// outputs only through the running-statistics update, which is not differentiated.
     /// </summary>
     public static string?[] BatchNormalizationTraining(GradientContext c, NodeProto n, IReadOnlyList<string?> dy)
     {
         if (dy.Skip(1).Any(d => d is not null)) throw c.Fail("only its normalized output y can carry a gradient");
-        var (x, scale, g, normalized, inverseStd) = (n.Input[0], n.Input[1], dy[0]!, n.Output[3], n.Output[4]);
+        var (x, scale, g, centered, inverseStd) = (n.Input[0], n.Input[1], dy[0]!, n.Output[3], n.Output[4]);
         int rank = c.Rank(x);
         var axes = Fused.FusedBatchNormTraining.ReducedAxes(rank);
         var perChannel = c.Ints([1, -1, .. Enumerable.Repeat(1L, rank - 2)]);
         var channels = c.Ints(-1);
         var dbias = c.ReduceSum(g, axes, keepDims: true);
-        var dscale = c.ReduceSum(c.Op("Mul", g, normalized), axes, keepDims: true);
+        // x̂ = (x − μ)·rstd with rstd per channel: Σ g·x̂ = rstd·Σ g·(x − μ), and x̂·a = (x − μ)·(rstd·a).
+        var dscale = c.Op("Mul", c.ReduceSum(c.Op("Mul", g, centered), axes, keepDims: true), inverseStd);
         string? dx = null;
         if (c.NeedsGradient(0))
         {
             var inverseCount = c.Op("Div", c.Cast(c.Op("Size", dbias), c.ElemType(x)), c.Cast(c.Op("Size", x), c.ElemType(x)));
-            var centeredGrad = c.Op("Sub", c.Op("Sub", g, c.Op("Mul", dbias, inverseCount)), c.Op("Mul", normalized, c.Op("Mul", dscale, inverseCount)));
+            var centeredGrad = c.Op("Sub", c.Op("Sub", g, c.Op("Mul", dbias, inverseCount)),
+                c.Op("Mul", centered, c.Op("Mul", dscale, c.Op("Mul", inverseCount, inverseStd))));
             dx = c.Op("Mul", centeredGrad, c.Op("Mul", inverseStd, c.Reshape(scale, perChannel)));
         }
         return [dx, c.NeedsGradient(1) ? c.Reshape(dscale, channels) : null, c.NeedsGradient(2) ? c.Reshape(dbias, channels) : null];
