@@ -11,12 +11,11 @@ namespace OnnxVideo.Onnx.Graphs;
 /// </summary>
 internal static class NchwcSummedConvs
 {
-    /// <summary>Chains the blocked convs of every eligible Sum of <paramref name="graph"/>; returns how many Sums.
-    /// <paramref name="shapes"/> are the shapes inferred before the convs were rewritten (the Sum's inputs keep their names).</summary>
-    public static int Chain(GraphProto graph, ShapeInference shapes)
+    /// <summary>Chains the blocked convs of every eligible Sum of <paramref name="graph"/>. <paramref name="shapes"/> are
+    /// the shapes inferred before the convs were rewritten (the Sum's inputs keep their names).</summary>
+    public static void Chain(GraphProto graph, ShapeInference shapes)
     {
         var view = new GraphView(graph);
-        var chained = 0;
         foreach (var sum in graph.Node.Where(n => n.OpType == "Sum" && n.Domain.Length == 0 && n.Input.Count >= 2).ToList())
         {
             if (Taps(view, shapes, sum) is not { } taps)
@@ -36,16 +35,14 @@ internal static class NchwcSummedConvs
             }
             taps[^1].Reorder.Output[0] = sum.Output[0];
             graph.Node.Remove(sum);
-            chained++;
         }
-        return chained;
     }
 
     private readonly record struct Tap(NodeProto Conv, NodeProto Reorder);
 
     /// <summary>
     /// The blocked conv and <c>ReorderOutput</c> behind each input of <paramref name="sum"/>, or null unless every input
-    /// is such a pair whose outputs feed only this Sum, all of one shape (no broadcasting) and one channel count.
+    /// is such a pair whose outputs feed only this Sum, all of one shape (no broadcasting).
     /// </summary>
     private static List<Tap>? Taps(GraphView view, ShapeInference shapes, NodeProto sum)
     {
@@ -60,8 +57,7 @@ internal static class NchwcSummedConvs
                 || view.Producer(reorder.Input[0]) is not { OpType: "Conv", Domain: NchwcConvRewrite.Domain } conv
                 || conv.Input.Count > 3 || AttributeValues.String(conv, "activation", "") != ""
                 || !OnlyFeeds(view, input, sum) || !OnlyFeeds(view, conv.Output[0], reorder)
-                || shapes.ShapeOf(input) is not { } tapShape || !tapShape.SameAs(shape)
-                || AttributeValues.Int(reorder, "channels", 0) != AttributeValues.Int(view.Producer(sum.Input[0])!, "channels", 0))
+                || shapes.ShapeOf(input) is not { } tapShape || !tapShape.SameAs(shape))
             {
                 return null;
             }

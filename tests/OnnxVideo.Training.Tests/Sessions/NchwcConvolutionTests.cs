@@ -46,6 +46,12 @@ public sealed class NchwcConvolutionTests : IDisposable
         {
             feeds["b"] = (Values(outputs), [outputs]);
         }
+        AssertSameOutput(model, rewritten, feeds);
+    }
+
+    /// <summary>The output y of <paramref name="rewritten"/> equals that of <paramref name="model"/> to 1e-5 of its largest value.</summary>
+    internal static void AssertSameOutput(ModelProto model, ModelProto rewritten, Dictionary<string, (Array, long[])> feeds)
+    {
         using var plain = new OrtModelRunner(model);
         using var blocked = new OrtModelRunner(rewritten);
         var expected = plain.Run(feeds, ["y"])["y"];
