@@ -15,7 +15,8 @@ namespace OnnxVideo.Benchmarks;
 /// writes one training package of a zoo model per compiler variant into OUT/&lt;variant&gt;, for an A/B with
 /// <c>step-time</c> (variants: base, conv2d = <see cref="TrainingPackageOptions.LowerConv3dTo2d"/>; either with
 /// -nopertap = <see cref="TrainingPackageOptions.PerTapConvWeightGradient"/> off, -noshift =
-/// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off, -nofold =
+/// <see cref="TrainingPackageOptions.ShiftedDyConvWeightGradient"/> off, -noframes =
+/// <see cref="TrainingPackageOptions.FramesAsChannelsConvWeightGradient"/> off, -nofold =
 /// <see cref="TrainingPackageOptions.FoldFrozenBatchNorm"/> off, -frozen3d = <see cref="TrainingPackageOptions.FrozenConvTaps"/>
 /// off (-frozenstacked, -frozengathered, -frozensummed: in that form), -raw =
 /// <see cref="TrainingPackageOptions.CleanUpGraphs"/> off and/or -doublebuffered = <see cref="TrainingPackageOptions.InPlaceOptimizerState"/> off,
@@ -48,6 +49,7 @@ public static class PackagePairWriter
                 PerTapConvWeightGradient = !variant.Contains("-nopertap", StringComparison.Ordinal),
                 CleanUpGraphs = !variant.Contains("-raw", StringComparison.Ordinal),
                 ShiftedDyConvWeightGradient = !variant.Contains("-noshift", StringComparison.Ordinal),
+                FramesAsChannelsConvWeightGradient = !variant.Contains("-noframes", StringComparison.Ordinal),
                 FoldFrozenBatchNorm = !variant.Contains("-nofold", StringComparison.Ordinal),
                 InPlaceOptimizerState = !variant.Contains("-doublebuffered", StringComparison.Ordinal),
                 FrozenConvTaps = variant.Contains("-frozen3d", StringComparison.Ordinal) ? null : StackForm(variant, "-frozen") ?? TapStackForm.Gathered,

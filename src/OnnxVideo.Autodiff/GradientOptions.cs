@@ -16,4 +16,10 @@ internal sealed record GradientOptions
     /// instead of slicing x, in one batched MatMul (<see cref="Rules.ShiftedDyWeightGradient"/>); off = the forms above.
     /// </summary>
     public bool ShiftedDyConvWeightGradient { get; init; } = true;
+
+    /// <summary>
+    /// Weight gradients of strided 3-D convs that neither form above takes are one 2-D Conv over frames where
+    /// <see cref="Rules.FramesAsChannelsWeightGradient.Wins"/> (lever 28); off = the 3-D Conv form.
+    /// </summary>
+    public bool FramesAsChannelsConvWeightGradient { get; init; } = true;
 }

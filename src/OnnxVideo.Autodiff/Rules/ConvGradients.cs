@@ -113,15 +113,18 @@ internal static class ConvGradients
 
     /// <summary>
     /// dW [Cout, Cin_g, k…]: dy shifted per tap in one MatMul where <see cref="ShiftedDyWeightGradient.Wins"/>, one
-    /// Gemm per kernel tap where <see cref="PerTapWeightGradient.Wins"/> (each as its option allows), otherwise
+    /// Gemm per kernel tap where <see cref="PerTapWeightGradient.Wins"/>, one 2-D Conv over frames where
+    /// <see cref="FramesAsChannelsWeightGradient.Wins"/> (each as its option allows), otherwise
     /// <see cref="TransposedConvWeightGradient"/>.
     /// </summary>
     public static string WeightGradient(GradientContext c, string x, string dy, ConvAxis[] axes, long groups, long cout, long cinPerGroup)
     {
         if (c.Options.ShiftedDyConvWeightGradient && ShiftedDyWeightGradient.Wins(axes, groups, cout, cinPerGroup))
             return ShiftedDyWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup);
-        return c.Options.PerTapConvWeightGradient && PerTapWeightGradient.Wins(axes, groups, cinPerGroup)
-            ? PerTapWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup)
+        if (c.Options.PerTapConvWeightGradient && PerTapWeightGradient.Wins(axes, groups, cinPerGroup))
+            return PerTapWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup);
+        return c.Options.FramesAsChannelsConvWeightGradient && FramesAsChannelsWeightGradient.Wins(axes, groups, cout)
+            ? FramesAsChannelsWeightGradient.Build(c, x, dy, axes, cout, cinPerGroup)
             : TransposedConvWeightGradient(c, x, dy, axes, groups, cout, cinPerGroup);
     }
 

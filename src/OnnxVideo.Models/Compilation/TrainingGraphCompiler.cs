@@ -179,7 +179,12 @@ internal static class TrainingGraphCompiler
     }
 
     private static GradientOptions GradientOptionsOf(TrainingPackageOptions options) =>
-        new() { PerTapConvWeightGradient = options.PerTapConvWeightGradient, ShiftedDyConvWeightGradient = options.ShiftedDyConvWeightGradient };
+        new()
+        {
+            PerTapConvWeightGradient = options.PerTapConvWeightGradient,
+            ShiftedDyConvWeightGradient = options.ShiftedDyConvWeightGradient,
+            FramesAsChannelsConvWeightGradient = options.FramesAsChannelsConvWeightGradient,
+        };
 
     /// <summary>
     /// <see cref="TrainingPackageOptions.StackConvTapsAfterGradients"/> and <see cref="TrainingPackageOptions.StackInputGradientConvTaps"/>:

@@ -61,6 +61,10 @@ internal sealed record TrainingPackageOptions
     /// shifted per tap in one MatMul (<see cref="OnnxVideo.Autodiff.Rules.ShiftedDyWeightGradient"/>); off only for A/B
     /// measurements (benchmarks/README.md).</summary>
     public bool ShiftedDyConvWeightGradient { get; init; } = true;
+    /// <summary>Weight gradients of strided 3-D convs as one 2-D Conv over frames where that form measured faster
+    /// (<see cref="OnnxVideo.Autodiff.Rules.FramesAsChannelsWeightGradient.Wins"/>); off = the 3-D Conv form
+    /// (benchmarks/README.md, lever 28).</summary>
+    public bool FramesAsChannelsConvWeightGradient { get; init; } = true;
     /// <summary>Training graphs fold a frozen BatchNorm into the Conv before it when the Conv's weight or the BatchNorm's
     /// scale or bias trains (<see cref="FrozenBatchNormFolding"/>); off only for A/B measurements.</summary>
     public bool FoldFrozenBatchNorm { get; init; } = true;

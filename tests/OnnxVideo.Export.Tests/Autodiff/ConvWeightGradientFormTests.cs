@@ -11,7 +11,10 @@ namespace OnnxVideo.Export.Tests.Autodiff;
 /// </summary>
 public sealed class ConvWeightGradientFormTests
 {
-    private static readonly GradientOptions ConvForm = new() { PerTapConvWeightGradient = false, ShiftedDyConvWeightGradient = false };
+    private static readonly GradientOptions ConvForm = new()
+    {
+        PerTapConvWeightGradient = false, ShiftedDyConvWeightGradient = false, FramesAsChannelsConvWeightGradient = false,
+    };
 
     /// <summary>Larger than finite differences allow: layer-like channels, batch 2, padding on every axis.</summary>
     private static readonly GradientCheckCase LayerLike = new("Conv", "3-D [2,8,4,6,6] · [6,8,3,3,3] pad 1 (form comparison only)", c =>
@@ -116,6 +119,37 @@ public sealed class ConvWeightGradientFormTests
             Assert.DoesNotContain(built.BackwardNodes, n => n.OpType == "Gemm" || GradientChecker.IsWeightGradientMatMul(n));
             var convForm = GradientChecker.Build(GradientCheckTable.Find(row), ConvForm);
             Assert.Equal(convForm.BackwardNodes.Select(n => n.OpType), built.BackwardNodes.Select(n => n.OpType));
+        }
+    }
+
+    public static IEnumerable<object[]> FramesAsChannelsRows => GradientCheckTable.FramesAsChannelsConvolution.Select(r => new object[] { r.ToString() });
+
+    /// <summary>The frames gathered once, the weight gradient one 2-D Conv (x as [taps·Cin, T′, H, N·P], dy its kernel).</summary>
+    [Theory]
+    [MemberData(nameof(FramesAsChannelsRows))]
+    public void FramesAsChannelsRowsTakeOneTwoDimensionalConvAndMatchTheConvForm(string row)
+    {
+        var built = GradientChecker.Build(GradientCheckTable.Find(row));
+        var conv = GradientChecker.Build(GradientCheckTable.Find(row), ConvForm);
+        Assert.Single(built.BackwardNodes, n => n.OpType == "Gather");
+        Assert.DoesNotContain(conv.BackwardNodes, n => n.OpType == "Gather");
+        Assert.DoesNotContain(built.BackwardNodes, n => n.OpType == "Gemm" || GradientChecker.IsWeightGradientMatMul(n));
+        Assert.Equal(conv.BackwardNodes.Count(n => n.OpType == "Conv"), built.BackwardNodes.Count(n => n.OpType == "Conv"));
+        AssertSameGradients(GradientCheckTable.Find(row), built, conv);
+    }
+
+    [Fact]
+    public void FramesAsChannelsNeedsWholeBlocksOfOutputsAndAtMost27Taps()
+    {
+        var fewOutputs = new GradientCheckCase("Conv", "3-D [1,2,4,5,5] · [8,2,3,3,3] stride 2 (form comparison only)", c =>
+            [c.Node("Conv", [c.Param("x", [1, 2, 4, 5, 5]), c.Param("w", [8, 2, 3, 3, 3])], new Dictionary<string, object> { ["strides"] = new long[] { 2, 2, 2 } })])
+        { Float64 = false };
+        var stem = new GradientCheckCase("Conv", "3-D [1,1,4,9,9] · [16,1,3,5,5] stride (1,2,2) (form comparison only)", c =>
+            [c.Node("Conv", [c.Param("x", [1, 1, 4, 9, 9]), c.Param("w", [16, 1, 3, 5, 5])], new Dictionary<string, object> { ["strides"] = new long[] { 1, 2, 2 } })])
+        { Float64 = false };
+        foreach (var row in new[] { fewOutputs, stem })
+        {
+            Assert.Equal(GradientChecker.Build(row, ConvForm).BackwardNodes.Select(n => n.OpType), GradientChecker.Build(row).BackwardNodes.Select(n => n.OpType));
         }
     }
 

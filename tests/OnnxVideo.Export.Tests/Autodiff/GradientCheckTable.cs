@@ -145,6 +145,20 @@ internal static class GradientCheckTable
         PaddingOnlyTapsConvolution,
         OneTapConvolution,
         .. ShiftedDyConvolution,
+        .. FramesAsChannelsConvolution,
+    ];
+
+    /// <summary>
+    /// Strided 3-D Conv rows whose weight gradient is one 2-D Conv over frames, the samples side by side along the
+    /// width (16 output channels): a symbolic batch, pads on every axis; a (2,3,1) kernel whose width is less than its
+    /// stride (the stacked width cut), no temporal pad, a temporal end the taps do not reach.
+    /// </summary>
+    public static IEnumerable<GradientCheckCase> FramesAsChannelsConvolution =>
+    [
+        Conv("3-D stride 2 pad 1, batch N = 2, Cin 1 → Cout 16 (frames-as-channels weight gradient)", [2, 1, 4, 5, 5], [16, 1, 3, 3, 3],
+            A(("strides", new long[] { 2, 2, 2 }), ("pads", new long[] { 1, 1, 1, 1, 1, 1 })), declaredX: ["N", 1, 4, 5, 5]),
+        Conv("3-D kernel (2,3,1) stride (1,2,2) pads (0,1,0)/(0,0,1), Cin 2 → Cout 16 (frames-as-channels weight gradient)", [1, 2, 3, 5, 4], [16, 2, 2, 3, 1],
+            A(("strides", new long[] { 1, 2, 2 }), ("pads", new long[] { 0, 1, 0, 0, 0, 1 }))),
     ];
 
     /// <summary>
