@@ -17,8 +17,8 @@ internal static class FramesAsChannelsWeightGradient
     /// <summary>
     /// The measured selection (benchmarks/README.md, lever 28): one group, three spatial axes, dilation 1, a stride, at
     /// most 27 taps and whole blocks of output channels (16, for the blocked kernels). Against the 3-D Conv form on one
-    /// layer: r3d_18's strided 3³ convs 0.36× and 0.47×, tiny3d's 0.51× and 0.60×. The (3,7,7) stem's kernel (56×56
-    /// taps a frame over 16 channels) ran at 2.1× the 3-D form when measured with samples as channels.
+    /// layer: r3d_18's strided 3³ convs 0.36× and 0.47×, tiny3d's 0.51× and 0.60×. The (3,7,7) stems gained 0.73–0.79×
+    /// on one layer, but in r3d_18's step their 2-D Conv alone took as long as the whole 3-D form.
     /// </summary>
     public static bool Wins(ConvAxis[] axes, long groups, long cout) =>
         groups == 1 && axes.Length == 3 && axes.All(a => a.Dilation == 1) && axes.Any(a => a.Stride > 1)
@@ -36,7 +36,8 @@ internal static class FramesAsChannelsWeightGradient
             0, 0, PadEnd(time), PadEnd(rows), pitch - columns.PadBegin - columns.In));
         var gathered = c.Op("Gather", [padded, c.Ints(TapFrames(time))], new Dictionary<string, object> { ["axis"] = 2L });
         var tapFrames = c.Reshape(gathered, c.Ints(0, cin, time.Kernel, time.Out, rowsPadded, pitch));
-        var samplesAlongWidth = c.Reshape(c.Transpose(tapFrames, [2, 1, 3, 4, 0, 5]), c.Ints(time.Kernel * cin, time.Out, rowsPadded, -1));
+        var samplesAlongWidth = c.Reshape(c.Transpose(tapFrames, [2, 1, 3, 4, 0, 5]),
+            c.Ints(time.Kernel * cin, time.Out, rowsPadded, -1));
         var widthEnd = columns.Kernel - columns.Stride;
         var images = widthEnd >= 0 ? samplesAlongWidth : c.Op("Slice", samplesAlongWidth, c.Ints(0), c.Ints(widthEnd), c.Ints(3));
         var dyPad = pitch / columns.Stride - columns.Out;
@@ -56,9 +57,9 @@ internal static class FramesAsChannelsWeightGradient
     }
 
     /// <summary>
-    /// Each sample's columns in x (the last sample's followed by k − s more, by the Conv's end pad or cut where
-    /// negative, so that the Conv produces N·P + k − s − s·(N·P/s − 1) = k columns): a multiple of the stride (dy's pitch is P / s) that holds the row after its begin
-    /// pad and every column a tap reads, s·(O − 1) + k.
+    /// Each sample's columns in x: a multiple of the stride (dy's pitch is P / s) that holds the row after its begin
+    /// pad and every column a tap reads, s·(O − 1) + k. The last sample's are followed by k − s more (the Conv's end
+    /// pad, or cut where negative), so that the Conv produces N·P + k − s − s·(N·P/s − 1) = k columns.
     /// </summary>
     private static long Pitch(ConvAxis a)
     {

@@ -79,7 +79,8 @@ internal static class NchwcConvRewrite
         {
             return null;
         }
-        long[] filter = [w[0].Value.GetValueOrDefault(), w[1].Value.GetValueOrDefault(), w[2].Value.GetValueOrDefault(), w[3].Value ?? -1];
+        long[] filter = [w[0].Value.GetValueOrDefault(), w[1].Value.GetValueOrDefault(), w[2].Value.GetValueOrDefault(),
+            w[3].Value ?? -1];
         var (outputs, inputs) = (filter[0], filter[1]);
         var kernelFits = inputs < blockSize || (filter[3] > 0 && filter[2] <= MaxKernel && filter[3] <= MaxKernel);
         var fits = outputs % blockSize == 0 && (inputs < blockSize || inputs % blockSize == 0) && x[1].Value == inputs && kernelFits;
