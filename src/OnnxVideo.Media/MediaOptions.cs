@@ -44,9 +44,10 @@ public sealed record MediaOptions
     public bool CacheProbes { get; init; }
     /// <summary>
     /// A training read of a video whose probe is not cached runs one ffmpeg process that reports the stream and
-    /// decodes (<see cref="ProbingFrameDecoder"/>) instead of ffprobe then ffmpeg; whenever that read is not plainly
-    /// fine it falls back to the two processes. Test-time reads always probe with ffprobe (their clips are placed by
-    /// the exact frame count). On by default; off gives the two-process read everywhere.
+    /// decodes (<see cref="ProbingFrameDecoder"/>) instead of ffprobe then ffmpeg; so does a test-time read of an MP4/MOV
+    /// file, its clips placed by the exact frame count of the file's sample tables (<see cref="Mp4VideoTrack"/>). Other
+    /// test-time reads probe with ffprobe. Whenever a one-process read is not plainly fine it falls back to the two
+    /// processes. On by default; off gives the two-process read everywhere.
     /// </summary>
     public bool ProbeWhileDecoding { get; init; } = true;
     /// <summary>Bounds the number of ffmpeg/ffprobe processes running at once; shared process-wide by default.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using OnnxVideo.Media.Ffmpeg;
 
 namespace OnnxVideo.Media;
 
@@ -94,12 +95,61 @@ public sealed class VideoClipReader
     internal async Task<TestClipRead> ReadTestClipsAsync(string path, TimeSpan? window, TimeSpan? windowStride, SampleSink sink,
         CancellationToken ct)
     {
+        if (Options.ProbeWhileDecoding && !Directory.Exists(path) && _probes?.TryGet(path, acceptDump: false) is null
+            && Mp4VideoTrack.ReadMovie(InputSafety.RequireFile(path)) is { } movie
+            && await ReadTestClipsInOneProcessAsync(path, movie, window, windowStride, sink, ct).ConfigureAwait(false) is { } read)
+        {
+            return read;
+        }
         var input = await OpenAsync(path, ct).ConfigureAwait(false);
         var plan = ClipPlan.Create(path, input.FrameCount, input.FrameRate, Contract, Sampler.ShortVideo, Options.PadMissingFrames,
             window, windowStride);
         var geometry = TestGeometry(input.Width, input.Height);
-        var read = await DecodeAsync(input, plan.FrameIndices, geometry, TestCrops(geometry), plan.Warning, sink, ct).ConfigureAwait(false);
-        return new TestClipRead(read, plan);
+        var decoded = await DecodeAsync(input, plan.FrameIndices, geometry, TestCrops(geometry), plan.Warning, sink, ct).ConfigureAwait(false);
+        return new TestClipRead(decoded, plan);
+    }
+
+    /// <summary>The one-process test read of an MP4/MOV file: the decoding ffmpeg's dump completed by the exact frame
+    /// count and rate of the sample tables in <paramref name="movie"/> (<see cref="Mp4VideoTrack"/>), planned as with
+    /// ffprobe's probe; null when it falls back (tables not read, a video shorter than a clip, a read not plainly fine).
+    /// The probe stays marked as from the dump (its start is the container's), so it serves training reads only.</summary>
+    private async Task<TestClipRead?> ReadTestClipsInOneProcessAsync(string path, byte[] movie, TimeSpan? window,
+        TimeSpan? windowStride, SampleSink sink, CancellationToken ct)
+    {
+        VideoProbe? WithSampleTables(VideoProbe dump) =>
+            dump.FormatName.Split(',').Contains("mov") && Mp4VideoTrack.FromMovie(movie, dump.VideoStreamIndex) is { } track
+                ? dump with { FrameCount = track.FrameCount, FrameCountExact = true, AverageFrameRate = track.AverageFrameRate }
+                : null;
+
+        ClipPlan? clips = null;
+        var decoded = await _probing.TryDecodeAsync(path, probe =>
+        {
+            if (probe.FrameCount < ClipPlan.FramesNeeded(Contract))
+            {
+                return null;
+            }
+            clips = ClipPlan.Create(path, probe.FrameCount, probe.NominalFrameRate, Contract, Sampler.ShortVideo,
+                Options.PadMissingFrames, window, windowStride);
+            return new DecodePlan(clips.FrameIndices, ClipSampler.ToTimestamps(clips.FrameIndices, probe.NominalFrameRate),
+                TestGeometry(probe.DisplayWidth, probe.DisplayHeight));
+        }, ct, WithSampleTables).ConfigureAwait(false);
+        if (decoded is null)
+        {
+            return null;
+        }
+        try
+        {
+            _probes?.Remember(path, decoded.Probe);
+            var (probe, plan) = (decoded.Probe, decoded.Plan);
+            var buffer = decoded.Rgb.AsSpan(0, plan.Indices.Length * plan.Geometry.FrameBytes);
+            var samples = EmitSamples(buffer, plan.Indices.Length / Contract.Frames, plan.Geometry, TestCrops(plan.Geometry), sink);
+            return new TestClipRead(new ClipReadResult(path, probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount, plan.Indices,
+                plan.Geometry, decoded.Result, samples), clips!);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded.Rgb);
+        }
     }
 
     /// <summary>One test crop: ffmpeg cuts the centre square and scales it to the crop size. Three crops: the whole

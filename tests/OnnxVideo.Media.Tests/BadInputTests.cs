@@ -150,7 +150,8 @@ public sealed class BadInputTests(TestVideos videos) : IDisposable
     [Fact]
     public async Task Deadline_kills_the_process_and_reports_a_timeout()
     {
-        var error = await ReadFailsAsync(videos.NoiseMp4, Options with { ProbeTimeout = TimeSpan.FromMilliseconds(1) });
+        var deadline = TimeSpan.FromMilliseconds(1);
+        var error = await ReadFailsAsync(videos.NoiseMp4, Options with { ProbeTimeout = deadline, DecodeTimeout = deadline });
         Assert.Equal(VideoInputError.Timeout, error.Reason);
     }
 

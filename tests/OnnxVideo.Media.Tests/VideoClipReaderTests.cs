@@ -163,7 +163,9 @@ public sealed class VideoClipReaderTests(TestVideos videos)
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         int Probes() => File.Exists(log) ? File.ReadAllLines(log).Length : 0;
 
-        var cached = new VideoClipReader(Contract, MediaOptions.Default with { FfprobePath = wrapper, CacheProbes = true });
+        // Two-process reads: an MP4's test read otherwise takes its frame count from the file's sample tables.
+        var twoProcesses = MediaOptions.Default with { FfprobePath = wrapper, ProbeWhileDecoding = false };
+        var cached = new VideoClipReader(Contract, twoProcesses with { CacheProbes = true });
         var tensor = new float[cached.TestSamplesPerVideo * cached.SampleElements];
         var first = await cached.ReadTestSamplesAsync(video, tensor);
         var again = await cached.ReadTestSamplesAsync(video, tensor);
@@ -177,7 +179,7 @@ public sealed class VideoClipReaderTests(TestVideos videos)
         Assert.Equal(2, Probes());
         Assert.Equal(3, changed.SourceFrameCount);
 
-        var uncached = new VideoClipReader(Contract, MediaOptions.Default with { FfprobePath = wrapper });
+        var uncached = new VideoClipReader(Contract, twoProcesses);
         await uncached.ReadTestSamplesAsync(video, tensor);
         await uncached.ReadTestSamplesAsync(video, tensor);
         Assert.Equal(4, Probes());

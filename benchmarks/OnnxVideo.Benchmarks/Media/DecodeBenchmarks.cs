@@ -11,7 +11,8 @@ namespace OnnxVideo.Benchmarks.Media;
 /// <item><c>FfmpegToNull</c> (baseline): ffmpeg alone, output discarded inside ffmpeg.</item>
 /// <item><c>DecodeAndPreprocess</c>: our FfmpegFrameReader (rgb24 piped into a reused buffer) + ClipPreprocessor,
 /// with the probe done once in setup, as a loader that already knows the video does.</item>
-/// <item><c>ReadTestSample</c>: the whole VideoClipReader path, including the ffprobe run per call.</item>
+/// <item><c>ReadTestSample</c> / <c>ReadTestSampleTwoProcesses</c>: the whole VideoClipReader test read of a file whose
+/// probe is not cached, as one ffmpeg process (the MP4's frame count from its sample tables) and as ffprobe + ffmpeg.</item>
 /// <item><c>ReadTrainingSampleTwoProcesses</c> / <c>ReadTrainingSampleOneProcess</c>: a training read of a file whose
 /// probe is not cached (the first epoch), as ffprobe + ffmpeg (<c>ProbeWhileDecoding = false</c>) and as one ffmpeg
 /// process that plans from its own input dump.</item>
@@ -37,7 +38,7 @@ public class DecodeBenchmarks
     private FfmpegFrameReader _reader = null!;
     private ClipPreprocessor _preprocessor = null!;
     private VideoClipReader _clipReader = null!;
-    private VideoClipReader _trainingTwoProcesses = null!;
+    private VideoClipReader _twoProcesses = null!;
     private VideoClipReader _trainingOneProcess = null!;
 
     [GlobalSetup]
@@ -51,7 +52,7 @@ public class DecodeBenchmarks
         _reader = new FfmpegFrameReader(_options);
         _preprocessor = new ClipPreprocessor(Contract);
         _clipReader = new VideoClipReader(Contract, _options);
-        _trainingTwoProcesses = new VideoClipReader(Contract, _options with { ProbeWhileDecoding = false });
+        _twoProcesses = new VideoClipReader(Contract, _options with { ProbeWhileDecoding = false });
         _trainingOneProcess = new VideoClipReader(Contract, _options with { ProbeWhileDecoding = true });
         _rgb = new byte[_times.Length * _geometry.FrameBytes];
         _sample = new float[_preprocessor.SampleElements];
@@ -77,8 +78,11 @@ public class DecodeBenchmarks
     public Task ReadTestSample() => _clipReader.ReadTestSamplesAsync(_path, _sample);
 
     [Benchmark]
+    public Task ReadTestSampleTwoProcesses() => _twoProcesses.ReadTestSamplesAsync(_path, _sample);
+
+    [Benchmark]
     public Task ReadTrainingSampleTwoProcesses() =>
-        _trainingTwoProcesses.ReadTrainingSampleAsync(_path, new ClipAugmentation(), 1, _sample);
+        _twoProcesses.ReadTrainingSampleAsync(_path, new ClipAugmentation(), 1, _sample);
 
     [Benchmark]
     public Task ReadTrainingSampleOneProcess() =>

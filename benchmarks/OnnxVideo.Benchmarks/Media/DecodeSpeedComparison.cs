@@ -19,7 +19,8 @@ public static class DecodeSpeedComparison
         {
             ("ffmpeg -f null", bench.FfmpegToNull),
             ("decode + preprocess (probe once)", () => bench.DecodeAndPreprocess().GetAwaiter().GetResult()),
-            ("test read (ffprobe + ffmpeg)", () => bench.ReadTestSample().GetAwaiter().GetResult()),
+            ("test read, ffprobe + ffmpeg", () => bench.ReadTestSampleTwoProcesses().GetAwaiter().GetResult()),
+            ("test read, one ffmpeg", () => bench.ReadTestSample().GetAwaiter().GetResult()),
             ("training read, ffprobe + ffmpeg", () => bench.ReadTrainingSampleTwoProcesses().GetAwaiter().GetResult()),
             ("training read, one ffmpeg", () => bench.ReadTrainingSampleOneProcess().GetAwaiter().GetResult()),
         };

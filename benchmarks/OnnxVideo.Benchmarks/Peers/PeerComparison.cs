@@ -76,7 +76,7 @@ public static class PeerComparison
     private static readonly (Func<DecodeBenchmarks, Task> Read, string Task)[] DecodeRows =
     [
         (b => b.DecodeAndPreprocess(), "decode+sample+preprocess 16×112² (probe once)"),
-        (b => b.ReadTestSample(), "decode+sample+preprocess 16×112² (with ffprobe)"),
+        (b => b.ReadTestSample(), "decode+sample+preprocess 16×112² (test read, unprobed)"),
         (b => b.ReadTrainingSampleOneProcess(), "training read 16×112², unprobed (one ffmpeg)"),
     ];
 

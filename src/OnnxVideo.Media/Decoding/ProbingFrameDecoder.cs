@@ -23,9 +23,11 @@ internal sealed class ProbingFrameDecoder(MediaOptions options)
 {
     private const string SentinelContent = ";FFMETADATA1\n";
 
-    /// <summary>Reads <paramref name="path"/> with the plan <paramref name="plan"/> makes from its stream information
-    /// (null from the planner: read it the two-process way); null when the caller should fall back.</summary>
-    public async Task<ProbedDecode?> TryDecodeAsync(string path, Func<VideoProbe, DecodePlan?> plan, CancellationToken ct)
+    /// <summary>Reads <paramref name="path"/> with the plan <paramref name="plan"/> makes from its stream information,
+    /// first completed by <paramref name="refine"/> where given (null from either: read it the two-process way); null
+    /// when the caller should fall back.</summary>
+    public async Task<ProbedDecode?> TryDecodeAsync(string path, Func<VideoProbe, DecodePlan?> plan, CancellationToken ct,
+        Func<VideoProbe, VideoProbe?>? refine = null)
     {
         var fullPath = InputSafety.RequireFile(path);
         var folder = Directory.CreateTempSubdirectory("onnxvideo-decode-");
@@ -45,7 +47,7 @@ internal sealed class ProbingFrameDecoder(MediaOptions options)
                     return attempt is null ? await DrainAsync(stdout, token).ConfigureAwait(false) : await attempt.ReadAsync(stdout, token).ConfigureAwait(false);
                 },
                 ct,
-                (stdin, token) => PlanAndFeedAsync(path, listener, plan, log, planned, stdin, token),
+                (stdin, token) => PlanAndFeedAsync(path, listener, refine, plan, log, planned, stdin, token),
                 listener.OnLine).ConfigureAwait(false);
             var decoded = attempt is not null && Succeeded(attempt, run, log) ? attempt : null;
             if (decoded is null)
@@ -82,14 +84,15 @@ internal sealed class ProbingFrameDecoder(MediaOptions options)
 
     /// <summary>Waits for the dump, plans, and writes the filter graph (nothing when refused: ffmpeg then fails on the
     /// empty graph).</summary>
-    private async Task PlanAndFeedAsync(string path, InputDumpListener listener, Func<VideoProbe, DecodePlan?> plan,
-        string log, TaskCompletionSource<Attempt?> planned, Stream stdin, CancellationToken ct)
+    private async Task PlanAndFeedAsync(string path, InputDumpListener listener, Func<VideoProbe, VideoProbe?>? refine,
+        Func<VideoProbe, DecodePlan?> plan, string log, TaskCompletionSource<Attempt?> planned, Stream stdin, CancellationToken ct)
     {
         Attempt? attempt = null;
         try
         {
             var lines = await listener.Dump.WaitAsync(ct).ConfigureAwait(false);
-            attempt = lines is null ? null : Prepare(path, DecoderInputDump.Parse(path, lines), plan, log);
+            var probe = lines is null ? null : DecoderInputDump.Parse(path, lines);
+            attempt = Prepare(probe is not null && refine is not null ? refine(probe) : probe, plan, log);
         }
         catch (Exception e) when (e is VideoInputException or ArgumentException)
         {
@@ -106,7 +109,7 @@ internal sealed class ProbingFrameDecoder(MediaOptions options)
         }
     }
 
-    private Attempt? Prepare(string path, VideoProbe? probe, Func<VideoProbe, DecodePlan?> plan, string log)
+    private Attempt? Prepare(VideoProbe? probe, Func<VideoProbe, DecodePlan?> plan, string log)
     {
         if (probe is null)
         {

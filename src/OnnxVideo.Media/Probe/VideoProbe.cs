@@ -28,8 +28,8 @@ public sealed record VideoProbe
     public required int VideoStreamIndex { get; init; }
     public required bool HasAudio { get; init; }
     /// <summary>Read from the decoding ffmpeg's own input dump (<see cref="DecoderInputDump"/>) rather than from
-    /// ffprobe: container duration and start, estimated frame count. Good for planning a random training clip; test-time
-    /// reads probe with ffprobe instead.</summary>
+    /// ffprobe: container duration and start, estimated frame count (an MP4's exact one where a test-time read took it
+    /// from the sample tables). Good for planning a random training clip; test-time reads do not take it from the cache.</summary>
     internal bool FromDecoderDump { get; init; }
 
     /// <summary>Width of the upright frames ffmpeg decodes (rotation applied).</summary>
