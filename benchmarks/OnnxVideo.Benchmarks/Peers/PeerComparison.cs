@@ -92,10 +92,11 @@ public static class PeerComparison
     private static PeerRow Inference(PeerModelCase m, int threads, int iterations, string peers)
     {
         var (ours, oursPeak) = OwnProcessRow.Measure("inference", m, "", false, threads, iterations);
-        var peer = PeerTiming.Python(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", m.Arch, "--mode", "forward",
+        var peer = PeerTiming.TryPython(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", m.Arch, "--mode", "forward",
             "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}", "--classes", "10", "--threads", $"{threads}",
             "--iters", $"{iterations}", "--warmup", "1");
-        return new PeerRow($"{m.Arch} inference {m.Shape}", "PyTorch eager", ours, peer.Seconds) { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
+        return new PeerRow($"{m.Arch} inference {m.Shape}", "PyTorch eager", ours, peer.Seconds, peer.Failure)
+        { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
     }
 
     /// <summary>The zoo's tiny3d at the shape its own rows were first measured at (issue 17's table).</summary>
@@ -114,10 +115,11 @@ public static class PeerComparison
         int threads, int iterations, string peers)
     {
         var (ours, oursPeak) = OwnProcessRow.Measure("step", m, step.Tuning, step.FrozenBatchNorm, threads, iterations);
-        var peer = PeerTiming.Python(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", ["--arch", m.Arch, .. step.Torch,
+        var peer = PeerTiming.TryPython(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", ["--arch", m.Arch, .. step.Torch,
             "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}", "--classes", "10", "--threads", $"{threads}",
             "--iters", $"{iterations}"]);
-        return new PeerRow($"{m.Arch} training step, {step.Label} {m.Shape}", "PyTorch eager", ours, peer.Seconds, step.Note)
+        return new PeerRow($"{m.Arch} training step, {step.Label} {m.Shape}", "PyTorch eager", ours, peer.Seconds,
+            peer.Failure.Length > 0 ? peer.Failure : step.Note)
         { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
     }
 

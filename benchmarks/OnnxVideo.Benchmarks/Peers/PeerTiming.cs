@@ -30,4 +30,18 @@ public static class PeerTiming
         var peak = json.RootElement.TryGetProperty("peak_rss_bytes", out var p) ? p.GetInt64() : (long?)null;
         return (json.RootElement.GetProperty(property).GetDouble(), peak);
     }
+
+    /// <summary><see cref="Python"/>, or its failure as a note (the row then keeps our side's numbers).</summary>
+    public static (double? Seconds, long? PeakBytes, string Failure) TryPython(string script, string property, params string[] arguments)
+    {
+        try
+        {
+            var (seconds, peak) = Python(script, property, arguments);
+            return (seconds, peak, "");
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or System.Text.Json.JsonException)
+        {
+            return (null, null, "peer could not run: " + e.Message.Split('\n')[0]);
+        }
+    }
 }
