@@ -133,23 +133,7 @@ public sealed class VideoClipReader
             return new DecodePlan(clips.FrameIndices, ClipSampler.ToTimestamps(clips.FrameIndices, probe.NominalFrameRate),
                 TestGeometry(probe.DisplayWidth, probe.DisplayHeight));
         }, ct, WithSampleTables).ConfigureAwait(false);
-        if (decoded is null)
-        {
-            return null;
-        }
-        try
-        {
-            _probes?.Remember(path, decoded.Probe);
-            var (probe, plan) = (decoded.Probe, decoded.Plan);
-            var buffer = decoded.Rgb.AsSpan(0, plan.Indices.Length * plan.Geometry.FrameBytes);
-            var samples = EmitSamples(buffer, plan.Indices.Length / Contract.Frames, plan.Geometry, TestCrops(plan.Geometry), sink);
-            return new TestClipRead(new ClipReadResult(path, probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount, plan.Indices,
-                plan.Geometry, decoded.Result, samples), clips!);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(decoded.Rgb);
-        }
+        return decoded is null ? null : new TestClipRead(Emit(path, decoded, TestCrops(decoded.Plan.Geometry), sink), clips!);
     }
 
     /// <summary>One test crop: ffmpeg cuts the centre square and scales it to the crop size. Three crops: the whole
@@ -237,17 +221,19 @@ public sealed class VideoClipReader
             var geometry = augmentation.PlanGeometry(probe.DisplayWidth, probe.DisplayHeight, Contract, rng);
             return new DecodePlan(indices, ClipSampler.ToTimestamps(indices, probe.NominalFrameRate), geometry);
         }, ct).ConfigureAwait(false);
-        if (decoded is null)
-        {
-            return null;
-        }
+        return decoded is null ? null : Emit(path, decoded, [new CropRegion(0, 0, Contract.CropSize, Contract.CropSize)], sink);
+    }
+
+    /// <summary>Remembers the probe of a one-process read, hands its (clip, crop) samples to <paramref name="sink"/> and
+    /// returns its frame buffer to the pool.</summary>
+    private ClipReadResult Emit(string path, ProbedDecode decoded, CropRegion[] crops, SampleSink sink)
+    {
         try
         {
             _probes?.Remember(path, decoded.Probe);
             var (probe, plan) = (decoded.Probe, decoded.Plan);
             var buffer = decoded.Rgb.AsSpan(0, plan.Indices.Length * plan.Geometry.FrameBytes);
-            var samples = EmitSamples(buffer, plan.Indices.Length / Contract.Frames, plan.Geometry,
-                [new CropRegion(0, 0, Contract.CropSize, Contract.CropSize)], sink);
+            var samples = EmitSamples(buffer, plan.Indices.Length / Contract.Frames, plan.Geometry, crops, sink);
             return new ClipReadResult(path, probe.DisplayWidth, probe.DisplayHeight, probe.FrameCount, plan.Indices,
                 plan.Geometry, decoded.Result, samples);
         }
