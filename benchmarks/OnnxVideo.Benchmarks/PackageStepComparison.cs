@@ -8,7 +8,7 @@ namespace OnnxVideo.Benchmarks;
 /// <c>step-time PACKAGE... [--batch 2] [--threads 2] [--iters 5]</c>: the training steps of several packages timed
 /// in turns (A, B, A, B, …) in one process, so a busy machine slows every package alike; prints each median and its
 /// ratio to the first. For A/B measurements of compiler changes: package the same model with both builds. A package
-/// may carry session options after '@' (issue 17 lever 4), e.g. <c>pkg@opt=extended,mempattern=0,arena=0,spin=1,inter=2,mode=parallel</c>;
+/// may carry session options after '@' (issue 17 lever 4), e.g. <c>pkg@opt=extended,mempattern=0,arena=0,spin=1,spinstop=1,inter=2,mode=parallel</c>;
 /// <c>nchwc=0</c> leaves the convolutions off ORT's NCHWc kernels (lever 22); <c>shared=1</c> gives the frozen weights to the session as the trainer does (AddInitializer); <c>profile=PREFIX</c> writes ORT's own profile of that session (Chrome trace JSON, every node's time) when it is disposed.
 /// </summary>
 public static class PackageStepComparison
@@ -94,13 +94,14 @@ public static class PackageStepComparison
                     case "mempattern": options.EnableMemoryPattern = value == "1"; break;
                     case "arena": options.EnableCpuMemoryArena = value == "1"; break;
                     case "spin": options.AllowSpinning = value == "1"; break;
+                    case "spinstop": options.ConfigEntries["session.force_spinning_stop"] = value; break;
                     case "inter": options.InterOpThreads = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "intra": options.IntraOpThreads = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "mode": options.ExecutionMode = Enum.Parse<ExecutionMode>(value, ignoreCase: true); break;
                     case "profile": options.ProfileFilePrefix = value; break;
                     case "shared" or "nchwc": break;
                     case "envarena": UseEnvironmentArena(options, Enum.Parse<OrtArenaExtendStrategy>(value, ignoreCase: true)); break;
-                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, inter, intra, mode, profile, shared, nchwc, envarena)");
+                    default: throw new ArgumentException($"unknown session option '{key}' (opt, mempattern, arena, spin, spinstop, inter, intra, mode, profile, shared, nchwc, envarena)");
                 }
             }
         };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OnnxVideo.Benchmarks.Peers;
 
 namespace OnnxVideo.Benchmarks.Media;
 
@@ -43,14 +44,8 @@ public static class DecodeSpeedComparison
         {
             var ratios = times[s].Zip(times[0], (ours, ffmpeg) => ours / ffmpeg).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{sides[s].Name,-36} median {Median(times[s]):0.000} s  min {times[s].Min():0.000} s  ÷ ffmpeg: median of rounds {Median(ratios):0.00}, of minima {times[s].Min() / times[0].Min():0.00}"));
+                $"{sides[s].Name,-36} median {PeerTiming.Median(times[s]):0.000} s  min {times[s].Min():0.000} s  ÷ ffmpeg: median of rounds {PeerTiming.Median(ratios):0.00}, of minima {times[s].Min() / times[0].Min():0.00}"));
         }
         return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -11,15 +11,41 @@ public static class PeerTiming
         {
             run();
         }
-        var times = new double[iterations];
+        var times = new List<double>(iterations);
         for (var i = 0; i < iterations; i++)
         {
             var start = Stopwatch.GetTimestamp();
             run();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
-        Array.Sort(times);
-        return iterations % 2 == 1 ? times[iterations / 2] : (times[iterations / 2 - 1] + times[iterations / 2]) / 2;
+        return Median(times);
+    }
+
+    /// <summary>Medians of <paramref name="ours"/> and <paramref name="peer"/> run in turns (ours, then the peer, each
+    /// round), so that both see the same background load; warm-up rounds first.</summary>
+    public static (double Ours, double Peer) AlternatingMedianSeconds(Action ours, Action peer, int warmup, int rounds)
+    {
+        var times = new List<double>[] { [], [] };
+        Action[] sides = [ours, peer];
+        for (var round = 0; round < warmup + rounds; round++)
+        {
+            for (var side = 0; side < sides.Length; side++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                sides[side]();
+                if (round >= warmup)
+                {
+                    times[side].Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                }
+            }
+        }
+        return (Median(times[0]), Median(times[1]));
+    }
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>Runs a peer script with Debian's interpreter; <paramref name="property"/> of the JSON it prints last,
