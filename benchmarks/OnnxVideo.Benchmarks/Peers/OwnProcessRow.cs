@@ -20,7 +20,10 @@ namespace OnnxVideo.Benchmarks.Peers;
 /// </summary>
 internal static class OwnProcessRow
 {
-    public static (double Seconds, long PeakBytes) Measure(string kind, PeerModelCase m, string tuning, bool frozenBatchNorm, int threads, int iterations)
+    /// <summary>Writes the row's model or package, then times it in <paramref name="rounds"/> fresh processes, each
+    /// followed by <paramref name="between"/> (the peer's turn); our times and peaks, one per round.</summary>
+    public static IReadOnlyList<(double Seconds, long PeakBytes)> MeasureInTurns(string kind, PeerModelCase m, string tuning,
+        bool frozenBatchNorm, int threads, int iterations, int rounds, Func<bool> between)
     {
         var directory = Directory.CreateTempSubdirectory("onnxvideo-peer-row-").FullName;
         try
@@ -35,8 +38,17 @@ internal static class OwnProcessRow
                 TrainingStepBenchmarks.WritePackage(m.Arch, tuning, m.Frames, m.Size, frozenBatchNorm, directory);
             }
             string[] arguments = [typeof(OwnProcessRow).Assembly.Location, "peer-row", kind, directory, $"{m.Batch}", $"{threads}", $"{iterations}"];
-            using var json = PeerProcess.RunJson("dotnet", arguments, $"our {kind} row for {m.Arch}");
-            return (json.RootElement.GetProperty("seconds").GetDouble(), json.RootElement.GetProperty("peak_rss_bytes").GetInt64());
+            var measured = new List<(double, long)>();
+            for (var round = 0; round < rounds; round++)
+            {
+                using var json = PeerProcess.RunJson("dotnet", arguments, $"our {kind} row for {m.Arch}");
+                measured.Add((json.RootElement.GetProperty("seconds").GetDouble(), json.RootElement.GetProperty("peak_rss_bytes").GetInt64()));
+                if (!between())
+                {
+                    break;
+                }
+            }
+            return measured;
         }
         finally
         {

@@ -6,7 +6,7 @@ namespace OnnxVideo.Benchmarks.Peers;
 
 /// <summary>
 /// <c>dotnet run --project benchmarks/OnnxVideo.Benchmarks -c Release -- peers [--threads 2 --arch r2plus1d_18|all
-/// --batch 2 --frames 8 --size 112 --iters 3] [--ort-only]</c>: in one session, on the same inputs and thread count, times our
+/// --batch 2 --frames 8 --size 112 --iters 3 --rounds 1] [--ort-only]</c>: in one session, on the same inputs and thread count, times our
 /// decode + sample + preprocess against bare ffmpeg running the same filter chain, our ORT inference and compiled
 /// training steps (full with BatchNorm trained and frozen, head-only, LoRA) against PyTorch eager (`--arch all`: tiny3d at
 /// 8×3×8×64², then r3d_18, mc3_18 and r2plus1d_18 at the given batch), our binding against ONNX Runtime's official C# API (separate process, same
@@ -26,9 +26,11 @@ public static class PeerComparison
         var frames = IntOption(args, "--frames", 8);
         var size = IntOption(args, "--size", 112);
         var iterations = IntOption(args, "--iters", 3);
+        var rounds = IntOption(args, "--rounds", 1);
         var models = archOption == "all"
-            ? [Tiny3dCase, .. new[] { "r3d_18", "mc3_18", "r2plus1d_18" }.Select(a => new PeerModelCase(a, batch, frames, size))]
-            : new[] { new PeerModelCase(archOption, batch, frames, size) };
+            ? [Tiny3dCase with { Rounds = Math.Max(Tiny3dCase.Rounds, rounds) },
+                .. new[] { "r3d_18", "mc3_18", "r2plus1d_18" }.Select(a => new PeerModelCase(a, batch, frames, size) { Rounds = rounds })]
+            : new[] { new PeerModelCase(archOption, batch, frames, size) { Rounds = rounds } };
         var root = RepositoryRoot();
         var peers = Path.Combine(root, "benchmarks", "peers");
         Console.WriteLine($"peer comparison: {string.Join(", ", models.Select(m => $"{m.Arch} {m.Shape}"))}, {threads} threads, {iterations} timed iterations after warm-up (tiny3d: {iterations * Tiny3dCase.IterationScale})");
@@ -90,19 +92,37 @@ public static class PeerComparison
         return new PeerRow(task, "ffmpeg -f null", ours, peer, "10 s 640×360 h264, 1 decoder thread each, in turns");
     }
 
-    private static PeerRow Inference(PeerModelCase m, int threads, int iterations, string peers)
+    private static PeerRow Inference(PeerModelCase m, int threads, int iterations, string peers) =>
+        InTurns($"{m.Arch} inference {m.Shape}", "inference", m, "", false, threads, iterations, "", () =>
+            PeerTiming.TryPython(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", m.Arch, "--mode", "forward",
+                "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}", "--classes", "10", "--threads", $"{threads}",
+                "--iters", $"{iterations}", "--warmup", "1"));
+
+    /// <summary>A model row: our process and the PyTorch peer in turns, <see cref="PeerModelCase.Rounds"/> times; medians
+    /// of each side's times, the highest peaks. A peer that cannot run leaves its failure as the note.</summary>
+    private static PeerRow InTurns(string task, string kind, PeerModelCase m, string tuning, bool frozenBatchNorm, int threads,
+        int iterations, string note, Func<(double? Seconds, long? PeakBytes, string Failure)> peer)
     {
-        var (ours, oursPeak) = OwnProcessRow.Measure("inference", m, "", false, threads, iterations);
-        var peer = PeerTiming.TryPython(Path.Combine(peers, "torch_peer.py"), "seconds_per_iter", "--arch", m.Arch, "--mode", "forward",
-            "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}", "--classes", "10", "--threads", $"{threads}",
-            "--iters", $"{iterations}", "--warmup", "1");
-        return new PeerRow($"{m.Arch} inference {m.Shape}", "PyTorch eager", ours, peer.Seconds, peer.Failure)
-        { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
+        var peers = new List<(double? Seconds, long? PeakBytes, string Failure)>();
+        var ours = OwnProcessRow.MeasureInTurns(kind, m, tuning, frozenBatchNorm, threads, iterations, m.Rounds, () =>
+        {
+            peers.Add(peer());
+            return peers[^1].Seconds is not null;
+        });
+        var failure = peers.Select(p => p.Failure).FirstOrDefault(f => f.Length > 0);
+        var rounds = m.Rounds > 1 ? $"median of {m.Rounds} rounds in turns" : "";
+        return new PeerRow(task, "PyTorch eager", PeerTiming.Median(ours.Select(o => o.Seconds).ToList()),
+            failure is null ? PeerTiming.Median(peers.Select(p => p.Seconds!.Value).ToList()) : null,
+            failure ?? string.Join("; ", new[] { note, rounds }.Where(t => t.Length > 0)))
+        {
+            OursPeakBytes = ours.Max(o => o.PeakBytes),
+            PeerPeakBytes = peers.Max(p => p.PeakBytes),
+        };
     }
 
     /// <summary>The zoo's tiny3d at the shape its own rows were first measured at (issue 17's table); its steps take
-    /// 5–60 ms, so both sides time 20 times as many of them as the large models' rows.</summary>
-    private static readonly PeerModelCase Tiny3dCase = new("tiny3d", 8, 8, 64) { IterationScale = 20 };
+    /// 5–60 ms, so both sides time 20 times as many of them as the large models' rows, in 3 rounds in turns.</summary>
+    private static readonly PeerModelCase Tiny3dCase = new("tiny3d", 8, 8, 64) { IterationScale = 20, Rounds = 3 };
 
     /// <summary>Our tuning spec (BatchNorm frozen or as the package compiles it), the PyTorch peer's flags, label and note.</summary>
     private static readonly (string Tuning, bool FrozenBatchNorm, string[] Torch, string Label, string Note)[] TrainingSteps =
@@ -114,16 +134,11 @@ public static class PeerComparison
     ];
 
     private static PeerRow TrainingStep(PeerModelCase m, (string Tuning, bool FrozenBatchNorm, string[] Torch, string Label, string Note) step,
-        int threads, int iterations, string peers)
-    {
-        var (ours, oursPeak) = OwnProcessRow.Measure("step", m, step.Tuning, step.FrozenBatchNorm, threads, iterations);
-        var peer = PeerTiming.TryPython(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step", ["--arch", m.Arch, .. step.Torch,
-            "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}", "--classes", "10", "--threads", $"{threads}",
-            "--iters", $"{iterations}"]);
-        return new PeerRow($"{m.Arch} training step, {step.Label} {m.Shape}", "PyTorch eager", ours, peer.Seconds,
-            peer.Failure.Length > 0 ? peer.Failure : step.Note)
-        { OursPeakBytes = oursPeak, PeerPeakBytes = peer.PeakBytes };
-    }
+        int threads, int iterations, string peers) =>
+        InTurns($"{m.Arch} training step, {step.Label} {m.Shape}", "step", m, step.Tuning, step.FrozenBatchNorm, threads, iterations,
+            step.Note, () => PeerTiming.TryPython(Path.Combine(peers, "torch_training_step.py"), "seconds_per_step",
+                ["--arch", m.Arch, .. step.Torch, "--batch", $"{m.Batch}", "--frames", $"{m.Frames}", "--size", $"{m.Size}",
+                    "--classes", "10", "--threads", $"{threads}", "--iters", $"{iterations}"]));
 
     private static int IntOption(string[] args, string name, int fallback)
     {
