@@ -33,7 +33,7 @@ public static class PeerComparison
             : new[] { new PeerModelCase(archOption, batch, frames, size) { Rounds = rounds } };
         var root = RepositoryRoot();
         var peers = Path.Combine(root, "benchmarks", "peers");
-        Console.WriteLine($"peer comparison: {string.Join(", ", models.Select(m => $"{m.Arch} {m.Shape}"))}, {threads} threads, {iterations} timed iterations after warm-up (tiny3d: {iterations * Tiny3dCase.IterationScale})");
+        Console.WriteLine($"peer comparison: {string.Join(", ", models.Select(m => $"{m.Arch} {m.Shape}"))}, {threads} threads, {iterations} timed iterations after warm-up{(models.Any(m => m.IterationScale > 1) ? $" (tiny3d: {iterations * Tiny3dCase.IterationScale})" : "")}");
 
         var ortOnly = args.Contains("--ort-only");
         var collector = new PeerRowCollector();
