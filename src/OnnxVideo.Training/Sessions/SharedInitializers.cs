@@ -20,7 +20,15 @@ internal sealed class SharedInitializers : IDisposable
     internal const string UnsafeOptimizers =
         "TransposeOptimizer;TransposeOptimizer_CPUExecutionProvider;TransposeOptimizer_CUDAExecutionProvider";
 
-    private const string DisabledOptimizersKey = "optimization.disable_specified_optimizers";
+    /// <summary>
+    /// ORT's fusions that fold a constant into a Conv's weight write the product as a new initializer, while a shared
+    /// weight stays alive beside it: a graph whose Conv reads a shared weight directly (the eval graph's frozen convs
+    /// and their frozen BatchNorm) would hold every such weight twice. r3d_18 head-only, 2×3×8×112²: the step's peak
+    /// 660–790 → 560–590 MiB without them in the eval session, its evaluation as fast (benchmarks/README.md, lever 33).
+    /// </summary>
+    internal const string WeightCopyingFusions = "ConvBNFusion;ConvMulFusion";
+
+    internal const string DisabledOptimizersKey = "optimization.disable_specified_optimizers";
 
     private readonly Dictionary<string, OrtValue> _values = new(StringComparer.Ordinal);
 
@@ -63,22 +71,29 @@ internal sealed class SharedInitializers : IDisposable
             return;
         }
         var model = OnnxModelFile.Load(modelPath, loadExternalData: false);
-        var shared = 0;
+        var shared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var initializer in model.Graph.Initializer)
         {
             if (_values.TryGetValue(initializer.Name, out var value))
             {
                 options.AddInitializer(initializer.Name, value);
-                shared++;
+                shared.Add(initializer.Name);
             }
         }
-        if (shared > 0)
+        if (shared.Count > 0)
         {
-            options.ConfigEntries[DisabledOptimizersKey] = options.ConfigEntries.TryGetValue(DisabledOptimizersKey, out var disabled) && disabled.Length > 0
-                ? disabled + ";" + UnsafeOptimizers
-                : UnsafeOptimizers;
+            Disable(options, UnsafeOptimizers);
+        }
+        if (model.Graph.Node.Any(n => n.OpType == "Conv" && n.Input.Count > 1 && shared.Contains(n.Input[1])))
+        {
+            Disable(options, WeightCopyingFusions);
         }
     }
+
+    private static void Disable(OrtSessionOptions options, string optimizers) =>
+        options.ConfigEntries[DisabledOptimizersKey] = options.ConfigEntries.TryGetValue(DisabledOptimizersKey, out var disabled) && disabled.Length > 0
+            ? disabled + ";" + optimizers
+            : optimizers;
 
     public void Dispose()
     {
