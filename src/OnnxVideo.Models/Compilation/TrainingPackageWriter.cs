@@ -29,27 +29,63 @@ internal static class TrainingPackageWriter
         File.Delete(manifestPath);
         var files = new PackageGraphFiles { InputGradient = compiled.InputGradient is null ? null : "input_grad.onnx" };
 
+        var (stored, references) = WriteFrozen(compiled, options, dir, files.Frozen);
+        var graphFiles = WriteGraphs(compiled, files, references, dir);
+        var parameters = WriteTrainable(compiled, options.Optimizer, files, dir);
+        foreach (var graph in graphFiles)
+        {
+            OrtModelCheck.RequireLoadable(Path.Combine(dir, graph));
+        }
+        var (caption, captionFiles) = compiled.Caption is { } captionGraphs
+            ? CaptionPackageFiles.Write(captionGraphs, options.TokenizerPath, dir)
+            : (null, []);
+        if (caption is null && options.TokenizerPath is not null)
+        {
+            throw new TrainingPackageException(options.TokenizerPath, "a tokenizer belongs to captioning packages; this model is a classifier");
+        }
+        var written = graphFiles.Concat([files.Trainable, files.OptimizerState, files.Frozen]).Concat(captionFiles)
+            .Select(f => Path.Combine(dir, f))
+            .Select(path => new PackageFileEntry(Path.GetFileName(path), new FileInfo(path).Length, TrainingPackage.Sha256Of(path)))
+            .ToList();
+        var manifest = Manifest(compiled, options, files, parameters, stored, caption, written);
+        AtomicFile.Write(manifestPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(manifest.ToJson());
+        });
+        return manifest;
+    }
+
+    /// <summary>Writes the frozen tensors at or above the size threshold to <paramref name="file"/>; returns them and
+    /// the external-data references that replace them in the graphs.</summary>
+    private static (List<TensorProto> Stored, Dictionary<string, TensorProto> References) WriteFrozen(CompiledTrainingGraphs compiled,
+        TrainingPackageOptions options, string dir, string file)
+    {
         var stored = compiled.FrozenInitializers
             .Where(t => t.DataType is (int)TensorProto.Types.DataType.Float or (int)TensorProto.Types.DataType.Int64)
             .Where(t => TensorProtos.ElementCount(t) * (t.DataType == (int)TensorProto.Types.DataType.Int64 ? 8 : 4) >= options.FrozenThresholdBytes)
             .ToList();
-        var frozenPath = Path.Combine(dir, files.Frozen);
+        var frozenPath = Path.Combine(dir, file);
         SafetensorsWriter.WriteFile(frozenPath, stored.Select(ToSafetensors).ToList());
         var references = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
-        using (var frozen = SafetensorsFile.Open(frozenPath))
+        using var frozen = SafetensorsFile.Open(frozenPath);
+        foreach (var t in stored)
         {
-            foreach (var t in stored)
-            {
-                var info = frozen.GetInfo(t.Name);
-                var reference = new TensorProto { Name = t.Name, DataType = t.DataType, DataLocation = TensorProto.Types.DataLocation.External };
-                reference.Dims.AddRange(t.Dims);
-                reference.ExternalData.Add(Entry("location", files.Frozen));
-                reference.ExternalData.Add(Entry("offset", (frozen.DataStart + info.Begin).ToString(CultureInfo.InvariantCulture)));
-                reference.ExternalData.Add(Entry("length", info.ByteLength.ToString(CultureInfo.InvariantCulture)));
-                references[t.Name] = reference;
-            }
+            var info = frozen.GetInfo(t.Name);
+            var reference = new TensorProto { Name = t.Name, DataType = t.DataType, DataLocation = TensorProto.Types.DataLocation.External };
+            reference.Dims.AddRange(t.Dims);
+            reference.ExternalData.Add(Entry("location", file));
+            reference.ExternalData.Add(Entry("offset", (frozen.DataStart + info.Begin).ToString(CultureInfo.InvariantCulture)));
+            reference.ExternalData.Add(Entry("length", info.ByteLength.ToString(CultureInfo.InvariantCulture)));
+            references[t.Name] = reference;
         }
-        var graphs = new List<(ModelProto, string)> { (compiled.TrainStep, files.TrainStep), (compiled.Eval, files.Eval), (compiled.Gradients, files.Gradients) };
+        return (stored, references);
+    }
+
+    /// <summary>Writes every graph with its frozen tensors as external-data references, then the optimizer graph; returns their file names.</summary>
+    private static List<string> WriteGraphs(CompiledTrainingGraphs compiled, PackageGraphFiles files, Dictionary<string, TensorProto> references, string dir)
+    {
+        var graphs = new List<(ModelProto Model, string File)> { (compiled.TrainStep, files.TrainStep), (compiled.Eval, files.Eval), (compiled.Gradients, files.Gradients) };
         if (compiled.InputGradient is { } inputGradient)
         {
             graphs.Add((inputGradient, files.InputGradient!));
@@ -68,8 +104,12 @@ internal static class TrainingPackageWriter
             OnnxModelFile.Save(copy, Path.Combine(dir, file));
         }
         OnnxModelFile.Save(compiled.Optimizer, Path.Combine(dir, files.Optimizer));
+        return graphs.Select(g => g.File).Append(files.Optimizer).ToList();
+    }
 
-        var settings = options.Optimizer;
+    /// <summary>Writes the initial trainable tensors and the zero optimizer state; returns the parameters' manifest entries.</summary>
+    private static List<PackageParameterEntry> WriteTrainable(CompiledTrainingGraphs compiled, OptimizerSettings settings, PackageGraphFiles files, string dir)
+    {
         SafetensorsWriter.WriteFile(Path.Combine(dir, files.Trainable), compiled.InitialParameters.Concat(compiled.InitialBuffers).Select(ToSafetensors).ToList());
         var parameters = compiled.InitialParameters.Select(t =>
         {
@@ -81,27 +121,20 @@ internal static class TrainingPackageWriter
         var zeroState = parameters.SelectMany(p => p.State.Select(s =>
             SafetensorsTensor.FromFloats(s.Name, new float[p.Shape.Aggregate(1L, (a, d) => a * d)], p.Shape))).ToList();
         SafetensorsWriter.WriteFile(Path.Combine(dir, files.OptimizerState), zeroState);
+        return parameters;
+    }
 
-        var graphFiles = graphs.Select(g => g.Item2).Append(files.Optimizer).ToList();
-        foreach (var graph in graphFiles)
-        {
-            OrtModelCheck.RequireLoadable(Path.Combine(dir, graph));
-        }
-        var (caption, captionFiles) = compiled.Caption is { } captionGraphs
-            ? CaptionPackageFiles.Write(captionGraphs, options.TokenizerPath, dir)
-            : (null, []);
-        if (caption is null && options.TokenizerPath is not null)
-        {
-            throw new TrainingPackageException(options.TokenizerPath, "a tokenizer belongs to captioning packages; this model is a classifier");
-        }
+    private static TrainingPackageManifest Manifest(CompiledTrainingGraphs compiled, TrainingPackageOptions options, PackageGraphFiles files,
+        List<PackageParameterEntry> parameters, List<TensorProto> stored, PackageCaptionEntry? caption, List<PackageFileEntry> written)
+    {
         var selection = compiled.Selection;
-        var manifest = new TrainingPackageManifest
+        return new TrainingPackageManifest
         {
             Contract = options.Contract ?? ContractOf(compiled.Eval),
             ClassCount = compiled.ClassCount,
             Tuning = new PackageTuningEntry(selection.Spec.ToString(), selection.Spec.Kind, selection.Head.Weight, selection.Head.Bias, selection.Adapters,
                 selection.Bottlenecks, selection.Prompts),
-            Optimizer = settings,
+            Optimizer = options.Optimizer,
             OptimizerStateGuarded = options.InPlaceOptimizerState,
             LabelSmoothing = options.LabelSmoothing,
             ClipNorm = options.ClipNorm,
@@ -118,17 +151,8 @@ internal static class TrainingPackageWriter
             Frozen = stored.Select(t => new PackageTensorEntry(t.Name, DTypeOf(t).ToString(), t.Dims.ToArray())).ToList(),
             TrainableParameterCount = compiled.TrainableParameterCount,
             FrozenParameterCount = compiled.FrozenParameterCount,
-            Files = graphFiles.Concat([files.Trainable, files.OptimizerState, files.Frozen]).Concat(captionFiles)
-                .Select(f => Path.Combine(dir, f))
-                .Select(path => new PackageFileEntry(Path.GetFileName(path), new FileInfo(path).Length, TrainingPackage.Sha256Of(path)))
-                .ToList(),
+            Files = written,
         };
-        AtomicFile.Write(manifestPath, stream =>
-        {
-            using var writer = new StreamWriter(stream, leaveOpen: true);
-            writer.Write(manifest.ToJson());
-        });
-        return manifest;
     }
 
     private static Media.PreprocessingContract? ContractOf(ModelProto model) =>
