@@ -109,6 +109,12 @@ public static class EvaluateCommand
             return await AttackEvaluationRun.RunAsync(modelPath, parse.GetValue(f.Data)!, parse.GetValue(f.ClassMap), attack, parse.GetValue(f.Batch),
                 parse.GetValue(f.Threads), parse.GetValue(f.MaxFailed), parse.GetValue(f.Json), ct);
         }
+        return await EvaluateClassifierAsync(f, parse, modelPath, options, ct);
+    }
+
+    /// <summary>Plain evaluation of a classifier: metrics over the dataset, warnings and skipped clips on stderr, an optional report.</summary>
+    private static async Task<int> EvaluateClassifierAsync(Flags f, ParseResult parse, string modelPath, VideoClassifierOptions options, CancellationToken ct)
+    {
         await using var classifier = FlagValues.Check(() => new VideoClassifier(options));
         var classes = classifier.Labels.Count > 0 ? classifier.Labels : null;
         var dataset = DatasetReader.Read(parse.GetValue(f.Data)!, new DatasetOptions { Classes = classes, ClassMapPath = parse.GetValue(f.ClassMap) });
