@@ -11,7 +11,8 @@ namespace OnnxVideo.Export.Tests;
 /// </summary>
 public sealed class ConvDeadTapTrimmingTests
 {
-    public sealed record Trim(Case Conv, long[]? Kernel, long[]? Pads)
+    /// <param name="Cut">The op that cuts the weight: a Slice, or a MatMul where the kept taps are single elements apart.</param>
+    public sealed record Trim(Case Conv, long[]? Kernel, long[]? Pads, string? Cut = null)
     {
         public override string ToString() => Conv.Name;
     }
@@ -19,17 +20,17 @@ public sealed class ConvDeadTapTrimmingTests
     public static TheoryData<Trim> Trims() =>
     [
         // One frame, pad 1: only the middle temporal tap reads the frame (r3d_18's layer4).
-        new(new("3x3x3 on one frame", [2, 3, 1, 5, 5], [4, 3, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1], Bias: true), [1, 3, 3], [0, 1, 1, 0, 1, 1]),
+        new(new("3x3x3 on one frame", [2, 3, 1, 5, 5], [4, 3, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1], Bias: true), [1, 3, 3], [0, 1, 1, 0, 1, 1], "Slice"),
         // R(2+1)D's temporal (3,1,1) conv on one frame.
-        new(new("3x1x1 on one frame", [2, 4, 1, 3, 3], [5, 4, 3, 1, 1], [1, 1, 1], [1, 0, 0, 1, 0, 0], [1, 1, 1], Bias: false), [1, 1, 1], [0, 0, 0, 0, 0, 0]),
+        new(new("3x1x1 on one frame", [2, 4, 1, 3, 3], [5, 4, 3, 1, 1], [1, 1, 1], [1, 0, 0, 1, 0, 0], [1, 1, 1], Bias: false), [1, 1, 1], [0, 0, 0, 0, 0, 0], "MatMul"),
         // Two frames, stride 2, pad 1: the one output reads frames −1, 0, 1, so only the first tap is dead (layer4.0.conv1).
-        new(new("3x3x3 stride 2 on two frames", [1, 3, 2, 6, 6], [4, 3, 3, 3, 3], [2, 2, 2], [1, 1, 1, 1, 1, 1], [1, 1, 1], Bias: true), [2, 3, 3], [0, 1, 1, 1, 1, 1]),
+        new(new("3x3x3 stride 2 on two frames", [1, 3, 2, 6, 6], [4, 3, 3, 3, 3], [2, 2, 2], [1, 1, 1, 1, 1, 1], [1, 1, 1], Bias: true), [2, 3, 3], [0, 1, 1, 1, 1, 1], "Slice"),
         // Dilation 2, pad 2 on one frame: taps at −2, 0, +2.
-        new(new("dilated on one frame", [1, 2, 1, 4, 4], [3, 2, 3, 3, 3], [1, 1, 1], [2, 1, 1, 2, 1, 1], [2, 1, 1], Bias: false), [1, 3, 3], [0, 1, 1, 0, 1, 1]),
+        new(new("dilated on one frame", [1, 2, 1, 4, 4], [3, 2, 3, 3, 3], [1, 1, 1], [2, 1, 1, 2, 1, 1], [2, 1, 1], Bias: false), [1, 3, 3], [0, 1, 1, 0, 1, 1], "Slice"),
         // Spatial axes too: a 3×3 kernel over a 1×1 image.
-        new(new("3x3x3 on one pixel", [1, 3, 4, 1, 1], [2, 3, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1], Bias: true), [3, 1, 1], [1, 0, 0, 1, 0, 0]),
+        new(new("3x3x3 on one pixel", [1, 3, 4, 1, 1], [2, 3, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1], Bias: true), [3, 1, 1], [1, 0, 0, 1, 0, 0], "MatMul"),
         // Asymmetric: no pad in front, two behind, two frames: the last tap reads only padding.
-        new(new("asymmetric pads", [1, 2, 2, 3, 3], [3, 2, 3, 1, 1], [1, 1, 1], [0, 0, 0, 2, 0, 0], [1, 1, 1], Bias: false), [2, 1, 1], [0, 0, 0, 1, 0, 0]),
+        new(new("asymmetric pads", [1, 2, 2, 3, 3], [3, 2, 3, 1, 1], [1, 1, 1], [0, 0, 0, 2, 0, 0], [1, 1, 1], Bias: false), [2, 1, 1], [0, 0, 0, 1, 0, 0], "MatMul"),
         // Every tap reads a frame for some output: nothing to cut.
         new(new("3x3x3 on five frames", [1, 3, 5, 5, 5], [4, 3, 3, 3, 3], [1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1], Bias: false), null, null),
     ];
@@ -50,7 +51,8 @@ public sealed class ConvDeadTapTrimmingTests
         {
             Assert.Equal(t.Kernel, AttributeValues.Ints(conv, "kernel_shape", []));
             Assert.Equal(t.Pads, AttributeValues.Ints(conv, "pads", []));
-            Assert.Equal("Slice", trimmed.Graph.Node.Single(n => n.Output.Contains(conv.Input[1])).OpType);
+            var cut = trimmed.Graph.Node.Single(n => n.Output.Contains(conv.Input[1]));
+            Assert.Equal(t.Cut, cut.OpType == "Reshape" ? trimmed.Graph.Node.Single(n => n.Output.Contains(cut.Input[0])).OpType : cut.OpType);
         }
         Conv3dTapStackingTests.AssertSameOutputsAndGradients(t.Conv, plain, trimmed);
     }
