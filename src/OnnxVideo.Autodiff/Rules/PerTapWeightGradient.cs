@@ -97,6 +97,7 @@ internal static class PerTapWeightGradient
         var dyRows = layout.Rows(c, layout.OutputGradient(c, dy, axes.Length), cout);
         var steps = c.Ints(axes.Select(a => a.Stride).ToArray());
         var sliceAxes = c.Ints(spatialAxes);
+        var phases = StridePhases(c, padded, axes);
         var taps = new List<string>();
         string? zeros = null;
         foreach (var tap in Taps(axes.Select(a => a.Kernel).ToArray()))
@@ -109,10 +110,40 @@ internal static class PerTapWeightGradient
                 taps.Add(zeros);
                 continue;
             }
-            var window = c.Op("Slice", padded, c.Ints(starts), c.Ints(ends), sliceAxes, steps);
+            var window = phases is null
+                ? c.Op("Slice", padded, c.Ints(starts), c.Ints(ends), sliceAxes, steps)
+                : PhaseWindow(c, phases, starts, axes);
             taps.Add(c.Unsqueeze(layout.Product(c, dyRows, layout.Rows(c, window, cin)), 0));
         }
         return StackTaps(c, taps, axes, cout, cin);
+    }
+
+    /// <summary>
+    /// A 2-D conv with stride s on both axes, dilation 1 and padded extents divisible by s: the padded x once through
+    /// SpaceToDepth(s), viewed as [A, s², B, H/s, W/s], so each tap's window is a unit-stride Slice of one phase
+    /// (ORT copies a step-s Slice an element at a time: nine windows of [16, 64, 58, 58] 7.75 → 4.08 ms with the
+    /// phases, benchmarks/README.md lever 35). Null where that does not apply.
+    /// </summary>
+    private static string? StridePhases(GradientContext c, string padded, ConvAxis[] axes)
+    {
+        var s = axes[0].Stride;
+        var extents = axes.Select(a => a.In + a.PadBegin + a.PadEnd).ToArray();
+        if (axes.Length != 2 || s < 2 || axes.Any(a => a.Stride != s || a.Dilation != 1) || extents.Any(e => e % s != 0))
+        {
+            return null;
+        }
+        var blocks = c.Op("SpaceToDepth", [padded], new Dictionary<string, object> { ["blocksize"] = s });
+        return c.Reshape(blocks, c.Ints(0, s * s, -1, extents[0] / s, extents[1] / s));
+    }
+
+    /// <summary>The window of the tap at <paramref name="starts"/> (step s) cut from <see cref="StridePhases"/>: [A, B, O_h, O_w].</summary>
+    private static string PhaseWindow(GradientContext c, string phases, long[] starts, ConvAxis[] axes)
+    {
+        var s = axes[0].Stride;
+        var (h, w) = (starts[0], starts[1]);
+        var phase = h % s * s + w % s;
+        var window = c.Op("Slice", phases, c.Ints(phase, h / s, w / s), c.Ints(phase + 1, h / s + axes[0].Out, w / s + axes[1].Out), c.Ints(1, 3, 4));
+        return c.Reshape(window, c.Ints(0, -1, axes[0].Out, axes[1].Out));
     }
 
     /// <summary>The gradient of a tap whose window reads only padding: zeros [1, Cout, Cin].</summary>

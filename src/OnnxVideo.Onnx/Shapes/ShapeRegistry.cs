@@ -52,6 +52,7 @@ internal static class ShapeRegistry
         new("Expand", DataMovementShapes.Expand),
         new("Pad", DataMovementShapes.Pad),
         new("Tile", DataMovementShapes.Tile),
+        new("SpaceToDepth", DataMovementShapes.SpaceToDepth),
         .. Each(ElementwiseShapes.Identity, "ScatterElements", "ScatterND"),
 
         // Gathers by index tensors, Einsum, If (Rules/IndexingShapes.cs)

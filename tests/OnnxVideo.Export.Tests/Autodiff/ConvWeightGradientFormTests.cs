@@ -162,6 +162,25 @@ public sealed class ConvWeightGradientFormTests
         AssertSameGradients(row, shifted, GradientChecker.Build(row, ConvForm));
     }
 
+    /// <summary>Strided 2-D taps over 64 input channels: an even padded image is cut from one SpaceToDepth's phases with
+    /// unit-stride Slices, an odd one by step-2 Slices of x; both as the Conv form.</summary>
+    [Theory]
+    [InlineData(6, true)]
+    [InlineData(5, false)]
+    public void StridedTapsComeFromSpaceToDepthPhasesWhereThePaddedImageDivides(int side, bool phases)
+    {
+        var row = new GradientCheckCase("Conv", $"2-D [2,64,{side},{side}] · [3,64,3,3] stride 2 pad 1 (form comparison only)", c =>
+            [c.Node("Conv", [c.Param("x", [2, 64, side, side]), c.Param("w", [3, 64, 3, 3])],
+                new Dictionary<string, object> { ["strides"] = new long[] { 2, 2 }, ["pads"] = new long[] { 1, 1, 1, 1 } })])
+        { Float64 = false };
+        var backward = GradientChecker.Build(row).BackwardNodes;
+
+        Assert.Equal(phases, backward.Any(n => n.OpType == "SpaceToDepth"));
+        var paddedX = backward.Where(n => n.OpType == "Pad").SelectMany(n => n.Output).ToHashSet();
+        Assert.Equal(phases ? 0 : 9, backward.Count(n => n.OpType == "Slice" && n.Input.Count == 5 && paddedX.Contains(n.Input[0])));
+        AssertFormsAgree(row, 9);
+    }
+
     private static void AssertFormsAgree(GradientCheckCase row, long products)
     {
         var perTap = GradientChecker.Build(row);

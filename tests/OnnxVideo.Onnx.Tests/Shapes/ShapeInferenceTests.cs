@@ -8,7 +8,7 @@ namespace OnnxVideo.Onnx.Tests.Shapes;
 /// <summary>Shape inference checked against the shapes ONNX Runtime really produces.</summary>
 public sealed class ShapeInferenceTests
 {
-    public static TheoryData<string> Ops => ["Transpose", "Reshape", "Concat", "Slice", "Split", "Gather", "Expand", "Pad", "Tile", "Unsqueeze", "Squeeze", "Add"];
+    public static TheoryData<string> Ops => ["Transpose", "Reshape", "Concat", "Slice", "Split", "Gather", "Expand", "Pad", "Tile", "SpaceToDepth", "Unsqueeze", "Squeeze", "Add"];
 
     [Theory]
     [MemberData(nameof(Ops))]
@@ -27,6 +27,7 @@ public sealed class ShapeInferenceTests
             "Expand" => g.Node("Expand", [x, g.Constant([5L, 2L, 1L, 4L])]),
             "Pad" => g.Node("Pad", [x, g.Constant([0L, 1L, 2L, 0L, 1L, 0L])]),
             "Tile" => g.Node("Tile", [x, g.Constant([2L, 1L, 3L])]),
+            "SpaceToDepth" => g.Node("SpaceToDepth", [g.Node("Reshape", [x, g.Constant([1L, 6L, 2L, 2L])])], new Dictionary<string, object> { ["blocksize"] = 2L }),
             "Unsqueeze" => g.Node("Unsqueeze", [x, g.Constant([0L, 4L])]),
             "Squeeze" => g.Node("Squeeze", [g.Node("Unsqueeze", [x, g.Constant([1L])]), g.Constant([1L])]),
             _ => g.Node("Add", [x, g.Initializer("b", new float[4], 1, 1, 4)]),

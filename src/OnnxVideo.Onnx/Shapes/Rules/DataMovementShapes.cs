@@ -186,6 +186,18 @@ internal static class DataMovementShapes
         return [new(x?.ElemType ?? DataType.Undefined, shape)];
     }
 
+    /// <summary>SpaceToDepth with block b: [N, C, H, W] → [N, C·b², H/b, W/b].</summary>
+    public static InferredValue?[] SpaceToDepth(ShapeInference s, NodeProto node)
+    {
+        var x = s.In(node, 0);
+        var b = AttributeValues.Int(node, "blocksize", 1);
+        TensorShape? shape = x?.Shape is { Rank: 4 } xs
+            ? new TensorShape([xs[0], xs[1].Value is long c ? c * b * b : ShapeDim.Unknown,
+                xs[2].Value is long h ? h / b : ShapeDim.Unknown, xs[3].Value is long w ? w / b : ShapeDim.Unknown])
+            : null;
+        return [new(x?.ElemType ?? DataType.Undefined, shape)];
+    }
+
     /// <summary>Tile keeps the rank; dims are known where the repeats are.</summary>
     public static InferredValue?[] Tile(ShapeInference s, NodeProto node)
     {
