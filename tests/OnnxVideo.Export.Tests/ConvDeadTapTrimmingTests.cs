@@ -1,5 +1,7 @@
 using OnnxVideo.Onnx;
 using OnnxVideo.Onnx.Graphs;
+using OnnxVideo.Ort;
+using DataType = OnnxVideo.Onnx.Proto.TensorProto.Types.DataType;
 using Case = OnnxVideo.Export.Tests.Conv3dTapStackingTests.Case;
 
 namespace OnnxVideo.Export.Tests;
@@ -55,5 +57,23 @@ public sealed class ConvDeadTapTrimmingTests
             Assert.Equal(t.Cut, cut.OpType == "Reshape" ? trimmed.Graph.Node.Single(n => n.Output.Contains(cut.Input[0])).OpType : cut.OpType);
         }
         Conv3dTapStackingTests.AssertSameOutputsAndGradients(t.Conv, plain, trimmed);
+    }
+
+    /// <summary>The selection MatMul is float32: a float16 model's (3,1,1) kernel over one frame is cut by a Slice, and ORT loads it.</summary>
+    [Fact]
+    public void AFloat16KernelOfSingleTapsIsCutByASliceThatOrtLoads()
+    {
+        var g = new GraphBuilder("fp16");
+        var x = g.Input("x", DataType.Float16, 2, 4, 1, 3, 3);
+        var w = g.Input("w", DataType.Float16, 5, 4, 3, 1, 1);
+        var y = g.Node("Conv", [x, w], new Dictionary<string, object> { ["pads"] = new long[] { 1, 0, 0, 1, 0, 0 } }, "conv");
+        g.Output(y, DataType.Float16);
+
+        Assert.Equal(1, ConvDeadTapTrimming.Rewrite(g.Graph));
+
+        var conv = g.Graph.Node.Single(n => n.Name == "conv");
+        Assert.Equal("Slice", g.Graph.Node.Single(n => n.Output.Contains(conv.Input[1])).OpType);
+        using var session = new OrtSession(OnnxModelFile.ToBytes(OnnxModels.Create(g.Graph)), new OrtSessionOptions { IntraOpThreads = 1 });
+        Assert.Equal(["x", "w"], session.InputNames);
     }
 }

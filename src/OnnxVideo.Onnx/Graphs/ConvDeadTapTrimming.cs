@@ -8,11 +8,12 @@ namespace OnnxVideo.Onnx.Graphs;
 /// padding to match (issue 17 lever 15): a 3×3×3 kernel with padding 1 over one frame (r3d_18's and r2plus1d_18's
 /// layer4 at 8 input frames) becomes a (1,3,3) kernel without temporal padding, which <see cref="Conv3dTo2dLowering"/>
 /// then lowers as a spatial conv. The weight is cut by a Slice node, so a trainable weight keeps its shape and its cut
-/// taps get a zero gradient, as before. Where the kept taps are runs of single elements (R(2+1)D's (3,1,1) temporal
-/// kernels), which ORT's Slice and its gradient's Pad copy one element at a time, the cut is a MatMul of the weight
-/// viewed as [Cout·Cin, taps] with a 0/1 selection matrix instead: on [512, 1152, 3, 1, 1], 1.6 → 0.5 ms and
-/// 4.1 → 1.0 ms for the gradient (benchmarks/README.md lever 36); on runs of 3×3 taps the Slice is the faster. The outputs are those of the padded conv up to summation order (the cut taps
-/// added zeros). Only leading and trailing dead taps go, and only while the padding stays non-negative.
+/// taps get a zero gradient, as before. Where the kept taps of a float32 weight are single elements apart (R(2+1)D's
+/// (3,1,1) temporal kernels), which ORT's Slice and its gradient's Pad copy one element at a time, the cut is a MatMul
+/// of the weight viewed as [Cout·Cin, taps] with a 0/1 selection matrix instead: on [512, 1152, 3, 1, 1], 1.6 → 0.5 ms
+/// and 4.1 → 1.0 ms for the gradient (benchmarks/README.md lever 36); on runs of 3×3 taps the Slice is the faster.
+/// The outputs are those of the padded conv up to summation order (the cut taps added zeros). Only leading and
+/// trailing dead taps go, and only while the padding stays non-negative.
 /// </summary>
 internal static class ConvDeadTapTrimming
 {
@@ -36,14 +37,15 @@ internal static class ConvDeadTapTrimming
                 continue;
             }
             var first = graph.Node.Count;
-            Trim(builder, node, axes, live, w.ToArray());
+            Trim(builder, node, axes, live, shapes.ElemTypeOf(node.Input[1]) == TensorProto.Types.DataType.Float ? w.ToArray() : null);
             GraphRewrites.MoveAppendedNodes(graph, first, graph.Node.IndexOf(node));
             trimmed++;
         }
         return trimmed;
     }
 
-    private static void Trim(GraphBuilder g, NodeProto conv, ConvAxis[] axes, (long First, long Count)[] live, long[] weight)
+    /// <param name="floatWeight">The weight's shape where it is float32 (the selection MatMul's type), else null.</param>
+    private static void Trim(GraphBuilder g, NodeProto conv, ConvAxis[] axes, (long First, long Count)[] live, long[]? floatWeight)
     {
         var n = axes.Length;
         var kept = live.Select((l, i) => l.Count == 0 ? (First: 0L, Count: axes[i].Kernel) : l).ToArray();
@@ -51,8 +53,8 @@ internal static class ConvDeadTapTrimming
         var ends = kept.Select(k => k.First + k.Count).ToArray();
         var kernelAxes = Enumerable.Range(2, n).Select(i => (long)i).ToArray();
         var name = (conv.Name.Length > 0 ? conv.Name : conv.Output[0]) + "/live_taps";
-        conv.Input[1] = CutsSingleElements(kept, axes)
-            ? SelectTaps(g, conv.Input[1], weight, kept, name)
+        conv.Input[1] = floatWeight is not null && CutsSingleElements(kept, axes)
+            ? SelectTaps(g, conv.Input[1], floatWeight, kept, name)
             : g.Node("Slice", [conv.Input[1], g.Constant(starts), g.Constant(ends), g.Constant(kernelAxes)], name: name);
         var pads = new long[2 * n];
         for (var i = 0; i < n; i++)
