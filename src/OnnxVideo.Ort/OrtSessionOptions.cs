@@ -72,91 +72,104 @@ public sealed class OrtSessionOptions
         return this;
     }
 
-    internal unsafe OrtSessionOptionsHandle CreateNative(ExecutionProvider provider)
+    internal OrtSessionOptionsHandle CreateNative(ExecutionProvider provider)
     {
         var native = ExecutionProviders.NewNativeOptions();
         try
         {
-            var options = native.Pointer;
-            OrtStatus.Check(OrtApi.SetIntraOpNumThreads(options, IntraOpThreads), "SetIntraOpNumThreads");
-            OrtStatus.Check(OrtApi.SetInterOpNumThreads(options, InterOpThreads), "SetInterOpNumThreads");
-            OrtStatus.Check(OrtApi.SetSessionGraphOptimizationLevel(options, (int)OptimizationLevel), "SetSessionGraphOptimizationLevel");
-            OrtStatus.Check(OrtApi.SetSessionExecutionMode(options, (int)ExecutionMode), "SetSessionExecutionMode");
-            OrtStatus.Check(EnableCpuMemoryArena ? OrtApi.EnableCpuMemArena(options) : OrtApi.DisableCpuMemArena(options), "CpuMemArena");
-            OrtStatus.Check(EnableMemoryPattern ? OrtApi.EnableMemPattern(options) : OrtApi.DisableMemPattern(options), "MemPattern");
-            if (LogSeverityLevel is { } level)
-            {
-                OrtStatus.Check(OrtApi.SetSessionLogSeverityLevel(options, (int)level), "SetSessionLogSeverityLevel");
-            }
-
-            if (LogId is not null)
-            {
-                fixed (byte* id = Utf8.NullTerminated(LogId))
-                {
-                    OrtStatus.Check(OrtApi.SetSessionLogId(options, id), "SetSessionLogId");
-                }
-            }
-
-            if (ProfileFilePrefix is not null)
-            {
-                fixed (byte* prefix = Utf8.NullTerminated(ProfileFilePrefix))
-                {
-                    OrtStatus.Check(OrtApi.EnableProfiling(options, prefix), "EnableProfiling");
-                }
-            }
-
-            var spinning = AllowSpinning ? "1" : "0";
-            AddConfig(options, "session.intra_op.allow_spinning", spinning);
-            AddConfig(options, "session.inter_op.allow_spinning", spinning);
-            foreach (var (key, value) in ConfigEntries)
-            {
-                AddConfig(options, key, value);
-            }
-
-            foreach (var (dimension, value) in FreeDimensionOverrides)
-            {
-                fixed (byte* name = Utf8.NullTerminated(dimension))
-                {
-                    OrtStatus.Check(OrtApi.AddFreeDimensionOverrideByName(options, name, value), $"AddFreeDimensionOverrideByName '{dimension}'");
-                }
-            }
-
-            foreach (var (name, value) in initializers)
-            {
-                fixed (byte* namePtr = Utf8.NullTerminated(name))
-                {
-                    OrtStatus.Check(OrtApi.AddInitializer(options, namePtr, value.Pointer), $"AddInitializer '{name}'");
-                }
-            }
-
-            if (provider is ExecutionProvider.TensorRt or ExecutionProvider.Cuda)
-            {
-                // Bad settings are reported the same way whether or not this machine has the provider.
-                Cuda.Validate();
-                TensorRt.Validate();
-            }
-
-            if (provider is ExecutionProvider.TensorRt)
-            {
-                ExecutionProviders.AppendOrThrow(options, ExecutionProvider.TensorRt, Cuda, TensorRt);
-
-                // CUDA takes the nodes TensorRT cannot; without its library TensorRT alone still works (CPU takes the rest).
-                if (ExecutionProviders.IsCompiledIn(ExecutionProvider.Cuda) && ExecutionProviders.MissingLibraries(ExecutionProvider.Cuda).Count == 0)
-                {
-                    ExecutionProviders.AppendOrThrow(options, ExecutionProvider.Cuda, Cuda, TensorRt);
-                }
-            }
-            else if (provider is ExecutionProvider.Cuda)
-            {
-                ExecutionProviders.AppendOrThrow(options, ExecutionProvider.Cuda, Cuda, TensorRt);
-            }
-
+            SetRunOptions(native.Pointer);
+            AddEntries(native.Pointer);
+            AppendProviders(native.Pointer, provider);
             return native;
         }
         catch
         {
             native.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Threads, graph optimisation, execution mode, memory, logging and profiling.</summary>
+    private unsafe void SetRunOptions(nint options)
+    {
+        OrtStatus.Check(OrtApi.SetIntraOpNumThreads(options, IntraOpThreads), "SetIntraOpNumThreads");
+        OrtStatus.Check(OrtApi.SetInterOpNumThreads(options, InterOpThreads), "SetInterOpNumThreads");
+        OrtStatus.Check(OrtApi.SetSessionGraphOptimizationLevel(options, (int)OptimizationLevel), "SetSessionGraphOptimizationLevel");
+        OrtStatus.Check(OrtApi.SetSessionExecutionMode(options, (int)ExecutionMode), "SetSessionExecutionMode");
+        OrtStatus.Check(EnableCpuMemoryArena ? OrtApi.EnableCpuMemArena(options) : OrtApi.DisableCpuMemArena(options), "CpuMemArena");
+        OrtStatus.Check(EnableMemoryPattern ? OrtApi.EnableMemPattern(options) : OrtApi.DisableMemPattern(options), "MemPattern");
+        if (LogSeverityLevel is { } level)
+        {
+            OrtStatus.Check(OrtApi.SetSessionLogSeverityLevel(options, (int)level), "SetSessionLogSeverityLevel");
+        }
+
+        if (LogId is not null)
+        {
+            fixed (byte* id = Utf8.NullTerminated(LogId))
+            {
+                OrtStatus.Check(OrtApi.SetSessionLogId(options, id), "SetSessionLogId");
+            }
+        }
+
+        if (ProfileFilePrefix is not null)
+        {
+            fixed (byte* prefix = Utf8.NullTerminated(ProfileFilePrefix))
+            {
+                OrtStatus.Check(OrtApi.EnableProfiling(options, prefix), "EnableProfiling");
+            }
+        }
+    }
+
+    /// <summary>Spinning and the other config entries, free dimension overrides and shared initializers.</summary>
+    private unsafe void AddEntries(nint options)
+    {
+        var spinning = AllowSpinning ? "1" : "0";
+        AddConfig(options, "session.intra_op.allow_spinning", spinning);
+        AddConfig(options, "session.inter_op.allow_spinning", spinning);
+        foreach (var (key, value) in ConfigEntries)
+        {
+            AddConfig(options, key, value);
+        }
+
+        foreach (var (dimension, value) in FreeDimensionOverrides)
+        {
+            fixed (byte* name = Utf8.NullTerminated(dimension))
+            {
+                OrtStatus.Check(OrtApi.AddFreeDimensionOverrideByName(options, name, value), $"AddFreeDimensionOverrideByName '{dimension}'");
+            }
+        }
+
+        foreach (var (name, value) in initializers)
+        {
+            fixed (byte* namePtr = Utf8.NullTerminated(name))
+            {
+                OrtStatus.Check(OrtApi.AddInitializer(options, namePtr, value.Pointer), $"AddInitializer '{name}'");
+            }
+        }
+    }
+
+    private void AppendProviders(nint options, ExecutionProvider provider)
+    {
+        if (provider is ExecutionProvider.TensorRt or ExecutionProvider.Cuda)
+        {
+            // Bad settings are reported the same way whether or not this machine has the provider.
+            Cuda.Validate();
+            TensorRt.Validate();
+        }
+
+        if (provider is ExecutionProvider.TensorRt)
+        {
+            ExecutionProviders.AppendOrThrow(options, ExecutionProvider.TensorRt, Cuda, TensorRt);
+
+            // CUDA takes the nodes TensorRT cannot; without its library TensorRT alone still works (CPU takes the rest).
+            if (ExecutionProviders.IsCompiledIn(ExecutionProvider.Cuda) && ExecutionProviders.MissingLibraries(ExecutionProvider.Cuda).Count == 0)
+            {
+                ExecutionProviders.AppendOrThrow(options, ExecutionProvider.Cuda, Cuda, TensorRt);
+            }
+        }
+        else if (provider is ExecutionProvider.Cuda)
+        {
+            ExecutionProviders.AppendOrThrow(options, ExecutionProvider.Cuda, Cuda, TensorRt);
         }
     }
 
